@@ -1,0 +1,50 @@
+"""The project's error hierarchy, named by policy (see docs and DESIGN.md).
+
+* :class:`ConfigError` -- a bad recipe, filters file or option: stops the run before any work.
+  The message names the file, the key and what is allowed.
+* :class:`InputError` -- a bad input file or record: recorded in ``OUT/errors/`` with file and
+  position, the run goes on (bounded by ``--max-error-rate``).
+* :class:`RunError` -- the run finished but its results cannot be trusted (accounting identity
+  broken, too many errors, output already exists): the run fails with a readable message.
+
+Anything else that escapes is a bug and fails the run with a traceback.
+"""
+
+from __future__ import annotations
+
+
+class AltedicError(Exception):
+    """Base class of every error altedic raises on purpose."""
+
+
+class ConfigError(AltedicError):
+    """A recipe, filters file, manifest or option is wrong. Raised before any work starts."""
+
+    def __init__(self, message: str, *, file: str | None = None, key: str | None = None) -> None:
+        self.file = file
+        self.key = key
+        where = ""
+        if file:
+            where = f"{file}: "
+        if key:
+            where += f"at '{key}': "
+        super().__init__(where + message)
+
+
+class InputError(AltedicError):
+    """One input (a file, an archive member, a record) cannot be read.
+
+    ``position`` says where in ``uri``: ``line 12``, ``byte 4096``, ``member a/b.xml``,
+    ``tu 17``, ``row 3``... Readers raise it (or yield :class:`altedic.records.ReadError`)
+    and the pipeline records it in ``OUT/errors/`` and goes on.
+    """
+
+    def __init__(self, message: str, *, uri: str = "", position: str = "") -> None:
+        self.uri = uri
+        self.position = position
+        self.message = message
+        super().__init__(f"{uri}{' @ ' + position if position else ''}: {message}" if uri else message)
+
+
+class RunError(AltedicError):
+    """A run cannot be completed or its output cannot be trusted."""

@@ -1,0 +1,48 @@
+"""Readers: one module per format, each a plain generator ``read(ctx) -> Iterator[Document | ReadError]``.
+
+Formats are registered here by name (the ``format:`` key of a recipe source) as
+``module:function`` strings so that importing the package stays cheap and a worker only
+imports the readers it uses.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterator
+
+from altedic.errors import ConfigError
+from altedic.readers.base import ReadContext, SourceInfo
+from altedic.records import Document, ReadError
+
+Reader = Callable[[ReadContext], Iterator[Document | ReadError]]
+
+#: format name -> "module:function". The recipe schema's ``format`` enum is checked against this.
+REGISTRY: dict[str, str] = {
+    "jsonl": "altedic.readers.tabular:read_jsonl",
+    "csv": "altedic.readers.tabular:read_csv",
+    "parquet": "altedic.readers.tabular:read_parquet",
+    "text": "altedic.readers.text:read_text",
+    "formex": "altedic.readers.formex:read_formex",
+    "eurlex_html": "altedic.readers.eurlex_html:read_eurlex_html",
+    "akn": "altedic.readers.akn:read_akn",
+    "tmx": "altedic.readers.tmx:read_tmx",
+    "europarl": "altedic.readers.europarl:read_europarl",
+    "jrc_acquis": "altedic.readers.jrc_acquis:read_jrc_acquis",
+    "zip": "altedic.readers.archive:read_zip",
+    "dcat": "altedic.readers.dcat:read_dcat",
+}
+
+
+def get_reader(fmt: str) -> Reader:
+    """Return the reader function registered for ``fmt``; a ConfigError names the known formats."""
+    try:
+        target = REGISTRY[fmt]
+    except KeyError:
+        raise ConfigError(f"unknown format '{fmt}'; known formats: {', '.join(sorted(REGISTRY))}") from None
+    module_name, func = target.split(":")
+    module = importlib.import_module(module_name)
+    reader: Reader = getattr(module, func)
+    return reader
+
+
+__all__ = ["REGISTRY", "ReadContext", "Reader", "SourceInfo", "get_reader"]

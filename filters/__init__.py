@@ -1,0 +1,1 @@
+"""Per-language filter settings (data). Shipped in the wheel as altedic._filters."""

@@ -1,0 +1,1 @@
+"""Versioned data contracts (data). Shipped in the wheel as altedic._schemas."""
