@@ -127,6 +127,8 @@ class SourceInfo:
     profile: str = "default"
     options: dict[str, Any] = field(default_factory=dict)
     """Reader options from the recipe (``columns``, ``split``, ``notes``...)."""
+    metadata: dict[str, str] = field(default_factory=dict)
+    """Provenance stamped on every document of the source (dataset title, contributor...)."""
 
 
 @dataclass
@@ -186,8 +188,12 @@ class ReadContext:
             attribution=src.attribution,
             retrieved=src.retrieved,
             profile=src.profile,
+            metadata=dict(src.metadata),
         )
         for k, v in fields.items():
+            if k == "metadata" and v:
+                d.metadata.update(v)
+                continue
             if v is not None:
                 setattr(d, k, v)
         return d
