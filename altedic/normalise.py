@@ -1,0 +1,58 @@
+"""Text normalisation applied to every document before language ID and scoring.
+
+In order: repair mojibake (UTF-8 decoded as Latin-1/Windows-1252, via ftfy, only when a cheap
+test suggests it), Unicode normalisation (NFC by default), removal of invisible format characters
+(soft hyphen, zero-width space, BOM) and of C0/C1 control characters other than newline and tab,
+every Unicode space separator (no-break space included) turned into a plain space, runs of spaces
+collapsed, line ends stripped, CRLF/CR turned into LF and more than one blank line collapsed into one.
+Paragraph structure (line breaks) is kept: later stages use lines and paragraphs.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import ftfy
+
+# Characters that mojibake of UTF-8 text read as Latin-1/cp1252 produces; legitimate text in
+# some languages uses some of them too, so they only select texts for ftfy's own badness test.
+_MOJIBAKE_HINT = re.compile("[ÃÂÅÄÐÑÏÎâ\u0080-\u009f]")
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_SPACES = re.compile("[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_BLANKS = re.compile("\n{3,}")
+
+
+@dataclass(frozen=True)
+class NormaliseSettings:
+    unicode_form: str = "NFC"
+    """NFC, NFKC or none."""
+    fix_mojibake: bool = True
+    min_chars: int = 1
+    """Documents shorter than this (in characters, after normalisation) are rejected as ``normalise.empty``."""
+
+
+def fix_mojibake(text: str) -> str:
+    """Undo UTF-8-read-as-Latin-1/cp1252 mojibake; text without such damage is returned unchanged."""
+    if not _MOJIBAKE_HINT.search(text):
+        return text
+    if not ftfy.badness.is_bad(text):
+        return text
+    return ftfy.fix_encoding(text)
+
+
+def normalise_text(text: str, settings: NormaliseSettings = NormaliseSettings()) -> str:
+    """Return the normalised text (see the module docstring for the exact steps)."""
+    if settings.fix_mojibake:
+        text = fix_mojibake(text)
+    if settings.unicode_form != "none":
+        text = unicodedata.normalize(settings.unicode_form, text)  # type: ignore[arg-type]
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _INVISIBLE.sub("", text)
+    text = _CONTROL.sub("", text)
+    text = _SPACES.sub(" ", text)
+    text = "\n".join(line.strip() for line in text.split("\n"))
+    text = _BLANKS.sub("\n\n", text)
+    return text.strip()

@@ -1,0 +1,240 @@
+"""Tabular inputs: JSONL, CSV and Parquet, with a column mapping from the recipe.
+
+Options (recipe ``options:``):
+
+* ``columns``: mapping of document fields to column names; ``text`` is required (default
+  ``text``), optional ``id`` (stored as ``doc_ref``), ``lang`` (declared language per row),
+  ``url``, ``date``, ``title``, ``licence`` (per-row licence, decided by the licence policy).
+* ``keep_fields``: list of other columns copied into ``metadata`` (as strings); default none.
+* ``encoding`` (JSONL/CSV): as for text files; default UTF-8 (BOM honoured).
+* ``delimiter`` (CSV): default ``,``.
+* ``max_record_mb``: a record larger than this is an error, not a memory blow-up (default 256).
+
+A broken record (invalid JSON or encoding, ragged CSV row, missing text) is recorded as an error
+with its line or row number and reading goes on with the next one.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from altedic.errors import InputError
+from altedic.readers.base import ReadContext
+from altedic.readers.text import _BOMS
+from altedic.records import Document, ReadError
+
+_FIELDS = ("text", "id", "lang", "url", "date", "title", "licence")
+
+
+def _columns(ctx: ReadContext) -> dict[str, str]:
+    cols = dict(ctx.options.get("columns") or {})
+    unknown = set(cols) - set(_FIELDS)
+    if unknown:
+        raise InputError(
+            f"options.columns has unknown field(s) {sorted(unknown)}; allowed: {', '.join(_FIELDS)}", uri=ctx.uri
+        )
+    cols.setdefault("text", "text")
+    return cols
+
+
+def _str(v: Any) -> str | None:
+    if v is None:
+        return None
+    if isinstance(v, str):
+        return v
+    if isinstance(v, (dict, list)):
+        return json.dumps(v, ensure_ascii=False, sort_keys=True)
+    return str(v)
+
+
+def _make_doc(ctx: ReadContext, row: dict[str, Any], cols: dict[str, str], position: str) -> Document | ReadError:
+    text = row.get(cols["text"])
+    if text is None:
+        return ctx.error(f"no text: column {cols['text']!r} is missing or null", position, kind="schema")
+    if not isinstance(text, str):
+        return ctx.error(f"text column {cols['text']!r} holds a {type(text).__name__}, not a string", position, kind="schema")
+    fields: dict[str, Any] = {}
+    if "id" in cols:
+        fields["doc_ref"] = _str(row.get(cols["id"]))
+    for f in ("url", "date", "title"):
+        if f in cols:
+            fields[f] = _str(row.get(cols[f]))
+    if "lang" in cols and row.get(cols["lang"]):
+        from altedic.langid.codes import normalise_lang
+
+        fields["declared_lang"] = normalise_lang(_str(row.get(cols["lang"])))
+    keep = ctx.options.get("keep_fields") or []
+    if keep:
+        fields["metadata"] = {k: s for k in keep if (s := _str(row.get(k))) is not None}
+    doc = ctx.doc(text, position, **fields)
+    if "licence" in cols:
+        _apply_row_licence(doc, _str(row.get(cols["licence"])), cols["licence"])
+    return doc
+
+
+def _apply_row_licence(doc: Document, raw: str | None, column: str) -> None:
+    """A per-row licence overrides the source's and goes through the licence policy."""
+    from altedic.licence.policy import decide_row
+
+    decision = decide_row(raw)
+    doc.licence_evidence = f"row column '{column}'"
+    if decision.allowed:
+        doc.licence = decision.licence_id
+    else:
+        doc.licence = decision.licence_id or raw
+        doc.reject(decision.reason or "licence.refused", decision.detail)
+
+
+def _text_lines(ctx: ReadContext) -> Iterator[tuple[int, str | None, str]]:
+    """(line number, decoded line or None, error message) for each line of a text file."""
+    encoding = ctx.options.get("encoding", "utf-8")
+    limit = int(ctx.options.get("max_record_mb", 256)) * 2**20
+    with ctx.open() as f:
+        head = f.peek(4)[:4] if hasattr(f, "peek") else b""
+        for bom, enc in _BOMS:
+            if head.startswith(bom):
+                encoding = enc
+                f.read(len(bom))
+                break
+        if encoding.startswith("utf-16"):
+            # Lines of UTF-16 cannot be split on b"\n"; decode as a stream (errors end the file).
+            wrapper = io.TextIOWrapper(f, encoding=encoding, newline="")
+            n = 0
+            try:
+                for n, line in enumerate(wrapper, start=1):  # noqa: B007
+                    yield n, line, ""
+            except UnicodeDecodeError as exc:
+                raise InputError(f"not valid {encoding} after line {n}: {exc.reason}", uri=ctx.uri, position=f"line {n + 1}") from None
+            return
+        n = 0
+        while True:
+            raw = f.readline(limit + 1)
+            if not raw:
+                break
+            n += 1
+            if len(raw) > limit and not raw.endswith(b"\n"):
+                # Skip the rest of the oversized record without holding it in memory.
+                while raw and not raw.endswith(b"\n"):
+                    raw = f.readline(1 << 20)
+                yield n, None, f"record larger than options.max_record_mb={limit // 2**20} MB"
+                continue
+            try:
+                yield n, raw.decode(encoding), ""
+            except UnicodeDecodeError as exc:
+                yield n, None, f"not valid {encoding} at byte {exc.start} of the line: {exc.reason}"
+
+
+def read_jsonl(ctx: ReadContext) -> Iterator[Document | ReadError]:
+    """One document per JSON object line; blank lines are skipped."""
+    cols = _columns(ctx)
+    for n, line, err in _text_lines(ctx):
+        pos = f"line {n}"
+        if line is None:
+            yield ctx.error(err, pos, kind="encoding")
+            continue
+        if not line.strip():
+            continue
+        if "\x00" in line:
+            yield ctx.error("contains NUL bytes: binary data, not JSON Lines", pos, kind="encoding")
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield ctx.error(f"not valid JSON: {exc.msg} at column {exc.colno}", pos, kind="json")
+            continue
+        except RecursionError:
+            yield ctx.error("JSON nested too deeply", pos, kind="json")
+            continue
+        if not isinstance(obj, dict):
+            yield ctx.error(f"expected a JSON object per line, got {type(obj).__name__}", pos, kind="json")
+            continue
+        yield _make_doc(ctx, obj, cols, pos)
+
+
+def read_csv(ctx: ReadContext) -> Iterator[Document | ReadError]:
+    """One document per CSV row after the header row; ragged rows are errors."""
+    cols = _columns(ctx)
+    csv.field_size_limit(int(ctx.options.get("max_record_mb", 256)) * 2**20)
+    delimiter = ctx.options.get("delimiter", ",")
+    encoding = ctx.options.get("encoding", "utf-8")
+    data = ctx.read_bytes()
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            data, encoding = data[len(bom) :], enc
+            break
+    try:
+        # surrogateescape keeps undecodable bytes visible per row instead of failing the file.
+        text = data.decode(encoding, errors="surrogateescape")
+    except LookupError:
+        raise InputError(f"unknown encoding {encoding!r} in options.encoding", uri=ctx.uri) from None
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = next(reader)
+    except StopIteration:
+        return
+    except csv.Error as exc:
+        raise InputError(f"cannot read the CSV header: {exc}", uri=ctx.uri, position="row 1") from None
+    if cols["text"] not in header:
+        raise InputError(
+            f"no column {cols['text']!r} for the text; the header has {header[:20]} (set options.columns.text)",
+            uri=ctx.uri,
+            position="row 1",
+        )
+    row_no = 1
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            row_no += 1
+            yield ctx.error(f"malformed CSV: {exc}", f"row {row_no}", kind="csv")
+            continue
+        row_no += 1
+        pos = f"row {row_no} (line {reader.line_num})"
+        if not values:
+            continue
+        if len(values) != len(header):
+            yield ctx.error(f"ragged row: {len(values)} fields where the header has {len(header)}", pos, kind="csv")
+            continue
+        if any("\udc80" <= ch <= "\udcff" for v in values for ch in v):
+            yield ctx.error(f"not valid {encoding} in this row; set options.encoding", pos, kind="encoding")
+            continue
+        yield _make_doc(ctx, dict(zip(header, values, strict=True)), cols, pos)
+
+
+def read_parquet(ctx: ReadContext) -> Iterator[Document | ReadError]:
+    """One document per row, read batch by batch (bounded memory)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    cols = _columns(ctx)
+    try:
+        f = ctx.open()
+        pf = pq.ParquetFile(f)
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise InputError(f"not a readable Parquet file: {exc}", uri=ctx.uri) from None
+    names = pf.schema_arrow.names
+    wanted = [c for c in dict.fromkeys([*cols.values(), *(ctx.options.get("keep_fields") or [])]) if c in names]
+    if cols["text"] not in names:
+        raise InputError(
+            f"wrong schema: no column {cols['text']!r} for the text; columns are {names[:20]} (set options.columns.text)",
+            uri=ctx.uri,
+        )
+    field_type = pf.schema_arrow.field(cols["text"]).type
+    if not (pa.types.is_string(field_type) or pa.types.is_large_string(field_type)):
+        raise InputError(f"wrong schema: text column {cols['text']!r} has type {field_type}, not string", uri=ctx.uri)
+    row = 0
+    try:
+        for batch in pf.iter_batches(batch_size=1024, columns=wanted):
+            for rec in batch.to_pylist():
+                row += 1
+                yield _make_doc(ctx, rec, cols, f"row {row}")
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise InputError(f"Parquet data is corrupt after row {row}: {exc}", uri=ctx.uri, position=f"row {row + 1}") from None
+    finally:
+        f.close()

@@ -1,0 +1,82 @@
+"""Plain-text files: one document per file, per paragraph (blank-line separated) or per line.
+
+Options (recipe ``options:``):
+
+* ``unit``: ``file`` (default), ``paragraph`` or ``line``.
+* ``encoding``: ``utf-8`` (default; a UTF-8 or UTF-16 byte-order mark is honoured) or any codec
+  name Python knows (``cp1252``, ``utf-16-le``...). Encodings are never guessed silently: a file
+  that is not valid in the declared encoding is an error that says where and what to set.
+"""
+
+from __future__ import annotations
+
+import codecs
+from collections.abc import Iterator
+
+from altedic.errors import InputError
+from altedic.readers.base import ReadContext
+from altedic.records import Document, ReadError
+
+_BOMS = [
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+]
+
+
+def decode_bytes(data: bytes, uri: str, encoding: str = "utf-8") -> str:
+    """Decode ``data``; a BOM wins over ``encoding``; InputError with the byte offset on failure."""
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            data = data[len(bom) :]
+            encoding = enc
+            break
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        hint = " (UTF-16 without a byte-order mark? set options.encoding: utf-16-le)" if data[1:2] == b"\0" else ""
+        raise InputError(
+            f"not valid {encoding} at byte {exc.start}: {exc.reason}{hint}; set options.encoding if the file uses another encoding",
+            uri=uri,
+            position=f"byte {exc.start}",
+        ) from None
+    except LookupError:
+        raise InputError(f"unknown encoding {encoding!r} in options.encoding", uri=uri) from None
+    if "\x00" in text:
+        pos = text.index("\x00")
+        raise InputError(
+            f"contains NUL characters (binary data or UTF-16 read as {encoding}?) at character {pos}",
+            uri=uri,
+            position=f"char {pos}",
+        )
+    return text
+
+
+def read_text(ctx: ReadContext) -> Iterator[Document | ReadError]:
+    """Yield the documents of one text file according to ``options.unit``."""
+    unit = ctx.options.get("unit", "file")
+    if unit not in ("file", "paragraph", "line"):
+        raise InputError(f"options.unit must be file, paragraph or line, not {unit!r}", uri=ctx.uri)
+    text = decode_bytes(ctx.read_bytes(), ctx.uri, ctx.options.get("encoding", "utf-8"))
+    if unit == "file":
+        if text.strip():
+            yield ctx.doc(text, position="file")
+        return
+    if unit == "line":
+        for i, line in enumerate(text.splitlines(), start=1):
+            if line.strip():
+                yield ctx.doc(line, position=f"line {i}")
+        return
+    # paragraph: blocks separated by one or more blank lines; position is the first line.
+    block: list[str] = []
+    start = 0
+    for i, line in enumerate(text.splitlines(), start=1):
+        if line.strip():
+            if not block:
+                start = i
+            block.append(line)
+        elif block:
+            yield ctx.doc("\n".join(block), position=f"line {start}")
+            block = []
+    if block:
+        yield ctx.doc("\n".join(block), position=f"line {start}")

@@ -1,0 +1,215 @@
+"""Load and validate recipes (``pipelines/*.yaml``) before any work starts.
+
+A recipe is validated against ``schemas/recipe.v1.json``; every problem is reported as a
+:class:`~altedic.errors.ConfigError` that names the file, the key (``sources[1].format``) and
+what is allowed. Relative paths resolve against the recipe file's directory, so a recipe runs
+the same from any working directory.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from altedic.errors import ConfigError
+from altedic.readers import REGISTRY
+from altedic.sources import SourceSpec
+
+RECIPE_SCHEMA = "recipe.v1"
+
+
+@cache
+def _schema() -> dict[str, Any]:
+    text = resources.files("altedic._schemas").joinpath(f"{RECIPE_SCHEMA}.json").read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+def _key_path(path: Any) -> str:
+    out = ""
+    for p in path:
+        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
+    return out or "(top level)"
+
+
+def _explain(err: jsonschema.ValidationError) -> tuple[str, str]:
+    """A readable message and the key path for one schema violation."""
+    key = _key_path(err.absolute_path)
+    if err.validator == "additionalProperties":
+        allowed = sorted(err.schema.get("properties", {}))
+        extra = sorted(set(err.instance) - set(allowed)) if isinstance(err.instance, dict) else []
+        return f"unknown key(s) {', '.join(map(repr, extra))}; allowed keys: {', '.join(allowed)}", key
+    if err.validator == "required":
+        return f"{err.message}", key
+    if err.validator == "enum":
+        return f"value {err.instance!r} is not allowed; allowed values: {', '.join(map(repr, err.validator_value))}", key
+    if err.validator == "oneOf" and key.startswith("sources["):
+        # A source entry: explain against the full source definition, which is what users mean.
+        inst = err.instance
+        if isinstance(inst, dict) and "include" not in inst:
+            sub = jsonschema.Draft202012Validator(_schema()["$defs"]["source"])
+            first = next(iter(sorted(sub.iter_errors(inst), key=lambda e: list(e.path))), None)
+            if first is not None:
+                msg, subkey = _explain(first)
+                return msg, key + ("." + subkey if subkey != "(top level)" else "")
+        return "a source must either have name, format and paths, or be {include: <manifest path>}", key
+    if err.validator == "type":
+        return f"value {err.instance!r} has the wrong type; expected {err.validator_value}", key
+    return err.message, key
+
+
+def validate_data(data: Any, file: str) -> None:
+    """Raise ConfigError for the first (most relevant) violation of the recipe schema."""
+    if not isinstance(data, dict):
+        raise ConfigError("a recipe must be a YAML mapping (version, name, sources, output...)", file=file)
+    validator = jsonschema.Draft202012Validator(_schema())
+    errors = sorted(validator.iter_errors(data), key=lambda e: (len(list(e.absolute_path)), list(map(str, e.absolute_path))))
+    if errors:
+        best = jsonschema.exceptions.best_match(errors)
+        msg, key = _explain(best)
+        raise ConfigError(msg, file=file, key=key)
+
+
+@dataclass
+class Recipe:
+    """A validated recipe with paths resolved."""
+
+    path: str
+    """The recipe file."""
+    data: dict[str, Any]
+    """The recipe as written (validated)."""
+    sources: list[SourceSpec]
+    output: str
+    stages: dict[str, dict[str, Any]] = field(default_factory=dict)
+    filters_dir: str | None = None
+
+    @property
+    def name(self) -> str:
+        return str(self.data["name"])
+
+    def setting(self, section: str, key: str, default: Any) -> Any:
+        return self.data.get(section, {}).get(key, default)
+
+    def resolved(self) -> dict[str, Any]:
+        """The recipe as resolved (absolute paths, includes expanded): recorded in the manifest."""
+        out = copy.deepcopy(self.data)
+        out["sources"] = [
+            {
+                "name": s.name,
+                "format": s.format,
+                "paths": s.paths,
+                "language": s.language,
+                "licence": s.licence,
+                "publisher": s.publisher,
+                "attribution": s.attribution,
+                "retrieved": s.retrieved,
+                "profile": s.profile,
+                "options": s.options,
+                "origin": s.origin,
+            }
+            for s in self.sources
+        ]
+        out["output"] = dict(out.get("output", {}), path=self.output)
+        if self.filters_dir:
+            out["filters_dir"] = self.filters_dir
+        return out
+
+
+def _resolve(base: Path, p: str) -> str:
+    if "://" in p or os.path.isabs(p):
+        return p
+    return str((base / p).resolve())
+
+
+def _glob_root(pattern: str) -> str:
+    """The longest directory prefix of a glob without wildcards: the root for relative ids."""
+    parts = pattern.split("/")
+    fixed: list[str] = []
+    for part in parts[:-1]:
+        if any(c in part for c in "*?["):
+            break
+        fixed.append(part)
+    return "/".join(fixed) or "/"
+
+
+def _source_from_entry(entry: dict[str, Any], base: Path, origin: str) -> SourceSpec:
+    paths = entry["paths"] if isinstance(entry["paths"], list) else [entry["paths"]]
+    resolved = [_resolve(base, p) for p in paths]
+    return SourceSpec(
+        name=entry["name"],
+        format=entry["format"],
+        paths=resolved,
+        root=_glob_root(resolved[0]),
+        language=entry.get("language"),
+        licence=entry.get("licence"),
+        licence_evidence="recipe" if entry.get("licence") else None,
+        publisher=entry.get("publisher"),
+        attribution=entry.get("attribution"),
+        retrieved=str(entry["retrieved"]) if entry.get("retrieved") is not None else None,
+        profile=entry.get("profile", "default"),
+        options=dict(entry.get("options", {})),
+        metadata={str(k): str(v) for k, v in entry.get("metadata", {}).items()},
+        tdm_reserved=bool(entry.get("tdm_reserved", False)),
+        odrl=entry.get("odrl"),
+        origin=origin,
+    )
+
+
+def load_recipe(path: str | os.PathLike[str], output_override: str | None = None) -> Recipe:
+    """Read, validate and resolve a recipe; raise ConfigError naming file and key on any problem."""
+    p = Path(path)
+    label = str(path)
+    if not p.is_file():
+        raise ConfigError("recipe file not found", file=label)
+    try:
+        data = yaml.safe_load(p.read_text("utf-8"))
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"not valid YAML: {exc}", file=label) from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"not UTF-8 text: {exc}", file=label) from exc
+    # YAML turns unquoted dates into date objects; the schema expects strings.
+    if isinstance(data, dict):
+        for s in data.get("sources", []) or []:
+            if isinstance(s, dict) and s.get("retrieved") is not None and not isinstance(s["retrieved"], str):
+                s["retrieved"] = str(s["retrieved"])
+    validate_data(data, label)
+    base = p.resolve().parent
+    sources: list[SourceSpec] = []
+    for i, entry in enumerate(data["sources"]):
+        origin = f"{label}:sources[{i}]"
+        if "include" in entry:
+            from altedic.sources.manifest import load_manifest
+
+            sources.append(load_manifest(_resolve(base, entry["include"])))
+            continue
+        if entry["format"] not in REGISTRY:
+            raise ConfigError(
+                f"unknown format {entry['format']!r}; known formats: {', '.join(sorted(REGISTRY))}",
+                file=label,
+                key=f"sources[{i}].format",
+            )
+        sources.append(_source_from_entry(entry, base, origin))
+    seen: dict[str, int] = {}
+    for i, s in enumerate(sources):
+        if s.name in seen:
+            raise ConfigError(
+                f"source name {s.name!r} is used twice (sources[{seen[s.name]}] and sources[{i}]); names must be unique",
+                file=label,
+                key=f"sources[{i}].name",
+            )
+        seen[s.name] = i
+    out = output_override or _resolve(base, data["output"]["path"])
+    filters_dir = _resolve(base, data["filters_dir"]) if data.get("filters_dir") else None
+    if filters_dir and not Path(filters_dir).is_dir():
+        raise ConfigError(f"filters directory {filters_dir} does not exist", file=label, key="filters_dir")
+    stages = {k: dict(v) for k, v in (data.get("stages") or {}).items()}
+    return Recipe(path=str(p.resolve()), data=data, sources=sources, output=out, stages=stages, filters_dir=filters_dir)

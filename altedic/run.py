@@ -1,0 +1,443 @@
+"""The driver: recipe -> planned sources -> Beam pipeline -> checked, atomic release.
+
+Order of a run (see DESIGN.md): validate the recipe; expand catalogues and contributed manifests;
+decide every source's licence (refused sources are never read); find the input files; run the
+pipeline into a staging folder; check the accounting identity (per source:
+``read + derived = kept + rejected + errors``); move the shards into place; write the release
+documents and the manifest; write ``_SUCCESS`` last. A crash at any point leaves no ``_SUCCESS``,
+so nothing half-written looks like a finished release; the next run clears the leftovers.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import apache_beam as beam
+from apache_beam.io.filesystems import FileSystems
+from apache_beam.options.pipeline_options import DirectOptions, PipelineOptions, SetupOptions
+
+import altedic
+from altedic import fsutil
+from altedic.beam.transforms import (
+    PROGRESS,
+    AnnotateAndDecide,
+    FileTask,
+    ReadSources,
+    WriteCounts,
+    WriteSettings,
+    WriteShards,
+)
+from altedic.errors import ConfigError, RunError
+from altedic.readers.base import SourceInfo
+from altedic.recipe import Recipe, load_recipe
+from altedic.sources import SourceSpec
+from altedic.stages import StageConfig
+
+MANIFEST_VERSION = 1
+STAGING = "_staging"
+OUTPUT_PARTS = ("data", "rejected", "errors", "dedup", "parallel")
+
+
+@dataclass
+class Refusal:
+    name: str
+    origin: str
+    licence: str | None
+    reason: str
+    detail: str
+
+
+@dataclass
+class Plan:
+    """What the pipeline will read, decided on the driver before any document is read."""
+
+    specs: list[SourceSpec]
+    infos: list[SourceInfo]
+    tasks: list[FileTask]
+    refused: list[Refusal] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _expand(recipe: Recipe) -> tuple[list[SourceSpec], list[str]]:
+    specs: list[SourceSpec] = []
+    warnings: list[str] = []
+    for spec in recipe.sources:
+        if spec.format == "dcat":
+            from altedic.sources.dcat import expand_catalogue
+
+            children, warns = expand_catalogue(spec)
+            specs.extend(children)
+            warnings.extend(f"{spec.name}: {w}" for w in warns)
+        else:
+            specs.append(spec)
+    return specs, warnings
+
+
+def _match(spec: SourceSpec) -> list[str]:
+    uris: list[str] = []
+    for pattern in spec.paths:
+        try:
+            results = FileSystems.match([pattern])
+        except Exception as exc:  # Beam raises BeamIOError (and others per file system) here
+            raise ConfigError(f"cannot list {pattern}: {exc}", file=spec.origin, key="paths") from None
+        found = sorted(m.path for m in results[0].metadata_list)
+        # Directories match a glob too on local file systems; readers take files only.
+        found = [p for p in found if not (fsutil.is_local(p) and os.path.isdir(p))]
+        if not found:
+            raise ConfigError(f"{pattern!r} matches no files", file=spec.origin, key=f"{spec.name}.paths")
+        uris.extend(found)
+    return sorted(dict.fromkeys(uris))
+
+
+def _rel(uri: str, root: str) -> str:
+    if fsutil.is_local(uri) and fsutil.is_local(root):
+        return os.path.relpath(uri, root)
+    return uri[len(root) :].lstrip("/") if uri.startswith(root) else uri
+
+
+def plan_sources(recipe: Recipe) -> Plan:
+    """Expand catalogues, decide licences, normalise declared languages and list the input files."""
+    from altedic.langid.codes import normalise_lang
+    from altedic.licence.policy import decide
+
+    specs, warnings = _expand(recipe)
+    names = [s.name for s in specs]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise ConfigError(f"source names must be unique after expanding catalogues and manifests: {dupes}", file=recipe.path)
+    plan = Plan(specs=[], infos=[], tasks=[], warnings=warnings)
+    overrides = recipe.data.get("licence_policy")
+    for spec in specs:
+        decision = decide(spec, overrides)
+        if not decision.allowed:
+            plan.refused.append(
+                Refusal(spec.name, spec.origin, spec.licence, decision.reason or "licence.refused", decision.detail)
+            )
+            continue
+        declared = None
+        if spec.language:
+            declared = normalise_lang(spec.language)
+            if declared is None:
+                raise ConfigError(f"unknown language code {spec.language!r}", file=spec.origin, key=f"{spec.name}.language")
+        spec.licence_evidence = decision.evidence
+        info = spec.info(licence_id=decision.licence_id, declared_lang=declared)
+        index = len(plan.infos)
+        plan.specs.append(spec)
+        plan.infos.append(info)
+        for uri in _match(spec):
+            plan.tasks.append(FileTask(source=index, uri=uri, rel=_rel(uri, spec.root)))
+    return plan
+
+
+def pipeline_options(workers: int, beam_args: list[str]) -> tuple[PipelineOptions, Any]:
+    """Options and runner. Default: Beam's in-process FnApiRunner (no network; DirectRunner
+    would first try to download a Prism binary). ``--workers N`` > 1 runs N worker processes.
+    Any ``--runner=...`` in ``beam_args`` is handed to Beam unchanged (Dataflow, Flink, Spark)."""
+    options = PipelineOptions(beam_args)
+    options.view_as(SetupOptions).save_main_session = False
+    if any(a.startswith("--runner") for a in beam_args):
+        return options, None
+    from apache_beam.runners.portability.fn_api_runner import FnApiRunner
+
+    direct = options.view_as(DirectOptions)
+    direct.direct_num_workers = workers
+    direct.direct_running_mode = "multi_processing" if workers > 1 else "in_memory"
+    return options, FnApiRunner()
+
+
+def build_pipeline(p: beam.Pipeline, recipe: Recipe, plan: Plan, staging: str) -> None:
+    """Wire the stages. The shape of the graph is the one in DESIGN.md."""
+    stages = recipe.stages
+    cfg = StageConfig(
+        normalise=stages.get("normalise", {}),
+        langid=stages.get("langid", {}),
+        quality=stages.get("quality", {}),
+        pii=stages.get("pii", {}),
+        filters_dir=recipe.filters_dir,
+    )
+    # Fail at construction, not on a worker: build the chain once here to validate settings.
+    from altedic.stages import StageChain
+
+    StageChain(cfg)
+    out = recipe.data["output"]
+    settings = WriteSettings(
+        staging=staging,
+        shard_bytes=int(float(out.get("shard_size_mb", 128)) * 2**20),
+        row_group_rows=int(out.get("row_group_rows", 10000)),
+        compression=out.get("compression", "zstd"),
+    )
+    batch_size = int(recipe.setting("run", "batch_size", 256))
+
+    tasks = p | "Files" >> beam.Create(plan.tasks)
+    read = tasks | "Read" >> ReadSources(plan.infos)
+    decided = read["docs"] | "AnnotateAndDecide" >> AnnotateAndDecide(cfg, batch_size)
+    kept = decided["kept"]
+    rejected = [decided["rejected"]]
+    dedup_cfg = dict(stages.get("dedup", {}))
+    if dedup_cfg.pop("enabled", True) and "dedup" in stages:
+        from altedic.beam.dedup import Deduplicate
+
+        dd = kept | "Deduplicate" >> Deduplicate(dedup_cfg, fsutil.join(staging, "dedup"))
+        kept = dd["kept"]
+        rejected.append(dd["rejected"])
+    all_rejected = tuple(rejected) | "AllRejected" >> beam.Flatten()
+    _ = kept | "WriteData" >> WriteShards("data", settings)
+    _ = all_rejected | "WriteRejected" >> WriteShards("rejected", settings)
+    _ = read["errors"] | "WriteErrors" >> WriteShards("errors", settings)
+    counts = (read["counts"], decided["counts"]) | "AllCounts" >> beam.Flatten()
+    _ = counts | "Counts" >> WriteCounts(fsutil.join(staging, "_counts.json"))
+
+
+# --------------------------------------------------------------------------------------------
+# Accounting and manifest
+# --------------------------------------------------------------------------------------------
+
+
+def account(plan: Plan, shards: list[dict[str, Any]], counts: list[list[Any]]) -> dict[str, Any]:
+    """Per-source and per-language counts from the written shards and the read counters.
+
+    The identity checked for every source: ``read + derived == kept + rejected + errors``
+    (``derived``: extra parts made by splitting mixed-language documents; 0 unless enabled).
+    """
+    per_source: dict[str, dict[str, Any]] = {
+        s.name: {"read": 0, "derived": 0, "kept": 0, "rejected": {}, "errors": 0} for s in plan.infos
+    }
+    languages: dict[str, dict[str, Any]] = {}
+    for kind_name, src, n in counts:
+        per_source.setdefault(src, {"read": 0, "derived": 0, "kept": 0, "rejected": {}, "errors": 0})[kind_name] += n
+    for shard in shards:
+        for src, outcomes in shard["counts"].items():
+            s = per_source.setdefault(src, {"read": 0, "derived": 0, "kept": 0, "rejected": {}, "errors": 0})
+            for key, n in outcomes.items():
+                lang, outcome = key.split("\t")
+                if outcome == "kept":
+                    s["kept"] += n
+                elif outcome == "errors":
+                    s["errors"] += n
+                else:
+                    s["rejected"][outcome] = s["rejected"].get(outcome, 0) + n
+                if outcome != "errors":
+                    lg = languages.setdefault(lang, {"kept": 0, "rejected": {}})
+                    if outcome == "kept":
+                        lg["kept"] += n
+                    else:
+                        lg["rejected"][outcome] = lg["rejected"].get(outcome, 0) + n
+    problems = []
+    for name, s in sorted(per_source.items()):
+        s["rejected"] = dict(sorted(s["rejected"].items()))
+        out = s["kept"] + sum(s["rejected"].values()) + s["errors"]
+        s["ok"] = s["read"] + s["derived"] == out
+        if not s["ok"]:
+            problems.append(
+                f"{name}: read {s['read']} + derived {s['derived']} != kept {s['kept']} + rejected "
+                f"{sum(s['rejected'].values())} + errors {s['errors']}"
+            )
+    for lg in languages.values():
+        lg["rejected"] = dict(sorted(lg["rejected"].items()))
+    return {
+        "identity": "read + derived = kept + rejected + errors",
+        "ok": not problems,
+        "problems": problems,
+        "per_source": dict(sorted(per_source.items())),
+        "languages": dict(sorted(languages.items())),
+    }
+
+
+def _minhash_implementation() -> str | None:
+    try:
+        from altedic.dedup import minhash
+
+        return str(minhash.IMPLEMENTATION)
+    except ImportError:
+        return None
+
+
+def build_manifest(
+    recipe: Recipe, plan: Plan, shards: list[dict[str, Any]], accounting: dict[str, Any], run_info: dict[str, Any]
+) -> dict[str, Any]:
+    sources: dict[str, Any] = {}
+    for spec, info in zip(plan.specs, plan.infos, strict=True):
+        acc = accounting["per_source"].get(info.name, {})
+        sources[info.name] = {
+            "format": info.format,
+            "origin": spec.origin,
+            "licence": info.licence,
+            "licence_evidence": spec.licence_evidence,
+            "publisher": info.publisher,
+            "attribution": info.attribution,
+            "retrieved": info.retrieved,
+            "declared_language": info.declared_lang,
+            "profile": info.profile,
+            "metadata": info.metadata,
+            "files": sum(1 for t in plan.tasks if plan.infos[t.source].name == info.name),
+            "read": acc.get("read", 0),
+            "derived": acc.get("derived", 0),
+            "kept": acc.get("kept", 0),
+            "rejected": acc.get("rejected", {}),
+            "errors": acc.get("errors", 0),
+        }
+    return {
+        "manifest_version": MANIFEST_VERSION,
+        "altedic_version": altedic.__version__,
+        "name": recipe.name,
+        "schemas": {"document": "document.v1", "rejected": "rejected.v1", "error": "error.v1"},
+        "run": run_info,
+        "recipe": recipe.resolved(),
+        "shards": [{k: v for k, v in s.items() if k != "counts"} for s in shards],
+        "sources": sources,
+        "refused_sources": [r.__dict__ for r in plan.refused],
+        "warnings": plan.warnings,
+        "languages": accounting["languages"],
+        "accounting": {k: accounting[k] for k in ("identity", "ok", "problems", "per_source")},
+        "implementations": {"minhash": _minhash_implementation()},
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# The run
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class RunResult:
+    out: str
+    manifest: dict[str, Any]
+
+
+class _Progress:
+    """A one-line progress display on a terminal (in-process runner: live file/document counts)."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+        self.start = time.monotonic()
+
+    def __enter__(self) -> _Progress:
+        if self.enabled:
+            self._thread.start()
+        return self
+
+    def _loop(self) -> None:
+        spin = "|/-\\"
+        i = 0
+        while not self._stop.wait(0.25):
+            i += 1
+            el = time.monotonic() - self.start
+            sys.stderr.write(
+                f"\r{spin[i % 4]} running {el:6.1f} s  files read {PROGRESS['files']:,}  documents read {PROGRESS['read']:,}  "
+            )
+            sys.stderr.flush()
+
+    def __exit__(self, *exc: object) -> None:
+        if self.enabled:
+            self._stop.set()
+            self._thread.join()
+            sys.stderr.write("\r" + " " * 90 + "\r")
+            sys.stderr.flush()
+
+
+def _prepare_output(out: str, overwrite: bool) -> None:
+    if fsutil.exists(fsutil.join(out, "_SUCCESS")) and not overwrite:
+        raise RunError(
+            f"{out} already holds a finished release (_SUCCESS is there); "
+            "pass --overwrite to replace it, or choose another output with --out"
+        )
+    if fsutil.exists(out) and fsutil.is_local(out):
+        known = set(OUTPUT_PARTS) | {STAGING, "_SUCCESS", "manifest.json"}
+        entries = set(os.listdir(out))
+        if entries and not (entries & known):
+            raise RunError(f"{out} exists and does not look like an altedic output; refusing to write into it")
+    # A finished release being replaced, or leftovers of a crashed run: _SUCCESS goes first so
+    # that nothing in between looks finished.
+    fsutil.delete_tree(fsutil.join(out, "_SUCCESS"))
+    fsutil.delete_tree(fsutil.join(out, STAGING))
+
+
+def _publish(out: str, staging: str) -> None:
+    """Move the staged outputs into place (old outputs of a replaced release removed first)."""
+    for part in OUTPUT_PARTS:
+        fsutil.delete_tree(fsutil.join(out, part))
+    for rel in fsutil.list_files(staging):
+        top = rel.split(os.sep if fsutil.is_local(staging) else "/")[0]
+        if top in OUTPUT_PARTS:
+            fsutil.move(fsutil.join(staging, rel), fsutil.join(out, rel))
+
+
+def run(
+    recipe_path: str,
+    out: str | None = None,
+    workers: int = 1,
+    beam_args: list[str] | None = None,
+    overwrite: bool = False,
+    max_error_rate: float | None = None,
+    progress: bool = False,
+    log: Callable[[str], None] = lambda _m: None,
+) -> RunResult:
+    """Run a recipe end to end and return the manifest. Raises ConfigError/RunError for user-facing problems."""
+    beam_args = list(beam_args or [])
+    started = datetime.now(UTC).isoformat(timespec="seconds")
+    recipe = load_recipe(recipe_path, output_override=os.path.abspath(out) if out and fsutil.is_local(out) else out)
+    out_dir = recipe.output
+    plan = plan_sources(recipe)
+    for w in plan.warnings:
+        log(f"warning: {w}")
+    for r in plan.refused:
+        log(f"refused source {r.name}: {r.reason} ({r.detail})")
+    log(f"{len(plan.infos)} source(s), {len(plan.tasks)} file(s); output {out_dir}")
+    _prepare_output(out_dir, overwrite)
+    staging = fsutil.join(out_dir, STAGING)
+    fsutil.makedirs(staging)
+    options, runner = pipeline_options(workers, beam_args)
+    PROGRESS.update(files=0, read=0)
+    pipeline = beam.Pipeline(runner=runner, options=options) if runner is not None else beam.Pipeline(options=options)
+    build_pipeline(pipeline, recipe, plan, staging)
+    with _Progress(progress and runner is not None and workers == 1):
+        result = pipeline.run()
+        result.wait_until_finish()
+
+    shard_dir = fsutil.join(staging, "_shards")
+    shards = []
+    if fsutil.exists(shard_dir):
+        for rel in fsutil.list_files(shard_dir):
+            shards.append(json.loads(fsutil.read_bytes(fsutil.join(shard_dir, rel))))
+    shards.sort(key=lambda s: s["path"])
+    counts_path = fsutil.join(staging, "_counts.json")
+    counts = json.loads(fsutil.read_bytes(counts_path)) if fsutil.exists(counts_path) else []
+    accounting = account(plan, shards, counts)
+    if not accounting["ok"]:
+        raise RunError("accounting identity broken, the output cannot be trusted: " + "; ".join(accounting["problems"]))
+    total_read = sum(s["read"] for s in accounting["per_source"].values())
+    total_errors = sum(s["errors"] for s in accounting["per_source"].values())
+    rate = max_error_rate if max_error_rate is not None else float(recipe.setting("run", "max_error_rate", 0.1))
+    if total_read and total_errors / total_read > rate:
+        raise RunError(
+            f"{total_errors} of {total_read} inputs ({total_errors / total_read:.1%}) could not be read, more than "
+            f"--max-error-rate {rate:.1%}; see {fsutil.join(staging, 'errors')} (the release was not published)"
+        )
+    _publish(out_dir, staging)
+    run_info = {
+        "started": started,
+        "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+        "runner": "FnApiRunner" if runner is not None else next(a for a in beam_args if a.startswith("--runner")).split("=")[-1],
+        "workers": workers,
+    }
+    manifest = build_manifest(recipe, plan, shards, accounting, run_info)
+    try:
+        from altedic.release.finalise import finalise
+    except ImportError:
+        finalise = None  # type: ignore[assignment]
+    if finalise is not None:
+        manifest.update(finalise(out_dir, manifest))
+    fsutil.write_bytes(fsutil.join(out_dir, "manifest.json"), json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False).encode("utf-8"))
+    fsutil.delete_tree(staging)
+    fsutil.write_bytes(fsutil.join(out_dir, "_SUCCESS"), b"")
+    return RunResult(out=out_dir, manifest=manifest)
