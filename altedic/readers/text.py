@@ -24,6 +24,23 @@ _BOMS = [
 ]
 
 
+def looks_like_utf16(data: bytes) -> str | None:
+    """``utf-16-le``/``utf-16-be`` when a BOM-less sample decodes to mostly printable text, else None."""
+    sample = data[:4096]
+    sample = sample[: len(sample) - len(sample) % 2]
+    if len(sample) < 8:
+        return None
+    for enc in ("utf-16-le", "utf-16-be"):
+        try:
+            text = sample.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        printable = sum(1 for ch in text if ch.isprintable() or ch in "\n\r\t")
+        if printable / len(text) > 0.95 and sum(1 for ch in text if ch.isalpha()) / len(text) > 0.5:
+            return enc
+    return None
+
+
 def decode_bytes(data: bytes, uri: str, encoding: str = "utf-8") -> str:
     """Decode ``data``; a BOM wins over ``encoding``; InputError with the byte offset on failure."""
     for bom, enc in _BOMS:
@@ -34,7 +51,8 @@ def decode_bytes(data: bytes, uri: str, encoding: str = "utf-8") -> str:
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
-        hint = " (UTF-16 without a byte-order mark? set options.encoding: utf-16-le)" if data[1:2] == b"\0" else ""
+        guess = looks_like_utf16(data)
+        hint = f" (UTF-16 without a byte-order mark? set options.encoding: {guess})" if guess else ""
         raise InputError(
             f"not valid {encoding} at byte {exc.start}: {exc.reason}{hint}; set options.encoding if the file uses another encoding",
             uri=uri,

@@ -1,0 +1,149 @@
+"""JSONL, CSV, Parquet and text readers: mapping, compression by content, broken records."""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import json
+import lzma
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+import zstandard
+
+from altedic.errors import InputError
+from altedic.readers import get_reader
+from altedic.readers.base import ReadContext, SourceInfo
+from altedic.records import Document, ReadError
+
+MT = "Il-Kummissjoni Ewropea ppubblikat rapport dwar l-ilma tal-għawm."
+GA = "D'fhoilsigh an Coimisiún tuarascáil faoin nGaeilge."
+EL = "Η Επιτροπή δημοσίευσε έκθεση για την ποιότητα του νερού."
+BG = "Комисията публикува доклад за качеството на водата."
+
+
+def _read(path: Path, fmt: str, **options: object) -> list[Document | ReadError]:
+    info = SourceInfo(name="s", format=fmt, licence="CC-BY-4.0", options=dict(options))
+    return list(get_reader(fmt)(ReadContext(source=info, uri=str(path), rel=path.name)))
+
+
+def _jsonl(rows: list[dict[str, object]]) -> bytes:
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows).encode("utf-8")
+
+
+ROWS = [
+    {"id": "a", "lang": "mlt", "body": MT, "url": "https://e.eu/a", "topic": "water"},
+    {"id": "b", "lang": "GA", "body": GA, "url": "https://e.eu/b", "topic": 7},
+]
+
+
+def test_jsonl_mapping_and_provenance(tmp_path: Path) -> None:
+    p = tmp_path / "x.jsonl"
+    p.write_bytes(_jsonl(ROWS))
+    out = _read(p, "jsonl", columns={"text": "body", "id": "id", "lang": "lang", "url": "url"}, keep_fields=["topic"])
+    assert [type(o) for o in out] == [Document, Document]
+    a, b = out
+    assert isinstance(a, Document) and isinstance(b, Document)
+    assert (a.text, a.doc_ref, a.declared_lang, a.url, a.position, a.licence) == (MT, "a", "mt", "https://e.eu/a", "line 1", "CC-BY-4.0")
+    assert (b.declared_lang, b.metadata) == ("ga", {"topic": "7"})
+
+
+@pytest.mark.parametrize(
+    "compress",
+    [gzip.compress, bz2.compress, lzma.compress, lambda b: zstandard.ZstdCompressor().compress(b)],
+    ids=["gzip", "bz2", "xz", "zstd"],
+)
+def test_compression_detected_by_content_not_name(tmp_path: Path, compress: object) -> None:
+    p = tmp_path / "plain-name.jsonl"  # no compression suffix on purpose
+    p.write_bytes(compress(_jsonl([{"text": EL}, {"text": BG}])))  # type: ignore[operator]
+    out = _read(p, "jsonl")
+    assert [o.text for o in out if isinstance(o, Document)] == [EL, BG]
+
+
+def test_truncated_gzip_keeps_what_was_read_and_raises_with_position(tmp_path: Path) -> None:
+    p = tmp_path / "t.jsonl.gz"
+    data = gzip.compress(_jsonl([{"text": f"{MT} {i}"} for i in range(2000)]))
+    p.write_bytes(data[: len(data) // 2])
+    got: list[Document | ReadError] = []
+    with pytest.raises(InputError) as exc:
+        for item in get_reader("jsonl")(ReadContext(SourceInfo(name="s", format="jsonl"), str(p), "t")):
+            got.append(item)
+    assert "corrupt or truncated" in exc.value.message
+    assert 0 < len(got) < 2000 and all(isinstance(g, Document) for g in got)
+
+
+def test_broken_lines_are_errors_with_line_numbers_and_neighbours_survive(tmp_path: Path) -> None:
+    p = tmp_path / "bad.jsonl"
+    p.write_bytes(
+        _jsonl([{"text": MT}])
+        + b'{"text": "unterminated\n'
+        + b'{"text": "bad \xff byte"}\n'
+        + b"[1, 2]\n"
+        + b"\n"
+        + b'{"other": 1}\n'
+        + b'{"text": 5}\n'
+        + _jsonl([{"text": GA}])
+    )
+    out = _read(p, "jsonl")
+    docs = [o.text for o in out if isinstance(o, Document)]
+    errors = [(o.position, o.kind) for o in out if isinstance(o, ReadError)]
+    assert docs == [MT, GA]
+    assert errors == [("line 2", "json"), ("line 3", "encoding"), ("line 4", "json"), ("line 6", "schema"), ("line 7", "schema")]
+
+
+def test_jsonl_utf16_with_bom(tmp_path: Path) -> None:
+    p = tmp_path / "u16.jsonl"
+    p.write_bytes(_jsonl([{"text": EL}]).decode("utf-8").encode("utf-16"))
+    assert [o.text for o in _read(p, "jsonl") if isinstance(o, Document)] == [EL]
+
+
+def test_csv_ragged_row_and_per_row_language(tmp_path: Path) -> None:
+    p = tmp_path / "x.csv"
+    p.write_text(f'identifier,language,body\nr1,mt,"{MT}"\nr2,bg\nr3,bul,"{BG}"\n', encoding="utf-8")
+    out = _read(p, "csv", columns={"text": "body", "id": "identifier", "lang": "language"})
+    assert [(o.doc_ref, o.declared_lang) for o in out if isinstance(o, Document)] == [("r1", "mt"), ("r3", "bg")]
+    errs = [o for o in out if isinstance(o, ReadError)]
+    assert len(errs) == 1 and errs[0].position.startswith("row 3") and "ragged" in errs[0].message
+
+
+def test_csv_without_text_column_names_the_header(tmp_path: Path) -> None:
+    p = tmp_path / "x.csv"
+    p.write_text("a,b\n1,2\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"no column 'text'.*\['a', 'b'\]"):
+        _read(p, "csv")
+
+
+def test_parquet_mapping_and_wrong_schema(tmp_path: Path) -> None:
+    good = tmp_path / "g.parquet"
+    pq.write_table(pa.table({"content": [MT, None, GA], "uid": ["1", "2", "3"]}), good)
+    out = _read(good, "parquet", columns={"text": "content", "id": "uid"})
+    assert [(type(o).__name__, o.position) for o in out] == [("Document", "row 1"), ("ReadError", "row 2"), ("Document", "row 3")]
+    bad = tmp_path / "b.parquet"
+    pq.write_table(pa.table({"content": [1, 2]}), bad)
+    with pytest.raises(InputError, match="wrong schema"):
+        _read(bad, "parquet", columns={"text": "content"})
+    junk = tmp_path / "junk.parquet"
+    junk.write_bytes(b"\x00\x01 not parquet at all")
+    with pytest.raises(InputError, match="not a readable Parquet file"):
+        _read(junk, "parquet")
+
+
+def test_text_units_and_encodings(tmp_path: Path) -> None:
+    p = tmp_path / "t.txt"
+    p.write_text(f"{MT}\n{GA}\n\n\n{EL}\n", encoding="utf-8")
+    assert [o.position for o in _read(p, "text", unit="paragraph")] == ["line 1", "line 5"]
+    assert [o.position for o in _read(p, "text", unit="line")] == ["line 1", "line 2", "line 5"]
+    assert [o.position for o in _read(p, "text")] == ["file"]
+    cp = tmp_path / "cp.txt"
+    cp.write_bytes("Ħ is not in cp1252 but é is".replace("Ħ", "H").encode("cp1252"))
+    assert _read(cp, "text", encoding="cp1252")[0].text == "H is not in cp1252 but é is"  # type: ignore[union-attr]
+    nobom = tmp_path / "u16.txt"
+    nobom.write_bytes(EL.encode("utf-16-le"))
+    with pytest.raises(InputError, match="UTF-16 without a byte-order mark"):
+        _read(nobom, "text")
+    assert _read(nobom, "text", encoding="utf-16-le")[0].text == EL  # type: ignore[union-attr]
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    assert _read(empty, "text") == []

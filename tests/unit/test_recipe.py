@@ -1,0 +1,116 @@
+"""Recipe validation: every kind of bad recipe stops before any work with file, key and what is allowed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from altedic.errors import ConfigError
+from altedic.recipe import load_recipe
+
+GOOD = """\
+version: 1
+name: t
+sources:
+  - name: news
+    format: jsonl
+    paths: data/*.jsonl
+    language: mlt
+    licence: CC-BY-4.0
+    retrieved: 2026-11-01
+    options: {columns: {text: body}}
+output: {path: out}
+"""
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    (tmp_path / "data").mkdir(exist_ok=True)
+    (tmp_path / "data" / "a.jsonl").write_text('{"body": "x"}\n', encoding="utf-8")
+    p = tmp_path / "r.yaml"
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def test_good_recipe_resolves_paths_against_the_recipe(tmp_path: Path) -> None:
+    r = load_recipe(_write(tmp_path, GOOD))
+    assert r.name == "t"
+    assert r.output == str(tmp_path / "out")
+    (s,) = r.sources
+    assert (s.name, s.format, s.paths, s.root, s.language, s.licence, s.retrieved, s.licence_evidence) == (
+        "news",
+        "jsonl",
+        [str(tmp_path / "data" / "*.jsonl")],
+        str(tmp_path / "data"),
+        "mlt",
+        "CC-BY-4.0",
+        "2026-11-01",
+        "recipe",
+    )
+    assert s.options == {"columns": {"text": "body"}}
+    assert r.resolved()["output"]["path"] == str(tmp_path / "out")
+
+
+@pytest.mark.parametrize(
+    ("change", "key", "message"),
+    [
+        (("version: 1\n", "version: 2\n"), "version", "1 was expected"),
+        (("name: t\n", ""), "(top level)", "'name' is a required property"),
+        (("output: {path: out}\n", "output: {path: out}\nextra: 1\n"), "(top level)", "unknown key(s) 'extra'; allowed keys:"),
+        (("    format: jsonl\n", "    format: jsonl\n    colour: red\n"), "sources[0]", "unknown key(s) 'colour'"),
+        (("    paths: data/*.jsonl\n", ""), "sources[0]", "'paths' is a required property"),
+        (("output: {path: out}\n", "output: {path: out, compression: lz4}\n"), "output.compression", "allowed values: 'zstd'"),
+        (("output: {path: out}\n", "output: {path: out, shard_size_mb: -3}\n"), "output.shard_size_mb", "-3"),
+        (("name: t\n", "name: 'bad name!'\n"), "name", "does not match"),
+        (("    format: jsonl\n", "    format: [jsonl]\n"), "sources[0].format", "wrong type"),
+    ],
+)
+def test_bad_recipes_name_file_key_and_allowed(tmp_path: Path, change: tuple[str, str], key: str, message: str) -> None:
+    p = _write(tmp_path, GOOD.replace(*change))
+    with pytest.raises(ConfigError) as exc:
+        load_recipe(p)
+    assert exc.value.file == str(p)
+    assert exc.value.key == key
+    assert message in str(exc.value)
+
+
+def test_unknown_format_lists_known_ones(tmp_path: Path) -> None:
+    p = _write(tmp_path, GOOD.replace("format: jsonl", "format: docx"))
+    with pytest.raises(ConfigError, match=r"unknown format 'docx'; known formats: .*formex.*jsonl") as exc:
+        load_recipe(p)
+    assert exc.value.key == "sources[0].format"
+
+
+def test_duplicate_source_names(tmp_path: Path) -> None:
+    src = GOOD.split("sources:\n")[1].split("output:")[0]
+    p = _write(tmp_path, GOOD.replace("output:", src + "output:", 1))
+    with pytest.raises(ConfigError, match="used twice") as exc:
+        load_recipe(p)
+    assert exc.value.key == "sources[1].name"
+
+
+def test_not_yaml_not_mapping_missing_file_and_filters_dir(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="not valid YAML"):
+        load_recipe(_write(tmp_path, "version: [1\n"))
+    with pytest.raises(ConfigError, match="must be a YAML mapping"):
+        load_recipe(_write(tmp_path, "- 1\n- 2\n"))
+    with pytest.raises(ConfigError, match="recipe file not found"):
+        load_recipe(tmp_path / "nope.yaml")
+    with pytest.raises(ConfigError, match="does not exist") as exc:
+        load_recipe(_write(tmp_path, GOOD + "filters_dir: nowhere\n"))
+    assert exc.value.key == "filters_dir"
+
+
+def test_paths_matching_nothing_fail_before_any_work(tmp_path: Path) -> None:
+    from altedic.run import plan_sources
+
+    r = load_recipe(_write(tmp_path, GOOD.replace("data/*.jsonl", "data/*.csv")))
+    with pytest.raises(ConfigError, match=r"matches no files"):
+        plan_sources(r)
+
+
+def test_shipped_recipes_are_valid(repo_root: Path) -> None:
+    recipes = sorted((repo_root / "pipelines").glob("*.yaml"))
+    assert "demo.yaml" in [p.name for p in recipes]
+    for p in recipes:
+        assert load_recipe(p).sources
