@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import sys
 import traceback
 from collections.abc import Sequence
@@ -33,7 +34,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _QuietBeamImports(logging.Filter):
+    """Drop Beam's import-time notice about optional GCP client libraries we do not use."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "apitools not found" not in record.getMessage()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(_QuietBeamImports())
     args_list = list(sys.argv[1:] if argv is None else argv)
     # Everything after a bare "--" is handed to Beam unchanged (altedic run R -- --runner=...).
     beam_args: list[str] = []
