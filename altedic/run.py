@@ -345,6 +345,18 @@ class _Progress:
             sys.stderr.flush()
 
 
+def _fault_point(name: str) -> None:
+    """Crash-test hook: ``ALTEDIC_FAULT_INJECT=<name>`` makes the process SIGKILL itself here.
+
+    Used by the crash tests to stop a run at its most delicate moments (after the pipeline,
+    half-way through publishing, after the manifest) with a real, uncatchable kill.
+    """
+    if os.environ.get("ALTEDIC_FAULT_INJECT") == name:
+        import signal
+
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
 def _prepare_output(out: str, overwrite: bool) -> None:
     if fsutil.exists(fsutil.join(out, "_SUCCESS")) and not overwrite:
         raise RunError(
@@ -366,10 +378,11 @@ def _publish(out: str, staging: str) -> None:
     """Move the staged outputs into place (old outputs of a replaced release removed first)."""
     for part in OUTPUT_PARTS:
         fsutil.delete_tree(fsutil.join(out, part))
-    for rel in fsutil.list_files(staging):
-        top = rel.split(os.sep if fsutil.is_local(staging) else "/")[0]
-        if top in OUTPUT_PARTS:
-            fsutil.move(fsutil.join(staging, rel), fsutil.join(out, rel))
+    files = [r for r in fsutil.list_files(staging) if r.split(os.sep if fsutil.is_local(staging) else "/")[0] in OUTPUT_PARTS]
+    for i, rel in enumerate(files):
+        if i == len(files) // 2:
+            _fault_point("publish")
+        fsutil.move(fsutil.join(staging, rel), fsutil.join(out, rel))
 
 
 def run(
@@ -404,6 +417,7 @@ def run(
         result = pipeline.run()
         result.wait_until_finish()
 
+    _fault_point("pipeline")
     shard_dir = fsutil.join(staging, "_shards")
     shards = []
     if fsutil.exists(shard_dir):
@@ -439,5 +453,6 @@ def run(
         manifest.update(finalise(out_dir, manifest))
     fsutil.write_bytes(fsutil.join(out_dir, "manifest.json"), json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False).encode("utf-8"))
     fsutil.delete_tree(staging)
+    _fault_point("manifest")
     fsutil.write_bytes(fsutil.join(out_dir, "_SUCCESS"), b"")
     return RunResult(out=out_dir, manifest=manifest)
