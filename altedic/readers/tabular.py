@@ -105,7 +105,7 @@ def _text_lines(ctx: ReadContext) -> Iterator[tuple[int, str | None, str]]:
             wrapper = io.TextIOWrapper(f, encoding=encoding, newline="")
             n = 0
             try:
-                for n, line in enumerate(wrapper, start=1):  # noqa: B007
+                for n, line in enumerate(wrapper, start=1):
                     yield n, line, ""
             except UnicodeDecodeError as exc:
                 raise InputError(f"not valid {encoding} after line {n}: {exc.reason}", uri=ctx.uri, position=f"line {n + 1}") from None

@@ -1,0 +1,58 @@
+"""``altedic inspect OUT``: the release at a glance, checksum verification, samples.
+
+Exit status: 0 when every shard matches the manifest, 1 when one is missing, changed or
+unlisted (``--no-verify`` skips the check, e.g. for a quick look at a large release).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from altedic.release.inspect import (
+    format_document,
+    load_manifest,
+    load_stats,
+    overview,
+    sample_documents,
+    sample_rejected,
+    verify_shards,
+)
+
+
+def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:  # type: ignore[type-arg]
+    """Add the ``inspect`` subcommand; the parser's ``func(args) -> int`` runs it."""
+    p = subparsers.add_parser(
+        "inspect",
+        help="show a release: per-language table, rejections, checksums, sample documents",
+        description="Print a release at a glance and verify every shard's SHA-256 against the manifest. "
+        "With --sample N show N documents (of --lang); with --rejected REASON show documents a rule removed.",
+    )
+    p.add_argument("out", help="output directory of a run (holds manifest.json)")
+    p.add_argument("--sample", type=int, metavar="N", default=0, help="show N kept documents")
+    p.add_argument("--lang", metavar="CODE", help="language of the documents to show")
+    p.add_argument("--rejected", metavar="REASON", help="show documents rejected with this reason code (e.g. quality.stop_words)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the deterministic sample (default 0)")
+    p.add_argument("--no-verify", action="store_true", help="skip checksum verification")
+    p.add_argument("--width", type=int, default=100, help="text width for documents (default 100)")
+    p.set_defaults(func=run)
+    return p
+
+
+def run(args: argparse.Namespace) -> int:
+    manifest = load_manifest(args.out)
+    out = sys.stdout
+    if args.rejected:
+        docs = sample_rejected(args.out, manifest, args.rejected, args.sample or 5, lang=args.lang, seed=args.seed)
+        out.write(f"{len(docs)} document(s) rejected with {args.rejected}" + (f" in {args.lang}" if args.lang else "") + ":\n\n")
+        for d in docs:
+            out.write(format_document(d, width=args.width) + "\n")
+        return 0
+    if args.sample:
+        docs = sample_documents(args.out, manifest, args.lang, args.sample, seed=args.seed)
+        for d in docs:
+            out.write(format_document(d, width=args.width) + "\n")
+        return 0
+    checks = None if args.no_verify else verify_shards(args.out, manifest)
+    out.write(overview(load_stats(args.out, manifest), manifest, checks))
+    return 0 if checks is None or all(c.ok for c in checks) else 1

@@ -1,0 +1,19 @@
+"""Type stub of the compiled MinHash kernel (see _minhash.pyx and the reference _minhash_py.py)."""
+
+import numpy as np
+import numpy.typing as npt
+
+SPEC_VERSION: str
+
+def kernel_version() -> int: ...
+def isa() -> str: ...
+def set_isa(name: str) -> str: ...
+def signatures_into(
+    texts: list[str],
+    a: npt.NDArray[np.uint64],
+    b: npt.NDArray[np.uint64],
+    ngram: int,
+    out: npt.NDArray[np.uint64],
+) -> None: ...
+def shingle_hashes(text: str, ngram: int) -> bytes: ...
+def min_shingle_hashes_into(texts: list[str], ngram: int, out: npt.NDArray[np.uint64]) -> None: ...

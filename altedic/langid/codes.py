@@ -1,0 +1,474 @@
+"""One language-code system for altedic: ISO 639-1 where it exists, else ISO 639-3, plus a
+script subtag where it matters (``sr-Cyrl``/``sr-Latn``).
+
+Every code that enters altedic goes through :func:`normalise_lang`: the declared language of a
+source (Formex ``LG.DOC``, TMX ``xml:lang``, Cellar expression language, DCAT
+``dct:language``, a contributor's manifest) and the labels of the language-ID model. It accepts
+
+* ISO 639-1 (``mt``), ISO 639-2/B and /T (``ger``/``deu``, ``gre``/``ell``), ISO 639-3
+  (``ast``, ``cnr``), any case;
+* the Publications Office's language authority (Cellar) codes and IRIs
+  (``GLE``, ``http://publications.europa.eu/resource/authority/language/MLT``) and other
+  IRIs that end in a code (id.loc.gov, lexvo);
+* BCP 47 / TMX locales with region, numeric or variant subtags (``EN-GB``, ``pt-BR``,
+  ``BG-01``, ``es-419``, ``sr-Latn-RS``), with ``-`` or ``_``;
+* fastText labels (``__label__mt``, ``__label__mlt_Latn``) and FLORES-200 / GlotLID / OpenLID
+  codes (``lvs_Latn``, ``ekk_Latn``, ``zsm_Latn``, ``nob``/``nno``, ``srp_Cyrl``): individual
+  languages of a macrolanguage are folded into the macrolanguage's 639-1 code where the EU
+  treats them as that language (Standard Latvian ``lvs`` -> ``lv``, Standard Estonian ``ekk``
+  -> ``et``, Standard Malay ``zsm`` -> ``ms``);
+* values seen in the wild: ``en-EN``, ``el-GR``, country codes used as language codes
+  (``gr`` -> ``el``, ``cz`` -> ``cs``, ``dk`` -> ``da``, ``ua`` -> ``uk``), deprecated
+  codes (``iw``, ``in``, ``ji``, ``jw``, ``mo``, ``sh``, ``scc``, ``scr``), English language
+  names (``Maltese``, ``Irish``).
+
+It returns None for empty input, for codes it does not know and for the special codes
+``und``/``mul``/``zxx``/``mis``/``qaa``-``qtz`` (ISO 639-2 "undetermined", "multiple", "no
+linguistic content", "uncoded", "reserved for local use"): altedic never guesses a neighbour.
+
+Decisions that are not obvious (each one documented where the table says it):
+
+* ``no``/``nor`` (Norwegian, the macrolanguage) -> ``nb``: the Norwegian Wikipedia and
+  therefore fastText's ``no`` label are Bokmål, and Nynorsk always carries its own code.
+* ``sh`` (deprecated ISO 639-1 Serbo-Croatian) -> ``hbs`` (ISO 639-3 macrolanguage): a
+  group label, used by the policy when it cannot decide between hr/bs/sr/cnr.
+* ``als``: ISO 639-3 Tosk Albanian (-> ``sq``, as in FLORES ``als_Latn``). fastText's
+  lid.176 uses ``als`` for Alemannic (the Wikipedia code); that is a model quirk and is fixed
+  by the model's label mapping (:data:`LID176_LABEL_FIXES`), not here.
+* Script subtags are kept for languages written in more than one script
+  (:data:`MULTI_SCRIPT`), or when the script differs from the language's usual one
+  (``el-Latn``, Greeklish); ``el-Grek``, ``mt-Latn`` become ``el``, ``mt``.
+* Region subtags are dropped: the corpus is partitioned by language, not by locale
+  (``pt-BR`` -> ``pt``).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+# ---------------------------------------------------------------------------------------------
+# The table. One line per language: code | ISO 639-3 (/T) | ISO 639-2/B (if different) |
+# usual script (ISO 15924) | English name. ``code`` is what altedic stores: the ISO 639-1 code
+# where one exists, else the ISO 639-3 code. Sources: ISO 639-3 code tables (SIL, 2024),
+# Library of Congress ISO 639-2 list, ISO 15924 and CLDR's likely scripts.
+# Covered: the 24 EU official languages, the EU's regional and minority languages, the
+# candidate countries' and neighbours' languages, every label of fastText's lid.176 model.
+# ---------------------------------------------------------------------------------------------
+_TABLE = """
+af|afr||Latn|Afrikaans
+am|amh||Ethi|Amharic
+an|arg||Latn|Aragonese
+ar|ara||Arab|Arabic
+as|asm||Beng|Assamese
+ast|ast||Latn|Asturian
+av|ava||Cyrl|Avaric
+az|aze||Latn|Azerbaijani
+azb|azb||Arab|South Azerbaijani
+ba|bak||Cyrl|Bashkir
+bar|bar||Latn|Bavarian
+bcl|bcl||Latn|Central Bikol
+be|bel||Cyrl|Belarusian
+bg|bul||Cyrl|Bulgarian
+bh|bih||Deva|Bihari
+bn|ben||Beng|Bengali
+bo|bod|tib|Tibt|Tibetan
+bpy|bpy||Beng|Bishnupriya
+br|bre||Latn|Breton
+bs|bos||Latn|Bosnian
+bxr|bxr||Cyrl|Russia Buriat
+ca|cat||Latn|Catalan
+cbk|cbk||Latn|Chavacano
+ce|che||Cyrl|Chechen
+ceb|ceb||Latn|Cebuano
+ckb|ckb||Arab|Central Kurdish
+cnr|cnr||Latn|Montenegrin
+co|cos||Latn|Corsican
+csb|csb||Latn|Kashubian
+cs|ces|cze|Latn|Czech
+cv|chv||Cyrl|Chuvash
+cy|cym|wel|Latn|Welsh
+da|dan||Latn|Danish
+de|deu|ger|Latn|German
+diq|diq||Latn|Dimli
+dsb|dsb||Latn|Lower Sorbian
+dty|dty||Deva|Doteli
+dv|div||Thaa|Dhivehi
+el|ell|gre|Grek|Greek
+eml|eml||Latn|Emilian-Romagnol
+en|eng||Latn|English
+eo|epo||Latn|Esperanto
+es|spa||Latn|Spanish
+et|est||Latn|Estonian
+eu|eus|baq|Latn|Basque
+ext|ext||Latn|Extremaduran
+fa|fas|per|Arab|Persian
+fi|fin||Latn|Finnish
+fo|fao||Latn|Faroese
+fr|fra|fre|Latn|French
+frp|frp||Latn|Arpitan
+frr|frr||Latn|Northern Frisian
+fur|fur||Latn|Friulian
+fy|fry||Latn|Western Frisian
+ga|gle||Latn|Irish
+gd|gla||Latn|Scottish Gaelic
+gl|glg||Latn|Galician
+gn|grn||Latn|Guarani
+gom|gom||Deva|Goan Konkani
+gsw|gsw||Latn|Swiss German (Alemannic)
+gu|guj||Gujr|Gujarati
+gv|glv||Latn|Manx
+hbs|hbs||Latn|Serbo-Croatian
+he|heb||Hebr|Hebrew
+hi|hin||Deva|Hindi
+hif|hif||Latn|Fiji Hindi
+hr|hrv||Latn|Croatian
+hsb|hsb||Latn|Upper Sorbian
+ht|hat||Latn|Haitian Creole
+hu|hun||Latn|Hungarian
+hy|hye|arm|Armn|Armenian
+ia|ina||Latn|Interlingua
+id|ind||Latn|Indonesian
+ie|ile||Latn|Interlingue
+ilo|ilo||Latn|Iloko
+io|ido||Latn|Ido
+is|isl|ice|Latn|Icelandic
+it|ita||Latn|Italian
+ja|jpn||Jpan|Japanese
+jbo|jbo||Latn|Lojban
+jv|jav||Latn|Javanese
+ka|kat|geo|Geor|Georgian
+kk|kaz||Cyrl|Kazakh
+kl|kal||Latn|Kalaallisut
+km|khm||Khmr|Khmer
+kn|kan||Knda|Kannada
+ko|kor||Kore|Korean
+krc|krc||Cyrl|Karachay-Balkar
+ku|kur||Latn|Kurdish
+kv|kom||Cyrl|Komi
+kw|cor||Latn|Cornish
+ky|kir||Cyrl|Kyrgyz
+la|lat||Latn|Latin
+lad|lad||Latn|Ladino
+lb|ltz||Latn|Luxembourgish
+lez|lez||Cyrl|Lezghian
+li|lim||Latn|Limburgish
+lij|lij||Latn|Ligurian
+lld|lld||Latn|Ladin
+lmo|lmo||Latn|Lombard
+lo|lao||Laoo|Lao
+lrc|lrc||Arab|Northern Luri
+lt|lit||Latn|Lithuanian
+ltg|ltg||Latn|Latgalian
+lv|lav||Latn|Latvian
+mai|mai||Deva|Maithili
+mg|mlg||Latn|Malagasy
+mhr|mhr||Cyrl|Eastern Mari
+min|min||Latn|Minangkabau
+mk|mkd|mac|Cyrl|Macedonian
+ml|mal||Mlym|Malayalam
+mn|mon||Cyrl|Mongolian
+mr|mar||Deva|Marathi
+mrj|mrj||Cyrl|Western Mari
+ms|msa|may|Latn|Malay
+mt|mlt||Latn|Maltese
+mwl|mwl||Latn|Mirandese
+my|mya|bur|Mymr|Burmese
+myv|myv||Cyrl|Erzya
+mzn|mzn||Arab|Mazanderani
+nah|nah||Latn|Nahuatl
+nap|nap||Latn|Neapolitan
+nb|nob||Latn|Norwegian Bokmål
+nds|nds||Latn|Low German
+ne|nep||Deva|Nepali
+new|new||Deva|Newari
+nl|nld|dut|Latn|Dutch
+nn|nno||Latn|Norwegian Nynorsk
+oc|oci||Latn|Occitan
+or|ori||Orya|Odia
+os|oss||Cyrl|Ossetian
+pa|pan||Guru|Punjabi
+pam|pam||Latn|Pampanga
+pcd|pcd||Latn|Picard
+pfl|pfl||Latn|Palatine German
+pl|pol||Latn|Polish
+pms|pms||Latn|Piedmontese
+pnb|pnb||Arab|Western Punjabi
+ps|pus||Arab|Pashto
+pt|por||Latn|Portuguese
+qu|que||Latn|Quechua
+rm|roh||Latn|Romansh
+rmy|rmy||Latn|Vlax Romani
+ro|ron|rum|Latn|Romanian
+rom|rom||Latn|Romani
+ru|rus||Cyrl|Russian
+rue|rue||Cyrl|Rusyn
+rup|rup||Latn|Aromanian
+sa|san||Deva|Sanskrit
+sah|sah||Cyrl|Yakut
+sc|srd||Latn|Sardinian
+scn|scn||Latn|Sicilian
+sco|sco||Latn|Scots
+sd|snd||Arab|Sindhi
+se|sme||Latn|Northern Sami
+si|sin||Sinh|Sinhala
+sk|slk|slo|Latn|Slovak
+sl|slv||Latn|Slovenian
+sma|sma||Latn|Southern Sami
+smj|smj||Latn|Lule Sami
+smn|smn||Latn|Inari Sami
+so|som||Latn|Somali
+sq|sqi|alb|Latn|Albanian
+sr|srp||Cyrl|Serbian
+stq|stq||Latn|Saterland Frisian
+su|sun||Latn|Sundanese
+sv|swe||Latn|Swedish
+sw|swa||Latn|Swahili
+szl|szl||Latn|Silesian
+ta|tam||Taml|Tamil
+te|tel||Telu|Telugu
+tg|tgk||Cyrl|Tajik
+th|tha||Thai|Thai
+tk|tuk||Latn|Turkmen
+tl|tgl||Latn|Tagalog
+tr|tur||Latn|Turkish
+tt|tat||Cyrl|Tatar
+tyv|tyv||Cyrl|Tuvinian
+ug|uig||Arab|Uyghur
+uk|ukr||Cyrl|Ukrainian
+ur|urd||Arab|Urdu
+uz|uzb||Latn|Uzbek
+vec|vec||Latn|Venetian
+vep|vep||Latn|Veps
+vi|vie||Latn|Vietnamese
+vls|vls||Latn|West Flemish
+vo|vol||Latn|Volapük
+vro|vro||Latn|Võro
+wa|wln||Latn|Walloon
+war|war||Latn|Waray
+wuu|wuu||Hans|Wu Chinese
+xal|xal||Cyrl|Kalmyk
+xmf|xmf||Geor|Mingrelian
+yi|yid||Hebr|Yiddish
+yo|yor||Latn|Yoruba
+yue|yue||Hant|Cantonese
+zea|zea||Latn|Zeelandic
+zh|zho|chi|Hans|Chinese
+"""
+
+#: Aliases that are not in the table's code columns: individual languages folded into their
+#: macrolanguage (ISO 639-3 macrolanguage mappings), deprecated codes (ISO 639 change notices)
+#: and values seen in the wild. Value is an altedic code (from the table).
+_ALIASES: dict[str, str] = {
+    # ISO 639-3 individual language -> macrolanguage code used by the EU and by altedic
+    "lvs": "lv",  # Standard Latvian (FLORES lvs_Latn)
+    "ekk": "et",  # Standard Estonian (FLORES ekk_Latn)
+    "zsm": "ms",  # Standard Malay (FLORES zsm_Latn)
+    "als": "sq",  # Tosk Albanian (FLORES als_Latn); NOT lid.176's 'als' (= Alemannic), see model map
+    "arb": "ar",  # Standard Arabic
+    "pes": "fa",  # Iranian Persian
+    "cmn": "zh",  # Mandarin
+    "swh": "sw",
+    "uzn": "uz",
+    "azj": "az",
+    "khk": "mn",
+    "plt": "mg",
+    "ydd": "yi",
+    "npi": "ne",
+    "ory": "or",
+    "pbt": "ps",
+    "kmr": "ku",  # Northern Kurdish (Kurmanji)
+    "no": "nb",  # Norwegian macrolanguage: see module docstring
+    "nor": "nb",
+    # deprecated codes (ISO 639 change notices)
+    "sh": "hbs",  # Serbo-Croatian, ISO 639-1 'sh' withdrawn in 2000
+    "scc": "sr",  # ISO 639-2/B Serbian, withdrawn 2008
+    "scr": "hr",  # ISO 639-2/B Croatian, withdrawn 2008
+    "iw": "he",
+    "in": "id",
+    "ji": "yi",
+    "jw": "jv",
+    "mo": "ro",  # Moldavian, withdrawn 2008
+    "mol": "ro",
+    # seen in the wild: country codes used as language codes
+    "gr": "el",
+    "cz": "cs",
+    "dk": "da",
+    "ua": "uk",
+    "jp": "ja",
+}
+
+#: ISO 639-2 special codes: no language can be assigned. :func:`normalise_lang` returns None.
+SPECIAL_CODES = frozenset({"und", "mul", "zxx", "mis"})
+
+#: Languages written in more than one script, where the script subtag is kept
+#: (CLDR likely subtags; Serbian is written in both Cyrillic and Latin, and so on).
+MULTI_SCRIPT = frozenset({"sr", "bs", "cnr", "hbs", "uz", "az", "kk", "ky", "tg", "mn", "pa", "ku", "zh", "sd", "tt"})
+
+#: The 24 official languages of the European Union (Regulation No 1 of 1958, as amended).
+EU_OFFICIAL: tuple[str, ...] = (
+    "bg", "cs", "da", "de", "el", "en", "es", "et", "fi", "fr", "ga", "hr",
+    "hu", "it", "lt", "lv", "mt", "nl", "pl", "pt", "ro", "sk", "sl", "sv",
+)  # fmt: skip
+
+#: Regional and minority languages of the EU that altedic ships filters for.
+EU_REGIONAL: tuple[str, ...] = ("ca", "eu", "gl", "cy", "lb", "fy")
+
+_SCRIPT_NAMES: dict[str, str] = {
+    "Latn": "Latin",
+    "Cyrl": "Cyrillic",
+    "Grek": "Greek",
+    "Arab": "Arabic",
+    "Hebr": "Hebrew",
+    "Armn": "Armenian",
+    "Geor": "Georgian",
+    "Deva": "Devanagari",
+    "Hans": "Simplified",
+    "Hant": "Traditional",
+}
+
+
+class _Lang:
+    __slots__ = ("b", "code", "name", "script", "t")
+
+    def __init__(self, code: str, t: str, b: str, script: str, name: str) -> None:
+        self.code = code
+        self.t = t
+        self.b = b or t
+        self.script = script
+        self.name = name
+
+
+def _build() -> tuple[dict[str, _Lang], dict[str, str]]:
+    langs: dict[str, _Lang] = {}
+    lookup: dict[str, str] = {}
+    for line in _TABLE.strip().splitlines():
+        code, t, b, script, name = line.split("|")
+        lang = _Lang(code, t, b, script, name)
+        langs[code] = lang
+        for key in (code, t, b):
+            if key:
+                lookup[key] = code
+    for alias, target in _ALIASES.items():
+        if target not in langs:  # pragma: no cover - table consistency, checked by the tests
+            raise AssertionError(f"alias {alias!r} -> unknown code {target!r}")
+        lookup.setdefault(alias, target)
+    # An alias overrides the table only where the table's code is withdrawn (no/nor, sh).
+    for alias in ("no", "nor", "sh"):
+        lookup[alias] = _ALIASES[alias]
+    return langs, lookup
+
+
+_LANGS, _LOOKUP = _build()
+_BY_NAME: dict[str, str] = {lang.name.lower(): code for code, lang in _LANGS.items()}
+_BY_NAME.update({"norwegian": "nb", "gaelic": "gd", "irish gaelic": "ga", "moldovan": "ro", "flemish": "nl"})
+
+_SPLIT = re.compile(r"[-_]")
+_SCRIPT_RE = re.compile(r"^[A-Za-z]{4}$")
+_IRI_TAIL = re.compile(r"[/#]([^/#]+)/?$")
+
+#: lid.176 labels that are not ISO 639 codes of what the model was trained on (Wikipedia
+#: language-edition codes): label -> altedic code. See https://fasttext.cc/docs/en/language-identification.html
+LID176_LABEL_FIXES: dict[str, str] = {
+    "als": "gsw",  # als.wikipedia.org is Alemannic, not Tosk Albanian
+    "no": "nb",
+    "sh": "hbs",
+}
+
+
+@lru_cache(maxsize=4096)
+def normalise_lang(code: str | None) -> str | None:
+    """Normalise any language code or label to altedic's code system (see the module docstring).
+
+    Returns ``xx`` (ISO 639-1), ``xxx`` (ISO 639-3, when no 639-1 code exists), optionally with a
+    script subtag (``sr-Latn``), or None for empty, unknown or special (``und``, ``mul``...)
+    input. Pure, cached, and safe to call on every record.
+    """
+    if code is None:
+        return None
+    s = code.strip()
+    if not s:
+        return None
+    if s.startswith("__label__"):
+        s = s[len("__label__") :]
+    if "/" in s or "#" in s:  # an IRI: Cellar authority, id.loc.gov, lexvo...
+        m = _IRI_TAIL.search(s)
+        if not m:
+            return None
+        s = m.group(1)
+    parts = [p for p in _SPLIT.split(s) if p]
+    if not parts:
+        return None
+    head = parts[0].lower()
+    if head in SPECIAL_CODES or (len(head) == 3 and "qaa" <= head <= "qtz"):
+        return None
+    base = _LOOKUP.get(head)
+    if base is None:
+        # an English language name ("Maltese", "Serbo-Croatian"), as some manifests carry
+        return _BY_NAME.get(" ".join(s.lower().split())) if len(s) > 3 else None
+    script: str | None = None
+    for p in parts[1:]:
+        if _SCRIPT_RE.match(p):
+            script = p[0].upper() + p[1:].lower()
+            break
+    if script is None:
+        return base
+    if base in MULTI_SCRIPT or script != _LANGS[base].script:
+        return f"{base}-{script}"
+    return base
+
+
+def base_lang(code: str) -> str:
+    """The language part of an altedic code: ``sr-Latn`` -> ``sr``; ``mt`` -> ``mt``."""
+    return code.split("-", 1)[0]
+
+
+def script_of(code: str) -> str | None:
+    """The script subtag of an altedic code if it has one, else the language's usual script
+    (ISO 15924), else None for a code this module does not know."""
+    if "-" in code:
+        return code.split("-", 1)[1]
+    lang = _LANGS.get(code)
+    return lang.script if lang else None
+
+
+def is_known(code: str) -> bool:
+    """True when ``code`` is an altedic code of a language in this module's table."""
+    return base_lang(code) in _LANGS
+
+
+def language_name(code: str | None) -> str:
+    """English name for reports: ``mt`` -> ``Maltese``, ``sr-Latn`` -> ``Serbian (Latin)``.
+
+    Unknown codes come back unchanged (a report must still show them); None -> ``unknown``.
+    """
+    if code is None:
+        return "unknown"
+    lang = _LANGS.get(base_lang(code))
+    if lang is None:
+        return code
+    if "-" in code:
+        script = code.split("-", 1)[1]
+        return f"{lang.name} ({_SCRIPT_NAMES.get(script, script)})"
+    return lang.name
+
+
+def to_iso639_3(code: str) -> str | None:
+    """ISO 639-3 (= 639-2/T) code of an altedic code (script dropped): ``ga`` -> ``gle``."""
+    lang = _LANGS.get(base_lang(code))
+    return lang.t if lang else None
+
+
+def cellar_iri(code: str) -> str | None:
+    """The Publications Office language-authority IRI of an altedic code, or None.
+
+    The authority's identifiers are upper-case ISO 639-3 (= 639-2/T) codes, e.g.
+    ``http://publications.europa.eu/resource/authority/language/GLE`` for Irish.
+    """
+    t = to_iso639_3(code)
+    return f"http://publications.europa.eu/resource/authority/language/{t.upper()}" if t else None
+
+
+def all_codes() -> list[str]:
+    """Every altedic language code this module knows (sorted)."""
+    return sorted(_LANGS)

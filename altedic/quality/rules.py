@@ -1,0 +1,118 @@
+"""Quality decisions: thresholds from ``filters/<lang>.yaml`` applied to the signals.
+
+Each :class:`Rule` compares one signal with one threshold key. A threshold set to ``null`` in a
+filters file (or missing everywhere) disables its rule. A document is rejected by the first rule
+it fails, in the order of :data:`RULES` (Gopher quality, Gopher repetition, C4, FineWeb, language
+score: the order in which datatrove pipelines usually run them), with the stable reason code
+``quality.<rule name>`` and a detail naming the value, the threshold and the files it came from.
+
+Comparison semantics follow datatrove 0.10.1 exactly: a ``min_*`` rule rejects when
+``value < threshold``, a ``max_*`` rule when ``value > threshold`` (so a value equal to the
+threshold passes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from altedic.errors import ConfigError
+from altedic.quality.signals import DUP_NGRAMS, TOP_NGRAMS
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """``quality.<name>``: reject when ``signals[signal]`` is below ``key`` (min) or above it (max)."""
+
+    name: str
+    signal: str
+    key: str
+
+    @property
+    def is_min(self) -> bool:
+        return self.key.startswith("min_")
+
+    @property
+    def reason(self) -> str:
+        return f"quality.{self.name}"
+
+
+RULES: tuple[Rule, ...] = (
+    # Gopher quality (Rae et al. 2021, appendix A.1.1)
+    Rule("too_few_words", "words", "min_words"),
+    Rule("too_many_words", "words", "max_words"),
+    Rule("short_words", "mean_word_length", "min_mean_word_length"),
+    Rule("long_words", "mean_word_length", "max_mean_word_length"),
+    Rule("hashes", "hash_ratio", "max_hash_ratio"),
+    Rule("ellipsis", "ellipsis_ratio", "max_ellipsis_ratio"),
+    Rule("bullet_lines", "bullet_lines_ratio", "max_bullet_lines_ratio"),
+    Rule("ellipsis_lines", "ellipsis_lines_ratio", "max_ellipsis_lines_ratio"),
+    Rule("alpha_words", "alpha_words_ratio", "min_alpha_words_ratio"),
+    Rule("stop_words", "stop_words", "min_stop_words"),
+    # Gopher repetition (Rae et al. 2021, table A1)
+    Rule("dup_paragraphs", "dup_para_frac", "max_dup_para_frac"),
+    Rule("dup_paragraph_chars", "dup_para_char_frac", "max_dup_para_char_frac"),
+    Rule("dup_lines", "dup_line_frac", "max_dup_line_frac"),
+    Rule("dup_line_chars", "dup_line_char_frac", "max_dup_line_char_frac"),
+    *(Rule(f"top_{n}_gram", f"top_{n}_gram_char_frac", f"max_top_{n}_gram_char_frac") for n in TOP_NGRAMS),
+    *(Rule(f"dup_{n}_gram", f"dup_{n}_gram_char_frac", f"max_dup_{n}_gram_char_frac") for n in DUP_NGRAMS),
+    # C4 (Raffel et al. 2020, section 2.2): whole-document rules only; C4's line removal is not
+    # done (altedic keeps the text as read and only decides)
+    Rule("lorem_ipsum", "lorem_ipsum", "max_lorem_ipsum_lines"),
+    Rule("curly_bracket", "curly_bracket", "max_curly_bracket_lines"),
+    Rule("few_sentences", "c4_sentences", "min_c4_sentences"),
+    # FineWeb (Penedo et al. 2024)
+    Rule("line_punct", "line_punct_ratio", "min_line_punct_ratio"),
+    Rule("short_lines", "short_line_ratio", "max_short_line_ratio"),
+    Rule("char_dup", "char_dup_ratio", "max_char_dup_ratio"),
+    Rule("newlines", "newline_ratio", "max_newline_ratio"),
+    # language-ID confidence from the language stage
+    Rule("lang_score", "lang_score", "min_lang_score"),
+)
+RULES_BY_NAME: dict[str, Rule] = {r.name: r for r in RULES}
+THRESHOLD_KEYS: frozenset[str] = frozenset(r.key for r in RULES) | {"line_punct_exclude_zero"}
+"""Keys allowed in ``quality.thresholds`` and ``quality.profiles.<p>`` of a filters file."""
+
+
+def check_thresholds(thresholds: dict[str, Any], where: str) -> None:
+    """Raise :class:`ConfigError` for an unknown key or a value that is not a number/null."""
+    for k, v in thresholds.items():
+        if k not in THRESHOLD_KEYS:
+            raise ConfigError(f"unknown threshold {k!r}; allowed: {', '.join(sorted(THRESHOLD_KEYS))}", file=where)
+        if k == "line_punct_exclude_zero":
+            if not isinstance(v, bool):
+                raise ConfigError("must be true or false", file=where, key=k)
+        elif v is not None and (isinstance(v, bool) or not isinstance(v, int | float)):
+            raise ConfigError(f"must be a number or null, got {v!r}", file=where, key=k)
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.4g}"
+
+
+def first_failure(
+    signals: dict[str, float],
+    thresholds: dict[str, Any],
+    rules: tuple[Rule, ...] = RULES,
+) -> tuple[Rule, str] | None:
+    """The first rule of ``rules`` that ``signals`` fail under ``thresholds``, with a detail text.
+
+    Rules whose threshold is missing or ``None``, or whose signal is absent (``lang_score`` of a
+    document the language stage did not score), are skipped. ``line_punct_exclude_zero: true``
+    lets a document with no punctuated line at all pass ``line_punct`` (as FineWeb's option).
+    """
+    for rule in rules:
+        thr = thresholds.get(rule.key)
+        if thr is None:
+            continue
+        value = signals.get(rule.signal)
+        if value is None:
+            continue
+        if rule.is_min:
+            if value < thr:
+                if rule.name == "line_punct" and value == 0 and thresholds.get("line_punct_exclude_zero"):
+                    continue
+                return rule, f"{rule.signal} {_fmt(value)} < min {_fmt(thr)}"
+        elif value > thr:
+            return rule, f"{rule.signal} {_fmt(value)} > max {_fmt(thr)}"
+    return None

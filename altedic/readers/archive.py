@@ -1,0 +1,218 @@
+"""Zip archives (Cellar delivers Formex packages as ``.zip``): read member by member, never
+extracted to disk.
+
+Guards (zip bombs and path tricks; cf. the ``zipfile`` documentation's "Decompression
+pitfalls" and CWE-22):
+
+* more members than ``max_members`` (default 10000) or a total declared uncompressed size above
+  ``max_total_mb`` (default 4096) refuses the whole archive (InputError) before any member is
+  read;
+* a member whose compression ratio (uncompressed / compressed) exceeds ``max_ratio`` (default
+  200) is not read (ReadError ``archive``); Python's ``zipfile`` never returns more bytes than a
+  member's declared size, so the declared sizes bound what is read;
+* a member with an absolute path, a drive letter, a backslash path or a ``..`` component is not
+  read (ReadError ``archive``); nothing is ever written to disk anyway;
+* encrypted members are reported, not read; archives nested deeper than ``max_depth`` (2) are
+  reported.
+
+Each member goes to the reader named by the option ``member_format`` (a format name, or
+``auto``, the default), else to the reader chosen by *content sniffing* (:func:`sniff_format`).
+Members that are not text (images, PDFs) and Cellar notices (read as enrichment by the content
+readers) are skipped silently with a count in no document, as are directories. A member whose
+format cannot be told gives a ReadError naming the option to set. ``member_glob`` (fnmatch
+pattern) restricts the members read.
+"""
+
+from __future__ import annotations
+
+import codecs
+import fnmatch
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import IO
+
+from altedic.errors import ConfigError, InputError
+from altedic.readers.base import ReadContext
+from altedic.records import Document, ReadError
+
+#: Root element (local name) -> format, for XML members.
+_XML_ROOTS = {
+    "akomaNtoso": "akn",
+    "tmx": "tmx",
+    "TEI.2": "jrc_acquis",
+    "TEI": "jrc_acquis",
+    "html": "eurlex_html",
+    "ACT": "formex",
+    "ANNEX": "formex",
+    "DOC": "formex",
+    "CONS.ACT": "formex",
+    "CONS.ANNEX": "formex",
+    "GENERAL": "formex",
+    "PUBLICATION": "formex",
+    "COMPETITION.INIT": "formex",
+    "NOTICE": "notice",
+}
+_SKIP_EXT = (".pdf", ".png", ".jpg", ".jpeg", ".gif", ".tif", ".tiff", ".css", ".js", ".docx", ".doc")
+_ROOT = re.compile(r"<(?![?!])(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)")
+
+
+def sniff_format(name: str, head: bytes) -> str | None:
+    """Format of a member from its first bytes (and, for plain text, its name); None if unknown.
+
+    Returns a REGISTRY format name, ``notice`` (a Cellar notice), ``skip`` (binary or a
+    stylesheet) or None.
+    """
+    low = name.lower()
+    if low.endswith(_SKIP_EXT):
+        return "skip"
+    if head.startswith(b"PK\x03\x04"):
+        return "zip"
+    if head.startswith(codecs.BOM_UTF16_LE) or head.startswith(b"<\x00"):
+        text = head.decode("utf-16-le", "ignore")
+    elif head.startswith(codecs.BOM_UTF16_BE) or head.startswith(b"\x00<"):
+        text = head.decode("utf-16-be", "ignore")
+    else:
+        text = head.decode("utf-8", "ignore")
+    text = text.lstrip("\ufeff \t\r\n")
+    if re.search(r"^<CHAPTER\b|^<SPEAKER\b", text, re.M):
+        return "europarl"
+    if not text.startswith("<"):
+        return None
+    # Skip the prolog (declaration, comments, doctype) to the first element.
+    body = re.sub(r"<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(\[.*?\])?\s*>", "", text, flags=re.S)
+    m = _ROOT.search(body)
+    if not m:
+        return None
+    root = m.group(1)
+    if root.lower() == "html":
+        return "eurlex_html"
+    return _XML_ROOTS.get(root)
+
+
+def _unsafe(name: str) -> str | None:
+    if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name):
+        return "absolute path"
+    if "\\" in name:
+        return "backslash in path"
+    if any(part == ".." for part in name.split("/")):
+        return "'..' in path"
+    return None
+
+
+def _int_option(ctx: ReadContext, key: str, default: int) -> int:
+    value = ctx.options.get(key, default)
+    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+        raise ConfigError(f"must be a positive integer, not {value!r}", key=f"sources[{ctx.source.name}].options.{key}")
+    return value
+
+
+def read_zip(ctx: ReadContext) -> Iterator[Document | ReadError]:
+    """Read every member of a zip archive with its own reader (see module docstring)."""
+    from altedic.readers import REGISTRY, get_reader
+
+    max_members = _int_option(ctx, "max_members", 10000)
+    max_total = _int_option(ctx, "max_total_mb", 4096) * 2**20
+    max_ratio = _int_option(ctx, "max_ratio", 200)
+    max_depth = _int_option(ctx, "max_depth", 2)
+    member_format = str(ctx.options.get("member_format", "auto"))
+    if member_format != "auto" and member_format not in REGISTRY:
+        raise ConfigError(
+            f"'{member_format}' is not a format (known: auto, {', '.join(sorted(REGISTRY))})",
+            key=f"sources[{ctx.source.name}].options.member_format",
+        )
+    pattern = ctx.options.get("member_glob")
+    if ctx.uri.count("!") >= max_depth:
+        yield ctx.error(f"archive nested deeper than {max_depth} levels: not read", "", "archive")
+        return
+
+    raw: IO[bytes] = ctx.open()
+    try:
+        if not raw.seekable():
+            data = raw.read(max_total + 1)
+            raw.close()
+            raw = io.BytesIO(data)
+        try:
+            zf = zipfile.ZipFile(raw)
+        except (zipfile.BadZipFile, OSError, EOFError) as exc:
+            raise InputError(f"not a readable zip archive: {exc}", uri=ctx.uri, position="central directory") from exc
+        with zf:
+            infos = [i for i in zf.infolist() if not i.is_dir()]
+            if len(infos) > max_members:
+                raise InputError(
+                    f"archive has {len(infos)} members, more than max_members={max_members} (zip bomb?)",
+                    uri=ctx.uri,
+                    position="central directory",
+                )
+            total = sum(i.file_size for i in infos)
+            if total > max_total:
+                raise InputError(
+                    f"archive declares {total} uncompressed bytes, more than max_total_mb={max_total // 2**20} (zip bomb?)",
+                    uri=ctx.uri,
+                    position="central directory",
+                )
+            for info in infos:
+                yield from _member(ctx, zf, info, member_format, pattern, max_ratio, get_reader)
+    finally:
+        raw.close()
+
+
+def _member(
+    ctx: ReadContext,
+    zf: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    member_format: str,
+    pattern: object,
+    max_ratio: int,
+    get_reader: object,
+) -> Iterator[Document | ReadError]:
+    name = info.filename
+    pos = f"member {name}"
+    if isinstance(pattern, str) and not fnmatch.fnmatch(name, pattern):
+        return
+    why = _unsafe(name)
+    if why:
+        yield ctx.error(f"member name refused ({why}): {name!r}", pos, "archive")
+        return
+    if info.flag_bits & 0x1:
+        yield ctx.error("member is encrypted: not read", pos, "archive")
+        return
+    if info.file_size > max(info.compress_size, 1) * max_ratio:
+        yield ctx.error(
+            f"member compression ratio {info.file_size // max(info.compress_size, 1)}:1 exceeds max_ratio={max_ratio} (zip bomb?)",
+            pos,
+            "archive",
+        )
+        return
+
+    def opener() -> IO[bytes]:
+        return zf.open(info)
+
+    fmt = member_format
+    if fmt == "auto":
+        try:
+            with zf.open(info) as f:
+                head = f.read(4096)
+        except (zipfile.BadZipFile, OSError, EOFError) as exc:
+            yield ctx.error(f"member cannot be decompressed: {exc}", pos, "archive")
+            return
+        sniffed = sniff_format(name, head)
+        if sniffed in ("skip", "notice"):
+            return
+        if sniffed is None:
+            yield ctx.error(
+                "cannot tell the format of this member from its content; set options.member_format", pos, "archive"
+            )
+            return
+        fmt = sniffed
+    child = ctx.child(name, opener)
+    child = replace(child, source=replace(ctx.source, format=fmt))
+    reader = get_reader(fmt)  # type: ignore[operator]
+    try:
+        yield from reader(child)
+    except InputError as exc:
+        yield child.error(exc.message, exc.position or pos, "input")
+    except (zipfile.BadZipFile, EOFError) as exc:
+        yield child.error(f"member cannot be decompressed: {exc}", pos, "archive")

@@ -1,0 +1,127 @@
+"""Europarl v7 session files (Koehn 2005, *Europarl: A Parallel Corpus for Statistical Machine
+Translation*; https://www.statmt.org/europarl/): one plain-text file per sitting and language,
+``<lang>/ep-YY-MM-DD.txt``, with markup lines::
+
+    <CHAPTER ID="1">
+    Resumption of the session
+    <SPEAKER ID="2" LANGUAGE="EN" NAME="Mrs Lynne">
+    <P>
+
+Attributes come quoted or unquoted (``<SPEAKER ID=2 NAME="President">``). A markup line is a
+whole line that is one tag; every other non-empty line is text.
+
+Options: ``unit: chapter|speaker`` (default ``chapter``). A chapter document is the chapter
+title and every text line of the chapter; a speaker document is one speaker turn, with
+``metadata['speaker']`` (NAME), ``metadata['speaker_id']`` and ``metadata['original_lang']``
+(the speaker's ``LANGUAGE``, normalised: the language the turn was *spoken* in, so that
+translated turns can be told from original ones). The file's language is the parent folder's
+name (``en/``) when it is a language code, else the recipe's ``language``. A line with bytes
+that are not UTF-8 is one ReadError (``line N``) and is skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from altedic.langid.codes import normalise_lang
+from altedic.readers.base import ReadContext
+from altedic.readers.legal import eu_provenance, option
+from altedic.records import Document, ReadError
+
+PUBLISHER = "European Parliament"
+_TAG = re.compile(r"^<\s*([A-Za-z]+)\b(.*?)/?>\s*$")
+_ATTR = re.compile(r"""([A-Za-z_]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
+
+
+def parse_tag(line: str) -> tuple[str, dict[str, str]] | None:
+    """``<SPEAKER ID=2 NAME="Mr X">`` -> ``("SPEAKER", {"ID": "2", "NAME": "Mr X"})``, else None."""
+    m = _TAG.match(line.strip())
+    if not m:
+        return None
+    attrs = {
+        a.group(1).upper(): a.group(2)
+        if a.group(2) is not None
+        else (a.group(3) if a.group(3) is not None else a.group(4))
+        for a in _ATTR.finditer(m.group(2))
+    }
+    return m.group(1).upper(), attrs
+
+
+def read_europarl(ctx: ReadContext) -> Iterator[Document | ReadError]:
+    """Documents per chapter or per speaker turn (see module docstring)."""
+    unit = option(ctx, "unit", ("chapter", "speaker"))
+    parts = ctx.rel.replace("\\", "/").split("/")
+    folder_lang = normalise_lang(parts[-2]) if len(parts) >= 2 and len(parts[-2]) <= 3 else None
+    lang = folder_lang or ctx.source.declared_lang
+    sitting = parts[-1].split("!")[-1].rsplit(".", 1)[0]
+    prov = eu_provenance(ctx, PUBLISHER)
+    m = re.search(r"ep-(\d\d)-(\d\d)-(\d\d)", sitting)
+    date = None
+    if m:
+        yy = int(m.group(1))
+        date = f"{1900 + yy if yy > 90 else 2000 + yy}-{m.group(2)}-{m.group(3)}"
+
+    chapter_id = ""
+    chapter_title: str | None = None
+    speaker: dict[str, str] = {}
+    lines: list[str] = []
+    start_line = 0
+
+    def emit() -> Iterator[Document]:
+        if not lines:
+            return
+        meta = {"sitting": sitting, "chapter": chapter_id}
+        pos = f"chapter {chapter_id or '-'}"
+        if unit == "speaker":
+            pos += f" speaker {speaker.get('ID', '-')} line {start_line}"
+            if speaker.get("NAME"):
+                meta["speaker"] = speaker["NAME"]
+            if speaker.get("ID"):
+                meta["speaker_id"] = speaker["ID"]
+            orig = normalise_lang(speaker.get("LANGUAGE") or None)
+            if orig:
+                meta["original_lang"] = orig
+            if speaker.get("AFFILIATION"):
+                meta["affiliation"] = speaker["AFFILIATION"]
+        yield ctx.doc(
+            "\n".join(lines),
+            position=pos,
+            declared_lang=lang,
+            doc_ref=f"{sitting} chapter {chapter_id}" if chapter_id else sitting,
+            title=chapter_title,
+            date=date,
+            metadata=meta,
+            **prov,
+        )
+
+    with ctx.open() as f:
+        for n, raw in enumerate(f, start=1):
+            try:
+                line = raw.decode("utf-8").strip()
+            except UnicodeDecodeError as exc:
+                yield ctx.error(f"line is not valid UTF-8 (byte {exc.start}): skipped", f"line {n}", "encoding")
+                continue
+            if not line:
+                continue
+            tag = parse_tag(line) if line.startswith("<") else None
+            if tag is None:
+                if not lines:
+                    start_line = n
+                if chapter_title is None and not lines and not speaker:
+                    chapter_title = line  # the line after <CHAPTER> is its title
+                    if unit == "speaker":
+                        continue
+                lines.append(line)
+                continue
+            name, attrs = tag
+            if name == "CHAPTER":
+                yield from emit()
+                lines, speaker = [], {}
+                chapter_id, chapter_title = attrs.get("ID", ""), None
+            elif name == "SPEAKER":
+                if unit == "speaker":
+                    yield from emit()
+                    lines = []
+                speaker = attrs
+    yield from emit()

@@ -1,0 +1,201 @@
+"""``OUT/README.md``: the dataset card, with a YAML header that Hugging Face ``datasets`` reads.
+
+The header follows the Hub's dataset-card metadata (https://huggingface.co/docs/hub/datasets-cards
+and the ``configs`` section of https://huggingface.co/docs/datasets/repository_structure): one
+config per language whose ``data_files`` point at ``data/lang=<code>/*.parquet``, plus an
+``all`` config (the default) over every language. ``load_dataset(OUT, "mt")`` then loads the
+Maltese shards of a local release with no further arguments.
+
+The body is generated from the manifest, ``stats.json`` and the document contract
+(``schemas/document.v1.json``) only: schema with field descriptions, sources with licences and
+attribution texts, processing steps with their settings and versions, the language table and
+known limitations. No run timestamps appear, so the card is deterministic for a release.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from altedic.schema import load_contract
+
+#: SPDX ids whose lower-case form is a licence id known to the Hugging Face Hub.
+_HUB_LICENCES = {
+    "CC-BY-4.0", "CC-BY-SA-4.0", "CC0-1.0", "CC-BY-3.0", "CC-BY-SA-3.0", "ODC-BY", "ODBL", "PDDL",
+    "MIT", "APACHE-2.0", "CC-BY-2.0", "CC-BY-SA-2.0",
+}
+
+#: Hub size categories (number of examples), upper bounds exclusive.
+_SIZE_CATEGORIES: list[tuple[int, str]] = [
+    (1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (1_000_000, "100K<n<1M"),
+    (10_000_000, "1M<n<10M"), (100_000_000, "10M<n<100M"), (1_000_000_000, "100M<n<1B"),
+    (10_000_000_000, "1B<n<10B"), (100_000_000_000, "10B<n<100B"), (1_000_000_000_000, "100B<n<1T"),
+]
+
+LIMITATIONS = [
+    "Token counts are estimates (`{formula}`), not the count of any particular tokeniser.",
+    "Language identification uses a compact fastText model (lid.176) that is weaker on short texts; "
+    "short Maltese and Irish sentences and closely related languages (hr/bs/sr, nb/nn/da, gl/pt) are the most "
+    "likely to be mislabelled or rejected. Check `lang_score` and `lang_flags` before relying on a label.",
+    "Quality signals and thresholds are heuristics tuned per language by language communities (`filters/*.yaml`); "
+    "they remove some good text and keep some poor text. The signals are stored in the `quality` column so that "
+    "a training team can re-threshold without re-running the pipeline.",
+    "Personal-data detection is pattern-based (e-mail addresses, phone numbers, IBANs and similar identifiers); "
+    "names and free-text personal information are not detected.",
+    "Near-duplicate removal is approximate (MinHash LSH): some near duplicates remain and a few distinct documents "
+    "may be removed.",
+    "Licences are taken from the recipe, source manifests or record metadata as stated in `licence_evidence`; "
+    "they are not verified document by document.",
+]
+
+
+def hub_licence(licences: list[str]) -> str | list[str]:
+    """The Hub ``license`` value: known SPDX ids lower-cased, ``other`` when any is unknown."""
+    ids = sorted({lic for lic in licences if lic and lic != "none"})
+    if not ids or any(i.upper() not in _HUB_LICENCES for i in ids):
+        return "other"
+    return ids[0].lower() if len(ids) == 1 else [i.lower() for i in ids]
+
+
+def size_category(n: int) -> str:
+    """The Hub size category of ``n`` examples."""
+    for bound, label in _SIZE_CATEGORIES:
+        if n < bound:
+            return label
+    return "n>1T"
+
+
+def card_metadata(stats: dict[str, Any], manifest: dict[str, Any]) -> dict[str, Any]:
+    """The YAML header as a dict (only languages with kept documents get a config)."""
+    langs = [lg for lg, v in stats["languages"].items() if v["kept"]["documents"] > 0]
+    licence = hub_licence(list(stats["licences"]))
+    meta: dict[str, Any] = {
+        "pretty_name": str(manifest.get("name", "altedic release")),
+        "language": langs,
+        "license": licence,
+    }
+    if licence == "other":
+        meta["license_name"] = "multiple, per document (see the licence column and the Sources section)"
+    meta.update(
+        {
+            "task_categories": ["text-generation"],
+            "size_categories": [size_category(stats["totals"]["kept"]["documents"])],
+            "tags": ["altedic", "multilingual"],
+            "configs": [{"config_name": "all", "default": True, "data_files": [{"split": "train", "path": "data/lang=*/*.parquet"}]}]
+            + [{"config_name": lg, "data_files": [{"split": "train", "path": f"data/lang={lg}/*.parquet"}]} for lg in langs],
+        }
+    )
+    return meta
+
+
+def _cell(v: Any) -> str:
+    """A Markdown table cell: pipes escaped, newlines flattened."""
+    if v is None:
+        return ""
+    s = f"{v:,}" if isinstance(v, int) else str(v)
+    return s.replace("|", "\\|").replace("\n", " ")
+
+
+def _md_table(headers: list[str], rows: list[list[Any]]) -> str:
+    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
+    lines += ["| " + " | ".join(_cell(c) for c in r) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def render_card(stats: dict[str, Any], manifest: dict[str, Any]) -> str:
+    """The dataset card (Markdown with a YAML front matter)."""
+    meta = card_metadata(stats, manifest)
+    name = meta["pretty_name"]
+    t = stats["totals"]
+    out: list[str] = ["---", yaml.safe_dump(meta, sort_keys=False, allow_unicode=True).rstrip(), "---", ""]
+    out += [
+        f"# {name}",
+        "",
+        f"A multilingual text corpus built with altedic {manifest.get('altedic_version', '?')} (ALT-EDIC corpus builder). "
+        f"It holds {t['kept']['documents']:,} documents ({t['kept']['characters']:,} characters, about "
+        f"{t['kept']['tokens_est']:,} tokens) in {len(meta['language'])} languages, stored as Parquet shards "
+        "partitioned by language (`data/lang=<code>/part-*.parquet`).",
+        "",
+        "```python",
+        "from datasets import load_dataset",
+        f'ds = load_dataset("path/to/this/release", "{meta["language"][0] if meta["language"] else "all"}")  # one config per language, or "all"',
+        "```",
+        "",
+        "Companion files: `manifest.json` (shards with SHA-256 checksums, sources, accounting), `stats.json` "
+        "(statistics), `report.html` (plots), `training-content-summary.md` (AI Act Art. 53(1)(d) public summary).",
+        "",
+        "## Languages",
+        "",
+        _md_table(
+            ["language", "documents", "characters", "words", "estimated tokens", "rejected"],
+            [
+                [lg, v["kept"]["documents"], v["kept"]["characters"], v["kept"]["words"], v["kept"]["tokens_est"], v["rejected_total"]["documents"]]
+                for lg, v in stats["languages"].items()
+                if v["kept"]["documents"] > 0 or v["rejected_total"]["documents"] > 0
+            ],
+        ),
+        "",
+        "`und`: rejected before a language could be decided.",
+        "",
+        "## Schema",
+        "",
+    ]
+    contract = load_contract(str(manifest.get("schemas", {}).get("document", "document.v1")))
+    out.append(f"Contract `{contract['name']}.v{contract['version']}`: {contract['description']}")
+    out.append("")
+    out.append(_md_table(["field", "type", "nullable", "description"], [[f"`{f['name']}`", f["type"], "yes" if f["nullable"] else "no", f["description"]] for f in contract["fields"]]))
+    out += ["", "## Sources", ""]
+    src_rows = []
+    for sname, s in sorted(manifest.get("sources", {}).items()):
+        st = stats["sources"].get(sname, {})
+        src_rows.append([
+            sname, s.get("format"), s.get("licence"), s.get("licence_evidence"), s.get("publisher"),
+            ", ".join(s.get("languages", [])), st.get("kept", {}).get("documents", 0), s.get("retrieved"),
+        ])
+    out.append(_md_table(["source", "format", "licence", "licence evidence", "publisher", "languages", "kept documents", "retrieved"], src_rows))
+    out += ["", "### Attribution", ""]
+    attributions = [(n, s.get("attribution")) for n, s in sorted(manifest.get("sources", {}).items()) if s.get("attribution")]
+    out += [f"- **{n}**: {a}" for n, a in attributions] or ["- No source requires an attribution text."]
+    refused = manifest.get("refused_sources", [])
+    if refused:
+        out += ["", "### Sources not used", ""]
+        out.append(_md_table(["source", "origin", "licence", "reason", "detail"], [[r.get("name"), r.get("origin"), r.get("licence"), r.get("reason"), r.get("detail")] for r in refused]))
+    out += [
+        "",
+        "## Processing",
+        "",
+        "Read → normalise (Unicode NFC, whitespace, mojibake repair) → identify language → score quality → detect "
+        "(and, if configured, redact) personal data → decide (thresholds from `filters/<lang>.yaml` and the recipe) → "
+        "deduplicate (exact, then near duplicates) → write language-partitioned shards. Every removed document is kept "
+        "in `rejected/` with a stable reason code; unreadable inputs are listed in `errors/`.",
+        "",
+        "Settings and versions of the stages (from the manifest):",
+        "",
+        "```json",
+        json.dumps({"stages": manifest.get("stages", {}), "implementations": manifest.get("implementations", {}),
+                    "altedic_version": manifest.get("altedic_version")}, ensure_ascii=False, indent=2, sort_keys=True),
+        "```",
+        "",
+        "### Removed documents",
+        "",
+        _md_table(["reason", "documents", "per language"], [[f"`{r}`", sum(by.values()), ", ".join(f"{lg}: {n}" for lg, n in by.items())] for r, by in stats["reasons"].items()]),
+        "",
+        f"Accounting: read {t['read']:,} = kept {t['kept']['documents']:,} + rejected {t['rejected']['documents']:,} "
+        f"+ errors {t['errors']:,}.",
+        "",
+        "## Limitations",
+        "",
+    ]
+    out += ["- " + lim.format(formula=stats["token_estimator"]["formula"]) for lim in LIMITATIONS]
+    out.append("")
+    return "\n".join(out)
+
+
+def write_card(out_dir: str | Path, stats: dict[str, Any], manifest: dict[str, Any]) -> Path:
+    """Write ``OUT/README.md`` and return its path."""
+    path = Path(out_dir) / "README.md"
+    path.write_text(render_card(stats, manifest), encoding="utf-8")
+    return path

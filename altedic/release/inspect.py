@@ -1,0 +1,215 @@
+"""Look at a release from the terminal: overview, checksum verification, samples.
+
+* :func:`verify_shards` checks every shard listed in the manifest: present, same size, same
+  SHA-256, readable Parquet with the listed row count; and reports Parquet files under
+  ``data/``, ``rejected/`` or ``errors/`` that the manifest does not list.
+* :func:`overview` renders the per-language table, totals, rejection reasons and errors.
+* :func:`sample_documents` and :func:`sample_rejected` pick documents deterministically for a
+  seed (the ``n`` smallest BLAKE2b hashes of ``seed`` + id), so two people looking at
+  ``--sample 5 --lang mt --seed 0`` see the same five documents, whatever the sharding.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from altedic.errors import ConfigError
+from altedic.release.finalise import sha256_file
+from altedic.release.stats import release_stats
+
+
+@dataclass(frozen=True, slots=True)
+class ShardCheck:
+    """Result of checking one shard. ``status``: ok, missing, size, checksum, rows, unreadable, unlisted."""
+
+    path: str
+    status: str
+    detail: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+
+def load_manifest(out_dir: str | Path) -> dict[str, Any]:
+    """Read ``OUT/manifest.json``; a missing or broken manifest is a :class:`ConfigError`."""
+    path = Path(out_dir) / "manifest.json"
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        raise ConfigError("no manifest.json: is this an altedic output directory?", file=str(path)) from None
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"not valid JSON: {exc}", file=str(path)) from None
+    if not isinstance(data, dict) or "shards" not in data:
+        raise ConfigError("not an altedic manifest (no 'shards' list)", file=str(path))
+    return data
+
+
+def load_stats(out_dir: str | Path, manifest: dict[str, Any]) -> dict[str, Any]:
+    """``OUT/stats.json`` if present, else statistics computed from the shards."""
+    path = Path(out_dir) / "stats.json"
+    if path.is_file():
+        try:
+            data: dict[str, Any] = json.loads(path.read_text("utf-8"))
+        except json.JSONDecodeError as exc:
+            raise ConfigError(f"not valid JSON: {exc}", file=str(path)) from None
+        return data
+    return release_stats(out_dir, manifest)
+
+
+def verify_shards(out_dir: str | Path, manifest: dict[str, Any]) -> list[ShardCheck]:
+    """Check every listed shard against the manifest (size, SHA-256, row count) and find unlisted ones."""
+    root = Path(out_dir)
+    checks: list[ShardCheck] = []
+    listed = set()
+    for shard in manifest.get("shards", []):
+        rel = shard["path"]
+        listed.add(rel)
+        path = root / rel
+        if not path.is_file():
+            checks.append(ShardCheck(rel, "missing", "file not found"))
+            continue
+        size = path.stat().st_size
+        if "bytes" in shard and size != shard["bytes"]:
+            checks.append(ShardCheck(rel, "size", f"{size} bytes, manifest says {shard['bytes']}"))
+            continue
+        digest = sha256_file(path)
+        if "sha256" in shard and digest != shard["sha256"]:
+            checks.append(ShardCheck(rel, "checksum", f"sha256 {digest[:16]}…, manifest says {shard['sha256'][:16]}…"))
+            continue
+        try:
+            rows = pq.ParquetFile(path).metadata.num_rows
+        except (OSError, pa.ArrowInvalid) as exc:
+            checks.append(ShardCheck(rel, "unreadable", str(exc)))
+            continue
+        if "rows" in shard and rows != shard["rows"]:
+            checks.append(ShardCheck(rel, "rows", f"{rows} rows, manifest says {shard['rows']}"))
+            continue
+        checks.append(ShardCheck(rel, "ok"))
+    for sub in ("data", "rejected", "errors"):
+        base = root / sub
+        if base.is_dir():
+            for p in sorted(base.rglob("*.parquet")):
+                rel = p.relative_to(root).as_posix()
+                if rel not in listed:
+                    checks.append(ShardCheck(rel, "unlisted", "Parquet file not listed in the manifest"))
+    return checks
+
+
+def _table(headers: list[str], rows: list[list[Any]]) -> str:
+    cells = [[f"{c:,}" if isinstance(c, int) else ("" if c is None else str(c)) for c in r] for r in rows]
+    widths = [max(len(h), *(len(r[i]) for r in cells)) if cells else len(h) for i, h in enumerate(headers)]
+    lines = ["  ".join(h.ljust(w) if i == 0 else h.rjust(w) for i, (h, w) in enumerate(zip(headers, widths, strict=True)))]
+    lines.append("  ".join("-" * w for w in widths))
+    for r in cells:
+        lines.append("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True))))
+    return "\n".join(lines)
+
+
+def overview(stats: dict[str, Any], manifest: dict[str, Any], checks: list[ShardCheck] | None = None) -> str:
+    """The release at a glance (plain text, fixed-width tables)."""
+    t = stats["totals"]
+    shards_per_lang: dict[str, int] = {}
+    for s in manifest.get("shards", []):
+        if s.get("kind") == "data":
+            shards_per_lang[str(s.get("lang"))] = shards_per_lang.get(str(s.get("lang")), 0) + 1
+    out = [
+        f"release {manifest.get('name', '?')} (altedic {manifest.get('altedic_version', '?')})",
+        "",
+        _table(
+            ["lang", "kept", "characters", "tokens~", "rejected", "shards"],
+            [
+                [lg, v["kept"]["documents"], v["kept"]["characters"], v["kept"]["tokens_est"], v["rejected_total"]["documents"], shards_per_lang.get(lg, 0)]
+                for lg, v in stats["languages"].items()
+            ]
+            + [["TOTAL", t["kept"]["documents"], t["kept"]["characters"], t["kept"]["tokens_est"], t["rejected"]["documents"], sum(shards_per_lang.values())]],
+        ),
+        "",
+        f"read {t['read']:,} = kept {t['kept']['documents']:,} + rejected {t['rejected']['documents']:,} + errors {t['errors']:,}"
+        f"   (tokens~ = {stats['token_estimator']['formula']})",
+    ]
+    if stats["reasons"]:
+        out += ["", "rejection reasons:", _table(["reason", "documents", "by language"], [
+            [r, sum(by.values()), " ".join(f"{lg}:{n}" for lg, n in by.items())] for r, by in stats["reasons"].items()
+        ])]
+    errs = [[s, v["errors_total"], " ".join(f"{k}:{n}" for k, n in v["errors"].items())] for s, v in stats["sources"].items() if v.get("errors_total")]
+    if errs:
+        out += ["", "unreadable inputs:", _table(["source", "errors", "by kind"], errs)]
+    if checks is not None:
+        bad = [c for c in checks if not c.ok]
+        out += ["", f"checksums: {sum(c.ok for c in checks)} of {len(checks)} shards OK"]
+        out += [f"  {c.status.upper():10s} {c.path}: {c.detail}" for c in bad]
+    return "\n".join(out) + "\n"
+
+
+def _sample_key(seed: int, doc_id: str) -> bytes:
+    return hashlib.blake2b(f"{seed}\0{doc_id}".encode(), digest_size=8).digest()
+
+
+def _sample(paths: list[Path], n: int, seed: int, where: pc.Expression | None) -> list[dict[str, Any]]:
+    if n <= 0 or not paths:
+        return []
+    keyed: list[tuple[bytes, int, str]] = []
+    for i, path in enumerate(paths):
+        table = pq.read_table(path, columns=["id", *(["reason"] if where is not None else []), *(["lang"] if where is not None else [])])
+        if where is not None:
+            table = table.filter(where)
+        keyed.extend((_sample_key(seed, doc_id), i, doc_id) for doc_id in table.column("id").to_pylist())
+    chosen = sorted(keyed)[:n]
+    picked: list[dict[str, Any]] = []
+    for _key, i, doc_id in chosen:
+        table = pq.read_table(paths[i], filters=[("id", "=", doc_id)])
+        picked.append(table.slice(0, 1).to_pylist()[0])
+    return picked
+
+
+def sample_documents(out_dir: str | Path, manifest: dict[str, Any], lang: str | None, n: int, seed: int = 0) -> list[dict[str, Any]]:
+    """``n`` kept documents (of ``lang``, or of every language), chosen deterministically for ``seed``."""
+    root = Path(out_dir)
+    paths = [root / s["path"] for s in manifest["shards"] if s.get("kind") == "data" and (lang is None or s.get("lang") == lang)]
+    if lang is not None and not paths:
+        langs = sorted({str(s.get("lang")) for s in manifest["shards"] if s.get("kind") == "data"})
+        raise ConfigError(f"no shards for language '{lang}' (languages: {', '.join(langs)})", key="--lang")
+    return _sample(paths, n, seed, None)
+
+
+def sample_rejected(
+    out_dir: str | Path, manifest: dict[str, Any], reason: str, n: int, lang: str | None = None, seed: int = 0
+) -> list[dict[str, Any]]:
+    """``n`` documents rejected with ``reason`` (optionally of ``lang``), chosen deterministically."""
+    root = Path(out_dir)
+    paths = [root / s["path"] for s in manifest["shards"] if s.get("kind") == "rejected"]
+    where = pc.field("reason") == reason
+    if lang is not None:
+        where = where & (pc.field("lang") == lang)
+    return _sample(paths, n, seed, where)
+
+
+def format_document(doc: dict[str, Any], width: int = 100, max_chars: int = 600) -> str:
+    """A document for the terminal: header lines, then the text wrapped to ``width`` (truncated)."""
+    text = doc.get("text") or ""
+    shown = text if len(text) <= max_chars else text[:max_chars] + f" … [{len(text) - max_chars:,} more characters]"
+    score = doc.get("lang_score")
+    head = [
+        f"── {doc.get('id')}  lang={doc.get('lang')}" + (f" ({score:.2f})" if isinstance(score, float) else "")
+        + f"  source={doc.get('source')}",
+        f"   {doc.get('uri')} {doc.get('position') or ''}".rstrip(),
+    ]
+    if doc.get("reason"):
+        head.append(f"   rejected: {doc['reason']}" + (f" — {doc['reason_detail']}" if doc.get("reason_detail") else "")
+                    + (f" (duplicate of {doc['duplicate_of']})" if doc.get("duplicate_of") else ""))
+    quality = doc.get("quality")
+    if quality:
+        items = quality.items() if isinstance(quality, dict) else quality
+        head.append("   quality: " + ", ".join(f"{k}={v:.3g}" for k, v in items))
+    body = "\n".join(textwrap.fill(p, width=width, initial_indent="   ", subsequent_indent="   ") for p in shown.split("\n") if p.strip())
+    return "\n".join([*head, body]) + "\n"

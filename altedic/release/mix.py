@@ -1,0 +1,231 @@
+"""Mix a release into a new one with per-language sampling rates.
+
+Two ways to set the rate of each language (expected number of copies of each document):
+
+* ``weights``: explicit rates, e.g. ``{mt: 3.0, ga: 3.0, el: 1.0, bg: 0.5}``; a language not
+  listed gets ``default`` (1.0 unless the weights file says otherwise; 0 drops it).
+* ``temperature`` T (> 0): target shares ``p_l ∝ (n_l / N) ** (1 / T)`` over the estimated
+  tokens ``n_l`` of each language (T = 1 keeps the natural mix, larger T flattens it towards
+  uniform), as in XLM-R / mT5 sampling (Conneau et al. 2020, §3.1; Xue et al. 2021, §2.2).
+  The rate is ``p_l * target / n_l`` where ``target`` is ``target_tokens`` or, by default,
+  the release's total estimated tokens.
+
+Each document is kept ``floor(r)`` times plus once more with probability ``frac(r)``, decided
+by ``BLAKE2b(seed, id)``: the choice depends on the seed and the document only, not on the
+order, the sharding or the machine, so the mix is deterministic for a seed. Repeated copies
+keep their id (they are the same document). The new release has its own manifest (with a
+``mix`` section naming the parent release, its manifest's SHA-256, the seed and the rates),
+statistics, report, card and summary.
+
+Weights file (YAML)::
+
+    seed: 17              # optional, overridden by --seed
+    default: 1.0          # rate of languages not listed
+    weights: {mt: 3, ga: 3, bg: 0.5}
+    # or: temperature: 3.0
+    #     target_tokens: 1000000000
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+import yaml
+
+from altedic.errors import ConfigError, RunError
+from altedic.release.finalise import finalise, sha256_file
+from altedic.release.inspect import load_manifest, load_stats
+from altedic.schema import arrow_schema
+
+#: Largest number of rows written to one shard of the mixed release.
+DEFAULT_MAX_ROWS_PER_SHARD = 100_000
+
+
+def load_weights_file(path: str | Path) -> dict[str, Any]:
+    """Read and check a weights file (see the module docstring); returns the mapping."""
+    p = Path(path)
+    try:
+        data = yaml.safe_load(p.read_text("utf-8"))
+    except FileNotFoundError:
+        raise ConfigError("weights file not found", file=str(p)) from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"not valid YAML: {exc}", file=str(p)) from None
+    if not isinstance(data, dict):
+        raise ConfigError("a weights file is a mapping with 'weights' or 'temperature'", file=str(p))
+    unknown = set(data) - {"weights", "temperature", "default", "seed", "target_tokens"}
+    if unknown:
+        raise ConfigError(f"unknown keys {sorted(unknown)} (allowed: weights, temperature, default, seed, target_tokens)", file=str(p))
+    return data
+
+
+def sampling_rates(
+    stats: dict[str, Any],
+    weights: dict[str, float] | None = None,
+    temperature: float | None = None,
+    default: float = 1.0,
+    target_tokens: int | None = None,
+) -> dict[str, float]:
+    """Rate (expected copies per document, >= 0) of every language with kept documents."""
+    if (weights is None) == (temperature is None):
+        raise ConfigError("give exactly one of 'weights' and 'temperature'")
+    tokens = {lg: v["kept"]["tokens_est"] for lg, v in stats["languages"].items() if v["kept"]["documents"] > 0}
+    if weights is not None:
+        if not isinstance(weights, dict):
+            raise ConfigError("'weights' must map language codes to rates", key="weights")
+        unknown = sorted(set(weights) - set(tokens))
+        if unknown:
+            raise ConfigError(f"languages not in the release: {unknown} (release has {sorted(tokens)})", key="weights")
+        rates = {lg: float(weights.get(lg, default)) for lg in tokens}
+        bad = {lg: r for lg, r in rates.items() if not (r >= 0 and math.isfinite(r))}
+        if bad:
+            raise ConfigError(f"rates must be finite and >= 0, got {bad}", key="weights")
+        return rates
+    assert temperature is not None
+    if not (temperature > 0 and math.isfinite(temperature)):
+        raise ConfigError(f"temperature must be > 0, got {temperature}", key="temperature")
+    total = sum(tokens.values())
+    if total == 0:
+        return dict.fromkeys(tokens, 0.0)
+    target = total if target_tokens is None else int(target_tokens)
+    powered = {lg: (n / total) ** (1.0 / temperature) for lg, n in tokens.items() if n > 0}
+    z = sum(powered.values())
+    return {lg: (powered[lg] / z * target / tokens[lg]) if tokens[lg] > 0 else 0.0 for lg in tokens}
+
+
+def copies(ids: list[str], rate: float, seed: int) -> np.ndarray:
+    """Number of copies of each document for ``rate``: floor(rate) + Bernoulli(frac(rate)) by hash."""
+    whole = math.floor(rate)
+    frac = rate - whole
+    if frac == 0:
+        return np.full(len(ids), whole, dtype=np.int64)
+    u = np.array(
+        [int.from_bytes(hashlib.blake2b(f"{seed}\0{i}".encode(), digest_size=8).digest(), "big") for i in ids],
+        dtype=np.uint64,
+    )
+    # u / 2**64 < frac  <=>  u < frac * 2**64 (compared in float64; the rounding is below 1e-16).
+    extra = (u.astype(np.float64) / 2.0**64) < frac
+    return whole + extra.astype(np.int64)
+
+
+def mix(
+    out_dir: str | Path,
+    dest: str | Path,
+    *,
+    weights: dict[str, float] | None = None,
+    temperature: float | None = None,
+    default: float = 1.0,
+    target_tokens: int | None = None,
+    seed: int = 0,
+    max_rows_per_shard: int = DEFAULT_MAX_ROWS_PER_SHARD,
+) -> dict[str, Any]:
+    """Write the mixed release to ``dest`` (must not exist or be empty) and return its manifest."""
+    src = Path(out_dir)
+    dst = Path(dest)
+    if dst.exists() and any(dst.iterdir()):
+        raise RunError(f"{dst}: output directory exists and is not empty")
+    if max_rows_per_shard < 1:
+        raise ConfigError("max_rows_per_shard must be >= 1")
+    parent = load_manifest(src)
+    stats = load_stats(src, parent)
+    rates = sampling_rates(stats, weights, temperature, default, target_tokens)
+    started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+    schema = arrow_schema(str(parent.get("schemas", {}).get("document", "document.v1")))
+    data_shards: dict[str, list[Path]] = {}
+    for s in parent["shards"]:
+        if s.get("kind") == "data":
+            data_shards.setdefault(str(s["lang"]), []).append(src / s["path"])
+
+    # Pass 1: how many rows each language gets (ids only), to name shards part-i-of-n.
+    out_rows: dict[str, int] = {}
+    in_rows: dict[str, int] = {}
+    for lang, paths in sorted(data_shards.items()):
+        rate = rates.get(lang, 0.0)
+        n_in = n_out = 0
+        for p in sorted(paths):
+            ids = pq.read_table(p, columns=["id"]).column("id").to_pylist()
+            n_in += len(ids)
+            n_out += int(copies(ids, rate, seed).sum())
+        in_rows[lang], out_rows[lang] = n_in, n_out
+
+    # Pass 2: write.
+    dst.mkdir(parents=True, exist_ok=True)
+    shards: list[dict[str, Any]] = []
+    per_source: dict[str, int] = {}
+    for lang, paths in sorted(data_shards.items()):
+        total = out_rows[lang]
+        if total == 0:
+            continue
+        n_parts = math.ceil(total / max_rows_per_shard)
+        part, written, writer, path = 0, 0, None, None
+
+        def close(w: pq.ParquetWriter | None, p: Path | None, rows: int, lang: str = lang) -> None:
+            if w is not None and p is not None:
+                w.close()
+                shards.append({"path": p.relative_to(dst).as_posix(), "kind": "data", "lang": lang, "rows": rows,
+                               "bytes": p.stat().st_size, "sha256": sha256_file(p)})
+
+        for p in sorted(paths):
+            table = pq.read_table(p, schema=schema)
+            reps = copies(table.column("id").to_pylist(), rates.get(lang, 0.0), seed)
+            idx = np.repeat(np.arange(table.num_rows), reps)
+            chunk = table.take(pa.array(idx, pa.int64()))
+            for s_name in chunk.column("source").to_pylist():
+                per_source[s_name] = per_source.get(s_name, 0) + 1
+            offset = 0
+            while offset < chunk.num_rows:
+                if writer is None:
+                    path = dst / "data" / f"lang={lang}" / f"part-{part:05d}-of-{n_parts:05d}.parquet"
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    writer = pq.ParquetWriter(path, schema)
+                take = min(max_rows_per_shard - written, chunk.num_rows - offset)
+                writer.write_table(chunk.slice(offset, take))
+                offset += take
+                written += take
+                if written == max_rows_per_shard:
+                    close(writer, path, written)
+                    writer, path, written, part = None, None, 0, part + 1
+        close(writer, path, written)
+
+    sources = {
+        name: {k: v for k, v in s.items() if k not in ("read", "rejected", "errors", "kept")} | {"kept": per_source.get(name, 0)}
+        for name, s in parent.get("sources", {}).items()
+        if per_source.get(name, 0) > 0
+    }
+    manifest: dict[str, Any] = {
+        "manifest_version": parent.get("manifest_version", 1),
+        "altedic_version": parent.get("altedic_version"),
+        "name": f"{parent.get('name', 'release')}-mix",
+        "schemas": parent.get("schemas", {}),
+        "run": {"started": started, "finished": None, "runner": "altedic mix", "workers": 1},
+        "recipe": parent.get("recipe", {}),
+        "mix": {
+            "parent": {"name": parent.get("name"), "path": str(src), "manifest_sha256": sha256_file(src / "manifest.json")},
+            "seed": seed,
+            "mode": "weights" if weights is not None else "temperature",
+            "weights": weights, "default": default if weights is not None else None,
+            "temperature": temperature, "target_tokens": target_tokens,
+            "rates": {lg: round(r, 9) for lg, r in sorted(rates.items())},
+            "documents": {lg: {"in": in_rows[lg], "out": out_rows[lg]} for lg in sorted(in_rows)},
+        },
+        "shards": shards,
+        "sources": dict(sorted(sources.items())),
+        "refused_sources": parent.get("refused_sources", []),
+        "languages": {lg: {"kept": n, "rejected": {}} for lg, n in sorted(out_rows.items()) if n > 0},
+        "accounting": {"ok": True, "identity": "mixed release: kept = sum of sampled copies per language"},
+        "implementations": parent.get("implementations", {}),
+        "stages": parent.get("stages", {}),
+    }
+    manifest.update(finalise(str(dst), manifest))
+    manifest["run"]["finished"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    (dst / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    (dst / "_SUCCESS").write_text("", encoding="utf-8")
+    return manifest

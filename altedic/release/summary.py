@@ -1,0 +1,438 @@
+"""The public summary of training content (AI Act, Regulation (EU) 2024/1689, Art. 53(1)(d)).
+
+``OUT/training-content-summary.json`` and ``.md`` are organised like the AI Office's
+"Template for the Public Summary of Training Content for general-purpose AI models"
+(European Commission, July 2025):
+
+1. General information — 1.1 provider, 1.2 model, 1.3 modalities, training data size (by
+   the template's size bands), types of content, latest date of data acquisition, languages.
+2. List of data sources — 2.1 publicly available datasets (large ones, i.e. more than 3 % of
+   all public datasets of the modality, listed by name and link; the others described),
+   2.2 private datasets from third parties (2.2.1 licensed by rightsholders, 2.2.2 other),
+   2.3 data crawled from online sources (crawlers, period, top domains: the top 10 % of
+   domains by size of content), 2.4 user data, 2.5 synthetic data, 2.6 other sources.
+3. Data processing aspects — 3.1 respect of reservations of rights from the text-and-data-mining
+   exception (counts of refused sources and why), 3.2 removal of illegal content and measures
+   on personal data (PII counts), 3.3 other information.
+
+It is generated from ``manifest.json`` and ``stats.json`` alone (``altedic summary OUT``
+regenerates it for any earlier output). What the pipeline cannot know — provider, model,
+contact, per-source category and link, the text of the measures — comes from the recipe's
+``release:`` section (``manifest["recipe"]["release"]``):
+
+.. code-block:: yaml
+
+    release:
+      provider: ALT-EDIC
+      contact: corpus@example.eu
+      authorised_representative: null
+      model: EuroLM-1            # versioned model name(s): a string or a list
+      model_dependencies: []
+      placed_on_market: 2027-01-15
+      code_of_practice_signatory: true
+      tdm_measures: "..."        # replaces the default text of 3.1
+      illegal_content_measures: "..."
+      sources:
+        regional-web: {category: crawled, crawler: "altedic-crawl/0.1", period: "2026-09", link: "https://..."}
+        eu-acts: {category: public, link: "https://eur-lex.europa.eu"}
+
+Categories: ``public``, ``licensed``, ``private``, ``crawled``, ``user``, ``synthetic``, ``other``.
+A source without a category is ``crawled`` when its format is a web-archive format, ``public``
+when its licence is an open licence, else ``other``.
+
+Every figure in the summary is copied from ``stats.json`` (a test checks they are equal).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+from altedic.errors import ConfigError
+
+TEMPLATE = (
+    "Template for the Public Summary of Training Content for general-purpose AI models "
+    "(European Commission, AI Office, July 2025), AI Act Article 53(1)(d)"
+)
+SUMMARY_VERSION = 1
+CATEGORIES = ("public", "licensed", "private", "crawled", "user", "synthetic", "other")
+
+#: The template's size bands for text (tokens).
+TEXT_SIZE_BANDS: list[tuple[float, str]] = [
+    (1e9, "Less than 1 billion tokens"),
+    (1e13, "1 billion to 10 trillion tokens"),
+    (math.inf, "More than 10 trillion tokens"),
+]
+
+#: Share of all public datasets of a modality above which a dataset is "large" and listed by name.
+LARGE_DATASET_SHARE = 0.03
+#: Share of crawled domains listed (top 10 % by size of content, per the template; SMEs may list 5 %).
+TOP_DOMAIN_SHARE = 0.10
+
+_CRAWL_FORMATS = {"warc", "wet", "wat", "crawl", "html-crawl", "commoncrawl"}
+_OPEN_LICENCE_PREFIXES = ("CC-BY", "CC0", "EU-REUSE", "ODC", "PDDL", "ODBL", "PUBLIC-DOMAIN", "ETALAB", "DL-DE", "OGL", "NLOD", "IODL")
+
+DEFAULT_TDM_MEASURES = (
+    "Before any content of a source was read, its licence and rights information (recipe, source manifest, "
+    "catalogue metadata) was checked. Sources whose terms do not permit use for training, or whose rightsholders "
+    "reserved their rights, were refused and not read; they are counted below with the reason code of the refusal."
+)
+DEFAULT_ILLEGAL_CONTENT_MEASURES = (
+    "Documents were filtered with language-specific quality rules; personal data was detected with pattern "
+    "rules (e-mail addresses, phone numbers, IBANs and other identifiers) and, when redaction is configured, "
+    "replaced by placeholders. The counts below are the detected matches."
+)
+
+
+def _release_section(manifest: dict[str, Any]) -> dict[str, Any]:
+    rel = (manifest.get("recipe") or {}).get("release") or {}
+    if not isinstance(rel, dict):
+        raise ConfigError("the recipe's 'release' section must be a mapping", key="release")
+    return rel
+
+
+def source_category(name: str, source: dict[str, Any], release: dict[str, Any]) -> str:
+    """The template category of a source (see the module docstring)."""
+    declared = ((release.get("sources") or {}).get(name) or {}).get("category")
+    if declared is not None:
+        if declared not in CATEGORIES:
+            raise ConfigError(f"unknown category '{declared}' (allowed: {', '.join(CATEGORIES)})", key=f"release.sources.{name}.category")
+        return str(declared)
+    if str(source.get("format", "")).lower() in _CRAWL_FORMATS:
+        return "crawled"
+    lic = str(source.get("licence") or "").upper()
+    if lic.startswith(_OPEN_LICENCE_PREFIXES):
+        return "public"
+    return "other"
+
+
+def size_band(tokens: int) -> str:
+    """The template's size band for ``tokens`` text tokens."""
+    for bound, label in TEXT_SIZE_BANDS:
+        if tokens < bound:
+            return label
+    return TEXT_SIZE_BANDS[-1][1]  # pragma: no cover - inf bound
+
+
+def build_summary(manifest: dict[str, Any], stats: dict[str, Any]) -> dict[str, Any]:
+    """The summary as a JSON-serialisable dict (deterministic for a release)."""
+    rel = _release_section(manifest)
+    rel_sources = rel.get("sources") or {}
+    kept = stats["totals"]["kept"]
+    total_tokens = kept["tokens_est"]
+
+    # -- 1. general information -----------------------------------------------------------
+    languages = [
+        {
+            "code": lg,
+            "documents": v["kept"]["documents"],
+            "tokens_est": v["kept"]["tokens_est"],
+            "share_of_tokens": round(v["kept"]["tokens_est"] / total_tokens, 4) if total_tokens else 0.0,
+        }
+        for lg, v in stats["languages"].items()
+        if v["kept"]["documents"] > 0
+    ]
+    retrieved = [d for d in [stats["dates"]["retrieved"]["max"], *(s.get("retrieved") for s in manifest.get("sources", {}).values())] if d]
+    models = rel.get("model")
+    general = {
+        "provider": {
+            "name": rel.get("provider"), "contact": rel.get("contact"),
+            "authorised_representative": rel.get("authorised_representative"),
+        },
+        "model": {
+            "names": models if isinstance(models, list) else ([models] if models else []),
+            "dependencies": rel.get("model_dependencies", []),
+            "placed_on_market": rel.get("placed_on_market"),
+        },
+        "modalities": {
+            "text": {
+                "used": kept["documents"] > 0,
+                "size_band": size_band(total_tokens),
+                "documents": kept["documents"], "characters": kept["characters"], "tokens_est": total_tokens,
+                "token_estimator": stats["token_estimator"]["formula"],
+                "types_of_content": rel.get("types_of_content", ["non-fiction text"]),
+            },
+            "image": {"used": False}, "audio": {"used": False}, "video": {"used": False}, "other": {"used": False},
+        },
+        "latest_acquisition_date": str(max(str(d) for d in retrieved)) if retrieved else None,
+        "languages": languages,
+    }
+
+    # -- 2. list of data sources ------------------------------------------------------------
+    by_cat: dict[str, list[dict[str, Any]]] = {c: [] for c in CATEGORIES}
+    for name, s in sorted(manifest.get("sources", {}).items()):
+        st = stats["sources"].get(name, {"kept": {"documents": 0, "tokens_est": 0}})
+        extra = rel_sources.get(name) or {}
+        by_cat[source_category(name, s, rel)].append({
+            "name": name, "link": extra.get("link") or (s.get("metadata") or {}).get("landing_page"),
+            "publisher": s.get("publisher"), "licence": s.get("licence"), "attribution": s.get("attribution"),
+            "languages": list(s.get("languages", [])), "retrieved": s.get("retrieved"),
+            "documents": st["kept"]["documents"], "tokens_est": st["kept"]["tokens_est"],
+            **({"crawler": extra["crawler"]} if "crawler" in extra else {}),
+            **({"period": extra["period"]} if "period" in extra else {}),
+        })
+
+    public_tokens = sum(s["tokens_est"] for s in by_cat["public"])
+    large = [dict(s, share_of_public=round(s["tokens_est"] / public_tokens, 4)) for s in by_cat["public"] if public_tokens and s["tokens_est"] / public_tokens > LARGE_DATASET_SHARE]
+    others = [s for s in by_cat["public"] if s["name"] not in {x["name"] for x in large}]
+
+    crawled_names = {s["name"] for s in by_cat["crawled"]}
+    crawled_domains: list[tuple[str, int, int]] = []
+    for host, d in stats["domains"].items():
+        if host == "none":
+            continue
+        toks = sum(v["tokens_est"] for src, v in d.get("sources", {}).items() if src in crawled_names)
+        docs = sum(v["documents"] for src, v in d.get("sources", {}).items() if src in crawled_names)
+        if docs:
+            crawled_domains.append((host, docs, toks))
+    crawled_domains.sort(key=lambda x: (-x[2], x[0]))
+    n_top = math.ceil(len(crawled_domains) * TOP_DOMAIN_SHARE) if crawled_domains else 0
+    periods = sorted({str(s["period"]) for s in by_cat["crawled"] if s.get("period")})
+    sources_section = {
+        "public_datasets": {
+            "used": bool(by_cat["public"]),
+            "large_datasets": large,
+            "other_datasets": {
+                "count": len(others), "tokens_est": sum(s["tokens_est"] for s in others),
+                "names": [s["name"] for s in others],
+            },
+        },
+        "private_datasets": {
+            "licensed_by_rightsholders": {"used": bool(by_cat["licensed"]), "datasets": by_cat["licensed"]},
+            "other_third_parties": {"used": bool(by_cat["private"]), "datasets": by_cat["private"]},
+        },
+        "crawled": {
+            "used": bool(by_cat["crawled"]),
+            "crawlers": sorted({s["crawler"] for s in by_cat["crawled"] if s.get("crawler")}),
+            "collection_period": periods,
+            "sources": by_cat["crawled"],
+            "domains_total": len(crawled_domains),
+            "top_domains": [{"domain": h, "documents": d, "tokens_est": t} for h, d, t in crawled_domains[:n_top]],
+            "top_domains_rule": f"top {int(TOP_DOMAIN_SHARE * 100)} % of domains by estimated tokens (at least one)",
+        },
+        "user_data": {"used": bool(by_cat["user"]), "datasets": by_cat["user"]},
+        "synthetic_data": {"used": bool(by_cat["synthetic"]), "datasets": by_cat["synthetic"]},
+        "other": {"used": bool(by_cat["other"]), "datasets": by_cat["other"]},
+    }
+
+    # -- 3. data processing -----------------------------------------------------------------
+    refused = manifest.get("refused_sources", [])
+    refused_by_reason: dict[str, int] = {}
+    for r in refused:
+        refused_by_reason[str(r.get("reason"))] = refused_by_reason.get(str(r.get("reason")), 0) + 1
+    rights_rejections = {
+        r: sum(by.values()) for r, by in stats["reasons"].items() if r.startswith(("licence.", "tdm.", "rights."))
+    }
+    pii_stage = (manifest.get("stages") or {}).get("pii") or {}
+    pii = stats["pii"]
+    pii_rejections = {r: sum(by.values()) for r, by in stats["reasons"].items() if r.startswith("pii.")}
+    processing = {
+        "tdm_reservations": {
+            "code_of_practice_signatory": rel.get("code_of_practice_signatory"),
+            "measures": rel.get("tdm_measures", DEFAULT_TDM_MEASURES),
+            "refused_sources": {
+                "count": len(refused),
+                "by_reason": dict(sorted(refused_by_reason.items())),
+                "sources": [{k: r.get(k) for k in ("name", "origin", "licence", "reason", "detail")} for r in refused],
+            },
+            "rejected_documents_by_reason": dict(sorted(rights_rejections.items())),
+        },
+        "illegal_content_and_personal_data": {
+            "measures": rel.get("illegal_content_measures", DEFAULT_ILLEGAL_CONTENT_MEASURES),
+            "pii_redaction": pii_stage.get("redact"),
+            "pii_matches_in_kept_documents": dict(pii["matches"].get("kept", {})),
+            "pii_matches_in_rejected_documents": dict(pii["matches"].get("rejected", {})),
+            "kept_documents_with_pii": sum(pii["documents_with_pii"].get("kept", {}).values()),
+            "rejected_documents_by_reason": dict(sorted(pii_rejections.items())),
+        },
+        "other": {
+            "read": stats["totals"]["read"],
+            "kept": kept["documents"],
+            "rejected": stats["totals"]["rejected"]["documents"],
+            "errors": stats["totals"]["errors"],
+            "rejected_by_reason": {r: sum(by.values()) for r, by in stats["reasons"].items()},
+        },
+    }
+    return {
+        "template": TEMPLATE,
+        "summary_version": SUMMARY_VERSION,
+        "release": manifest.get("name"),
+        "altedic_version": manifest.get("altedic_version"),
+        "general_information": general,
+        "data_sources": sources_section,
+        "data_processing": processing,
+    }
+
+
+def _v(x: Any) -> str:
+    if x is None:
+        return "not provided"
+    if isinstance(x, bool):
+        return "yes" if x else "no"
+    if isinstance(x, int):
+        return f"{x:,}"
+    if isinstance(x, list):
+        return ", ".join(str(i) for i in x) if x else "none"
+    return str(x).replace("|", "\\|")
+
+
+def _tbl(headers: list[str], rows: list[list[Any]]) -> list[str]:
+    if not rows:
+        return ["None.", ""]
+    return ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|",
+            *("| " + " | ".join(_v(c) for c in r) + " |" for r in rows), ""]
+
+
+def render_summary_md(summary: dict[str, Any]) -> str:
+    """The summary as Markdown, section numbers as in the template."""
+    g, s, p = summary["general_information"], summary["data_sources"], summary["data_processing"]
+    text = g["modalities"]["text"]
+    out = [
+        f"# Public summary of training content — {summary['release']}",
+        "",
+        f"Organised like the {summary['template']}. Generated by altedic {summary['altedic_version']} from the release's "
+        "manifest and statistics.",
+        "",
+        "## 1. General information",
+        "",
+        "### 1.1 Provider identification",
+        "",
+        f"- Provider: {_v(g['provider']['name'])}",
+        f"- Contact: {_v(g['provider']['contact'])}",
+        f"- Authorised representative: {_v(g['provider']['authorised_representative'])}",
+        "",
+        "### 1.2 Model identification",
+        "",
+        f"- Versioned model name(s): {_v(g['model']['names'])}",
+        f"- Model dependencies: {_v(g['model']['dependencies'])}",
+        f"- Date of placement on the Union market: {_v(g['model']['placed_on_market'])}",
+        "",
+        "### 1.3 Modalities, overall training data size and other characteristics",
+        "",
+        *_tbl(["modality", "used", "size band", "documents", "estimated tokens"], [
+            ["text", text["used"], text["size_band"], text["documents"], text["tokens_est"]],
+            *([m, False, "", "", ""] for m in ("image", "audio", "video", "other")),
+        ]),
+        f"- Types of content (text): {_v(text['types_of_content'])}",
+        f"- Token estimate: {text['token_estimator']}",
+        f"- Latest date of data acquisition: {_v(g['latest_acquisition_date'])}",
+        "",
+        "Languages:",
+        "",
+        *_tbl(["language", "documents", "estimated tokens", "share of tokens"],
+              [[lg["code"], lg["documents"], lg["tokens_est"], f"{lg['share_of_tokens']:.2%}"] for lg in g["languages"]]),
+        "## 2. List of data sources",
+        "",
+        "### 2.1 Publicly available datasets",
+        "",
+        f"Used: {_v(s['public_datasets']['used'])}. Large datasets (more than {LARGE_DATASET_SHARE:.0%} of all public datasets):",
+        "",
+        *_tbl(["name", "link", "publisher", "licence", "languages", "estimated tokens"],
+              [[d["name"], d["link"], d["publisher"], d["licence"], d["languages"], d["tokens_est"]] for d in s["public_datasets"]["large_datasets"]]),
+        f"Other public datasets: {s['public_datasets']['other_datasets']['count']} "
+        f"({_v(s['public_datasets']['other_datasets']['names'])}), "
+        f"{s['public_datasets']['other_datasets']['tokens_est']:,} estimated tokens.",
+        "",
+        "### 2.2 Private non-publicly available datasets obtained from third parties",
+        "",
+        "#### 2.2.1 Datasets commercially licensed by rightsholders or their representatives",
+        "",
+        *_tbl(["name", "publisher", "licence", "estimated tokens"],
+              [[d["name"], d["publisher"], d["licence"], d["tokens_est"]] for d in s["private_datasets"]["licensed_by_rightsholders"]["datasets"]]),
+        "#### 2.2.2 Private datasets obtained from other third parties",
+        "",
+        *_tbl(["name", "publisher", "licence", "estimated tokens"],
+              [[d["name"], d["publisher"], d["licence"], d["tokens_est"]] for d in s["private_datasets"]["other_third_parties"]["datasets"]]),
+        "### 2.3 Data crawled and scraped from online sources",
+        "",
+        f"Used: {_v(s['crawled']['used'])}. Crawlers: {_v(s['crawled']['crawlers'])}. "
+        f"Collection period: {_v(s['crawled']['collection_period'])}. Domains: {s['crawled']['domains_total']:,}.",
+        "",
+        f"Top domains ({s['crawled']['top_domains_rule']}):",
+        "",
+        *_tbl(["domain", "documents", "estimated tokens"], [[d["domain"], d["documents"], d["tokens_est"]] for d in s["crawled"]["top_domains"]]),
+        "### 2.4 User data",
+        "",
+        f"Used: {_v(s['user_data']['used'])}.",
+        "",
+        "### 2.5 Synthetic data",
+        "",
+        f"Used: {_v(s['synthetic_data']['used'])}.",
+        "",
+        "### 2.6 Other sources of data",
+        "",
+        *_tbl(["name", "publisher", "licence", "estimated tokens"], [[d["name"], d["publisher"], d["licence"], d["tokens_est"]] for d in s["other"]["datasets"]]),
+        "## 3. Data processing aspects",
+        "",
+        "### 3.1 Respect of reservation of rights from the text and data mining exception or limitation",
+        "",
+        f"Signatory of the General-Purpose AI Code of Practice: {_v(p['tdm_reservations']['code_of_practice_signatory'])}.",
+        "",
+        p["tdm_reservations"]["measures"],
+        "",
+        f"Refused sources: {p['tdm_reservations']['refused_sources']['count']}.",
+        "",
+        *_tbl(["reason", "sources"], [[r, n] for r, n in p["tdm_reservations"]["refused_sources"]["by_reason"].items()]),
+        *_tbl(["source", "origin", "licence", "reason", "detail"],
+              [[r["name"], r["origin"], r["licence"], r["reason"], r["detail"]] for r in p["tdm_reservations"]["refused_sources"]["sources"]]),
+        "### 3.2 Removal of illegal content; personal data",
+        "",
+        p["illegal_content_and_personal_data"]["measures"],
+        "",
+        f"- PII redaction: {_v(p['illegal_content_and_personal_data']['pii_redaction'])}",
+        f"- Kept documents with detected personal data: {p['illegal_content_and_personal_data']['kept_documents_with_pii']:,}",
+        "",
+        *_tbl(["type", "matches in kept documents", "matches in rejected documents"], [
+            [t, p["illegal_content_and_personal_data"]["pii_matches_in_kept_documents"].get(t, 0),
+             p["illegal_content_and_personal_data"]["pii_matches_in_rejected_documents"].get(t, 0)]
+            for t in sorted(set(p["illegal_content_and_personal_data"]["pii_matches_in_kept_documents"])
+                            | set(p["illegal_content_and_personal_data"]["pii_matches_in_rejected_documents"]))
+        ]),
+        "### 3.3 Other information",
+        "",
+        f"Read {p['other']['read']:,} items: kept {p['other']['kept']:,}, rejected {p['other']['rejected']:,}, "
+        f"unreadable {p['other']['errors']:,}.",
+        "",
+        *_tbl(["reason", "documents"], [[f"`{r}`", n] for r, n in p["other"]["rejected_by_reason"].items()]),
+    ]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def write_summary(out_dir: str | Path, manifest: dict[str, Any], stats: dict[str, Any]) -> tuple[Path, Path]:
+    """Write ``training-content-summary.json`` and ``.md``; return both paths."""
+    summary = build_summary(manifest, stats)
+    root = Path(out_dir)
+    j = root / "training-content-summary.json"
+    m = root / "training-content-summary.md"
+    j.write_text(json.dumps(summary, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    m.write_text(render_summary_md(summary), encoding="utf-8")
+    return j, m
+
+
+def summary_from_release(out_dir: str | Path) -> tuple[Path, Path]:
+    """Regenerate the summary of an existing release from its ``manifest.json`` and ``stats.json``."""
+    root = Path(out_dir)
+    manifest = read_json(root / "manifest.json")
+    if (root / "stats.json").is_file():
+        stats = read_json(root / "stats.json")
+    else:
+        # An output written before stats.json existed: compute the statistics from its shards.
+        from altedic.release.stats import release_stats
+
+        stats = release_stats(root, manifest)
+    return write_summary(root, manifest, stats)
+
+
+def read_json(path: Path) -> dict[str, Any]:
+    """Read a release's JSON file; a missing or broken file is a :class:`ConfigError` naming it."""
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        raise ConfigError("not found: is this an altedic output directory?", file=str(path)) from None
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"not valid JSON: {exc}", file=str(path)) from None
+    if not isinstance(data, dict):
+        raise ConfigError("expected a JSON object", file=str(path))
+    return data

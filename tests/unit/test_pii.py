@@ -1,0 +1,108 @@
+"""PII detectors and stage: positives and lookalike negatives for every type, in several languages."""
+
+from __future__ import annotations
+
+import pytest
+
+from altedic.errors import ConfigError
+from altedic.pii import PIIStage, find_all
+from altedic.pii.detectors import LANG_REGIONS
+from altedic.records import Document
+
+
+def found(text: str, lang: str = "en") -> list[tuple[str, str]]:
+    return [(text[m.start : m.end], m.type) for m in find_all(text, regions=LANG_REGIONS.get(lang, ()))]
+
+
+def doc(text: str, lang: str = "en", source: str = "s") -> Document:
+    return Document(id="d", text=text, source=source, uri="u", lang=lang)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        ("mt", "Ikkuntattja lil john.borg@gov.mt għal aktar informazzjoni.", [("john.borg@gov.mt", "email")]),
+        ("ga", "Seol ríomhphost chuig eolas+ceist@rialtas.ie inniu.", [("eolas+ceist@rialtas.ie", "email")]),
+        ("mt", "Ċempel +356 2123 4567 jew Tel: 2123 4567.", [("+356 2123 4567", "phone"), ("2123 4567", "phone")]),
+        ("de", "Rufen Sie 030 12345678 an.", [("030 12345678", "phone")]),
+        ("el", "Πληροφορίες: τηλ. 210 1234567.", [("210 1234567", "phone")]),
+        ("bg", "За контакт: тел. 02 987 6543.", [("02 987 6543", "phone")]),
+        ("fr", "Appelez le 0033 1 42 68 53 00 ou le 01 42 68 53 00.", [("0033 1 42 68 53 00", "phone"), ("01 42 68 53 00", "phone")]),
+        ("de", "IBAN DE89 3704 0044 0532 0130 00 bitte.", [("DE89 3704 0044 0532 0130 00", "iban")]),
+        ("mt", "Ħallas lil MT84MALT011000012345MTLCAST001S.", [("MT84MALT011000012345MTLCAST001S", "iban")]),
+        ("en", "Card 4539 1488 0343 6467 was charged.", [("4539 1488 0343 6467", "card")]),
+        ("en", "Login from 8.8.8.8 and 2001:4860:4860::8888 today.", [("8.8.8.8", "ip"), ("2001:4860:4860::8888", "ip")]),
+        ("it", "Codice fiscale RSSMRA85T10A562S del richiedente.", [("RSSMRA85T10A562S", "national_id")]),
+        ("pl", "Numer PESEL: 44051401359.", [("44051401359", "national_id")]),
+        ("es", "DNI 12345678Z del titular.", [("12345678Z", "national_id")]),
+        ("de", "USt-IdNr. DE136695976 der Firma.", [("DE136695976", "tax_id")]),
+    ],
+)
+def test_positives(lang: str, text: str, expected: list[tuple[str, str]]) -> None:
+    assert found(text, lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Commission Implementing Regulation (EU) 2019/437 (CELEX 32019R0437), OJ L 123, 12.5.2019, p. 1."),
+        ("en", "Article 12(3) and point 1.2.3.4 of Annex II; Case C-311/18, ECLI:EU:C:2020:559."),
+        ("mt", "Ir-Regolament (UE) 2016/679 tas-27 ta' April 2016, ĠU L 119, 4.5.2016, p. 1, l-Artikolu 17."),
+        ("ga", "Rialachán (AE) 2019/1020, IO L 169, 25.6.2019, lch. 1; Airteagal 5(1)(b)."),
+        ("el", "Κανονισμός (ΕΕ) 2019/1020, ΕΕ L 169 της 25.6.2019, σ. 1, άρθρο 15 παράγραφος 2."),
+        ("bg", "Регламент (ЕС) № 1025/2012, ОВ L 316, 14.11.2012 г., стр. 12, член 10."),
+        ("de", "Am 2019-02-19 um 12:30:45 wurde Version 10.2.3.4 veröffentlicht; Az. 2 BvR 1234/19."),
+        ("fr", "Séance du 01.02.2019, décision n° 2019/437/UE, JO L 75 du 19.3.2019."),
+        ("en", "Private hosts 192.168.1.10, 10.0.0.1, 127.0.0.1 and ::1 are not personal data."),
+        ("en", "Dial 4111 1111 1111 1111 is not a card, nor is 1234 5678 9012 3456."),
+        ("en", "The budget was 12 345 678 EUR and 2 500 000 000 EUR in 2020."),
+        ("pl", "Sygnatura 44051401359 bez słowa kluczowego."),
+        ("en", "ELI http://data.europa.eu/eli/reg/2019/437/oj and doc COM(2021) 206 final."),
+    ],
+)
+def test_lookalikes_survive(lang: str, text: str) -> None:
+    assert found(text, lang) == []
+    d = doc(text, lang)
+    PIIStage({}).process(d)
+    assert d.text == text
+    assert d.pii == {}
+
+
+def test_redact_tag_drop_per_source() -> None:
+    text = "Kuntatt: maria@example.mt, +356 2123 4567, Artikolu 5 tar-Regolament 2019/437."
+    stage = PIIStage({"mode": "redact", "sources": {"tagged": "tag", "strict": "drop", "raw": "off"}})
+    stage.setup()
+    d = doc(text, "mt")
+    stage.process(d)
+    assert d.text == "Kuntatt: <EMAIL>, <PHONE>, Artikolu 5 tar-Regolament 2019/437."
+    assert d.pii == {"email": 1, "phone": 1}
+    t = doc(text, "mt", source="tagged")
+    stage.process(t)
+    assert (t.text, t.pii, t.reason) == (text, {"email": 1, "phone": 1}, None)
+    s = doc(text, "mt", source="strict")
+    stage.process(s)
+    assert s.reason == "pii.email"
+    assert s.reason_detail == "personal data found (email=1, phone=1); source mode drop"
+    r = doc(text, "mt", source="raw")
+    stage.process(r)
+    assert (r.text, r.pii) == (text, {})
+
+
+def test_types_subset_and_placeholders() -> None:
+    d = doc("Write to a@b.eu or call +353 1 234 5678.", "ga")
+    PIIStage({"types": ["phone"], "placeholders": {"phone": "[TEL]"}}).process(d)
+    assert d.text == "Write to a@b.eu or call [TEL]."
+    assert d.pii == {"phone": 1}
+
+
+def test_overlap_iban_wins_over_phone() -> None:
+    assert [t for _, t in found("IBAN IE29 AIBK 9311 5212 3456 78 only", "ga")] == ["iban"]
+
+
+@pytest.mark.parametrize(
+    "config",
+    [{"mode": "mask"}, {"types": ["email", "passport"]}, {"sources": {"a": "hide"}}, {"colour": 1}, {"placeholders": {"x": "y"}}],
+)
+def test_bad_config(config: dict[str, object]) -> None:
+    with pytest.raises(ConfigError):
+        PIIStage(config)

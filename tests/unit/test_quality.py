@@ -1,0 +1,213 @@
+"""Quality stage: signals, rule boundaries, per-language decisions, profiles and filters files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from altedic.errors import ConfigError
+from altedic.filters import known_languages
+from altedic.quality import RULES, SIGNAL_NAMES, QualityStage, SignalConfig, compute_signals, tokenize
+from altedic.quality.rules import first_failure
+from altedic.records import Document
+
+GOOD = {
+    "mt": "Il-Kummissjoni Ewropea ppreżentat proposta ġdida dwar il-protezzjoni tal-ambjent fl-Istati Membri. "
+    "Il-proposta tistabbilixxi regoli ċari għall-industrija u għall-konsumaturi, u tagħti lill-awtoritajiet "
+    "nazzjonali s-setgħa li jieħdu miżuri meta jkun hemm riskju għas-saħħa tal-pubbliku.",
+    "ga": "Chuir an Coimisiún Eorpach togra nua faoi bhráid na Parlaiminte inniu maidir le cosaint an chomhshaoil. "
+    "Leagtar amach sa togra rialacha soiléire do na Ballstáit agus tugtar cumhacht do na húdaráis náisiúnta "
+    "bearta a dhéanamh nuair is gá chun sláinte an phobail a chosaint.",
+    "el": "Η Ευρωπαϊκή Επιτροπή παρουσίασε σήμερα μια νέα πρόταση για την προστασία του περιβάλλοντος στα κράτη μέλη. "
+    "Η πρόταση θεσπίζει σαφείς κανόνες για τη βιομηχανία και τους καταναλωτές και δίνει στις εθνικές αρχές "
+    "την εξουσία να λαμβάνουν μέτρα όταν υπάρχει κίνδυνος για τη δημόσια υγεία.",
+    "bg": "Европейската комисия представи днес ново предложение за опазване на околната среда в държавите членки. "
+    "Предложението установява ясни правила за промишлеността и за потребителите и дава на националните органи "
+    "правомощия да предприемат мерки, когато има риск за общественото здраве.",
+    "de": "Die Europäische Kommission hat heute einen neuen Vorschlag zum Schutz der Umwelt in den Mitgliedstaaten "
+    "vorgelegt. Der Vorschlag legt klare Regeln für die Industrie und für die Verbraucher fest und gibt den "
+    "nationalen Behörden die Befugnis, Maßnahmen zu ergreifen, wenn ein Risiko für die Gesundheit besteht.",
+    "fr": "La Commission européenne a présenté aujourd'hui une nouvelle proposition sur la protection de "
+    "l'environnement dans les États membres. La proposition fixe des règles claires pour l'industrie et pour les "
+    "consommateurs et donne aux autorités nationales le pouvoir de prendre des mesures en cas de risque.",
+    "pl": "Komisja Europejska przedstawiła dziś nowy wniosek w sprawie ochrony środowiska w państwach członkowskich. "
+    "Wniosek ustanawia jasne zasady dla przemysłu i dla konsumentów oraz daje organom krajowym uprawnienia do "
+    "podejmowania działań, gdy istnieje ryzyko dla zdrowia publicznego.",
+    "fi": "Euroopan komissio esitti tänään uuden ehdotuksen ympäristön suojelusta jäsenvaltioissa. Ehdotuksessa "
+    "vahvistetaan selkeät säännöt teollisuudelle ja kuluttajille, ja se antaa kansallisille viranomaisille "
+    "valtuudet toteuttaa toimenpiteitä, jos kansanterveydelle on riski, sekä velvoittaa ne raportoimaan.",
+    "it": "La Commissione europea ha presentato oggi una nuova proposta sulla protezione dell'ambiente negli Stati "
+    "membri. La proposta stabilisce regole chiare per l'industria e per i consumatori e conferisce alle autorità "
+    "nazionali il potere di adottare misure quando vi è un rischio per la salute pubblica.",
+    "nl": "De Europese Commissie heeft vandaag een nieuw voorstel ingediend over de bescherming van het milieu in de "
+    "lidstaten. Het voorstel stelt duidelijke regels vast voor de industrie en voor de consumenten en geeft de "
+    "nationale autoriteiten de bevoegdheid om maatregelen te nemen wanneer er een risico is.",
+    "lb": "D'Europäesch Kommissioun huet haut eng nei Propositioun fir den Ëmweltschutz an de Memberstaaten "
+    "virgeluecht. D'Propositioun stellt kloer Reegele fir d'Industrie an d'Konsumenten op a gëtt den nationalen "
+    "Autoritéiten d'Muecht, Moossnamen ze huelen, wann et e Risiko fir d'Gesondheet gëtt.",
+}
+
+
+def make(text: str, lang: str | None, profile: str = "legal", lang_score: float | None = None) -> Document:
+    return Document(id="x", text=text, source="s", uri="u", lang=lang, profile=profile, lang_score=lang_score)
+
+
+@pytest.fixture(scope="module")
+def stage() -> QualityStage:
+    s = QualityStage({})
+    s.setup()
+    return s
+
+
+@pytest.mark.parametrize("lang", sorted(GOOD))
+def test_good_text_kept_in_its_language(stage: QualityStage, lang: str) -> None:
+    d = make(GOOD[lang], lang)
+    stage.annotate(d)
+    stage.decide(d)
+    assert d.reason is None, d.reason_detail
+    assert set(SIGNAL_NAMES) <= set(d.quality)
+    assert d.quality["stop_words"] >= 5
+
+
+@pytest.mark.parametrize("lang", ["mt", "ga", "el", "bg", "pl"])
+def test_text_in_another_language_fails_stop_words(stage: QualityStage, lang: str) -> None:
+    # German prose judged as mt/ga/el/bg/pl has (almost) none of that language's function words
+    d = make(GOOD["de"], lang)
+    stage.decide(d)
+    assert d.reason == "quality.stop_words"
+    assert d.reason_detail is not None and d.reason_detail.startswith("stop_words ")
+    assert f"filters/{lang}.yaml" in d.reason_detail
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "reason"),
+    [
+        ("mt", "Dar | Aħbarijiet | Kuntatt | Mappa tas-sit | Login\n" * 12, "quality.dup_lines"),
+        ("ga", "\n".join(f"Baile {i}" for i in range(40)) + "\nAn Coimisiún agus na Ballstáit.", "quality.short_words"),
+        ("el", "Κάντε κλικ εδώ ... " * 30, "quality.ellipsis"),
+        ("bg", "#новини #спорт #времето #България #София и на " * 12, "quality.hashes"),
+        ("fr", "Lorem ipsum dolor sit amet, la Commission et les États membres de l'Union.\n" + GOOD["fr"], "quality.lorem_ipsum"),
+        ("de", "1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 der und die in von mit " * 3, "quality.alpha_words"),
+        ("pl", "Kup teraz tanio w i na z do się! " * 25, "quality.dup_5_gram"),
+    ],
+)
+def test_bad_documents(stage: QualityStage, lang: str, text: str, reason: str) -> None:
+    d = make(text, lang, profile="web")
+    stage.decide(d)
+    assert d.reason == reason, d.reason_detail
+
+
+def test_maltese_tokenizer_keeps_clitics() -> None:
+    cfg = SignalConfig(hyphen_clitics=True)
+    assert tokenize("Il-Kunsill tal-Unjoni ta' l-Ewropa, fil-qasam.", cfg) == [
+        "Il-", "Kunsill", "tal-", "Unjoni", "ta'", "l-", "Ewropa", ",", "fil-", "qasam", ".",
+    ]  # fmt: skip
+    assert tokenize("Regulation 2019/437, Article 12(3); UE-Ukraine ...") == [
+        "Regulation", "2019/437", ",", "Article", "12(3", ")", ";", "UE", "-", "Ukraine", "...",
+    ]  # fmt: skip
+
+
+def test_signals_exact_on_tiny_text() -> None:
+    s = compute_signals("Il-kelb u l-qattus.\nIl-kelb u l-qattus.\n#tag", SignalConfig(frozenset({"u", "il-", "l-"}), hyphen_clitics=True))
+    assert s["tokens"] == 13.0  # Il- kelb u l- qattus . x2, # tag
+    assert s["words"] == 10.0
+    assert s["stop_words"] == 3.0  # il-, u, l- (case-insensitive)
+    assert s["dup_line_frac"] == pytest.approx(1 / 3)
+    assert s["hash_ratio"] == pytest.approx(1 / 13)
+    assert s["line_punct_ratio"] == pytest.approx(2 / 3)
+    assert s["newline_ratio"] == pytest.approx(2 / 13)
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.name)
+def test_each_rule_boundary(rule: object) -> None:
+    from altedic.quality.rules import Rule
+
+    assert isinstance(rule, Rule)
+    thr = 0.5
+    signals = {rule.signal: 1.0 if rule.is_min else 0.0}  # clearly on the passing side
+    assert first_failure(signals, {rule.key: thr}) is None
+    signals[rule.signal] = thr  # equal to the threshold: passes (datatrove semantics)
+    assert first_failure(signals, {rule.key: thr}) is None
+    signals[rule.signal] = thr - 1e-9 if rule.is_min else thr + 1e-9
+    failed = first_failure(signals, {rule.key: thr})
+    assert failed is not None and failed[0] is rule
+    assert failed[0].reason == f"quality.{rule.name}"
+    assert first_failure(signals, {rule.key: None}) is None  # null disables
+
+
+def test_line_punct_exclude_zero() -> None:
+    sig = {"line_punct_ratio": 0.0}
+    assert first_failure(sig, {"min_line_punct_ratio": 0.1})[0].name == "line_punct"  # type: ignore[index]
+    assert first_failure(sig, {"min_line_punct_ratio": 0.1, "line_punct_exclude_zero": True}) is None
+
+
+def test_profiles_change_the_verdict(stage: QualityStage) -> None:
+    text = GOOD["ga"]  # about 45 words: below web's 50, above legal's and parliament's 20
+    web = make(text, "ga", profile="web")
+    stage.decide(web)
+    assert web.reason == "quality.too_few_words"
+    assert web.reason_detail is not None and "profile web" in web.reason_detail
+    for profile in ("legal", "parliament"):
+        d = make(text, "ga", profile=profile)
+        stage.decide(d)
+        assert d.reason is None
+
+
+def test_filters_file_threshold_changes_outcome(tmp_path: Path) -> None:
+    doc_text = GOOD["mt"]
+    base = QualityStage({})
+    d = make(doc_text, "mt")
+    base.decide(d)
+    assert d.reason is None
+    (tmp_path / "mt.yaml").write_text(
+        "language: mt\nquality:\n  stop_words: [u, li, il-]\n  tokenizer: {hyphen_clitics: true}\n"
+        "  profiles:\n    legal:\n      min_stop_words: 4\n",
+        "utf-8",
+    )
+    tuned = QualityStage({}, filters_dir=str(tmp_path))
+    d2 = make(doc_text, "mt")
+    tuned.decide(d2)
+    assert d2.quality["stop_words"] == 3.0
+    assert d2.reason == "quality.stop_words"
+    assert d2.reason_detail == f"stop_words 3 < min 4 (profile legal; filters/default.yaml, {tmp_path / 'mt.yaml'})"
+
+
+def test_recipe_overrides_disable_and_annotate_only() -> None:
+    d = make(GOOD["el"], "el", profile="web")
+    QualityStage({"overrides": {"min_words": 10}}).decide(d)
+    assert d.reason is None
+    d = make(GOOD["el"], "el", profile="web")
+    QualityStage({"disable": ["too_few_words"]}).decide(d)
+    assert d.reason is None
+    d = make(GOOD["el"], "el", profile="web")
+    QualityStage({"annotate_only": True}).decide(d)
+    assert d.reason is None
+    d = make(GOOD["el"], "el", profile="legal", lang_score=0.2)
+    QualityStage({"overrides": {"min_lang_score": 0.5}}).decide(d)
+    assert (d.reason, d.quality["lang_score"]) == ("quality.lang_score", 0.2)
+
+
+@pytest.mark.parametrize(
+    "config",
+    [{"colour": 1}, {"disable": ["no_such_rule"]}, {"overrides": {"min_wrods": 3}}, {"overrides": {"min_words": "ten"}}, {"enabled": "yes"}],
+)
+def test_bad_stage_config(config: dict[str, object]) -> None:
+    with pytest.raises(ConfigError):
+        QualityStage(config)
+
+
+def test_unknown_profile_is_a_config_error(stage: QualityStage) -> None:
+    with pytest.raises(ConfigError, match="unknown quality profile 'poetry'"):
+        stage.decide(make(GOOD["mt"], "mt", profile="poetry"))
+
+
+def test_every_shipped_filters_file_is_valid(stage: QualityStage) -> None:
+    langs = known_languages()
+    required = set("bg cs da de el en es et fi fr ga hr hu it lt lv mt nl pl pt ro sk sl sv ca eu gl cy lb fy".split())
+    assert required <= set(langs)
+    for lang in langs:
+        for profile in ("default", "web", "legal", "parliament"):
+            thresholds, _ = stage.thresholds_for(lang, profile)
+            assert thresholds["min_stop_words"] == 2
+        assert len(stage._settings(lang).signal_config.stop_words) >= 20, lang

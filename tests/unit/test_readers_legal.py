@@ -1,0 +1,222 @@
+"""Formex, EUR-Lex HTML, AKN, Europarl and JRC-Acquis readers on own fixtures (one per trap)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from altedic.errors import ConfigError
+from altedic.readers import get_reader
+from altedic.readers.base import ReadContext, SourceInfo
+from altedic.readers.jrc_acquis import decode_pseudo_entities
+from altedic.records import Document, ReadError
+
+FIX = Path(__file__).resolve().parent.parent / "fixtures" / "readers"
+
+
+def read(fmt: str, rel: str, **options: object) -> list[Document | ReadError]:
+    src = SourceInfo(name="t", format=fmt, retrieved="2026-11-01", options=dict(options))
+    return list(get_reader(fmt)(ReadContext(src, str(FIX / rel), rel)))
+
+
+def only_doc(items: list[Document | ReadError]) -> Document:
+    assert len(items) == 1, items
+    assert isinstance(items[0], Document)
+    return items[0]
+
+
+# ---- Formex ---------------------------------------------------------------------------------
+
+
+def test_formex_maltese_act_traps() -> None:
+    d = only_doc(read("formex", "formex/mt_act.xml"))
+    assert d.declared_lang == "mt"
+    assert d.doc_ref == "OJ L 12, 2099, p. 3"
+    assert d.date == "2099-01-15"
+    assert d.title == "REGOLAMENT (UE) 2099/1 dwar il-ġobon tal-ħaġar"
+    assert d.metadata["articles"] == "2"  # the quoted Article 9 inside QUOT.S is not counted
+    lines = d.text.split("\n")
+    # QUOT.START/QUOT.END become the marks of their CODE (201C/201D and 2018/2019).
+    assert "(1) Il-“ġbejna” hija tradizzjonali." in lines
+    # NOTE cut out mid-sentence, the no-break space of "100 %" kept.
+    assert "1. Dan ir-Regolament japplika għal 100\u00a0% tal-‘ġobon’ prodott f'Għawdex." in lines
+    # A processing instruction inside a sentence: the text after it is kept.
+    assert "2. It-test jissokta wara l-paġna." in lines
+    # The quoted amendment stays inside Article 2; DASH lists get the OJ's em dash.
+    assert lines[lines.index("Artikolu 2") :][:7] == [
+        "Artikolu 2",
+        "Emenda",
+        "L-Artikolu 9 huwa sostitwit b'dan li ġej:",
+        "‘Artikolu 9",
+        "Test ġdid.’",
+        "— l-ewwel punt",
+        "— it-tieni punt",
+    ]
+    assert "Nota tal-qiegħ" not in d.text and "ĠU C 1" not in d.text
+    assert d.metadata["notes"] == "(1) ĠU C 1, 1.1.2099, p. 1.\n(2) Nota tal-qiegħ li m'għandhiex tidher."
+    assert d.licence == "EU-Reuse-2011-833"
+    assert d.attribution == "© European Union, 1998-2026"
+    assert d.publisher == "Publications Office of the European Union"
+
+
+def test_formex_notes_drop() -> None:
+    d = only_doc(read("formex", "formex/mt_act.xml", notes="drop"))
+    assert "notes" not in d.metadata and "Nota tal-qiegħ" not in d.text
+
+
+def test_formex_bad_option_is_config_error() -> None:
+    with pytest.raises(ConfigError, match=r"options\.notes"):
+        read("formex", "formex/mt_act.xml", notes="keep")
+
+
+def test_formex_package_one_document() -> None:
+    d = only_doc(read("formex", "formex/pkg/L_209900002GA.doc.fmx.xml"))
+    assert d.declared_lang == "ga"
+    assert d.doc_ref == "32099R0002"
+    assert d.url == "http://data.europa.eu/eli/reg/2099/2/oj"
+    assert d.metadata["oj_ref"] == "OJ L, 2099/2, 1.2.2099"
+    assert d.title == "Rialachán (AE) 2099/2 maidir le teangacha"
+    assert d.text == (
+        "Rialachán (AE) 2099/2\n\nAirteagal 1\nIs teanga oifigiúil í an Ghaeilge.\n\nIARSCRÍBHINN\n\nLiosta na dteangacha."
+    )
+
+
+def test_formex_package_per_annex_and_parts_not_duplicated() -> None:
+    docs = read("formex", "formex/pkg/L_209900002GA.doc.fmx.xml", package="per_annex")
+    assert [(d.metadata["part"], d.text) for d in docs if isinstance(d, Document)] == [
+        ("main", "Rialachán (AE) 2099/2\n\nAirteagal 1\nIs teanga oifigiúil í an Ghaeilge."),
+        ("annex", "IARSCRÍBHINN\n\nLiosta na dteangacha."),
+    ]
+    # The parts themselves yield nothing while their manifest is next to them...
+    assert read("formex", "formex/pkg/L_209900002GA.000101.fmx.xml") == []
+    # ...and are read on their own with package: none (manifests are then ignored).
+    assert read("formex", "formex/pkg/L_209900002GA.doc.fmx.xml", package="none") == []
+    alone = only_doc(read("formex", "formex/pkg/L_209900002GA.000201.fmx.xml", package="none"))
+    assert alone.text == "IARSCRÍBHINN\n\nLiosta na dteangacha."
+
+
+def test_formex_package_missing_part_is_error(tmp_path: Path) -> None:
+    (tmp_path / "x.doc.fmx.xml").write_bytes((FIX / "formex/pkg/L_209900002GA.doc.fmx.xml").read_bytes())
+    src = SourceInfo(name="t", format="formex")
+    out = list(get_reader("formex")(ReadContext(src, str(tmp_path / "x.doc.fmx.xml"), "x.doc.fmx.xml")))
+    assert [(e.position, e.kind) for e in out if isinstance(e, ReadError)] == [
+        ("REF.PHYS 1", "formex-package"),
+        ("REF.PHYS 2", "formex-package"),
+    ]
+
+
+# ---- EUR-Lex HTML ---------------------------------------------------------------------------
+
+
+def test_eurlex_html_old_classes_bulgarian() -> None:
+    d = only_doc(read("eurlex_html", "html/bg_old_style.html"))
+    assert d.declared_lang == "bg"
+    assert d.metadata["articles"] == "2"
+    assert d.title == "РЕГЛАМЕНТ (ЕС) № 1/2099 НА СЪВЕТА относно сиренето"
+    lines = d.text.split("\n")
+    # Footnote markers removed with the space before them.
+    assert "като взе предвид становището на Комитета," in lines
+    assert "1. Настоящият регламент се прилага за „сиренето“." in lines
+    assert "а) първа точка;" in lines  # a Cyrillic list letter in its own cell joins its text
+    assert "Бележка" not in d.text
+    assert d.metadata["notes"].split("\n") == [
+        "(1) ОВ C 1, 1.1.2099 г., стр. 1.",
+        "(2) Бележка под линия, която не бива да е в член.",
+    ]
+
+
+def test_eurlex_html_undeclared_latin1_is_not_garbled(tmp_path: Path) -> None:
+    p = tmp_path / "a.html"
+    p.write_bytes('<html><body><p class="oj-ti-art">Artikel 1</p><p class="oj-normal">Grüße</p></body></html>'.encode("cp1252"))
+    src = SourceInfo(name="t", format="eurlex_html")
+    d = only_doc(list(get_reader("eurlex_html")(ReadContext(src, str(p), "a.html"))))
+    assert d.text == "Artikel 1\nGrüße"
+
+
+# ---- Akoma Ntoso ----------------------------------------------------------------------------
+
+
+def test_akn_leos_irish() -> None:
+    d = only_doc(read("akn", "akn/ga_leos.xml"))
+    assert d.declared_lang == "ga"  # FRBRlanguage "gle"
+    assert d.doc_ref == "COM(2099) 1"
+    assert d.date is None  # 2999-01-01 is AKN's "unknown"
+    assert d.metadata["articles"] == "2"  # the quotedStructure article is not counted
+    assert d.licence == "EU-Reuse-2011-833"  # a LEOS (EU) document
+    assert "[...]" not in d.text
+    assert "Fonóta" not in d.text
+    assert d.metadata["notes"] == "3 Fonóta nár cheart a bheith san airteagal."  # placeholders dropped
+    assert d.text.split("\n\n")[3] == (
+        "Airteagal 1\nÁbhar\n1. Baineann an Rialachán seo le cáis Éireannach.\n"
+        "2. Leasaítear Airteagal 5 mar seo a leanas:\nAirteagal 5\nTéacs nua."
+    )
+    assert d.text.endswith("Arna dhéanamh sa Bhruiséil,\nThar ceann na Comhairle An tUachtarán")
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"), [("en-EN", "en"), ("fin", "fi"), ("gr", "el"), ("ita", "it"), ("", None)]
+)
+def test_akn_frbr_language_in_the_wild(tmp_path: Path, raw: str, expected: str | None) -> None:
+    p = tmp_path / "a.xml"
+    p.write_text(
+        '<akomaNtoso xmlns="http://docs.oasis-open.org/legaldocml/ns/akn/3.0"><act><meta><identification>'
+        f'<FRBRExpression><FRBRthis value="/akn/xx/act/1/x@/!main"/><FRBRlanguage language="{raw}"/></FRBRExpression>'
+        "</identification></meta><body><article><num>Άρθρο 1</num><p>Κείμενο.</p></article></body></act></akomaNtoso>",
+        encoding="utf-8",
+    )
+    d = only_doc(list(get_reader("akn")(ReadContext(SourceInfo(name="t", format="akn"), str(p), "a.xml"))))
+    assert d.declared_lang == expected
+    assert d.text == "Άρθρο 1\nΚείμενο."
+    assert d.licence is None  # national legislation: no EU licence claimed
+
+
+# ---- Europarl -------------------------------------------------------------------------------
+
+
+def test_europarl_chapters_maltese() -> None:
+    docs = read("europarl", "europarl/mt/ep-09-05-04.txt")
+    assert [(d.position, d.title, d.text, d.declared_lang, d.date) for d in docs if isinstance(d, Document)] == [
+        (
+            "chapter 1",
+            "Bidu mill-ġdid tas-sessjoni",
+            "Bidu mill-ġdid tas-sessjoni\nNiddikjara li s-sessjoni hija miftuħa mill-ġdid.\nIt-tieni paragrafu.\nGrazzi, Sur President.",
+            "mt",
+            "2009-05-04",
+        ),
+        ("chapter 2", "Approvazzjoni tal-minuti", "Approvazzjoni tal-minuti\nIl-minuti huma approvati.", "mt", "2009-05-04"),
+    ]
+
+
+def test_europarl_speakers_quoted_and_unquoted_attributes() -> None:
+    docs = [d for d in read("europarl", "europarl/mt/ep-09-05-04.txt", unit="speaker") if isinstance(d, Document)]
+    assert [(d.metadata.get("speaker"), d.metadata.get("original_lang"), d.text) for d in docs] == [
+        ("President", None, "Niddikjara li s-sessjoni hija miftuħa mill-ġdid.\nIt-tieni paragrafu."),
+        ("Mrs Lynne", "en", "Grazzi, Sur President."),
+        ("Ó Neachtain", "ga", "Il-minuti huma approvati."),
+    ]
+
+
+def test_europarl_invalid_utf8_line(tmp_path: Path) -> None:
+    p = tmp_path / "el" / "ep-00-01-17.txt"
+    p.parent.mkdir()
+    p.write_bytes('<CHAPTER ID=1>\nΤίτλος\n'.encode() + b"\xff\xfe bad\n" + "Κείμενο.\n".encode())
+    out = list(get_reader("europarl")(ReadContext(SourceInfo(name="t", format="europarl"), str(p), "el/ep-00-01-17.txt")))
+    assert [(type(x).__name__, x.position) for x in out] == [("ReadError", "line 3"), ("Document", "chapter 1")]
+    assert out[1].text == "Τίτλος\nΚείμενο." and out[1].declared_lang == "el" and out[1].date == "2000-01-17"
+
+
+# ---- JRC-Acquis -----------------------------------------------------------------------------
+
+
+def test_jrc_acquis_irish_pseudo_entities() -> None:
+    d = only_doc(read("jrc_acquis", "jrc/jrc32099R0001-ga.xml"))
+    assert d.doc_ref == "32099R0001"
+    assert d.declared_lang == "ga"
+    assert d.title == "Rialachán (CE) Uimh. 1/2099 maidir le cáis"
+    assert d.metadata["eurovoc"] == "1234 5678"
+    assert d.text == "Rialachán (CE) Uimh. 1/2099\nTá an réim seo 15 % níos fearr agus 20 %.\n%notanentity% fanann sé."
+
+
+def test_pseudo_entities() -> None:
+    assert decode_pseudo_entities("%Ccedil%a %eacute%t%eacute% 5 % %euro%") == "Ça été 5 % €"

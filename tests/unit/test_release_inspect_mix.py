@@ -1,0 +1,182 @@
+"""Inspection (checksums, samples) and mixing of a release."""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+import pytest
+import release_fixture as rf
+
+from altedic.errors import ConfigError, RunError
+from altedic.release.inspect import load_manifest, sample_documents, sample_rejected, verify_shards
+from altedic.release.mix import copies, mix, sampling_rates
+
+
+@pytest.fixture(scope="module")
+def release(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
+    out = tmp_path_factory.mktemp("rel")
+    return out, rf.build_finalised_release(out)
+
+
+def _run(command: str, argv: list[str]) -> int:
+    import importlib
+
+    module = importlib.import_module(f"altedic.commands.{command}")
+    parser = argparse.ArgumentParser()
+    module.register(parser.add_subparsers())
+    args = parser.parse_args([command, *argv])
+    return int(args.func(args))
+
+
+def test_inspect_overview_and_checksums_ok(release: tuple[Path, dict[str, Any]], capsys: pytest.CaptureFixture[str]) -> None:
+    out, manifest = release
+    assert all(c.ok for c in verify_shards(out, manifest))
+    assert _run("inspect", [str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "checksums: 11 of 11 shards OK" in text
+    assert "read 20 = kept 12 + rejected 6 + errors 2" in text
+    assert any(line.split() == ["mt", "3", "188", "49", "3", "2"] for line in text.splitlines())
+    assert any(line.split() == ["quality.stop_words", "2", "mt:2"] for line in text.splitlines())
+
+
+def test_inspect_detects_a_corrupted_shard(tmp_path: Path, release: tuple[Path, dict[str, Any]], capsys: pytest.CaptureFixture[str]) -> None:
+    src, _ = release
+    out = tmp_path / "copy"
+    shutil.copytree(src, out)
+    manifest = load_manifest(out)
+    victim = out / "data/lang=ga/part-00000-of-00001.parquet"
+    raw = bytearray(victim.read_bytes())
+    raw[len(raw) // 2] ^= 0xFF  # same size, different content
+    victim.write_bytes(bytes(raw))
+    (out / "data/lang=el/part-00000-of-00001.parquet").unlink()
+    shutil.copy(out / "data/lang=bg/part-00000-of-00001.parquet", out / "data/lang=bg/part-00001-of-00001.parquet")
+    bad = {(c.path, c.status) for c in verify_shards(out, manifest) if not c.ok}
+    assert bad == {
+        ("data/lang=ga/part-00000-of-00001.parquet", "checksum"),
+        ("data/lang=el/part-00000-of-00001.parquet", "missing"),
+        ("data/lang=bg/part-00001-of-00001.parquet", "unlisted"),
+    }
+    assert _run("inspect", [str(out)]) == 1
+    text = capsys.readouterr().out
+    assert "checksums: 9 of 12 shards OK" in text
+    assert "CHECKSUM   data/lang=ga/part-00000-of-00001.parquet" in text
+
+
+def test_sample_is_deterministic_and_seeded(release: tuple[Path, dict[str, Any]], capsys: pytest.CaptureFixture[str]) -> None:
+    out, manifest = release
+    mt_ids = [d.id for d in rf.kept_documents() if d.lang == "mt"]
+    expected = sorted(mt_ids, key=lambda i: hashlib.blake2b(f"0\0{i}".encode(), digest_size=8).digest())[:2]
+    got = sample_documents(out, manifest, "mt", 2, seed=0)
+    assert [d["id"] for d in got] == expected
+    assert {d["lang"] for d in got} == {"mt"}
+    # A larger n returns every Maltese document, ordered by the seed's hash (across both Maltese shards).
+    for seed in (0, 5):
+        order = sorted(mt_ids, key=lambda i, s=seed: hashlib.blake2b(f"{s}\0{i}".encode(), digest_size=8).digest())
+        assert [d["id"] for d in sample_documents(out, manifest, "mt", 10, seed=seed)] == order
+    assert len(sample_documents(out, manifest, "mt", 10)) == 3
+    with pytest.raises(ConfigError, match="no shards for language 'sv'"):
+        sample_documents(out, manifest, "sv", 1)
+    assert _run("inspect", [str(out), "--sample", "1", "--lang", "ga"]) == 0
+    assert "lang=ga" in capsys.readouterr().out
+
+
+def test_rejected_shows_what_a_rule_removed(release: tuple[Path, dict[str, Any]], capsys: pytest.CaptureFixture[str]) -> None:
+    out, manifest = release
+    docs = sample_rejected(out, manifest, "quality.stop_words", 5)
+    assert sorted(d["text"] for d in docs) == ["aaaa bbbb cccc dddd", "xyz xyz xyz xyz xyz"]
+    assert sample_rejected(out, manifest, "quality.stop_words", 5, lang="ga") == []
+    assert _run("inspect", [str(out), "--rejected", "dedup.near"]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("1 document(s) rejected with dedup.near:")
+    assert f"(duplicate of {rf.kept_documents()[0].id})" in text
+
+
+def _rows_by_lang(out: Path) -> dict[str, int]:
+    m = json.loads((out / "manifest.json").read_text("utf-8"))
+    counts: dict[str, int] = {}
+    for s in m["shards"]:
+        counts[s["lang"]] = counts.get(s["lang"], 0) + pq.ParquetFile(out / s["path"]).metadata.num_rows
+    return counts
+
+
+def test_mix_with_weights_is_deterministic_and_exact(tmp_path: Path, release: tuple[Path, dict[str, Any]]) -> None:
+    out, _ = release
+    weights = {"mt": 2.5, "ga": 0.0, "ca": 0.5}
+    m1 = mix(out, tmp_path / "a", weights=weights, seed=11, max_rows_per_shard=3)
+    m2 = mix(out, tmp_path / "b", weights=weights, seed=11, max_rows_per_shard=3)
+    assert [(s["path"], s["sha256"]) for s in m1["shards"]] == [(s["path"], s["sha256"]) for s in m2["shards"]]
+    assert m1["release_files"] == m2["release_files"]
+    kept = rf.kept_documents()
+    expected = {}
+    for lang in sorted({d.lang for d in kept if d.lang}):
+        ids = [d.id for d in kept if d.lang == lang]
+        rate = weights.get(lang, 1.0)
+        expected[lang] = int(copies(ids, rate, 11).sum())
+    expected = {k: v for k, v in expected.items() if v}
+    assert "ga" not in expected
+    assert 5 <= expected["mt"] <= 9  # 3 documents x 2 copies + Bernoulli(0.5) each
+    assert _rows_by_lang(tmp_path / "a") == expected
+    assert m1["stats"]["kept"] == sum(expected.values())
+    assert m1["mix"]["rates"]["mt"] == 2.5 and m1["mix"]["rates"]["bg"] == 1.0
+    assert all(s["rows"] <= 3 for s in m1["shards"])
+    assert (tmp_path / "a" / "README.md").is_file() and (tmp_path / "a" / "_SUCCESS").is_file()
+    assert all(c.ok for c in verify_shards(tmp_path / "a", load_manifest(tmp_path / "a")))
+    with pytest.raises(RunError, match="not empty"):
+        mix(out, tmp_path / "a", weights=weights)
+
+
+def test_copies_frequency_follows_the_rate() -> None:
+    ids = [f"doc-{i}" for i in range(20_000)]
+    got = copies(ids, 1.25, seed=3)
+    assert set(got.tolist()) == {1, 2}
+    # 20,000 Bernoulli(0.25): mean 5,000, sd 61; 5 sd bounds.
+    assert 4_690 <= int((got == 2).sum()) <= 5_310
+    assert copies(ids[:5], 2.0, seed=3).tolist() == [2, 2, 2, 2, 2]
+
+
+def test_temperature_rates(release: tuple[Path, dict[str, Any]]) -> None:
+    out, _ = release
+    stats = json.loads((out / "stats.json").read_text("utf-8"))
+    tokens = {lg: v["kept"]["tokens_est"] for lg, v in stats["languages"].items() if v["kept"]["documents"]}
+    assert sampling_rates(stats, temperature=1.0) == pytest.approx(dict.fromkeys(tokens, 1.0))
+    rates = sampling_rates(stats, temperature=3.0)
+    total = sum(tokens.values())
+    z = sum((n / total) ** (1 / 3) for n in tokens.values())
+    for lg, n in tokens.items():
+        assert rates[lg] == pytest.approx((n / total) ** (1 / 3) / z * total / n)
+    # Flattening: the smallest language (eu, 13 tokens) is up-sampled, the largest (mt) down-sampled.
+    assert rates["eu"] > 1 > rates["mt"]
+    assert sum(rates[lg] * tokens[lg] for lg in tokens) == pytest.approx(total)
+    with pytest.raises(ConfigError, match="exactly one"):
+        sampling_rates(stats, weights={"mt": 1}, temperature=2.0)
+    with pytest.raises(ConfigError, match=r"languages not in the release: \['sv'\]"):
+        sampling_rates(stats, weights={"sv": 1.0})
+    with pytest.raises(ConfigError, match="temperature must be > 0"):
+        sampling_rates(stats, temperature=0.0)
+
+
+def test_mix_command(tmp_path: Path, release: tuple[Path, dict[str, Any]], capsys: pytest.CaptureFixture[str]) -> None:
+    out, _ = release
+    wfile = tmp_path / "weights.yaml"
+    wfile.write_text("seed: 4\ndefault: 0\nweights: {mt: 1, el: 1, bg: 3}\n", encoding="utf-8")
+    assert _run("mix", [str(out), "--weights", str(wfile), "--out", str(tmp_path / "m")]) == 0
+    assert _run("mix", [str(out), "--temperature", "2", "--out", str(tmp_path / "t")]) == 0
+    text = capsys.readouterr().out
+    assert "mt 3→3" in text and "bg 1→3" in text and "ga 2→0" in text
+    assert _rows_by_lang(tmp_path / "m") == {"mt": 3, "el": 1, "bg": 3}
+    m = load_manifest(tmp_path / "m")
+    assert m["mix"]["seed"] == 4 and m["mix"]["mode"] == "weights"
+    # eu-acts: 2 Maltese + 1 Greek + 1 Bulgarian x 3; community-mt: 1 Maltese.
+    assert (m["sources"]["eu-acts"]["kept"], m["sources"]["community-mt"]["kept"]) == (6, 1)
+    assert "regional-web" not in m["sources"]
+    assert math.isclose(sum(m["mix"]["rates"].values()), 5.0)
+    wfile.write_text("weights: {mt: 1}\nbogus: 1\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="unknown keys"):
+        _run("mix", [str(out), "--weights", str(wfile), "--out", str(tmp_path / "x")])
