@@ -32,6 +32,9 @@ class NormaliseSettings:
     fix_mojibake: bool = True
     min_chars: int = 1
     """Documents shorter than this (in characters, after normalisation) are rejected as ``normalise.empty``."""
+    max_chars: int = 5_000_000
+    """Documents longer than this (in characters, as read) are rejected as ``normalise.too_long``
+    before any work is spent on them (a 50 MB "document" is a dump, not a training document)."""
 
 
 def fix_mojibake(text: str) -> str:

@@ -3,7 +3,7 @@
 Score first, decide later: the language, quality and PII stages annotate every document; the
 decisions (thresholds from ``filters/`` and the recipe) are applied in one step at the end, so
 each rejected document carries the reason of the first rule that removed it, in a fixed order
-(normalise, language, PII drop, quality). The Beam layer (:mod:`altedic.beam`) only calls
+(normalise, PII drop, language, quality). The Beam layer (:mod:`altedic.beam`) only calls
 :meth:`StageChain.process_batch`; tests call it directly.
 """
 
@@ -105,6 +105,9 @@ class StageChain:
 
     def normalise_doc(self, doc: Document) -> Document:
         if doc.rejected:
+            return doc
+        if len(doc.text) > self.normalise.max_chars:
+            doc.reject("normalise.too_long", f"{len(doc.text)} characters > max_chars {self.normalise.max_chars}")
             return doc
         doc.text = normalise_text(doc.text, self.normalise)
         if len(doc.text) < self.normalise.min_chars:

@@ -52,6 +52,12 @@ def _open_uri(uri: str) -> IO[bytes]:
     return open(uri, "rb")
 
 
+def _zstd_error() -> type[Exception]:
+    import zstandard
+
+    return zstandard.ZstdError  # type: ignore[no-any-return]
+
+
 class _BoundedReader(io.RawIOBase):
     """Wraps a decompressing stream and fails once more than ``limit`` bytes come out."""
 
@@ -67,7 +73,7 @@ class _BoundedReader(io.RawIOBase):
     def readinto(self, b: Any) -> int:
         try:
             data = self._inner.read(len(b))
-        except (OSError, EOFError, lzma.LZMAError, ValueError) as exc:
+        except (OSError, EOFError, lzma.LZMAError, ValueError, _zstd_error()) as exc:
             raise InputError(
                 f"compressed stream is corrupt or truncated after {self._count} bytes: {exc}",
                 uri=self._uri,
@@ -91,6 +97,50 @@ class _BoundedReader(io.RawIOBase):
             super().close()
 
 
+class _ZstdReader(io.RawIOBase):
+    """Streaming zstd decompression that notices a truncated last frame.
+
+    ``zstandard``'s stream reader ends quietly when the input stops mid-frame; a truncated
+    download must be an error, so frames are decoded with a decompressobj and the end of the
+    input is checked against the end of the frame. Concatenated frames are read in turn.
+    """
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        import zstandard
+
+        self._zstd = zstandard
+        self._raw = raw
+        self._dobj = zstandard.ZstdDecompressor().decompressobj()
+        self._pending = b""
+        self._pos = 0
+        self._in_frame = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: Any) -> int:
+        while self._pos >= len(self._pending):
+            self._pending, self._pos = b"", 0
+            chunk = self._raw.read(1 << 16)
+            if not chunk:
+                if self._in_frame:
+                    raise EOFError("zstd stream ended in the middle of a frame")
+                return 0
+            while chunk:
+                self._in_frame = True
+                self._pending += self._dobj.decompress(chunk)
+                if self._dobj.eof:
+                    chunk = self._dobj.unused_data
+                    self._dobj = self._zstd.ZstdDecompressor().decompressobj()
+                    self._in_frame = False
+                else:
+                    chunk = b""
+        n = min(len(b), len(self._pending) - self._pos)
+        b[:n] = memoryview(self._pending)[self._pos : self._pos + n]
+        self._pos += n
+        return n
+
+
 def open_decompressed(raw: IO[bytes], uri: str, limit: int = DEFAULT_MAX_DECOMPRESSED) -> IO[bytes]:
     """Return a buffered binary stream of ``raw`` decompressed according to its magic bytes."""
     buffered = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(raw)  # type: ignore[arg-type]
@@ -106,9 +156,7 @@ def open_decompressed(raw: IO[bytes], uri: str, limit: int = DEFAULT_MAX_DECOMPR
     elif kind == "xz":
         inner = lzma.LZMAFile(buffered, mode="rb")
     else:
-        import zstandard
-
-        inner = zstandard.ZstdDecompressor().stream_reader(buffered, read_across_frames=True)
+        inner = io.BufferedReader(_ZstdReader(buffered))
     return io.BufferedReader(_BoundedReader(inner, limit, uri), buffer_size=1 << 16)
 
 
