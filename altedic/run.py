@@ -129,6 +129,7 @@ def plan_sources(recipe: Recipe) -> Plan:
                 raise ConfigError(f"unknown language code {spec.language!r}", file=spec.origin, key=f"{spec.name}.language")
         spec.licence_evidence = decision.evidence
         info = spec.info(licence_id=decision.licence_id, declared_lang=declared)
+        info.licence_policy = overrides
         index = len(plan.infos)
         plan.specs.append(spec)
         plan.infos.append(info)

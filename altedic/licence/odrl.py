@@ -251,6 +251,9 @@ def evaluate(policy: dict[str, Any], reference_date: date, purposes: frozenset[s
         return OdrlResult(False, r.reason, r.detail, evidence, uid)
 
 
+_RULE_KEYS = frozenset({"permission", "prohibition", "obligation", "duty", "constraint", "refinement"})
+
+
 def policy_from_graph(graph: Any, node: Any, _depth: int = 0) -> dict[str, Any]:
     """An rdflib node of an ODRL policy as a JSON-LD-like dict that :func:`evaluate` reads.
 
@@ -274,9 +277,8 @@ def policy_from_graph(graph: Any, node: Any, _depth: int = 0) -> dict[str, Any]:
                 policy_from_graph(graph, x, _depth + 1) if isinstance(x, BNode) else (str(x) if isinstance(x, Literal) else {"@id": str(x)})
                 for x in Collection(graph, o)
             ]
-        elif isinstance(o, BNode) and _depth < 8:
-            value = policy_from_graph(graph, o, _depth + 1)
-        elif _depth < 8 and key in ("permission", "prohibition", "obligation", "duty", "constraint", "refinement") and (o, None, None) in graph:
+        elif _depth < 8 and (isinstance(o, BNode) or (key in _RULE_KEYS and (o, None, None) in graph)):
+            # Blank nodes, and named rules/constraints described in the same graph, are nested.
             value = policy_from_graph(graph, o, _depth + 1)
         else:
             value = {"@id": str(o)}

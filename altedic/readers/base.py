@@ -177,6 +177,8 @@ class SourceInfo:
     """Reader options from the recipe (``columns``, ``split``, ``notes``...)."""
     metadata: dict[str, str] = field(default_factory=dict)
     """Provenance stamped on every document of the source (dataset title, contributor...)."""
+    licence_policy: dict[str, Any] | None = None
+    """The recipe's licence-policy overrides, for per-row licences decided while reading."""
 
 
 @dataclass

@@ -72,15 +72,20 @@ def _make_doc(ctx: ReadContext, row: dict[str, Any], cols: dict[str, str], posit
         fields["metadata"] = {k: s for k in keep if (s := _str(row.get(k))) is not None}
     doc = ctx.doc(text, position, **fields)
     if "licence" in cols:
-        _apply_row_licence(doc, _str(row.get(cols["licence"])), cols["licence"])
+        _apply_row_licence(ctx, doc, _str(row.get(cols["licence"])), cols["licence"])
     return doc
 
 
-def _apply_row_licence(doc: Document, raw: str | None, column: str) -> None:
-    """A per-row licence overrides the source's and goes through the licence policy."""
+def _apply_row_licence(ctx: ReadContext, doc: Document, raw: str | None, column: str) -> None:
+    """A non-blank per-row licence overrides the source's and goes through the licence policy.
+
+    A blank cell keeps the source's licence and its evidence (the row says nothing).
+    """
+    if raw is None or not raw.strip():
+        return
     from altedic.licence.policy import decide_row
 
-    decision = decide_row(raw)
+    decision = decide_row(raw, ctx.source.licence_policy)
     doc.licence_evidence = f"row column '{column}'"
     if decision.allowed:
         doc.licence = decision.licence_id

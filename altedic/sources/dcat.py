@@ -58,6 +58,7 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 OPTION_KEYS: dict[str, str] = {
     "mirror": "mapping URL prefix -> local path (file or directory) where the distributions were mirrored",
     "formats": "mapping raw format (EU file-type code, IANA media type, label or extension) -> reader name",
+    "default_format": "reader name for distributions that declare no format (no dct:format, mediaType or extension)",
     "reader_options": "mapping reader name -> options handed to that reader for every distribution it reads",
     "jsonld_contexts": "mapping JSON-LD context URL -> local file (the pipeline never fetches a context)",
     "rdf_format": "force the serialisation: json-ld, turtle, xml, nt (default: by extension, then by content)",
@@ -256,13 +257,12 @@ def load_graph(path: str, options: dict[str, Any], root: str, warnings: list[str
         warnings = []
     from rdflib import Graph
 
+    limit = int(options.get("max_decompressed_mb", 512)) * 2**20
     try:
-        raw = open(path, "rb")
+        with open(path, "rb") as raw, open_decompressed(raw, path, limit) as f:
+            data = f.read()
     except OSError as exc:
         raise ConfigError(f"cannot open the catalogue: {exc.strerror or exc}", file=path) from exc
-    limit = int(options.get("max_decompressed_mb", 512)) * 2**20
-    with open_decompressed(raw, path, limit) as f:
-        data = f.read()
     fmt = _detect_format(path, data[:64], options.get("rdf_format"))
     if fmt == "json-ld":
         contexts = {
@@ -592,13 +592,19 @@ def check_options(options: dict[str, Any]) -> list[str]:
     for k in ("mirror", "formats", "reader_options", "jsonld_contexts"):
         if k in options and not isinstance(options[k], dict):
             problems.append(f"options.{k} must be a mapping ({OPTION_KEYS[k]})")
+    readers = ", ".join(sorted(set(REGISTRY) - {"dcat"}))
     for raw, reader in (options.get("formats") or {}).items():
         if reader not in REGISTRY or reader == "dcat":
-            problems.append(f"options.formats.{raw}: '{reader}' is not a reader; known: {', '.join(sorted(set(REGISTRY) - {'dcat'}))}")
+            problems.append(f"options.formats.{raw}: '{reader}' is not a reader; known: {readers}")
+    default = options.get("default_format")
+    if default is not None and (default not in REGISTRY or default == "dcat"):
+        problems.append(f"options.default_format: '{default}' is not a reader; known: {readers}")
     return problems
 
 
-def _reader_for(dist: Distribution, urls: list[str], overrides: dict[str, str], label: str, warnings: list[str]) -> str | None:
+def _reader_for(
+    dist: Distribution, urls: list[str], overrides: dict[str, str], default: str | None, label: str, warnings: list[str]
+) -> str | None:
     candidates: list[tuple[str, str]] = []
     over = {k.casefold(): r for k, r in overrides.items()}
     raws = [*dist.formats, *(os.path.splitext(unquote(u.split("?", 1)[0]))[1] for u in urls)]
@@ -616,6 +622,8 @@ def _reader_for(dist: Distribution, urls: list[str], overrides: dict[str, str], 
         ext = os.path.splitext(unquote(u.split("?", 1)[0]))[1].casefold()
         if ext in _EXTENSIONS:
             candidates.append((ext, _EXTENSIONS[ext]))
+    if not candidates and default and not dist.formats:
+        return default
     if not candidates:
         shown = ", ".join(dist.formats) or "none"
         warnings.append(f"{label}: no reader for format {shown}; skipped (map it with options.formats if a reader applies)")
@@ -695,9 +703,13 @@ def expand_catalogue(spec: SourceSpec) -> tuple[list[SourceSpec], list[str]]:
                         mapped.append(os.path.join(local, "**", "*") if os.path.isdir(local) else local)
                 if not mapped:
                     continue
-                reader = _reader_for(dist, urls, spec.options.get("formats") or {}, label, warnings)
+                reader = _reader_for(
+                    dist, urls, spec.options.get("formats") or {}, spec.options.get("default_format"), label, warnings
+                )
                 if reader is None:
                     continue
+                licence: str | None
+                evidence: str | None
                 if dist.licence:
                     licence, evidence = dist.licence, dist.licence_evidence
                 elif ds.licence:

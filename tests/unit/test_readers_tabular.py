@@ -46,7 +46,14 @@ def test_jsonl_mapping_and_provenance(tmp_path: Path) -> None:
     assert [type(o) for o in out] == [Document, Document]
     a, b = out
     assert isinstance(a, Document) and isinstance(b, Document)
-    assert (a.text, a.doc_ref, a.declared_lang, a.url, a.position, a.licence) == (MT, "a", "mt", "https://e.eu/a", "line 1", "CC-BY-4.0")
+    assert (a.text, a.doc_ref, a.declared_lang, a.url, a.position, a.licence) == (
+        MT,
+        "a",
+        "mt",
+        "https://e.eu/a",
+        "line 1",
+        "CC-BY-4.0",
+    )
     assert (b.declared_lang, b.metadata) == ("ga", {"topic": "7"})
 
 
@@ -90,7 +97,13 @@ def test_broken_lines_are_errors_with_line_numbers_and_neighbours_survive(tmp_pa
     docs = [o.text for o in out if isinstance(o, Document)]
     errors = [(o.position, o.kind) for o in out if isinstance(o, ReadError)]
     assert docs == [MT, GA]
-    assert errors == [("line 2", "json"), ("line 3", "encoding"), ("line 4", "json"), ("line 6", "schema"), ("line 7", "schema")]
+    assert errors == [
+        ("line 2", "json"),
+        ("line 3", "encoding"),
+        ("line 4", "json"),
+        ("line 6", "schema"),
+        ("line 7", "schema"),
+    ]
 
 
 def test_jsonl_utf16_with_bom(tmp_path: Path) -> None:
@@ -119,7 +132,11 @@ def test_parquet_mapping_and_wrong_schema(tmp_path: Path) -> None:
     good = tmp_path / "g.parquet"
     pq.write_table(pa.table({"content": [MT, None, GA], "uid": ["1", "2", "3"]}), good)
     out = _read(good, "parquet", columns={"text": "content", "id": "uid"})
-    assert [(type(o).__name__, o.position) for o in out] == [("Document", "row 1"), ("ReadError", "row 2"), ("Document", "row 3")]
+    assert [(type(o).__name__, o.position) for o in out] == [
+        ("Document", "row 1"),
+        ("ReadError", "row 2"),
+        ("Document", "row 3"),
+    ]
     bad = tmp_path / "b.parquet"
     pq.write_table(pa.table({"content": [1, 2]}), bad)
     with pytest.raises(InputError, match="wrong schema"):
@@ -147,3 +164,14 @@ def test_text_units_and_encodings(tmp_path: Path) -> None:
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
     assert _read(empty, "text") == []
+
+
+def test_per_row_licences_go_through_the_policy(tmp_path: Path) -> None:
+    p = tmp_path / "mixed.csv"
+    p.write_text(f'text,lic\n"{MT}",CC BY 4.0\n"{GA}",\n"{EL}",CC-BY-NC-4.0\n"{BG}",Some Custom Terms\n', encoding="utf-8")
+    out = _read(p, "csv", columns={"licence": "lic"})
+    got = [(o.licence, o.licence_evidence, o.reason) for o in out if isinstance(o, Document)]
+    assert got[0] == ("CC-BY-4.0", "row column 'lic'", None)
+    assert got[1] == ("CC-BY-4.0", None, None)  # blank cell: the source's licence stands
+    assert got[2][1:] == ("row column 'lic'", "licence.non_commercial")
+    assert got[3][1:] == ("row column 'lic'", "licence.unknown")

@@ -1,0 +1,209 @@
+"""DCAT-AP catalogues -> one SourceSpec per distribution (altedic.sources.dcat), on the fixtures in
+tests/fixtures/sources/dcat (the same test catalogue in Turtle, JSON-LD and RDF/XML)."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from altedic.errors import ConfigError, InputError
+from altedic.licence.policy import decide
+from altedic.readers.base import ReadContext, SourceInfo
+from altedic.readers.dcat import read_dcat
+from altedic.sources import SourceSpec
+from altedic.sources.dcat import expand_catalogue, parse_catalogue
+
+FIX = Path(__file__).resolve().parents[1] / "fixtures" / "sources" / "dcat"
+MIRROR = {
+    "https://files.example.mt/news/": "mirror/mt/",
+    "https://files.example.ie/ga/": "mirror/ie/",
+    "https://files.example.gr/el/": "mirror/gr/",
+    "https://files.example.bg/": "mirror/bg/",
+    "https://files.example.cat/": "mirror/cat/",
+}
+
+
+def catalogue_spec(name: str, **options: Any) -> SourceSpec:
+    return SourceSpec(
+        name="community", format="dcat", paths=[str(FIX / name)], root=str(FIX),
+        attribution="Community catalogue", retrieved="2026-11-01", options={"mirror": MIRROR, **options},
+    )
+
+
+def comparable(children: list[SourceSpec]) -> list[dict[str, Any]]:
+    out = []
+    for c in children:
+        d = dataclasses.asdict(c)
+        d["metadata"].pop("catalogue_file")
+        d.pop("origin")
+        out.append(d)
+    return out
+
+
+def test_expansion_gives_one_source_per_readable_distribution() -> None:
+    children, warnings = expand_catalogue(catalogue_spec("catalogue.ttl"))
+    m = str(FIX / "mirror")
+    assert [(c.name, c.format, c.paths, c.root, c.language) for c in children] == [
+        ("community/bg-forum/bg-jsonl", "jsonl", [f"{m}/bg/forum.jsonl"], f"{m}/bg", "bg"),
+        ("community/ca-offer/ca-permitted", "csv", [f"{m}/cat/permitted.csv"], f"{m}/cat", "ca"),
+        ("community/ca-offer/ca-unknown", "csv", [f"{m}/cat/unknown.csv"], f"{m}/cat", "ca"),
+        ("community/el-poems/el-txt", "text", [f"{m}/gr/poems.txt"], f"{m}/gr", "el"),
+        ("community/ga-debates/ga-jsonl", "jsonl", [f"{m}/ie/debates.jsonl"], f"{m}/ie", "ga"),
+        ("community/mt-news/mt-news-csv", "csv", [f"{m}/mt/mt-news.csv"], f"{m}/mt", "mt"),
+    ]
+    assert warnings == [
+        "catalogue.ttl: dataset <https://data.example.eu/ds/el-poems>: dct:description is mandatory in DCAT-AP 3.0.0 (1..n) and missing",
+        "catalogue.ttl: distribution https://data.example.eu/dist/mt-news-shp of dataset https://data.example.eu/ds/mt-news: "
+        f"https://files.example.mt/news/map.shp maps to {m}/mt/map.shp, which does not exist; not read",
+    ]
+    mt = children[-1]
+    assert mt.licence == "http://publications.europa.eu/resource/authority/licence/CC_BY_4_0"
+    assert mt.licence_evidence == "dct:license <http://publications.europa.eu/resource/authority/licence/CC_BY_4_0> on distribution <https://data.example.eu/dist/mt-news-csv>"
+    assert mt.publisher == "Kunsill Nazzjonali għall-Ilsien Malti"
+    assert (mt.attribution, mt.retrieved) == ("Community catalogue", "2026-11-01")
+    assert mt.metadata == {
+        "catalogue_file": "catalogue.ttl",
+        "catalogue": "https://data.example.eu/catalogue",
+        "catalogue_title": "Language catalogue",
+        "dataset": "https://data.example.eu/ds/mt-news",
+        "dataset_title": "Aħbarijiet bil-Malti",
+        "dataset_identifier": "mt-news",
+        "landing_page": "https://data.example.eu/mt-news",
+        "issued": "2024-03-01",
+        "distribution": "https://data.example.eu/dist/mt-news-csv",
+        "distribution_title": "Aħbarijiet (CSV)",
+        "format": "CSV",
+        "download_url": "https://files.example.mt/news/mt-news.csv",
+        "rights": "© Kunsill Nazzjonali għall-Ilsien Malti",
+        "languages": "mt",
+    }
+
+
+def test_turtle_jsonld_and_rdfxml_give_the_same_sources() -> None:
+    ttl, w1 = expand_catalogue(catalogue_spec("catalogue.ttl"))
+    jsonld, w2 = expand_catalogue(catalogue_spec("catalogue.jsonld"))
+    rdfxml, w3 = expand_catalogue(catalogue_spec("catalogue.rdf"))
+    assert comparable(ttl) == comparable(jsonld) == comparable(rdfxml)
+    assert [w.split(": ", 1)[1] for w in w1] == [w.split(": ", 1)[1] for w in w2] == [w.split(": ", 1)[1] for w in w3]
+
+
+def test_licence_decisions_per_distribution() -> None:
+    children, _ = expand_catalogue(catalogue_spec("catalogue.jsonld"))
+    got = {c.name.split("/")[-1]: (decide(c, {"reference_date": "2026-06-01"}).reason, decide(c).licence_id) for c in children}
+    assert got == {
+        "bg-jsonl": ("licence.unknown", None),
+        "ca-permitted": (None, "odrl:https://data.example.eu/policy/ca-permitted"),
+        "ca-unknown": ("licence.odrl_unknown_constraint", None),
+        "el-txt": ("licence.no_derivatives", "CC-BY-ND-4.0"),
+        "ga-jsonl": ("licence.non_commercial", "CC-BY-NC-4.0"),
+        "mt-news-csv": (None, "CC-BY-4.0"),
+    }
+
+
+def test_parse_checks_cardinalities_and_keys_blank_nodes_stably(tmp_path: Path) -> None:
+    ttl = tmp_path / "c.ttl"
+    ttl.write_text(
+        """@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .
+        <https://ex.eu/c> a dcat:Catalog ; dcat:dataset <https://ex.eu/d>, <https://ex.eu/missing> .
+        <https://ex.eu/d> a dcat:Dataset ; dct:title "Τίτλος"@el ; dct:publisher <https://ex.eu/a>, <https://ex.eu/b> ;
+          dcat:distribution [ a dcat:Distribution ; dct:format "CSV" ; dct:license <https://ex.eu/l1>, <https://ex.eu/l2> ] .
+        """,
+        encoding="utf-8",
+    )
+    p = parse_catalogue(str(ttl))
+    assert p.warnings == [
+        "catalogue <https://ex.eu/c>: dataset <https://ex.eu/missing> is listed but not described in this file; skipped",
+        "catalogue <https://ex.eu/c>: dct:description is mandatory in DCAT-AP 3.0.0 (1..n) and missing",
+        "catalogue <https://ex.eu/c>: dct:publisher is mandatory in DCAT-AP 3.0.0 (1..n) and missing",
+        "catalogue <https://ex.eu/c>: dct:title is mandatory in DCAT-AP 3.0.0 (1..n) and missing",
+        "dataset <https://ex.eu/d>: dct:description is mandatory in DCAT-AP 3.0.0 (1..n) and missing",
+        "dataset <https://ex.eu/d>: dct:publisher may occur at most once in DCAT-AP 3.0.0, found 2",
+        f"distribution {p.datasets[0].distributions[0].key} of dataset <https://ex.eu/d>: dcat:accessURL is mandatory in DCAT-AP 3.0.0 (1..n) and missing",
+        f"distribution {p.datasets[0].distributions[0].key} of dataset <https://ex.eu/d>: dct:license may occur at most once in DCAT-AP 3.0.0, found 2",
+    ]
+    assert [d.key for d in p.datasets] == ["d"]
+    key = p.datasets[0].distributions[0].key
+    assert key.startswith("dist-") and len(key) == 13
+    assert parse_catalogue(str(ttl)).datasets[0].distributions[0].key == key
+
+
+def test_local_licence_iri_resolved_through_exact_match(tmp_path: Path) -> None:
+    ttl = tmp_path / "c.ttl"
+    ttl.write_text(
+        """@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> . @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+        <https://ex.mt/d> a dcat:Dataset ; dct:title "t" ; dct:description "d" ; dcat:distribution <https://ex.mt/x> .
+        <https://ex.mt/x> a dcat:Distribution ; dcat:downloadURL <https://dl.ex.mt/x.jsonl> ; dct:license <https://ex.mt/licenza> .
+        <https://ex.mt/licenza> a dct:LicenseDocument ; skos:prefLabel "Liċenzja Ħielsa"@mt ;
+          skos:exactMatch <http://publications.europa.eu/resource/authority/licence/CC0> .
+        """,
+        encoding="utf-8",
+    )
+    (tmp_path / "x.jsonl").write_text('{"text": "Bonġu"}\n', encoding="utf-8")
+    s = SourceSpec(name="mt", format="dcat", paths=[str(ttl)], root=str(tmp_path), options={"mirror": {"https://dl.ex.mt/": "."}})
+    (child,), warnings = expand_catalogue(s)
+    # DCAT-AP wants an accessURL even when a downloadURL is given.
+    assert warnings == ["c.ttl: distribution <https://ex.mt/x>: dcat:accessURL is mandatory in DCAT-AP 3.0.0 (1..n) and missing"]
+    assert (child.format, child.paths, child.licence) == ("jsonl", [str(tmp_path / "x.jsonl")], "http://publications.europa.eu/resource/authority/licence/CC0")
+    assert child.licence_evidence == "dct:license <https://ex.mt/licenza> skos:exactMatch <http://publications.europa.eu/resource/authority/licence/CC0> on distribution <https://ex.mt/x>"
+    assert decide(child).licence_id == "CC0-1.0"
+
+
+def test_unmapped_url_unknown_format_and_format_override(tmp_path: Path) -> None:
+    ttl = tmp_path / "c.ttl"
+    ttl.write_text(
+        """@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .
+        <https://ex.ie/d> a dcat:Dataset ; dct:title "t" ; dct:description "d" ; dcat:distribution <https://ex.ie/x>, <https://ex.ie/y> .
+        <https://ex.ie/x> a dcat:Distribution ; dcat:accessURL <https://elsewhere.ie/x.csv> ; dct:license <https://creativecommons.org/licenses/by/4.0/> .
+        <https://ex.ie/y> a dcat:Distribution ; dcat:accessURL <https://dl.ex.ie/y.xml> ; dct:format <http://publications.europa.eu/resource/authority/file-type/XML> .
+        """,
+        encoding="utf-8",
+    )
+    (tmp_path / "y.xml").write_text("<TEI/>", encoding="utf-8")
+    base = {"name": "ga", "format": "dcat", "paths": [str(ttl)], "root": str(tmp_path)}
+    children, warnings = expand_catalogue(SourceSpec(**base, options={"mirror": {"https://dl.ex.ie/": "."}}))  # type: ignore[arg-type]
+    assert children == []
+    assert warnings == [
+        "c.ttl: distribution https://ex.ie/x of dataset https://ex.ie/d: https://elsewhere.ie/x.csv is not mirrored locally (add a prefix of it to options.mirror); not read",
+        "c.ttl: distribution https://ex.ie/y of dataset https://ex.ie/d: no reader for format XML; skipped (map it with options.formats if a reader applies)",
+    ]
+    children, _ = expand_catalogue(SourceSpec(**base, options={"mirror": {"https://dl.ex.ie/": "."}, "formats": {"XML": "jrc_acquis"}, "reader_options": {"jrc_acquis": {"split": "document"}}}))  # type: ignore[arg-type]
+    assert [(c.name, c.format, c.options) for c in children] == [("ga/d/y", "jrc_acquis", {"split": "document"})]
+
+
+def test_bad_options_and_non_rdf_files_are_config_errors(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"unknown option 'mirorr'; allowed: mirror, formats"):
+        expand_catalogue(SourceSpec(name="x", format="dcat", paths=[str(FIX / "catalogue.ttl")], root=str(FIX), options={"mirorr": {}}))
+    with pytest.raises(ConfigError, match=r"options.formats.XML: 'xml' is not a reader"):
+        expand_catalogue(SourceSpec(name="x", format="dcat", paths=[str(FIX / "catalogue.ttl")], root=str(FIX), options={"formats": {"XML": "xml"}}))
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("this is not <turtle", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"bad.ttl: not valid RDF \(turtle\)"):
+        parse_catalogue(str(bad))
+    remote = tmp_path / "remote.jsonld"
+    remote.write_text('{"@context": "https://example.eu/context.jsonld", "@id": "https://ex.eu/d", "@type": "Dataset"}', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"the JSON-LD context https://example.eu/context.jsonld is remote and the pipeline never fetches"):
+        parse_catalogue(str(remote))
+
+
+def test_slightly_broken_turtle_is_repaired_with_a_warning(tmp_path: Path) -> None:
+    ttl = tmp_path / "c.ttl"
+    ttl.write_text(
+        "@prefix dcat: <http://www.w3.org/ns/dcat#> .\n@prefix dct: <http://purl.org/dc/terms/>\n\n"
+        '<https://ex.bg/d> a dcat:Dataset ; dct:title "Заглавие"@bg ; dct:description "Описание"@bg ;\n',
+        encoding="utf-8",
+    )
+    p = parse_catalogue(str(ttl))
+    assert [d.title for d in p.datasets] == ["Заглавие"]
+    assert p.warnings == [
+        "not valid Turtle, read after a repair: added the missing '.' at the end of the @prefix line 2",
+        "not valid Turtle, read after a repair: the file ends with ';': replaced it by the missing final '.'",
+    ]
+
+
+def test_the_dcat_reader_explains_its_misuse() -> None:
+    ctx = ReadContext(source=SourceInfo(name="cat", format="dcat"), uri=str(FIX / "catalogue.ttl"), rel="catalogue.ttl")
+    with pytest.raises(InputError, match=r"a DCAT catalogue is not read as documents: the driver expands it into its distributions"):
+        list(read_dcat(ctx))

@@ -1,0 +1,128 @@
+"""Contributed source manifests (altedic.sources.manifest) and ``altedic sources validate``."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+import pytest
+
+from altedic.commands import sources as sources_cmd
+from altedic.errors import ConfigError
+from altedic.sources.manifest import load_manifest, read_manifest_file, validate_manifest
+
+MAN = Path(__file__).resolve().parents[1] / "fixtures" / "sources" / "manifests"
+
+
+def run_cli(*argv: str) -> int:
+    parser = argparse.ArgumentParser(prog="altedic")
+    sources_cmd.register(parser.add_subparsers())
+    args = parser.parse_args(["sources", "validate", *argv])
+    return int(args.func(args))
+
+
+def test_good_manifest_becomes_a_source_spec() -> None:
+    spec = load_manifest(str(MAN / "good.yaml"))
+    assert (spec.name, spec.format, spec.paths, spec.root) == ("mt-ga-community", "jsonl", [str(MAN / "data" / "*.jsonl")], str(MAN))
+    assert (spec.language, spec.licence, spec.licence_evidence) == (None, "Creative Commons Attribution 4.0 International", "source manifest good.yaml field 'licence'")
+    assert (spec.publisher, spec.attribution, spec.retrieved, spec.profile) == ("Għaqda tal-Malti", "© Għaqda tal-Malti, CC BY 4.0", "2026-10-01", "web")
+    assert spec.options == {"columns": {"text": "text", "id": "id", "lang": "lang"}}
+    assert spec.metadata == {
+        "manifest": str(MAN / "good.yaml"),
+        "contact": "Marija Borg <marija@example.mt> (Għaqda tal-Malti)",
+        "rights_holder": "Għaqda tal-Malti",
+        "personal_data": "none",
+        "languages": "mt,ga",
+        "description": "Short news paragraphs in Maltese and Irish written by volunteers.",
+    }
+    assert spec.tdm_reserved is False and spec.odrl is None
+
+
+def test_broken_manifest_lists_every_problem_with_its_fix() -> None:
+    problems = validate_manifest(read_manifest_file(str(MAN / "broken.yaml")), str(MAN))
+    assert problems == [
+        "licence: required field is missing; give the licence as an SPDX id (`CC-BY-4.0`), a licence IRI, or its full name",
+        "licnese: unknown field; did you mean 'licence'?",
+        "attribution: '' is not valid (minLength); give the attribution text, e.g. `© Kunsill Nazzjonali għall-Ilsien Malti, CC BY 4.0`",
+        "contact: 'not-an-email' is not valid (oneOf); give an e-mail address (`contact: someone@example.org`) or `contact: {name: ..., email: ...}`",
+        "languages[1]: 'english' is not valid (pattern); list ISO 639-1 codes (ISO 639-3 where no 639-1 exists), quoted if YAML could read them as booleans: `languages: [mt, ga, \"no\"]`",
+        "manifest_version: 1 was expected; write `manifest_version: 1`",
+        "name: 'Bulgarian Forum!' is not valid (pattern); use 2-64 lower-case letters, digits, '.', '_' or '-', e.g. `name: mt-community-news`",
+        "personal_data: 'maybe' is not valid (oneOf); write `personal_data: false` (or true, none, pseudonymised, contains)",
+        "format: unknown reader 'jsonlines'; did you mean 'jsonl'?",
+        f"location: 'missing/*.jsonl' matches no file (looked in {MAN}); check the path, relative to the manifest",
+    ]
+    with pytest.raises(ConfigError, match=r"broken.yaml: 10 problems in the source manifest:\n  - licence: required field is missing"):
+        load_manifest(str(MAN / "broken.yaml"))
+
+
+def test_yaml_pitfalls_and_urls(tmp_path: Path) -> None:
+    m = tmp_path / "m.yaml"
+    m.write_text(
+        "manifest_version: 1\nname: nb-texts\ncontact: a@b.no\nlanguages: [no]\nformat: text\nlocation: https://example.no/a.txt\n"
+        "licence: NLOD 2.0\nrights_holder: X\nattribution: X\npersonal_data: false\ntdm_reservation: true\n",
+        encoding="utf-8",
+    )
+    assert validate_manifest(read_manifest_file(str(m)), str(tmp_path)) == [
+        "languages[0]: YAML read an unquoted code as False; quote it (`\"no\"`)",
+        "location: 'https://example.no/a.txt' is a URL; the pipeline reads local files only: download it and give the local path",
+    ]
+    assert validate_manifest(["not", "a", "mapping"]) == [
+        "(top level): a manifest must be a mapping of fields (name, contact, languages, format, location, licence, ...)"
+    ]
+    with pytest.raises(ConfigError, match="not valid YAML/JSON"):
+        (tmp_path / "bad.yaml").write_text("name: [unclosed", encoding="utf-8")
+        read_manifest_file(str(tmp_path / "bad.yaml"))
+
+
+def test_json_manifest_with_tdm_reservation_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "el.txt").write_text("Καλημέρα σας, αυτό είναι ένα κείμενο.\n", encoding="utf-8")
+    m = tmp_path / "m.json"
+    m.write_text(
+        '{"manifest_version": 1, "name": "el-texts", "contact": "a@b.gr", "languages": ["el"], "format": "text", "location": "el.txt",'
+        ' "licence": "CC0-1.0", "rights_holder": "X", "attribution": "X", "personal_data": "pseudonymised", "tdm_reservation": true}',
+        encoding="utf-8",
+    )
+    spec = load_manifest(str(m))
+    assert (spec.language, spec.tdm_reserved, spec.paths, spec.metadata["personal_data"]) == ("el", True, [str(tmp_path / "el.txt")], "pseudonymised")
+    assert run_cli(str(m), "--no-stages") == 1
+
+
+def test_cli_on_good_manifest(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_cli(str(MAN / "good.yaml"), "--no-stages") == 0
+    out = capsys.readouterr().out
+    data = os.path.join(str(MAN), "data", "mt-ga.jsonl")
+    assert out.splitlines() == [
+        f"{MAN / 'good.yaml'}: valid source manifest 'mt-ga-community'",
+        "  format jsonl; languages mt,ga; personal data: none",
+        "  licence: CC-BY-4.0 ALLOWED (licence CC-BY-4.0 is on the allow list; evidence: source manifest good.yaml field 'licence')",
+        "  sample: 3 document(s) from 1 file(s); 1 unreadable part(s)",
+        f"    unreadable: {data} line 4: no text: column 'text' is missing or null",
+        "  languages, declared (--no-stages): mt 2, ga 1",
+        "  would be kept: 3 of 3",
+        "  rejected by reason: none",
+    ]
+
+
+def test_cli_detects_languages_with_the_language_stage(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_cli(str(MAN / "good.yaml"), "--sample", "3") == 0
+    out = capsys.readouterr().out
+    assert "  languages, detected by the language stage (default settings): mt 2, ga 1" in out.splitlines()
+
+
+def test_cli_on_refused_and_broken_manifests(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_cli(str(MAN / "non-commercial.yaml"), "--no-stages") == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[2] == (
+        "  licence: REFUSED licence.non_commercial: licence CC-BY-NC-SA-4.0 forbids commercial use; non-commercial licences are "
+        "refused by default (evidence: source manifest non-commercial.yaml field 'licence')"
+    )
+    assert out[-1] == "  would be kept: 0 of 3 (the licence policy refuses the source: licence.non_commercial)"
+    assert run_cli(str(MAN / "broken.yaml")) == 2
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == f"{MAN / 'broken.yaml'}: INVALID source manifest (10 problems)"
+    assert out[1:3] == [
+        "  - licence: required field is missing; give the licence as an SPDX id (`CC-BY-4.0`), a licence IRI, or its full name",
+        "  - licnese: unknown field; did you mean 'licence'?",
+    ]
