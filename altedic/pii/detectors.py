@@ -219,8 +219,30 @@ _ID_VALIDATORS: tuple[_Compiled, ...] = tuple(
 )
 
 
+_FREE = tuple(c for c in _ID_VALIDATORS if c.fmt.keyword is None)
+_GATED = tuple(c for c in _ID_VALIDATORS if c.fmt.keyword is not None)
+# One scan for the distinctive formats (a regex scan of a 1.5 KB text costs about as much as the
+# rest of the work; see benchmarks/bench_quality.py), then every format whose pattern matches the
+# candidate exactly is validated (a Danish CPR and a Finnish HETU share a shape).
+_FREE_ANY = re.compile("|".join(f"(?:{c.fmt.pattern.pattern})" for c in _FREE))
+_FREE_EXACT = tuple((re.compile(c.fmt.pattern.pattern.replace(r"\b", "")), c.is_valid) for c in _FREE)
+# Formats that need a keyword: one scan for any keyword; the formats run only when one occurs.
+_ANY_KEYWORD = re.compile(
+    r"ЕГН|EGN|единен граждански|PESEL|CNP|cod numeric|OIB|EMŠO|EMSO|isikukood|personal code|asmens kodas|BSN|"
+    r"burgerservicenummer|sofinummer|ΑΜΚΑ|AMKA|NIR|sécurité sociale|numéro de sécu|Steuer-?ID|"
+    r"Steueridentifikationsnummer|IdNr|NIF|contribuinte|rodné číslo|rodného čísla",
+    re.IGNORECASE,
+)
+
+
 def find_national_ids(text: str) -> Iterator[Match]:
-    for c in _ID_VALIDATORS:
+    for m in _FREE_ANY.finditer(text):
+        cand = m.group()
+        if any(rx.fullmatch(cand) and ok(cand) for rx, ok in _FREE_EXACT):
+            yield Match(m.start(), m.end(), "national_id")
+    if not _ANY_KEYWORD.search(text):
+        return
+    for c in _GATED:
         for m in c.fmt.pattern.finditer(text):
             if c.fmt.keyword is not None and not c.fmt.keyword.search(text, max(0, m.start() - 40), m.start()):
                 continue
