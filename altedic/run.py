@@ -167,7 +167,13 @@ def build_pipeline(p: beam.Pipeline, recipe: Recipe, plan: Plan, staging: str) -
     # Fail at construction, not on a worker: build the chain once here to validate settings.
     from altedic.stages import StageChain
 
-    StageChain(cfg)
+    chain = StageChain(cfg)
+    if chain.quality is not None:
+        for info in plan.infos:
+            try:
+                chain.quality.thresholds_for(None, info.profile)  # type: ignore[attr-defined]
+            except ConfigError as exc:
+                raise ConfigError(f"source {info.name!r}: {exc}", file=recipe.path, key=f"{info.name}.profile") from None
     out = recipe.data["output"]
     settings = WriteSettings(
         staging=staging,

@@ -165,7 +165,7 @@ def _recover(ctx: ReadContext, skip: int, first: InputError, hdr: dict[str, str]
             m = re.search(r"<header\b[^>]*>", buf)
             if m:
                 try:
-                    h = parse_xml_fragment(m.group(0).rstrip("/>").rstrip(">") + "/>", ctx.uri, "header")
+                    h = parse_xml_fragment(m.group(0).rstrip("/>").rstrip(">") + "/>", ctx.uri, "header", 1)
                     hdr.update({k: v for k, v in h.attrib.items() if isinstance(k, str)})
                 except InputError:
                     pass  # a broken header is reported below with the file's first syntax error
@@ -209,12 +209,12 @@ def _recover(ctx: ReadContext, skip: int, first: InputError, hdr: dict[str, str]
                     errors += 1
                     yield ctx.error(
                         f"translation unit {number} has bytes that are invalid in {codec}",
-                        f"tu {number} (line {line_here})",
+                        f"tu {number}, line {line_here}",
                         "encoding",
                     )
                     continue
                 try:
-                    el = parse_xml_fragment(text, ctx.uri, f"tu {number} (line {line_here})", "TMX translation unit")
+                    el = parse_xml_fragment(text, ctx.uri, f"tu {number}", line_here, "TMX translation unit")
                 except InputError as exc:
                     errors += 1
                     yield ctx.error(exc.message, exc.position, "xml")
@@ -229,7 +229,7 @@ def _recover(ctx: ReadContext, skip: int, first: InputError, hdr: dict[str, str]
                         if nxt is not None
                         else "is cut off: the file ends inside it (truncated file)"
                     )
-                    yield ctx.error(f"translation unit {number} {what}", f"tu {number} (line {line})", "xml")
+                    yield ctx.error(f"translation unit {number} {what}", f"tu {number}, line {line}", "xml")
                 line += buf.count("\n", 0, stop)
                 buf = buf[stop:]
     if errors == 0:

@@ -108,13 +108,18 @@ def parse_xml(data: bytes, uri: str, what: str = "XML document") -> Element:
     return root
 
 
-def parse_xml_fragment(text: str, uri: str, position: str, what: str = "XML fragment") -> Element:
-    """Parse a small well-formed fragment given as text (one TMX ``<tu>``...); same safety rules."""
+def parse_xml_fragment(text: str, uri: str, unit: str, first_line: int = 1, what: str = "XML fragment") -> Element:
+    """Parse a small well-formed fragment given as text (one TMX ``<tu>``...); same safety rules.
+
+    ``first_line`` is the fragment's first line in the file, so that errors say ``<unit>, line
+    L, column C`` with L counted in the whole file.
+    """
     try:
         root = etree.fromstring(text, xml_parser())
     except etree.XMLSyntaxError as exc:
         err = _syntax_error(exc, uri, what)
-        raise InputError(err.message, uri=uri, position=f"{position}, {err.position}") from exc
+        line, col = exc.position if exc.position else (1, 0)
+        raise InputError(err.message, uri=uri, position=f"{unit}, line {first_line + line - 1}, column {col}") from exc
     return root
 
 

@@ -128,7 +128,9 @@ def test_eurlex_html_old_classes_bulgarian() -> None:
 
 def test_eurlex_html_undeclared_latin1_is_not_garbled(tmp_path: Path) -> None:
     p = tmp_path / "a.html"
-    p.write_bytes('<html><body><p class="oj-ti-art">Artikel 1</p><p class="oj-normal">Grüße</p></body></html>'.encode("cp1252"))
+    p.write_bytes(
+        '<html><body><p class="oj-ti-art">Artikel 1</p><p class="oj-normal">Grüße</p></body></html>'.encode("cp1252")
+    )
     src = SourceInfo(name="t", format="eurlex_html")
     d = only_doc(list(get_reader("eurlex_html")(ReadContext(src, str(p), "a.html"))))
     assert d.text == "Artikel 1\nGrüße"
@@ -154,9 +156,7 @@ def test_akn_leos_irish() -> None:
     assert d.text.endswith("Arna dhéanamh sa Bhruiséil,\nThar ceann na Comhairle An tUachtarán")
 
 
-@pytest.mark.parametrize(
-    ("raw", "expected"), [("en-EN", "en"), ("fin", "fi"), ("gr", "el"), ("ita", "it"), ("", None)]
-)
+@pytest.mark.parametrize(("raw", "expected"), [("en-EN", "en"), ("fin", "fi"), ("gr", "el"), ("ita", "it"), ("", None)])
 def test_akn_frbr_language_in_the_wild(tmp_path: Path, raw: str, expected: str | None) -> None:
     p = tmp_path / "a.xml"
     p.write_text(
@@ -184,7 +184,13 @@ def test_europarl_chapters_maltese() -> None:
             "mt",
             "2009-05-04",
         ),
-        ("chapter 2", "Approvazzjoni tal-minuti", "Approvazzjoni tal-minuti\nIl-minuti huma approvati.", "mt", "2009-05-04"),
+        (
+            "chapter 2",
+            "Approvazzjoni tal-minuti",
+            "Approvazzjoni tal-minuti\nIl-minuti huma approvati.",
+            "mt",
+            "2009-05-04",
+        ),
     ]
 
 
@@ -200,10 +206,14 @@ def test_europarl_speakers_quoted_and_unquoted_attributes() -> None:
 def test_europarl_invalid_utf8_line(tmp_path: Path) -> None:
     p = tmp_path / "el" / "ep-00-01-17.txt"
     p.parent.mkdir()
-    p.write_bytes('<CHAPTER ID=1>\nΤίτλος\n'.encode() + b"\xff\xfe bad\n" + "Κείμενο.\n".encode())
-    out = list(get_reader("europarl")(ReadContext(SourceInfo(name="t", format="europarl"), str(p), "el/ep-00-01-17.txt")))
+    p.write_bytes("<CHAPTER ID=1>\nΤίτλος\n".encode() + b"\xff\xfe bad\n" + "Κείμενο.\n".encode())
+    out = list(
+        get_reader("europarl")(ReadContext(SourceInfo(name="t", format="europarl"), str(p), "el/ep-00-01-17.txt"))
+    )
     assert [(type(x).__name__, x.position) for x in out] == [("ReadError", "line 3"), ("Document", "chapter 1")]
-    assert out[1].text == "Τίτλος\nΚείμενο." and out[1].declared_lang == "el" and out[1].date == "2000-01-17"
+    doc = out[1]
+    assert isinstance(doc, Document)
+    assert (doc.text, doc.declared_lang, doc.date) == ("Τίτλος\nΚείμενο.", "el", "2000-01-17")
 
 
 # ---- JRC-Acquis -----------------------------------------------------------------------------
@@ -220,3 +230,30 @@ def test_jrc_acquis_irish_pseudo_entities() -> None:
 
 def test_pseudo_entities() -> None:
     assert decode_pseudo_entities("%Ccedil%a %eacute%t%eacute% 5 % %euro%") == "Ça été 5 % €"
+
+
+# ---- Cellar notice enrichment ---------------------------------------------------------------
+
+
+def test_cellar_notice_next_to_content_enriches(tmp_path: Path) -> None:
+    (tmp_path / "act.xml").write_bytes((FIX / "formex/mt_act.xml").read_bytes())
+    (tmp_path / "notice.xml").write_text(
+        '<NOTICE type="object"><WORK><URI><VALUE>http://publications.europa.eu/resource/cellar/x</VALUE>'
+        "<IDENTIFIER>x</IDENTIFIER><TYPE>cellar</TYPE></URI><SAMEAS><URI><VALUE>http://publications.europa.eu/resource/celex/32099R0001</VALUE>"
+        "<IDENTIFIER>32099R0001</IDENTIFIER><TYPE>celex</TYPE></URI></SAMEAS>"
+        '<WORK_IS_ABOUT_CONCEPT_EUROVOC type="concept"><IDENTIFIER>2771</IDENTIFIER></WORK_IS_ABOUT_CONCEPT_EUROVOC>'
+        "<WORK_DATE_DOCUMENT><VALUE>2099-01-14</VALUE></WORK_DATE_DOCUMENT></WORK>"
+        "<EXPRESSION><EXPRESSION_TITLE><VALUE>Regolament tan-notifika</VALUE></EXPRESSION_TITLE>"
+        "<EXPRESSION_USES_LANGUAGE><URI><IDENTIFIER>MLT</IDENTIFIER></URI></EXPRESSION_USES_LANGUAGE></EXPRESSION></NOTICE>",
+        encoding="utf-8",
+    )
+    src = SourceInfo(name="t", format="formex")
+    d = only_doc(list(get_reader("formex")(ReadContext(src, str(tmp_path / "act.xml"), "act.xml"))))
+    assert (d.doc_ref, d.metadata["celex"], d.metadata["eurovoc"], d.metadata["notice"]) == (
+        "32099R0001",
+        "32099R0001",
+        "2771",
+        "cellar",
+    )
+    # The content's own title and date win over the notice's.
+    assert (d.title, d.date, d.declared_lang) == ("REGOLAMENT (UE) 2099/1 dwar il-ġobon tal-ħaġar", "2099-01-15", "mt")

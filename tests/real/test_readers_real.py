@@ -1,0 +1,252 @@
+"""Readers on the real EU documents in ../shared/data/formats (skipped when absent)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from altedic.readers import eurlex_html, formex, get_reader
+from altedic.readers.base import ReadContext, SourceInfo
+from altedic.records import Document, ReadError
+
+REG_2024_903 = "formex4/L_202400903EN.000101.fmx.xml"
+REG_HTML = "eurlex-html/c008bcb6-e7ec-11ee-9ea8-01aa75ed71a1.0006.03_DOC_1.html"
+EU_23 = {
+    "bg",
+    "cs",
+    "da",
+    "de",
+    "el",
+    "en",
+    "es",
+    "et",
+    "fi",
+    "fr",
+    "hr",
+    "hu",
+    "it",
+    "lt",
+    "lv",
+    "mt",
+    "nl",
+    "pl",
+    "pt",
+    "ro",
+    "sk",
+    "sl",
+    "sv",
+}
+
+
+@pytest.fixture(scope="module")
+def formats(shared_data: Path) -> Path:
+    return shared_data / "formats"
+
+
+def read(fmt: str, path: Path, **options: object) -> list[Document | ReadError]:
+    src = SourceInfo(name="real", format=fmt, retrieved="2026-11-01", options=dict(options))
+    return list(get_reader(fmt)(ReadContext(src, str(path), path.name)))
+
+
+def ws(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_regulation_2024_903_formex(formats: Path) -> None:
+    act = formex.extract_file((formats / REG_2024_903).read_bytes())
+    arts = act.articles()
+    assert len(arts) == 23
+    assert arts[0].label == "Article\u00a01"
+    assert ws(arts[0].text) == ws(
+        "Article 1 Subject matter and scope 1. This Regulation lays down measures that promote the cross-border "
+        "interoperability of trans-European digital public services, thus contributing to the interoperability of the "
+        "underlying network and information systems by establishing common rules and a governance framework. 2. This "
+        "Regulation applies to Union entities and public sector bodies that regulate, provide, manage or implement "
+        "trans-European digital public services. 3. This Regulation applies without prejudice to the competence of Member "
+        "States to define what constitutes public services or to their ability to establish procedural rules for or to "
+        "provide, manage or implement those services. 4. This Regulation is without prejudice to the competence of Member "
+        "States with regard to their activities concerning public security, defence and national security. 5. This "
+        "Regulation does not entail the supply of information the disclosure of which would be contrary to the essential "
+        "interests of Member States’ public security, defence or national security."
+    )
+    assert ws(arts[-1].text) == ws(
+        "Article 23 Entry into force 1. This Regulation shall enter into force on the twentieth day following that of its "
+        "publication in the Official Journal of the European Union. 2. It shall apply from 12 July 2024. However, "
+        "Article 3(1) to (4) and Article 17 shall apply from 12 January 2025."
+    )
+    body = "\n".join(a.text for a in arts)
+    # Every QUOT.START/QUOT.END of the enacting terms (codes 2018/2019) became a quotation mark;
+    # the source has no literal ‘, so the count must match exactly (apostrophes are literal ’).
+    raw = (formats / REG_2024_903).read_text(encoding="utf-8")
+    terms = raw[raw.index("<ENACTING.TERMS") : raw.index("</ENACTING.TERMS>")]
+    assert body.count("‘") == terms.count('<QUOT.START CODE="2018"') == 21
+    assert body.count("’") == terms.count('<QUOT.END CODE="2019"') + terms.count("’") == 25
+    assert "‘cross-border interoperability’ means" in body
+    # No footnote text inside articles: the 20 NOTEs went to notes, none of their text is in the body.
+    assert len(act.notes) == 20
+    assert ws(act.notes[3]) == (
+        "(4) Decision (EU) 2022/2481 of the European Parliament and of the Council of 14 December 2022 establishing "
+        "the Digital Decade Policy Programme 2030 (OJ L 323, 19.12.2022, p. 4)."
+    )
+    assert "Digital Decade Policy Programme 2030 (OJ" not in ws(act.render())
+    assert "OJ C 184" not in ws(act.render())
+
+
+def test_regulation_2024_903_package(formats: Path) -> None:
+    docs = read("formex", formats / "formex4/L_202400903EN.doc.fmx.xml")
+    assert len(docs) == 1 and isinstance(docs[0], Document)
+    d = docs[0]
+    assert (d.doc_ref, d.declared_lang, d.date, d.url) == (
+        "32024R0903",
+        "en",
+        "2024-03-13",
+        "http://data.europa.eu/eli/reg/2024/903/oj",
+    )
+    assert d.metadata["articles"] == "23" and d.metadata["notes_count"] == "20"
+    assert d.metadata["oj_ref"] == "OJ L, 2024/903, 22.3.2024"
+    assert d.text.endswith(
+        "Other relevant interoperability solutions, where applicable, including machine-to-machine interfaces\n— Remaining barriers to cross-border interoperability"
+    )
+    assert (d.licence, d.attribution) == ("EU-Reuse-2011-833", "© European Union, 1998-2026")
+    # The content files of the package yield nothing on their own (no duplicates).
+    assert read("formex", formats / REG_2024_903) == []
+    assert read("formex", formats / "formex4/L_202400903EN.toc.fmx.xml") == []
+
+
+def test_formex_and_html_agree_on_every_article(formats: Path) -> None:
+    fx = formex.extract_file((formats / REG_2024_903).read_bytes())
+    ht = eurlex_html.extract_file((formats / REG_HTML).read_bytes())
+    assert [ws(a.text) for a in ht.articles()] == [ws(a.text) for a in fx.articles()]
+    assert [ws(n) for n in ht.notes] == [ws(n) for n in fx.notes]
+
+
+def test_eurlex_html_2024_903(formats: Path) -> None:
+    (d,) = read("eurlex_html", formats / REG_HTML)
+    assert isinstance(d, Document)
+    assert (d.declared_lang, d.doc_ref, d.metadata["articles"]) == ("en", "OJ L, 2024/903, 22.3.2024", "23")
+    assert (
+        "(1)" not in d.text.split("Having regard to the opinion of the European Economic and Social Committee")[1][:3]
+    )
+    assert "Having regard to the opinion of the European Economic and Social Committee,\n" in d.text
+
+
+@pytest.mark.parametrize(
+    ("name", "articles"),
+    [
+        ("COM(2025)1.html", None),
+        ("COM(2025)6.html", 3),
+        ("COM(2025)11.html", None),
+        ("COM(2025)18.html", None),
+        ("COM(2025)43.html", None),
+    ],
+)
+def test_eurlex_html_proposals_have_no_footnote_markers(formats: Path, name: str, articles: int | None) -> None:
+    (d,) = read("eurlex_html", formats / "eurlex-html/proposals" / name)
+    assert isinstance(d, Document) and len(d.text) > 1000
+    if articles is not None:
+        assert d.metadata["articles"] == str(articles)
+    assert int(d.metadata.get("notes_count", "0")) > 0
+    assert not re.search(r"\w\s?\d{1,2}\s*$", d.text.split("\n")[0])
+
+
+def test_akn_directive_2014_92(formats: Path) -> None:
+    (d,) = read("akn", formats / "akoma-ntoso/32014L0092.akn.xml")
+    assert isinstance(d, Document)
+    assert (d.declared_lang, d.doc_ref, d.date, d.metadata["articles"], d.metadata["notes_count"]) == (
+        "en",
+        "/akn/eu/act/directive/ep/2014/92/EN@/!main",
+        "2014-07-23",
+        "31",
+        "19",
+    )
+    assert "OJ C 51, 22.2.2014" not in d.text and "OJ C 51, 22.2.2014" in d.metadata["notes"]
+    assert "Having regard to the opinion of the European Central Bank,\n" in d.text
+
+
+def test_akn4eu_leos_placeholders(formats: Path) -> None:
+    (d,) = read("akn", formats / "akn4eu/DIR-cmcxketrh00ca8x00qxqd29bn-en.xml")
+    assert isinstance(d, Document)
+    assert "[...]" not in d.text and "OJ C [...]" not in d.metadata.get("notes", "")
+    assert (d.declared_lang, d.doc_ref, d.metadata["articles"], d.licence) == (
+        "en",
+        "COM(2025) 162",
+        "20",
+        "EU-Reuse-2011-833",
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "lang"),
+    [
+        ("finland_finlex_2024_123.xml", "fi"),
+        ("france_tas24-021.akn.xml", "fr"),
+        ("germany_bgbl-1_2025_145_legaldocml.xml", "de"),
+        ("greece_law_4330_2015.xml", "el"),
+        ("italy_normattiva_20240527_24G00083.xml", "it"),
+        ("luxembourg_eli-etat-leg-loi-2024-05-22-a199-jo-fr-xml.xml", None),
+    ],
+)
+def test_akn_member_states_languages(formats: Path, name: str, lang: str | None) -> None:
+    (d,) = read("akn", formats / "akoma-ntoso/member-states" / name)
+    assert isinstance(d, Document) and d.declared_lang == lang and len(d.text) > 5000 and d.licence is None
+
+
+def _independent_counts(path: Path) -> tuple[int, Counter[str]]:
+    """Units and per-language non-empty segments counted with a plain regex (not the reader)."""
+    text = path.read_bytes().decode("utf-16")
+    units = re.findall(r"<tu>.*?</tu>", text, re.S)
+    counts: Counter[str] = Counter()
+    for unit in units:
+        for lang, seg in re.findall(r'<tuv lang="([A-Z]{2})[^"]*">\s*<seg>(.*?)</seg>', unit, re.S):
+            if seg.strip():
+                counts[lang.lower()] += 1
+    return len(units), counts
+
+
+@pytest.mark.parametrize("name", ["22019A0315(01)", "22019D0391", "22019D0437", "22019D0710", "22019D1359"])
+def test_dgt_tmx_23_languages_and_segment_counts(formats: Path, name: str) -> None:
+    path = formats / "tmx-dgt" / f"{name}.tmx"
+    assert path.read_bytes()[:2] == b"\xff\xfe"  # UTF-16LE with BOM
+    out = read("tmx", path)
+    docs = [d for d in out if isinstance(d, Document)]
+    assert [e for e in out if isinstance(e, ReadError)] == []
+    assert {d.declared_lang for d in docs} == EU_23 and len(docs) == 23
+    assert {d.doc_ref for d in docs} == {name}
+    _units, expected = _independent_counts(path)
+    assert {d.declared_lang: len(d.text.split("\n")) for d in docs} == dict(expected)
+    assert {d.declared_lang: int(d.metadata["segments"]) for d in docs} == dict(expected)
+
+
+def test_dgt_tmx_exact_counts_22019d0391(formats: Path) -> None:
+    docs = [d for d in read("tmx", formats / "tmx-dgt/22019D0391.tmx") if isinstance(d, Document)]
+    segs = {d.declared_lang: int(d.metadata["segments"]) for d in docs}
+    assert (segs["en"], segs["et"], segs["mt"], segs["el"], segs["bg"]) == (25, 18, 19, 19, 19)
+
+
+def test_europarl_extract_tmx_utf8(formats: Path) -> None:
+    docs = [d for d in read("tmx", formats / "europarl-extract-samples/parallel_en-de.tmx") if isinstance(d, Document)]
+    assert [(d.declared_lang, d.metadata["segments"]) for d in docs] == [("de", "3"), ("en", "3")]
+    assert docs[1].text.split("\n")[2] == "We were diverted to Basel-Mulhouse Airport."
+
+
+def test_jrc_acquis(formats: Path) -> None:
+    (d,) = read("jrc_acquis", formats / "jrc-acquis-tei/jrc31958R0001-en.xml")
+    assert isinstance(d, Document)
+    assert (d.doc_ref, d.declared_lang, d.metadata["paragraphs"]) == ("31958R0001", "en", "27")
+    assert (
+        d.title
+        == "EEC Council: Regulation No 1 determining the languages to be used by the European Economic Community"
+    )
+    assert d.text.split("\n")[-1] == "V. LAROCK"
+
+
+def test_cellar_notice_parsed(formats: Path) -> None:
+    from altedic.readers.cellar import parse_notice
+
+    n = parse_notice((formats / "cellar-notice/celex_32018R0196_object_work.xml").read_bytes(), "w.xml")
+    assert n.celex == "32018R0196"
+    assert n.date == "2018-05-01" or n.date is not None
+    assert n.eurovoc[0] == "5498"

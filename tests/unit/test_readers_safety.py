@@ -1,0 +1,192 @@
+"""Hostile inputs: entity bombs, external entities, truncation, invalid bytes, zip bombs and
+path tricks. Every one must end as a clear InputError/ReadError, never a hang or leaked file."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from altedic.errors import InputError
+from altedic.readers import get_reader
+from altedic.readers.archive import sniff_format
+from altedic.readers.base import ReadContext, SourceInfo
+from altedic.records import Document, ReadError
+
+FIX = Path(__file__).resolve().parent.parent / "fixtures" / "readers"
+
+LAUGHS = (
+    '<?xml version="1.0"?>\n<!DOCTYPE {root} [\n <!ENTITY lol "lol">\n'
+    + "".join(f' <!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">\n' for i in range(1, 10))
+    + "]>\n{body}"
+)
+
+
+def run(fmt: str, path: Path, **options: object) -> list[Document | ReadError]:
+    src = SourceInfo(name="t", format=fmt, options=dict(options))
+    return list(get_reader(fmt)(ReadContext(src, str(path), path.name)))
+
+
+BODIES = {
+    "formex": ("ACT", "<ACT><TITLE><TI><P>&lol9;</P></TI></TITLE></ACT>"),
+    "akn": ("akomaNtoso", "<akomaNtoso><act><body><p>&lol9;</p></body></act></akomaNtoso>"),
+    "jrc_acquis": ("TEI.2", '<TEI.2 n="1"><text><body><p>&lol9;</p></body></text></TEI.2>'),
+    "tmx": ("tmx", '<tmx><header/><body><tu><tuv lang="MT"><seg>&lol9;</seg></tuv></tu></body></tmx>'),
+}
+
+
+@pytest.mark.parametrize("fmt", sorted(BODIES))
+def test_billion_laughs_is_refused(tmp_path: Path, fmt: str) -> None:
+    root, body = BODIES[fmt]
+    p = tmp_path / "bomb.xml"
+    p.write_text(LAUGHS.replace("{root}", root).replace("{body}", body), encoding="utf-8")
+    with pytest.raises(InputError, match="refused") as info:
+        run(fmt, p)
+    assert info.value.uri == str(p) and info.value.position
+
+
+@pytest.mark.parametrize("fmt", sorted(BODIES))
+def test_external_entity_never_read(tmp_path: Path, fmt: str) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-ΜΥΣΤΙΚΟ", encoding="utf-8")
+    root, body = BODIES[fmt]
+    p = tmp_path / "xxe.xml"
+    p.write_text(
+        f'<?xml version="1.0"?>\n<!DOCTYPE {root} [<!ENTITY lol9 SYSTEM "file://{secret}">]>\n{body}', encoding="utf-8"
+    )
+    with pytest.raises(InputError, match="external entities") as info:
+        run(fmt, p)
+    assert "TOP-SECRET" not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("fmt", "data", "where"),
+    [
+        ("formex", b"<ACT><TITLE><TI><P>Teideal</P></TI></TITLE><ENACTING.TERMS><ARTICLE>", "line 1"),
+        ("akn", b"<akomaNtoso>\n<act>\n<body>\n<p>\xce\xa4\xce", "line 4"),
+        ("jrc_acquis", b'<TEI.2 n="1"><text><body><p>\xff\xfe</p></body></text></TEI.2>', "line 1"),
+    ],
+)
+def test_truncated_or_invalid_bytes_give_position(tmp_path: Path, fmt: str, data: bytes, where: str) -> None:
+    p = tmp_path / "bad.xml"
+    p.write_bytes(data)
+    with pytest.raises(InputError) as info:
+        run(fmt, p)
+    assert info.value.position.startswith(where)
+    assert (
+        "not well-formed" in info.value.message or "truncated" in info.value.message or "invalid" in info.value.message
+    )
+
+
+def test_html_reader_ignores_external_entities(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET", encoding="utf-8")
+    p = tmp_path / "a.html"
+    p.write_text(
+        f'<!DOCTYPE html [<!ENTITY x SYSTEM "file://{secret}">]><html><body><p class="oj-normal">Téacs &x;.</p></body></html>',
+        encoding="utf-8",
+    )
+    out = run("eurlex_html", p)
+    assert len(out) == 1 and isinstance(out[0], Document) and "TOP-SECRET" not in out[0].text
+
+
+# ---- archives -------------------------------------------------------------------------------
+
+
+def make_zip(path: Path, members: dict[str, bytes], compression: int = zipfile.ZIP_DEFLATED) -> Path:
+    with zipfile.ZipFile(path, "w", compression) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return path
+
+
+def test_zip_dispatches_by_content_and_refuses_path_tricks(tmp_path: Path) -> None:
+    formex = (FIX / "formex/mt_act.xml").read_bytes()
+    jrc = (FIX / "jrc/jrc32099R0001-ga.xml").read_bytes()
+    z = make_zip(
+        tmp_path / "pkg.zip",
+        {
+            "a/act.xml": formex,
+            "b/jrc.xml": jrc,
+            "../evil.xml": formex,
+            "/abs.xml": formex,
+            "c/image.png": b"\x89PNG",
+            "c/what.bin": b"\x00\x01binary",
+        },
+    )
+    out = run("zip", z)
+    docs = [d for d in out if isinstance(d, Document)]
+    assert [(d.uri.split("!")[1], d.format, d.declared_lang) for d in docs] == [
+        ("a/act.xml", "formex", "mt"),
+        ("b/jrc.xml", "jrc_acquis", "ga"),
+    ]
+    errs = [(e.position, e.kind) for e in out if isinstance(e, ReadError)]
+    assert errs == [("member ../evil.xml", "archive"), ("member /abs.xml", "archive"), ("member c/what.bin", "archive")]
+
+
+def test_zip_member_format_option_and_errors_inside_members(tmp_path: Path) -> None:
+    z = make_zip(
+        tmp_path / "m.zip", {"x.txt": b"<ACT><TITLE><TI><P>Titolo</P></TI></TITLE></ACT>", "y.txt": b"<ACT><P>"}
+    )
+    out = run("zip", z, member_format="formex")
+    assert [(type(x).__name__, x.uri.split("!")[1]) for x in out] == [("Document", "x.txt"), ("ReadError", "y.txt")]
+
+
+def test_zip_bomb_ratio_and_totals(tmp_path: Path) -> None:
+    z = make_zip(tmp_path / "bomb.zip", {"zeros.xml": b"<ACT>" + b" " * 5_000_000 + b"</ACT>"})
+    out = run("zip", z)
+    assert len(out) == 1 and isinstance(out[0], ReadError) and "max_ratio" in out[0].message
+    with pytest.raises(InputError, match="max_total_mb"):
+        run("zip", z, max_total_mb=1)
+    many = make_zip(tmp_path / "many.zip", {f"{i}.xml": b"<ACT/>" for i in range(5)}, zipfile.ZIP_STORED)
+    with pytest.raises(InputError, match="5 members"):
+        run("zip", many, max_members=4)
+
+
+def test_zip_corrupt(tmp_path: Path) -> None:
+    p = tmp_path / "c.zip"
+    p.write_bytes(b"PK\x03\x04 not really a zip")
+    with pytest.raises(InputError, match="not a readable zip"):
+        run("zip", p)
+
+
+def test_formex_package_inside_zip(tmp_path: Path) -> None:
+    pkg = FIX / "formex" / "pkg"
+    z = make_zip(tmp_path / "cellar.zip", {f"DOC_1/{f.name}": f.read_bytes() for f in sorted(pkg.iterdir())})
+    docs = [d for d in run("zip", z) if isinstance(d, Document)]
+    assert [(d.uri.split("!")[1], d.doc_ref, d.metadata["articles"]) for d in docs] == [
+        ("DOC_1/L_209900002GA.doc.fmx.xml", "32099R0002", "1")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "head", "fmt"),
+    [
+        ("a.xml", b'<?xml version="1.0"?><!-- c --><akomaNtoso xmlns="x">', "akn"),
+        ("a.tmx", "\ufeff<?xml version='1.0' encoding='UTF-16LE'?>\n<tmx>".encode("utf-16-le"), "tmx"),
+        ("a.xml", b'<TEI.2 id="jrc1">', "jrc_acquis"),
+        ("a.html", b"<!DOCTYPE html><html>", "eurlex_html"),
+        ("a.xml", b"<NOTICE type='object'>", "notice"),
+        ("ep.txt", b'<CHAPTER ID="1">\nx', "europarl"),
+        ("a.pdf", b"%PDF", "skip"),
+        ("a.xml", b"<unknown/>", None),
+    ],
+)
+def test_sniff_format(name: str, head: bytes, fmt: str | None) -> None:
+    assert sniff_format(name, head) == fmt
+
+
+def test_sibling_names_with_path_tricks_refused(tmp_path: Path) -> None:
+    man = (
+        (FIX / "formex/pkg/L_209900002GA.doc.fmx.xml")
+        .read_text(encoding="utf-8")
+        .replace("L_209900002GA.000101.fmx.xml", "../../etc/passwd")
+    )
+    p = tmp_path / "x.doc.fmx.xml"
+    p.write_text(man, encoding="utf-8")
+    out = run("formex", p)
+    assert [(e.position.split(" (")[0], "unsafe" in e.message) for e in out if isinstance(e, ReadError)] == [
+        ("REF.PHYS 1", True),
+        ("REF.PHYS 2", False),
+    ]
