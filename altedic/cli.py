@@ -17,7 +17,7 @@ import altedic
 from altedic.errors import AltedicError
 
 #: Subcommand modules; each exposes ``register(subparsers)`` and sets ``func`` on its parser.
-COMMANDS = ("run", "validate", "sources")
+COMMANDS = ("run", "validate", "inspect", "summary", "sources", "eval", "mix")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -30,6 +30,7 @@ from altedic.beam.transforms import (
     PROGRESS,
     AnnotateAndDecide,
     FileTask,
+    ReadPairs,
     ReadSources,
     WriteCounts,
     WriteSettings,
@@ -199,6 +200,12 @@ def build_pipeline(p: beam.Pipeline, recipe: Recipe, plan: Plan, staging: str) -
     _ = kept | "WriteData" >> WriteShards("data", settings)
     _ = all_rejected | "WriteRejected" >> WriteShards("rejected", settings)
     _ = read["errors"] | "WriteErrors" >> WriteShards("errors", settings)
+    if out.get("parallel"):
+        pair_tasks = [t for t in plan.tasks if plan.infos[t.source].format == "tmx" and plan.infos[t.source].options.get("pairs")]
+        if not pair_tasks:
+            raise ConfigError("output.parallel is set but no tmx source has options.pairs: true", file=recipe.path, key="output.parallel")
+        pairs = p | "PairFiles" >> beam.Create(pair_tasks) | "Pairs" >> ReadPairs(plan.infos)
+        _ = pairs | "WriteParallel" >> WriteShards("parallel", settings)
     counts = (read["counts"], decided["counts"]) | "AllCounts" >> beam.Flatten()
     _ = counts | "Counts" >> WriteCounts(fsutil.join(staging, "_counts.json"))
 
@@ -295,7 +302,7 @@ def build_manifest(
         "manifest_version": MANIFEST_VERSION,
         "altedic_version": altedic.__version__,
         "name": recipe.name,
-        "schemas": {"document": "document.v1", "rejected": "rejected.v1", "error": "error.v1"},
+        "schemas": {"document": "document.v1", "rejected": "rejected.v1", "error": "error.v1", "parallel": "parallel.v1"},
         "run": run_info,
         "recipe": recipe.resolved(),
         "shards": [{k: v for k, v in s.items() if k != "counts"} for s in shards],

@@ -60,3 +60,4 @@ def arrow_schema(name: str) -> pa.Schema:
 DOCUMENT_SCHEMA = "document.v1"
 REJECTED_SCHEMA = "rejected.v1"
 ERROR_SCHEMA = "error.v1"
+PARALLEL_SCHEMA = "parallel.v1"

@@ -25,7 +25,7 @@ from altedic.errors import InputError
 from altedic.readers import get_reader
 from altedic.readers.base import ReadContext, SourceInfo
 from altedic.records import Document, ReadError
-from altedic.schema import DOCUMENT_SCHEMA, ERROR_SCHEMA, REJECTED_SCHEMA, arrow_schema
+from altedic.schema import DOCUMENT_SCHEMA, ERROR_SCHEMA, PARALLEL_SCHEMA, REJECTED_SCHEMA, arrow_schema
 from altedic.stages import StageChain, StageConfig
 
 ERRORS_TAG = "errors"
@@ -164,6 +164,8 @@ def doc_bytes(doc: Document) -> int:
 
 
 def _row(d: Any, kind: str) -> dict[str, Any]:
+    if kind == "parallel":
+        return d  # type: ignore[no-any-return]
     if kind == "errors":
         return d.to_dict()  # type: ignore[no-any-return]
     row = d.to_dict()
@@ -174,10 +176,12 @@ def _row(d: Any, kind: str) -> dict[str, Any]:
     return row  # type: ignore[no-any-return]
 
 
-_SCHEMAS = {"data": DOCUMENT_SCHEMA, "rejected": REJECTED_SCHEMA, "errors": ERROR_SCHEMA}
+_SCHEMAS = {"data": DOCUMENT_SCHEMA, "rejected": REJECTED_SCHEMA, "errors": ERROR_SCHEMA, "parallel": PARALLEL_SCHEMA}
 
 
 def _sort_key(kind: str, item: Any) -> tuple[str, ...]:
+    if kind == "parallel":
+        return (item["source"], item["uri"], item["doc_ref"] or "", item["position"], item["lang1"], item["lang2"])
     if kind == "errors":
         return (item.source, item.uri, item.position, item.message)
     return (item.id,)
@@ -220,7 +224,7 @@ class _WriteShardFn(beam.DoFn):  # type: ignore[misc]
         with FileSystems.create(path) as f:
             f.write(data)
         counts: dict[str, dict[str, int]] = {}
-        for r in rows:
+        for r in rows if kind != "parallel" else []:
             outcome = "errors" if kind == "errors" else ("kept" if kind == "data" else r.reason)
             lang_key = "" if kind == "errors" else (r.lang or "und")
             c = counts.setdefault(r.source, {})
@@ -245,12 +249,19 @@ class _WriteShardFn(beam.DoFn):  # type: ignore[misc]
 def _shard_key(item: Any, kind: str, sizes: dict[Any, int], shard_bytes: int) -> tuple[tuple[str, str | None, int, int], Any]:
     group = item.lang if kind == "data" else kind
     n = max(1, math.ceil(sizes.get(group, 0) / shard_bytes))
-    ident = item.id if kind != "errors" else hashlib.blake2b(f"{item.uri}\0{item.position}".encode(), digest_size=8).hexdigest()
+    if kind == "errors":
+        ident = hashlib.blake2b(f"{item.uri}\0{item.position}".encode(), digest_size=8).hexdigest()
+    elif kind == "parallel":
+        ident = hashlib.blake2b("\0".join(_sort_key(kind, item)).encode(), digest_size=8).hexdigest()
+    else:
+        ident = item.id
     shard = int(ident[:12], 16) % n
     return (kind, item.lang if kind == "data" else None, shard, n), item
 
 
 def _size_of(item: Any, kind: str) -> tuple[Any, int]:
+    if kind == "parallel":
+        return kind, len(item["text1"]) + len(item["text2"]) + 128
     if kind == "errors":
         return kind, len(item.message) + len(item.uri) + 64
     return (item.lang if kind == "data" else kind), doc_bytes(item)
@@ -283,6 +294,40 @@ class WriteShards(beam.PTransform):  # type: ignore[misc]
             | "GroupShard" >> beam.GroupByKey()
             | "WriteShard" >> beam.ParDo(_WriteShardFn(self.settings))
         )
+
+
+class _ReadPairsFn(beam.DoFn):  # type: ignore[misc]
+    """TMX file -> aligned segment pairs (broken units are already reported by the document read)."""
+
+    def __init__(self, sources: list[SourceInfo]) -> None:
+        self.sources = sources
+
+    def process(self, task: FileTask) -> Iterator[dict[str, Any]]:
+        from altedic.readers.tmx import iter_tmx_pairs
+
+        info = self.sources[task.source]
+        ctx = ReadContext(source=info, uri=task.uri, rel=task.rel)
+        pairs = iter_tmx_pairs(ctx)
+        while True:
+            try:
+                item = next(pairs)
+            except StopIteration:
+                break
+            except InputError:
+                break  # the same failure is recorded once, in errors/, by the document read
+            if not isinstance(item, ReadError):
+                yield {**item, "source": info.name, "uri": task.uri, "licence": info.licence, "attribution": info.attribution}
+
+
+class ReadPairs(beam.PTransform):  # type: ignore[misc]
+    """FileTasks of parallel sources -> aligned segment pairs for ``OUT/parallel/``."""
+
+    def __init__(self, sources: list[SourceInfo]) -> None:
+        super().__init__()
+        self.sources = sources
+
+    def expand(self, tasks: Any) -> Any:
+        return tasks | "ReadPairs" >> beam.ParDo(_ReadPairsFn(self.sources)) | "RedistributePairs" >> beam.Reshuffle()
 
 
 class _WriteJsonFn(beam.DoFn):  # type: ignore[misc]

@@ -31,7 +31,9 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument("out", help="output directory of a run (holds manifest.json)")
     p.add_argument("--sample", type=int, metavar="N", default=0, help="show N kept documents")
     p.add_argument("--lang", metavar="CODE", help="language of the documents to show")
-    p.add_argument("--rejected", metavar="REASON", help="show documents rejected with this reason code (e.g. quality.stop_words)")
+    p.add_argument(
+        "--rejected", metavar="REASON", help="show documents rejected with this reason code (e.g. quality.stop_words)"
+    )
     p.add_argument("--seed", type=int, default=0, help="seed of the deterministic sample (default 0)")
     p.add_argument("--no-verify", action="store_true", help="skip checksum verification")
     p.add_argument("--width", type=int, default=100, help="text width for documents (default 100)")
@@ -44,7 +46,11 @@ def run(args: argparse.Namespace) -> int:
     out = sys.stdout
     if args.rejected:
         docs = sample_rejected(args.out, manifest, args.rejected, args.sample or 5, lang=args.lang, seed=args.seed)
-        out.write(f"{len(docs)} document(s) rejected with {args.rejected}" + (f" in {args.lang}" if args.lang else "") + ":\n\n")
+        out.write(
+            f"{len(docs)} document(s) rejected with {args.rejected}"
+            + (f" in {args.lang}" if args.lang else "")
+            + ":\n\n"
+        )
         for d in docs:
             out.write(format_document(d, width=args.width) + "\n")
         return 0

@@ -20,9 +20,15 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     )
     p.add_argument("src", metavar="OUT", help="release to sample from")
     p.add_argument("--out", required=True, metavar="MIXED", help="new output directory (must not exist or be empty)")
-    p.add_argument("--weights", metavar="FILE", help="YAML file: weights / temperature / default / seed / target_tokens")
+    p.add_argument(
+        "--weights", metavar="FILE", help="YAML file: weights / temperature / default / seed / target_tokens"
+    )
     p.add_argument("--temperature", type=float, help="temperature sampling over estimated tokens (instead of weights)")
-    p.add_argument("--target-tokens", type=int, help="with --temperature: size of the mix in estimated tokens (default: same as OUT)")
+    p.add_argument(
+        "--target-tokens",
+        type=int,
+        help="with --temperature: size of the mix in estimated tokens (default: same as OUT)",
+    )
     p.add_argument("--seed", type=int, help="seed (default: the weights file's, else 0)")
     p.add_argument("--max-rows-per-shard", type=int, default=DEFAULT_MAX_ROWS_PER_SHARD)
     p.set_defaults(func=run)
@@ -33,16 +39,22 @@ def run(args: argparse.Namespace) -> int:
     spec: dict[str, Any] = load_weights_file(args.weights) if args.weights else {}
     if args.temperature is not None:
         if "weights" in spec:
-            raise ConfigError("give either --temperature or a weights file with 'weights', not both", key="--temperature")
+            raise ConfigError(
+                "give either --temperature or a weights file with 'weights', not both", key="--temperature"
+            )
         spec["temperature"] = args.temperature
     if args.target_tokens is not None:
         spec["target_tokens"] = args.target_tokens
     if "weights" not in spec and "temperature" not in spec:
         raise ConfigError("give --weights FILE (with 'weights' or 'temperature') or --temperature T", key="mix")
     manifest = mix(
-        args.src, args.out,
-        weights=spec.get("weights"), temperature=spec.get("temperature"), default=float(spec.get("default", 1.0)),
-        target_tokens=spec.get("target_tokens"), seed=args.seed if args.seed is not None else int(spec.get("seed", 0)),
+        args.src,
+        args.out,
+        weights=spec.get("weights"),
+        temperature=spec.get("temperature"),
+        default=float(spec.get("default", 1.0)),
+        target_tokens=spec.get("target_tokens"),
+        seed=args.seed if args.seed is not None else int(spec.get("seed", 0)),
         max_rows_per_shard=args.max_rows_per_shard,
     )
     docs = manifest["mix"]["documents"]

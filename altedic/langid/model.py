@@ -135,7 +135,8 @@ class LidModel:
                 # which is reserved for "no language".
                 m = _ISO3ISH.match(raw)
                 if m and raw[:3] not in ("und", "zxx", "mul", "mis"):
-                    code = m.group(1) if not m.group(2) else f"{m.group(1)}-{m.group(2)}"
+                    script = m.group(2)
+                    code = m.group(1) if script in (None, "Latn") else f"{m.group(1)}-{script}"
         self._label_cache[label] = code
         return code
 

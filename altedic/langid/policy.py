@@ -75,17 +75,29 @@ class Group:
     name: str
     members: tuple[str, ...]
     words: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    needs_evidence: frozenset[str] = frozenset()
+    """Members the first model may only pick with at least one hit of their own evidence
+    (Latin-script Serbian is ekavian: without an ekavian or Serbian word, the text is taken as
+    the next member by the model's ranking)."""
     chars: Mapping[str, str] = field(default_factory=dict)
     script: str | None = None
     label: str | None = None
     source: str = ""
+    trust_second: bool = True
+    """False where the second opinion is measured to be wrong more often than right inside the
+    group (CLD2 on hr/bs/sr): members are then ranked by the first model alone."""
 
     def compiled(self) -> dict[str, re.Pattern[str]]:
         out: dict[str, re.Pattern[str]] = {}
         for member in self.members:
             alts: list[str] = []
             for w in self.words.get(member, ()):
-                alts.append(re.escape(w[:-1]) + r"\w*" if w.endswith("*") else re.escape(w))
+                if w.startswith("re:"):
+                    alts.append(w[3:])  # a raw pattern (word endings such as Croatian -irati)
+                elif w.endswith("*"):
+                    alts.append(re.escape(w[:-1]) + r"\w*")
+                else:
+                    alts.append(re.escape(w))
             parts = []
             if alts:
                 parts.append(r"(?<!\w)(?:" + "|".join(sorted(alts, key=len, reverse=True)) + r")(?!\w)")
@@ -95,6 +107,11 @@ class Group:
                 out[member] = re.compile("|".join(parts))
         return out
 
+
+#: Ijekavian reflexes of jat (Croatian, Bosnian, Montenegrin; Serbian in Serbia is ekavian):
+#: evidence against Serbian, for hr and bs alike.
+_IJEKAVIAN = ("vrijeme", "mlijeko", "rijeka", "rijeke", "djeca", "djece", "lijepo", "pjesm*", "mjesto", "mjesta",
+              "vijek*", "dvije", "riječ*", "svijet*", "tijelo", "dio", "djel*", "poslije", "prije", "uopće")
 
 #: The confusable groups of issue 5. Evidence lists are short on purpose: each item is a
 #: textbook difference, not a word picked from the evaluation data.
@@ -117,23 +134,28 @@ GROUPS: dict[str, Group] = {
                        "siječ*", "veljač*", "ožuj*", "travnj*", "travanj", "svib*", "lipanj*", "lipnj*", "srpanj*",
                        "srpnj*", "kolovoz*", "rujan*", "rujn*", "listopad*", "studen*", "prosin*", "točno", "opći*",
                        "općeni*", "izvješć*", "gospodarst*", "gospodarsk*", "ravnatelj*", "poduzeć*", "trokut*",
-                       "uvjet*", "tijekom", "primjerice", "također", "vrijeme", "mlijeko", "rijeka", "rijeke", "djeca", "djece", "lijepo", "pjesm*", "mjesto", "mjesta", "vijek*", "dvije", "riječ*", "svijet*", "tijelo", "dio", "djel*", "poslije", "prije", "uopće"],
+                       "uvjet*", "tijekom", "primjerice", "također", *_IJEKAVIAN,
+                       r"re:\w{3,}ira(?:ti|m|š|mo|te|ju|o|la|li|lo|no|na|ni|nje|nja|nju)?"],
                 "bs": ["historij*", "hiljad*", "sedmic*", "šta", "ko", "hljeb*", "kafa", "kafe", "evrop*",
                        "januar*", "februar*", "mart", "marta", "augusta", "august", "septemb*", "oktob*",
                        "novemb*", "decemb*", "univerzit*", "nauk*", "naučn*", "porodic*", "hemij*", "fudbal*",
-                       "trougl*", "trougao", "takođe", "tačno", "tokom", "uslov*", "preduzeć*", "također", "vrijeme", "mlijeko", "rijeka", "rijeke", "djeca", "djece", "lijepo", "pjesm*", "mjesto", "mjesta", "vijek*", "dvije", "riječ*", "svijet*", "tijelo", "dio", "djel*", "poslije", "prije", "uopće"],
+                       "trougl*", "trougao", "takođe", "tačno", "tokom", "uslov*", "preduzeć*", "također", *_IJEKAVIAN,
+                       r"re:\w{3,}(?<!p)isa(?:ti|o|la|li|no|na|ni|nje)"],
                 "sr": ["hiljad*", "nedelj*", "hleb*", "evrop*", "istorij*", "opštin*", "opšt*", "takođe",
-                       "uopšte", "ko", "šta", "mleko", "vreme", "vremen*", "reka", "reke", "deca", "dece", "lepo",
+                       "uopšte", "ko", "šta", "mleko", "vreme", "reka", "reke", "deca", "dece", "lepo",
                        "pesm*", "avgust*", "univerzit*", "nauk*", "naučn*", "fudbal*", "hemij*", "tačno",
                        "tokom", "uslov*", "vek", "veka", "mesto", "mesta", "pre", "posle", "deo", "dve", "reč*",
-                       "svet", "sveta", "sprovod*", "bezbednost*", "vaspitanj*", "primer*", "preduzeć*"],
+                       "svet", "sveta", "bezbednost*", "vaspitanj*", "primer*", "preduzeć*",
+                       r"re:\w{3,}(?<!p)isa(?:ti|o|la|li|no|na|ni|nje)"],
                 "cnr": ["śutra", "śekira", "đevojk*"],
                 "sl": ["in", "ki", "tudi", "lahko", "zelo", "kot", "ter", "bo", "bodo", "smo", "ste",
-                       "vendar", "zato", "kjer", "čeprav", "sem", "njegov*", "leta", "pri", "še", "več", "zdaj"],
+                       "vendar", "kjer", "čeprav", "sem", "njegov*", "leta", "še", "več", "zdaj"],
             },
             chars={"cnr": "śź", "hr": "", "bs": "", "sr": ""},
             script="Latn",
             label="hbs",
+            trust_second=False,
+            needs_evidence=frozenset({"sr", "cnr", "hbs"}),
             source="Kordić 2010; Croatian/Serbian/Bosnian standard doublets; Slovenian alphabet",
         ),
         Group(
@@ -161,7 +183,7 @@ GROUPS: dict[str, Group] = {
                        "købe", "bog", "ligesom", "vores", "uden", "nogle", "nogen", "sådan", "måske", "mig", "dig",
                        "sig"],
                 "nb": ["hva", "noe", "mye", "av", "nå", "etter", "ble", "bli", "gjøre", "hjelp*", "språk", "kjøpe",
-                       "bok", "ikke", "jeg", "uten", "noen", "slik", "kanskje", "fikk", "mer", "meg", "deg", "seg"],
+                       "bok", "uten", "noen", "slik", "kanskje", "fikk", "mer", "meg", "deg", "seg"],
                 "nn": ["ikkje", "eg", "ein", "eit", "dei", "frå", "kva", "korleis", "berre", "noko", "mykje",
                        "vere", "meir", "heile", "fleire", "desse", "òg", "ho", "hjå", "medan", "kvar", "nokre",
                        "vart", "vore", "gjere", "seier", "sjølv", "meg", "deg", "seg", "av", "etter"],
@@ -253,8 +275,12 @@ for _g in GROUPS.values():
 
 
 def group_for(lang: str, script: str | None) -> str | None:
-    """The confusable group that decides for a text labelled ``lang`` written in ``script``."""
-    for name in GROUP_OF.get(base_lang(lang), ()):
+    """The confusable group that decides for a text labelled ``lang`` written in ``script``
+    (a group label such as ``hbs`` is resolved in its own group)."""
+    base = base_lang(lang)
+    if base in GROUPS and GROUPS[base].label == base:
+        return base if GROUPS[base].script in (None, script) else None
+    for name in GROUP_OF.get(base, ()):
         g = GROUPS[name]
         if g.script is None or g.script == script:
             return name
@@ -316,22 +342,25 @@ class GroupResolver:
             order = sorted(ev.items(), key=lambda kv: -kv[1])
             best, n_best = order[0]
             n_second = order[1][1] if len(order) > 1 else 0
-            if n_best > 0 and n_best - n_second >= self.margin:
+            # overriding a model that is sure of its member takes one more hit of evidence
+            top_p = next((p for lang, p in ranked if lang == top), 0.0)
+            needed = self.margin + (1 if top_p >= 0.7 and best != base_lang(top) else 0)
+            if n_best > 0 and n_best - n_second >= needed:
                 return Resolution(best, [], ev, "evidence")
             tied = {m for m, n in ev.items() if n == n_best and n_best > 0}
         else:
             tied = set()
         if declared and base_lang(declared) in members and (not tied or base_lang(declared) in tied):
             return Resolution(base_lang(declared), [], ev, "declared")
-        if second and second in members and (not tied or second in tied):
-            return Resolution(second, [], ev, "second_opinion")
-        if tied and base_lang(top) not in tied:
-            # the evidence names a short list that excludes the model's pick: take the list's
-            # best-scored member by the model, flagged
+        if base_lang(top) in g.needs_evidence and not ev.get(base_lang(top)):
+            # the model's pick has no evidence of its own: take the best-ranked member that
+            # needs none (hr for hbs), as the module docstring explains
             for lang, _ in ranked:
-                if base_lang(lang) in tied:
+                if base_lang(lang) in members and base_lang(lang) not in g.needs_evidence:
                     top = lang
                     break
+        if g.trust_second and second and second in members and (not tied or second in tied):
+            return Resolution(second, [], ev, "second_opinion")
         flag = f"confusable:{g.name}"
         if self.on_undecided == "group" and g.label:
             return Resolution(g.label, [flag], ev, "model")

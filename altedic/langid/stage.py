@@ -214,7 +214,10 @@ class LanguageStage:
             if lang is not None:
                 group = group_for(lang, script)
                 if group is not None:
-                    known = [(c, s) for c, s in ranked if c is not None]
+                    if consulted and not GROUPS[group].trust_second:
+                        known = [(c, min(p, 1.0)) for c, p in pred if c is not None]
+                    else:
+                        known = [(c, s) for c, s in ranked if c is not None]
                     res = self.resolver.resolve(group, text, known, declared=decl, second=second_top)
                     if res.lang != lang:
                         # the group's pick takes the group's combined score: the model was sure of
@@ -321,11 +324,11 @@ class LanguageStage:
             if self._confident(r):
                 chars[r["lang"]] = chars.get(r["lang"], 0) + n
                 flags.update(f for f in r["flags"] if f.startswith("confusable:"))
+        main: str | None = None
         if chars:
             main = max(chars.items(), key=lambda kv: kv[1])[0]
-        else:
-            best = max(weighted.items(), key=lambda kv: kv[1])[0] if weighted else None
-            main = best
+        elif weighted:
+            main = max(weighted.items(), key=lambda kv: kv[1])[0]
         share = chars.get(main, 0) / total if main else 0.0
         others = {c: n for c, n in chars.items() if c != main and n >= par_cfg["min_part_chars"]}
         mixed = bool(others) and share < par_cfg["mixed_share"]
@@ -374,7 +377,7 @@ class LanguageStage:
                 lang_share=round(sum(w for _, w in scored) / max(len(text.strip()), 1), 4),
                 lang_alternatives=dict(rs[0][2]["alternatives"]),
                 lang_flags=["split"],
-                metadata={**doc.metadata, "parent_id": doc.id, "part": str(n)},
+                metadata={**{k: v for k, v in doc.metadata.items() if k != "lang_mix"}, "parent_id": doc.id, "part": str(n)},
                 quality=dict(doc.quality),
                 pii=dict(doc.pii),
             )
@@ -408,6 +411,8 @@ class LanguageStage:
                     if how == "keep":
                         doc.lang = declared
                         doc.lang_score = doc.lang_alternatives.get(declared, 0.0)
+                        self._check_wanted(doc)
+                        return
                 else:
                     # the detector is not confident of another language: the declaration stands
                     doc.lang_flags = [*doc.lang_flags, "declared:trusted"]

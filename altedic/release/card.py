@@ -24,15 +24,32 @@ from altedic.schema import load_contract
 
 #: SPDX ids whose lower-case form is a licence id known to the Hugging Face Hub.
 _HUB_LICENCES = {
-    "CC-BY-4.0", "CC-BY-SA-4.0", "CC0-1.0", "CC-BY-3.0", "CC-BY-SA-3.0", "ODC-BY", "ODBL", "PDDL",
-    "MIT", "APACHE-2.0", "CC-BY-2.0", "CC-BY-SA-2.0",
+    "CC-BY-4.0",
+    "CC-BY-SA-4.0",
+    "CC0-1.0",
+    "CC-BY-3.0",
+    "CC-BY-SA-3.0",
+    "ODC-BY",
+    "ODBL",
+    "PDDL",
+    "MIT",
+    "APACHE-2.0",
+    "CC-BY-2.0",
+    "CC-BY-SA-2.0",
 }
 
 #: Hub size categories (number of examples), upper bounds exclusive.
 _SIZE_CATEGORIES: list[tuple[int, str]] = [
-    (1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (1_000_000, "100K<n<1M"),
-    (10_000_000, "1M<n<10M"), (100_000_000, "10M<n<100M"), (1_000_000_000, "100M<n<1B"),
-    (10_000_000_000, "1B<n<10B"), (100_000_000_000, "10B<n<100B"), (1_000_000_000_000, "100B<n<1T"),
+    (1_000, "n<1K"),
+    (10_000, "1K<n<10K"),
+    (100_000, "10K<n<100K"),
+    (1_000_000, "100K<n<1M"),
+    (10_000_000, "1M<n<10M"),
+    (100_000_000, "10M<n<100M"),
+    (1_000_000_000, "100M<n<1B"),
+    (10_000_000_000, "1B<n<10B"),
+    (100_000_000_000, "10B<n<100B"),
+    (1_000_000_000_000, "100B<n<1T"),
 ]
 
 LIMITATIONS = [
@@ -68,6 +85,34 @@ def size_category(n: int) -> str:
     return "n>1T"
 
 
+#: Contract types -> Hugging Face ``datasets`` dtypes (YAML form of ``Features``).
+_HF_DTYPES = {"string": "string", "float64": "float64", "int64": "int64", "bool": "bool"}
+
+
+def hf_features(contract_name: str) -> tuple[list[dict[str, Any]], list[str]]:
+    """The contract's fields loadable by Hugging Face ``datasets``, and the map columns left out.
+
+    Returns the ``dataset_info.features`` YAML list (the YAML form of ``datasets.Features``)
+    and the names of the ``map<string,X>`` columns. ``datasets`` has no Arrow map type: loading
+    a map column without streaming fails with "does not have a datasets dtype equivalent", and
+    its cast cannot turn a map into a list of key/value structs (huggingface/datasets#5612,
+    open; streaming fails the same way in datasets 5.2). The card therefore restricts its
+    configs to the other columns; read ``metadata``, ``quality``, ``pii`` and
+    ``lang_alternatives`` with pyarrow, polars or duckdb.
+    """
+    features: list[dict[str, Any]] = []
+    maps: list[str] = []
+    for f in load_contract(contract_name)["fields"]:
+        typ: str = f["type"]
+        if typ.startswith("map<"):
+            maps.append(f["name"])
+        elif typ.startswith("list<"):
+            features.append({"name": f["name"], "list": _HF_DTYPES[typ[len("list<") : -1]]})
+        else:
+            features.append({"name": f["name"], "dtype": _HF_DTYPES[typ]})
+    return features, maps
+
+
 def card_metadata(stats: dict[str, Any], manifest: dict[str, Any]) -> dict[str, Any]:
     """The YAML header as a dict (only languages with kept documents get a config)."""
     langs = [lg for lg, v in stats["languages"].items() if v["kept"]["documents"] > 0]
@@ -79,13 +124,31 @@ def card_metadata(stats: dict[str, Any], manifest: dict[str, Any]) -> dict[str, 
     }
     if licence == "other":
         meta["license_name"] = "multiple, per document (see the licence column and the Sources section)"
+    features, _maps = hf_features(str(manifest.get("schemas", {}).get("document", "document.v1")))
+    columns = [f["name"] for f in features]
     meta.update(
         {
             "task_categories": ["text-generation"],
             "size_categories": [size_category(stats["totals"]["kept"]["documents"])],
             "tags": ["altedic", "multilingual"],
-            "configs": [{"config_name": "all", "default": True, "data_files": [{"split": "train", "path": "data/lang=*/*.parquet"}]}]
-            + [{"config_name": lg, "data_files": [{"split": "train", "path": f"data/lang={lg}/*.parquet"}]} for lg in langs],
+            "configs": [
+                {
+                    "config_name": "all",
+                    "default": True,
+                    "data_files": [{"split": "train", "path": "data/lang=*/*.parquet"}],
+                    "columns": columns,
+                }
+            ]
+            + [
+                {
+                    "config_name": lg,
+                    "data_files": [{"split": "train", "path": f"data/lang={lg}/*.parquet"}],
+                    "columns": columns,
+                }
+                for lg in langs
+            ],
+            # Same features for every config (one schema for every shard).
+            "dataset_info": [{"config_name": c, "features": features} for c in ["all", *langs]],
         }
     )
     return meta
@@ -124,6 +187,10 @@ def render_card(stats: dict[str, Any], manifest: dict[str, Any]) -> str:
         f'ds = load_dataset("path/to/this/release", "{meta["language"][0] if meta["language"] else "all"}")  # one config per language, or "all"',
         "```",
         "",
+        f"The Hugging Face configs load every column except the map columns ({', '.join(f'`{m}`' for m in hf_features(str(manifest.get('schemas', {}).get('document', 'document.v1')))[1])}), "
+        "which `datasets` cannot represent (huggingface/datasets#5612); read those with pyarrow, polars or duckdb, "
+        'e.g. `polars.read_parquet("data/lang=mt/*.parquet")`.',
+        "",
         "Companion files: `manifest.json` (shards with SHA-256 checksums, sources, accounting), `stats.json` "
         "(statistics), `report.html` (plots), `training-content-summary.md` (AI Act Art. 53(1)(d) public summary).",
         "",
@@ -132,7 +199,14 @@ def render_card(stats: dict[str, Any], manifest: dict[str, Any]) -> str:
         _md_table(
             ["language", "documents", "characters", "words", "estimated tokens", "rejected"],
             [
-                [lg, v["kept"]["documents"], v["kept"]["characters"], v["kept"]["words"], v["kept"]["tokens_est"], v["rejected_total"]["documents"]]
+                [
+                    lg,
+                    v["kept"]["documents"],
+                    v["kept"]["characters"],
+                    v["kept"]["words"],
+                    v["kept"]["tokens_est"],
+                    v["rejected_total"]["documents"],
+                ]
                 for lg, v in stats["languages"].items()
                 if v["kept"]["documents"] > 0 or v["rejected_total"]["documents"] > 0
             ],
@@ -146,23 +220,60 @@ def render_card(stats: dict[str, Any], manifest: dict[str, Any]) -> str:
     contract = load_contract(str(manifest.get("schemas", {}).get("document", "document.v1")))
     out.append(f"Contract `{contract['name']}.v{contract['version']}`: {contract['description']}")
     out.append("")
-    out.append(_md_table(["field", "type", "nullable", "description"], [[f"`{f['name']}`", f["type"], "yes" if f["nullable"] else "no", f["description"]] for f in contract["fields"]]))
+    out.append(
+        _md_table(
+            ["field", "type", "nullable", "description"],
+            [
+                [f"`{f['name']}`", f["type"], "yes" if f["nullable"] else "no", f["description"]]
+                for f in contract["fields"]
+            ],
+        )
+    )
     out += ["", "## Sources", ""]
     src_rows = []
     for sname, s in sorted(manifest.get("sources", {}).items()):
         st = stats["sources"].get(sname, {})
-        src_rows.append([
-            sname, s.get("format"), s.get("licence"), s.get("licence_evidence"), s.get("publisher"),
-            ", ".join(s.get("languages", [])), st.get("kept", {}).get("documents", 0), s.get("retrieved"),
-        ])
-    out.append(_md_table(["source", "format", "licence", "licence evidence", "publisher", "languages", "kept documents", "retrieved"], src_rows))
+        src_rows.append(
+            [
+                sname,
+                s.get("format"),
+                s.get("licence"),
+                s.get("licence_evidence"),
+                s.get("publisher"),
+                ", ".join(s.get("languages", [])),
+                st.get("kept", {}).get("documents", 0),
+                s.get("retrieved"),
+            ]
+        )
+    out.append(
+        _md_table(
+            [
+                "source",
+                "format",
+                "licence",
+                "licence evidence",
+                "publisher",
+                "languages",
+                "kept documents",
+                "retrieved",
+            ],
+            src_rows,
+        )
+    )
     out += ["", "### Attribution", ""]
-    attributions = [(n, s.get("attribution")) for n, s in sorted(manifest.get("sources", {}).items()) if s.get("attribution")]
+    attributions = [
+        (n, s.get("attribution")) for n, s in sorted(manifest.get("sources", {}).items()) if s.get("attribution")
+    ]
     out += [f"- **{n}**: {a}" for n, a in attributions] or ["- No source requires an attribution text."]
     refused = manifest.get("refused_sources", [])
     if refused:
         out += ["", "### Sources not used", ""]
-        out.append(_md_table(["source", "origin", "licence", "reason", "detail"], [[r.get("name"), r.get("origin"), r.get("licence"), r.get("reason"), r.get("detail")] for r in refused]))
+        out.append(
+            _md_table(
+                ["source", "origin", "licence", "reason", "detail"],
+                [[r.get("name"), r.get("origin"), r.get("licence"), r.get("reason"), r.get("detail")] for r in refused],
+            )
+        )
     out += [
         "",
         "## Processing",
@@ -175,13 +286,27 @@ def render_card(stats: dict[str, Any], manifest: dict[str, Any]) -> str:
         "Settings and versions of the stages (from the manifest):",
         "",
         "```json",
-        json.dumps({"stages": manifest.get("stages", {}), "implementations": manifest.get("implementations", {}),
-                    "altedic_version": manifest.get("altedic_version")}, ensure_ascii=False, indent=2, sort_keys=True),
+        json.dumps(
+            {
+                "stages": manifest.get("stages", {}),
+                "implementations": manifest.get("implementations", {}),
+                "altedic_version": manifest.get("altedic_version"),
+            },
+            ensure_ascii=False,
+            indent=2,
+            sort_keys=True,
+        ),
         "```",
         "",
         "### Removed documents",
         "",
-        _md_table(["reason", "documents", "per language"], [[f"`{r}`", sum(by.values()), ", ".join(f"{lg}: {n}" for lg, n in by.items())] for r, by in stats["reasons"].items()]),
+        _md_table(
+            ["reason", "documents", "per language"],
+            [
+                [f"`{r}`", sum(by.values()), ", ".join(f"{lg}: {n}" for lg, n in by.items())]
+                for r, by in stats["reasons"].items()
+            ],
+        ),
         "",
         f"Accounting: read {t['read']:,} = kept {t['kept']['documents']:,} + rejected {t['rejected']['documents']:,} "
         f"+ errors {t['errors']:,}.",

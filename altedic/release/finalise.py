@@ -21,7 +21,13 @@ from altedic.release.stats import check_accounting, release_stats, write_stats
 from altedic.release.summary import write_summary
 
 #: The files :func:`finalise` writes, relative to the output directory.
-RELEASE_FILES = ("stats.json", "report.html", "README.md", "training-content-summary.json", "training-content-summary.md")
+RELEASE_FILES = (
+    "stats.json",
+    "report.html",
+    "README.md",
+    "training-content-summary.json",
+    "training-content-summary.md",
+)
 
 
 def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
@@ -51,7 +57,9 @@ def finalise(out_dir: str, manifest: dict[str, Any]) -> dict[str, Any]:
     write_report(root, stats, manifest)
     write_card(root, stats, manifest)
     write_summary(root, manifest, stats)
-    files = {name: {"sha256": sha256_file(root / name), "bytes": (root / name).stat().st_size} for name in RELEASE_FILES}
+    files = {
+        name: {"sha256": sha256_file(root / name), "bytes": (root / name).stat().st_size} for name in RELEASE_FILES
+    }
     return {
         "release_files": files,
         "stats": {

@@ -108,10 +108,14 @@ def verify_shards(out_dir: str | Path, manifest: dict[str, Any]) -> list[ShardCh
 def _table(headers: list[str], rows: list[list[Any]]) -> str:
     cells = [[f"{c:,}" if isinstance(c, int) else ("" if c is None else str(c)) for c in r] for r in rows]
     widths = [max(len(h), *(len(r[i]) for r in cells)) if cells else len(h) for i, h in enumerate(headers)]
-    lines = ["  ".join(h.ljust(w) if i == 0 else h.rjust(w) for i, (h, w) in enumerate(zip(headers, widths, strict=True)))]
+    lines = [
+        "  ".join(h.ljust(w) if i == 0 else h.rjust(w) for i, (h, w) in enumerate(zip(headers, widths, strict=True)))
+    ]
     lines.append("  ".join("-" * w for w in widths))
     for r in cells:
-        lines.append("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True))))
+        lines.append(
+            "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True)))
+        )
     return "\n".join(lines)
 
 
@@ -128,20 +132,48 @@ def overview(stats: dict[str, Any], manifest: dict[str, Any], checks: list[Shard
         _table(
             ["lang", "kept", "characters", "tokens~", "rejected", "shards"],
             [
-                [lg, v["kept"]["documents"], v["kept"]["characters"], v["kept"]["tokens_est"], v["rejected_total"]["documents"], shards_per_lang.get(lg, 0)]
+                [
+                    lg,
+                    v["kept"]["documents"],
+                    v["kept"]["characters"],
+                    v["kept"]["tokens_est"],
+                    v["rejected_total"]["documents"],
+                    shards_per_lang.get(lg, 0),
+                ]
                 for lg, v in stats["languages"].items()
             ]
-            + [["TOTAL", t["kept"]["documents"], t["kept"]["characters"], t["kept"]["tokens_est"], t["rejected"]["documents"], sum(shards_per_lang.values())]],
+            + [
+                [
+                    "TOTAL",
+                    t["kept"]["documents"],
+                    t["kept"]["characters"],
+                    t["kept"]["tokens_est"],
+                    t["rejected"]["documents"],
+                    sum(shards_per_lang.values()),
+                ]
+            ],
         ),
         "",
         f"read {t['read']:,} = kept {t['kept']['documents']:,} + rejected {t['rejected']['documents']:,} + errors {t['errors']:,}"
         f"   (tokens~ = {stats['token_estimator']['formula']})",
     ]
     if stats["reasons"]:
-        out += ["", "rejection reasons:", _table(["reason", "documents", "by language"], [
-            [r, sum(by.values()), " ".join(f"{lg}:{n}" for lg, n in by.items())] for r, by in stats["reasons"].items()
-        ])]
-    errs = [[s, v["errors_total"], " ".join(f"{k}:{n}" for k, n in v["errors"].items())] for s, v in stats["sources"].items() if v.get("errors_total")]
+        out += [
+            "",
+            "rejection reasons:",
+            _table(
+                ["reason", "documents", "by language"],
+                [
+                    [r, sum(by.values()), " ".join(f"{lg}:{n}" for lg, n in by.items())]
+                    for r, by in stats["reasons"].items()
+                ],
+            ),
+        ]
+    errs = [
+        [s, v["errors_total"], " ".join(f"{k}:{n}" for k, n in v["errors"].items())]
+        for s, v in stats["sources"].items()
+        if v.get("errors_total")
+    ]
     if errs:
         out += ["", "unreadable inputs:", _table(["source", "errors", "by kind"], errs)]
     if checks is not None:
@@ -160,7 +192,9 @@ def _sample(paths: list[Path], n: int, seed: int, where: pc.Expression | None) -
         return []
     keyed: list[tuple[bytes, int, str]] = []
     for i, path in enumerate(paths):
-        table = pq.read_table(path, columns=["id", *(["reason"] if where is not None else []), *(["lang"] if where is not None else [])])
+        table = pq.read_table(
+            path, columns=["id", *(["reason"] if where is not None else []), *(["lang"] if where is not None else [])]
+        )
         if where is not None:
             table = table.filter(where)
         keyed.extend((_sample_key(seed, doc_id), i, doc_id) for doc_id in table.column("id").to_pylist())
@@ -172,10 +206,16 @@ def _sample(paths: list[Path], n: int, seed: int, where: pc.Expression | None) -
     return picked
 
 
-def sample_documents(out_dir: str | Path, manifest: dict[str, Any], lang: str | None, n: int, seed: int = 0) -> list[dict[str, Any]]:
+def sample_documents(
+    out_dir: str | Path, manifest: dict[str, Any], lang: str | None, n: int, seed: int = 0
+) -> list[dict[str, Any]]:
     """``n`` kept documents (of ``lang``, or of every language), chosen deterministically for ``seed``."""
     root = Path(out_dir)
-    paths = [root / s["path"] for s in manifest["shards"] if s.get("kind") == "data" and (lang is None or s.get("lang") == lang)]
+    paths = [
+        root / s["path"]
+        for s in manifest["shards"]
+        if s.get("kind") == "data" and (lang is None or s.get("lang") == lang)
+    ]
     if lang is not None and not paths:
         langs = sorted({str(s.get("lang")) for s in manifest["shards"] if s.get("kind") == "data"})
         raise ConfigError(f"no shards for language '{lang}' (languages: {', '.join(langs)})", key="--lang")
@@ -200,16 +240,24 @@ def format_document(doc: dict[str, Any], width: int = 100, max_chars: int = 600)
     shown = text if len(text) <= max_chars else text[:max_chars] + f" … [{len(text) - max_chars:,} more characters]"
     score = doc.get("lang_score")
     head = [
-        f"── {doc.get('id')}  lang={doc.get('lang')}" + (f" ({score:.2f})" if isinstance(score, float) else "")
+        f"── {doc.get('id')}  lang={doc.get('lang')}"
+        + (f" ({score:.2f})" if isinstance(score, float) else "")
         + f"  source={doc.get('source')}",
         f"   {doc.get('uri')} {doc.get('position') or ''}".rstrip(),
     ]
     if doc.get("reason"):
-        head.append(f"   rejected: {doc['reason']}" + (f" — {doc['reason_detail']}" if doc.get("reason_detail") else "")
-                    + (f" (duplicate of {doc['duplicate_of']})" if doc.get("duplicate_of") else ""))
+        head.append(
+            f"   rejected: {doc['reason']}"
+            + (f" — {doc['reason_detail']}" if doc.get("reason_detail") else "")
+            + (f" (duplicate of {doc['duplicate_of']})" if doc.get("duplicate_of") else "")
+        )
     quality = doc.get("quality")
     if quality:
         items = quality.items() if isinstance(quality, dict) else quality
         head.append("   quality: " + ", ".join(f"{k}={v:.3g}" for k, v in items))
-    body = "\n".join(textwrap.fill(p, width=width, initial_indent="   ", subsequent_indent="   ") for p in shown.split("\n") if p.strip())
+    body = "\n".join(
+        textwrap.fill(p, width=width, initial_indent="   ", subsequent_indent="   ")
+        for p in shown.split("\n")
+        if p.strip()
+    )
     return "\n".join([*head, body]) + "\n"

@@ -62,7 +62,9 @@ def load_weights_file(path: str | Path) -> dict[str, Any]:
         raise ConfigError("a weights file is a mapping with 'weights' or 'temperature'", file=str(p))
     unknown = set(data) - {"weights", "temperature", "default", "seed", "target_tokens"}
     if unknown:
-        raise ConfigError(f"unknown keys {sorted(unknown)} (allowed: weights, temperature, default, seed, target_tokens)", file=str(p))
+        raise ConfigError(
+            f"unknown keys {sorted(unknown)} (allowed: weights, temperature, default, seed, target_tokens)", file=str(p)
+        )
     return data
 
 
@@ -170,8 +172,16 @@ def mix(
         def close(w: pq.ParquetWriter | None, p: Path | None, rows: int, lang: str = lang) -> None:
             if w is not None and p is not None:
                 w.close()
-                shards.append({"path": p.relative_to(dst).as_posix(), "kind": "data", "lang": lang, "rows": rows,
-                               "bytes": p.stat().st_size, "sha256": sha256_file(p)})
+                shards.append(
+                    {
+                        "path": p.relative_to(dst).as_posix(),
+                        "kind": "data",
+                        "lang": lang,
+                        "rows": rows,
+                        "bytes": p.stat().st_size,
+                        "sha256": sha256_file(p),
+                    }
+                )
 
         for p in sorted(paths):
             table = pq.read_table(p, schema=schema)
@@ -196,7 +206,8 @@ def mix(
         close(writer, path, written)
 
     sources = {
-        name: {k: v for k, v in s.items() if k not in ("read", "rejected", "errors", "kept")} | {"kept": per_source.get(name, 0)}
+        name: {k: v for k, v in s.items() if k not in ("read", "rejected", "errors", "kept")}
+        | {"kept": per_source.get(name, 0)}
         for name, s in parent.get("sources", {}).items()
         if per_source.get(name, 0) > 0
     }
@@ -208,11 +219,17 @@ def mix(
         "run": {"started": started, "finished": None, "runner": "altedic mix", "workers": 1},
         "recipe": parent.get("recipe", {}),
         "mix": {
-            "parent": {"name": parent.get("name"), "path": str(src), "manifest_sha256": sha256_file(src / "manifest.json")},
+            "parent": {
+                "name": parent.get("name"),
+                "path": str(src),
+                "manifest_sha256": sha256_file(src / "manifest.json"),
+            },
             "seed": seed,
             "mode": "weights" if weights is not None else "temperature",
-            "weights": weights, "default": default if weights is not None else None,
-            "temperature": temperature, "target_tokens": target_tokens,
+            "weights": weights,
+            "default": default if weights is not None else None,
+            "temperature": temperature,
+            "target_tokens": target_tokens,
             "rates": {lg: round(r, 9) for lg, r in sorted(rates.items())},
             "documents": {lg: {"in": in_rows[lg], "out": out_rows[lg]} for lg in sorted(in_rows)},
         },

@@ -187,7 +187,10 @@ def render_report(stats: dict[str, Any], manifest: dict[str, Any]) -> str:
         "<h2>Totals</h2>",
         _table(
             ["outcome", "documents", "characters", "words", "bytes", "estimated tokens"],
-            [[side, *(t[side][m] for m in ("documents", "characters", "words", "bytes", "tokens_est"))] for side in ("kept", "rejected")],
+            [
+                [side, *(t[side][m] for m in ("documents", "characters", "words", "bytes", "tokens_est"))]
+                for side in ("kept", "rejected")
+            ],
         ),
         f"<p>Read: {_fmt(t['read'])} items; unreadable inputs (errors): {_fmt(t['errors'])}.</p>",
         "<h2>Languages</h2>",
@@ -195,7 +198,14 @@ def render_report(stats: dict[str, Any], manifest: dict[str, Any]) -> str:
         _table(
             ["language", "kept documents", "kept characters", "kept words", "estimated tokens", "rejected documents"],
             [
-                [lg, v["kept"]["documents"], v["kept"]["characters"], v["kept"]["words"], v["kept"]["tokens_est"], v["rejected_total"]["documents"]]
+                [
+                    lg,
+                    v["kept"]["documents"],
+                    v["kept"]["characters"],
+                    v["kept"]["words"],
+                    v["kept"]["tokens_est"],
+                    v["rejected_total"]["documents"],
+                ]
                 for lg, v in stats["languages"].items()
             ],
         ),
@@ -211,8 +221,13 @@ def render_report(stats: dict[str, Any], manifest: dict[str, Any]) -> str:
             ["source", "licence", "read", "kept", "rejected", "errors", "estimated tokens (kept)"],
             [
                 [
-                    s, (manifest.get("sources", {}).get(s, {}) or {}).get("licence"), v["read"], v["kept"]["documents"],
-                    v["rejected_total"]["documents"], v["errors_total"], v["kept"]["tokens_est"],
+                    s,
+                    (manifest.get("sources", {}).get(s, {}) or {}).get("licence"),
+                    v["read"],
+                    v["kept"]["documents"],
+                    v["rejected_total"]["documents"],
+                    v["errors_total"],
+                    v["kept"]["tokens_est"],
                 ]
                 for s, v in stats["sources"].items()
             ],
@@ -234,15 +249,27 @@ def render_report(stats: dict[str, Any], manifest: dict[str, Any]) -> str:
             [[k, v["documents"], v["tokens_est"], ", ".join(v["languages"])] for k, v in stats["licences"].items()],
         ),
         "<h2>Top publishers</h2>",
-        _table(["publisher", "documents", "estimated tokens"], [[k, v["documents"], v["tokens_est"]] for k, v in list(stats["publishers"].items())[:TOP_N]]),
+        _table(
+            ["publisher", "documents", "estimated tokens"],
+            [[k, v["documents"], v["tokens_est"]] for k, v in list(stats["publishers"].items())[:TOP_N]],
+        ),
         "<h2>Top domains</h2>",
-        _table(["domain", "documents", "estimated tokens"], [[k, v["documents"], v["tokens_est"]] for k, v in list(stats["domains"].items())[:TOP_N]]),
+        _table(
+            ["domain", "documents", "estimated tokens"],
+            [[k, v["documents"], v["tokens_est"]] for k, v in list(stats["domains"].items())[:TOP_N]],
+        ),
         "<h2>Personal data</h2>",
         _table(
             ["type", "matches in kept documents", "matches in rejected documents"],
             [
-                [typ, stats["pii"]["matches"].get("kept", {}).get(typ, 0), stats["pii"]["matches"].get("rejected", {}).get(typ, 0)]
-                for typ in sorted(set(stats["pii"]["matches"].get("kept", {})) | set(stats["pii"]["matches"].get("rejected", {})))
+                [
+                    typ,
+                    stats["pii"]["matches"].get("kept", {}).get(typ, 0),
+                    stats["pii"]["matches"].get("rejected", {}).get(typ, 0),
+                ]
+                for typ in sorted(
+                    set(stats["pii"]["matches"].get("kept", {})) | set(stats["pii"]["matches"].get("rejected", {}))
+                )
             ],
         ),
         "</body></html>",

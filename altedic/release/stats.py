@@ -249,7 +249,13 @@ class PartialStats:
         self._add_grouped(
             ("cell",),
             [lang, source, outcome],
-            {"documents": np.ones(n, dtype=np.int64), "characters": chars, "words": words, "bytes": nbytes, "tokens_est": tokens},
+            {
+                "documents": np.ones(n, dtype=np.int64),
+                "characters": chars,
+                "words": words,
+                "bytes": nbytes,
+                "tokens_est": tokens,
+            },
         )
         self._count(("hist", "length_chars"), [lang, outcome, length_bin_labels(chars)])
 
@@ -267,11 +273,17 @@ class PartialStats:
         if kept:
             if "cluster_size" in names:
                 sizes = [str(v) for v in table.column("cluster_size").to_pylist() if v is not None]
-                langs_c = [lg for lg, v in zip(lang, table.column("cluster_size").to_pylist(), strict=True) if v is not None]
+                langs_c = [
+                    lg for lg, v in zip(lang, table.column("cluster_size").to_pylist(), strict=True) if v is not None
+                ]
                 self._count(("cluster",), [langs_c, sizes])
             ones = np.ones(n, dtype=np.int64)
-            self._add_grouped(("licence",), [strings("licence", NONE_LABEL), lang], {"documents": ones, "tokens_est": tokens})
-            self._add_grouped(("publisher",), [strings("publisher", NONE_LABEL)], {"documents": ones, "tokens_est": tokens})
+            self._add_grouped(
+                ("licence",), [strings("licence", NONE_LABEL), lang], {"documents": ones, "tokens_est": tokens}
+            )
+            self._add_grouped(
+                ("publisher",), [strings("publisher", NONE_LABEL)], {"documents": ones, "tokens_est": tokens}
+            )
             if "url" in names:
                 hosts = pc.extract_regex(pc.fill_null(table.column("url"), ""), _HOST_PATTERN)
                 host_list = [
@@ -337,12 +349,17 @@ class PartialStats:
         if table.num_rows == 0:
             return
         src = [v or NONE_LABEL for v in table.column("source").to_pylist()]
-        kind = [v or "input" for v in table.column("kind").to_pylist()] if "kind" in table.column_names else ["input"] * len(src)
+        kind = (
+            [v or "input" for v in table.column("kind").to_pylist()]
+            if "kind" in table.column_names
+            else ["input"] * len(src)
+        )
         self._count(("error",), [src, kind])
 
     # -- rendering -------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
         """The ``stats.json`` document (keys documented in ``docs/release.md``), deterministic."""
+
         def zero() -> dict[str, int]:
             return dict.fromkeys(COUNTERS, 0)
 
@@ -463,12 +480,12 @@ class PartialStats:
             "totals": totals,
             "languages": {k: _finish_entry(v) for k, v in sorted(languages.items())},
             "sources": {k: _finish_entry(v) for k, v in sorted(sources.items())},
-            "cells": [
-                {"lang": lg, "source": src, "outcome": out, **c} for (lg, src, out), c in sorted(cells.items())
-            ],
+            "cells": [{"lang": lg, "source": src, "outcome": out, **c} for (lg, src, out), c in sorted(cells.items())],
             "reasons": {r: dict(sorted(v.items())) for r, v in sorted(reasons.items())},
             "distributions": {name: sort_nested(h, 2) for name, h in sorted(hists.items())},
-            "quality": {s: {lg: dict(sorted(o.items())) for lg, o in sorted(v.items())} for s, v in sorted(quality.items())},
+            "quality": {
+                s: {lg: dict(sorted(o.items())) for lg, o in sorted(v.items())} for s, v in sorted(quality.items())
+            },
             "cluster_sizes": {
                 lg: dict(sorted(v.items(), key=lambda kv: int(kv[0]))) for lg, v in sorted(clusters.items())
             },
@@ -505,8 +522,19 @@ def _finish_entry(entry: dict[str, Any]) -> dict[str, Any]:
 
 #: Columns read from shards for statistics (the text is needed for lengths; nothing else large).
 _DOC_COLUMNS = (
-    "text", "lang", "source", "reason", "lang_score", "quality", "pii", "cluster_size",
-    "licence", "publisher", "url", "retrieved", "date",
+    "text",
+    "lang",
+    "source",
+    "reason",
+    "lang_score",
+    "quality",
+    "pii",
+    "cluster_size",
+    "licence",
+    "publisher",
+    "url",
+    "retrieved",
+    "date",
 )
 
 
@@ -536,7 +564,8 @@ def shard_stats(path: str | Path, kind: str, batch_rows: int = 65_536) -> Partia
 def release_partials(out_dir: str | Path, manifest: dict[str, Any]) -> list[PartialStats]:
     """One :class:`PartialStats` per shard listed in the manifest, in manifest order."""
     root = Path(out_dir)
-    return [shard_stats(root / s["path"], s["kind"]) for s in manifest.get("shards", [])]
+    # Parallel (aligned segment pair) shards are a side dataset, not documents of the corpus.
+    return [shard_stats(root / s["path"], s["kind"]) for s in manifest.get("shards", []) if s["kind"] != "parallel"]
 
 
 def release_stats(out_dir: str | Path, manifest: dict[str, Any]) -> dict[str, Any]:
@@ -564,7 +593,9 @@ def check_accounting(stats: dict[str, Any], manifest: dict[str, Any]) -> list[st
             pairs.append(("errors", m.get("errors", 0), s["errors_total"]))
             m_rej = m.get("rejected", {})
             for reason in sorted(set(m_rej) | set(s["rejected"])):
-                pairs.append((f"rejected[{reason}]", m_rej.get(reason, 0), s["rejected"].get(reason, {}).get("documents", 0)))
+                pairs.append(
+                    (f"rejected[{reason}]", m_rej.get(reason, 0), s["rejected"].get(reason, {}).get("documents", 0))
+                )
         for what, expected, got in pairs:
             if expected != got:
                 problems.append(f"source '{name}': manifest {what} = {expected}, shards have {got}")
@@ -572,12 +603,16 @@ def check_accounting(stats: dict[str, Any], manifest: dict[str, Any]) -> list[st
     for lang, m in sorted(manifest.get("languages", {}).items()):
         s = s_langs.get(lang, {"kept": {"documents": 0}, "rejected": {}})
         if m.get("kept", 0) != s["kept"]["documents"]:
-            problems.append(f"language '{lang}': manifest kept = {m.get('kept', 0)}, shards have {s['kept']['documents']}")
+            problems.append(
+                f"language '{lang}': manifest kept = {m.get('kept', 0)}, shards have {s['kept']['documents']}"
+            )
         m_rej = m.get("rejected", {})
         for reason in sorted(set(m_rej) | set(s["rejected"])):
             got = s["rejected"].get(reason, {}).get("documents", 0)
             if m_rej.get(reason, 0) != got:
-                problems.append(f"language '{lang}': manifest rejected[{reason}] = {m_rej.get(reason, 0)}, shards have {got}")
+                problems.append(
+                    f"language '{lang}': manifest rejected[{reason}] = {m_rej.get(reason, 0)}, shards have {got}"
+                )
     return problems
 
 

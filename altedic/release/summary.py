@@ -72,7 +72,20 @@ LARGE_DATASET_SHARE = 0.03
 TOP_DOMAIN_SHARE = 0.10
 
 _CRAWL_FORMATS = {"warc", "wet", "wat", "crawl", "html-crawl", "commoncrawl"}
-_OPEN_LICENCE_PREFIXES = ("CC-BY", "CC0", "EU-REUSE", "ODC", "PDDL", "ODBL", "PUBLIC-DOMAIN", "ETALAB", "DL-DE", "OGL", "NLOD", "IODL")
+_OPEN_LICENCE_PREFIXES = (
+    "CC-BY",
+    "CC0",
+    "EU-REUSE",
+    "ODC",
+    "PDDL",
+    "ODBL",
+    "PUBLIC-DOMAIN",
+    "ETALAB",
+    "DL-DE",
+    "OGL",
+    "NLOD",
+    "IODL",
+)
 
 DEFAULT_TDM_MEASURES = (
     "Before any content of a source was read, its licence and rights information (recipe, source manifest, "
@@ -98,7 +111,10 @@ def source_category(name: str, source: dict[str, Any], release: dict[str, Any]) 
     declared = ((release.get("sources") or {}).get(name) or {}).get("category")
     if declared is not None:
         if declared not in CATEGORIES:
-            raise ConfigError(f"unknown category '{declared}' (allowed: {', '.join(CATEGORIES)})", key=f"release.sources.{name}.category")
+            raise ConfigError(
+                f"unknown category '{declared}' (allowed: {', '.join(CATEGORIES)})",
+                key=f"release.sources.{name}.category",
+            )
         return str(declared)
     if str(source.get("format", "")).lower() in _CRAWL_FORMATS:
         return "crawled"
@@ -134,11 +150,19 @@ def build_summary(manifest: dict[str, Any], stats: dict[str, Any]) -> dict[str, 
         for lg, v in stats["languages"].items()
         if v["kept"]["documents"] > 0
     ]
-    retrieved = [d for d in [stats["dates"]["retrieved"]["max"], *(s.get("retrieved") for s in manifest.get("sources", {}).values())] if d]
+    retrieved = [
+        d
+        for d in [
+            stats["dates"]["retrieved"]["max"],
+            *(s.get("retrieved") for s in manifest.get("sources", {}).values()),
+        ]
+        if d
+    ]
     models = rel.get("model")
     general = {
         "provider": {
-            "name": rel.get("provider"), "contact": rel.get("contact"),
+            "name": rel.get("provider"),
+            "contact": rel.get("contact"),
             "authorised_representative": rel.get("authorised_representative"),
         },
         "model": {
@@ -150,11 +174,16 @@ def build_summary(manifest: dict[str, Any], stats: dict[str, Any]) -> dict[str, 
             "text": {
                 "used": kept["documents"] > 0,
                 "size_band": size_band(total_tokens),
-                "documents": kept["documents"], "characters": kept["characters"], "tokens_est": total_tokens,
+                "documents": kept["documents"],
+                "characters": kept["characters"],
+                "tokens_est": total_tokens,
                 "token_estimator": stats["token_estimator"]["formula"],
                 "types_of_content": rel.get("types_of_content", ["non-fiction text"]),
             },
-            "image": {"used": False}, "audio": {"used": False}, "video": {"used": False}, "other": {"used": False},
+            "image": {"used": False},
+            "audio": {"used": False},
+            "video": {"used": False},
+            "other": {"used": False},
         },
         "latest_acquisition_date": str(max(str(d) for d in retrieved)) if retrieved else None,
         "languages": languages,
@@ -165,17 +194,28 @@ def build_summary(manifest: dict[str, Any], stats: dict[str, Any]) -> dict[str, 
     for name, s in sorted(manifest.get("sources", {}).items()):
         st = stats["sources"].get(name, {"kept": {"documents": 0, "tokens_est": 0}})
         extra = rel_sources.get(name) or {}
-        by_cat[source_category(name, s, rel)].append({
-            "name": name, "link": extra.get("link") or (s.get("metadata") or {}).get("landing_page"),
-            "publisher": s.get("publisher"), "licence": s.get("licence"), "attribution": s.get("attribution"),
-            "languages": list(s.get("languages", [])), "retrieved": s.get("retrieved"),
-            "documents": st["kept"]["documents"], "tokens_est": st["kept"]["tokens_est"],
-            **({"crawler": extra["crawler"]} if "crawler" in extra else {}),
-            **({"period": extra["period"]} if "period" in extra else {}),
-        })
+        by_cat[source_category(name, s, rel)].append(
+            {
+                "name": name,
+                "link": extra.get("link") or (s.get("metadata") or {}).get("landing_page"),
+                "publisher": s.get("publisher"),
+                "licence": s.get("licence"),
+                "attribution": s.get("attribution"),
+                "languages": list(s.get("languages", [])),
+                "retrieved": s.get("retrieved"),
+                "documents": st["kept"]["documents"],
+                "tokens_est": st["kept"]["tokens_est"],
+                **({"crawler": extra["crawler"]} if "crawler" in extra else {}),
+                **({"period": extra["period"]} if "period" in extra else {}),
+            }
+        )
 
     public_tokens = sum(s["tokens_est"] for s in by_cat["public"])
-    large = [dict(s, share_of_public=round(s["tokens_est"] / public_tokens, 4)) for s in by_cat["public"] if public_tokens and s["tokens_est"] / public_tokens > LARGE_DATASET_SHARE]
+    large = [
+        dict(s, share_of_public=round(s["tokens_est"] / public_tokens, 4))
+        for s in by_cat["public"]
+        if public_tokens and s["tokens_est"] / public_tokens > LARGE_DATASET_SHARE
+    ]
     others = [s for s in by_cat["public"] if s["name"] not in {x["name"] for x in large}]
 
     crawled_names = {s["name"] for s in by_cat["crawled"]}
@@ -195,7 +235,8 @@ def build_summary(manifest: dict[str, Any], stats: dict[str, Any]) -> dict[str, 
             "used": bool(by_cat["public"]),
             "large_datasets": large,
             "other_datasets": {
-                "count": len(others), "tokens_est": sum(s["tokens_est"] for s in others),
+                "count": len(others),
+                "tokens_est": sum(s["tokens_est"] for s in others),
                 "names": [s["name"] for s in others],
             },
         },
@@ -281,8 +322,12 @@ def _v(x: Any) -> str:
 def _tbl(headers: list[str], rows: list[list[Any]]) -> list[str]:
     if not rows:
         return ["None.", ""]
-    return ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|",
-            *("| " + " | ".join(_v(c) for c in r) + " |" for r in rows), ""]
+    return [
+        "| " + " | ".join(headers) + " |",
+        "|" + "|".join("---" for _ in headers) + "|",
+        *("| " + " | ".join(_v(c) for c in r) + " |" for r in rows),
+        "",
+    ]
 
 
 def render_summary_md(summary: dict[str, Any]) -> str:
@@ -311,26 +356,36 @@ def render_summary_md(summary: dict[str, Any]) -> str:
         "",
         "### 1.3 Modalities, overall training data size and other characteristics",
         "",
-        *_tbl(["modality", "used", "size band", "documents", "estimated tokens"], [
-            ["text", text["used"], text["size_band"], text["documents"], text["tokens_est"]],
-            *([m, False, "", "", ""] for m in ("image", "audio", "video", "other")),
-        ]),
+        *_tbl(
+            ["modality", "used", "size band", "documents", "estimated tokens"],
+            [
+                ["text", text["used"], text["size_band"], text["documents"], text["tokens_est"]],
+                *([m, False, "", "", ""] for m in ("image", "audio", "video", "other")),
+            ],
+        ),
         f"- Types of content (text): {_v(text['types_of_content'])}",
         f"- Token estimate: {text['token_estimator']}",
         f"- Latest date of data acquisition: {_v(g['latest_acquisition_date'])}",
         "",
         "Languages:",
         "",
-        *_tbl(["language", "documents", "estimated tokens", "share of tokens"],
-              [[lg["code"], lg["documents"], lg["tokens_est"], f"{lg['share_of_tokens']:.2%}"] for lg in g["languages"]]),
+        *_tbl(
+            ["language", "documents", "estimated tokens", "share of tokens"],
+            [[lg["code"], lg["documents"], lg["tokens_est"], f"{lg['share_of_tokens']:.2%}"] for lg in g["languages"]],
+        ),
         "## 2. List of data sources",
         "",
         "### 2.1 Publicly available datasets",
         "",
         f"Used: {_v(s['public_datasets']['used'])}. Large datasets (more than {LARGE_DATASET_SHARE:.0%} of all public datasets):",
         "",
-        *_tbl(["name", "link", "publisher", "licence", "languages", "estimated tokens"],
-              [[d["name"], d["link"], d["publisher"], d["licence"], d["languages"], d["tokens_est"]] for d in s["public_datasets"]["large_datasets"]]),
+        *_tbl(
+            ["name", "link", "publisher", "licence", "languages", "estimated tokens"],
+            [
+                [d["name"], d["link"], d["publisher"], d["licence"], d["languages"], d["tokens_est"]]
+                for d in s["public_datasets"]["large_datasets"]
+            ],
+        ),
         f"Other public datasets: {s['public_datasets']['other_datasets']['count']} "
         f"({_v(s['public_datasets']['other_datasets']['names'])}), "
         f"{s['public_datasets']['other_datasets']['tokens_est']:,} estimated tokens.",
@@ -339,12 +394,22 @@ def render_summary_md(summary: dict[str, Any]) -> str:
         "",
         "#### 2.2.1 Datasets commercially licensed by rightsholders or their representatives",
         "",
-        *_tbl(["name", "publisher", "licence", "estimated tokens"],
-              [[d["name"], d["publisher"], d["licence"], d["tokens_est"]] for d in s["private_datasets"]["licensed_by_rightsholders"]["datasets"]]),
+        *_tbl(
+            ["name", "publisher", "licence", "estimated tokens"],
+            [
+                [d["name"], d["publisher"], d["licence"], d["tokens_est"]]
+                for d in s["private_datasets"]["licensed_by_rightsholders"]["datasets"]
+            ],
+        ),
         "#### 2.2.2 Private datasets obtained from other third parties",
         "",
-        *_tbl(["name", "publisher", "licence", "estimated tokens"],
-              [[d["name"], d["publisher"], d["licence"], d["tokens_est"]] for d in s["private_datasets"]["other_third_parties"]["datasets"]]),
+        *_tbl(
+            ["name", "publisher", "licence", "estimated tokens"],
+            [
+                [d["name"], d["publisher"], d["licence"], d["tokens_est"]]
+                for d in s["private_datasets"]["other_third_parties"]["datasets"]
+            ],
+        ),
         "### 2.3 Data crawled and scraped from online sources",
         "",
         f"Used: {_v(s['crawled']['used'])}. Crawlers: {_v(s['crawled']['crawlers'])}. "
@@ -352,7 +417,10 @@ def render_summary_md(summary: dict[str, Any]) -> str:
         "",
         f"Top domains ({s['crawled']['top_domains_rule']}):",
         "",
-        *_tbl(["domain", "documents", "estimated tokens"], [[d["domain"], d["documents"], d["tokens_est"]] for d in s["crawled"]["top_domains"]]),
+        *_tbl(
+            ["domain", "documents", "estimated tokens"],
+            [[d["domain"], d["documents"], d["tokens_est"]] for d in s["crawled"]["top_domains"]],
+        ),
         "### 2.4 User data",
         "",
         f"Used: {_v(s['user_data']['used'])}.",
@@ -363,7 +431,10 @@ def render_summary_md(summary: dict[str, Any]) -> str:
         "",
         "### 2.6 Other sources of data",
         "",
-        *_tbl(["name", "publisher", "licence", "estimated tokens"], [[d["name"], d["publisher"], d["licence"], d["tokens_est"]] for d in s["other"]["datasets"]]),
+        *_tbl(
+            ["name", "publisher", "licence", "estimated tokens"],
+            [[d["name"], d["publisher"], d["licence"], d["tokens_est"]] for d in s["other"]["datasets"]],
+        ),
         "## 3. Data processing aspects",
         "",
         "### 3.1 Respect of reservation of rights from the text and data mining exception or limitation",
@@ -374,9 +445,16 @@ def render_summary_md(summary: dict[str, Any]) -> str:
         "",
         f"Refused sources: {p['tdm_reservations']['refused_sources']['count']}.",
         "",
-        *_tbl(["reason", "sources"], [[r, n] for r, n in p["tdm_reservations"]["refused_sources"]["by_reason"].items()]),
-        *_tbl(["source", "origin", "licence", "reason", "detail"],
-              [[r["name"], r["origin"], r["licence"], r["reason"], r["detail"]] for r in p["tdm_reservations"]["refused_sources"]["sources"]]),
+        *_tbl(
+            ["reason", "sources"], [[r, n] for r, n in p["tdm_reservations"]["refused_sources"]["by_reason"].items()]
+        ),
+        *_tbl(
+            ["source", "origin", "licence", "reason", "detail"],
+            [
+                [r["name"], r["origin"], r["licence"], r["reason"], r["detail"]]
+                for r in p["tdm_reservations"]["refused_sources"]["sources"]
+            ],
+        ),
         "### 3.2 Removal of illegal content; personal data",
         "",
         p["illegal_content_and_personal_data"]["measures"],
@@ -384,12 +462,20 @@ def render_summary_md(summary: dict[str, Any]) -> str:
         f"- PII redaction: {_v(p['illegal_content_and_personal_data']['pii_redaction'])}",
         f"- Kept documents with detected personal data: {p['illegal_content_and_personal_data']['kept_documents_with_pii']:,}",
         "",
-        *_tbl(["type", "matches in kept documents", "matches in rejected documents"], [
-            [t, p["illegal_content_and_personal_data"]["pii_matches_in_kept_documents"].get(t, 0),
-             p["illegal_content_and_personal_data"]["pii_matches_in_rejected_documents"].get(t, 0)]
-            for t in sorted(set(p["illegal_content_and_personal_data"]["pii_matches_in_kept_documents"])
-                            | set(p["illegal_content_and_personal_data"]["pii_matches_in_rejected_documents"]))
-        ]),
+        *_tbl(
+            ["type", "matches in kept documents", "matches in rejected documents"],
+            [
+                [
+                    t,
+                    p["illegal_content_and_personal_data"]["pii_matches_in_kept_documents"].get(t, 0),
+                    p["illegal_content_and_personal_data"]["pii_matches_in_rejected_documents"].get(t, 0),
+                ]
+                for t in sorted(
+                    set(p["illegal_content_and_personal_data"]["pii_matches_in_kept_documents"])
+                    | set(p["illegal_content_and_personal_data"]["pii_matches_in_rejected_documents"])
+                )
+            ],
+        ),
         "### 3.3 Other information",
         "",
         f"Read {p['other']['read']:,} items: kept {p['other']['kept']:,}, rejected {p['other']['rejected']:,}, "

