@@ -1,5 +1,8 @@
 """Load the versioned data contracts in ``schemas/*.json`` as pyarrow schemas.
 
+Helpers :func:`kv_to_dict` and :func:`kv_columns` turn the key/value list columns back into
+dicts or flat (row, key, value) arrays.
+
 The Arrow schema is written explicitly to every shard; it is never inferred from data, so
 a shard whose first document lacks an optional field has exactly the same schema as the others.
 """
@@ -12,6 +15,7 @@ from importlib import resources
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute
 
 from altedic.errors import ConfigError
 
@@ -20,9 +24,13 @@ _TYPES: dict[str, pa.DataType] = {
     "float64": pa.float64(),
     "int64": pa.int64(),
     "bool": pa.bool_(),
-    "map<string,string>": pa.map_(pa.string(), pa.string()),
-    "map<string,float64>": pa.map_(pa.string(), pa.float64()),
-    "map<string,int64>": pa.map_(pa.string(), pa.int64()),
+    # Key/value collections whose keys vary between documents (metadata, quality signals, PII
+    # counts, alternative languages) are lists of {key, value} structs, sorted by key. Not Arrow
+    # maps: Hugging Face `datasets` cannot load map columns (huggingface/datasets#5612), and a
+    # list of structs reads everywhere (pyarrow, polars, duckdb, datatrove, datasets).
+    "list<struct<key:string,value:string>>": pa.list_(pa.struct([("key", pa.string()), ("value", pa.string())])),
+    "list<struct<key:string,value:float64>>": pa.list_(pa.struct([("key", pa.string()), ("value", pa.float64())])),
+    "list<struct<key:string,value:int64>>": pa.list_(pa.struct([("key", pa.string()), ("value", pa.int64())])),
     "list<string>": pa.list_(pa.string()),
 }
 
@@ -61,3 +69,41 @@ DOCUMENT_SCHEMA = "document.v1"
 REJECTED_SCHEMA = "rejected.v1"
 ERROR_SCHEMA = "error.v1"
 PARALLEL_SCHEMA = "parallel.v1"
+
+
+def kv_to_dict(value: list[dict[str, Any]] | None) -> dict[str, Any]:
+    """A key/value list column value (as ``to_pylist`` gives it) as a dict."""
+    return {kv["key"]: kv["value"] for kv in value or []}
+
+
+def kv_columns(arr: pa.Array | pa.ChunkedArray) -> tuple[Any, pa.Array, pa.Array]:
+    """Flatten a key/value list column: (parent row index per entry (numpy), keys, values)."""
+    import numpy as np
+
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if isinstance(arr, pa.MapArray):
+        # Not written by altedic (its contracts store lists of structs), but readable alike.
+        offsets = arr.offsets.to_numpy(zero_copy_only=False).astype(np.int64)
+        parents = np.repeat(np.arange(len(arr)), np.diff(offsets))
+        start, end = int(offsets[0]), int(offsets[-1])
+        return parents, arr.keys.slice(start, end - start), arr.items.slice(start, end - start)
+    parents = pa.compute.list_parent_indices(arr).to_numpy(zero_copy_only=False).astype(np.int64)
+    flat = pa.compute.list_flatten(arr)
+    return parents, flat.field("key"), flat.field("value")
+
+
+#: Document fields stored as lists of {key, value} structs.
+KV_FIELDS = ("lang_alternatives", "metadata", "quality", "pii")
+
+
+def to_row(record: dict[str, Any]) -> dict[str, Any]:
+    """A document/rejected record (``Document.to_dict()``) as a row of the contract: the dict
+    fields become key-sorted lists of ``{key, value}`` structs."""
+    row = dict(record)
+    for col in KV_FIELDS:
+        if col in row:
+            value = row[col]
+            if isinstance(value, dict):
+                row[col] = [{"key": k, "value": v} for k, v in sorted(value.items())]
+    return row

@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from altedic.records import Document, doc_id
-from altedic.schema import arrow_schema
+from altedic.schema import arrow_schema, to_row
 
 EU = {
     "source": "eu-acts",
@@ -214,7 +214,7 @@ def rejected_documents() -> list[Document]:
 
 def _write(path: Path, rows: list[dict[str, Any]], schema_name: str) -> dict[str, Any]:
     schema = arrow_schema(schema_name)
-    table = pa.Table.from_pylist([{f.name: r.get(f.name) for f in schema} for r in rows], schema=schema)
+    table = pa.Table.from_pylist([{f.name: to_row(r).get(f.name) for f in schema} for r in rows], schema=schema)
     path.parent.mkdir(parents=True, exist_ok=True)
     pq.write_table(table, path)
     return {

@@ -25,7 +25,7 @@ from altedic.errors import InputError
 from altedic.readers import get_reader
 from altedic.readers.base import ReadContext, SourceInfo
 from altedic.records import Document, ReadError
-from altedic.schema import DOCUMENT_SCHEMA, ERROR_SCHEMA, PARALLEL_SCHEMA, REJECTED_SCHEMA, arrow_schema
+from altedic.schema import DOCUMENT_SCHEMA, ERROR_SCHEMA, PARALLEL_SCHEMA, REJECTED_SCHEMA, arrow_schema, to_row
 from altedic.stages import StageChain, StageConfig
 
 ERRORS_TAG = "errors"
@@ -168,12 +168,7 @@ def _row(d: Any, kind: str) -> dict[str, Any]:
         return d  # type: ignore[no-any-return]
     if kind == "errors":
         return d.to_dict()  # type: ignore[no-any-return]
-    row = d.to_dict()
-    row["lang_alternatives"] = sorted(row["lang_alternatives"].items())
-    row["metadata"] = sorted(row["metadata"].items())
-    row["quality"] = sorted(row["quality"].items())
-    row["pii"] = sorted(row["pii"].items())
-    return row  # type: ignore[no-any-return]
+    return to_row(d.to_dict())
 
 
 _SCHEMAS = {"data": DOCUMENT_SCHEMA, "rejected": REJECTED_SCHEMA, "errors": ERROR_SCHEMA, "parallel": PARALLEL_SCHEMA}

@@ -90,27 +90,27 @@ _HF_DTYPES = {"string": "string", "float64": "float64", "int64": "int64", "bool"
 
 
 def hf_features(contract_name: str) -> tuple[list[dict[str, Any]], list[str]]:
-    """The contract's fields loadable by Hugging Face ``datasets``, and the map columns left out.
+    """The contract's fields as Hugging Face ``datasets`` features, and the columns left out.
 
-    Returns the ``dataset_info.features`` YAML list (the YAML form of ``datasets.Features``)
-    and the names of the ``map<string,X>`` columns. ``datasets`` has no Arrow map type: loading
-    a map column without streaming fails with "does not have a datasets dtype equivalent", and
-    its cast cannot turn a map into a list of key/value structs (huggingface/datasets#5612,
-    open; streaming fails the same way in datasets 5.2). The card therefore restricts its
-    configs to the other columns; read ``metadata``, ``quality``, ``pii`` and
-    ``lang_alternatives`` with pyarrow, polars or duckdb.
+    Returns the ``dataset_info.features`` YAML list (the YAML form of ``datasets.Features``) and
+    the names of columns ``datasets`` cannot load (none for the current contracts: key/value
+    collections are stored as lists of ``{key, value}`` structs, not Arrow maps, precisely
+    because ``datasets`` has no map type, huggingface/datasets#5612).
     """
     features: list[dict[str, Any]] = []
-    maps: list[str] = []
+    left_out: list[str] = []
     for f in load_contract(contract_name)["fields"]:
         typ: str = f["type"]
-        if typ.startswith("map<"):
-            maps.append(f["name"])
+        if typ.startswith("list<struct<") and typ.endswith(">>"):
+            parts = [p.split(":") for p in typ[len("list<struct<") : -2].split(",")]
+            features.append({"name": f["name"], "list": [{"name": k, "dtype": _HF_DTYPES[t]} for k, t in parts]})
+        elif typ.startswith("map<"):
+            left_out.append(f["name"])
         elif typ.startswith("list<"):
             features.append({"name": f["name"], "list": _HF_DTYPES[typ[len("list<") : -1]]})
         else:
             features.append({"name": f["name"], "dtype": _HF_DTYPES[typ]})
-    return features, maps
+    return features, left_out
 
 
 def card_metadata(stats: dict[str, Any], manifest: dict[str, Any]) -> dict[str, Any]:
@@ -187,9 +187,9 @@ def render_card(stats: dict[str, Any], manifest: dict[str, Any]) -> str:
         f'ds = load_dataset("path/to/this/release", "{meta["language"][0] if meta["language"] else "all"}")  # one config per language, or "all"',
         "```",
         "",
-        f"The Hugging Face configs load every column except the map columns ({', '.join(f'`{m}`' for m in hf_features(str(manifest.get('schemas', {}).get('document', 'document.v1')))[1])}), "
-        "which `datasets` cannot represent (huggingface/datasets#5612); read those with pyarrow, polars or duckdb, "
-        'e.g. `polars.read_parquet("data/lang=mt/*.parquet")`.',
+        "Every column loads with `datasets`, pyarrow, polars, duckdb and datatrove. Per-document collections "
+        "(`metadata`, `quality`, `pii`, `lang_alternatives`) are lists of `{key, value}` pairs, e.g. "
+        '`{q["key"]: q["value"] for q in row["quality"]}`; in duckdb, `map_from_entries(quality)`.',
         "",
         "Companion files: `manifest.json` (shards with SHA-256 checksums, sources, accounting), `stats.json` "
         "(statistics), `report.html` (plots), `training-content-summary.md` (AI Act Art. 53(1)(d) public summary).",

@@ -253,7 +253,7 @@ def format_document(doc: dict[str, Any], width: int = 100, max_chars: int = 600)
         )
     quality = doc.get("quality")
     if quality:
-        items = quality.items() if isinstance(quality, dict) else quality
+        items = quality.items() if isinstance(quality, dict) else [(kv["key"], kv["value"]) for kv in quality]
         head.append("   quality: " + ", ".join(f"{k}={v:.3g}" for k, v in items))
     body = "\n".join(
         textwrap.fill(p, width=width, initial_indent="   ", subsequent_indent="   ")

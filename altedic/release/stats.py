@@ -39,6 +39,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from altedic.errors import InputError
+from altedic.schema import kv_columns
 
 STATS_VERSION = 1
 
@@ -298,16 +299,11 @@ class PartialStats:
                     self._min_max(("dates", key), [v for v in table.column(col).to_pylist() if v])
 
     def _add_quality(self, column: pa.ChunkedArray, lang: list[str], outcome: list[str]) -> None:
-        arr = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
-        if isinstance(arr, pa.ChunkedArray):  # pragma: no cover - combine_chunks of 0 chunks
+        parents, key_arr, val_arr = kv_columns(column)
+        if not len(parents):
             return
-        offsets = arr.offsets.to_numpy(zero_copy_only=False).astype(np.int64)
-        start, end = int(offsets[0]), int(offsets[-1])
-        if end == start:
-            return
-        parents = np.repeat(np.arange(len(arr)), np.diff(offsets))
-        keys = arr.keys.slice(start, end - start).to_pylist()
-        vals = arr.items.slice(start, end - start).to_numpy(zero_copy_only=False).astype(np.float64)
+        keys = key_arr.to_pylist()
+        vals = val_arr.to_numpy(zero_copy_only=False).astype(np.float64)
         q_lang = [lang[i] for i in parents.tolist()]
         q_out = [outcome[i] for i in parents.tolist()]
         q_keys = [str(k) for k in keys]
@@ -326,19 +322,16 @@ class PartialStats:
                 self._min_max(key, [row["v_min"], row["v_max"]])
 
     def _add_pii(self, column: pa.ChunkedArray, lang: list[str], outcome: list[str]) -> None:
-        arr = column.combine_chunks()
-        offsets = arr.offsets.to_numpy(zero_copy_only=False).astype(np.int64)
-        start, end = int(offsets[0]), int(offsets[-1])
-        if end == start:
+        parents, key_arr, val_arr = kv_columns(column)
+        if not len(parents):
             return
-        parents = np.repeat(np.arange(len(arr)), np.diff(offsets))
-        keys = [str(k) for k in arr.keys.slice(start, end - start).to_pylist()]
-        vals = arr.items.slice(start, end - start).to_numpy(zero_copy_only=False).astype(np.int64)
+        keys = [str(k) for k in key_arr.to_pylist()]
+        vals = val_arr.to_numpy(zero_copy_only=False).astype(np.int64)
         p_lang = [lang[i] for i in parents.tolist()]
         p_out = [outcome[i] for i in parents.tolist()]
         self._add_grouped(("pii",), [p_lang, p_out, keys], {"matches": vals})
         # Documents with at least one match: one row per (document) with a positive total.
-        per_doc = np.zeros(len(arr), dtype=np.int64)
+        per_doc = np.zeros(len(column), dtype=np.int64)
         np.add.at(per_doc, parents, vals)
         hit = np.nonzero(per_doc > 0)[0].tolist()
         if hit:

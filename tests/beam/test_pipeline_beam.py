@@ -14,7 +14,7 @@ from apache_beam.testing.util import assert_that, equal_to
 from altedic.beam.transforms import AnnotateAndDecide, FileTask, ReadSources, WriteSettings, WriteShards
 from altedic.readers.base import SourceInfo
 from altedic.records import Document, doc_id
-from altedic.schema import arrow_schema
+from altedic.schema import arrow_schema, kv_to_dict
 from altedic.stages import StageConfig
 
 DOCS = [
@@ -109,5 +109,5 @@ def test_nested_metadata_with_different_keys_shares_one_schema(tmp_path: Path) -
     staging = _write(tmp_path, docs, "m")
     (f,) = list(staging.rglob("*.parquet"))
     t = pq.read_table(f)
-    got = {r["id"]: dict(r["metadata"]) for r in t.to_pylist()}
+    got = {r["id"]: kv_to_dict(r["metadata"]) for r in t.to_pylist()}
     assert got == {d.id: d.metadata for d in docs}

@@ -18,6 +18,7 @@ import pytest
 import release_fixture as rf
 
 from altedic.release.card import hf_features
+from altedic.schema import load_contract
 
 
 @pytest.fixture(scope="module")
@@ -105,20 +106,19 @@ def test_hf_datasets_data_files_and_card_configs(
     out, manifest = release
     expected = _expected(manifest)
     files = sorted(str(p) for p in (out / "data").rglob("*.parquet"))
-    # datasets has no map dtype (huggingface/datasets#5612): the card's features and columns,
-    # which leave the map columns out, make the shards load.
-    features, maps = hf_features("document.v1")
-    assert maps == ["lang_alternatives", "metadata", "quality", "pii"]
-    d = datasets.load_dataset(
-        "parquet",
-        data_files=files,
-        split="train",
-        features=datasets.Features._from_yaml_list(features),
-        columns=[f["name"] for f in features],
-        cache_dir=str(tmp_path / "cache"),
-    )
-    assert d.num_rows == sum(expected.values())
-    assert set(d["id"]) == {x.id for x in rf.kept_documents()}
+    # datasets has no map dtype (huggingface/datasets#5612): key/value collections are lists of
+    # {key, value} structs, so every column loads, with the card's features and without them.
+    features, left_out = hf_features("document.v1")
+    assert left_out == []
+    assert [f["name"] for f in features] == [f["name"] for f in load_contract("document.v1")["fields"]]
+    for kwargs in ({}, {"features": datasets.Features._from_yaml_list(features)}):
+        d = datasets.load_dataset("parquet", data_files=files, split="train", cache_dir=str(tmp_path / "cache"), **kwargs)
+        assert d.num_rows == sum(expected.values())
+        assert set(d["id"]) == {x.id for x in rf.kept_documents()}
+        by_id = {r["id"]: r for r in d}
+        for doc in rf.kept_documents():
+            assert {kv["key"]: kv["value"] for kv in by_id[doc.id]["quality"]} == doc.quality
+            assert {kv["key"]: kv["value"] for kv in by_id[doc.id]["pii"]} == doc.pii
     # Through the dataset card (README.md YAML configs): one config per language.
     for lang in ("mt", "ga", "el", "bg", "fy"):
         d = datasets.load_dataset(str(out), lang, split="train", cache_dir=str(tmp_path / "cache"))
