@@ -193,7 +193,8 @@ def build_pipeline(p: beam.Pipeline, recipe: Recipe, plan: Plan, staging: str) -
     if dedup_cfg.pop("enabled", True) and "dedup" in stages:
         from altedic.beam.dedup import Deduplicate
 
-        dd = kept | "Deduplicate" >> Deduplicate(dedup_cfg, fsutil.join(staging, "dedup"))
+        # The stage writes its signatures under <staging>/dedup/, published as OUT/dedup/.
+        dd = kept | "Deduplicate" >> Deduplicate(dedup_cfg, staging)
         kept = dd["kept"]
         rejected.append(dd["rejected"])
     all_rejected = tuple(rejected) | "AllRejected" >> beam.Flatten()
@@ -265,13 +266,11 @@ def account(plan: Plan, shards: list[dict[str, Any]], counts: list[list[Any]]) -
     }
 
 
-def _minhash_implementation() -> str | None:
-    try:
-        from altedic.dedup import minhash
+def _minhash_implementation() -> dict[str, Any]:
+    """Which MinHash implementation ran (compiled kernel or the pure twin) and why, for the manifest."""
+    from altedic.dedup import minhash
 
-        return str(minhash.IMPLEMENTATION)
-    except ImportError:
-        return None
+    return dict(minhash.describe())
 
 
 def build_manifest(
@@ -311,7 +310,9 @@ def build_manifest(
         "warnings": plan.warnings,
         "languages": accounting["languages"],
         "accounting": {k: accounting[k] for k in ("identity", "ok", "problems", "per_source")},
-        "implementations": {"minhash": _minhash_implementation()},
+        # Which MinHash code ran. Signatures are bit-identical either way; the CPU-specific
+        # details (vector instruction set) live under "run", with the other machine facts.
+        "implementations": {"minhash": {k: v for k, v in _minhash_implementation().items() if k != "isa"}},
     }
 
 
@@ -457,6 +458,7 @@ def run(
         "finished": datetime.now(UTC).isoformat(timespec="seconds"),
         "runner": "FnApiRunner" if runner is not None else next(a for a in beam_args if a.startswith("--runner")).split("=")[-1],
         "workers": workers,
+        "minhash": _minhash_implementation(),
     }
     manifest = build_manifest(recipe, plan, shards, accounting, run_info)
     try:

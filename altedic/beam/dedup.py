@@ -116,7 +116,9 @@ class _ResolveExact(beam.DoFn):  # type: ignore[misc]
                 where = " (already released)" if ex.is_previous(best) else ""
                 yield beam.pvalue.TaggedOutput(
                     REJECTED,
-                    copy.copy(doc).reject("dedup.exact", f"same normalised text as {ex.id_of(best)}{where}", ex.id_of(best)),
+                    copy.copy(doc).reject(
+                        "dedup.exact", f"same normalised text as {ex.id_of(best)}{where}", ex.id_of(best)
+                    ),
                 )
 
 
@@ -178,9 +180,7 @@ def _label(element: tuple[str, Iterable[str]]) -> tuple[str, str | None]:
     try:
         return star_label(node, neighbours)
     except NotConverged as exc:
-        raise RunError(
-            f"near-duplicate components did not converge: {exc}; raise stages.dedup.max_rounds"
-        ) from exc
+        raise RunError(f"near-duplicate components did not converge: {exc}; raise stages.dedup.max_rounds") from exc
 
 
 def _membership(element: tuple[str, dict[str, Iterable[Any]]]) -> Iterator[tuple[str, tuple[str, int]]]:
@@ -232,9 +232,7 @@ class _Decide(beam.DoFn):  # type: ignore[misc]
                 self.rejected.inc()
                 where = " (already released)" if ex.is_previous(centre) else ""
                 detail = f"near duplicate of {ex.id_of(centre)}{where}"
-                yield beam.pvalue.TaggedOutput(
-                    REJECTED, copy.copy(doc).reject("dedup.near", detail, ex.id_of(centre))
-                )
+                yield beam.pvalue.TaggedOutput(REJECTED, copy.copy(doc).reject("dedup.near", detail, ex.id_of(centre)))
             else:
                 self.kept.inc()
                 yield _set_size(doc, totals[0] if totals else weight, sig)
@@ -292,9 +290,7 @@ class Deduplicate(beam.PTransform):  # type: ignore[misc]
 
         ranked = docs | "RankKey" >> beam.Map(lambda d: (ex.doc_rank_key(d, priority, qkey), d))
 
-        previous = [
-            pipeline | f"ReadPrevious{i}" >> _previous_rows(prev) for i, prev in enumerate(cfg.previous)
-        ]
+        previous = [pipeline | f"ReadPrevious{i}" >> _previous_rows(prev) for i, prev in enumerate(cfg.previous)]
         prev_rows = (previous | "FlattenPrevious" >> beam.Flatten()) if previous else None
 
         rejected_parts: list[beam.PCollection] = []

@@ -49,6 +49,8 @@ WORD_SEED = 0xCBF29CE484222325
 SHINGLE_SEED = 0x243F6A8885A308D3
 MULT = 0x9E3779B97F4A7C15
 ROT = 27
+MAX_NGRAM = 64
+"""Largest shingle size (the kernel keeps the last ``ngram`` word hashes in a fixed buffer)."""
 
 _WORD_RE = re.compile(r"[^\W_]+")
 
@@ -124,8 +126,8 @@ def words(text: str) -> list[str]:
 
 def shingle_hashes(text: str, ngram: int) -> U64:
     """64-bit hashes of every shingle of ``text`` in text order (duplicates kept); empty if no words."""
-    if ngram < 1:
-        raise ValueError(f"ngram must be >= 1, got {ngram}")
+    if not 1 <= ngram <= MAX_NGRAM:
+        raise ValueError(f"ngram must be in [1, {MAX_NGRAM}], got {ngram}")
     w = np.fromiter((word_hash(x) for x in words(text)), dtype=np.uint64)
     m = len(w)
     if m == 0:

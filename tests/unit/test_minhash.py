@@ -9,8 +9,16 @@ from altedic.dedup import _minhash_py as ref
 from altedic.dedup import minhash
 from altedic.dedup.minhash import EMPTY, MERSENNE_P, MinHasher
 
-IMPLS = ["pure", pytest.param("compiled", marks=pytest.mark.skipif(
-    minhash.IMPLEMENTATION != "compiled", reason="compiled kernel not in use (ALTEDIC_PURE_PYTHON or missing build)"))]
+IMPLS = [
+    "pure",
+    pytest.param(
+        "compiled",
+        marks=pytest.mark.skipif(
+            minhash.IMPLEMENTATION != "compiled",
+            reason="compiled kernel not in use (ALTEDIC_PURE_PYTHON or missing build)",
+        ),
+    ),
+]
 
 MT = "Il-Kunsill tal-Unjoni Ewropea adotta r-regolament dwar is-sigurtà tal-prodotti għall-konsumaturi"
 GA = "Ghlac an Chomhairle an rialachan maidir le sabhailteacht tairgi do thomhaltoiri na hEorpa inniu"
@@ -24,7 +32,16 @@ def impl(request: pytest.FixtureRequest) -> str:
 
 
 def test_words_follow_isalnum_across_scripts() -> None:
-    assert ref.words("L-Unjoni, żgħira; ĦAĠAR_x d'Irlande 2024!") == ["l", "unjoni", "żgħira", "ħaġar", "x", "d", "irlande", "2024"]
+    assert ref.words("L-Unjoni, żgħira; ĦAĠAR_x d'Irlande 2024!") == [
+        "l",
+        "unjoni",
+        "żgħira",
+        "ħaġar",
+        "x",
+        "d",
+        "irlande",
+        "2024",
+    ]
     assert ref.words("ΣΑΣ Σοφία — «Ελλάδα»") == ["σας", "σοφία", "ελλάδα"]
 
 
@@ -85,7 +102,18 @@ def test_params_are_deterministic_and_in_range() -> None:
     assert (a1 == a2).all() and (b1 == b2).all()
     assert not (a1 == a3).all()
     assert int(a1.min()) >= 1 and int(a1.max()) < MERSENNE_P and int(b1.max()) < MERSENNE_P
-    assert int(a1[0]) == 1 + ref.splitmix64(ref.splitmix64(42)[0])[0] % 0  if False else True  # noqa: SIM108
+
+
+def test_golden_values_never_change(impl: str) -> None:
+    """Signatures are stored in OUT/dedup/ and compared by later runs: minhash-v1 is frozen.
+
+    These values were computed once with minhash-v1; a change here needs a new SPEC_VERSION.
+    """
+    a, b = minhash.make_params(3, 42)
+    assert a.tolist() == [2150242486686805664, 527597730035375959, 701532786141963251]
+    assert b.tolist() == [643983082913198340, 1737512041830867862, 2180923070380825356]
+    h = MinHasher(num_perm=4, ngram=5, seed=0, implementation=impl)
+    assert h.signature(MT).tolist() == [269879196579413154, 497483680906135409, 225909300368418445, 100873260095156843]
 
 
 def test_bad_ngram_is_refused(impl: str) -> None:

@@ -1,0 +1,270 @@
+"""Deduplicate on the in-process runner: known clusters, order/worker independence, scope, previous output."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+from typing import Any
+
+import apache_beam as beam
+import pytest
+from apache_beam.options.pipeline_options import PipelineOptions
+from apache_beam.runners.portability.fn_api_runner import FnApiRunner
+
+from altedic.beam.dedup import Deduplicate
+from altedic.errors import ConfigError
+from altedic.records import Document
+
+WORDS = {
+    "mt": [
+        "il",
+        "kunsill",
+        "tal",
+        "unjoni",
+        "ewropea",
+        "adotta",
+        "regolament",
+        "dwar",
+        "sigurtà",
+        "prodotti",
+        "konsumaturi",
+        "suq",
+        "intern",
+        "kollha",
+        "ħaġa",
+        "ġdida",
+        "żgħira",
+        "għandu",
+        "jkun",
+        "qorti",
+        "ġustizzja",
+        "membri",
+        "stati",
+        "deċiżjoni",
+    ],
+    "ga": [
+        "an",
+        "chomhairle",
+        "aontas",
+        "eorpach",
+        "rialachan",
+        "maidir",
+        "le",
+        "sabhailteacht",
+        "tairgi",
+        "tomhaltoiri",
+        "margadh",
+        "inmheanach",
+        "ballstat",
+        "cinneadh",
+        "cuirt",
+        "bhreithiunais",
+        "oifigiuil",
+        "teanga",
+    ],
+    "el": [
+        "το",
+        "συμβούλιο",
+        "της",
+        "ευρωπαϊκής",
+        "ένωσης",
+        "ενέκρινε",
+        "κανονισμό",
+        "για",
+        "την",
+        "ασφάλεια",
+        "των",
+        "προϊόντων",
+        "καταναλωτές",
+        "αγορά",
+        "κράτη",
+        "μέλη",
+        "απόφαση",
+        "δικαστήριο",
+    ],
+    "bg": [
+        "съветът",
+        "на",
+        "европейския",
+        "съюз",
+        "прие",
+        "регламента",
+        "относно",
+        "безопасността",
+        "продуктите",
+        "потребителите",
+        "пазар",
+        "държави",
+        "членки",
+        "решение",
+        "съд",
+        "официален",
+    ],
+}
+
+
+def text(lang: str, seed: int, n: int = 70) -> str:
+    rng = random.Random(f"{lang}-{seed}")
+    return " ".join(rng.choice(WORDS[lang]) for _ in range(n))
+
+
+def edit(t: str, k: int) -> str:
+    """Change the last ``k`` words (each edit removes at most 5 of ~66 shingles: Jaccard > 0.8 for k <= 2)."""
+    w = t.split()
+    return " ".join(w[: len(w) - k] + [f"tmiem{i}" for i in range(k)])
+
+
+def doc(i: int, t: str, lang: str, source: str = "s1", score: float | None = None) -> Document:
+    d = Document(id=f"{i:032x}", text=t, source=source, uri=f"{source}.jsonl", position=f"line {i}", lang=lang)
+    if score is not None:
+        d.quality["score"] = score
+    return d
+
+
+def corpus() -> list[Document]:
+    mt, ga, el, bg = text("mt", 1), text("ga", 1), text("el", 1), text("bg", 1)
+    return [
+        # cluster A (mt): exact copies + near copies; source priority makes doc 3 (source s0) the keeper
+        doc(1, mt, "mt"), doc(2, mt, "mt"), doc(3, edit(mt, 1), "mt", source="s0"), doc(4, edit(mt, 2), "mt"),
+        # cluster B (ga): no priority difference; quality score decides (doc 12 has the higher score)
+        doc(11, ga, "ga", score=0.2), doc(12, edit(ga, 1), "ga", score=0.9), doc(13, edit(ga, 2), "ga"),
+        # cluster C (el): a chain of edits, smallest id kept
+        doc(21, el, "el"), doc(22, edit(el, 1), "el"), doc(23, edit(el, 2), "el"),
+        # singletons in every language, and one empty text
+        doc(31, text("mt", 2), "mt"), doc(32, text("ga", 2), "ga"), doc(33, text("el", 2), "el"),
+        doc(34, bg, "bg"), doc(35, text("bg", 3), "bg"), doc(36, "", "bg"),
+    ]  # fmt: skip
+
+
+CONFIG: dict[str, Any] = {"source_priority": ["s0"], "quality_key": "score", "max_rounds": 2}
+
+EXPECTED_KEPT = {3: 4, 12: 3, 21: 3, 31: 1, 32: 1, 33: 1, 34: 1, 35: 1, 36: 1}  # id -> cluster size
+EXPECTED_REJECTED = {
+    1: ("dedup.near", 3),
+    2: ("dedup.exact", 1),
+    4: ("dedup.near", 3),
+    11: ("dedup.near", 12),
+    13: ("dedup.near", 12),
+    22: ("dedup.near", 21),
+    23: ("dedup.near", 21),
+}
+
+
+Jobs = dict[str, tuple[list[Document], dict[str, Any]]]
+
+
+def run_many(jobs: Jobs, out: Path, options: PipelineOptions | None = None) -> dict[str, dict[str, Any]]:
+    """Run one Deduplicate per job in a single pipeline (each with its own output directory).
+
+    Returns, per job, {"kept": {id: cluster_size}, "rejected": {id: (reason, duplicate_of)}}
+    with ids as ints.
+    """
+    with beam.Pipeline(runner=FnApiRunner(), options=options) as p:
+        for name, (docs, config) in jobs.items():
+            res = (
+                p
+                | f"Create{name}" >> beam.Create(docs, reshuffle=False)
+                | f"Dedup{name}" >> Deduplicate(config, str(out / name))
+            )
+            (
+                (
+                    res["kept"] | f"K{name}" >> beam.Map(lambda d: json.dumps(["kept", d.id, d.cluster_size, None])),
+                    res["rejected"]
+                    | f"R{name}" >> beam.Map(lambda d: json.dumps(["rejected", d.id, d.reason, d.duplicate_of])),
+                )
+                | f"F{name}" >> beam.Flatten()
+                | f"W{name}" >> beam.io.WriteToText(str(out / name / "results" / "part"))
+            )
+    results: dict[str, dict[str, Any]] = {}
+    for name in jobs:
+        kept: dict[int, int] = {}
+        rejected: dict[int, tuple[str, int]] = {}
+        for f in sorted((out / name / "results").iterdir()):
+            for line in f.read_text().splitlines():
+                kind, i, a, b = json.loads(line)
+                if kind == "kept":
+                    kept[int(i, 16)] = a
+                else:
+                    rejected[int(i, 16)] = (a, int(b, 16))
+        results[name] = {"kept": kept, "rejected": rejected}
+    return results
+
+
+@pytest.fixture(scope="module")
+def in_process(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, dict[str, Any]]]:
+    """One in-process pipeline with every single-run scenario (Beam start-up costs seconds)."""
+    out = tmp_path_factory.mktemp("dedup")
+    t = text("mt", 5)
+    scope_docs = [doc(1, t, "mt"), doc(2, t, "ga"), doc(3, edit(t, 1), "ga")]  # same words, different labels
+    jobs: Jobs = {
+        "base": (corpus(), CONFIG),
+        "reversed": (list(reversed(corpus())), CONFIG),
+        "estimate_verify": (corpus(), {**CONFIG, "verify": "estimate"}),
+        "lang": (scope_docs, {"max_rounds": 2}),
+        "global": (scope_docs, {"scope": "global", "max_rounds": 2}),
+    }
+    return out, run_many(jobs, out)
+
+
+def test_known_clusters_resolve_to_expected_keeper(in_process: tuple[Path, dict[str, dict[str, Any]]]) -> None:
+    out, got = in_process
+    for name in ("base", "estimate_verify"):
+        assert got[name]["kept"] == EXPECTED_KEPT, name
+        assert got[name]["rejected"] == EXPECTED_REJECTED, name
+    assert sorted(p.name for p in (out / "base" / "dedup").iterdir()) == [
+        "params.json",
+        "signatures-00000-of-00001.parquet",
+    ]
+
+
+def test_determinism_two_runs_any_input_order(in_process: tuple[Path, dict[str, dict[str, Any]]]) -> None:
+    _, got = in_process
+    assert got["reversed"] == got["base"]
+    out = in_process[0]
+    a = (out / "base" / "dedup" / "signatures-00000-of-00001.parquet").read_bytes()
+    b = (out / "reversed" / "dedup" / "signatures-00000-of-00001.parquet").read_bytes()
+    import pyarrow.parquet as pq
+
+    ta = pq.read_table(out / "base" / "dedup" / "signatures-00000-of-00001.parquet").sort_by("id")
+    tb = pq.read_table(out / "reversed" / "dedup" / "signatures-00000-of-00001.parquet").sort_by("id")
+    assert ta.equals(tb) and len(a) > 0 and len(b) > 0
+    assert ta.num_rows == len(EXPECTED_KEPT)
+
+
+@pytest.mark.slow  # two worker processes start in about 10 s
+def test_worker_count_does_not_matter(tmp_path: Path) -> None:
+    docs = corpus()
+    random.Random(7).shuffle(docs)
+    options = PipelineOptions(direct_num_workers=2, direct_running_mode="multi_processing")
+    got = run_many({"multi": (docs, CONFIG)}, tmp_path, options)["multi"]
+    assert got["kept"] == EXPECTED_KEPT
+    assert got["rejected"] == EXPECTED_REJECTED
+
+
+def test_scope_language_vs_global(in_process: tuple[Path, dict[str, dict[str, Any]]]) -> None:
+    _, got = in_process
+    assert got["lang"]["kept"] == {1: 1, 2: 2}
+    assert got["lang"]["rejected"] == {3: ("dedup.near", 2)}
+    assert got["global"]["kept"] == {1: 3}
+    assert got["global"]["rejected"] == {2: ("dedup.exact", 1), 3: ("dedup.near", 1)}
+
+
+def test_against_previous_output(tmp_path: Path) -> None:
+    first = [doc(1, text("el", 9), "el"), doc(2, text("bg", 9), "bg")]
+    run_many({"release1": (first, {"max_rounds": 2})}, tmp_path)
+    second = [
+        doc(50, text("el", 9), "el"),  # exact copy of released doc 1
+        doc(51, edit(text("bg", 9), 1), "bg"),  # near copy of released doc 2
+        doc(52, text("bg", 10), "bg"),  # new
+        doc(53, edit(text("bg", 10), 1), "bg"),  # near copy of a new doc
+    ]
+    cfg = {"previous": [str(tmp_path / "release1")], "max_rounds": 2}
+    got = run_many({"release2": (second, cfg)}, tmp_path)["release2"]
+    assert got["kept"] == {52: 2}
+    assert got["rejected"] == {50: ("dedup.exact", 1), 51: ("dedup.near", 2), 53: ("dedup.near", 52)}
+    # Incompatible or missing previous signatures stop the run before any work.
+    with pytest.raises(ConfigError, match="signatures made with"):
+        Deduplicate({"previous": [str(tmp_path / "release1")], "seed": 1}, str(tmp_path / "out"))
+    with pytest.raises(ConfigError, match=r"no .*params\.json"):
+        Deduplicate({"previous": [str(tmp_path / "nope")]}, str(tmp_path / "out"))
