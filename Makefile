@@ -34,7 +34,7 @@ test: $(DEVSTAMP)
 	$(BIN)/python -m pytest -q
 
 test-pure: $(DEVSTAMP)
-	ALTEDIC_PURE_PYTHON=1 $(BIN)/python -m pytest -q tests/unit/test_minhash.py tests/beam
+	ALTEDIC_PURE_PYTHON=1 $(BIN)/python -m pytest -q tests/unit/test_minhash.py tests/unit/test_minhash_equivalence.py tests/unit/test_dedup_logic.py tests/beam/test_dedup_beam.py tests/real/test_neardup_real.py
 
 lint: $(DEVSTAMP)
 	$(BIN)/ruff check altedic tests benchmarks

@@ -155,26 +155,54 @@ def pipeline_options(workers: int, beam_args: list[str]) -> tuple[PipelineOption
     return options, FnApiRunner()
 
 
-def build_pipeline(p: beam.Pipeline, recipe: Recipe, plan: Plan, staging: str) -> None:
-    """Wire the stages. The shape of the graph is the one in DESIGN.md."""
+def stage_config(recipe: Recipe) -> StageConfig:
     stages = recipe.stages
-    cfg = StageConfig(
+    return StageConfig(
         normalise=stages.get("normalise", {}),
         langid=stages.get("langid", {}),
         quality=stages.get("quality", {}),
         pii=stages.get("pii", {}),
         filters_dir=recipe.filters_dir,
     )
-    # Fail at construction, not on a worker: build the chain once here to validate settings.
+
+
+def check_stages(recipe: Recipe, profiles: list[tuple[str, str]] | None = None) -> list[str]:
+    """Validate every stage's settings (no model is loaded); return notes worth printing.
+
+    Raises ConfigError for a bad key or value, naming it. ``profiles`` are (source, profile)
+    pairs checked against the quality profiles the filters define.
+    """
     from altedic.stages import StageChain
 
-    chain = StageChain(cfg)
+    chain = StageChain(stage_config(recipe))
+    notes: list[str] = []
     if chain.quality is not None:
-        for info in plan.infos:
+        for name, profile in profiles if profiles is not None else [(s.name, s.profile) for s in recipe.sources]:
             try:
-                chain.quality.thresholds_for(None, info.profile)  # type: ignore[attr-defined]
+                chain.quality.thresholds_for(None, profile)  # type: ignore[attr-defined]
             except ConfigError as exc:
-                raise ConfigError(f"source {info.name!r}: {exc}", file=recipe.path, key=f"{info.name}.profile") from None
+                raise ConfigError(f"source {name!r}: {exc}", file=recipe.path, key=f"{name}.profile") from None
+    dedup_cfg = dict(recipe.stages.get("dedup", {}))
+    if "dedup" in recipe.stages and dedup_cfg.pop("enabled", True):
+        from altedic.dedup import lsh
+        from altedic.dedup.config import DedupConfig
+
+        cfg = DedupConfig.from_dict(dedup_cfg, file=recipe.path)
+        if cfg.near:
+            notes.append(
+                f"dedup: MinHash {cfg.bands} bands x {cfg.rows} rows ({cfg.num_perm} permutations, word {cfg.ngram}-grams): "
+                f"implied LSH similarity threshold (1/b)^(1/r) = {lsh.implied_threshold(cfg.bands, cfg.rows):.3f}; "
+                f"candidates verified ({cfg.verify}) at Jaccard >= {cfg.threshold:.2f}; scope {cfg.scope}"
+            )
+    return notes
+
+
+def build_pipeline(p: beam.Pipeline, recipe: Recipe, plan: Plan, staging: str) -> None:
+    """Wire the stages. The shape of the graph is the one in DESIGN.md."""
+    stages = recipe.stages
+    cfg = stage_config(recipe)
+    # Fail at construction, not on a worker.
+    check_stages(recipe, [(i.name, i.profile) for i in plan.infos])
     out = recipe.data["output"]
     settings = WriteSettings(
         staging=staging,
@@ -421,6 +449,8 @@ def run(
     for r in plan.refused:
         log(f"refused source {r.name}: {r.reason} ({r.detail})")
     log(f"{len(plan.infos)} source(s), {len(plan.tasks)} file(s); output {out_dir}")
+    for note in check_stages(recipe, [(i.name, i.profile) for i in plan.infos]):
+        log(note)
     _prepare_output(out_dir, overwrite)
     staging = fsutil.join(out_dir, STAGING)
     fsutil.makedirs(staging)

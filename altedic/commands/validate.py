@@ -24,6 +24,11 @@ def _main(args: argparse.Namespace) -> int:
     print(f"{args.recipe}: valid recipe '{recipe.name}' with {len(recipe.sources)} source(s); output {recipe.output}")
     for s in recipe.sources:
         print(f"  {s.name:<28} {s.format:<12} {s.language or '-':<6} {s.licence or '-'}")
+    from altedic.run import check_stages
+
+    for note in check_stages(recipe):
+        print(note)
+    print("stage settings: valid")
     if args.files:
         from altedic.run import plan_sources
 

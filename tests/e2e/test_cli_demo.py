@@ -113,3 +113,26 @@ def test_same_recipe_twice_and_on_two_workers_gives_identical_shards(demo_out: P
     assert _comparable(a) == _comparable(b)
     for s in a["shards"]:
         assert (demo_out / s["path"]).read_bytes() == (again / s["path"]).read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("stages", "needle"),
+    [
+        ("{dedup: {bands: many}}", "bands"),
+        ("{dedup: {colour: red}}", "colour"),
+        ("{quality: {colour: red}}", "colour"),
+        ("{pii: {mode: shred}}", "shred"),
+        ("{langid: {method: guess}}", "guess"),
+    ],
+)
+def test_validate_checks_stage_settings_before_any_work(tmp_path: Path, stages: str, needle: str) -> None:
+    text = DEMO.read_text(encoding="utf-8").split("\nstages:")[0].replace("paths: demo/", f"paths: {ROOT}/pipelines/demo/")
+    bad = tmp_path / "r.yaml"
+    bad.write_text(text + f"\nstages: {stages}\noutput: {{path: out}}\n", encoding="utf-8")
+    r = altedic("validate", str(bad))
+    assert r.returncode == 2, r.stdout
+    assert needle in r.stderr and "Traceback" not in r.stderr
+    ok = tmp_path / "ok.yaml"
+    ok.write_text(text + "\nstages: {dedup: {}}\noutput: {path: out}\n", encoding="utf-8")
+    r = altedic("validate", str(ok))
+    assert r.returncode == 0 and "implied LSH similarity threshold (1/b)^(1/r) = 0.719" in r.stdout
