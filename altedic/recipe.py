@@ -51,7 +51,10 @@ def _explain(err: jsonschema.ValidationError) -> tuple[str, str]:
     if err.validator == "required":
         return f"{err.message}", key
     if err.validator == "enum":
-        return f"value {err.instance!r} is not allowed; allowed values: {', '.join(map(repr, err.validator_value))}", key
+        return (
+            f"value {err.instance!r} is not allowed; allowed values: {', '.join(map(repr, err.validator_value))}",
+            key,
+        )
     if err.validator == "oneOf" and key.startswith("sources["):
         # A source entry: explain against the full source definition, which is what users mean.
         inst = err.instance
@@ -72,7 +75,9 @@ def validate_data(data: Any, file: str) -> None:
     if not isinstance(data, dict):
         raise ConfigError("a recipe must be a YAML mapping (version, name, sources, output...)", file=file)
     validator = jsonschema.Draft202012Validator(_schema())
-    errors = sorted(validator.iter_errors(data), key=lambda e: (len(list(e.absolute_path)), list(map(str, e.absolute_path))))
+    errors = sorted(
+        validator.iter_errors(data), key=lambda e: (len(list(e.absolute_path)), list(map(str, e.absolute_path)))
+    )
     if errors:
         best = jsonschema.exceptions.best_match(errors)
         msg, key = _explain(best)

@@ -113,7 +113,9 @@ def plan_sources(recipe: Recipe) -> Plan:
     names = [s.name for s in specs]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
-        raise ConfigError(f"source names must be unique after expanding catalogues and manifests: {dupes}", file=recipe.path)
+        raise ConfigError(
+            f"source names must be unique after expanding catalogues and manifests: {dupes}", file=recipe.path
+        )
     plan = Plan(specs=[], infos=[], tasks=[], warnings=warnings)
     overrides = recipe.data.get("licence_policy")
     for spec in specs:
@@ -127,7 +129,9 @@ def plan_sources(recipe: Recipe) -> Plan:
         if spec.language:
             declared = normalise_lang(spec.language)
             if declared is None:
-                raise ConfigError(f"unknown language code {spec.language!r}", file=spec.origin, key=f"{spec.name}.language")
+                raise ConfigError(
+                    f"unknown language code {spec.language!r}", file=spec.origin, key=f"{spec.name}.language"
+                )
         spec.licence_evidence = decision.evidence
         info = spec.info(licence_id=decision.licence_id, declared_lang=declared)
         info.licence_policy = overrides
@@ -230,9 +234,15 @@ def build_pipeline(p: beam.Pipeline, recipe: Recipe, plan: Plan, staging: str) -
     _ = all_rejected | "WriteRejected" >> WriteShards("rejected", settings)
     _ = read["errors"] | "WriteErrors" >> WriteShards("errors", settings)
     if out.get("parallel"):
-        pair_tasks = [t for t in plan.tasks if plan.infos[t.source].format == "tmx" and plan.infos[t.source].options.get("pairs")]
+        pair_tasks = [
+            t for t in plan.tasks if plan.infos[t.source].format == "tmx" and plan.infos[t.source].options.get("pairs")
+        ]
         if not pair_tasks:
-            raise ConfigError("output.parallel is set but no tmx source has options.pairs: true", file=recipe.path, key="output.parallel")
+            raise ConfigError(
+                "output.parallel is set but no tmx source has options.pairs: true",
+                file=recipe.path,
+                key="output.parallel",
+            )
         pairs = p | "PairFiles" >> beam.Create(pair_tasks) | "Pairs" >> ReadPairs(plan.infos)
         _ = pairs | "WriteParallel" >> WriteShards("parallel", settings)
     counts = (read["counts"], decided["counts"]) | "AllCounts" >> beam.Flatten()
@@ -329,7 +339,12 @@ def build_manifest(
         "manifest_version": MANIFEST_VERSION,
         "altedic_version": altedic.__version__,
         "name": recipe.name,
-        "schemas": {"document": "document.v1", "rejected": "rejected.v1", "error": "error.v1", "parallel": "parallel.v1"},
+        "schemas": {
+            "document": "document.v1",
+            "rejected": "rejected.v1",
+            "error": "error.v1",
+            "parallel": "parallel.v1",
+        },
         "run": run_info,
         "recipe": recipe.resolved(),
         "shards": [{k: v for k, v in s.items() if k != "counts"} for s in shards],
@@ -421,7 +436,9 @@ def _publish(out: str, staging: str) -> None:
     """Move the staged outputs into place (old outputs of a replaced release removed first)."""
     for part in OUTPUT_PARTS:
         fsutil.delete_tree(fsutil.join(out, part))
-    files = [r for r in fsutil.list_files(staging) if r.split(os.sep if fsutil.is_local(staging) else "/")[0] in OUTPUT_PARTS]
+    files = [
+        r for r in fsutil.list_files(staging) if r.split(os.sep if fsutil.is_local(staging) else "/")[0] in OUTPUT_PARTS
+    ]
     for i, rel in enumerate(files):
         if i == len(files) // 2:
             _fault_point("publish")
@@ -486,7 +503,9 @@ def run(
     run_info = {
         "started": started,
         "finished": datetime.now(UTC).isoformat(timespec="seconds"),
-        "runner": "FnApiRunner" if runner is not None else next(a for a in beam_args if a.startswith("--runner")).split("=")[-1],
+        "runner": "FnApiRunner"
+        if runner is not None
+        else next(a for a in beam_args if a.startswith("--runner")).split("=")[-1],
         "workers": workers,
         "minhash": _minhash_implementation(),
     }
@@ -497,7 +516,10 @@ def run(
         finalise = None  # type: ignore[assignment]
     if finalise is not None:
         manifest.update(finalise(out_dir, manifest))
-    fsutil.write_bytes(fsutil.join(out_dir, "manifest.json"), json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False).encode("utf-8"))
+    fsutil.write_bytes(
+        fsutil.join(out_dir, "manifest.json"),
+        json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False).encode("utf-8"),
+    )
     fsutil.delete_tree(staging)
     _fault_point("manifest")
     fsutil.write_bytes(fsutil.join(out_dir, "_SUCCESS"), b"")

@@ -60,7 +60,9 @@ def arrow_schema(name: str) -> pa.Schema:
         try:
             typ = _TYPES[f["type"]]
         except KeyError:
-            raise ConfigError(f"unknown type '{f['type']}' for field '{f['name']}'", file=f"schemas/{name}.json") from None
+            raise ConfigError(
+                f"unknown type '{f['type']}' for field '{f['name']}'", file=f"schemas/{name}.json"
+            ) from None
         fields.append(pa.field(f["name"], typ, nullable=f["nullable"], metadata={"description": f["description"]}))
     return pa.schema(fields, metadata={"altedic.schema": spec["name"], "altedic.schema_version": str(spec["version"])})
 

@@ -111,7 +111,10 @@ class StageChain:
             return doc
         doc.text = normalise_text(doc.text, self.normalise)
         if len(doc.text) < self.normalise.min_chars:
-            doc.reject("normalise.empty", f"{len(doc.text)} characters after normalisation < min_chars {self.normalise.min_chars}")
+            doc.reject(
+                "normalise.empty",
+                f"{len(doc.text)} characters after normalisation < min_chars {self.normalise.min_chars}",
+            )
         return doc
 
     def process_batch(self, docs: Sequence[Document]) -> list[Document]:

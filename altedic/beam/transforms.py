@@ -95,7 +95,9 @@ class ReadSources(beam.PTransform):  # type: ignore[misc]
         self.sources = sources
 
     def expand(self, tasks: Any) -> dict[str, Any]:
-        out = tasks | "ReadFiles" >> beam.ParDo(_ReadFileFn(self.sources)).with_outputs(ERRORS_TAG, COUNTS_TAG, main="docs")
+        out = tasks | "ReadFiles" >> beam.ParDo(_ReadFileFn(self.sources)).with_outputs(
+            ERRORS_TAG, COUNTS_TAG, main="docs"
+        )
         # One file fans out into many documents; without a fusion break every later (and much
         # heavier) stage would run in the bundle of its file, on one worker per file.
         docs = out.docs | "Redistribute" >> beam.Reshuffle()
@@ -133,6 +135,11 @@ class _ProcessBatchFn(beam.DoFn):  # type: ignore[misc]
             yield d
 
 
+def _route(doc: Document, _n: int) -> int:
+    """Partition function: 0 = kept so far, 1 = rejected by a stage."""
+    return 1 if doc.rejected else 0
+
+
 class AnnotateAndDecide(beam.PTransform):  # type: ignore[misc]
     """Documents -> {"kept", "rejected", "counts"} after normalise, language, quality, PII, decide."""
 
@@ -149,7 +156,7 @@ class AnnotateAndDecide(beam.PTransform):  # type: ignore[misc]
             | "Batch" >> beam.BatchElements(min_batch_size=min(16, self.batch_size), max_batch_size=self.batch_size)
             | "Stages" >> beam.ParDo(_ProcessBatchFn(self.config)).with_outputs(COUNTS_TAG, main="docs")
         )
-        parts = out.docs | "Route" >> beam.Partition(lambda d, _n: 1 if d.rejected else 0, 2)
+        parts = out.docs | "Route" >> beam.Partition(_route, 2)  # type: ignore[arg-type]
         return {"kept": parts[0], "rejected": parts[1], "counts": out[COUNTS_TAG]}
 
 
@@ -241,7 +248,9 @@ class _WriteShardFn(beam.DoFn):  # type: ignore[misc]
         yield info
 
 
-def _shard_key(item: Any, kind: str, sizes: dict[Any, int], shard_bytes: int) -> tuple[tuple[str, str | None, int, int], Any]:
+def _shard_key(
+    item: Any, kind: str, sizes: dict[Any, int], shard_bytes: int
+) -> tuple[tuple[str, str | None, int, int], Any]:
     group = item.lang if kind == "data" else kind
     n = max(1, math.ceil(sizes.get(group, 0) / shard_bytes))
     if kind == "errors":
@@ -311,7 +320,13 @@ class _ReadPairsFn(beam.DoFn):  # type: ignore[misc]
             except InputError:
                 break  # the same failure is recorded once, in errors/, by the document read
             if not isinstance(item, ReadError):
-                yield {**item, "source": info.name, "uri": task.uri, "licence": info.licence, "attribution": info.attribution}
+                yield {
+                    **item,
+                    "source": info.name,
+                    "uri": task.uri,
+                    "licence": info.licence,
+                    "attribution": info.attribution,
+                }
 
 
 class ReadPairs(beam.PTransform):  # type: ignore[misc]

@@ -44,7 +44,9 @@ def print_summary(manifest: dict[str, Any], out: Any = sys.stdout) -> None:
     widths = [max(len(str(x)) for x in col) for col in zip(head, *rows, tot, strict=True)]
 
     def line(cells: list[Any]) -> str:
-        return "  ".join(str(c).rjust(w) if i else str(c).ljust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True)))
+        return "  ".join(
+            str(c).rjust(w) if i else str(c).ljust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        )
 
     print(line(head), file=out)
     print("  ".join("-" * w for w in widths), file=out)

@@ -41,7 +41,9 @@ def register(sub: Any) -> None:
         ),
     )
     v.add_argument("file", help="the source manifest (YAML or JSON)")
-    v.add_argument("--sample", type=int, default=DEFAULT_SAMPLE, help=f"documents to read (default {DEFAULT_SAMPLE}; 0 = none)")
+    v.add_argument(
+        "--sample", type=int, default=DEFAULT_SAMPLE, help=f"documents to read (default {DEFAULT_SAMPLE}; 0 = none)"
+    )
     v.add_argument("--no-stages", action="store_true", help="do not run the language/quality/PII stages on the sample")
     v.set_defaults(func=_validate)
     p.set_defaults(func=lambda args: (p.print_help(), 2)[1])
@@ -110,7 +112,9 @@ def _validate(args: argparse.Namespace) -> int:
         return 2
     spec = manifest_to_spec(data, path)
     print(f"{path}: valid source manifest '{spec.name}'")
-    print(f"  format {spec.format}; languages {spec.metadata.get('languages')}; personal data: {spec.metadata.get('personal_data')}")
+    print(
+        f"  format {spec.format}; languages {spec.metadata.get('languages')}; personal data: {spec.metadata.get('personal_data')}"
+    )
 
     specs = [spec]
     if spec.format == "dcat":

@@ -15,7 +15,9 @@ def register(sub: Any) -> None:
         description="Validate RECIPE against schemas/recipe.v1.json and resolve its sources. Prints what would be read.",
     )
     p.add_argument("recipe", help="path of the recipe (pipelines/*.yaml)")
-    p.add_argument("--files", action="store_true", help="also list the input files and decide licences (no document is read)")
+    p.add_argument(
+        "--files", action="store_true", help="also list the input files and decide licences (no document is read)"
+    )
     p.set_defaults(func=_main)
 
 

@@ -19,7 +19,9 @@ class DeclaredLanguageStage:
     def __init__(self, config: dict[str, Any], filters_dir: str | None = None) -> None:
         unknown = set(config) - {"method"}
         if unknown:
-            raise ConfigError(f"unknown key(s) {sorted(unknown)} for method 'declared'; allowed: method", key="stages.langid")
+            raise ConfigError(
+                f"unknown key(s) {sorted(unknown)} for method 'declared'; allowed: method", key="stages.langid"
+            )
 
     def setup(self) -> None:
         return None

@@ -139,15 +139,22 @@ def _eval_constraint(c: Any, ref: date, purposes: frozenset[str]) -> tuple[bool,
     ops_set = {"eq", "isAnyOf", "isA", "isPartOf", "neq", "isNoneOf"}
     if left.casefold() == "datetime":
         if op not in {"lt", "lteq", "gt", "gteq", "eq"} or len(right) != 1:
-            raise _Refusal("licence.odrl_unknown_constraint", f"ODRL constraint '{desc}': operator '{op}' is not understood for dateTime")
+            raise _Refusal(
+                "licence.odrl_unknown_constraint",
+                f"ODRL constraint '{desc}': operator '{op}' is not understood for dateTime",
+            )
         try:
             bound = _parse_date(right[0])
         except ValueError:
-            raise _Refusal("licence.odrl_unknown_constraint", f"ODRL constraint '{desc}': '{right[0]}' is not a date") from None
+            raise _Refusal(
+                "licence.odrl_unknown_constraint", f"ODRL constraint '{desc}': '{right[0]}' is not a date"
+            ) from None
         ok = {"lt": ref < bound, "lteq": ref <= bound, "gt": ref > bound, "gteq": ref >= bound, "eq": ref == bound}[op]
         return ok, desc
     if op not in ops_set:
-        raise _Refusal("licence.odrl_unknown_constraint", f"ODRL constraint '{desc}': operator '{op}' is not understood for {left}")
+        raise _Refusal(
+            "licence.odrl_unknown_constraint", f"ODRL constraint '{desc}': operator '{op}' is not understood for {left}"
+        )
     if left.casefold() == "purpose":
         hits = {v.casefold() for v in right} & purposes
     else:
@@ -222,10 +229,13 @@ def evaluate(policy: dict[str, Any], reference_date: date, purposes: frozenset[s
                 if a in vocab.get("refusing_prohibitions", frozenset()):
                     raise _Refusal("licence.odrl_prohibited", f"ODRL policy {uid} prohibits '{action}'{where}")
                 if a in vocab.get("non_commercial_prohibitions", frozenset()):
-                    raise _Refusal("licence.non_commercial", f"ODRL policy {uid} prohibits '{action}' (non-commercial use only)")
+                    raise _Refusal(
+                        "licence.non_commercial", f"ODRL policy {uid} prohibits '{action}' (non-commercial use only)"
+                    )
                 if a not in vocab.get("harmless_prohibitions", frozenset()):
                     raise _Refusal(
-                        "licence.odrl_unknown_constraint", f"ODRL policy {uid} prohibits '{action}', an action the pipeline does not understand"
+                        "licence.odrl_unknown_constraint",
+                        f"ODRL policy {uid} prohibits '{action}', an action the pipeline does not understand",
                     )
         granted: str | None = None
         seen: list[str] = []
@@ -274,7 +284,9 @@ def policy_from_graph(graph: Any, node: Any, _depth: int = 0) -> dict[str, Any]:
             value = str(o)
         elif isinstance(o, BNode) and (o, RDF.first, None) in graph:
             value = [
-                policy_from_graph(graph, x, _depth + 1) if isinstance(x, BNode) else (str(x) if isinstance(x, Literal) else {"@id": str(x)})
+                policy_from_graph(graph, x, _depth + 1)
+                if isinstance(x, BNode)
+                else (str(x) if isinstance(x, Literal) else {"@id": str(x)})
                 for x in Collection(graph, o)
             ]
         elif _depth < 8 and (isinstance(o, BNode) or (key in _RULE_KEYS and (o, None, None) in graph)):

@@ -248,7 +248,9 @@ def _cc_from_text(key: str, data: PolicyData) -> str | None:
 
 def _cc_from_iri(key: str) -> str | None:
     """CC licence IRIs: ``creativecommons.org/licenses/by-nc/3.0/de/deed.fr`` -> ``CC-BY-NC-3.0-DE``."""
-    m = re.match(r"^creativecommons\.org/(licenses|publicdomain)/([a-z-]+)(?:/(\d\.\d))?(?:/([a-z]{2,3}))?(?:/.*)?$", key)
+    m = re.match(
+        r"^creativecommons\.org/(licenses|publicdomain)/([a-z-]+)(?:/(\d\.\d))?(?:/([a-z]{2,3}))?(?:/.*)?$", key
+    )
     if not m:
         return None
     kind, code, version, port = m.groups()
@@ -271,7 +273,9 @@ def _cc_from_eu_code(code: str) -> str | None:
     if not m:
         return None
     suffix, major, minor = m.groups()
-    elements = {"SA": ["SA"], "NC": ["NC"], "ND": ["ND"], "NCSA": ["NC", "SA"], "NCND": ["NC", "ND"]}.get(suffix or "", [])
+    elements = {"SA": ["SA"], "NC": ["NC"], "ND": ["ND"], "NCSA": ["NC", "SA"], "NCND": ["NC", "ND"]}.get(
+        suffix or "", []
+    )
     lid = "-".join(["CC", "BY", *elements])
     return f"{lid}-{major}.{minor}" if major else lid
 
@@ -405,7 +409,9 @@ def _decide_licence(raw: str | None, evidence: str, ov: _Overrides) -> LicenceDe
     """Steps 3 of the module docstring: the declared licence alone."""
     if raw is None or not str(raw).strip():
         return LicenceDecision(
-            False, None, "licence.missing",
+            False,
+            None,
+            "licence.missing",
             "no licence is declared; add the licence (an SPDX id such as CC-BY-4.0, an IRI, or its name)",
             evidence,
         )
@@ -414,39 +420,58 @@ def _decide_licence(raw: str | None, evidence: str, ov: _Overrides) -> LicenceDe
     lid = normalise_licence(raw)
     if lid is None:
         return LicenceDecision(
-            False, None, "licence.unknown",
+            False,
+            None,
+            "licence.unknown",
             f"licence {raw!r} is not recognised; it must be on the allow list (altedic/licence/licences.yaml) "
             "or be added to it after legal review",
             evidence,
         )
     name = licence_name(lid)
     if lid in ov.deny:
-        return LicenceDecision(False, lid, "licence.unknown", f"licence {lid} is refused by the recipe's licence policy (deny)", evidence)
+        return LicenceDecision(
+            False, lid, "licence.unknown", f"licence {lid} is refused by the recipe's licence policy (deny)", evidence
+        )
     if lid in ov.allow:
-        return LicenceDecision(True, lid, None, f"licence {lid} is allowed by the recipe's licence policy (allow)", evidence)
+        return LicenceDecision(
+            True, lid, None, f"licence {lid} is allowed by the recipe's licence policy (allow)", evidence
+        )
     status = _status_of(lid, data)
     if status == "allow":
         shown = lid if name == lid else f"{lid} ({name})"
         return LicenceDecision(True, lid, None, f"licence {shown} is on the allow list", evidence)
     if status == "non_commercial":
         if ov.allow_non_commercial:
-            return LicenceDecision(True, lid, None, f"non-commercial licence {lid} allowed by allow_non_commercial", evidence)
+            return LicenceDecision(
+                True, lid, None, f"non-commercial licence {lid} allowed by allow_non_commercial", evidence
+            )
         return LicenceDecision(
-            False, lid, "licence.non_commercial",
-            f"licence {lid} forbids commercial use; non-commercial licences are refused by default", evidence,
+            False,
+            lid,
+            "licence.non_commercial",
+            f"licence {lid} forbids commercial use; non-commercial licences are refused by default",
+            evidence,
         )
     if status == "no_derivatives":
         if ov.allow_no_derivatives:
-            return LicenceDecision(True, lid, None, f"no-derivatives licence {lid} allowed by allow_no_derivatives", evidence)
+            return LicenceDecision(
+                True, lid, None, f"no-derivatives licence {lid} allowed by allow_no_derivatives", evidence
+            )
         return LicenceDecision(
-            False, lid, "licence.no_derivatives",
-            f"licence {lid} forbids derivative works; no-derivatives licences are refused by default", evidence,
+            False,
+            lid,
+            "licence.no_derivatives",
+            f"licence {lid} forbids derivative works; no-derivatives licences are refused by default",
+            evidence,
         )
     if status == "deny":
         return LicenceDecision(False, lid, "licence.unknown", f"licence {lid} ({name}) grants no reuse right", evidence)
     return LicenceDecision(
-        False, lid, "licence.unknown",
-        f"licence {lid} is recognised but has no status in the allow list (altedic/licence/licences.yaml)", evidence,
+        False,
+        lid,
+        "licence.unknown",
+        f"licence {lid} is recognised but has no status in the allow list (altedic/licence/licences.yaml)",
+        evidence,
     )
 
 
@@ -489,7 +514,11 @@ def decide(spec: SourceSpec, policy_overrides: dict[str, Any] | None = None) -> 
     decision = _decide_licence(spec.licence, evidence, ov)
     if decision.allowed and odrl_result is not None:
         return LicenceDecision(
-            True, decision.licence_id, None, f"{decision.detail}; {odrl_result.detail}", f"{evidence}; {odrl_result.evidence}"
+            True,
+            decision.licence_id,
+            None,
+            f"{decision.detail}; {odrl_result.detail}",
+            f"{evidence}; {odrl_result.evidence}",
         )
     return decision
 

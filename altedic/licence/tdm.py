@@ -105,9 +105,7 @@ def match_rule(rules: list[TdmRule], path: str) -> TdmRule | None:
     return best
 
 
-_META = re.compile(
-    rb"<meta\b[^>]*?\bname\s*=\s*[\"']?tdm-(reservation|policy)[\"']?[^>]*>", re.IGNORECASE | re.DOTALL
-)
+_META = re.compile(rb"<meta\b[^>]*?\bname\s*=\s*[\"']?tdm-(reservation|policy)[\"']?[^>]*>", re.IGNORECASE | re.DOTALL)
 _CONTENT = re.compile(rb"\bcontent\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))", re.IGNORECASE)
 
 
@@ -156,7 +154,8 @@ def reservation_for_spec(spec: SourceSpec) -> TdmReservation | None:
     """
     if spec.tdm_reserved:
         return TdmReservation(
-            f"source '{spec.name}' carries a text-and-data-mining reservation", f"tdm reservation recorded on {spec.origin or 'the source'}"
+            f"source '{spec.name}' carries a text-and-data-mining reservation",
+            f"tdm reservation recorded on {spec.origin or 'the source'}",
         )
     if _truthy(spec.options.get("tdm_reservation", False)):
         return TdmReservation(
@@ -168,7 +167,9 @@ def reservation_for_spec(spec: SourceSpec) -> TdmReservation | None:
     if sidecar:
         sidecar_path = sidecar if os.path.isabs(sidecar) else os.path.join(spec.root, sidecar)
         if not os.path.isfile(sidecar_path):
-            raise ConfigError(f"the TDMRep file {sidecar_path} does not exist", file=spec.origin or None, key="options.tdmrep")
+            raise ConfigError(
+                f"the TDMRep file {sidecar_path} does not exist", file=spec.origin or None, key="options.tdmrep"
+            )
     else:
         candidate = os.path.join(spec.root, ".well-known", "tdmrep.json")
         if os.path.isfile(candidate):
@@ -201,7 +202,9 @@ def reservation_for_spec(spec: SourceSpec) -> TdmReservation | None:
                 rel = os.path.relpath(path, spec.root).replace(os.sep, "/")
                 extra = f"; tdm-policy {policy_url}" if policy_url else ""
                 return TdmReservation(
-                    f"HTML meta tdm-reservation=1 in {rel}{extra}", f"<meta name=\"tdm-reservation\"> in {path}", policy_url
+                    f"HTML meta tdm-reservation=1 in {rel}{extra}",
+                    f'<meta name="tdm-reservation"> in {path}',
+                    policy_url,
                 )
     return None
 

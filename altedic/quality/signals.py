@@ -62,9 +62,7 @@ _SENTENCE_END = re.compile(r"[.!?]+[\"'”’»)\]]*\s+(?=\S)")
 # ``Nr. 5``, ``25. februar``) in languages whose spaCy rules list abbreviations (da, de, nb...);
 # spaCy's default rules split it off.
 _LOWER = "".join(
-    re.escape(c)
-    for c in map(chr, [*range(0x61, 0x250), *range(0x3AC, 0x3D0), *range(0x430, 0x460)])
-    if c.islower()
+    re.escape(c) for c in map(chr, [*range(0x61, 0x250), *range(0x3AC, 0x3D0), *range(0x430, 0x460)]) if c.islower()
 )
 _ABBREV = r"\w(?:\S*?\w)?\.(?=\s+[0-9" + _LOWER + r"])|"
 _CORE = r"\w(?:\S*\w)?|\.\.+|[^\w\s]"
@@ -82,7 +80,9 @@ _CLITIC = r"\w{1,5}-(?=\w)|\w{1,3}['’](?=\s|$)|"
 
 
 @cache
-def word_pattern(elisions: bool, hyphen_clitics: bool, split_hyphens: bool, abbreviation_periods: bool) -> re.Pattern[str]:
+def word_pattern(
+    elisions: bool, hyphen_clitics: bool, split_hyphens: bool, abbreviation_periods: bool
+) -> re.Pattern[str]:
     """The compiled token pattern for one combination of the per-language tokenizer options."""
     return re.compile(
         (_ELISION if elisions else "")

@@ -34,7 +34,15 @@ from altedic.records import Document
 
 _STAGE_KEYS = frozenset({"enabled", "annotate_only", "disable", "overrides"})
 _SECTION_KEYS = frozenset(
-    {"stop_words", "stop_words_case_sensitive", "tokenizer", "line_end_chars", "short_line_length", "thresholds", "profiles"}
+    {
+        "stop_words",
+        "stop_words_case_sensitive",
+        "tokenizer",
+        "line_end_chars",
+        "short_line_length",
+        "thresholds",
+        "profiles",
+    }
 )
 _TOKENIZER_KEYS = frozenset({"elisions", "hyphen_clitics", "split_hyphens", "abbreviation_periods"})
 DEFAULT_PROFILE = "default"
@@ -50,7 +58,9 @@ class LanguageSettings:
     files: tuple[str, ...]
 
 
-def parse_section(section: dict[str, Any], where: str) -> tuple[SignalConfig, dict[str, Any], dict[str, dict[str, Any]]]:
+def parse_section(
+    section: dict[str, Any], where: str
+) -> tuple[SignalConfig, dict[str, Any], dict[str, dict[str, Any]]]:
     """Validate a merged ``quality:`` block; return its signal config, thresholds and profiles.
 
     Raises :class:`ConfigError` naming the files and the key for anything unknown or mistyped.
@@ -110,9 +120,7 @@ class QualityStage:
         config = dict(config or {})
         unknown = set(config) - _STAGE_KEYS
         if unknown:
-            raise ConfigError(
-                f"unknown key(s) {sorted(unknown)}; allowed: {sorted(_STAGE_KEYS)}", key="stages.quality"
-            )
+            raise ConfigError(f"unknown key(s) {sorted(unknown)}; allowed: {sorted(_STAGE_KEYS)}", key="stages.quality")
         self.enabled = config.get("enabled", True)
         self.annotate_only = config.get("annotate_only", False)
         for k in ("enabled", "annotate_only"):

@@ -143,18 +143,19 @@ class _ZstdReader(io.RawIOBase):
 
 def open_decompressed(raw: IO[bytes], uri: str, limit: int = DEFAULT_MAX_DECOMPRESSED) -> IO[bytes]:
     """Return a buffered binary stream of ``raw`` decompressed according to its magic bytes."""
-    buffered = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(raw)  # type: ignore[arg-type]
+    buffered: io.BufferedReader = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(raw)  # type: ignore[arg-type,type-var]
     head = buffered.peek(8)[:8]
     kind = detect_compression(head)
     if kind is None:
         return buffered
-    inner: IO[bytes]
+    # The decompressor is closed by the returned reader (not a context manager here).
+    inner: Any
     if kind == "gzip":
         inner = gzip.GzipFile(fileobj=buffered, mode="rb")
     elif kind == "bz2":
         inner = bz2.BZ2File(buffered, mode="rb")
     elif kind == "xz":
-        inner = lzma.LZMAFile(buffered, mode="rb")
+        inner = lzma.LZMAFile(buffered, mode="rb")  # noqa: SIM115
     else:
         inner = io.BufferedReader(_ZstdReader(buffered))
     return io.BufferedReader(_BoundedReader(inner, limit, uri), buffer_size=1 << 16)

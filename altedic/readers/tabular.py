@@ -56,7 +56,9 @@ def _make_doc(ctx: ReadContext, row: dict[str, Any], cols: dict[str, str], posit
     if text is None:
         return ctx.error(f"no text: column {cols['text']!r} is missing or null", position, kind="schema")
     if not isinstance(text, str):
-        return ctx.error(f"text column {cols['text']!r} holds a {type(text).__name__}, not a string", position, kind="schema")
+        return ctx.error(
+            f"text column {cols['text']!r} holds a {type(text).__name__}, not a string", position, kind="schema"
+        )
     fields: dict[str, Any] = {}
     if "id" in cols:
         fields["doc_ref"] = _str(row.get(cols["id"]))
@@ -113,7 +115,9 @@ def _text_lines(ctx: ReadContext) -> Iterator[tuple[int, str | None, str]]:
                 for n, line in enumerate(wrapper, start=1):
                     yield n, line, ""
             except UnicodeDecodeError as exc:
-                raise InputError(f"not valid {encoding} after line {n}: {exc.reason}", uri=ctx.uri, position=f"line {n + 1}") from None
+                raise InputError(
+                    f"not valid {encoding} after line {n}: {exc.reason}", uri=ctx.uri, position=f"line {n + 1}"
+                ) from None
             return
         n = 0
         while True:
@@ -240,6 +244,8 @@ def read_parquet(ctx: ReadContext) -> Iterator[Document | ReadError]:
                 row += 1
                 yield _make_doc(ctx, rec, cols, f"row {row}")
     except (pa.ArrowInvalid, OSError) as exc:
-        raise InputError(f"Parquet data is corrupt after row {row}: {exc}", uri=ctx.uri, position=f"row {row + 1}") from None
+        raise InputError(
+            f"Parquet data is corrupt after row {row}: {exc}", uri=ctx.uri, position=f"row {row + 1}"
+        ) from None
     finally:
         f.close()

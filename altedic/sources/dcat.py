@@ -101,19 +101,67 @@ FORMAT_READERS: dict[str, str] = {
 }
 
 _EXTENSIONS: dict[str, str] = {
-    ".csv": "csv", ".tsv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet",
-    ".txt": "text", ".tmx": "tmx", ".zip": "zip", ".fmx4": "formex",
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".parquet": "parquet",
+    ".txt": "text",
+    ".tmx": "tmx",
+    ".zip": "zip",
+    ".fmx4": "formex",
 }
 
 #: EU language authority codes (ISO 639-2/T, some 639-3) -> ISO 639-1, for the languages the
 #: project covers; other codes are kept lower-cased.
 _EU_LANG: dict[str, str] = {
-    "BUL": "bg", "CES": "cs", "DAN": "da", "DEU": "de", "ELL": "el", "ENG": "en", "EST": "et", "FIN": "fi",
-    "FRA": "fr", "GLE": "ga", "HRV": "hr", "HUN": "hu", "ITA": "it", "LAV": "lv", "LIT": "lt", "MLT": "mt",
-    "NLD": "nl", "POL": "pl", "POR": "pt", "RON": "ro", "SLK": "sk", "SLV": "sl", "SPA": "es", "SWE": "sv",
-    "CAT": "ca", "EUS": "eu", "GLG": "gl", "CYM": "cy", "LTZ": "lb", "FRY": "fy", "NOR": "no", "NOB": "nb",
-    "NNO": "nn", "ISL": "is", "SRP": "sr", "BOS": "bs", "MKD": "mk", "SQI": "sq", "TUR": "tr", "UKR": "uk",
-    "RUS": "ru", "GSW": "gsw", "SME": "se", "BRE": "br", "COS": "co", "OCI": "oc", "SRD": "sc",
+    "BUL": "bg",
+    "CES": "cs",
+    "DAN": "da",
+    "DEU": "de",
+    "ELL": "el",
+    "ENG": "en",
+    "EST": "et",
+    "FIN": "fi",
+    "FRA": "fr",
+    "GLE": "ga",
+    "HRV": "hr",
+    "HUN": "hu",
+    "ITA": "it",
+    "LAV": "lv",
+    "LIT": "lt",
+    "MLT": "mt",
+    "NLD": "nl",
+    "POL": "pl",
+    "POR": "pt",
+    "RON": "ro",
+    "SLK": "sk",
+    "SLV": "sl",
+    "SPA": "es",
+    "SWE": "sv",
+    "CAT": "ca",
+    "EUS": "eu",
+    "GLG": "gl",
+    "CYM": "cy",
+    "LTZ": "lb",
+    "FRY": "fy",
+    "NOR": "no",
+    "NOB": "nb",
+    "NNO": "nn",
+    "ISL": "is",
+    "SRP": "sr",
+    "BOS": "bs",
+    "MKD": "mk",
+    "SQI": "sq",
+    "TUR": "tr",
+    "UKR": "uk",
+    "RUS": "ru",
+    "GSW": "gsw",
+    "SME": "se",
+    "BRE": "br",
+    "COS": "co",
+    "OCI": "oc",
+    "SRD": "sc",
 }
 
 
@@ -183,10 +231,20 @@ class ParsedCatalogue:
 def _detect_format(uri: str, head: bytes, forced: str | None) -> str:
     if forced:
         if forced not in {"json-ld", "turtle", "xml", "nt"}:
-            raise ConfigError(f"rdf_format must be json-ld, turtle, xml or nt, not {forced!r}", key="options.rdf_format")
+            raise ConfigError(
+                f"rdf_format must be json-ld, turtle, xml or nt, not {forced!r}", key="options.rdf_format"
+            )
         return forced
     name = re.sub(r"\.(gz|bz2|xz|zst)$", "", uri.lower())
-    for ext, fmt in ((".jsonld", "json-ld"), (".json", "json-ld"), (".ttl", "turtle"), (".nt", "nt"), (".rdf", "xml"), (".xml", "xml"), (".owl", "xml")):
+    for ext, fmt in (
+        (".jsonld", "json-ld"),
+        (".json", "json-ld"),
+        (".ttl", "turtle"),
+        (".nt", "nt"),
+        (".rdf", "xml"),
+        (".xml", "xml"),
+        (".owl", "xml"),
+    ):
         if name.endswith(ext):
             return fmt
     s = head.lstrip(b"\xef\xbb\xbf \t\r\n")
@@ -266,7 +324,8 @@ def load_graph(path: str, options: dict[str, Any], root: str, warnings: list[str
     fmt = _detect_format(path, data[:64], options.get("rdf_format"))
     if fmt == "json-ld":
         contexts = {
-            url: (p if os.path.isabs(p) else os.path.join(root, p)) for url, p in (options.get("jsonld_contexts") or {}).items()
+            url: (p if os.path.isabs(p) else os.path.join(root, p))
+            for url, p in (options.get("jsonld_contexts") or {}).items()
         }
         return _jsonld_graph(data, path, contexts)
     g = Graph()
@@ -320,7 +379,10 @@ class _View:
         self.URIRef = URIRef
 
     def objs(self, s: Any, p: str) -> list[Any]:
-        return sorted(self.g.objects(s, self.URIRef(p)), key=lambda o: (isinstance(o, self.BNode), str(o) if not isinstance(o, self.BNode) else ""))
+        return sorted(
+            self.g.objects(s, self.URIRef(p)),
+            key=lambda o: (isinstance(o, self.BNode), str(o) if not isinstance(o, self.BNode) else ""),
+        )
 
     def literal(self, s: Any, p: str) -> str | None:
         """One literal: no language tag or ``en`` first, then by language and value."""
@@ -344,7 +406,11 @@ class _View:
     def agent_name(self, node: Any) -> str | None:
         if node is None:
             return None
-        name = self.literal(node, FOAF + "name") or self.literal(node, VCARD + "fn") or self.literal(node, SKOS + "prefLabel")
+        name = (
+            self.literal(node, FOAF + "name")
+            or self.literal(node, VCARD + "fn")
+            or self.literal(node, SKOS + "prefLabel")
+        )
         if name:
             return name
         return None if isinstance(node, self.BNode) else str(node)
@@ -384,7 +450,7 @@ def _licence_of(v: _View, node: Any, where: str) -> tuple[str | None, str | None
         return None, None
     lic = values[0]
     if isinstance(lic, v.Literal):
-        return str(lic), f"dct:license \"{lic}\" on {where}"
+        return str(lic), f'dct:license "{lic}" on {where}'
     label = f"<{lic}>" if isinstance(lic, v.URIRef) else "[licence document]"
     candidates: list[tuple[str, str]] = []
     if isinstance(lic, v.URIRef):
@@ -393,12 +459,16 @@ def _licence_of(v: _View, node: Any, where: str) -> tuple[str | None, str | None
         for o in v.objs(lic, p):
             candidates.append((str(o), f"dct:license {label} {name} <{o}> on {where}"))
     for p, name in (
-        (DCT + "identifier", "dct:identifier"), (DC + "identifier", "dc:identifier"), (SKOS + "prefLabel", "skos:prefLabel"),
-        (SKOS + "altLabel", "skos:altLabel"), (DCT + "title", "dct:title"), (RDFS + "label", "rdfs:label"),
+        (DCT + "identifier", "dct:identifier"),
+        (DC + "identifier", "dc:identifier"),
+        (SKOS + "prefLabel", "skos:prefLabel"),
+        (SKOS + "altLabel", "skos:altLabel"),
+        (DCT + "title", "dct:title"),
+        (RDFS + "label", "rdfs:label"),
     ):
         for o in v.objs(lic, p):
             if isinstance(o, v.Literal):
-                candidates.append((str(o), f"dct:license {label} {name} \"{o}\" on {where}"))
+                candidates.append((str(o), f'dct:license {label} {name} "{o}" on {where}'))
     for raw, evidence in candidates:
         if normalise_licence(raw):
             return raw, evidence
@@ -416,15 +486,21 @@ def _odrl_of(v: _View, node: Any, where: str, warnings: list[str]) -> dict[str, 
     if not policies:
         return None
     if len(policies) > 1:
-        warnings.append(f"{where}: {len(policies)} odrl:hasPolicy values; only the first is evaluated, the source will need review")
+        warnings.append(
+            f"{where}: {len(policies)} odrl:hasPolicy values; only the first is evaluated, the source will need review"
+        )
     p = policies[0]
     policy = policy_from_graph(v.g, p)
     if set(policy) <= {"uid"}:
-        warnings.append(f"{where}: odrl:hasPolicy <{p}> is not described in the catalogue; the source will be refused (odrl)")
+        warnings.append(
+            f"{where}: odrl:hasPolicy <{p}> is not described in the catalogue; the source will be refused (odrl)"
+        )
     return policy
 
 
-def _check(v: _View, node: Any, label: str, mandatory: tuple[str, ...], max_one: tuple[str, ...], warnings: list[str]) -> None:
+def _check(
+    v: _View, node: Any, label: str, mandatory: tuple[str, ...], max_one: tuple[str, ...], warnings: list[str]
+) -> None:
     """DCAT-AP 3.0.0 cardinalities: ``mandatory`` properties 1..n, ``max_one`` 0..1 / 1..1."""
     for p in mandatory:
         if v.count(node, p) == 0:
@@ -467,13 +543,22 @@ def parse_catalogue(path: str, options: dict[str, Any] | None = None, root: str 
     catalogues = set(g.subjects(rdf_type, URIRef(DCAT + "Catalog")))
     misspelt = set(g.subjects(rdf_type, URIRef(DCAT + "Catalogue")))
     for c in sorted(misspelt, key=str):
-        warnings.append(f"{_label('catalogue', c, v)}: typed dcat:Catalogue, which is not a DCAT class (dcat:Catalog); read as a catalogue")
+        warnings.append(
+            f"{_label('catalogue', c, v)}: typed dcat:Catalogue, which is not a DCAT class (dcat:Catalog); read as a catalogue"
+        )
     catalogues |= misspelt
     datasets = set(g.subjects(rdf_type, URIRef(DCAT + "Dataset")))
     ds_catalogue: dict[Any, Any] = {}
     for c in sorted(catalogues, key=str):
         label = _label("catalogue", c, v)
-        _check(v, c, label, (DCT + "title", DCT + "description", DCT + "publisher"), (DCT + "publisher", DCT + "issued", DCT + "modified", DCT + "license"), warnings)
+        _check(
+            v,
+            c,
+            label,
+            (DCT + "title", DCT + "description", DCT + "publisher"),
+            (DCT + "publisher", DCT + "issued", DCT + "modified", DCT + "license"),
+            warnings,
+        )
         for d in v.objs(c, DCAT + "dataset"):
             ds_catalogue.setdefault(d, c)
             if d not in datasets:
@@ -487,8 +572,12 @@ def parse_catalogue(path: str, options: dict[str, Any] | None = None, root: str 
     for d in datasets - series:
         label = _label("dataset", d, v)
         _check(
-            v, d, label, (DCT + "title", DCT + "description"),
-            (DCT + "publisher", DCT + "issued", DCT + "modified", DCT + "accessRights", DCT + "accrualPeriodicity"), warnings,
+            v,
+            d,
+            label,
+            (DCT + "title", DCT + "description"),
+            (DCT + "publisher", DCT + "issued", DCT + "modified", DCT + "accessRights", DCT + "accrualPeriodicity"),
+            warnings,
         )
         identifier = v.literal(d, DCT + "identifier")
         if isinstance(d, URIRef):
@@ -542,7 +631,11 @@ def _distribution(v: _View, node: Any, ds: Dataset, ds_label: str, warnings: lis
     access = [str(o) for o in v.objs(node, DCAT + "accessURL")]
     formats: list[str] = []
     for f in v.objs(node, DCT + "format"):
-        formats.append(v.literal(f, RDFS + "label") or v.literal(f, SKOS + "prefLabel") or _local_name(str(f)) if not isinstance(f, v.Literal) else str(f))
+        formats.append(
+            v.literal(f, RDFS + "label") or v.literal(f, SKOS + "prefLabel") or _local_name(str(f))
+            if not isinstance(f, v.Literal)
+            else str(f)
+        )
     for m in v.objs(node, DCAT + "mediaType"):
         s = str(m)
         formats.append(s.split("/media-types/", 1)[1] if "/media-types/" in s else s)
@@ -557,8 +650,19 @@ def _distribution(v: _View, node: Any, ds: Dataset, ds_label: str, warnings: lis
         warnings.append(f"{label}: listed by {ds_label} but not described in this file (no dcat:accessURL)")
     else:
         _check(
-            v, node, label, (DCAT + "accessURL",),
-            (DCT + "license", DCT + "format", DCAT + "mediaType", DCT + "issued", DCT + "modified", DCT + "rights", DCAT + "byteSize"),
+            v,
+            node,
+            label,
+            (DCAT + "accessURL",),
+            (
+                DCT + "license",
+                DCT + "format",
+                DCAT + "mediaType",
+                DCT + "issued",
+                DCT + "modified",
+                DCT + "rights",
+                DCAT + "byteSize",
+            ),
             warnings,
         )
     dist = Distribution(
@@ -626,12 +730,16 @@ def _reader_for(
         return default
     if not candidates:
         shown = ", ".join(dist.formats) or "none"
-        warnings.append(f"{label}: no reader for format {shown}; skipped (map it with options.formats if a reader applies)")
+        warnings.append(
+            f"{label}: no reader for format {shown}; skipped (map it with options.formats if a reader applies)"
+        )
         return None
     chosen = candidates[0]
     others = {r for _, r in candidates[1:] if r != chosen[1]}
     if others and not any(raw.casefold() in over for raw, _ in candidates[:1]):
-        warnings.append(f"{label}: formats disagree ({', '.join(dist.formats)}); read with '{chosen[1]}' from '{chosen[0]}'")
+        warnings.append(
+            f"{label}: formats disagree ({', '.join(dist.formats)}); read with '{chosen[1]}' from '{chosen[0]}'"
+        )
     return chosen[1]
 
 
@@ -668,14 +776,19 @@ def expand_catalogue(spec: SourceSpec) -> tuple[list[SourceSpec], list[str]]:
     if problems:
         raise ConfigError("; ".join(problems), file=spec.origin or None, key=f"sources.{spec.name}.options")
     mirror = sorted(
-        ((prefix, local if os.path.isabs(local) else os.path.normpath(os.path.join(spec.root, local))) for prefix, local in (spec.options.get("mirror") or {}).items()),
+        (
+            (prefix, local if os.path.isabs(local) else os.path.normpath(os.path.join(spec.root, local)))
+            for prefix, local in (spec.options.get("mirror") or {}).items()
+        ),
         key=lambda pl: -len(pl[0]),
     )
     files: list[str] = []
     for p in spec.paths:
         matches = sorted(glob.glob(p, recursive=True)) if glob.has_magic(p) else [p]
         if not matches:
-            raise ConfigError(f"no catalogue file matches {p}", file=spec.origin or None, key=f"sources.{spec.name}.paths")
+            raise ConfigError(
+                f"no catalogue file matches {p}", file=spec.origin or None, key=f"sources.{spec.name}.paths"
+            )
         files.extend(matches)
     children: list[SourceSpec] = []
     warnings: list[str] = []
@@ -696,7 +809,9 @@ def expand_catalogue(spec: SourceSpec) -> tuple[list[SourceSpec], list[str]]:
                 for u in urls:
                     local = _map_url(u, mirror)
                     if local is None:
-                        warnings.append(f"{label}: {u} is not mirrored locally (add a prefix of it to options.mirror); not read")
+                        warnings.append(
+                            f"{label}: {u} is not mirrored locally (add a prefix of it to options.mirror); not read"
+                        )
                     elif not (glob.glob(local) if glob.has_magic(local) else os.path.exists(local)):
                         warnings.append(f"{label}: {u} maps to {local}, which does not exist; not read")
                     else:
@@ -718,7 +833,9 @@ def expand_catalogue(spec: SourceSpec) -> tuple[list[SourceSpec], list[str]]:
                     licence, evidence = ds.catalogue_licence, ds.catalogue_licence_evidence
                 else:
                     licence = spec.licence
-                    evidence = spec.licence_evidence or (f"licence declared by source '{spec.name}'" if spec.licence else None)
+                    evidence = spec.licence_evidence or (
+                        f"licence declared by source '{spec.name}'" if spec.licence else None
+                    )
                 langs = dist.languages or ds.languages
                 language = langs[0] if len(langs) == 1 else (spec.language if not langs else None)
                 name = f"{spec.name}/{ds.key}/{dist.key}"
@@ -769,4 +886,13 @@ def expand_catalogue(spec: SourceSpec) -> tuple[list[SourceSpec], list[str]]:
     return children, warnings
 
 
-__all__ = ["FORMAT_READERS", "OPTION_KEYS", "Dataset", "Distribution", "ParsedCatalogue", "check_options", "expand_catalogue", "parse_catalogue"]
+__all__ = [
+    "FORMAT_READERS",
+    "OPTION_KEYS",
+    "Dataset",
+    "Distribution",
+    "ParsedCatalogue",
+    "check_options",
+    "expand_catalogue",
+    "parse_catalogue",
+]

@@ -31,7 +31,7 @@ FIXES: dict[str, str] = {
     "manifest_version": "write `manifest_version: 1`",
     "name": "use 2-64 lower-case letters, digits, '.', '_' or '-', e.g. `name: mt-community-news`",
     "contact": "give an e-mail address (`contact: someone@example.org`) or `contact: {name: ..., email: ...}`",
-    "languages": "list ISO 639-1 codes (ISO 639-3 where no 639-1 exists), quoted if YAML could read them as booleans: `languages: [mt, ga, \"no\"]`",
+    "languages": 'list ISO 639-1 codes (ISO 639-3 where no 639-1 exists), quoted if YAML could read them as booleans: `languages: [mt, ga, "no"]`',
     "format": "name one of the readers (see `altedic sources validate --help` or docs/formats.md)",
     "location": "give a path or glob relative to the manifest, e.g. `location: data/*.jsonl`",
     "licence": "give the licence as an SPDX id (`CC-BY-4.0`), a licence IRI, or its full name",
@@ -99,7 +99,9 @@ def validate_manifest(data: Any, base_dir: str | None = None) -> list[str]:
     from altedic.readers import REGISTRY
 
     if not isinstance(data, dict):
-        return ["(top level): a manifest must be a mapping of fields (name, contact, languages, format, location, licence, ...)"]
+        return [
+            "(top level): a manifest must be a mapping of fields (name, contact, languages, format, location, licence, ...)"
+        ]
     data = _dates_to_text(data)
     schema = manifest_schema()
     problems: list[str] = []
@@ -121,10 +123,14 @@ def validate_manifest(data: Any, base_dir: str | None = None) -> list[str]:
         top = str(path[0]) if path else ""
         value = err.instance
         if top == "languages" and isinstance(value, bool):
-            problems.append(f"{_field(path)}: YAML read an unquoted code as {value!r}; quote it (`\"no\"`)")
+            problems.append(f'{_field(path)}: YAML read an unquoted code as {value!r}; quote it (`"no"`)')
             continue
         shown = repr(value) if not isinstance(value, dict | list) else type(value).__name__
-        what = err.message if err.validator in ("const", "enum", "minItems", "uniqueItems") else f"{shown} is not valid ({err.validator})"
+        what = (
+            err.message
+            if err.validator in ("const", "enum", "minItems", "uniqueItems")
+            else f"{shown} is not valid ({err.validator})"
+        )
         problems.append(f"{_field(path)}: {what}; {FIXES.get(top, 'see schemas/source-manifest.v1.json')}")
     fmt = data.get("format")
     if isinstance(fmt, str) and fmt not in REGISTRY:
@@ -135,9 +141,13 @@ def validate_manifest(data: Any, base_dir: str | None = None) -> list[str]:
         for loc in _locations(data):
             full = loc if os.path.isabs(loc) else os.path.join(base_dir, loc)
             if "://" in loc:
-                problems.append(f"location: '{loc}' is a URL; the pipeline reads local files only: download it and give the local path")
+                problems.append(
+                    f"location: '{loc}' is a URL; the pipeline reads local files only: download it and give the local path"
+                )
             elif not (glob.glob(full, recursive=True) if glob.has_magic(full) else os.path.exists(full)):
-                problems.append(f"location: '{loc}' matches no file (looked in {base_dir}); check the path, relative to the manifest")
+                problems.append(
+                    f"location: '{loc}' matches no file (looked in {base_dir}); check the path, relative to the manifest"
+                )
     return problems
 
 
@@ -152,8 +162,18 @@ def manifest_to_spec(data: dict[str, Any], path: str) -> SourceSpec:
     base = os.path.dirname(os.path.abspath(path))
     langs: list[str] = list(data["languages"])
     contact = data["contact"]
-    contact_text = contact if isinstance(contact, str) else " ".join(
-        x for x in (contact.get("name"), f"<{contact['email']}>", f"({contact['organisation']})" if contact.get("organisation") else None) if x
+    contact_text = (
+        contact
+        if isinstance(contact, str)
+        else " ".join(
+            x
+            for x in (
+                contact.get("name"),
+                f"<{contact['email']}>",
+                f"({contact['organisation']})" if contact.get("organisation") else None,
+            )
+            if x
+        )
     )
     pd = data["personal_data"]
     personal = {True: "contains", False: "none"}.get(pd, pd) if isinstance(pd, bool) else str(pd)
@@ -193,7 +213,8 @@ def load_manifest(path: str) -> SourceSpec:
     problems = validate_manifest(data, os.path.dirname(os.path.abspath(path)))
     if problems:
         raise ConfigError(
-            f"{len(problems)} problem{'s' if len(problems) > 1 else ''} in the source manifest:\n  - " + "\n  - ".join(problems),
+            f"{len(problems)} problem{'s' if len(problems) > 1 else ''} in the source manifest:\n  - "
+            + "\n  - ".join(problems),
             file=path,
         )
     return manifest_to_spec(data, path)

@@ -33,7 +33,9 @@ def _input(tmp_path: Path) -> Path:
     return p
 
 
-CFG = StageConfig(normalise={"min_chars": 5}, langid={"method": "declared"}, quality={"enabled": False}, pii={"enabled": False})
+CFG = StageConfig(
+    normalise={"min_chars": 5}, langid={"method": "declared"}, quality={"enabled": False}, pii={"enabled": False}
+)
 
 
 def test_read_and_decide_exact(tmp_path: Path) -> None:
@@ -51,7 +53,11 @@ def test_read_and_decide_exact(tmp_path: Path) -> None:
             equal_to([("line 4", "langid.undeclared"), ("line 5", "normalise.empty")]),
             label="rejected",
         )
-        assert_that(read["errors"] | "E" >> beam.Map(lambda e: (e.position, e.kind)), equal_to([("line 6", "json")]), label="errors")
+        assert_that(
+            read["errors"] | "E" >> beam.Map(lambda e: (e.position, e.kind)),
+            equal_to([("line 6", "json")]),
+            label="errors",
+        )
         assert_that(read["counts"], equal_to([(("read", "src"), 6)]), label="counts")
 
 

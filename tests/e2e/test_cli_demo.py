@@ -19,7 +19,9 @@ DEMO = ROOT / "pipelines" / "demo.yaml"
 
 
 def altedic(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "altedic.cli", *args], capture_output=True, text=True, cwd=ROOT, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "altedic.cli", *args], capture_output=True, text=True, cwd=ROOT, timeout=600
+    )
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +41,11 @@ def test_layout_schema_checksums_and_counts(demo_out: Path) -> None:
     m = _manifest(demo_out)
     assert (demo_out / "_SUCCESS").is_file()
     assert not (demo_out / "_staging").exists()
-    on_disk = sorted(str(p.relative_to(demo_out)) for p in demo_out.rglob("*.parquet") if p.parts[len(demo_out.parts)] in ("data", "rejected", "errors"))
+    on_disk = sorted(
+        str(p.relative_to(demo_out))
+        for p in demo_out.rglob("*.parquet")
+        if p.parts[len(demo_out.parts)] in ("data", "rejected", "errors")
+    )
     assert on_disk == sorted(s["path"] for s in m["shards"])
     contract = {"data": "document.v1", "rejected": "rejected.v1", "errors": "error.v1"}
     for s in m["shards"]:
@@ -75,7 +81,12 @@ def test_accounting_identity_recomputed_from_the_shards(demo_out: Path) -> None:
         assert src["rejected"] == {reason: n for (s, reason), n in rejected.items() if s == name}
         assert src["read"] + src["derived"] == src["kept"] + sum(src["rejected"].values()) + src["errors"]
     # The demo plants exactly these unreadable records and this refused row licence.
-    err_rows = sorted((r["source"], r["position"]) for s in m["shards"] if s["kind"] == "errors" for r in pq.read_table(demo_out / s["path"]).to_pylist())
+    err_rows = sorted(
+        (r["source"], r["position"])
+        for s in m["shards"]
+        if s["kind"] == "errors"
+        for r in pq.read_table(demo_out / s["path"]).to_pylist()
+    )
     assert err_rows == [("national-portal", "row 7 (line 7)"), ("web-news", "line 21")]
     assert rejected[("national-portal", "licence.non_commercial")] == 1
     assert m["sources"]["web-news"]["read"] == 21 and m["sources"]["national-portal"]["read"] == 6
@@ -126,7 +137,9 @@ def test_same_recipe_twice_and_on_two_workers_gives_identical_shards(demo_out: P
     ],
 )
 def test_validate_checks_stage_settings_before_any_work(tmp_path: Path, stages: str, needle: str) -> None:
-    text = DEMO.read_text(encoding="utf-8").split("\nstages:")[0].replace("paths: demo/", f"paths: {ROOT}/pipelines/demo/")
+    text = (
+        DEMO.read_text(encoding="utf-8").split("\nstages:")[0].replace("paths: demo/", f"paths: {ROOT}/pipelines/demo/")
+    )
     bad = tmp_path / "r.yaml"
     bad.write_text(text + f"\nstages: {stages}\noutput: {{path: out}}\n", encoding="utf-8")
     r = altedic("validate", str(bad))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -43,7 +44,9 @@ def clean(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
 
 
 @pytest.mark.parametrize("point", ["pipeline", "publish", "manifest"])
-def test_sigkill_then_rerun_gives_the_uninterrupted_release(tmp_path: Path, clean: dict[str, bytes], point: str) -> None:
+def test_sigkill_then_rerun_gives_the_uninterrupted_release(
+    tmp_path: Path, clean: dict[str, bytes], point: str
+) -> None:
     out = tmp_path / "out"
     crashed = _run(out, {"ALTEDIC_FAULT_INJECT": point})
     assert crashed.returncode == -signal.SIGKILL
@@ -67,10 +70,8 @@ def test_external_sigkill_mid_pipeline_then_rerun(tmp_path: Path, clean: dict[st
         for _ in range(6000):
             if staging.exists() or proc.poll() is not None:
                 break
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 proc.wait(timeout=0.01)
-            except subprocess.TimeoutExpired:
-                pass
         proc.send_signal(signal.SIGKILL)
     finally:
         proc.wait(timeout=60)

@@ -37,13 +37,19 @@ def build_corpus(d: Path) -> dict[str, int]:
     j = d / "jsonl"
     j.mkdir(parents=True)
     expect: dict[str, int] = {}
-    (j / "invalid_utf8.jsonl").write_bytes(_line("mt", 1) + b'{"text": "bad \xc3\x28 byte", "lang": "mt"}\n' + _line("ga", 2))
+    (j / "invalid_utf8.jsonl").write_bytes(
+        _line("mt", 1) + b'{"text": "bad \xc3\x28 byte", "lang": "mt"}\n' + _line("ga", 2)
+    )
     expect["invalid_utf8.jsonl"] = 2
     (j / "utf16_nobom.jsonl").write_bytes((_line("el", 1) + _line("bg", 2)).decode("utf-8").encode("utf-16-le"))
     expect["utf16_nobom.jsonl"] = 0
-    (j / "mixed_encodings.jsonl").write_bytes(_line("ga", 1) + '{"text": "Café crème à Paris", "lang": "fr"}\n'.encode("latin-1") + _line("mt", 3))
+    (j / "mixed_encodings.jsonl").write_bytes(
+        _line("ga", 1) + '{"text": "Café crème à Paris", "lang": "fr"}\n'.encode("latin-1") + _line("mt", 3)
+    )
     expect["mixed_encodings.jsonl"] = 2
-    (j / "nul_bytes.jsonl").write_bytes(_line("bg", 1) + b'{"text": "a\x00b", "lang": "bg"}\n\x00\x00\x00\n' + _line("el", 2))
+    (j / "nul_bytes.jsonl").write_bytes(
+        _line("bg", 1) + b'{"text": "a\x00b", "lang": "bg"}\n\x00\x00\x00\n' + _line("el", 2)
+    )
     expect["nul_bytes.jsonl"] = 2
     many = b"".join(_line("mt", i) for i in range(3000))
     gz = gzip.compress(many)
@@ -59,7 +65,9 @@ def build_corpus(d: Path) -> dict[str, int]:
     expect["big.jsonl"] = 1  # the 50 MB record is rejected as too long, its neighbour kept
     c = d / "csv"
     c.mkdir()
-    (c / "ragged.csv").write_text(f'text,lang\n"{GOOD["el"]}",el\nonly-one-field\n"{GOOD["bg"]}",bg,extra\n"{GOOD["mt"]}",mt\n', encoding="utf-8")
+    (c / "ragged.csv").write_text(
+        f'text,lang\n"{GOOD["el"]}",el\nonly-one-field\n"{GOOD["bg"]}",bg,extra\n"{GOOD["mt"]}",mt\n', encoding="utf-8"
+    )
     expect["ragged.csv"] = 2
     p = d / "parquet"
     p.mkdir()
@@ -93,7 +101,12 @@ def hostile_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[st
     expect = build_corpus(d)
     (d / "recipe.yaml").write_text(RECIPE, encoding="utf-8")
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    r = subprocess.run([sys.executable, "-m", "altedic.cli", "run", str(d / "recipe.yaml"), "--quiet"], capture_output=True, text=True, timeout=900)
+    r = subprocess.run(
+        [sys.executable, "-m", "altedic.cli", "run", str(d / "recipe.yaml"), "--quiet"],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert r.returncode == 0, r.stderr[-3000:]
     peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return d / "out", expect, max(peak_kib, before)
@@ -121,10 +134,19 @@ def test_every_hostile_file_is_accounted_for(hostile_run: tuple[Path, dict[str, 
     assert ("nul_bytes.jsonl", "line 2") in errors
     assert ("ragged.csv", "row 3 (line 3)") in errors and ("ragged.csv", "row 4 (line 4)") in errors
     names = {n for n, _ in errors}
-    for bad in ("utf16_nobom.jsonl", "truncated.jsonl.gz", "truncated.jsonl.zst", "junk.jsonl", "wrong_schema.parquet", "not_parquet.parquet"):
+    for bad in (
+        "utf16_nobom.jsonl",
+        "truncated.jsonl.gz",
+        "truncated.jsonl.zst",
+        "junk.jsonl",
+        "wrong_schema.parquet",
+        "not_parquet.parquet",
+    ):
         assert bad in names, bad
     msgs = {Path(e["uri"]).name: e["message"] for e in _rows(out, "errors")}
-    assert "corrupt or truncated" in msgs["truncated.jsonl.gz"] and "corrupt or truncated" in msgs["truncated.jsonl.zst"]
+    assert (
+        "corrupt or truncated" in msgs["truncated.jsonl.gz"] and "corrupt or truncated" in msgs["truncated.jsonl.zst"]
+    )
     assert "wrong schema" in msgs["wrong_schema.parquet"]
     # The truncated streams keep the documents before the damage.
     assert 0 < by_file.get("truncated.jsonl.gz", 0) < 3000 and 0 < by_file.get("truncated.jsonl.zst", 0) < 3000
@@ -144,10 +166,25 @@ def test_nothing_from_outside_the_input_and_memory_bounded(hostile_run: tuple[Pa
 def test_max_error_rate_fails_the_run(tmp_path: Path) -> None:
     (tmp_path / "jsonl").mkdir()
     (tmp_path / "jsonl" / "bad.jsonl").write_bytes(b"{nope\n{nope\n" + _line("mt"))
-    (tmp_path / "r.yaml").write_text(RECIPE.replace("max_error_rate: 0.9", "max_error_rate: 0.5").replace('  - {name: c', '  #').replace('  - {name: p', '  #'), encoding="utf-8")
-    r = subprocess.run([sys.executable, "-m", "altedic.cli", "run", str(tmp_path / "r.yaml")], capture_output=True, text=True, timeout=600)
+    (tmp_path / "r.yaml").write_text(
+        RECIPE.replace("max_error_rate: 0.9", "max_error_rate: 0.5")
+        .replace("  - {name: c", "  #")
+        .replace("  - {name: p", "  #"),
+        encoding="utf-8",
+    )
+    r = subprocess.run(
+        [sys.executable, "-m", "altedic.cli", "run", str(tmp_path / "r.yaml")],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert r.returncode == 2
     assert "2 of 3 inputs (66.7%) could not be read" in r.stderr and "--max-error-rate 50.0%" in r.stderr
     assert not (tmp_path / "out" / "_SUCCESS").exists()
-    r = subprocess.run([sys.executable, "-m", "altedic.cli", "run", str(tmp_path / "r.yaml"), "--max-error-rate", "0.7"], capture_output=True, text=True, timeout=600)
+    r = subprocess.run(
+        [sys.executable, "-m", "altedic.cli", "run", str(tmp_path / "r.yaml"), "--max-error-rate", "0.7"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert r.returncode == 0, r.stderr

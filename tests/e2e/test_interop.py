@@ -112,7 +112,9 @@ def test_hf_datasets_data_files_and_card_configs(
     assert left_out == []
     assert [f["name"] for f in features] == [f["name"] for f in load_contract("document.v1")["fields"]]
     for kwargs in ({}, {"features": datasets.Features._from_yaml_list(features)}):
-        d = datasets.load_dataset("parquet", data_files=files, split="train", cache_dir=str(tmp_path / "cache"), **kwargs)
+        d = datasets.load_dataset(
+            "parquet", data_files=files, split="train", cache_dir=str(tmp_path / "cache"), **kwargs
+        )
         assert d.num_rows == sum(expected.values())
         assert set(d["id"]) == {x.id for x in rf.kept_documents()}
         by_id = {r["id"]: r for r in d}

@@ -34,17 +34,28 @@ def test_hvd_catalogue_jsonld_and_turtle_are_the_same(dcat_dir: Path) -> None:
     ttl = parse_catalogue(str(semic / "3.0.0-hvd_example-ms_catalogue.ttl"))
     jsonld = parse_catalogue(str(semic / "3.0.0-hvd_example-ms_catalogue.jsonld"))
     assert view(ttl) == view(jsonld)
-    assert ttl.warnings == jsonld.warnings == [
-        "catalogue <https://data.exampleMS.gov/id/dataset/HVD-reporting-2023>: dct:publisher is mandatory in DCAT-AP 3.0.0 (1..n) and missing",
-        "catalogue <https://data.exampleMS.gov/id/dataset/HVD-reporting-2023>: typed dcat:Catalogue, which is not a DCAT class (dcat:Catalog); read as a catalogue",
-        "distribution <https://data.exampleMS.gov/id/dataset/1T2p3o4B-dist-RDF>: listed by dataset <https://data.exampleMS.gov/id/dataset/1T2p3o4B> but not described in this file (no dcat:accessURL)",
-    ]
+    assert (
+        ttl.warnings
+        == jsonld.warnings
+        == [
+            "catalogue <https://data.exampleMS.gov/id/dataset/HVD-reporting-2023>: dct:publisher is mandatory in DCAT-AP 3.0.0 (1..n) and missing",
+            "catalogue <https://data.exampleMS.gov/id/dataset/HVD-reporting-2023>: typed dcat:Catalogue, which is not a DCAT class (dcat:Catalog); read as a catalogue",
+            "distribution <https://data.exampleMS.gov/id/dataset/1T2p3o4B-dist-RDF>: listed by dataset <https://data.exampleMS.gov/id/dataset/1T2p3o4B> but not described in this file (no dcat:accessURL)",
+        ]
+    )
     (ds,) = ttl.datasets
     assert (ds.title, ds.publisher, ds.identifier, ds.catalogue_title) == (
-        "The population of bees", "MS Environmental Agency", "https://data.exampleMS.gov/id/dataset/1T2p3o4B", "MS HVD Reporting 2023",
+        "The population of bees",
+        "MS Environmental Agency",
+        "https://data.exampleMS.gov/id/dataset/1T2p3o4B",
+        "MS HVD Reporting 2023",
     )
     shp = ds.distributions[1]
-    assert (shp.key, shp.formats, shp.access_urls) == ("1T2p3o4B-dist-SHP", ["SHP"], ["https://orgea.exampleMS.gov/files/1T2p3o4B.shp"])
+    assert (shp.key, shp.formats, shp.access_urls) == (
+        "1T2p3o4B-dist-SHP",
+        ["SHP"],
+        ["https://orgea.exampleMS.gov/files/1T2p3o4B.shp"],
+    )
     # The local licence IRI is resolved through its skos:exactMatch to the EU authority's CC0.
     assert shp.licence == "http://publications.europa.eu/resource/authority/licence/CC0"
 
@@ -55,7 +66,10 @@ def test_hvd_catalogue_expands_to_the_same_sources(dcat_dir: Path, tmp_path: Pat
     results = []
     for name in ("3.0.0-hvd_example-ms_catalogue.ttl", "3.0.0-hvd_example-ms_catalogue.jsonld"):
         spec = SourceSpec(
-            name="hvd", format="dcat", paths=[str(semic / name)], root=str(semic),
+            name="hvd",
+            format="dcat",
+            paths=[str(semic / name)],
+            root=str(semic),
             # No reader reads shapefiles: map SHP to the text reader so that the expansion is visible.
             options={"mirror": {"https://orgea.exampleMS.gov/files/": str(tmp_path)}, "formats": {"SHP": "text"}},
         )
@@ -94,15 +108,28 @@ def test_dcat_ap_2_ntriples_examples(dcat_dir: Path, tmp_path: Path) -> None:
         p = parse_catalogue(str(path))
         assert p.warnings == []
         (ds,) = p.datasets
-        assert (ds.title, ds.publisher, ds.catalogue_publisher) == ("visitors to the Open Swimming Pool", "Publisher", "myOrg")
+        assert (ds.title, ds.publisher, ds.catalogue_publisher) == (
+            "visitors to the Open Swimming Pool",
+            "Publisher",
+            "myOrg",
+        )
         spec = SourceSpec(
-            name="pool", format="dcat", paths=[str(path)], root=str(path.parent),
-            options={"mirror": {"https://myorg.eu/opendata/datasets/1/distributions/": str(tmp_path)}, "default_format": "csv"},
+            name="pool",
+            format="dcat",
+            paths=[str(path)],
+            root=str(path.parent),
+            options={
+                "mirror": {"https://myorg.eu/opendata/datasets/1/distributions/": str(tmp_path)},
+                "default_format": "csv",
+            },
         )
         (child,), warnings = expand_catalogue(spec)
         assert warnings == []
         assert (child.name, child.format, child.licence, decide(child).licence_id) == (
-            "pool/1/csv", "csv", "https://creativecommons.org/publicdomain/zero/1.0/", "CC0-1.0",
+            "pool/1/csv",
+            "csv",
+            "https://creativecommons.org/publicdomain/zero/1.0/",
+            "CC0-1.0",
         )
 
 
@@ -115,10 +142,17 @@ def test_piveau_records_read_with_warnings_not_crashes(dcat_dir: Path) -> None:
         "not valid Turtle, read after a repair: the file ends with ';': replaced it by the missing final '.'",
     ]
     ds_file = parse_catalogue(str(piveau / "example_dataset.ttl"))
-    assert ds_file.warnings == ["not valid Turtle, read after a repair: added the missing '.' at the end of the @prefix line 15"]
+    assert ds_file.warnings == [
+        "not valid Turtle, read after a repair: added the missing '.' at the end of the @prefix line 15"
+    ]
     (ds,) = ds_file.datasets
     assert (ds.title, ds.publisher, ds.languages, ds.issued, ds.landing_page, ds.access_rights) == (
-        "Example Dataset 2", "Fraunhofer FOKUS", ["en"], "2015-08-28T00:00:00", "http://landingpage.de", ":public",
+        "Example Dataset 2",
+        "Fraunhofer FOKUS",
+        ["en"],
+        "2015-08-28T00:00:00",
+        "http://landingpage.de",
+        ":public",
     )
     assert [(d.key, d.formats, d.licence) for d in ds.distributions] == [
         ("1", ["PDF", "text/plain"], "CC BY-SA 4.0"),
@@ -132,9 +166,13 @@ def test_piveau_records_read_with_warnings_not_crashes(dcat_dir: Path) -> None:
     assert sorted({tuple(d.formats) for d in ds.distributions}) == [("HTML",), ("XLS",)]
     assert {d.licence for d in ds.distributions} == {"http://reference.data.gov.uk/id/open-government-licence"}
     # Blank-node distributions get stable keys, the same on every parse.
-    assert [d.key for d in ds.distributions] == [d.key for d in parse_catalogue(str(piveau / "example_consus_ckan.ttl")).datasets[0].distributions]
+    assert [d.key for d in ds.distributions] == [
+        d.key for d in parse_catalogue(str(piveau / "example_consus_ckan.ttl")).datasets[0].distributions
+    ]
     # Nothing is mirrored: every distribution is reported, none read.
-    children, warnings = expand_catalogue(SourceSpec(name="mv", format="dcat", paths=[str(piveau / "example_consus_ckan.ttl")], root=str(piveau)))
+    children, warnings = expand_catalogue(
+        SourceSpec(name="mv", format="dcat", paths=[str(piveau / "example_consus_ckan.ttl")], root=str(piveau))
+    )
     assert children == []
     assert len(warnings) == 9
     assert all("is not mirrored locally" in w for w in warnings)

@@ -55,7 +55,9 @@ RULE_NAMES = {
     "C4QualityFilter": "lorem_ipsum curly_bracket few_sentences",
     "FineWebQualityFilter": "line_punct short_lines char_dup newlines",
 }
-RULES: dict[str, tuple[Rule, ...]] = {f: tuple(RULES_BY_NAME[n] for n in names.split()) for f, names in RULE_NAMES.items()}
+RULES: dict[str, tuple[Rule, ...]] = {
+    f: tuple(RULES_BY_NAME[n] for n in names.split()) for f, names in RULE_NAMES.items()
+}
 DATATROVE_REASON = {
     "too_few_words": "gopher_short_doc", "too_many_words": "gopher_long_doc",
     "short_words": "gopher_below_avg_threshold", "long_words": "gopher_above_avg_threshold",

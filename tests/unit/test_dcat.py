@@ -28,8 +28,13 @@ MIRROR = {
 
 def catalogue_spec(name: str, **options: Any) -> SourceSpec:
     return SourceSpec(
-        name="community", format="dcat", paths=[str(FIX / name)], root=str(FIX),
-        attribution="Community catalogue", retrieved="2026-11-01", options={"mirror": MIRROR, **options},
+        name="community",
+        format="dcat",
+        paths=[str(FIX / name)],
+        root=str(FIX),
+        attribution="Community catalogue",
+        retrieved="2026-11-01",
+        options={"mirror": MIRROR, **options},
     )
 
 
@@ -61,7 +66,10 @@ def test_expansion_gives_one_source_per_readable_distribution() -> None:
     ]
     mt = children[-1]
     assert mt.licence == "http://publications.europa.eu/resource/authority/licence/CC_BY_4_0"
-    assert mt.licence_evidence == "dct:license <http://publications.europa.eu/resource/authority/licence/CC_BY_4_0> on distribution <https://data.example.eu/dist/mt-news-csv>"
+    assert (
+        mt.licence_evidence
+        == "dct:license <http://publications.europa.eu/resource/authority/licence/CC_BY_4_0> on distribution <https://data.example.eu/dist/mt-news-csv>"
+    )
     assert mt.publisher == "Kunsill Nazzjonali għall-Ilsien Malti"
     assert (mt.attribution, mt.retrieved) == ("Community catalogue", "2026-11-01")
     assert mt.metadata == {
@@ -92,7 +100,10 @@ def test_turtle_jsonld_and_rdfxml_give_the_same_sources() -> None:
 
 def test_licence_decisions_per_distribution() -> None:
     children, _ = expand_catalogue(catalogue_spec("catalogue.jsonld"))
-    got = {c.name.split("/")[-1]: (decide(c, {"reference_date": "2026-06-01"}).reason, decide(c).licence_id) for c in children}
+    got = {
+        c.name.split("/")[-1]: (decide(c, {"reference_date": "2026-06-01"}).reason, decide(c).licence_id)
+        for c in children
+    }
     assert got == {
         "bg-jsonl": ("licence.unknown", None),
         "ca-permitted": (None, "odrl:https://data.example.eu/policy/ca-permitted"),
@@ -142,12 +153,23 @@ def test_local_licence_iri_resolved_through_exact_match(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     (tmp_path / "x.jsonl").write_text('{"text": "Bonġu"}\n', encoding="utf-8")
-    s = SourceSpec(name="mt", format="dcat", paths=[str(ttl)], root=str(tmp_path), options={"mirror": {"https://dl.ex.mt/": "."}})
+    s = SourceSpec(
+        name="mt", format="dcat", paths=[str(ttl)], root=str(tmp_path), options={"mirror": {"https://dl.ex.mt/": "."}}
+    )
     (child,), warnings = expand_catalogue(s)
     # DCAT-AP wants an accessURL even when a downloadURL is given.
-    assert warnings == ["c.ttl: distribution <https://ex.mt/x>: dcat:accessURL is mandatory in DCAT-AP 3.0.0 (1..n) and missing"]
-    assert (child.format, child.paths, child.licence) == ("jsonl", [str(tmp_path / "x.jsonl")], "http://publications.europa.eu/resource/authority/licence/CC0")
-    assert child.licence_evidence == "dct:license <https://ex.mt/licenza> skos:exactMatch <http://publications.europa.eu/resource/authority/licence/CC0> on distribution <https://ex.mt/x>"
+    assert warnings == [
+        "c.ttl: distribution <https://ex.mt/x>: dcat:accessURL is mandatory in DCAT-AP 3.0.0 (1..n) and missing"
+    ]
+    assert (child.format, child.paths, child.licence) == (
+        "jsonl",
+        [str(tmp_path / "x.jsonl")],
+        "http://publications.europa.eu/resource/authority/licence/CC0",
+    )
+    assert (
+        child.licence_evidence
+        == "dct:license <https://ex.mt/licenza> skos:exactMatch <http://publications.europa.eu/resource/authority/licence/CC0> on distribution <https://ex.mt/x>"
+    )
     assert decide(child).licence_id == "CC0-1.0"
 
 
@@ -169,22 +191,49 @@ def test_unmapped_url_unknown_format_and_format_override(tmp_path: Path) -> None
         "c.ttl: distribution https://ex.ie/x of dataset https://ex.ie/d: https://elsewhere.ie/x.csv is not mirrored locally (add a prefix of it to options.mirror); not read",
         "c.ttl: distribution https://ex.ie/y of dataset https://ex.ie/d: no reader for format XML; skipped (map it with options.formats if a reader applies)",
     ]
-    children, _ = expand_catalogue(SourceSpec(**base, options={"mirror": {"https://dl.ex.ie/": "."}, "formats": {"XML": "jrc_acquis"}, "reader_options": {"jrc_acquis": {"split": "document"}}}))  # type: ignore[arg-type]
+    children, _ = expand_catalogue(
+        SourceSpec(
+            **base,
+            options={
+                "mirror": {"https://dl.ex.ie/": "."},
+                "formats": {"XML": "jrc_acquis"},
+                "reader_options": {"jrc_acquis": {"split": "document"}},
+            },
+        )
+    )  # type: ignore[arg-type]
     assert [(c.name, c.format, c.options) for c in children] == [("ga/d/y", "jrc_acquis", {"split": "document"})]
 
 
 def test_bad_options_and_non_rdf_files_are_config_errors(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"unknown option 'mirorr'; allowed: mirror, formats"):
-        expand_catalogue(SourceSpec(name="x", format="dcat", paths=[str(FIX / "catalogue.ttl")], root=str(FIX), options={"mirorr": {}}))
+        expand_catalogue(
+            SourceSpec(
+                name="x", format="dcat", paths=[str(FIX / "catalogue.ttl")], root=str(FIX), options={"mirorr": {}}
+            )
+        )
     with pytest.raises(ConfigError, match=r"options.formats.XML: 'xml' is not a reader"):
-        expand_catalogue(SourceSpec(name="x", format="dcat", paths=[str(FIX / "catalogue.ttl")], root=str(FIX), options={"formats": {"XML": "xml"}}))
+        expand_catalogue(
+            SourceSpec(
+                name="x",
+                format="dcat",
+                paths=[str(FIX / "catalogue.ttl")],
+                root=str(FIX),
+                options={"formats": {"XML": "xml"}},
+            )
+        )
     bad = tmp_path / "bad.ttl"
     bad.write_text("this is not <turtle", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"bad.ttl: not valid RDF \(turtle\)"):
         parse_catalogue(str(bad))
     remote = tmp_path / "remote.jsonld"
-    remote.write_text('{"@context": "https://example.eu/context.jsonld", "@id": "https://ex.eu/d", "@type": "Dataset"}', encoding="utf-8")
-    with pytest.raises(ConfigError, match=r"the JSON-LD context https://example.eu/context.jsonld is remote and the pipeline never fetches"):
+    remote.write_text(
+        '{"@context": "https://example.eu/context.jsonld", "@id": "https://ex.eu/d", "@type": "Dataset"}',
+        encoding="utf-8",
+    )
+    with pytest.raises(
+        ConfigError,
+        match=r"the JSON-LD context https://example.eu/context.jsonld is remote and the pipeline never fetches",
+    ):
         parse_catalogue(str(remote))
 
 
@@ -205,5 +254,7 @@ def test_slightly_broken_turtle_is_repaired_with_a_warning(tmp_path: Path) -> No
 
 def test_the_dcat_reader_explains_its_misuse() -> None:
     ctx = ReadContext(source=SourceInfo(name="cat", format="dcat"), uri=str(FIX / "catalogue.ttl"), rel="catalogue.ttl")
-    with pytest.raises(InputError, match=r"a DCAT catalogue is not read as documents: the driver expands it into its distributions"):
+    with pytest.raises(
+        InputError, match=r"a DCAT catalogue is not read as documents: the driver expands it into its distributions"
+    ):
         list(read_dcat(ctx))

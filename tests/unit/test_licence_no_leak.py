@@ -30,7 +30,9 @@ KEPT_TEXTS = {"Il-gvern qal li", "La biblioteca municipal"}
 def test_no_text_of_a_refused_source_reaches_any_shard(tmp_path: Path) -> None:
     reserved = tmp_path / "reserved"
     reserved.mkdir()
-    (reserved / "mt.txt").write_text("Il-Kunsill Nazzjonali għall-Ilsien Malti ma jridx li dan jintuża.\n", encoding="utf-8")
+    (reserved / "mt.txt").write_text(
+        "Il-Kunsill Nazzjonali għall-Ilsien Malti ma jridx li dan jintuża.\n", encoding="utf-8"
+    )
     recipe = tmp_path / "recipe.yaml"
     recipe.write_text(
         json.dumps(
@@ -39,17 +41,29 @@ def test_no_text_of_a_refused_source_reaches_any_shard(tmp_path: Path) -> None:
                 "name": "licence-no-leak",
                 "sources": [
                     {
-                        "name": "catalogue", "format": "dcat", "paths": [str(FIX / "dcat" / "catalogue.ttl")],
-                        "attribution": "test", "retrieved": "2026-11-01",
-                        "options": {"mirror": {
-                            "https://files.example.mt/news/": "mirror/mt/", "https://files.example.ie/ga/": "mirror/ie/",
-                            "https://files.example.gr/el/": "mirror/gr/", "https://files.example.bg/": "mirror/bg/",
-                            "https://files.example.cat/": "mirror/cat/",
-                        }},
+                        "name": "catalogue",
+                        "format": "dcat",
+                        "paths": [str(FIX / "dcat" / "catalogue.ttl")],
+                        "attribution": "test",
+                        "retrieved": "2026-11-01",
+                        "options": {
+                            "mirror": {
+                                "https://files.example.mt/news/": "mirror/mt/",
+                                "https://files.example.ie/ga/": "mirror/ie/",
+                                "https://files.example.gr/el/": "mirror/gr/",
+                                "https://files.example.bg/": "mirror/bg/",
+                                "https://files.example.cat/": "mirror/cat/",
+                            }
+                        },
                     },
                     {"include": str(FIX / "manifests" / "non-commercial.yaml")},
-                    {"name": "reserved", "format": "text", "paths": [str(reserved / "*.txt")], "licence": "CC0-1.0",
-                     "options": {"tdm_reservation": True}},
+                    {
+                        "name": "reserved",
+                        "format": "text",
+                        "paths": [str(reserved / "*.txt")],
+                        "licence": "CC0-1.0",
+                        "options": {"tdm_reservation": True},
+                    },
                 ],
                 "stages": {"langid": {"method": "declared"}, "quality": {"enabled": False}, "pii": {"enabled": False}},
                 "output": {"path": str(tmp_path / "out")},

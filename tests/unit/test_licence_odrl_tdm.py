@@ -18,7 +18,11 @@ DAY = date(2026, 6, 1)
 
 
 def offer(*, permission: Any = None, prohibition: Any = None, **extra: Any) -> dict[str, Any]:
-    p: dict[str, Any] = {"@context": "http://www.w3.org/ns/odrl.jsonld", "@type": "Offer", "uid": "https://connector.example.ie/policy/7"}
+    p: dict[str, Any] = {
+        "@context": "http://www.w3.org/ns/odrl.jsonld",
+        "@type": "Offer",
+        "uid": "https://connector.example.ie/policy/7",
+    }
     if permission is not None:
         p["permission"] = permission
     if prohibition is not None:
@@ -29,10 +33,24 @@ def offer(*, permission: Any = None, prohibition: Any = None, **extra: Any) -> d
 
 def test_known_permitted_use_passes() -> None:
     r = evaluate(
-        offer(permission=[{"action": "use", "constraint": [{"leftOperand": "purpose", "operator": "isAnyOf", "rightOperand": ["research", "ai-training"]}], "duty": [{"action": "attribute"}]}]),
+        offer(
+            permission=[
+                {
+                    "action": "use",
+                    "constraint": [
+                        {"leftOperand": "purpose", "operator": "isAnyOf", "rightOperand": ["research", "ai-training"]}
+                    ],
+                    "duty": [{"action": "attribute"}],
+                }
+            ]
+        ),
         DAY,
     )
-    assert (r.allowed, r.reason, r.detail) == (True, None, "ODRL policy https://connector.example.ie/policy/7 permits 'use when purpose isAnyOf research, ai-training'")
+    assert (r.allowed, r.reason, r.detail) == (
+        True,
+        None,
+        "ODRL policy https://connector.example.ie/policy/7 permits 'use when purpose isAnyOf research, ai-training'",
+    )
 
 
 def test_prefixed_and_full_iri_forms_are_the_same() -> None:
@@ -44,19 +62,39 @@ def test_prefixed_and_full_iri_forms_are_the_same() -> None:
 
 
 def test_unknown_constraint_is_refused_naming_it() -> None:
-    r = evaluate(offer(permission=[{"action": "use", "constraint": [{"leftOperand": "cx-policy:Membership", "operator": "eq", "rightOperand": "active"}]}]), DAY)
+    r = evaluate(
+        offer(
+            permission=[
+                {
+                    "action": "use",
+                    "constraint": [{"leftOperand": "cx-policy:Membership", "operator": "eq", "rightOperand": "active"}],
+                }
+            ]
+        ),
+        DAY,
+    )
     assert (r.allowed, r.reason) == (False, "licence.odrl_unknown_constraint")
-    assert r.detail == "ODRL constraint 'cx-policy:Membership eq active' is not understood (left operand 'cx-policy:Membership'; understood: purpose, dateTime, spatial)"
+    assert (
+        r.detail
+        == "ODRL constraint 'cx-policy:Membership eq active' is not understood (left operand 'cx-policy:Membership'; understood: purpose, dateTime, spatial)"
+    )
 
 
 def test_prohibition_of_mining_is_refused() -> None:
     r = evaluate(offer(permission=[{"action": "use"}], prohibition=[{"action": "tdm:mine"}]), DAY)
-    assert (r.allowed, r.reason, r.detail) == (False, "licence.odrl_prohibited", "ODRL policy https://connector.example.ie/policy/7 prohibits 'tdm:mine'")
+    assert (r.allowed, r.reason, r.detail) == (
+        False,
+        "licence.odrl_prohibited",
+        "ODRL policy https://connector.example.ie/policy/7 prohibits 'tdm:mine'",
+    )
 
 
 def test_prohibition_of_commercial_use_is_non_commercial() -> None:
     r = evaluate(offer(permission=[{"action": "use"}], prohibition=[{"action": "commercialize"}]), DAY)
-    assert (r.reason, r.detail) == ("licence.non_commercial", "ODRL policy https://connector.example.ie/policy/7 prohibits 'commercialize' (non-commercial use only)")
+    assert (r.reason, r.detail) == (
+        "licence.non_commercial",
+        "ODRL policy https://connector.example.ie/policy/7 prohibits 'commercialize' (non-commercial use only)",
+    )
 
 
 def test_harmless_prohibition_is_ignored_and_unknown_one_refused() -> None:
@@ -69,33 +107,93 @@ def test_harmless_prohibition_is_ignored_and_unknown_one_refused() -> None:
 
 
 def test_purpose_outside_corpus_building_is_not_permitted() -> None:
-    r = evaluate(offer(permission=[{"action": "use", "constraint": [{"leftOperand": "purpose", "operator": "eq", "rightOperand": "marketing"}]}]), DAY)
+    r = evaluate(
+        offer(
+            permission=[
+                {
+                    "action": "use",
+                    "constraint": [{"leftOperand": "purpose", "operator": "eq", "rightOperand": "marketing"}],
+                }
+            ]
+        ),
+        DAY,
+    )
     assert (r.allowed, r.reason) == (False, "licence.odrl_prohibited")
-    assert r.detail == "ODRL policy https://connector.example.ie/policy/7 permits nothing that covers building a training corpus (permissions: 'use when purpose eq marketing')"
+    assert (
+        r.detail
+        == "ODRL policy https://connector.example.ie/policy/7 permits nothing that covers building a training corpus (permissions: 'use when purpose eq marketing')"
+    )
 
 
 def test_expired_permission_and_spatial_constraint() -> None:
-    expired = offer(permission=[{"action": "use", "constraint": [{"leftOperand": "dateTime", "operator": "lt", "rightOperand": {"@value": "2025-12-31", "@type": "xsd:date"}}]}])
+    expired = offer(
+        permission=[
+            {
+                "action": "use",
+                "constraint": [
+                    {
+                        "leftOperand": "dateTime",
+                        "operator": "lt",
+                        "rightOperand": {"@value": "2025-12-31", "@type": "xsd:date"},
+                    }
+                ],
+            }
+        ]
+    )
     assert evaluate(expired, DAY).allowed is False
     assert evaluate(expired, date(2025, 1, 1)).allowed is True
-    eu_only = offer(permission=[{"action": "use", "constraint": [{"leftOperand": "spatial", "operator": "eq", "rightOperand": {"@id": "http://publications.europa.eu/resource/authority/country/MLT"}}]}])
+    eu_only = offer(
+        permission=[
+            {
+                "action": "use",
+                "constraint": [
+                    {
+                        "leftOperand": "spatial",
+                        "operator": "eq",
+                        "rightOperand": {"@id": "http://publications.europa.eu/resource/authority/country/MLT"},
+                    }
+                ],
+            }
+        ]
+    )
     assert evaluate(eu_only, DAY).allowed is True
-    us_only = offer(permission=[{"action": "use", "constraint": [{"leftOperand": "spatial", "operator": "eq", "rightOperand": "US"}]}])
+    us_only = offer(
+        permission=[
+            {"action": "use", "constraint": [{"leftOperand": "spatial", "operator": "eq", "rightOperand": "US"}]}
+        ]
+    )
     assert evaluate(us_only, DAY).allowed is False
 
 
 def test_unfulfillable_duty_and_unknown_profile_are_refused() -> None:
     r = evaluate(offer(permission=[{"action": "use", "duty": [{"action": "compensate"}]}]), DAY)
-    assert (r.reason, r.detail) == ("licence.odrl_unknown_constraint", "ODRL duty 'compensate' (permission 'use') cannot be fulfilled by the pipeline (it fulfils: attribute, inform)")
+    assert (r.reason, r.detail) == (
+        "licence.odrl_unknown_constraint",
+        "ODRL duty 'compensate' (permission 'use') cannot be fulfilled by the pipeline (it fulfils: attribute, inform)",
+    )
     r = evaluate(offer(permission=[{"action": "use"}], profile="https://example.org/odrl-profile"), DAY)
-    assert (r.reason, r.detail) == ("licence.odrl_unknown_constraint", "ODRL profile 'https://example.org/odrl-profile' is not understood")
+    assert (r.reason, r.detail) == (
+        "licence.odrl_unknown_constraint",
+        "ODRL profile 'https://example.org/odrl-profile' is not understood",
+    )
 
 
 def test_logical_or_constraint() -> None:
-    p = offer(permission=[{"action": "use", "constraint": [{"or": [
-        {"leftOperand": "purpose", "operator": "eq", "rightOperand": "marketing"},
-        {"leftOperand": "purpose", "operator": "eq", "rightOperand": "tdm"},
-    ]}]}])
+    p = offer(
+        permission=[
+            {
+                "action": "use",
+                "constraint": [
+                    {
+                        "or": [
+                            {"leftOperand": "purpose", "operator": "eq", "rightOperand": "marketing"},
+                            {"leftOperand": "purpose", "operator": "eq", "rightOperand": "tdm"},
+                        ]
+                    }
+                ],
+            }
+        ]
+    )
     assert evaluate(p, DAY).allowed is True
 
 
@@ -136,5 +234,7 @@ def test_tdmrep_malformed_file_stops_before_work() -> None:
 
 def test_html_meta_reservation() -> None:
     assert html_reservation(b'<head><META NAME="tdm-reservation" CONTENT="1"></head>') == (True, None)
-    assert html_reservation(b"<head><meta name=tdm-reservation content=0><meta name='tdm-policy' content='https://x/p'></head>") == (False, "https://x/p")
+    assert html_reservation(
+        b"<head><meta name=tdm-reservation content=0><meta name='tdm-policy' content='https://x/p'></head>"
+    ) == (False, "https://x/p")
     assert html_reservation(b'<head><meta name="description" content="1"></head>') == (False, None)

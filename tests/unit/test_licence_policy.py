@@ -88,7 +88,15 @@ def test_normalise_real_world_spellings(raw: str, expected: str | None) -> None:
 def spec(licence: str | None, tmp_path: Path, **kw: object) -> SourceSpec:
     f = tmp_path / "a.txt"
     f.write_text("Il-qattus qiegħed fuq il-mejda.\n", encoding="utf-8")
-    return SourceSpec(name="mt-src", format="text", paths=[str(f)], root=str(tmp_path), licence=licence, origin="recipe.yaml:sources[0]", **kw)  # type: ignore[arg-type]
+    return SourceSpec(
+        name="mt-src",
+        format="text",
+        paths=[str(f)],
+        root=str(tmp_path),
+        licence=licence,
+        origin="recipe.yaml:sources[0]",
+        **kw,
+    )  # type: ignore[arg-type]
 
 
 def test_allowed_licence_carries_the_normalised_id_and_evidence(tmp_path: Path) -> None:
@@ -105,16 +113,53 @@ def test_eu_reuse_decision_is_allowed(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("raw", "reason", "lid", "detail"),
     [
-        ("CC BY-NC 4.0", "licence.non_commercial", "CC-BY-NC-4.0", "licence CC-BY-NC-4.0 forbids commercial use; non-commercial licences are refused by default"),
-        ("CC-BY-NC-ND-4.0", "licence.non_commercial", "CC-BY-NC-ND-4.0", "licence CC-BY-NC-ND-4.0 forbids commercial use; non-commercial licences are refused by default"),
-        (EU + "CC_BYND_4_0", "licence.no_derivatives", "CC-BY-ND-4.0", "licence CC-BY-ND-4.0 forbids derivative works; no-derivatives licences are refused by default"),
-        ("Licenza tal-komunità", "licence.unknown", None, "licence 'Licenza tal-komunità' is not recognised; it must be on the allow list (altedic/licence/licences.yaml) or be added to it after legal review"),
-        ("All rights reserved", "licence.unknown", "LicenseRef-all-rights-reserved", "licence LicenseRef-all-rights-reserved (All rights reserved (no licence granted)) grants no reuse right"),
-        (None, "licence.missing", None, "no licence is declared; add the licence (an SPDX id such as CC-BY-4.0, an IRI, or its name)"),
-        ("  ", "licence.missing", None, "no licence is declared; add the licence (an SPDX id such as CC-BY-4.0, an IRI, or its name)"),
+        (
+            "CC BY-NC 4.0",
+            "licence.non_commercial",
+            "CC-BY-NC-4.0",
+            "licence CC-BY-NC-4.0 forbids commercial use; non-commercial licences are refused by default",
+        ),
+        (
+            "CC-BY-NC-ND-4.0",
+            "licence.non_commercial",
+            "CC-BY-NC-ND-4.0",
+            "licence CC-BY-NC-ND-4.0 forbids commercial use; non-commercial licences are refused by default",
+        ),
+        (
+            EU + "CC_BYND_4_0",
+            "licence.no_derivatives",
+            "CC-BY-ND-4.0",
+            "licence CC-BY-ND-4.0 forbids derivative works; no-derivatives licences are refused by default",
+        ),
+        (
+            "Licenza tal-komunità",
+            "licence.unknown",
+            None,
+            "licence 'Licenza tal-komunità' is not recognised; it must be on the allow list (altedic/licence/licences.yaml) or be added to it after legal review",
+        ),
+        (
+            "All rights reserved",
+            "licence.unknown",
+            "LicenseRef-all-rights-reserved",
+            "licence LicenseRef-all-rights-reserved (All rights reserved (no licence granted)) grants no reuse right",
+        ),
+        (
+            None,
+            "licence.missing",
+            None,
+            "no licence is declared; add the licence (an SPDX id such as CC-BY-4.0, an IRI, or its name)",
+        ),
+        (
+            "  ",
+            "licence.missing",
+            None,
+            "no licence is declared; add the licence (an SPDX id such as CC-BY-4.0, an IRI, or its name)",
+        ),
     ],
 )
-def test_refusals_have_the_right_reason(tmp_path: Path, raw: str | None, reason: str, lid: str | None, detail: str) -> None:
+def test_refusals_have_the_right_reason(
+    tmp_path: Path, raw: str | None, reason: str, lid: str | None, detail: str
+) -> None:
     d = decide(spec(raw, tmp_path))
     assert (d.allowed, d.reason, d.licence_id, d.detail) == (False, reason, lid, detail)
 
@@ -125,7 +170,11 @@ def test_overrides_allow_nc_for_a_research_build_and_deny_an_allowed_one(tmp_pat
     d = decide(spec("CC-BY-ND-4.0", tmp_path), {"allow": ["CC BY-ND 4.0"]})
     assert (d.allowed, d.licence_id) == (True, "CC-BY-ND-4.0")
     d = decide(spec("ODbL", tmp_path), {"deny": ["ODbL-1.0"]})
-    assert (d.allowed, d.reason, d.detail) == (False, "licence.unknown", "licence ODbL-1.0 is refused by the recipe's licence policy (deny)")
+    assert (d.allowed, d.reason, d.detail) == (
+        False,
+        "licence.unknown",
+        "licence ODbL-1.0 is refused by the recipe's licence policy (deny)",
+    )
 
 
 def test_bad_overrides_stop_before_work(tmp_path: Path) -> None:
@@ -142,21 +191,34 @@ def test_tdm_reservation_refuses_even_an_open_licence(tmp_path: Path) -> None:
     d = decide(spec("CC0-1.0", tmp_path, tdm_reserved=True))
     assert (d.allowed, d.reason, d.licence_id) == (False, "licence.tdm_reserved", "CC0-1.0")
     d = decide(spec("CC0-1.0", tmp_path, options={"tdm_reservation": True}))
-    assert (d.reason, d.detail) == ("licence.tdm_reserved", "the contributor recorded a text-and-data-mining opt-out for source 'mt-src'")
+    assert (d.reason, d.detail) == (
+        "licence.tdm_reserved",
+        "the contributor recorded a text-and-data-mining opt-out for source 'mt-src'",
+    )
 
 
 def test_tdmrep_sidecar_in_well_known_refuses_matching_files(tmp_path: Path) -> None:
     s = spec("CC-BY-4.0", tmp_path)
     (tmp_path / ".well-known").mkdir()
     (tmp_path / ".well-known" / "tdmrep.json").write_text(
-        json.dumps([{"location": "/", "tdm-reservation": 0}, {"location": "/a.txt", "tdm-reservation": 1, "tdm-policy": "https://example.mt/policy.json"}])
+        json.dumps(
+            [
+                {"location": "/", "tdm-reservation": 0},
+                {"location": "/a.txt", "tdm-reservation": 1, "tdm-policy": "https://example.mt/policy.json"},
+            ]
+        )
     )
     d = decide(s)
     assert (d.allowed, d.reason) == (False, "licence.tdm_reserved")
-    assert d.detail == "tdm-reservation 1 applies to 1 of 1 files (first: a.txt, rule location '/a.txt'); a licence may be offered under https://example.mt/policy.json"
+    assert (
+        d.detail
+        == "tdm-reservation 1 applies to 1 of 1 files (first: a.txt, rule location '/a.txt'); a licence may be offered under https://example.mt/policy.json"
+    )
     assert d.evidence == f"TDMRep {tmp_path / '.well-known' / 'tdmrep.json'}"
     # A sidecar that reserves only other paths leaves the source allowed.
-    (tmp_path / ".well-known" / "tdmrep.json").write_text(json.dumps([{"location": "/private/*", "tdm-reservation": 1}]))
+    (tmp_path / ".well-known" / "tdmrep.json").write_text(
+        json.dumps([{"location": "/private/*", "tdm-reservation": 1}])
+    )
     assert decide(s).allowed is True
 
 
@@ -167,13 +229,21 @@ def test_html_meta_reservation_refuses_an_html_source(tmp_path: Path) -> None:
         '<meta name="tdm-policy" content="https://example.gr/tdm.json"></head><body><p>Καλημέρα</p></body></html>',
         encoding="utf-8",
     )
-    s = SourceSpec(name="el-web", format="eurlex_html", paths=[str(tmp_path / "*.html")], root=str(tmp_path), licence="CC-BY-4.0")
+    s = SourceSpec(
+        name="el-web", format="eurlex_html", paths=[str(tmp_path / "*.html")], root=str(tmp_path), licence="CC-BY-4.0"
+    )
     d = decide(s)
-    assert (d.allowed, d.reason, d.detail) == (False, "licence.tdm_reserved", "HTML meta tdm-reservation=1 in p.html; tdm-policy https://example.gr/tdm.json")
+    assert (d.allowed, d.reason, d.detail) == (
+        False,
+        "licence.tdm_reserved",
+        "HTML meta tdm-reservation=1 in p.html; tdm-policy https://example.gr/tdm.json",
+    )
 
 
 def test_decide_row(tmp_path: Path) -> None:
-    assert decide_row("CC BY 4.0") == LicenceDecision(True, "CC-BY-4.0", None, "licence CC-BY-4.0 is on the allow list", "row licence value")
+    assert decide_row("CC BY 4.0") == LicenceDecision(
+        True, "CC-BY-4.0", None, "licence CC-BY-4.0 is on the allow list", "row licence value"
+    )
     assert decide_row("cc-by-nc-sa-4.0").reason == "licence.non_commercial"
     assert decide_row("").reason == "licence.missing"
     assert decide_row(None).reason == "licence.missing"
@@ -185,7 +255,10 @@ def test_data_file_is_valid_and_problems_name_the_key() -> None:
     data = policy_data()
     assert data.entries["EU-Reuse-2011-833"].status == "allow"
     assert data.by_eu_code["COM_REUSE"] == "EU-Reuse-2011-833"
-    with pytest.raises(ConfigError, match=r"at 'licences.X': status must be one of allow, non_commercial, no_derivatives, deny, not 'maybe'"):
+    with pytest.raises(
+        ConfigError,
+        match=r"at 'licences.X': status must be one of allow, non_commercial, no_derivatives, deny, not 'maybe'",
+    ):
         parse_policy_data({"licences": {"X": {"status": "maybe"}}})
     with pytest.raises(ConfigError, match=r"at 'patterns\[0\].id': id 'Y' is not a licence of this file"):
         parse_policy_data({"licences": {"X": {"status": "allow"}}, "patterns": [{"regex": "x", "id": "Y"}]})

@@ -87,8 +87,16 @@ def test_text_in_another_language_fails_stop_words(stage: QualityStage, lang: st
         ("ga", "is é an a i ar le go sa de na. " * 6, "quality.short_words"),
         ("el", "Κάντε κλικ εδώ ... " * 30, "quality.ellipsis"),
         ("bg", "#новини #спорт #времето #България #София и на " * 12, "quality.hashes"),
-        ("fr", "Lorem ipsum dolor sit amet, la Commission et les États membres de l'Union.\n" + GOOD["fr"], "quality.lorem_ipsum"),
-        ("de", "1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 der und die in von mit " * 3, "quality.alpha_words"),
+        (
+            "fr",
+            "Lorem ipsum dolor sit amet, la Commission et les États membres de l'Union.\n" + GOOD["fr"],
+            "quality.lorem_ipsum",
+        ),
+        (
+            "de",
+            "1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 der und die in von mit " * 3,
+            "quality.alpha_words",
+        ),
         ("pl", "Kup teraz najtańsze buty sportowe w naszym sklepie i na stronie! " * 12, "quality.top_3_gram"),
     ],
 )
@@ -109,7 +117,10 @@ def test_maltese_tokenizer_keeps_clitics() -> None:
 
 
 def test_signals_exact_on_tiny_text() -> None:
-    s = compute_signals("Il-kelb u l-qattus.\nIl-kelb u l-qattus.\n#tag", SignalConfig(frozenset({"u", "il-", "l-"}), hyphen_clitics=True))
+    s = compute_signals(
+        "Il-kelb u l-qattus.\nIl-kelb u l-qattus.\n#tag",
+        SignalConfig(frozenset({"u", "il-", "l-"}), hyphen_clitics=True),
+    )
     assert s["tokens"] == 14.0  # (Il- kelb u l- qattus .) x2, # tag
     assert s["words"] == 11.0
     assert s["stop_words"] == 3.0  # il-, u, l- (case-insensitive)
@@ -190,7 +201,13 @@ def test_recipe_overrides_disable_and_annotate_only() -> None:
 
 @pytest.mark.parametrize(
     "config",
-    [{"colour": 1}, {"disable": ["no_such_rule"]}, {"overrides": {"min_wrods": 3}}, {"overrides": {"min_words": "ten"}}, {"enabled": "yes"}],
+    [
+        {"colour": 1},
+        {"disable": ["no_such_rule"]},
+        {"overrides": {"min_wrods": 3}},
+        {"overrides": {"min_words": "ten"}},
+        {"enabled": "yes"},
+    ],
 )
 def test_bad_stage_config(config: dict[str, object]) -> None:
     with pytest.raises(ConfigError):
@@ -204,7 +221,40 @@ def test_unknown_profile_is_a_config_error(stage: QualityStage) -> None:
 
 def test_every_shipped_filters_file_is_valid(stage: QualityStage) -> None:
     langs = known_languages()
-    required = set(["bg", "cs", "da", "de", "el", "en", "es", "et", "fi", "fr", "ga", "hr", "hu", "it", "lt", "lv", "mt", "nl", "pl", "pt", "ro", "sk", "sl", "sv", "ca", "eu", "gl", "cy", "lb", "fy"])
+    required = set(
+        [
+            "bg",
+            "cs",
+            "da",
+            "de",
+            "el",
+            "en",
+            "es",
+            "et",
+            "fi",
+            "fr",
+            "ga",
+            "hr",
+            "hu",
+            "it",
+            "lt",
+            "lv",
+            "mt",
+            "nl",
+            "pl",
+            "pt",
+            "ro",
+            "sk",
+            "sl",
+            "sv",
+            "ca",
+            "eu",
+            "gl",
+            "cy",
+            "lb",
+            "fy",
+        ]
+    )
     assert required <= set(langs)
     for lang in langs:
         for profile in ("default", "web", "legal", "parliament"):

@@ -26,7 +26,9 @@ FUZZ = settings(max_examples=40, deadline=10_000, suppress_health_check=[HealthC
 
 
 def _feed(fmt: str, data: bytes) -> list[Document | ReadError]:
-    ctx = ReadContext(source=SourceInfo(name="fuzz", format=fmt), uri=f"fuzz.{fmt}", rel="fuzz", opener=lambda: io.BytesIO(data))
+    ctx = ReadContext(
+        source=SourceInfo(name="fuzz", format=fmt), uri=f"fuzz.{fmt}", rel="fuzz", opener=lambda: io.BytesIO(data)
+    )
     out: list[Document | ReadError] = []
     try:
         for item in get_reader(fmt)(ctx):
@@ -46,7 +48,10 @@ def test_random_bytes(fmt: str, data: bytes) -> None:
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.floats(allow_nan=True) | st.integers() | st.text(max_size=40),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.sampled_from(["text", "id", "lang", "x"]), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(st.sampled_from(["text", "id", "lang", "x"]), children, max_size=4)
+    ),
     max_leaves=20,
 )
 
@@ -60,10 +65,47 @@ def test_random_json_structures(rows: list[Any]) -> None:
 
 
 TAGS = [
-    "tmx", "header", "body", "tu", "tuv", "seg", "prop", "bpt", "ept", "ph",
-    "ACT", "TITLE", "P", "ARTICLE", "TI.ART", "PARAG", "NOTE", "QUOT.START", "QUOT.END", "QUOT.S", "LG.DOC",
-    "akomaNtoso", "act", "preface", "preamble", "article", "num", "heading", "content", "p", "authorialNote", "FRBRlanguage",
-    "TEI.2", "teiHeader", "text", "div", "CHAPTER", "SPEAKER", "html", "div", "span",
+    "tmx",
+    "header",
+    "body",
+    "tu",
+    "tuv",
+    "seg",
+    "prop",
+    "bpt",
+    "ept",
+    "ph",
+    "ACT",
+    "TITLE",
+    "P",
+    "ARTICLE",
+    "TI.ART",
+    "PARAG",
+    "NOTE",
+    "QUOT.START",
+    "QUOT.END",
+    "QUOT.S",
+    "LG.DOC",
+    "akomaNtoso",
+    "act",
+    "preface",
+    "preamble",
+    "article",
+    "num",
+    "heading",
+    "content",
+    "p",
+    "authorialNote",
+    "FRBRlanguage",
+    "TEI.2",
+    "teiHeader",
+    "text",
+    "div",
+    "CHAPTER",
+    "SPEAKER",
+    "html",
+    "div",
+    "span",
 ]
 
 
@@ -79,7 +121,11 @@ xml_nodes = st.recursive(
     st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=30),
     lambda children: st.tuples(
         st.sampled_from(TAGS),
-        st.dictionaries(st.sampled_from(["lang", "xml:lang", "class", "type", "name", "id"]), st.sampled_from(["en", "mt", "ga", "EN-GB", "Txt::Doc. No.", "x"]), max_size=2),
+        st.dictionaries(
+            st.sampled_from(["lang", "xml:lang", "class", "type", "name", "id"]),
+            st.sampled_from(["en", "mt", "ga", "EN-GB", "Txt::Doc. No.", "x"]),
+            max_size=2,
+        ),
         st.lists(children, max_size=4),
     ),
     max_leaves=25,
@@ -97,7 +143,13 @@ def test_random_xml_structures_whole_and_cut(fmt: str, root: Any, cut: int) -> N
 
 
 @FUZZ
-@given(members=st.dictionaries(st.sampled_from(["a.jsonl", "b.txt", "../evil.jsonl", "/abs.jsonl", "d/e.xml"]), st.binary(max_size=300), max_size=4))
+@given(
+    members=st.dictionaries(
+        st.sampled_from(["a.jsonl", "b.txt", "../evil.jsonl", "/abs.jsonl", "d/e.xml"]),
+        st.binary(max_size=300),
+        max_size=4,
+    )
+)
 def test_random_zip_archives(members: dict[str, bytes]) -> None:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:

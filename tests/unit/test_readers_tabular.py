@@ -168,7 +168,9 @@ def test_text_units_and_encodings(tmp_path: Path) -> None:
 
 def test_per_row_licences_go_through_the_policy(tmp_path: Path) -> None:
     p = tmp_path / "mixed.csv"
-    p.write_text(f'text,lic\n"{MT}",CC BY 4.0\n"{GA}",\n"{EL}",CC-BY-NC-4.0\n"{BG}",Some Custom Terms\n', encoding="utf-8")
+    p.write_text(
+        f'text,lic\n"{MT}",CC BY 4.0\n"{GA}",\n"{EL}",CC-BY-NC-4.0\n"{BG}",Some Custom Terms\n', encoding="utf-8"
+    )
     out = _read(p, "csv", columns={"licence": "lic"})
     got = [(o.licence, o.licence_evidence, o.reason) for o in out if isinstance(o, Document)]
     assert got[0] == ("CC-BY-4.0", "row column 'lic'", None)

@@ -56,10 +56,18 @@ def test_good_recipe_resolves_paths_against_the_recipe(tmp_path: Path) -> None:
     [
         (("version: 1\n", "version: 2\n"), "version", "1 was expected"),
         (("name: t\n", ""), "(top level)", "'name' is a required property"),
-        (("output: {path: out}\n", "output: {path: out}\nextra: 1\n"), "(top level)", "unknown key(s) 'extra'; allowed keys:"),
+        (
+            ("output: {path: out}\n", "output: {path: out}\nextra: 1\n"),
+            "(top level)",
+            "unknown key(s) 'extra'; allowed keys:",
+        ),
         (("    format: jsonl\n", "    format: jsonl\n    colour: red\n"), "sources[0]", "unknown key(s) 'colour'"),
         (("    paths: data/*.jsonl\n", ""), "sources[0]", "'paths' is a required property"),
-        (("output: {path: out}\n", "output: {path: out, compression: lz4}\n"), "output.compression", "allowed values: 'zstd'"),
+        (
+            ("output: {path: out}\n", "output: {path: out, compression: lz4}\n"),
+            "output.compression",
+            "allowed values: 'zstd'",
+        ),
         (("output: {path: out}\n", "output: {path: out, shard_size_mb: -3}\n"), "output.shard_size_mb", "-3"),
         (("name: t\n", "name: 'bad name!'\n"), "name", "does not match"),
         (("    format: jsonl\n", "    format: [jsonl]\n"), "sources[0].format", "wrong type"),

@@ -12,7 +12,17 @@ def test_doc_id_is_stable_and_hex() -> None:
 
 def test_doc_id_depends_on_every_part() -> None:
     base = doc_id("src", "a#1", "Η Επιτροπή")
-    assert len({base, doc_id("src2", "a#1", "Η Επιτροπή"), doc_id("src", "a#2", "Η Επιτροπή"), doc_id("src", "a#1", "Η Επιτροπή.")}) == 4
+    assert (
+        len(
+            {
+                base,
+                doc_id("src2", "a#1", "Η Επιτροπή"),
+                doc_id("src", "a#2", "Η Επιτροπή"),
+                doc_id("src", "a#1", "Η Επιτροπή."),
+            }
+        )
+        == 4
+    )
     # Field boundaries matter: moving a character from one part to the next changes the id.
     assert doc_id("ab", "c", "x") != doc_id("a", "bc", "x")
 

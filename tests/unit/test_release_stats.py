@@ -145,7 +145,9 @@ def test_merge_in_any_order_gives_the_same_result(release: tuple[Path, dict[str,
 def test_row_level_partials_equal_whole_table() -> None:
     docs = rf.kept_documents()
     schema = arrow_schema("document.v1")
-    table = pa.Table.from_pylist([{f.name: to_row(d.to_dict()).get(f.name) for f in schema} for d in docs], schema=schema)
+    table = pa.Table.from_pylist(
+        [{f.name: to_row(d.to_dict()).get(f.name) for f in schema} for d in docs], schema=schema
+    )
     whole = PartialStats()
     whole.add_documents(table, kept=True)
     pieces = []

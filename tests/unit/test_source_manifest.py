@@ -24,9 +24,23 @@ def run_cli(*argv: str) -> int:
 
 def test_good_manifest_becomes_a_source_spec() -> None:
     spec = load_manifest(str(MAN / "good.yaml"))
-    assert (spec.name, spec.format, spec.paths, spec.root) == ("mt-ga-community", "jsonl", [str(MAN / "data" / "*.jsonl")], str(MAN))
-    assert (spec.language, spec.licence, spec.licence_evidence) == (None, "Creative Commons Attribution 4.0 International", "source manifest good.yaml field 'licence'")
-    assert (spec.publisher, spec.attribution, spec.retrieved, spec.profile) == ("Għaqda tal-Malti", "© Għaqda tal-Malti, CC BY 4.0", "2026-10-01", "web")
+    assert (spec.name, spec.format, spec.paths, spec.root) == (
+        "mt-ga-community",
+        "jsonl",
+        [str(MAN / "data" / "*.jsonl")],
+        str(MAN),
+    )
+    assert (spec.language, spec.licence, spec.licence_evidence) == (
+        None,
+        "Creative Commons Attribution 4.0 International",
+        "source manifest good.yaml field 'licence'",
+    )
+    assert (spec.publisher, spec.attribution, spec.retrieved, spec.profile) == (
+        "Għaqda tal-Malti",
+        "© Għaqda tal-Malti, CC BY 4.0",
+        "2026-10-01",
+        "web",
+    )
     assert spec.options == {"columns": {"text": "text", "id": "id", "lang": "lang"}}
     assert spec.metadata == {
         "manifest": str(MAN / "good.yaml"),
@@ -53,7 +67,9 @@ def test_broken_manifest_lists_every_problem_with_its_fix() -> None:
         "format: unknown reader 'jsonlines'; did you mean 'jsonl'?",
         f"location: 'missing/*.jsonl' matches no file (looked in {MAN}); check the path, relative to the manifest",
     ]
-    with pytest.raises(ConfigError, match=r"broken.yaml: 10 problems in the source manifest:\n  - licence: required field is missing"):
+    with pytest.raises(
+        ConfigError, match=r"broken.yaml: 10 problems in the source manifest:\n  - licence: required field is missing"
+    ):
         load_manifest(str(MAN / "broken.yaml"))
 
 
@@ -65,7 +81,7 @@ def test_yaml_pitfalls_and_urls(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert validate_manifest(read_manifest_file(str(m)), str(tmp_path)) == [
-        "languages[0]: YAML read an unquoted code as False; quote it (`\"no\"`)",
+        'languages[0]: YAML read an unquoted code as False; quote it (`"no"`)',
         "location: 'https://example.no/a.txt' is a URL; the pipeline reads local files only: download it and give the local path",
     ]
     assert validate_manifest(["not", "a", "mapping"]) == [
@@ -85,7 +101,12 @@ def test_json_manifest_with_tdm_reservation_is_refused(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     spec = load_manifest(str(m))
-    assert (spec.language, spec.tdm_reserved, spec.paths, spec.metadata["personal_data"]) == ("el", True, [str(tmp_path / "el.txt")], "pseudonymised")
+    assert (spec.language, spec.tdm_reserved, spec.paths, spec.metadata["personal_data"]) == (
+        "el",
+        True,
+        [str(tmp_path / "el.txt")],
+        "pseudonymised",
+    )
     assert run_cli(str(m), "--no-stages") == 1
 
 
