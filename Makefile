@@ -14,7 +14,7 @@ $(BIN)/python:
 	$(BIN)/pip install --quiet --upgrade pip setuptools wheel
 
 # The package with its compiled MinHash kernel (built by pip through setup.py / Cython).
-$(STAMP): $(BIN)/python pyproject.toml setup.py altedic/dedup/_minhash.pyx
+$(STAMP): $(BIN)/python pyproject.toml setup.py altedic/dedup/_minhash.pyx altedic/langid/_fastlid.pyx
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
@@ -65,4 +65,4 @@ bench-quality: $(DEVSTAMP)
 	$(BIN)/python benchmarks/bench_quality.py
 
 clean:
-	rm -rf out build *.egg-info altedic/dedup/_minhash.c altedic/dedup/*.so .pytest_cache .mypy_cache .ruff_cache
+	rm -rf out build *.egg-info altedic/dedup/_minhash.c altedic/langid/_fastlid.c altedic/dedup/*.so altedic/langid/*.so .pytest_cache .mypy_cache .ruff_cache

@@ -14,7 +14,12 @@ extensions = [
         "altedic.dedup._minhash",
         ["altedic/dedup/_minhash.pyx"],
         extra_compile_args=["-O3"],
-    )
+    ),
+    Extension(  # fastText prediction kernel of the language stage (altedic/langid/model.py)
+        "altedic.langid._fastlid",
+        ["altedic/langid/_fastlid.pyx"],
+        extra_compile_args=["-O3"],
+    ),
 ]
 
 setup(

@@ -510,6 +510,16 @@ def run(
         "minhash": _minhash_implementation(),
     }
     manifest = build_manifest(recipe, plan, shards, accounting, run_info)
+    # Dedup signatures (for deduplicating later runs against this release): checksummed too.
+    dedup_root = fsutil.join(out_dir, "dedup")
+    if fsutil.exists(dedup_root):
+        import hashlib
+
+        side = []
+        for rel in fsutil.list_files(dedup_root):
+            data = fsutil.read_bytes(fsutil.join(dedup_root, rel))
+            side.append({"path": f"dedup/{rel}", "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()})
+        manifest["dedup_files"] = side
     try:
         from altedic.release.finalise import finalise
     except ImportError:

@@ -36,6 +36,11 @@ def register(sub: Any) -> None:
     lid.add_argument("--filters-dir", help="directory overriding filters/")
     lid.add_argument("--per-lang", type=int, default=None, help="use only the first N items of each language")
     lid.add_argument("--seed", type=int, default=5, help="seed of the paragraph sizes (default 5)")
+    lid.add_argument(
+        "--half",
+        choices=("even", "odd"),
+        help="only the even or odd lines of each file (tune on one, report on the other)",
+    )
     lid.set_defaults(func=_main_lid)
     p.set_defaults(func=lambda args: (p.print_help(), 2)[1])
 
@@ -59,7 +64,7 @@ def _main_lid(args: argparse.Namespace) -> int:
     from altedic.langid.policy import GROUPS
 
     config = _load_config(args.config)
-    items = load_items(args.dir, paragraphs=args.paragraphs, seed=args.seed, per_lang=args.per_lang)
+    items = load_items(args.dir, paragraphs=args.paragraphs, seed=args.seed, per_lang=args.per_lang, half=args.half)
     if args.bare:
         preds, speed = run_bare(items, config.get("model"))
         system = "bare model"
@@ -78,11 +83,16 @@ def _main_lid(args: argparse.Namespace) -> int:
     print(f"{'lang':<8}{'name':<22}{'P':>7}{'R':>7}{'F1':>7}{'n':>7}")
     for lab, v in sorted(result["per_language"].items()):
         mark = "*" if lab in EU_OFFICIAL else " "
-        print(f"{lab + mark:<8}{language_name(lab)[:21]:<22}{v['precision']:>7.3f}{v['recall']:>7.3f}{v['f1']:>7.3f}{v['support']:>7}")
+        print(
+            f"{lab + mark:<8}{language_name(lab)[:21]:<22}{v['precision']:>7.3f}{v['recall']:>7.3f}{v['f1']:>7.3f}{v['support']:>7}"
+        )
     print(f"macro-F1, {result['official_present']} official languages (*): {result['macro_f1_official']:.4f}")
     print(f"macro-F1, all {len(result['per_language'])} labels: {result['macro_f1_all']:.4f}")
     print(f"accuracy: {result['accuracy']:.4f}; unknown: {result['unknown']}")
-    print("confusable groups (mean F1 of members present): " + ", ".join(f"{k} {v:.3f}" for k, v in result["groups"].items()))
+    print(
+        "confusable groups (mean F1 of members present): "
+        + ", ".join(f"{k} {v:.3f}" for k, v in result["groups"].items())
+    )
     print("top confusions (gold -> predicted: count):")
     for c in result["confusions"]:
         print(f"  {c['gold']} -> {c['predicted']}: {c['count']}")

@@ -35,11 +35,18 @@ class Item:
     text: str
 
 
-def load_items(folder: str | Path, paragraphs: bool = False, seed: int = 5, per_lang: int | None = None) -> list[Item]:
+def load_items(
+    folder: str | Path, paragraphs: bool = False, seed: int = 5, per_lang: int | None = None, half: str | None = None
+) -> list[Item]:
     """Read every ``*.txt`` of ``folder`` (sorted). With ``paragraphs``, consecutive lines of one
     language and one source are joined (with a space) into items of 3, 4 or 5 sentences (sizes
     drawn with ``random.Random(seed)``: deterministic). ``per_lang`` keeps the first N items of
-    each language (after joining)."""
+    each language (after joining). ``half``: ``even`` or ``odd`` keeps only the lines with an
+    even or odd line number (1-based) in their file, before joining: tune the policy on one half,
+    report on the other (docs/langid.md)."""
+    if half not in (None, "even", "odd"):
+        raise InputError(f"half is {half!r}; allowed: even, odd", uri=str(folder))
+    parity = None if half is None else (0 if half == "even" else 1)
     root = Path(folder)
     files = sorted(root.glob("*.txt"))
     if not files:
@@ -51,7 +58,7 @@ def load_items(folder: str | Path, paragraphs: bool = False, seed: int = 5, per_
         with f.open(encoding="utf-8") as fh:
             for n, line in enumerate(fh, 1):
                 line = line.rstrip("\n")
-                if not line.strip():
+                if not line.strip() or (parity is not None and n % 2 != parity):
                     continue
                 parts = line.split("\t", 2)
                 if len(parts) != 3:
@@ -67,7 +74,12 @@ def load_items(folder: str | Path, paragraphs: bool = False, seed: int = 5, per_
                 size = rng.choice((3, 4, 5))
                 group = [rows[i]]
                 j = i + 1
-                while j < len(rows) and len(group) < size and rows[j].source == rows[i].source and rows[j].gold == rows[i].gold:
+                while (
+                    j < len(rows)
+                    and len(group) < size
+                    and rows[j].source == rows[i].source
+                    and rows[j].gold == rows[i].gold
+                ):
                     group.append(rows[j])
                     j += 1
                 joined.append(Item(rows[i].gold, rows[i].source, " ".join(r.text for r in group)))
@@ -85,14 +97,18 @@ def _same(gold: str, pred: str) -> bool:
     return pred == gold if "-" in gold else base_lang(pred) == gold
 
 
-def run_stage(items: Sequence[Item], config: dict[str, Any] | None = None, filters_dir: str | None = None,
-              batch: int = 512) -> tuple[list[str], float]:
+def run_stage(
+    items: Sequence[Item], config: dict[str, Any] | None = None, filters_dir: str | None = None, batch: int = 512
+) -> tuple[list[str], float]:
     """Predictions of the whole language stage (annotate + decide) and its speed (items/s)."""
     from altedic.langid.stage import LanguageStage
 
     stage = LanguageStage(config or {}, filters_dir)
     stage.setup()
-    docs = [Document(id=doc_id("eval", str(i), it.text), text=it.text, source="eval", uri="eval") for i, it in enumerate(items)]
+    docs = [
+        Document(id=doc_id("eval", str(i), it.text), text=it.text, source="eval", uri="eval")
+        for i, it in enumerate(items)
+    ]
     preds: list[str] = []
     t0 = time.perf_counter()
     for start in range(0, len(docs), batch):

@@ -14,13 +14,32 @@ ISO-639-3-looking label the code table does not know, as GlotLID has ~2000) is k
 code rather than mapped to a neighbour.
 
 fastText predicts one line at a time and rejects ``\\n`` (fastText's ``predict`` contract), so
-every newline and other line/segment separator is replaced by a space before prediction.
+every newline and other line/segment separator is a word separator.
+
+**Two backends, one result.** fastText's own ``predict`` costs ~3 us per out-of-vocabulary word
+(a ``std::string`` per character n-gram, two hash-map look-ups per n-gram in a pruned ``.ftz``):
+~4,000 paragraphs of 460 characters per second, below issue 5's 10,000/s for the whole stage.
+The compiled kernel :mod:`altedic.langid._fastlid` re-implements fastText's prediction over the
+arrays of :mod:`altedic.langid.ftmodel` (~5x faster, measured by benchmarks/bench_langid.py) and
+gives the same labels and probabilities (within float32 rounding, ~3e-7; checked against
+``fasttext-predict`` by tests/unit/test_fastlid.py). ``backend="auto"`` uses the kernel when it
+is built and the ``fasttext`` module otherwise (with a RuntimeWarning naming the rebuild
+command); ``ALTEDIC_LID_BACKEND=fasttext`` forces the library; :attr:`LidModel.backend_used`
+says which one ran, for the run manifest.
+
+**Bounded input.** fastText's cost grows with the text, its decision does not need all of it:
+a text longer than ``max_chars`` is sampled as three windows of ``max_chars // 3`` characters
+(start, middle, end; cut at spaces) by :func:`model_input`. Three windows rather than the
+first ``max_chars`` so that a header, a title or a closing formula in another language does not
+decide for the whole text, and the cost per text is bounded whatever its length.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import threading
+import warnings
 from collections.abc import Mapping, Sequence
 from importlib import resources
 from pathlib import Path
@@ -39,6 +58,8 @@ _LINE_BREAKS = re.compile(r"[\n\r\v\f\x00\x85\u2028\u2029]+")
 _ISO3ISH = re.compile(r"^([a-z]{2,3})(?:[-_]([A-Z][a-z]{3}))?$")
 
 _CACHE: dict[str, Any] = {}
+#: The kernel build this module expects (altedic.langid._fastlid.KERNEL_VERSION).
+KERNEL_VERSION = 1
 _CACHE_LOCK = threading.Lock()
 
 
@@ -77,6 +98,69 @@ def _load_fasttext(path: str) -> Any:
         return model
 
 
+def model_input(text: str, max_chars: int | None) -> str:
+    """At most ~``max_chars`` characters of ``text`` for the model: the text itself when short
+    enough, else three windows of ``max_chars // 3`` characters from its start, middle and end,
+    each cut back to its last space (when that keeps at least half the window), joined by
+    spaces. Deterministic; O(max_chars)."""
+    if max_chars is None or len(text) <= max_chars:
+        return text
+    w = max(max_chars // 3, 1)
+    n = len(text)
+    parts = []
+    for start in (0, (n - w) // 2, n - w):
+        chunk = text[start : start + w]
+        if start:
+            # start at a word: skip the first (probably cut) word
+            sp = chunk.find(" ")
+            if 0 <= sp < w // 2:
+                chunk = chunk[sp + 1 :]
+        if start + w < n:
+            sp = chunk.rfind(" ")
+            if sp > len(chunk) // 2:
+                chunk = chunk[:sp]
+        parts.append(chunk)
+    return " ".join(parts)
+
+
+class _Kernel:
+    """The compiled kernel and the model's label names (``__label__`` prefix kept)."""
+
+    def __init__(self, fastlid: Any, labels: list[str]) -> None:
+        self.predict = fastlid.predict
+        self.labels = labels
+
+
+def _load_kernel(path: str) -> tuple[_Kernel | None, str]:
+    """The compiled kernel over the model at ``path`` (once per process), or (None, why not)."""
+    key = "kernel:" + path
+    with _CACHE_LOCK:
+        got = _CACHE.get(key)
+        if got is not None:
+            return got, ""
+        try:
+            from altedic.langid import _fastlid
+        except ImportError as exc:
+            return None, str(exc)
+        if getattr(_fastlid, "KERNEL_VERSION", None) != KERNEL_VERSION:
+            return (
+                None,
+                f"stale build (kernel version {getattr(_fastlid, 'KERNEL_VERSION', None)}, expected {KERNEL_VERSION})",
+            )
+        from altedic.langid.ftmodel import load_fasttext
+
+        if not Path(path).is_file():
+            raise ConfigError(f"model file not found: {path}", key="stages.langid.model")
+        arrays = load_fasttext(path)
+        kernel = _Kernel(_fastlid.FastLid(arrays), arrays.labels)
+        _CACHE[key] = kernel
+        return kernel, ""
+
+
+def _as_list(texts: Sequence[str]) -> list[str]:
+    return texts if isinstance(texts, list) else list(texts)
+
+
 def clean_for_model(text: str, max_chars: int | None = None) -> str:
     """One line for fastText: line breaks -> space; cut at ``max_chars`` on a word boundary."""
     if max_chars is not None and len(text) > max_chars:
@@ -95,7 +179,19 @@ class LidModel:
     labels that map to the same code are merged (probabilities added).
     """
 
-    def __init__(self, path: str | None = None, label_map: Mapping[str, str | None] | None = None) -> None:
+    def __init__(
+        self, path: str | None = None, label_map: Mapping[str, str | None] | None = None, backend: str = "auto"
+    ) -> None:
+        if backend not in ("auto", "kernel", "fasttext"):
+            raise ConfigError(f"backend is {backend!r}; allowed: auto, kernel, fasttext", key="stages.langid.backend")
+        env = os.environ.get("ALTEDIC_LID_BACKEND", "")
+        if env:
+            if env not in ("kernel", "fasttext"):
+                raise ConfigError(f"ALTEDIC_LID_BACKEND is {env!r}; allowed: kernel, fasttext")
+            backend = env
+        self.backend = backend
+        self.backend_used: str | None = None
+        """``kernel`` or ``fasttext`` once loaded."""
         self.path = path or default_model_path()
         self.is_default = path is None
         fixes: dict[str, str | None] = dict(LID176_LABEL_FIXES) if self.is_default else {}
@@ -113,11 +209,33 @@ class LidModel:
         self._fixes = fixes
         self._label_cache: dict[str, str | None] = {}
         self._model: Any = None
+        self._kernel: Any = None
+        self._codes: list[str | None] = []
 
     def load(self) -> None:
         """Load the model file (once per process; later calls and other instances reuse it)."""
-        if self._model is None:
-            self._model = _load_fasttext(self.path)
+        if self._model is not None or self._kernel is not None:
+            return
+        if self.backend in ("auto", "kernel"):
+            kernel, why = _load_kernel(self.path)
+            if kernel is not None:
+                self._kernel = kernel
+                self._codes = [self.code_for_label(lab) for lab in kernel.labels]
+                self.backend_used = "kernel"
+                return
+            if self.backend == "kernel":
+                raise ConfigError(
+                    f"the compiled language-ID kernel is not available: {why}", key="stages.langid.backend"
+                )
+            warnings.warn(
+                f"altedic: the compiled language-ID kernel (altedic.langid._fastlid) is NOT available ({why}); "
+                "falling back to fastText's predict, about 5x slower. Rebuild it with "
+                "`pip install --no-deps --no-build-isolation -e .` (needs Cython and a C compiler).",
+                RuntimeWarning,
+                stacklevel=2,
+            )
+        self._model = _load_fasttext(self.path)
+        self.backend_used = "fasttext"
 
     def code_for_label(self, label: str) -> str | None:
         """The altedic code of a model label (``__label__`` prefix optional)."""
@@ -140,23 +258,30 @@ class LidModel:
         self._label_cache[label] = code
         return code
 
-    def predict(self, texts: Sequence[str], k: int = 3, max_chars: int | None = None) -> list[list[tuple[str | None, float]]]:
-        """Top-``k`` predictions for each text (one call per text into the C++ model).
-
-        fasttext-predict's list API (``multilinePredict``) returns labels without
-        probabilities, so each text is predicted on its own; this is as fast per text (measured,
-        benchmarks/bench_langid.py) because the cost is in the model, not the Python call.
-        """
+    def predict(
+        self, texts: Sequence[str], k: int = 3, max_chars: int | None = None
+    ) -> list[list[tuple[str | None, float]]]:
+        """Top-``k`` predictions for each text (:func:`model_input` applied first), one batch
+        call into the kernel; with the ``fasttext`` backend one call per text (its list API,
+        ``multilinePredict``, returns labels without probabilities)."""
         self.load()
-        predict = self._model.predict
         label_code = self.code_for_label
+        if max_chars is not None:
+            texts = [model_input(t, max_chars) for t in texts]
+        raw: list[list[tuple[float, str | None]]]
+        if self._kernel is not None:
+            codes = self._codes
+            raw = [[(p, codes[i]) for i, p in one] for one in self._kernel.predict(_as_list(texts), k)]
+        else:
+            predict = self._model.predict
+            raw = [
+                [(p, label_code(lab)) for p, lab in predict(_LINE_BREAKS.sub(" ", t) + "\n", k, 0.0, "strict")]
+                for t in texts
+            ]
         out: list[list[tuple[str | None, float]]] = []
-        for text in texts:
-            line = clean_for_model(text, max_chars) + "\n"
-            preds = predict(line, k, 0.0, "strict")
+        for preds in raw:
             merged: list[tuple[str | None, float]] = []
-            for prob, label in preds:
-                code = label_code(label)
+            for prob, code in preds:
                 for i, (c, p) in enumerate(merged):
                     if c == code:
                         merged[i] = (c, p + prob)

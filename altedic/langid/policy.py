@@ -22,10 +22,15 @@ Everything here is pure Python over strings; :mod:`altedic.langid.stage` applies
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
 from typing import Any
+
+import yaml
 
 from altedic.errors import ConfigError
 from altedic.langid.codes import base_lang, normalise_lang
@@ -42,12 +47,24 @@ _SCRIPT_CLASSES: dict[str, re.Pattern[str]] = {
     "Armn": re.compile(r"[\u0530-\u058F]"),
     "Geor": re.compile(r"[\u10A0-\u10FF]"),
 }
+# Any letter of a script other than Latin (the union of the non-Latin classes above): most
+# European text has none, and then one scan decides (see dominant_script).
+_NON_LATIN = re.compile(
+    r"[\u0370-\u03FF\u1F00-\u1FFF\u0400-\u052F\u0530-\u058F\u0590-\u05FF\u0600-\u06FF\u0750-\u077F\u10A0-\u10FF]"
+)
 
 
 def dominant_script(text: str, sample: int = 600) -> str | None:
     """ISO 15924 code of the script of most letters in the first ``sample`` characters
-    (Latn, Cyrl, Grek, Arab, Hebr, Armn, Geor), or None when none of them has a letter."""
+    (Latn, Cyrl, Grek, Arab, Hebr, Armn, Geor), or None when none of them has a letter.
+
+    Fast path (same result): a sample without any non-Latin letter is Latn when it has a Latin
+    letter, else None; only a sample with non-Latin letters is counted class by class."""
     s = text[:sample]
+    if not s:
+        return None
+    if s.isascii() or _NON_LATIN.search(s) is None:
+        return "Latn" if _SCRIPT_CLASSES["Latn"].search(s) is not None else None
     best, best_n = None, 0
     for script, rx in _SCRIPT_CLASSES.items():
         n = len(rx.findall(s))
@@ -57,215 +74,231 @@ def dominant_script(text: str, sample: int = 600) -> str | None:
 
 
 # ---------------------------------------------------------------------------------------------
-# Confusable groups
+# Confusable groups (data: altedic/langid/groups.yaml)
 # ---------------------------------------------------------------------------------------------
+
+#: Words as the evidence matcher sees them: letters/digits with inner apostrophes and hyphens
+#: (Maltese ``il-kummissjoni``, ``ta'``; Occitan ``d'aquel``).
+_TOKEN = re.compile(r"\w+(?:['’-]\w*)*")
+_SUFFIX_MIN_STEM = 3  # letters a word needs before a ``*suffix`` entry
+_MEMO_MAX = 200_000  # memoised chunks per group (about 30 MB at most); cleared when full
 
 
 @dataclass(frozen=True)
 class Group:
-    """A set of languages a model confuses, with the evidence that separates them.
+    """A set of languages a model confuses, with the evidence that separates them (the entry
+    syntax is documented at the top of groups.yaml).
 
-    ``words``: member -> distinctive words (lower case, matched as whole words; a trailing ``*``
-    matches any ending). ``chars``: member -> characters that member uses and the others do not.
-    ``script``: the script the group applies to (None: any); a text in another script is
-    resolved in another group (Serbian Cyrillic in ``cyrl``, Serbian Latin in ``hbs``).
-    ``label``: the group label used by ``on_undecided: group`` (None: keep the top label).
+    ``script``: the script the group applies to (None: any); ``label``: the group label used by
+    ``on_undecided: group`` (None: keep the top label); ``needs_evidence``: members the model may
+    only pick with at least one hit of their own evidence (Latin-script Serbian is ekavian:
+    without an ekavian or Serbian word, the text is taken as the next member by the model's
+    ranking); ``trust_second``: False where the second opinion is measured to be wrong more
+    often than right inside the group (CLD2 on hr/bs/sr).
     """
 
     name: str
     members: tuple[str, ...]
     words: Mapping[str, Sequence[str]] = field(default_factory=dict)
     needs_evidence: frozenset[str] = frozenset()
-    """Members the first model may only pick with at least one hit of their own evidence
-    (Latin-script Serbian is ekavian: without an ekavian or Serbian word, the text is taken as
-    the next member by the model's ranking)."""
     chars: Mapping[str, str] = field(default_factory=dict)
     script: str | None = None
     label: str | None = None
     source: str = ""
     trust_second: bool = True
-    """False where the second opinion is measured to be wrong more often than right inside the
-    group (CLD2 on hr/bs/sr): members are then ranked by the first model alone."""
+    trust_model_above: float | None = None
+    """fastText probability of its top label at or above which the member it names is taken
+    without looking for evidence (None: always look)."""
 
-    def compiled(self) -> dict[str, re.Pattern[str]]:
-        out: dict[str, re.Pattern[str]] = {}
-        for member in self.members:
-            alts: list[str] = []
-            for w in self.words.get(member, ()):
-                if w.startswith("re:"):
-                    alts.append(w[3:])  # a raw pattern (word endings such as Croatian -irati)
-                elif w.endswith("*"):
-                    alts.append(re.escape(w[:-1]) + r"\w*")
+
+class Evidence:
+    """Counts, for one group, the distinctive words and characters of each member in a text.
+
+    One tokenisation (a single regex scan) per text, then dictionary look-ups: exact words and
+    two-word entries in one dict, prefixes keyed by their first three letters, suffixes by their
+    last three, so that a word costs about three look-ups whatever the size of the lists.
+    """
+
+    def __init__(self, group: Group) -> None:
+        self.members = group.members
+        index = {m: i for i, m in enumerate(group.members)}
+        self.exact: dict[str, list[int]] = {}
+        self.pairs_first: set[str] = set()
+        self.prefix: dict[str, list[tuple[str, int]]] = {}
+        self.suffix: dict[str, list[tuple[str, int]]] = {}
+        self.excluded: dict[int, tuple[str, ...]] = {}
+        self.min_prefix = 99
+        for member, entries in group.words.items():
+            mi = index[member]
+            excl: list[str] = []
+            for raw in entries:
+                w = str(raw).lower()
+                if w.startswith("!*"):
+                    excl.append(w[2:])
+                elif w.startswith("*") and len(w) > 1:
+                    self.suffix.setdefault(w[1:][-3:], []).append((w[1:], mi))
+                elif w.endswith("*") and len(w) > 1:
+                    p = w[:-1]
+                    self.min_prefix = min(self.min_prefix, len(p))
+                    self.prefix.setdefault(p[:3], []).append((p, mi))
                 else:
-                    alts.append(re.escape(w))
-            parts = []
-            if alts:
-                parts.append(r"(?<!\w)(?:" + "|".join(sorted(alts, key=len, reverse=True)) + r")(?!\w)")
-            if self.chars.get(member):
-                parts.append("[" + re.escape(self.chars[member]) + "]")
-            if parts:
-                out[member] = re.compile("|".join(parts))
-        return out
+                    if " " in w:
+                        self.pairs_first.add(w.split(" ", 1)[0])
+                    lst = self.exact.setdefault(w, [])
+                    if mi not in lst:
+                        lst.append(mi)
+            if excl:
+                self.excluded[mi] = tuple(excl)
+        self._memo: dict[str, tuple[tuple[int, ...], str, str]] = {}
+        self.chars: dict[str, list[int]] = {}
+        for member, chars in group.chars.items():
+            for ch in chars:
+                self.chars.setdefault(ch, []).append(index[member])
+        self.char_set = frozenset(self.chars)
+
+    def _hits(self, tok: str) -> tuple[int, ...]:
+        """Members whose entries match the word ``tok`` (each member at most once)."""
+        hits: set[int] = set(self.exact.get(tok, ()))
+        n = len(tok)
+        if n >= self.min_prefix:
+            for p, mi in self.prefix.get(tok[:3], ()):
+                if tok.startswith(p):
+                    hits.add(mi)
+        if n > _SUFFIX_MIN_STEM + 2:
+            for sfx, mi in self.suffix.get(tok[-3:], ()):
+                if n >= len(sfx) + _SUFFIX_MIN_STEM and tok.endswith(sfx):
+                    ex = self.excluded.get(mi)
+                    if ex is None or not tok.endswith(ex):
+                        hits.add(mi)
+        return tuple(sorted(hits))
+
+    def _analyse(self, chunk: str) -> tuple[tuple[int, ...], str, str]:
+        """A white-space-delimited chunk: the hits of its words, its first and last word."""
+        words = _TOKEN.findall(chunk)
+        if not words:
+            return (), "", ""
+        hits: list[int] = []
+        for w in words:
+            hits.extend(self._hits(w))
+        for a, b in itertools.pairwise(words):
+            if a in self.pairs_first:
+                hits.extend(self.exact.get(a + " " + b, ()))
+        return tuple(hits), words[0], words[-1]
+
+    def count(self, lowered: str) -> dict[str, int]:
+        """Hits per member in ``lowered`` (a lower-cased text: an upper-case letter of a
+        ``chars`` list counts as its lower-case form).
+
+        Each white-space-delimited chunk is analysed once per process and memoised (words
+        repeat across documents, Zipf's law), so a text costs about one look-up per word."""
+        counts = [0] * len(self.members)
+        memo = self._memo
+        analyse = self._analyse
+        pairs_first = self.pairs_first
+        prev = ""
+        for chunk in lowered.split():
+            got = memo.get(chunk)
+            if got is None:
+                if len(memo) >= _MEMO_MAX:
+                    memo.clear()
+                got = memo[chunk] = analyse(chunk)
+            hits, first, last = got
+            for mi in hits:
+                counts[mi] += 1
+            if prev in pairs_first and first:
+                for mi in self.exact.get(prev + " " + first, ()):
+                    counts[mi] += 1
+            if last:
+                prev = last
+        if self.char_set and not self.char_set.isdisjoint(lowered):
+            for ch in lowered:
+                got2 = self.chars.get(ch)
+                if got2:
+                    for mi in got2:
+                        counts[mi] += 1
+        return dict(zip(self.members, counts, strict=True))
 
 
-#: Ijekavian reflexes of jat (Croatian, Bosnian, Montenegrin; Serbian in Serbia is ekavian):
-#: evidence against Serbian, for hr and bs alike.
-_IJEKAVIAN = ("vrijeme", "mlijeko", "rijeka", "rijeke", "djeca", "djece", "lijepo", "pjesm*", "mjesto", "mjesta",
-              "vijek*", "dvije", "riječ*", "svijet*", "tijelo", "dio", "djel*", "poslije", "prije", "uopće")
+_EVIDENCE: dict[int, Evidence] = {}
 
-#: The confusable groups of issue 5. Evidence lists are short on purpose: each item is a
-#: textbook difference, not a word picked from the evaluation data.
-GROUPS: dict[str, Group] = {
-    g.name: g
-    for g in (
-        Group(
-            name="hbs",
-            members=("hr", "bs", "sr", "cnr", "sl"),
-            # Croatian vs Bosnian vs Serbian vs Montenegrin: Kordić, "Jezik i nacionalizam"
-            # (2010) and the standard lexical doublets (tisuća/hiljada, tjedan/sedmica/nedelja,
-            # kruh/hljeb/hleb, Europa/Evropa, povijest/historija/istorija, tko/ko, što/šta);
-            # Croatian month names; ekavian reflex of jat in Serbian (mleko, vreme, reka);
-            # Montenegrin ś and ź (Pravopis crnogorskoga jezika, 2009). Slovenian is in the group
-            # because fastText confuses it with the others: it has no ć or đ (Slovenian
-            # alphabet, 25 letters) and its own function words (in, ki, tudi, lahko).
-            words={
-                "hr": ["tko", "tisuć*", "tjed*", "kruh*", "europ*", "sveučiliš*", "povijes*", "glazb*",
-                       "kazališ*", "obitelj*", "znanost*", "znanstven*", "kemij*", "nogomet*", "vlak*", "zrakoplov*",
-                       "siječ*", "veljač*", "ožuj*", "travnj*", "travanj", "svib*", "lipanj*", "lipnj*", "srpanj*",
-                       "srpnj*", "kolovoz*", "rujan*", "rujn*", "listopad*", "studen*", "prosin*", "točno", "opći*",
-                       "općeni*", "izvješć*", "gospodarst*", "gospodarsk*", "ravnatelj*", "poduzeć*", "trokut*",
-                       "uvjet*", "tijekom", "primjerice", "također", *_IJEKAVIAN,
-                       r"re:\w{3,}ira(?:ti|m|š|mo|te|ju|o|la|li|lo|no|na|ni|nje|nja|nju)?"],
-                "bs": ["historij*", "hiljad*", "sedmic*", "šta", "ko", "hljeb*", "kafa", "kafe", "evrop*",
-                       "januar*", "februar*", "mart", "marta", "augusta", "august", "septemb*", "oktob*",
-                       "novemb*", "decemb*", "univerzit*", "nauk*", "naučn*", "porodic*", "hemij*", "fudbal*",
-                       "trougl*", "trougao", "takođe", "tačno", "tokom", "uslov*", "preduzeć*", "također", *_IJEKAVIAN,
-                       r"re:\w{3,}(?<!p)isa(?:ti|o|la|li|no|na|ni|nje)"],
-                "sr": ["hiljad*", "nedelj*", "hleb*", "evrop*", "istorij*", "opštin*", "opšt*", "takođe",
-                       "uopšte", "ko", "šta", "mleko", "vreme", "reka", "reke", "deca", "dece", "lepo",
-                       "pesm*", "avgust*", "univerzit*", "nauk*", "naučn*", "fudbal*", "hemij*", "tačno",
-                       "tokom", "uslov*", "vek", "veka", "mesto", "mesta", "pre", "posle", "deo", "dve", "reč*",
-                       "svet", "sveta", "bezbednost*", "vaspitanj*", "primer*", "preduzeć*",
-                       r"re:\w{3,}(?<!p)isa(?:ti|o|la|li|no|na|ni|nje)"],
-                "cnr": ["śutra", "śekira", "đevojk*"],
-                "sl": ["in", "ki", "tudi", "lahko", "zelo", "kot", "ter", "bo", "bodo", "smo", "ste",
-                       "vendar", "kjer", "čeprav", "sem", "njegov*", "leta", "še", "več", "zdaj"],
-            },
-            chars={"cnr": "śź", "hr": "", "bs": "", "sr": ""},
-            script="Latn",
-            label="hbs",
-            trust_second=False,
-            needs_evidence=frozenset({"sr", "cnr", "hbs"}),
-            source="Kordić 2010; Croatian/Serbian/Bosnian standard doublets; Slovenian alphabet",
-        ),
-        Group(
-            name="cs-sk",
-            members=("cs", "sk"),
-            # Czech has ř, ě, ů; Slovak has ä, ĺ, ľ, ŕ, ô (the two alphabets; Short, "Czech"
-            # and "Slovak" in The Slavonic Languages, 1993). Plus the commonest function words.
-            words={
-                "cs": ["se", "který", "která", "které", "jsou", "jako", "nebo", "také", "být",
-                       "jsem", "této", "již", "podle", "mezi"],
-                "sk": ["sa", "ktorý", "ktorá", "ktoré", "sú", "ako", "alebo", "tiež", "byť", "som",
-                       "tejto", "už", "podľa", "medzi", "nie"],
-            },
-            chars={"cs": "řěů", "sk": "äĺľŕô"},
-            source="Czech and Slovak alphabets; function words",
-        ),
-        Group(
-            name="nordic",
-            members=("da", "nb", "nn", "sv"),
-            # Swedish writes ä/ö where Danish and Norwegian write æ/ø (the alphabets). Danish vs
-            # Bokmål vs Nynorsk: the standard lexical and spelling differences (Norwegian
-            # kj/gj/hj spellings, Danish soft d/g/b, Nynorsk ikkje/eg/ein/frå/kva; Språkrådet).
-            words={
-                "da": ["hvad", "noget", "meget", "af", "nu", "efter", "blev", "blive", "gøre", "hjælp*", "sprog",
-                       "købe", "bog", "ligesom", "vores", "uden", "nogle", "nogen", "sådan", "måske", "mig", "dig",
-                       "sig"],
-                "nb": ["hva", "noe", "mye", "av", "nå", "etter", "ble", "bli", "gjøre", "hjelp*", "språk", "kjøpe",
-                       "bok", "uten", "noen", "slik", "kanskje", "fikk", "mer", "meg", "deg", "seg"],
-                "nn": ["ikkje", "eg", "ein", "eit", "dei", "frå", "kva", "korleis", "berre", "noko", "mykje",
-                       "vere", "meir", "heile", "fleire", "desse", "òg", "ho", "hjå", "medan", "kvar", "nokre",
-                       "vart", "vore", "gjere", "seier", "sjølv", "meg", "deg", "seg", "av", "etter"],
-                "sv": ["och", "inte", "jag", "är", "för", "att", "till", "ett", "hon", "vad", "mycket", "också",
-                       "honom", "därför", "eftersom", "där", "här", "när", "kunde", "vara", "sedan", "eller"],
-            },
-            chars={"sv": "äö", "da": "", "nb": "", "nn": ""},  # æ/ø are shared by da/nb/nn
-            source="Scandinavian alphabets; Språkrådet (Bokmål/Nynorsk); Danish orthography",
-        ),
-        Group(
-            name="gl-pt",
-            members=("gl", "pt"),
-            # Portuguese ã/õ/ç, -ção, nh/lh; Galician ñ, -ción, x for /ʃ/, non/unha/polo
-            # (Real Academia Galega, Normas ortográficas 2003).
-            words={
-                "gl": ["non", "unha", "unhas", "polo", "pola", "polos", "xa", "xente", "cando", "máis",
-                       "tamén", "aínda", "despois", "moi", "isto", "iso", "sobre", "ao", "coa", "co"],
-                "pt": ["não", "uma", "umas", "pelo", "pela", "já", "gente", "quando", "mais", "também",
-                       "ainda", "depois", "muito", "isto", "isso", "em", "com", "no", "na"],
-            },
-            chars={"pt": "ãõç", "gl": "ñ"},
-            source="Galician orthographic norms (RAG 2003); Portuguese orthography",
-        ),
-        Group(
-            name="ca-es-oc",
-            members=("ca", "es", "oc"),
-            # Catalan l·l, ç, à/è/ò, -ny-; Spanish ñ, ¿, ¡; Occitan (Alibert norm) lh/nh, ò/è,
-            # its own function words (dins, aquò, amb, mai, pas, èra).
-            words={
-                "ca": ["amb", "els", "dels", "però", "també", "aquest", "aquesta", "perquè", "als", "molt",
-                       "és", "són", "seva", "seu", "fins", "any", "anys", "hi", "va", "van", "més", "quan", "i"],
-                "es": ["los", "las", "con", "pero", "también", "este", "esta", "porque", "muy", "hasta", "año",
-                       "años", "hay", "y", "fue", "sus", "como", "más", "cuando", "donde", "ser"],
-                "oc": ["dins", "aquò", "èra", "foguèt", "fòrça", "tanben", "aquel", "aquela", "pòt", "èsser",
-                       "d'aquel", "jos", "qu'es", "fins", "amb"],
-            },
-            chars={"ca": "·ç", "es": "ñ¿¡", "oc": ""},
-            source="Catalan, Spanish and Occitan orthographies",
-        ),
-        Group(
-            name="lb-de",
-            members=("lb", "de"),
-            # Luxembourgish orthography (2019): ë, and the commonest words (an, ass, net, dat, mir).
-            words={
-                "lb": ["ass", "net", "dat", "mir", "mat", "sinn", "gëtt", "vun", "ech", "hien", "hatt",
-                       "awer", "och", "ginn", "eng", "engem", "zu", "iwwer", "géint", "dës", "déi"],
-                "de": ["ist", "nicht", "das", "wir", "mit", "sind", "gibt", "von", "ich", "er", "sie",
-                       "aber", "auch", "werden", "eine", "einem", "über", "gegen", "diese", "die"],
-            },
-            chars={"lb": "ë", "de": "ßü"},
-            source="Luxembourgish orthography (2019 reform)",
-        ),
-        Group(
-            name="mt-it",
-            members=("mt", "it"),
-            # Maltese alphabet: ċ, ġ, ħ, ż, and the digraphs għ, ie (Aquilina, Maltese Grammar).
-            words={
-                "mt": ["il-*", "tal-*", "ta'", "li", "u", "huwa", "hija", "għal", "minn", "dan", "din",
-                       "dawn", "kien", "kienet", "jew", "biex", "fuq", "bħala", "ukoll", "tiegħu", "tagħha"],
-                "it": ["il", "della", "di", "che", "è", "per", "non", "una", "sono", "questo", "questa",
-                       "anche", "come", "dei", "delle", "nel", "nella", "con", "alla"],
-            },
-            chars={"mt": "ċġħżĊĠĦŻ", "it": ""},
-            source="Maltese alphabet (Aquilina 1959)",
-        ),
-        Group(
-            name="ga-gd",
-            members=("ga", "gd"),
-            # Irish writes acute accents (á é í ó ú), Scottish Gaelic grave ones (à è ì ò ù)
-            # since the 1981 Gaelic Orthographic Conventions; function words differ (agus/is
-            # both; Irish 'ag', 'níl', 'sé'; Gaelic 'aig', 'chan eil', 'e').
-            words={
-                "ga": ["níl", "sé", "sí", "siad", "ag", "leis", "don", "chun", "freisin", "nach", "bhí",
-                       "beidh", "tá", "an", "na", "ar", "le", "go", "ó"],
-                "gd": ["chan", "eil", "aig", "bho", "tha", "bha", "e", "i", "iad", "cuideachd", "gun",
-                       "nach", "airson", "agus", "anns", "seo", "sin"],
-            },
-            chars={"ga": "áéíóú", "gd": "àèìòù"},
-            source="Gaelic Orthographic Conventions 1981; Irish standard (An Caighdeán Oifigiúil)",
-        ),
-    )
-}
+
+def _evidence_for(group: Group) -> Evidence:
+    """One :class:`Evidence` (and so one memo) per group object and process."""
+    got = _EVIDENCE.get(id(group))
+    if got is None:
+        got = _EVIDENCE[id(group)] = Evidence(group)
+    return got
+
+
+def _probability(value: Any, label: str, key: str) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+        raise ConfigError(f"is {value!r}; allowed: a number 0..1 or null", file=label, key=key)
+    return float(value)
+
+
+def load_groups(path: str | Path | None = None) -> dict[str, Group]:
+    """The confusable groups of ``groups.yaml`` (the packaged one by default); ConfigError with
+    the file and key for anything malformed."""
+    label = str(path) if path else "altedic/langid/groups.yaml"
+    try:
+        text = (
+            Path(path).read_text("utf-8")
+            if path
+            else resources.files("altedic.langid").joinpath("groups.yaml").read_text("utf-8")
+        )
+        data = yaml.safe_load(text)
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"cannot read the confusable groups: {exc}", file=label) from exc
+    if not isinstance(data, dict) or not isinstance(data.get("groups"), dict):
+        raise ConfigError("must be a mapping with a 'groups' mapping", file=label)
+    out: dict[str, Group] = {}
+    for name, g in data["groups"].items():
+        key = f"groups.{name}"
+        if not isinstance(g, dict) or not isinstance(g.get("members"), list) or len(g["members"]) < 2:
+            raise ConfigError("needs 'members': a list of at least two language codes", file=label, key=key)
+        members = tuple(str(m) for m in g["members"])
+        unknown = set(g) - {
+            "members",
+            "script",
+            "label",
+            "trust_second",
+            "trust_model_above",
+            "needs_evidence",
+            "source",
+            "words",
+            "chars",
+        }
+        if unknown:
+            raise ConfigError(f"unknown key(s) {sorted(unknown)}", file=label, key=key)
+        words = g.get("words") or {}
+        chars = g.get("chars") or {}
+        for what, mapping in (("words", words), ("chars", chars)):
+            if not isinstance(mapping, dict) or set(mapping) - set(members):
+                raise ConfigError(
+                    f"must map members ({', '.join(members)}) to entries", file=label, key=f"{key}.{what}"
+                )
+        for member, entries in words.items():
+            if not isinstance(entries, list):
+                raise ConfigError("must be a list of words", file=label, key=f"{key}.words.{member}")
+        out[str(name)] = Group(
+            name=str(name),
+            members=members,
+            words={m: tuple(str(w) for w in ws) for m, ws in words.items()},
+            needs_evidence=frozenset(str(m) for m in g.get("needs_evidence") or ()),
+            chars={m: str(c) for m, c in chars.items()},
+            script=g.get("script"),
+            label=g.get("label"),
+            source=str(g.get("source", "")),
+            trust_second=bool(g.get("trust_second", True)),
+            trust_model_above=_probability(g.get("trust_model_above"), label, f"{key}.trust_model_above"),
+        )
+    return out
+
+
+#: The confusable groups of issue 5 (from groups.yaml).
+GROUPS: dict[str, Group] = load_groups()
 
 #: Member -> the groups it belongs to (a language may be in more than one group: sr).
 GROUP_OF: dict[str, tuple[str, ...]] = {}
@@ -295,7 +328,8 @@ class Resolution:
     flags: list[str]
     evidence: dict[str, int]
     decided_by: str
-    """``script``, ``evidence``, ``declared``, ``second_opinion``, ``model`` (undecided)."""
+    """``script``, ``evidence``, ``declared``, ``second_opinion``, ``model`` (undecided: flagged;
+    where the evidence narrowed the choice to a few members, the model's best-ranked of them)."""
 
 
 class GroupResolver:
@@ -312,12 +346,13 @@ class GroupResolver:
         self.margin = margin
         self.on_undecided = on_undecided
         self.sample_chars = sample_chars
-        self._patterns = {name: g.compiled() for name, g in GROUPS.items()}
+        self._evidence = {name: _evidence_for(g) for name, g in GROUPS.items()}
 
     def evidence(self, group: str, text: str) -> dict[str, int]:
-        """Number of distinctive words and characters of each member found in ``text``."""
-        s = text[: self.sample_chars].lower()
-        return {m: len(rx.findall(s)) for m, rx in self._patterns[group].items()}
+        """Number of distinctive words and characters of each member found in ``text`` (its
+        first ``sample_chars`` characters)."""
+        s = text[: self.sample_chars]
+        return self._evidence[group].count(s.lower())
 
     def resolve(
         self,
@@ -338,6 +373,7 @@ class GroupResolver:
         ev = self.evidence(group, text)
         if g.name == "hbs" and ("ć" in text or "đ" in text or "Ć" in text or "Đ" in text):
             ev["sl"] = 0  # Slovenian has no ć/đ
+        tied: set[str] = set()
         if ev:
             order = sorted(ev.items(), key=lambda kv: -kv[1])
             best, n_best = order[0]
@@ -347,11 +383,20 @@ class GroupResolver:
             needed = self.margin + (1 if top_p >= 0.7 and best != base_lang(top) else 0)
             if n_best > 0 and n_best - n_second >= needed:
                 return Resolution(best, [], ev, "evidence")
-            tied = {m for m, n in ev.items() if n == n_best and n_best > 0}
-        else:
-            tied = set()
+            if n_best > 0:
+                # the members within the margin of the best: the evidence has narrowed the
+                # choice to them, the declaration or the model's ranking picks among them
+                tied = {m for m, n in ev.items() if n_best - n < needed}
         if declared and base_lang(declared) in members and (not tied or base_lang(declared) in tied):
             return Resolution(base_lang(declared), [], ev, "declared")
+        if tied and len(tied) < len(members):
+            # undecided between the tied members only: the model's best-ranked one of them
+            # (a member that needs evidence of its own loses a tie on shared evidence: Serbian
+            # Latin is ekavian, a word Bosnian and Serbian share is no evidence of ekavian text)
+            pick = [b for b in (base_lang(lang) for lang, _ in ranked) if b in tied and b not in g.needs_evidence]
+            pick += [b for b in (base_lang(lang) for lang, _ in ranked) if b in tied and ev.get(b)]
+            if pick:
+                top = pick[0]
         if base_lang(top) in g.needs_evidence and not ev.get(base_lang(top)):
             # the model's pick has no evidence of its own: take the best-ranked member that
             # needs none (hr for hbs), as the module docstring explains
@@ -359,7 +404,13 @@ class GroupResolver:
                 if base_lang(lang) in members and base_lang(lang) not in g.needs_evidence:
                     top = lang
                     break
-        if g.trust_second and second and second in members and (not tied or second in tied):
+        if (
+            g.trust_second
+            and second
+            and second in members
+            and (not tied or second in tied)
+            and (second not in g.needs_evidence or ev.get(second))
+        ):
             return Resolution(second, [], ev, "second_opinion")
         flag = f"confusable:{g.name}"
         if self.on_undecided == "group" and g.label:

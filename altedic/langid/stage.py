@@ -29,7 +29,7 @@ from dataclasses import replace
 from typing import Any
 
 from altedic.errors import ConfigError
-from altedic.filters import load_filters
+from altedic.filters import known_languages, load_filters
 from altedic.langid.codes import MULTI_SCRIPT, base_lang, normalise_lang
 from altedic.langid.model import LidModel
 from altedic.langid.policy import GROUPS, GroupResolver, dominant_script, group_for, make_second_opinion
@@ -141,9 +141,7 @@ class LanguageStage:
         self.config = cfg
         self.filters_dir = filters_dir
         self.model = LidModel(cfg["model"], cfg["labels"])  # validates the label mapping
-        self.resolver = GroupResolver(
-            margin=int(cfg["groups"]["margin"]), on_undecided=cfg["groups"]["on_undecided"]
-        )
+        self.resolver = GroupResolver(margin=int(cfg["groups"]["margin"]), on_undecided=cfg["groups"]["on_undecided"])
         self._second_name = cfg["second_opinion"]
         make_second_opinion(self._second_name)  # fail early (ConfigError) if it cannot load
         self._second: Any = None
@@ -156,6 +154,8 @@ class LanguageStage:
         if not self._ready:
             self.model.load()
             self._second = make_second_opinion(self._second_name)
+            for lang in known_languages(self.filters_dir):
+                self.thresholds(lang)  # read the filters files here, not in the first batches
             self._ready = True
 
     def thresholds(self, lang: str | None) -> dict[str, float]:
@@ -168,7 +168,9 @@ class LanguageStage:
             for name, fallback in (("min_confidence", 0.5), ("mismatch_confidence", 0.8)):
                 value = section.get(name, fallback)
                 if not isinstance(value, (int, float)) or not 0 <= value <= 1:
-                    raise ConfigError(f"is {value!r}; allowed: a number 0..1", file=f"filters/{lang}.yaml", key=f"langid.{name}")
+                    raise ConfigError(
+                        f"is {value!r}; allowed: a number 0..1", file=f"filters/{lang}.yaml", key=f"langid.{name}"
+                    )
                 got[name] = float(value)
             self._thresholds[key] = got
         return got
@@ -214,6 +216,10 @@ class LanguageStage:
             if lang is not None:
                 group = group_for(lang, script)
                 if group is not None:
+                    trust = GROUPS[group].trust_model_above
+                    if trust is not None and top_p >= trust and pred and pred[0][0] == lang:
+                        group = None  # fastText is sure and the group's evidence is not needed
+                if group is not None:
                     if consulted and not GROUPS[group].trust_second:
                         known = [(c, min(p, 1.0)) for c, p in pred if c is not None]
                     else:
@@ -233,8 +239,13 @@ class LanguageStage:
                 flags.append("second_opinion")
             alternatives = {c: round(s, 4) for c, s in ranked[: cfg["top_k"]] if c is not None}
             out.append(
-                {"lang": lang, "score": round(min(score, 1.0), 4), "alternatives": alternatives,
-                 "flags": flags, "decided_by": decided_by}
+                {
+                    "lang": lang,
+                    "score": round(min(score, 1.0), 4),
+                    "alternatives": alternatives,
+                    "flags": flags,
+                    "decided_by": decided_by,
+                }
             )
         return out
 
@@ -337,8 +348,7 @@ class LanguageStage:
         main_n = sum(e - s for s, e, _ in main_chars) or 1
         doc.lang_score = round(sum(r["score"] * (e - s) for s, e, r in main_chars) / main_n, 4) if main_chars else 0.0
         doc.lang_alternatives = {
-            c: round(v / total, 4)
-            for c, v in sorted(weighted.items(), key=lambda kv: -kv[1])[: self.config["top_k"]]
+            c: round(v / total, 4) for c, v in sorted(weighted.items(), key=lambda kv: -kv[1])[: self.config["top_k"]]
         }
         doc.lang_share = round(share, 4)
         doc.lang_flags = sorted(flags)
@@ -377,7 +387,11 @@ class LanguageStage:
                 lang_share=round(sum(w for _, w in scored) / max(len(text.strip()), 1), 4),
                 lang_alternatives=dict(rs[0][2]["alternatives"]),
                 lang_flags=["split"],
-                metadata={**{k: v for k, v in doc.metadata.items() if k != "lang_mix"}, "parent_id": doc.id, "part": str(n)},
+                metadata={
+                    **{k: v for k, v in doc.metadata.items() if k != "lang_mix"},
+                    "parent_id": doc.id,
+                    "part": str(n),
+                },
                 quality=dict(doc.quality),
                 pii=dict(doc.pii),
             )

@@ -108,8 +108,16 @@ GROUP_CASES = [
     # (text, expected language, decided_by)
     ("Ovo je Sveučilište u Zagrebu, a tisuću studenata svaki tjedan dolazi u knjižnicu.", "hr", "evidence"),
     ("Ово је Универзитет у Београду, а хиљаду студената сваке недеље долази у библиотеку.", "sr-Cyrl", "model"),
-    ("Ovo je univerzitet u Beogradu, a hiljadu studenata svake nedelje dolazi u biblioteku posle podne.", "sr-Latn", "evidence"),
-    ("Ovo je Univerzitet u Sarajevu, a hiljadu studenata svake sedmice dolazi u biblioteku poslije podne.", "bs-Latn", "evidence"),
+    (
+        "Ovo je univerzitet u Beogradu, a hiljadu studenata svake nedelje dolazi u biblioteku posle podne.",
+        "sr-Latn",
+        "evidence",
+    ),
+    (
+        "Ovo je Univerzitet u Sarajevu, a hiljadu studenata svake sedmice dolazi u biblioteku poslije podne.",
+        "bs-Latn",
+        "evidence",
+    ),
     ("Na univerzi v Ljubljani je tudi letos veliko študentov, ki lahko obiščejo knjižnico.", "sl", "model"),
     ("Řekl mi, že příští týden pojedeme do hor a budeme tam celý měsíc.", "cs", "evidence"),
     ("Povedal mi, že budúci týždeň pôjdeme do hôr a budeme tam celý mesiac.", "sk", "evidence"),
@@ -151,7 +159,9 @@ def test_group_resolver_undecided_is_explicit() -> None:
     # Latin-script Serbian needs ekavian evidence; without it the model's next member is taken
     sr = GroupResolver().resolve("hbs", "Danas je lijep dan.", [("sr", 0.7), ("hr", 0.2)])
     assert sr.lang == "hr"
-    assert group_for("sr", "Latn") == "hbs" and group_for("sr", "Cyrl") is None
+    assert (
+        group_for("sr", "Latn") == "hbs" and group_for("sr", "Cyrl") == "cyrl-south" and group_for("ru", "Cyrl") is None
+    )
     assert dominant_script("Ово је текст") == "Cyrl" and dominant_script("12 34") is None
 
 
