@@ -520,12 +520,15 @@ def run(
             data = fsutil.read_bytes(fsutil.join(dedup_root, rel))
             side.append({"path": f"dedup/{rel}", "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()})
         manifest["dedup_files"] = side
-    try:
-        from altedic.release.finalise import finalise
-    except ImportError:
-        finalise = None  # type: ignore[assignment]
-    if finalise is not None:
-        manifest.update(finalise(out_dir, manifest))
+    from altedic.release.finalise import finalise
+    from altedic.release.stats import PartialStats
+
+    stats_dir = fsutil.join(staging, "_stats")
+    partials = [
+        PartialStats.from_state(json.loads(fsutil.read_bytes(fsutil.join(stats_dir, rel))))
+        for rel in (fsutil.list_files(stats_dir) if fsutil.exists(stats_dir) else [])
+    ]
+    manifest.update(finalise(out_dir, manifest, PartialStats.merge_all(partials).to_dict()))
     fsutil.write_bytes(
         fsutil.join(out_dir, "manifest.json"),
         json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False).encode("utf-8"),

@@ -244,6 +244,19 @@ class _WriteShardFn(beam.DoFn):  # type: ignore[misc]
         sidecar = FileSystems.join(self.settings.staging, "_shards", rel.replace("/", "__") + ".json")
         with FileSystems.create(sidecar) as f:
             f.write(json.dumps(info, sort_keys=True).encode("utf-8"))
+        if kind != "parallel":
+            # Release statistics are computed here, on the worker, from the table in memory: one
+            # associative partial per shard, merged by the driver (altedic.release.stats).
+            from altedic.release.stats import PartialStats
+
+            part = PartialStats()
+            if kind == "errors":
+                part.add_errors(table)
+            else:
+                part.add_documents(table, kept=kind == "data")
+            stats_path = FileSystems.join(self.settings.staging, "_stats", rel.replace("/", "__") + ".json")
+            with FileSystems.create(stats_path) as f:
+                f.write(json.dumps(part.to_state(), sort_keys=True).encode("utf-8"))
         self.shards_counter.inc()
         yield info
 

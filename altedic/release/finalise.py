@@ -39,17 +39,20 @@ def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
     return h.hexdigest()
 
 
-def finalise(out_dir: str, manifest: dict[str, Any]) -> dict[str, Any]:
+def finalise(out_dir: str, manifest: dict[str, Any], stats: dict[str, Any] | None = None) -> dict[str, Any]:
     """Write the release documents of ``out_dir`` and return extra manifest entries.
 
-    ``manifest`` must already list the shards (``manifest["shards"]``). Raises
+    ``manifest`` must already list the shards (``manifest["shards"]``). ``stats`` is the merged
+    statistics when the pipeline computed per-shard partials on its workers (``altedic run``
+    does); without it they are computed here from the shards. Raises
     :class:`~altedic.errors.RunError` when the statistics computed from the shards disagree with
     the manifest's accounting (a shard lost or duplicated rows). Returns
     ``{"release_files": {name: {"sha256": hex, "bytes": n}}, "stats": {"kept": n, "rejected": n,
     "errors": n, "tokens_est": n, "token_estimator": name}}``.
     """
     root = Path(out_dir)
-    stats = release_stats(root, manifest)
+    if stats is None:
+        stats = release_stats(root, manifest)
     problems = check_accounting(stats, manifest)
     if problems:
         raise RunError("the shards do not add up to the manifest's accounting:\n  " + "\n  ".join(problems))

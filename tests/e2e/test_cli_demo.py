@@ -149,3 +149,14 @@ def test_validate_checks_stage_settings_before_any_work(tmp_path: Path, stages: 
     ok.write_text(text + "\nstages: {dedup: {}}\noutput: {path: out}\n", encoding="utf-8")
     r = altedic("validate", str(ok))
     assert r.returncode == 0 and "implied LSH similarity threshold (1/b)^(1/r) = 0.719" in r.stdout
+
+
+def test_worker_side_statistics_equal_statistics_recomputed_from_the_shards(demo_out: Path) -> None:
+    from altedic.release.stats import check_accounting, release_stats
+
+    m = _manifest(demo_out)
+    written = json.loads((demo_out / "stats.json").read_text(encoding="utf-8"))
+    recomputed = json.loads(json.dumps(release_stats(demo_out, m)))
+    assert written == recomputed
+    assert check_accounting(written, m) == []
+    assert written["totals"]["kept"]["documents"] == sum(s["kept"] for s in m["sources"].values())

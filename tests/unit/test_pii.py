@@ -27,11 +27,19 @@ def doc(text: str, lang: str = "en", source: str = "s") -> Document:
         ("de", "Rufen Sie 030 12345678 an.", [("030 12345678", "phone")]),
         ("el", "Πληροφορίες: τηλ. 210 1234567.", [("210 1234567", "phone")]),
         ("bg", "За контакт: тел. 02 987 6543.", [("02 987 6543", "phone")]),
-        ("fr", "Appelez le 0033 1 42 68 53 00 ou le 01 42 68 53 00.", [("0033 1 42 68 53 00", "phone"), ("01 42 68 53 00", "phone")]),
+        (
+            "fr",
+            "Appelez le 0033 1 42 68 53 00 ou le 01 42 68 53 00.",
+            [("0033 1 42 68 53 00", "phone"), ("01 42 68 53 00", "phone")],
+        ),
         ("de", "IBAN DE89 3704 0044 0532 0130 00 bitte.", [("DE89 3704 0044 0532 0130 00", "iban")]),
         ("mt", "Ħallas lil MT84MALT011000012345MTLCAST001S.", [("MT84MALT011000012345MTLCAST001S", "iban")]),
         ("en", "Card 4539 1488 0343 6467 was charged.", [("4539 1488 0343 6467", "card")]),
-        ("en", "Login from 8.8.8.8 and 2001:4860:4860::8888 today.", [("8.8.8.8", "ip"), ("2001:4860:4860::8888", "ip")]),
+        (
+            "en",
+            "Login from 8.8.8.8 and 2001:4860:4860::8888 today.",
+            [("8.8.8.8", "ip"), ("2001:4860:4860::8888", "ip")],
+        ),
         ("it", "Codice fiscale RSSMRA85T10A562S del richiedente.", [("RSSMRA85T10A562S", "national_id")]),
         ("pl", "Numer PESEL: 44051401359.", [("44051401359", "national_id")]),
         ("es", "DNI 12345678Z del titular.", [("12345678Z", "national_id")]),
@@ -101,8 +109,72 @@ def test_overlap_iban_wins_over_phone() -> None:
 
 @pytest.mark.parametrize(
     "config",
-    [{"mode": "mask"}, {"types": ["email", "passport"]}, {"sources": {"a": "hide"}}, {"colour": 1}, {"placeholders": {"x": "y"}}],
+    [
+        {"mode": "mask"},
+        {"types": ["email", "passport"]},
+        {"sources": {"a": "hide"}},
+        {"colour": 1},
+        {"placeholders": {"x": "y"}},
+    ],
 )
 def test_bad_config(config: dict[str, object]) -> None:
     with pytest.raises(ConfigError):
         PIIStage(config)
+
+
+# --- the candidate scan (altedic/pii/detectors.py "Candidate scan"): positions at the text's edges,
+# --- many digit runs, no digits at all, keyword formats
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        ("mt", "+356 2123 4567 hu n-numru tal-uffiċċju.", [("+356 2123 4567", "phone")]),
+        ("mt", "DE89370400440532013000 huwa l-IBAN", [("DE89370400440532013000", "iban")]),
+        ("de", "Kontonummer: IBAN DE89 3704 0044 0532 0130 00", [("DE89 3704 0044 0532 0130 00", "iban")]),
+        ("it", "RSSMRA85T10A562S", [("RSSMRA85T10A562S", "national_id")]),
+        ("es", "X1234567L es el NIE", [("X1234567L", "national_id")]),
+        ("ga", "maria@example.ie", [("maria@example.ie", "email")]),
+        ("ga", "Scríobh chuig maria@example.ie", [("maria@example.ie", "email")]),
+        ("en", "Last login from 8.8.8.8", [("8.8.8.8", "ip")]),
+        ("de", "USt-IdNr. DE136695976", [("DE136695976", "tax_id")]),
+        ("pl", "PESEL 44051401359", [("44051401359", "national_id")]),
+        ("el", "2001:4860:4860::8888 είναι η διεύθυνση", [("2001:4860:4860::8888", "ip")]),
+        ("en", "4539148803436467", [("4539148803436467", "card")]),
+        ("bg", "ЕГН 7523169263", [("7523169263", "national_id")]),
+        ("el", "ΑΜΚΑ: 01013099997", [("01013099997", "national_id")]),
+        ("fr", "NIR 2 55 08 2A 123 456 46", [("2 55 08 2A 123 456 46", "national_id")]),
+    ],
+)
+def test_candidates_at_text_edges(lang: str, text: str, expected: list[tuple[str, str]]) -> None:
+    assert found(text, lang) == expected
+
+
+def test_many_digit_runs_one_id() -> None:
+    """A Greek statistical table (900 digit runs, years, amounts, 11-digit codes without keyword)
+    and one AMKA after its keyword: exactly that one is found."""
+    rows = [f"{1990 + i % 30} {i * 7919 % 100000:>6} {i * 104729 % 10**11:011d} {i}.{i % 10}" for i in range(180)]
+    text = "Πίνακας 2: στοιχεία ανά έτος\n" + "\n".join(rows) + "\nΑΜΚΑ: 01013099997."
+    assert found(text, "el") == [("01013099997", "national_id")]
+    d = doc(text, "el")
+    PIIStage({}).process(d)
+    assert d.pii == {"national_id": 1}
+    assert d.text == text.replace("01013099997", "<NATIONAL_ID>")
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("ga", "Is é an Coimisiún Eorpach a mholann an rialachán seo."),
+        ("mt", "Il-Kummissjoni Ewropea għandha tirrapporta lill-Parlament."),
+        ("el", "Η Επιτροπή υποβάλλει έκθεση στο Ευρωπαϊκό Κοινοβούλιο."),
+        ("bg", "Комисията представя доклад на Европейския парламент."),
+        ("en", "No digits at all, but colons: a:b:c:d:e:f and a superscript ²."),
+        ("en", ""),
+    ],
+)
+def test_no_digits_nothing_found(lang: str, text: str) -> None:
+    assert found(text, lang) == []
+    d = doc(text, lang)
+    PIIStage({}).process(d)
+    assert (d.text, d.pii, d.reason) == (text, {}, None)

@@ -1,0 +1,182 @@
+"""The fast PII detectors give exactly the matches of the first, plain implementation.
+
+altedic/pii/detectors.py tries its patterns only at the positions that digit runs (and ``@``,
+colons, VAT stretches) allow, instead of letting ``re`` try every position (see its "Candidate
+scan" comment). That is only correct if the candidates are complete; these tests compare every
+detector, and :func:`find_all`, with the frozen reference (tests/pii_reference.py) on text built
+from PII, lookalikes, keywords, separators and odd characters (non-ASCII digits, superscripts,
+dotless i), with the candidates at the very start and end of the text too.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pii_reference as ref
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from altedic.pii import detectors as fast
+
+# PII of every type in several national formats, checksums valid. The numbers of the keyword formats
+# come bare (not PII on their own) and after their keyword; a few are refused by a rule on purpose
+# (a Mastercard test number of two distinct digits, a national number without trunk 0 or keyword).
+POSITIVES = [
+    "john.borg@gov.mt", "eolas+ceist@rialtas.ie", "a@b.eu", "x!y#z@mail-1.example.com",
+    "+356 2123 4567", "2123 4567", "030 12345678", "210 1234567", "02 987 6543", "0033 1 42 68 53 00",
+    "01 42 68 53 00", "+353 1 234 5678", "+(356) 2123 4567", "(030) 1234567", "+30 210 1234567",
+    "DE89 3704 0044 0532 0130 00", "MT84MALT011000012345MTLCAST001S", "IE29 AIBK 9311 5212 3456 78",
+    "GB82WEST12345698765432", "BG80BNBG96611020345678",
+    "4539 1488 0343 6467", "5555555555554444", "378282246310005", "4539-1488-0343-6467",
+    "8.8.8.8", "193.0.6.139", "2001:4860:4860::8888", "2a00:1450:4001:82b::200e",
+    "RSSMRA85T10A562S", "44051401359", "12345678Z", "X1234567L", "Y-1234567-X", "1234567T", "1234567TW",
+    "131052-308T", "211062-5629", "811228-9874", "19811228-9874", "710319/2745", "85.07.30-033.28",
+    "7523169263", "1800101221144", "69435151530", "0101006500006", "37605030299", "33309240064",
+    "111222333", "1112.22.333", "01013099997", "1 85 05 78 006 084 91", "2 55 08 2A 123 456 46", "255082A12345646",
+    "86 095 742 719", "86095742719", "123456789", "710319/2745",
+    "DE136695976", "ATU13585627", "NL004495445B01", "FR 40303265045", "ESX2482300W", "IE6433435F",
+    "EL094259216", "MT11679112", "BG175074752",
+    # formats that need their keyword just before (checksums valid)
+    "ЕГН 7523169263", "PESEL 44051401359", "CNP 1800101221144", "OIB 69435151530", "EMŠO 0101006500006",
+    "isikukood 37605030299", "asmens kodas 33309240064", "BSN 111222333", "BSN 111222.333", "BSN 1112.22.333",
+    "ΑΜΚΑ 01013099997", "NIR 1 85 05 78 006 084 91", "NIR 185057800608491", "NIR 255082A12345646",
+    "NIR 2 55 08 2A 123 456 46", "Steuer-ID 86 095 742 719", "IdNr 86095742719", "IdNr 86 095742 719",
+    "NIF 123456789", "rodné číslo 7103192745", "rodné číslo 710319/2745", "rodného čísla 710319/274",
+    "NIR 255082B12345673", "NIR 1850578 006 084 91", "1000016W", "131052+1003", "811228+9874", "19811228+9874",
+]  # fmt: skip
+# Lookalikes (EU legal references, dates, numbers) and keywords that gate formats.
+OTHERS = [
+    "CELEX 32019R0437", "OJ L 123, 12.5.2019, p. 1", "2019/437", "C-311/18", "ECLI:EU:C:2020:559",
+    "Article 12(3)", "point 1.2.3.4", "Art.", "Annex II", "12:30:45", "2019-02-19", "10.0.0.1", "::1",
+    "fe80::1", "1.2.3.4.5", "COM(2021) 206 final", "http://data.europa.eu/eli/reg/2019/437/oj",
+    "12 345 678 EUR", "2 500 000 000", "4111 1111 1111 1111", "1234 5678 9012 3456", "DE ABCDEFGH",
+    "PESEL", "ЕГН", "EGN", "CNP", "OIB", "EMŠO", "isikukood", "asmens kodas", "personal code", "BSN",
+    "ΑΜΚΑ", "AMKA", "NIR", "sécurité sociale", "Steuer-ID", "IdNr", "NIF", "contribuinte", "rodné číslo",
+    "tel.", "Tel:", "τηλ.", "тел.", "phone", "fax", "mob", "IBAN", "USt-IdNr.", "Nr.", "n°", "σημείο",
+    "@", "a@", "@b.cd", "x@@y.eu", "abc:def::", "cafe:babe::", "a:b:c:d:e:f",
+]  # fmt: skip
+ODD = ["²", "³", "٣٤٥", "５", "ı", "ſ", "é", "Ω", "ж", "\n", "\t", "\u00a0", "“", "—", "€", "_"]
+SEPARATORS = ["", " ", " ", ", ", ". ", "-", "/", "(", ")", ":", "+", ".", "\n", " tel. ", " PESEL: ", "@"]
+
+
+def _mutate(rng: random.Random, s: str) -> str:
+    """``s`` with one digit or letter changed (usually breaks the checksum), or cut."""
+    i = rng.randrange(len(s))
+    c = s[i]
+    if c.isdigit():
+        return s[:i] + str(rng.randrange(10)) + s[i + 1 :]
+    if c.isupper():
+        return s[:i] + chr(rng.randrange(65, 91)) + s[i + 1 :]
+    return s[: rng.randrange(1, len(s) + 1)]
+
+
+def _token(rng: random.Random) -> str:
+    k = rng.random()
+    if k < 0.25:
+        return rng.choice(POSITIVES)
+    if k < 0.35:
+        return _mutate(rng, rng.choice(POSITIVES))
+    if k < 0.55:
+        return rng.choice(OTHERS)
+    if k < 0.7:
+        return "".join(rng.choice("0123456789") for _ in range(rng.randint(1, 20)))
+    if k < 0.78:
+        return "".join(rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ") for _ in range(rng.randint(1, 8)))
+    if k < 0.86:
+        return rng.choice(ODD)
+    if k < 0.93:
+        return "".join(rng.choice("0123456789abcdefABCDEF:") for _ in range(rng.randint(2, 14)))
+    return rng.choice(["il-", "an", "και", "на", "der", "Regolament", "uimhir", "numru", "Ċempel"])
+
+
+def make_text(rng: random.Random, max_tokens: int = 12) -> str:
+    parts: list[str] = []
+    for _ in range(rng.randint(1, max_tokens)):
+        parts.append(_token(rng))
+        parts.append(rng.choice(SEPARATORS))
+    if rng.random() < 0.5:
+        parts.pop()  # end on a token: a candidate at the very end of the text
+    return "".join(parts)
+
+
+def spans(matches: object) -> list[tuple[int, int, str]]:
+    return sorted((m.start, m.end, m.type) for m in matches)  # type: ignore[attr-defined]
+
+
+REGIONS = [(), ("MT",), ("DE", "AT", "LU", "BE"), ("GR", "CY"), ("BG",), ("FR", "BE", "LU"), ("IE",), ("PL",)]
+
+
+def check_same(text: str, regions: tuple[str, ...]) -> list[tuple[int, int, str]]:
+    """Assert every detector and find_all agree with the reference on ``text``; return the matches."""
+    assert fast.digit_runs(text) == [m.span() for m in re.finditer(r"\d+", text)], text
+    assert spans(fast.find_emails(text)) == spans(ref.find_emails(text)), text
+    assert spans(fast.find_ibans(text)) == spans(ref.find_ibans(text)), text
+    assert spans(fast.find_cards(text)) == spans(ref.find_cards(text)), text
+    assert spans(fast.find_ips(text)) == spans(ref.find_ips(text)), text
+    assert spans(fast.find_phones(text, regions)) == spans(ref.find_phones(text, regions)), text
+    assert spans(fast.find_national_ids(text)) == spans(ref.find_national_ids(text)), text
+    assert spans(fast.find_tax_ids(text)) == spans(ref.find_tax_ids(text)), text
+    got = spans(fast.find_all(text, regions=regions))
+    assert got == spans(ref.find_all(text, regions=regions)), text
+    for types in (("phone",), ("national_id", "tax_id"), ("card", "ip")):
+        assert spans(fast.find_all(text, types, regions)) == spans(ref.find_all(text, types, regions)), text
+    return got
+
+
+def test_generated_texts_match_reference() -> None:
+    rng = random.Random(20261122)
+    found: dict[str, int] = {}
+    for i in range(1500):
+        text = make_text(rng)
+        for _, _, t in check_same(text, REGIONS[i % len(REGIONS)]):
+            found[t] = found.get(t, 0) + 1
+    # the corpus is not vacuous: every type is found, many times
+    assert set(found) == set(fast.PII_TYPES)
+    assert min(found.values()) >= 20, found
+
+
+@pytest.mark.parametrize("pii", POSITIVES)
+def test_each_positive_at_start_middle_end(pii: str) -> None:
+    for text in (pii, pii + " tal-applikant.", "Ικανό: " + pii, "x " + pii + " y", pii + "\n" + pii):
+        for regions in REGIONS:
+            check_same(text, regions)
+
+
+def test_many_digit_runs() -> None:
+    """A statistical table: hundreds of digit runs, every run a candidate for several formats."""
+    rng = random.Random(7)
+    rows = [" ".join(str(rng.randrange(10 ** rng.randint(1, 13))) for _ in range(12)) for _ in range(60)]
+    text = "Таблица 3 / Πίνακας 3\n" + "\n".join(rows) + "\nPESEL 44051401359"
+    assert len(fast.digit_runs(text)) == 2 + 60 * 12 + 1
+    got = check_same(text, ("PL",))
+    assert (text.index("44051401359"), len(text), "national_id") in got
+
+
+def test_no_digits_no_at() -> None:
+    for text in ("Il-Kummissjoni Ewropea", "Ní mór an t-ábhar é seo ¹", "cafe:babe::dead:beef:f00d ²", ""):
+        check_same(text, ("IE",))
+    assert fast.find_all("Il-Kummissjoni Ewropea tal-Unjoni") == []
+    assert fast.digit_runs("Ευρωπαϊκή Επιτροπή") == []
+    # a superscript is str.isdigit() but not \d: the reference then still looks for IPv6
+    assert spans(fast.find_all("cafe:babe::dead:beef:f00d ²")) == spans(ref.find_all("cafe:babe::dead:beef:f00d ²"))
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(POSITIVES + OTHERS + ODD + SEPARATORS + list("0123456789AXZ.-/ ")), max_size=20))
+def test_hypothesis_concatenations(parts: list[str]) -> None:
+    text = "".join(parts)
+    check_same(text, ("MT",))
+    check_same(text, ("DE", "AT", "LU", "BE"))
+
+
+def test_other_scripts_digits() -> None:
+    """Digits of other scripts are \\d (and str.isdigit()): the detectors see them as the reference does."""
+    texts = [
+        "ab12 ζ34δ 5", "٣٤5 x", "x\udcff9 ☃ 77", "", "12", "é1é22é333", "Ｎｏ．１２３ 45", "१२३ and 456",
+        "𝟏𝟐3 €4", "“2019” — 5 %", "ЕГН 7523169263", "\ufeff12\u00a034",
+    ]  # fmt: skip
+    for text in texts:
+        for regions in REGIONS:
+            check_same(text, regions)
