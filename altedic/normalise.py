@@ -4,7 +4,8 @@ In order: repair mojibake (UTF-8 decoded as Latin-1/Windows-1252, via ftfy, only
 test suggests it), Unicode normalisation (NFC by default), removal of invisible format characters
 (soft hyphen, zero-width space, BOM) and of C0/C1 control characters other than newline and tab,
 every Unicode space separator (no-break space included) turned into a plain space, runs of spaces
-collapsed, line ends stripped, CRLF/CR turned into LF and more than one blank line collapsed into one.
+collapsed, line ends stripped, CRLF/CR and the line separator U+2028 turned into LF, the paragraph
+separator U+2029 into a blank line, and more than one blank line collapsed into one.
 Paragraph structure (line breaks) is kept: later stages use lines and paragraphs.
 """
 
@@ -19,9 +20,9 @@ import ftfy
 # Characters that mojibake of UTF-8 text read as Latin-1/cp1252 produces; legitimate text in
 # some languages uses some of them too, so they only select texts for ftfy's own badness test.
 _MOJIBAKE_HINT = re.compile("[ÃÂÅÄÐÑÏÎâ\u0080-\u009f]")
-_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_SPACES = re.compile("[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+# Invisible format characters (soft hyphen, zero-width space/joiners, word joiner, BOM) and C0/C1
+# controls other than tab and newline (CR is turned into LF before): deleted.
+_DELETE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _BLANKS = re.compile("\n{3,}")
 
 
@@ -52,10 +53,12 @@ def normalise_text(text: str, settings: NormaliseSettings = NormaliseSettings())
         text = fix_mojibake(text)
     if settings.unicode_form != "none":
         text = unicodedata.normalize(settings.unicode_form, text)  # type: ignore[arg-type]
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _INVISIBLE.sub("", text)
-    text = _CONTROL.sub("", text)
-    text = _SPACES.sub(" ", text)
-    text = "\n".join(line.strip() for line in text.split("\n"))
-    text = _BLANKS.sub("\n\n", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
+    if _DELETE.search(text):
+        text = _DELETE.sub("", text)
+    # str.split() splits on every Unicode space separator (no-break space included) and tab, and
+    # drops leading/trailing ones: one pass per line collapses runs and strips line ends.
+    text = "\n".join(" ".join(line.split()) for line in text.split("\n"))
+    if "\n\n\n" in text:
+        text = _BLANKS.sub("\n\n", text)
     return text.strip()

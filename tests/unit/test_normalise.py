@@ -29,3 +29,9 @@ def test_settings_switch_steps_off() -> None:
     nfd = unicodedata.normalize("NFD", "é")
     assert normalise_text(nfd, s) == nfd
     assert normalise_text("fÃ¼r", s) == "fÃ¼r"
+
+
+def test_unicode_line_and_paragraph_separators() -> None:
+    assert (
+        normalise_text("Artikolu 1\u2028Suġġett\u2029Test\u3000 u\u2009aktar") == "Artikolu 1\nSuġġett\n\nTest u aktar"
+    )
