@@ -24,7 +24,7 @@ from typing import Any
 
 from altedic.errors import InputError
 from altedic.readers.base import ReadContext
-from altedic.readers.text import _BOMS
+from altedic.readers.text import _BOMS, looks_like_utf16
 from altedic.records import Document, ReadError
 
 _FIELDS = ("text", "id", "lang", "url", "date", "title", "licence")
@@ -96,17 +96,49 @@ def _apply_row_licence(ctx: ReadContext, doc: Document, raw: str | None, column:
         doc.reject(decision.reason or "licence.refused", decision.detail)
 
 
+def _refuse_binary(sample: bytes, encoding: str, uri: str) -> None:
+    """One clear error for a file that is not text at all, instead of an error per "line" of junk.
+
+    Judged on the first 8 KiB: UTF-16 without a byte-order mark, more than 1% NUL bytes, or more
+    than 10% of the sample not decodable in the declared encoding. A text file with a few bad
+    lines is read line by line (each bad line an error, its neighbours kept).
+    """
+    if not sample or encoding.startswith("utf-16"):
+        return
+    guess = looks_like_utf16(sample) if b"\0" in sample else None
+    if guess:
+        raise InputError(
+            f"UTF-16 text without a byte-order mark; set options.encoding: {guess}", uri=uri, position="byte 0"
+        )
+    if sample.count(b"\0") > max(16, len(sample) // 100):
+        raise InputError("binary data (NUL bytes in the first 8 KiB), not a text file", uri=uri, position="byte 0")
+    bad = (
+        sample.decode(encoding, errors="replace").count("\ufffd")
+        if encoding.replace("_", "-").lower() in ("utf-8", "utf8")
+        else 0
+    )
+    if bad > len(sample) // 10:
+        raise InputError(
+            f"binary data or not {encoding}: {bad} undecodable bytes in the first {len(sample)} bytes",
+            uri=uri,
+            position="byte 0",
+        )
+
+
 def _text_lines(ctx: ReadContext) -> Iterator[tuple[int, str | None, str]]:
     """(line number, decoded line or None, error message) for each line of a text file."""
     encoding = ctx.options.get("encoding", "utf-8")
     limit = int(ctx.options.get("max_record_mb", 256)) * 2**20
     with ctx.open() as f:
-        head = f.peek(4)[:4] if hasattr(f, "peek") else b""
+        sample = f.peek(8192)[:8192] if hasattr(f, "peek") else b""
+        head = sample[:4]
         for bom, enc in _BOMS:
             if head.startswith(bom):
                 encoding = enc
                 f.read(len(bom))
                 break
+        else:
+            _refuse_binary(sample, encoding, ctx.uri)
         if encoding.startswith("utf-16"):
             # Lines of UTF-16 cannot be split on b"\n"; decode as a stream (errors end the file).
             wrapper = io.TextIOWrapper(f, encoding=encoding, newline="")

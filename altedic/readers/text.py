@@ -25,18 +25,27 @@ _BOMS = [
 
 
 def looks_like_utf16(data: bytes) -> str | None:
-    """``utf-16-le``/``utf-16-be`` when a BOM-less sample decodes to mostly printable text, else None."""
+    """``utf-16-le``/``utf-16-be`` when a BOM-less sample looks like UTF-16 text, else None.
+
+    UTF-16 text has NUL high bytes wherever it holds ASCII (spaces, digits, punctuation, markup),
+    all on one side of each byte pair; UTF-8 text has no NUL at all, and binary junk has NULs on
+    both sides. The sample must also decode as that variant to mostly printable characters.
+    """
     sample = data[:4096]
     sample = sample[: len(sample) - len(sample) % 2]
-    if len(sample) < 8:
+    pairs = len(sample) // 2
+    if pairs < 4:
         return None
-    for enc in ("utf-16-le", "utf-16-be"):
+    odd, even = sample[1::2].count(0), sample[0::2].count(0)
+    for enc, high, low in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if high < 0.05 * pairs or low > 0.1 * high:
+            continue
         try:
             text = sample.decode(enc)
         except UnicodeDecodeError:
             continue
         printable = sum(1 for ch in text if ch.isprintable() or ch in "\n\r\t")
-        if printable / len(text) > 0.95 and sum(1 for ch in text if ch.isalpha()) / len(text) > 0.5:
+        if printable / len(text) > 0.95:
             return enc
     return None
 

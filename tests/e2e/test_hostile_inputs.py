@@ -10,6 +10,7 @@ import os
 import resource
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pyarrow as pa
@@ -76,6 +77,49 @@ def build_corpus(d: Path) -> dict[str, int]:
     expect["good.parquet"] = 2
     (p / "not_parquet.parquet").write_bytes(b"PAR1" + os.urandom(64))
     (d / "secret.txt").write_text(SECRET, encoding="utf-8")  # must never appear in any output
+    x = d / "xml"
+    x.mkdir()
+    akn = (
+        '<akomaNtoso xmlns="http://docs.oasis-open.org/legaldocml/ns/akn/3.0"><act><meta><identification '
+        'source="#x"><FRBRExpression><FRBRlanguage language="mlt"/></FRBRExpression></identification></meta>'
+        "<body><article><num>Artikolu 1</num><content><p>{body}</p></content></article></body></act></akomaNtoso>"
+    )
+    (x / "good.akn.xml").write_text(akn.format(body=GOOD["mt"]), encoding="utf-8")
+    expect["good.akn.xml"] = 1
+    laughs = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10))
+    (x / "billion_laughs.akn.xml").write_text(
+        f'<?xml version="1.0"?><!DOCTYPE akomaNtoso [<!ENTITY l0 "lol">{laughs}]>' + akn.format(body="&l9;"),
+        encoding="utf-8",
+    )
+    (x / "xxe.akn.xml").write_text(
+        f'<?xml version="1.0"?><!DOCTYPE akomaNtoso [<!ENTITY xxe SYSTEM "file://{d / "secret.txt"}">]>'
+        + akn.format(body="&xxe;"),
+        encoding="utf-8",
+    )
+    (x / "truncated.akn.xml").write_text(akn.format(body=GOOD["ga"])[:-60], encoding="utf-8")
+    t = d / "tmx"
+    t.mkdir()
+    tu = '<tu><tuv xml:lang="MT"><seg>{mt}</seg></tuv><tuv xml:lang="GA"><seg>{ga}</seg></tuv></tu>'
+    good_tus = [tu.format(mt=f"{GOOD['mt']} {i}", ga=f"{GOOD['ga']} {i}") for i in range(3)]
+    broken = '<tu><tuv xml:lang="MT"><seg>Broken <bpt i="1">unit</seg></tuv></tu>'
+    (t / "one_broken_tu.tmx").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?><tmx version="1.4"><header srclang="MT" datatype="plaintext"/><body>'
+        + good_tus[0]
+        + broken
+        + good_tus[1]
+        + good_tus[2]
+        + "</body></tmx>",
+        encoding="utf-8",
+    )
+    expect["one_broken_tu.tmx"] = 2  # one document per language (mt, ga) with the 3 good units
+    z = d / "zip"
+    z.mkdir()
+    with zipfile.ZipFile(z / "traversal.zip", "w") as zf:
+        zf.writestr("../evil.jsonl", _line("mt", 66))
+        zf.writestr("good/ok.jsonl", _line("ga", 67))
+    with zipfile.ZipFile(z / "bomb.zip", "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("bomb.jsonl", b" " * (64 * 2**20))
+    (z / "corrupt.zip").write_bytes(b"PK\x03\x04" + bytes(range(256)) * 8)
     return expect
 
 
@@ -86,6 +130,9 @@ sources:
   - {name: j, format: jsonl, paths: "jsonl/*", licence: CC0-1.0, options: {columns: {text: text, lang: lang}}}
   - {name: c, format: csv, paths: "csv/*.csv", licence: CC0-1.0, options: {columns: {text: text, lang: lang}}}
   - {name: p, format: parquet, paths: "parquet/*.parquet", licence: CC0-1.0, options: {columns: {text: text, lang: lang}}}
+  - {name: x, format: akn, paths: "xml/*.xml", licence: CC0-1.0, profile: legal}
+  - {name: t, format: tmx, paths: "tmx/*.tmx", licence: CC0-1.0, profile: legal}
+  - {name: z, format: zip, paths: "zip/*.zip", licence: CC0-1.0, options: {member_format: jsonl, columns: {text: text, lang: lang}}}
 stages:
   langid: {method: declared}
   quality: {enabled: false}
@@ -144,6 +191,11 @@ def test_every_hostile_file_is_accounted_for(hostile_run: tuple[Path, dict[str, 
     ):
         assert bad in names, bad
     msgs = {Path(e["uri"]).name: e["message"] for e in _rows(out, "errors")}
+    # A file that is not text at all is one error, not one per "line" of junk.
+    assert [p for n, p in errors if n == "junk.jsonl"] == ["byte 0"]
+    assert "binary data" in msgs["junk.jsonl"]
+    assert [p for n, p in errors if n == "utf16_nobom.jsonl"] == ["byte 0"]
+    assert "set options.encoding: utf-16-le" in msgs["utf16_nobom.jsonl"]
     assert (
         "corrupt or truncated" in msgs["truncated.jsonl.gz"] and "corrupt or truncated" in msgs["truncated.jsonl.zst"]
     )
@@ -152,6 +204,13 @@ def test_every_hostile_file_is_accounted_for(hostile_run: tuple[Path, dict[str, 
     assert 0 < by_file.get("truncated.jsonl.gz", 0) < 3000 and 0 < by_file.get("truncated.jsonl.zst", 0) < 3000
     rejected = {(Path(r["uri"]).name, r["reason"]) for r in _rows(out, "rejected")}
     assert ("big.jsonl", "normalise.too_long") in rejected
+    # Hostile XML and archives: one error each, with a message that says what happened.
+    for bad in ("billion_laughs.akn.xml", "xxe.akn.xml", "truncated.akn.xml", "bomb.zip", "corrupt.zip"):
+        assert bad in names, bad
+    assert any(n == "one_broken_tu.tmx" and p.startswith("tu 2") for n, p in errors), errors
+    assert ("traversal.zip", "member ../evil.jsonl") in errors
+    zipped = [r for r in kept if "traversal.zip" in r["uri"]]
+    assert [Path(r["uri"].split("!")[1]).name for r in zipped] == ["ok.jsonl"]
 
 
 def test_nothing_from_outside_the_input_and_memory_bounded(hostile_run: tuple[Path, dict[str, int], int]) -> None:
@@ -166,11 +225,11 @@ def test_nothing_from_outside_the_input_and_memory_bounded(hostile_run: tuple[Pa
 def test_max_error_rate_fails_the_run(tmp_path: Path) -> None:
     (tmp_path / "jsonl").mkdir()
     (tmp_path / "jsonl" / "bad.jsonl").write_bytes(b"{nope\n{nope\n" + _line("mt"))
+    only_jsonl = "\n".join(
+        line for line in RECIPE.splitlines() if not line.startswith("  - {name:") or "name: j," in line
+    )
     (tmp_path / "r.yaml").write_text(
-        RECIPE.replace("max_error_rate: 0.9", "max_error_rate: 0.5")
-        .replace("  - {name: c", "  #")
-        .replace("  - {name: p", "  #"),
-        encoding="utf-8",
+        only_jsonl.replace("max_error_rate: 0.9", "max_error_rate: 0.5") + "\n", encoding="utf-8"
     )
     r = subprocess.run(
         [sys.executable, "-m", "altedic.cli", "run", str(tmp_path / "r.yaml")],

@@ -177,3 +177,27 @@ def test_per_row_licences_go_through_the_policy(tmp_path: Path) -> None:
     assert got[1] == ("CC-BY-4.0", None, None)  # blank cell: the source's licence stands
     assert got[2][1:] == ("row column 'lic'", "licence.non_commercial")
     assert got[3][1:] == ("row column 'lic'", "licence.unknown")
+
+
+def test_utf16_without_bom_is_recognised_and_utf8_is_not_mistaken_for_it() -> None:
+    from altedic.readers.text import looks_like_utf16
+
+    doc = json.dumps({"text": EL + " " + BG + " " + MT}, ensure_ascii=False)
+    assert looks_like_utf16(doc.encode("utf-16-le")) == "utf-16-le"
+    assert looks_like_utf16(doc.encode("utf-16-be")) == "utf-16-be"
+    assert looks_like_utf16(doc.encode("utf-8")) is None
+    assert looks_like_utf16((BG * 5).encode("utf-8") + b"\x00") is None
+    assert looks_like_utf16(bytes((i * 7919 + 13) % 256 for i in range(4096))) is None
+
+
+def test_binary_junk_is_one_error_not_one_per_line(tmp_path: Path) -> None:
+    p = tmp_path / "junk.jsonl"
+    p.write_bytes(bytes((i * 7919 + 13) % 256 for i in range(20000)))
+    with pytest.raises(InputError, match="binary data") as exc:
+        _read(p, "jsonl")
+    assert exc.value.position == "byte 0"
+    nobom = tmp_path / "u16.jsonl"
+    nobom.write_bytes(_jsonl([{"text": EL}]).decode("utf-8").encode("utf-16-le"))
+    with pytest.raises(InputError, match=r"set options\.encoding: utf-16-le"):
+        _read(nobom, "jsonl")
+    assert [o.text for o in _read(nobom, "jsonl", encoding="utf-16-le") if isinstance(o, Document)] == [EL]
