@@ -14,7 +14,7 @@ $(BIN)/python:
 	$(BIN)/pip install --quiet --upgrade pip setuptools wheel
 
 # The package with its compiled MinHash kernel (built by pip through setup.py / Cython).
-$(STAMP): $(BIN)/python pyproject.toml setup.py altedic/dedup/_minhash.pyx altedic/langid/_fastlid.pyx
+$(STAMP): $(BIN)/python pyproject.toml setup.py altedic/dedup/_minhash.pyx altedic/langid/_fastlid.pyx altedic/quality/_ngrams.pyx
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
@@ -34,7 +34,7 @@ test: $(DEVSTAMP)
 	$(BIN)/python -m pytest -q
 
 test-pure: $(DEVSTAMP)
-	ALTEDIC_PURE_PYTHON=1 $(BIN)/python -m pytest -q tests/unit/test_minhash.py tests/unit/test_minhash_equivalence.py tests/unit/test_dedup_logic.py tests/beam/test_dedup_beam.py tests/real/test_neardup_real.py
+	ALTEDIC_PURE_PYTHON=1 $(BIN)/python -m pytest -q tests/unit/test_quality_equivalence.py tests/unit/test_quality.py tests/unit/test_minhash.py tests/unit/test_minhash_equivalence.py tests/unit/test_dedup_logic.py tests/beam/test_dedup_beam.py tests/real/test_neardup_real.py
 
 lint: $(DEVSTAMP)
 	$(BIN)/ruff check altedic tests benchmarks
@@ -65,4 +65,4 @@ bench-quality: $(DEVSTAMP)
 	$(BIN)/python benchmarks/bench_quality.py
 
 clean:
-	rm -rf out build *.egg-info altedic/dedup/_minhash.c altedic/langid/_fastlid.c altedic/dedup/*.so altedic/langid/*.so .pytest_cache .mypy_cache .ruff_cache
+	rm -rf out build *.egg-info altedic/dedup/_minhash.c altedic/langid/_fastlid.c altedic/quality/_ngrams.c altedic/dedup/*.so altedic/langid/*.so altedic/quality/*.so .pytest_cache .mypy_cache .ruff_cache

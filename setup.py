@@ -20,6 +20,11 @@ extensions = [
         ["altedic/langid/_fastlid.pyx"],
         extra_compile_args=["-O3"],
     ),
+    Extension(  # n-gram kernel of the quality signals (altedic/quality/signals.py)
+        "altedic.quality._ngrams",
+        ["altedic/quality/_ngrams.pyx"],
+        extra_compile_args=["-O3"],
+    ),
 ]
 
 setup(

@@ -311,6 +311,23 @@ def _minhash_implementation() -> dict[str, Any]:
     return dict(minhash.describe())
 
 
+def _other_implementations() -> dict[str, str]:
+    """Compiled kernels of the language and quality stages, or the fallbacks that ran instead.
+
+    Both give the same results as their fallbacks (tested bit for bit); recorded so that a slow
+    run is explained, never silently slow.
+    """
+    from altedic.quality import signals
+
+    try:
+        from altedic.langid import _fastlid  # noqa: F401
+
+        lid = "compiled" if os.environ.get("ALTEDIC_LID_BACKEND", "") in ("", "kernel") else "fasttext-predict"
+    except ImportError:
+        lid = "fasttext-predict"
+    return {"langid_model": lid, "quality_ngrams": str(signals.NGRAMS_IMPLEMENTATION)}
+
+
 def build_manifest(
     recipe: Recipe, plan: Plan, shards: list[dict[str, Any]], accounting: dict[str, Any], run_info: dict[str, Any]
 ) -> dict[str, Any]:
@@ -355,7 +372,10 @@ def build_manifest(
         "accounting": {k: accounting[k] for k in ("identity", "ok", "problems", "per_source")},
         # Which MinHash code ran. Signatures are bit-identical either way; the CPU-specific
         # details (vector instruction set) live under "run", with the other machine facts.
-        "implementations": {"minhash": {k: v for k, v in _minhash_implementation().items() if k != "isa"}},
+        "implementations": {
+            "minhash": {k: v for k, v in _minhash_implementation().items() if k != "isa"},
+            **_other_implementations(),
+        },
     }
 
 

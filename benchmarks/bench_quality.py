@@ -63,6 +63,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--only", choices=["quality", "pii"], help="run one half only")
     ap.add_argument("--profile", action="store_true", help="cProfile the PII stage (top functions by own time)")
+    ap.add_argument("--profile-quality", action="store_true", help="quality: CPU time per step, then cProfile")
     args = ap.parse_args()
     docs = load_docs()
     mean_bytes = sum(len(t.encode("utf-8")) for _, t in docs) / len(docs)
@@ -75,6 +76,8 @@ def main() -> None:
         bench_pii(docs, args.repeat)
     if args.profile:
         profile_pii(docs, args.repeat)
+    if args.profile_quality:
+        profile_quality(docs, args.repeat)
 
 
 def bench_quality(docs: list[tuple[str, str]], repeat: int) -> None:
@@ -93,6 +96,7 @@ def bench_quality(docs: list[tuple[str, str]], repeat: int) -> None:
             kept += d.reason is None
     tq = time.perf_counter() - t0
     print(f"altedic quality (all signals + decide)     {rate(n, tq)}   kept {kept // repeat}/{len(docs)}")
+    compare_quality_implementations(docs, repeat, q)
 
     try:
         from datatrove.data import Document as DTDoc
@@ -127,6 +131,97 @@ def bench_quality(docs: list[tuple[str, str]], repeat: int) -> None:
                     f.filter(DTDoc(text=text, id="x"))  # type: ignore[attr-defined]
         td = time.perf_counter() - t0
         print(f"datatrove Gopher Q+R, C4, FineWeb filters  {rate(n, td)}   (altedic is {td / tq:.1f}x faster)")
+
+
+def compare_quality_implementations(docs: list[tuple[str, str]], repeat: int, q: QualityStage) -> None:
+    """annotate+decide, wall and CPU: the stage as installed, with the n-gram twin forced, and the
+    first implementation (tests/quality_reference.py, when run from a checkout) with the same
+    thresholds. All three give bit-identical signals (tests/unit/test_quality_equivalence.py)."""
+    from altedic.quality import _ngrams_py, signals
+    from altedic.quality.rules import first_failure
+
+    n = len(docs) * repeat
+    print(f"{'quality, annotate + decide':43s}{'wall clock':>20s} {'CPU time':>19s}")
+
+    def run_stage() -> _Clock:
+        with _Clock() as clock:
+            for _ in range(repeat):
+                for lang, t in docs:
+                    d = Document(id="x", text=t, source="b", uri="b", lang=lang, profile="web")
+                    q.annotate(d)
+                    q.decide(d)
+        return clock
+
+    print(f"  altedic, n-grams {signals.NGRAMS_IMPLEMENTATION:9s}                {run_stage().rates(n)}")
+    installed = signals.ngram_chars
+    signals.ngram_chars = _ngrams_py.ngram_chars
+    try:
+        print(f"  altedic, n-grams pure (twin forced)      {run_stage().rates(n)}")
+    finally:
+        signals.ngram_chars = installed
+    tests_dir = Path(__file__).resolve().parent.parent / "tests"
+    if (tests_dir / "quality_reference.py").is_file():
+        sys.path.insert(0, str(tests_dir))
+        import quality_reference as ref
+
+        cfgs = {}
+        for lang, _ in docs:
+            c = q._settings(lang).signal_config
+            fields = [k for k in ref.SignalConfig.__dataclass_fields__ if not k.startswith("_")]
+            cfgs[lang] = ref.SignalConfig(**{k: getattr(c, k) for k in fields})
+        with _Clock() as clock:
+            for _ in range(repeat):
+                for lang, t in docs:
+                    first_failure(ref.compute_signals(t, cfgs[lang]), q.thresholds_for(lang, "web")[0], q.rules)
+        print(f"  first implementation (tests/quality_reference.py) {clock.rates(n)}")
+
+
+def profile_quality(docs: list[tuple[str, str]], repeat: int) -> None:
+    """CPU µs per document for each step of the quality signals (best of 5), then a cProfile of
+    annotate+decide (it adds a cost per Python call, and does not see inside the compiled kernel)."""
+    import cProfile
+    import pstats
+
+    from altedic.quality import _ngrams_py, signals
+
+    q = QualityStage({})
+    q.setup()
+    cfgs = [q._settings(lang).signal_config for lang, _ in docs]
+    texts = [t for _, t in docs]
+    tokens = [signals.tokenize(t, c) for t, c in zip(texts, cfgs, strict=True)]
+    steps: dict[str, Callable[[int], object]] = {
+        "tokenize": lambda i: signals.tokenize(texts[i], cfgs[i]),
+        f"n-grams ({signals.NGRAMS_IMPLEMENTATION})": lambda i: signals.ngram_chars(
+            tokens[i], signals.TOP_NGRAMS, signals.DUP_NGRAMS
+        ),
+        "n-grams (pure twin)": lambda i: _ngrams_py.ngram_chars(tokens[i], signals.TOP_NGRAMS, signals.DUP_NGRAMS),
+        "C4 line stats": lambda i: signals._c4_line_stats(texts[i].splitlines()),
+        "compute_signals (all)": lambda i: signals.compute_signals(texts[i], cfgs[i]),
+        "annotate + decide (stage)": lambda i: _annotate_decide(q, docs[i]),
+    }
+    print("\n--- quality: CPU µs per document by step (best of 5)")
+    for name, step in steps.items():
+        best = float("inf")
+        for _ in range(5):
+            t0 = time.process_time()
+            for i in range(len(texts)):
+                step(i)
+            best = min(best, time.process_time() - t0)
+        print(f"{name:42s} {best / len(texts) * 1e6:7.1f}")
+    prof = cProfile.Profile()
+    prof.enable()
+    for _ in range(repeat):
+        for doc in docs:
+            _annotate_decide(q, doc)
+    prof.disable()
+    print(f"\n--- cProfile, quality stage, {len(docs) * repeat} documents")
+    pstats.Stats(prof).sort_stats("tottime").print_stats(12)
+
+
+def _annotate_decide(q: QualityStage, doc: tuple[str, str]) -> None:
+    d = Document(id="x", text=doc[1], source="b", uri="b", lang=doc[0], profile="web")
+    q.annotate(d)
+    q.decide(d)
 
 
 def with_pii(docs: list[tuple[str, str]]) -> list[tuple[str, str]]:

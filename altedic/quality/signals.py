@@ -28,10 +28,17 @@ compares them case-sensitively; ``stop_words_case_sensitive: true`` restores tha
 
 from __future__ import annotations
 
+import os
 import re
-from collections import Counter
+import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import filterfalse
+from operator import methodcaller
+from types import ModuleType
+
+from altedic.quality import _ngrams_py
 
 # datatrove.utils.text.PUNCTUATION (0.10.1), plus ASCII control characters: a token made only of
 # these characters is a "symbol" and not a word in the Gopher rules.
@@ -61,9 +68,10 @@ _SENTENCE_END = re.compile(r"[.!?]+[\"'”’»)\]]*\s+(?=\S)")
 # the core when a lowercase letter or a digit follows (abbreviations and ordinals: ``stk. 2``,
 # ``Nr. 5``, ``25. februar``) in languages whose spaCy rules list abbreviations (da, de, nb...);
 # spaCy's default rules split it off.
-_LOWER = "".join(
-    re.escape(c) for c in map(chr, [*range(0x61, 0x250), *range(0x3AC, 0x3D0), *range(0x430, 0x460)]) if c.islower()
-)
+_LOWER_CHARS = [c for c in map(chr, [*range(0x61, 0x250), *range(0x3AC, 0x3D0), *range(0x430, 0x460)]) if c.islower()]
+_LOWER = "".join(map(re.escape, _LOWER_CHARS))
+# the characters the abbreviation lookahead accepts after the whitespace (for :func:`tokenize`)
+_ABBREV_NEXT = frozenset("0123456789").union(_LOWER_CHARS)
 _ABBREV = r"\w(?:\S*?\w)?\.(?=\s+[0-9" + _LOWER + r"])|"
 _CORE = r"\w(?:\S*\w)?|\.\.+|[^\w\s]"
 # spaCy's default infix rule splits a hyphen between letters (``UE-Ukraine`` -> UE - Ukraine)
@@ -92,8 +100,39 @@ def word_pattern(
     )
 
 
-_PARAGRAPH_SPLIT = re.compile(r"\n{2,}")
-_LINE_SPLIT = re.compile(r"\n+")
+# The n-gram measures (top 2..4, duplicated 5..10) take most of the time in pure Python: the
+# compiled kernel altedic.quality._ngrams is used when importable, ALTEDIC_PURE_PYTHON=1 forces the
+# twin altedic.quality._ngrams_py (same integers; tests/unit/test_quality_equivalence.py). A
+# missing kernel is loud, as for MinHash (altedic/dedup/minhash.py).
+_ngram_kernel: ModuleType = _ngrams_py
+NGRAMS_IMPORT_ERROR: str | None = None
+"""Why the compiled n-gram kernel is not in use (None when it is)."""
+if os.environ.get("ALTEDIC_PURE_PYTHON", "") not in ("", "0"):
+    NGRAMS_IMPORT_ERROR = "ALTEDIC_PURE_PYTHON is set: the pure-Python twin is forced"
+else:
+    try:
+        from altedic.quality import _ngrams as _compiled_ngrams
+
+        if getattr(_compiled_ngrams, "SPEC_VERSION", None) != _ngrams_py.SPEC_VERSION:
+            raise ImportError(
+                f"compiled kernel implements {getattr(_compiled_ngrams, 'SPEC_VERSION', None)}, "
+                f"expected {_ngrams_py.SPEC_VERSION} (stale build)"
+            )
+        _ngram_kernel = _compiled_ngrams
+    except ImportError as exc:
+        NGRAMS_IMPORT_ERROR = str(exc)
+        warnings.warn(
+            "altedic: the compiled quality n-gram kernel (altedic.quality._ngrams) is NOT available "
+            f"({exc}); falling back to the pure-Python twin, about 2x slower for the quality stage. "
+            "Rebuild it with `pip install --no-deps --no-build-isolation -e .` (needs Cython and a C compiler).",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+ngram_chars: Callable[[list[str], tuple[int, ...], tuple[int, ...]], tuple[list[int], list[int]]]
+ngram_chars = _ngram_kernel.ngram_chars
+NGRAMS_IMPLEMENTATION: str = "pure" if _ngram_kernel is _ngrams_py else "compiled"
+"""``compiled`` or ``pure``: the n-gram implementation this process uses (for the run manifest)."""
+
 _ALPHA = re.compile(r"[^\W\d_]")
 
 TOP_NGRAMS: tuple[int, ...] = (2, 3, 4)
@@ -147,95 +186,156 @@ class SignalConfig:
     abbreviation_periods: bool = False
     """Keep a period on a word followed by a lowercase word or a digit (``stk. 2``)."""
     _stop_lower: frozenset[str] = field(init=False, repr=False, compare=False)
+    _pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
+    _line_ends_with: Callable[[str], bool] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         norm = frozenset(w.replace("’", "'") for w in self.stop_words)
         if not self.stop_words_case_sensitive:
             norm = frozenset(w.lower() for w in norm)
         object.__setattr__(self, "_stop_lower", norm)
+        pattern = word_pattern(self.elisions, self.hyphen_clitics, self.split_hyphens, self.abbreviation_periods)
+        object.__setattr__(self, "_pattern", pattern)
+        object.__setattr__(self, "_line_ends_with", methodcaller("endswith", tuple(self.line_end_chars)))
 
 
 def tokenize(text: str, cfg: SignalConfig | None = None) -> list[str]:
-    """Split ``text`` into word and punctuation tokens (see the comments above). Never empty strings."""
+    """Split ``text`` into word and punctuation tokens (see the comments above). Never empty strings.
+
+    Gives exactly ``word_pattern(...).findall(text)`` (the tokenizer's definition; the frozen
+    reference tests/quality_reference.py and tests/unit/test_quality_equivalence.py check it), but
+    runs the regular expression only on the few whitespace-separated chunks that need it:
+
+    * no token holds whitespace and only two lookaheads look past a chunk (the abbreviation
+      period's ``(?=\\s+[0-9a-z...])`` and the clitic apostrophe's ``(?=\\s|$)``), so the tokens of
+      the text are the tokens of its ``str.split()`` chunks in order (``str.split`` and ``\\s``
+      use the same Unicode whitespace, ``Py_UNICODE_ISSPACE``); a chunk ending in ``.`` is
+      matched with a space and the next chunk's first character after it, to give the
+      abbreviation lookahead what it sees in the text;
+    * ``\\w`` is ``str.isalnum()`` or ``_`` (Python ``re`` docs), so an ``isalnum()`` chunk is one
+      token under every alternative of the pattern (87 % of the chunks of EU text);
+    * an ``isalnum()`` word followed by one non-word character is two tokens, except a period
+      that the abbreviation rule keeps (next chunk starts with a digit or a lowercase letter of
+      the pattern's class) and an apostrophe after at most three letters that the clitic rule
+      keeps (``ta'``); 10 % of the chunks.
+    """
     c = cfg or _DEFAULT_CFG
-    return word_pattern(c.elisions, c.hyphen_clitics, c.split_hyphens, c.abbreviation_periods).findall(text)
+    findall = c._pattern.findall
+    abbrev = c.abbreviation_periods
+    clitics = c.hyphen_clitics
+    chunks = text.split()
+    last = len(chunks) - 1
+    out: list[str] = []
+    append = out.append
+    for i, chunk in enumerate(chunks):
+        if chunk.isalnum():
+            append(chunk)
+            continue
+        head = chunk[:-1]
+        if head.isalnum():
+            tail = chunk[-1]
+            if tail == ".":
+                if abbrev and i < last and chunks[i + 1][0] in _ABBREV_NEXT:
+                    append(chunk)
+                else:
+                    append(head)
+                    append(tail)
+                continue
+            if tail == "'" or tail == "’":
+                if clitics and len(head) <= 3:
+                    append(chunk)
+                else:
+                    append(head)
+                    append(tail)
+                continue
+            if tail != "_":  # '_' is a word character: the chunk is then one token (regex below)
+                append(head)
+                append(tail)
+                continue
+        if abbrev and i < last and chunk[-1] == ".":
+            # the space and the next chunk's first character are exactly one extra token
+            out += findall(chunk + " " + chunks[i + 1][0])[:-1]
+        else:
+            out += findall(chunk)
+    return out
 
 
 _DEFAULT_CFG = SignalConfig()
 
 
-def _find_duplicates(items: list[str]) -> tuple[int, int]:
-    """(number of items seen before, their total characters): Gopher's duplicate line/paragraph measure."""
-    seen: set[str] = set()
-    dup = dup_chars = 0
-    for x in items:
-        if x in seen:
-            dup += 1
-            dup_chars += len(x)
-        else:
-            seen.add(x)
-    return dup, dup_chars
+def _duplicates(items: list[str]) -> tuple[int, int]:
+    """(number of items seen before, their total characters): Gopher's duplicate line/paragraph measure.
 
-
-def _top_ngram_chars(words: list[str], n: int) -> int:
-    """Characters covered by the most frequent word n-gram (n-gram joined by spaces x count).
-
-    Ties are broken like ``Counter.most_common(1)`` (first seen), as datatrove does.
+    datatrove's ``find_duplicates`` scans with a ``seen`` set; every occurrence of an item after
+    its first is a duplicate, so the counts are totals minus the totals over the distinct items.
     """
-    grams = [" ".join(words[i : i + n]) for i in range(len(words) - n + 1)]
-    if not grams:
-        return -1
-    gram, count = Counter(grams).most_common(1)[0]
-    return len(gram) * count
+    distinct = set(items)
+    return len(items) - len(distinct), sum(map(len, items)) - sum(map(len, distinct))
 
 
-def _dup_ngram_chars(words: list[str], n: int) -> int:
-    """Characters in word n-grams that repeat an earlier n-gram, without counting overlaps twice.
-
-    Greedy left-to-right scan as in datatrove's ``find_all_duplicate``: after a duplicate n-gram
-    the scan jumps past it. N-grams are keyed by the concatenation of their words.
-    """
-    seen: set[str] = set()
-    total = 0
-    i = 0
-    last = len(words) - n + 1
-    while i < last:
-        gram = "".join(words[i : i + n])
-        if gram in seen:
-            total += len(gram)
-            i += n
-        else:
-            seen.add(gram)
-            i += 1
-    return total
-
-
-def _c4_line_stats(text: str) -> tuple[int, int, int]:
+def _c4_line_stats(lines: list[str]) -> tuple[int, int, int]:
     """(sentences, lorem-ipsum lines, curly-bracket lines) over the lines C4 keeps.
 
-    C4 keeps a line when, stripped, it ends in terminal punctuation but not in "...", and has at
-    least 3 whitespace-separated words (citation markers like ``[12]`` removed first). The lorem
-    ipsum and curly bracket rules look only at such lines (as datatrove and the TFDS c4_utils do).
+    ``lines`` is ``text.splitlines()``. C4 keeps a line when, stripped, it ends in terminal
+    punctuation but not in "...", and has at least 3 whitespace-separated words (citation markers
+    like ``[12]`` removed first). The lorem ipsum and curly bracket rules look only at such lines
+    (as datatrove and the TFDS c4_utils do). Sentence ends are counted in one regex pass over the
+    kept lines joined by NUL: a kept line ends in a non-space character, so no match of
+    :data:`_SENTENCE_END` (which must end in whitespace before a non-space) can reach a NUL, and
+    each line gives the matches it gives alone.
     """
-    sentences = lorem = curly = 0
-    for raw in text.splitlines():
+    kept: list[str] = []
+    for raw in lines:
         line = raw.strip()
-        if len(line.split()) < 3:
-            continue
         if "[" in line:
+            if len(line.split()) < 3:
+                continue
             line = _C4_CITATION.sub("", line)
+        elif not line.endswith(_C4_END) or len(line.split()) < 3:
+            continue
         if not line.endswith(_C4_END) or line.endswith("..."):
             continue
-        if "lorem ipsum" in line.lower():
-            lorem += 1
-        if "{" in line:
-            curly += 1
-        sentences += 1 + len(_SENTENCE_END.findall(line))
+        kept.append(line)
+    if not kept:
+        return 0, 0, 0
+    joined = "\0".join(kept)
+    sentences = len(kept) + len(_SENTENCE_END.findall(joined))
+    # lower() differs between a line and the joined text only by the final-sigma rule, which the
+    # NUL (neither cased nor case-ignorable) stops: the joined test is exact as a pre-check
+    lorem = sum("lorem ipsum" in ln.lower() for ln in kept) if "lorem ipsum" in joined.lower() else 0
+    curly = sum("{" in ln for ln in kept) if "{" in joined else 0
     return sentences, lorem, curly
 
 
+def _split_paragraphs(stripped: str) -> list[str]:
+    """``re.split(r"\n{2,}", stripped)`` for a ``str.strip()``-ed text, with ``str`` methods (3-10x faster).
+
+    The regex splits on maximal runs of two or more newlines, so its parts are never empty (the
+    text starts and ends with a non-space) and never start or end with a newline. ``split("\n\n")``
+    cuts each run into pairs: a run of 2k newlines leaves k-1 empty parts, a run of 2k+1 a newline
+    at the start of the next part; removing those gives the regex's parts.
+    """
+    if "\n\n" not in stripped:
+        return [stripped]
+    return [p for p in (q.lstrip("\n") for q in stripped.split("\n\n")) if p]
+
+
+def _split_lines(parts: list[str]) -> list[str]:
+    """``re.split(r"\n+", text)`` from ``parts = text.split("\n")`` (never empty).
+
+    The regex's parts are the non-empty parts, plus an empty first part when the text starts with a
+    newline (or is empty) and an empty last part when it ends with one.
+    """
+    out = list(filter(None, parts))
+    if not parts[0]:
+        out.insert(0, "")
+    if len(parts) > 1 and not parts[-1]:
+        out.append("")
+    return out
+
+
 def compute_signals(text: str, cfg: SignalConfig) -> dict[str, float]:
-    """All the signals of :data:`SIGNAL_NAMES` for ``text``.
+    """All the signals of :data:`SIGNAL_NAMES` for ``text``, in that order.
 
     Ranges: counts (``chars``, ``tokens``, ``words``, ``stop_words``, ``c4_sentences``,
     ``lorem_ipsum``, ``curly_bracket``) are >= 0; ``mean_word_length`` is in characters;
@@ -243,48 +343,78 @@ def compute_signals(text: str, cfg: SignalConfig) -> dict[str, float]:
     ``newline_ratio`` (per token, may exceed 1). Ratios over an empty set are 0.0.
     Word-based measures use :func:`tokenize`; ``tokens`` counts all tokens including
     punctuation, ``words`` those with at least one non-punctuation character.
+
+    Every value is bit-identical to the first implementation's (tests/quality_reference.py): each
+    ratio is the same quotient of the same two integers. The text is tokenized once and split into
+    lines once; the integers come from C-level passes (``map``, ``str.count``, ``set``,
+    ``Counter``) instead of a Python loop per token, line or n-gram.
     """
     n_chars = len(text)
     tokens = tokenize(text, cfg)
     n_tokens = len(tokens)
-    words = [t for t in tokens if not PUNCTUATION_SET.issuperset(t)]
-    n_words = len(words)
+    # an isalnum() token is punctuation-only only if made of '１' (the one alphanumeric character
+    # of PUNCTUATION_SET, a fullwidth digit)
+    other = list(filterfalse(str.isalnum, tokens))
+    other_symbols = list(filter(PUNCTUATION_SET.issuperset, other))
+    symbols = other_symbols
+    if "１" in text:
+        symbols = list(filter(PUNCTUATION_SET.issuperset, tokens))
+    n_words = n_tokens - len(symbols)
     s: dict[str, float] = {"chars": float(n_chars), "tokens": float(n_tokens), "words": float(n_words)}
 
     # Gopher quality (Rae et al. 2021, A.1.1)
-    s["mean_word_length"] = (sum(map(len, words)) / n_words) if n_words else 0.0
-    alpha = sum(1 for t in tokens if _ALPHA.search(t))
-    s["alpha_words_ratio"] = alpha / n_tokens if n_tokens else 0.0
-    if cfg.stop_words_case_sensitive:
-        vocab = {t.replace("’", "'") for t in tokens}
+    s["mean_word_length"] = ((sum(map(len, tokens)) - sum(map(len, symbols))) / n_words) if n_words else 0.0
+    if n_tokens:
+        # tokens holding a letter ([^\W\d_]: a word character that is no decimal digit and no '_').
+        # \w is isalnum() or '_' (Python re docs), so an isalnum() token holds one exactly when it is
+        # not all decimal digits; no punctuation-only token holds one (PUNCTUATION_SET has no
+        # letter); the others (``2019/437``, ``n.o``, ``€``) are searched.
+        alpha = n_tokens - len(other) - sum(map(str.isdecimal, tokens))  # isdecimal() implies isalnum()
+        if len(other) > len(other_symbols):
+            alpha += sum(1 for _ in filter(_ALPHA.search, filterfalse(PUNCTUATION_SET.issuperset, other)))
+        s["alpha_words_ratio"] = alpha / n_tokens
+        if cfg._stop_lower:
+            spaced = " ".join(tokens)
+            # replace()/lower() per token == on the space-joined tokens: both act per character
+            # except lower()'s final-sigma rule, whose context a space (neither cased nor
+            # case-ignorable, Unicode 3.13 D135-D136) ends exactly like a token boundary
+            spaced = spaced.replace("’", "'")
+            vocab = set((spaced if cfg.stop_words_case_sensitive else spaced.lower()).split(" "))
+            s["stop_words"] = float(len(cfg._stop_lower & vocab))
+        else:
+            s["stop_words"] = 0.0
+        s["hash_ratio"] = text.count("#") / n_tokens
+        s["ellipsis_ratio"] = (text.count("...") + text.count("…")) / n_tokens
     else:
-        vocab = {t.replace("’", "'").lower() for t in tokens}
-    s["stop_words"] = float(len(cfg._stop_lower & vocab))
-    s["hash_ratio"] = text.count("#") / n_tokens if n_tokens else 0.0
-    s["ellipsis_ratio"] = (text.count("...") + text.count("…")) / n_tokens if n_tokens else 0.0
+        s["alpha_words_ratio"] = s["stop_words"] = s["hash_ratio"] = s["ellipsis_ratio"] = 0.0
     lines = text.splitlines()
     n_lines = len(lines)
+    parts = text.split("\n")
     if n_lines:
-        s["bullet_lines_ratio"] = sum(1 for ln in lines if ln.lstrip().startswith(("•", "-"))) / n_lines
-        s["ellipsis_lines_ratio"] = sum(1 for ln in lines if ln.rstrip().endswith(("...", "…"))) / n_lines
+        # a splitlines() line holds no "\n": "\n" + "\n".join(lines) has one "\n" before each line
+        # start and the lines joined + "\n" one after each line end
+        starts = "\n" + "\n".join(map(str.lstrip, lines))
+        s["bullet_lines_ratio"] = (starts.count("\n•") + starts.count("\n-")) / n_lines
+        ends = "\n".join(map(str.rstrip, lines)) + "\n"
+        s["ellipsis_lines_ratio"] = (ends.count("...\n") + ends.count("…\n")) / n_lines
     else:
         s["bullet_lines_ratio"] = s["ellipsis_lines_ratio"] = 0.0
 
     # Gopher repetition (Rae et al. 2021, table A1); fractions of characters are over len(text)
     if n_chars:
-        paras = _PARAGRAPH_SPLIT.split(text.strip())
-        dup, dup_chars = _find_duplicates(paras)
+        paras = _split_paragraphs(text.strip())
+        dup, dup_chars = _duplicates(paras)
         s["dup_para_frac"] = dup / len(paras)
         s["dup_para_char_frac"] = dup_chars / n_chars
-        rlines = _LINE_SPLIT.split(text)
-        dup, dup_chars = _find_duplicates(rlines)
+        rlines = _split_lines(parts)
+        dup, dup_chars = _duplicates(rlines)
         s["dup_line_frac"] = dup / len(rlines)
         s["dup_line_char_frac"] = dup_chars / n_chars
-        for n in TOP_NGRAMS:
-            top = _top_ngram_chars(tokens, n)
-            s[f"top_{n}_gram_char_frac"] = max(top, 0) / n_chars
-        for n in DUP_NGRAMS:
-            s[f"dup_{n}_gram_char_frac"] = _dup_ngram_chars(tokens, n) / n_chars
+        top_chars, dup_ngram_chars = ngram_chars(tokens, TOP_NGRAMS, DUP_NGRAMS)
+        for n, chars in zip(TOP_NGRAMS, top_chars, strict=True):
+            s[f"top_{n}_gram_char_frac"] = chars / n_chars
+        for n, chars in zip(DUP_NGRAMS, dup_ngram_chars, strict=True):
+            s[f"dup_{n}_gram_char_frac"] = chars / n_chars
     else:
         for k in ("dup_para_frac", "dup_para_char_frac", "dup_line_frac", "dup_line_char_frac"):
             s[k] = 0.0
@@ -294,20 +424,19 @@ def compute_signals(text: str, cfg: SignalConfig) -> dict[str, float]:
             s[f"dup_{n}_gram_char_frac"] = 0.0
 
     # C4 (Raffel et al. 2020, 2.2)
-    sentences, lorem, curly = _c4_line_stats(text)
+    sentences, lorem, curly = _c4_line_stats(lines)
     s["c4_sentences"] = float(sentences)
     s["lorem_ipsum"] = float(lorem)
     s["curly_bracket"] = float(curly)
 
     # FineWeb (Penedo et al. 2024): over non-blank lines split on "\n"
-    flines = [ln for ln in text.split("\n") if ln.strip()]
+    flines = list(filter(str.strip, parts))
     if flines:
         nf = len(flines)
-        end = tuple(cfg.line_end_chars)
-        s["line_punct_ratio"] = sum(1 for ln in flines if ln.endswith(end)) / nf
-        s["short_line_ratio"] = sum(1 for ln in flines if len(ln) <= cfg.short_line_length) / nf
+        s["line_punct_ratio"] = sum(map(cfg._line_ends_with, flines)) / nf
+        s["short_line_ratio"] = sum(map(cfg.short_line_length.__ge__, map(len, flines))) / nf
         body = n_chars - text.count("\n")
-        s["char_dup_ratio"] = _find_duplicates(flines)[1] / body if body else 0.0
+        s["char_dup_ratio"] = _duplicates(flines)[1] / body if body else 0.0
     else:
         s["line_punct_ratio"] = s["short_line_ratio"] = s["char_dup_ratio"] = 0.0
     s["newline_ratio"] = text.count("\n") / n_tokens if n_tokens else 0.0
