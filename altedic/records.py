@@ -103,12 +103,24 @@ class Document:
         return self.reason is not None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The fields as a dict; the dict and list fields are copies (not shared with the record).
+
+        Hand-written rather than ``dataclasses.asdict``, whose recursive deep copy was a visible
+        cost when writing shards (profile in docs/performance.md).
+        """
+        out = {name: getattr(self, name) for name in _DOC_FIELDS}
+        for name in ("lang_alternatives", "metadata", "quality", "pii"):
+            out[name] = dict(out[name])
+        out["lang_flags"] = list(out["lang_flags"])
+        return out
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Document:
         names = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in d.items() if k in names})
+
+
+_DOC_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Document))
 
 
 @dataclass(slots=True)

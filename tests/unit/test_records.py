@@ -61,3 +61,22 @@ def test_first_rejection_wins_and_round_trip() -> None:
     d.reject("quality.stop_words", "0 < 2").reject("dedup.near", duplicate_of="y")
     assert (d.reason, d.reason_detail, d.duplicate_of, d.rejected) == ("quality.stop_words", "0 < 2", None, True)
     assert Document.from_dict(d.to_dict()) == d
+
+
+def test_to_dict_equals_asdict_and_copies_collections() -> None:
+    from dataclasses import asdict
+
+    d = Document(
+        id="x",
+        text="Αθήνα",
+        source="s",
+        uri="u",
+        quality={"words": 1.0},
+        metadata={"celex": "32024R0903"},
+        lang_flags=["mixed"],
+    )
+    got = d.to_dict()
+    assert got == asdict(d)
+    got["quality"]["words"] = 9.0
+    got["lang_flags"].append("x")
+    assert d.quality == {"words": 1.0} and d.lang_flags == ["mixed"]
