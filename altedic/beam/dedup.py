@@ -248,6 +248,38 @@ def _previous_rows(prev: str) -> beam.PTransform:
     return beam.io.ReadFromParquet(pattern)
 
 
+#: Signature rows per file (about 1 KB each with 112 permutations).
+SIGNATURE_ROWS_PER_FILE = 100_000
+
+
+def _signature_shard(doc_id: str, count: int) -> tuple[int, int]:
+    """(shard, number of shards) of a signature row: by id hash, so the files do not depend on
+    the order rows arrive in (runner, worker count)."""
+    n = max(1, -(-count // SIGNATURE_ROWS_PER_FILE))
+    return int(doc_id[:12], 16) % n, n
+
+
+class _WriteSignatureShard(beam.DoFn):  # type: ignore[misc]
+    """One signature file, rows sorted by id: byte-identical whatever the runner."""
+
+    def __init__(self, target: str) -> None:
+        self.target = target
+
+    def process(self, element: tuple[tuple[int, int], Iterable[dict[str, Any]]]) -> Iterator[str]:
+        import io
+
+        import pyarrow.parquet as pq
+
+        (shard, n), rows = element
+        table = pa.Table.from_pylist(sorted(rows, key=lambda r: r["id"]), schema=SIGNATURE_SCHEMA)
+        buf = io.BytesIO()
+        pq.write_table(table, buf, compression="zstd")
+        path = FileSystems.join(self.target, f"{SIGNATURE_FILE_PREFIX}-{shard:05d}-of-{n:05d}.parquet")
+        with FileSystems.create(path) as fh:
+            fh.write(buf.getvalue())
+        yield path
+
+
 class _WriteParams(beam.DoFn):  # type: ignore[misc]
     def __init__(self, path: str, params: dict[str, Any]) -> None:
         self.path = path
@@ -422,17 +454,22 @@ class Deduplicate(beam.PTransform):  # type: ignore[misc]
 
         # ---- OUT/dedup/: what this run releases, for later runs' `previous` --------------------
         target = dedup_dir(self.out_dir)
+        rows = kept_with_sig | "SignatureRows" >> beam.Map(_signature_row, scope_mode)
+        count = rows | "CountSignatures" >> beam.combiners.Count.Globally()
         (
-            kept_with_sig
-            | "SignatureRows" >> beam.Map(_signature_row, scope_mode)
-            | "WriteSignatures"
-            >> beam.io.WriteToParquet(
-                FileSystems.join(target, SIGNATURE_FILE_PREFIX),
-                SIGNATURE_SCHEMA,
-                num_shards=1,
-                shard_name_template="-SSSSS-of-NNNNN",
-                file_name_suffix=".parquet",
-            )
+            rows
+            | "SignatureShard"
+            >> beam.Map(lambda r, n: (_signature_shard(r["id"], n), r), n=beam.pvalue.AsSingleton(count))
+            | "GroupSignatureShard" >> beam.GroupByKey()
+            | "WriteSignatures" >> beam.ParDo(_WriteSignatureShard(target))
+        )
+        # A run that keeps nothing still writes one (empty) signature file for later runs to read.
+        (
+            pipeline
+            | "EmptySeed" >> beam.Create([None])
+            | "IfNoSignatures"
+            >> beam.FlatMap(lambda _, c: [((0, 1), [])] if c == 0 else [], c=beam.pvalue.AsSingleton(count))
+            | "WriteEmptySignatures" >> beam.ParDo(_WriteSignatureShard(target))
         )
         (
             pipeline
