@@ -20,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from altedic.release.stats import language_rows
 from altedic.schema import load_contract
 
 #: SPDX ids whose lower-case form is a licence id known to the Hugging Face Hub.
@@ -198,18 +199,7 @@ def render_card(stats: dict[str, Any], manifest: dict[str, Any]) -> str:
         "",
         _md_table(
             ["language", "documents", "characters", "words", "estimated tokens", "rejected"],
-            [
-                [
-                    lg,
-                    v["kept"]["documents"],
-                    v["kept"]["characters"],
-                    v["kept"]["words"],
-                    v["kept"]["tokens_est"],
-                    v["rejected_total"]["documents"],
-                ]
-                for lg, v in stats["languages"].items()
-                if v["kept"]["documents"] > 0 or v["rejected_total"]["documents"] > 0
-            ],
+            [row for row in language_rows(stats) if row[1] > 0 or row[5] > 0],
         ),
         "",
         "`und`: rejected before a language could be decided.",

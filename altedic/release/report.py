@@ -21,6 +21,8 @@ from typing import Any
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from altedic.release.stats import language_rows
+
 #: Most items shown in "top" tables and plots (publishers, domains, quality signals).
 TOP_N = 15
 
@@ -197,17 +199,7 @@ def render_report(stats: dict[str, Any], manifest: dict[str, Any]) -> str:
         _languages_plot(stats),
         _table(
             ["language", "kept documents", "kept characters", "kept words", "estimated tokens", "rejected documents"],
-            [
-                [
-                    lg,
-                    v["kept"]["documents"],
-                    v["kept"]["characters"],
-                    v["kept"]["words"],
-                    v["kept"]["tokens_est"],
-                    v["rejected_total"]["documents"],
-                ]
-                for lg, v in stats["languages"].items()
-            ],
+            language_rows(stats),
         ),
         "<h2>What each filter removed</h2>",
         _removed_plot(stats),

@@ -614,3 +614,21 @@ def write_stats(out_dir: str | Path, stats: dict[str, Any]) -> Path:
     path = Path(out_dir) / "stats.json"
     path.write_text(json.dumps(stats, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return path
+
+
+def language_rows(stats: dict[str, Any]) -> list[list[Any]]:
+    """Per language: code, kept documents, characters, words, estimated tokens, rejected documents.
+
+    The one table the report and the dataset card both show (each with its own headers).
+    """
+    return [
+        [
+            lg,
+            v["kept"]["documents"],
+            v["kept"]["characters"],
+            v["kept"]["words"],
+            v["kept"]["tokens_est"],
+            v["rejected_total"]["documents"],
+        ]
+        for lg, v in stats["languages"].items()
+    ]
