@@ -6,6 +6,8 @@ and skip cleanly when it is absent, as it is on a user's fresh clone.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -25,3 +27,32 @@ def shared_data() -> Path:
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return ROOT
+
+
+@pytest.fixture(scope="session")
+def demo_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo recipe run once per test session with the CLI, into a temporary folder.
+
+    Tests that need a real release use this instead of the repository's ``out/demo`` (which a
+    fresh clone or CI does not have).
+    """
+    out = tmp_path_factory.mktemp("demo-release") / "out"
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "altedic.cli",
+            "run",
+            str(ROOT / "pipelines" / "demo.yaml"),
+            "--out",
+            str(out),
+            "--quiet",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=900,
+    )
+    assert r.returncode == 0, r.stderr
+    assert "per source: read = kept + rejected + errors" in r.stdout
+    return out

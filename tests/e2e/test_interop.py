@@ -2,7 +2,7 @@
 
 pyarrow, polars, duckdb, datatrove's ParquetReader and Hugging Face ``datasets`` (both with
 explicit ``data_files`` and through the dataset card's per-language configs). Each library is
-skipped when absent. Runs on the synthetic release and, when built, on out/demo.
+skipped when absent. Runs on the synthetic release and on the demo recipe's release.
 """
 
 from __future__ import annotations
@@ -35,16 +35,12 @@ def _expected(manifest: dict[str, Any]) -> dict[str, int]:
     return counts
 
 
-def _releases(release: tuple[Path, dict[str, Any]], repo_root: Path) -> list[tuple[Path, dict[str, Any]]]:
-    out = [release]
-    demo = repo_root / "out" / "demo"
-    if (demo / "manifest.json").is_file():
-        out.append((demo, json.loads((demo / "manifest.json").read_text("utf-8"))))
-    return out
+def _releases(release: tuple[Path, dict[str, Any]], demo: Path) -> list[tuple[Path, dict[str, Any]]]:
+    return [release, (demo, json.loads((demo / "manifest.json").read_text("utf-8")))]
 
 
-def test_pyarrow(release: tuple[Path, dict[str, Any]], repo_root: Path) -> None:
-    for out, manifest in _releases(release, repo_root):
+def test_pyarrow(release: tuple[Path, dict[str, Any]], demo_release: Path) -> None:
+    for out, manifest in _releases(release, demo_release):
         dataset = ds.dataset(out / "data", format="parquet", partitioning="hive")
         table = dataset.to_table(columns=["id", "lang"])
         counts: dict[str, int] = {}
@@ -54,9 +50,9 @@ def test_pyarrow(release: tuple[Path, dict[str, Any]], repo_root: Path) -> None:
         assert pq.read_schema(next((out / "data").rglob("*.parquet"))).metadata[b"altedic.schema"] == b"document"
 
 
-def test_polars(release: tuple[Path, dict[str, Any]], repo_root: Path) -> None:
+def test_polars(release: tuple[Path, dict[str, Any]], demo_release: Path) -> None:
     pl = pytest.importorskip("polars")
-    for out, manifest in _releases(release, repo_root):
+    for out, manifest in _releases(release, demo_release):
         df = (
             pl.scan_parquet(str(out / "data" / "lang=*" / "*.parquet"), hive_partitioning=False)
             .select("lang")
@@ -66,9 +62,9 @@ def test_polars(release: tuple[Path, dict[str, Any]], repo_root: Path) -> None:
         assert got == _expected(manifest)
 
 
-def test_duckdb(release: tuple[Path, dict[str, Any]], repo_root: Path) -> None:
+def test_duckdb(release: tuple[Path, dict[str, Any]], demo_release: Path) -> None:
     duckdb = pytest.importorskip("duckdb")
-    for out, manifest in _releases(release, repo_root):
+    for out, manifest in _releases(release, demo_release):
         con = duckdb.connect()
         glob = str(out / "data" / "*" / "*.parquet")
         rows = con.execute(
@@ -78,11 +74,11 @@ def test_duckdb(release: tuple[Path, dict[str, Any]], repo_root: Path) -> None:
         con.close()
 
 
-def test_datatrove_parquet_reader(release: tuple[Path, dict[str, Any]], repo_root: Path) -> None:
+def test_datatrove_parquet_reader(release: tuple[Path, dict[str, Any]], demo_release: Path) -> None:
     pytest.importorskip("datatrove")
     from datatrove.pipeline.readers import ParquetReader
 
-    for out, manifest in _releases(release, repo_root):
+    for out, manifest in _releases(release, demo_release):
         for lang, n in _expected(manifest).items():
             reader = ParquetReader(
                 str(out / "data" / f"lang={lang}"), glob_pattern="*.parquet", text_key="text", id_key="id"

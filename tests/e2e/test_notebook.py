@@ -37,9 +37,7 @@ def test_notebook_runs_on_a_release(tmp_path: Path, repo_root: Path, monkeypatch
     assert os.environ["ALTEDIC_RELEASE"] == str(out)
 
 
-def test_notebook_runs_on_the_demo_output(repo_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    demo = repo_root / "out" / "demo"
-    if not (demo / "manifest.json").is_file():
-        pytest.skip("out/demo has not been built")
+def test_notebook_runs_on_the_demo_output(repo_root: Path, demo_release: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    demo = demo_release
     text = "\n".join(_execute(repo_root, demo, monkeypatch))
     assert "altedic-demo" in text

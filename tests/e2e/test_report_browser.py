@@ -161,10 +161,8 @@ def test_report_renders_without_console_errors(tmp_path: Path, browser: Browser)
     assert facts == {"images": 7, "decoded": 7, "h1": "fixture — release report", "tables": 9}
 
 
-def test_demo_report_renders_when_present(repo_root: Path, tmp_path: Path, browser: Browser) -> None:
-    demo = repo_root / "out" / "demo"
-    if not (demo / "manifest.json").is_file():
-        pytest.skip("out/demo has not been built")
+def test_demo_report_renders(demo_release: Path, tmp_path: Path, browser: Browser) -> None:
+    demo = demo_release
     from altedic.release.report import write_report
     from altedic.release.stats import release_stats
 

@@ -32,7 +32,11 @@ def _docs() -> list[Document]:
     out = []
     for i, (lang, text) in enumerate(TEXTS):
         body = "\n\n".join([text] * (1 + i % 3))
-        out.append(Document(id=doc_id("t", str(i), body), text=body, source="t", uri="u", declared_lang=lang if i % 2 else None))
+        out.append(
+            Document(
+                id=doc_id("t", str(i), body), text=body, source="t", uri="u", declared_lang=lang if i % 2 else None
+            )
+        )
     return out
 
 
