@@ -201,12 +201,15 @@ def check_stages(recipe: Recipe, profiles: list[tuple[str, str]] | None = None) 
     return notes
 
 
-def build_pipeline(p: beam.Pipeline, recipe: Recipe, plan: Plan, staging: str) -> None:
-    """Wire the stages. The shape of the graph is the one in DESIGN.md."""
+def build_pipeline(p: beam.Pipeline, recipe: Recipe, plan: Plan, staging: str) -> list[str]:
+    """Wire the stages (the graph of DESIGN.md) and return the stage notes worth printing.
+
+    Stage settings are validated here, at construction, never on a worker. Nothing is written:
+    ``staging`` is only where the transforms will write when the pipeline runs.
+    """
     stages = recipe.stages
     cfg = stage_config(recipe)
-    # Fail at construction, not on a worker.
-    check_stages(recipe, [(i.name, i.profile) for i in plan.infos])
+    notes = check_stages(recipe, [(i.name, i.profile) for i in plan.infos])
     out = recipe.data["output"]
     settings = WriteSettings(
         staging=staging,
@@ -247,6 +250,7 @@ def build_pipeline(p: beam.Pipeline, recipe: Recipe, plan: Plan, staging: str) -
         _ = pairs | "WriteParallel" >> WriteShards("parallel", settings)
     counts = (read["counts"], decided["counts"]) | "AllCounts" >> beam.Flatten()
     _ = counts | "Counts" >> WriteCounts(fsutil.join(staging, "_counts.json"))
+    return notes
 
 
 # --------------------------------------------------------------------------------------------
@@ -260,15 +264,17 @@ def account(plan: Plan, shards: list[dict[str, Any]], counts: list[list[Any]]) -
     The identity checked for every source: ``read + derived == kept + rejected + errors``
     (``derived``: extra parts made by splitting mixed-language documents; 0 unless enabled).
     """
-    per_source: dict[str, dict[str, Any]] = {
-        s.name: {"read": 0, "derived": 0, "kept": 0, "rejected": {}, "errors": 0} for s in plan.infos
-    }
+
+    def empty() -> dict[str, Any]:
+        return {"read": 0, "derived": 0, "kept": 0, "rejected": {}, "errors": 0}
+
+    per_source: dict[str, dict[str, Any]] = {s.name: empty() for s in plan.infos}
     languages: dict[str, dict[str, Any]] = {}
     for kind_name, src, n in counts:
-        per_source.setdefault(src, {"read": 0, "derived": 0, "kept": 0, "rejected": {}, "errors": 0})[kind_name] += n
+        per_source.setdefault(src, empty())[kind_name] += n
     for shard in shards:
         for src, outcomes in shard["counts"].items():
-            s = per_source.setdefault(src, {"read": 0, "derived": 0, "kept": 0, "rejected": {}, "errors": 0})
+            s = per_source.setdefault(src, empty())
             for key, n in outcomes.items():
                 lang, outcome = key.split("\t")
                 if outcome == "kept":
@@ -486,15 +492,16 @@ def run(
     for r in plan.refused:
         log(f"refused source {r.name}: {r.reason} ({r.detail})")
     log(f"{len(plan.infos)} source(s), {len(plan.tasks)} file(s); output {out_dir}")
-    for note in check_stages(recipe, [(i.name, i.profile) for i in plan.infos]):
-        log(note)
-    _prepare_output(out_dir, overwrite)
     staging = fsutil.join(out_dir, STAGING)
-    fsutil.makedirs(staging)
     options, runner = pipeline_options(workers, beam_args)
     PROGRESS.update(files=0, read=0)
     pipeline = beam.Pipeline(runner=runner, options=options) if runner is not None else beam.Pipeline(options=options)
-    build_pipeline(pipeline, recipe, plan, staging)
+    # Built (and its stage settings validated) before the output is touched: a bad setting
+    # never costs an existing release its _SUCCESS.
+    for note in build_pipeline(pipeline, recipe, plan, staging):
+        log(note)
+    _prepare_output(out_dir, overwrite)
+    fsutil.makedirs(staging)
     with _Progress(progress and runner is not None and workers == 1):
         result = pipeline.run()
         result.wait_until_finish()

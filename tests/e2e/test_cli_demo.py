@@ -156,3 +156,16 @@ def test_worker_side_statistics_equal_statistics_recomputed_from_the_shards(demo
     assert written == recomputed
     assert check_accounting(written, m) == []
     assert written["totals"]["kept"]["documents"] == sum(s["kept"] for s in m["sources"].values())
+
+
+def test_bad_stage_setting_with_overwrite_leaves_the_finished_release_intact(demo_out: Path, tmp_path: Path) -> None:
+    text = (
+        DEMO.read_text(encoding="utf-8").split("\nstages:")[0].replace("paths: demo/", f"paths: {ROOT}/pipelines/demo/")
+    )
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text + "\nstages: {dedup: {bands: many}}\noutput: {path: out}\n", encoding="utf-8")
+    before = (demo_out / "manifest.json").read_bytes()
+    r = altedic("run", str(bad), "--out", str(demo_out), "--overwrite", "--quiet")
+    assert r.returncode == 2 and "bands" in r.stderr
+    assert (demo_out / "_SUCCESS").is_file()
+    assert (demo_out / "manifest.json").read_bytes() == before
