@@ -26,13 +26,14 @@ from apache_beam.options.pipeline_options import DirectOptions, PipelineOptions,
 
 import altedic
 from altedic import fsutil
+from altedic.beam.spill import SPILL_DIR
 from altedic.beam.transforms import (
     PROGRESS,
-    AnnotateAndDecide,
     FileTask,
+    ProcessSources,
     ReadPairs,
-    ReadSources,
     WriteCounts,
+    WriteDocumentShards,
     WriteSettings,
     WriteShards,
 )
@@ -218,24 +219,34 @@ def build_pipeline(p: beam.Pipeline, recipe: Recipe, plan: Plan, staging: str) -
         compression=out.get("compression", "zstd"),
     )
     batch_size = int(recipe.setting("run", "batch_size", 256))
+    spill_rows = int(recipe.setting("run", "spill_rows", 20_000))
 
+    dedup_cfg = None
+    raw_dedup = dict(stages.get("dedup", {}))
+    if "dedup" in stages and raw_dedup.pop("enabled", True):
+        from altedic.dedup.config import DedupConfig
+
+        dedup_cfg = DedupConfig.from_dict(raw_dedup, file=recipe.path)
+
+    # Documents are read, decided and spilled on the worker that reads their file; only small
+    # records (dedup nodes and verdicts, chunk summaries, counts) are shuffled. See
+    # altedic/beam/spill.py and docs/performance.md.
     tasks = p | "Files" >> beam.Create(plan.tasks)
-    read = tasks | "Read" >> ReadSources(plan.infos)
-    decided = read["docs"] | "AnnotateAndDecide" >> AnnotateAndDecide(cfg, batch_size)
-    kept = decided["kept"]
-    rejected = [decided["rejected"]]
-    dedup_cfg = dict(stages.get("dedup", {}))
-    if dedup_cfg.pop("enabled", True) and "dedup" in stages:
-        from altedic.beam.dedup import Deduplicate
+    processed = tasks | "Process" >> ProcessSources(
+        plan.infos, cfg, fsutil.join(staging, SPILL_DIR), batch_size, dedup_cfg, spill_rows
+    )
+    if dedup_cfg is not None:
+        from altedic.beam.dedup import DedupCore
 
-        # The stage writes its signatures under <staging>/dedup/, published as OUT/dedup/.
-        dd = kept | "Deduplicate" >> Deduplicate(dedup_cfg, staging)
-        kept = dd["kept"]
-        rejected.append(dd["rejected"])
-    all_rejected = tuple(rejected) | "AllRejected" >> beam.Flatten()
-    _ = kept | "WriteData" >> WriteShards("data", settings)
-    _ = all_rejected | "WriteRejected" >> WriteShards("rejected", settings)
-    _ = read["errors"] | "WriteErrors" >> WriteShards("errors", settings)
+        # The stage reads previous outputs' signatures; this run's go under <staging>/dedup/.
+        verdicts = processed["nodes"] | "Deduplicate" >> DedupCore(dedup_cfg)
+    else:
+        verdicts = p | "NoVerdicts" >> beam.Create([])
+    dedup_target = fsutil.join(staging, "dedup") if dedup_cfg is not None else None
+    _ = {"chunks": processed["chunks"], "verdicts": verdicts} | "WriteDocuments" >> WriteDocumentShards(
+        settings, dedup_target
+    )
+    _ = processed["errors"] | "WriteErrors" >> WriteShards("errors", settings)
     if out.get("parallel"):
         pair_tasks = [
             t for t in plan.tasks if plan.infos[t.source].format == "tmx" and plan.infos[t.source].options.get("pairs")
@@ -248,8 +259,7 @@ def build_pipeline(p: beam.Pipeline, recipe: Recipe, plan: Plan, staging: str) -
             )
         pairs = p | "PairFiles" >> beam.Create(pair_tasks) | "Pairs" >> ReadPairs(plan.infos)
         _ = pairs | "WriteParallel" >> WriteShards("parallel", settings)
-    counts = (read["counts"], decided["counts"]) | "AllCounts" >> beam.Flatten()
-    _ = counts | "Counts" >> WriteCounts(fsutil.join(staging, "_counts.json"))
+    _ = processed["counts"] | "Counts" >> WriteCounts(fsutil.join(staging, "_counts.json"))
     return notes
 
 
@@ -507,6 +517,15 @@ def run(
         result.wait_until_finish()
 
     _fault_point("pipeline")
+    if "dedup" in recipe.stages and dict(recipe.stages["dedup"]).get("enabled", True):
+        from altedic.beam.dedup import ensure_signatures, write_params
+        from altedic.dedup.config import DedupConfig
+
+        target = fsutil.join(staging, "dedup")
+        fsutil.makedirs(target)
+        cfg_d = {k: v for k, v in recipe.stages["dedup"].items() if k != "enabled"}
+        write_params(target, DedupConfig.from_dict(cfg_d, file=recipe.path))
+        ensure_signatures(target)
     shard_dir = fsutil.join(staging, "_shards")
     shards = []
     if fsutil.exists(shard_dir):

@@ -43,20 +43,23 @@ def _groups() -> dict[str, Callable[[str, int, str], bool]]:
     """Stage -> predicate on (file relative to altedic/, first line, function name)."""
     from altedic.beam import transforms as t
 
-    read_fn = _line(t._ReadFileFn.process)
-    write_fns = {_line(t._WriteShardFn.process), _line(t._WriteJsonFn.process)}
+    write_fns = {
+        _line(t._WriteShardFn.process),
+        _line(t._WriteDocShardFn.process),
+        _line(t._WriteJsonFn.process),
+        _line(t.write_shard_table),
+    }
     return {
-        "read (readers, JSON parse, Document)": lambda f, ln, n: (
-            f.startswith("readers/") or (f == "beam/transforms.py" and ln == read_fn)
-        ),
+        # (Not the file DoFn itself: it calls every stage, its inclusive time is the whole run.)
+        "read (readers, JSON parse, Document)": lambda f, ln, n: f.startswith("readers/"),
         "normalise": lambda f, ln, n: f == "normalise.py" or (f == "stages.py" and n == "normalise_doc"),
         "language ID": lambda f, ln, n: f.startswith("langid/"),
         "quality": lambda f, ln, n: f.startswith("quality/") or f == "filters.py",
         "PII": lambda f, ln, n: f.startswith("pii/"),
         "dedup (exact + near)": lambda f, ln, n: f.startswith("dedup/") or f == "beam/dedup.py",
-        "write (Parquet shards, counts)": lambda f, ln, n: (
-            f == "schema.py"
-            or (f == "beam/transforms.py" and (ln in write_fns or n in {"_row", "_shard_key", "_size_of", "doc_bytes"}))
+        "write (spill chunks, Parquet shards, counts)": lambda f, ln, n: (
+            f in ("schema.py", "beam/spill.py")
+            or (f == "beam/transforms.py" and (ln in write_fns or n in {"_row", "_table_counts", "_shard_key"}))
         ),
         "release documents (report PNGs, card, stats)": lambda f, ln, n: f.startswith("release/"),
         "pipeline construction (driver)": lambda f, ln, n: f == "run.py" and n in {"build_pipeline", "plan_sources"},
@@ -99,7 +102,6 @@ def time_stages(recipe_path: Path) -> list[tuple[str, float, int]]:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from altedic.beam.transforms import _row
     from altedic.dedup.exact import exact_key
     from altedic.dedup.minhash import MinHasher
     from altedic.readers import get_reader
@@ -107,7 +109,7 @@ def time_stages(recipe_path: Path) -> list[tuple[str, float, int]]:
     from altedic.recipe import load_recipe
     from altedic.records import Document
     from altedic.run import plan_sources
-    from altedic.schema import DOCUMENT_SCHEMA, arrow_schema
+    from altedic.schema import DOCUMENT_SCHEMA, arrow_schema, to_row
     from altedic.stages import StageChain, StageConfig
 
     recipe = load_recipe(str(recipe_path))
@@ -165,7 +167,7 @@ def time_stages(recipe_path: Path) -> list[tuple[str, float, int]]:
         hasher.signatures([d.text for d in kept[i : i + 512]])
     out.append(("dedup: MinHash signatures (kernel)", clock() - t0, len(kept)))
     t0 = clock()
-    table = pa.Table.from_pylist([_row(d, "data") for d in kept], schema=arrow_schema(DOCUMENT_SCHEMA))
+    table = pa.Table.from_pylist([to_row(d.to_dict()) for d in kept], schema=arrow_schema(DOCUMENT_SCHEMA))
     pq.write_table(table, io.BytesIO(), compression="zstd", row_group_size=10000)
     out.append(("write (rows -> Parquet, zstd, in memory)", clock() - t0, len(kept)))
     return out

@@ -1,25 +1,31 @@
-"""``Deduplicate``: exact and MinHash near-duplicate removal across every source of a run.
+"""Exact and MinHash near-duplicate removal across every source of a run, on small records.
 
 The plain logic lives in :mod:`altedic.dedup` (keys, kernel, LSH, component rounds); this module
-only wires it. Flow (every arrow that changes the key is one GroupByKey/CoGroupByKey)::
+only wires it. Documents never pass through the dedup shuffles: the worker that decides a
+document spills it (:mod:`altedic.beam.spill`) and emits a *node* (rank key, scope, exact key,
+MinHash signature, the spill chunk it lies in, its output group and size). :class:`DedupCore`
+turns nodes into *verdicts*; the shard writers apply them while reading the documents back.
+Flow (every arrow that changes the key is one GroupByKey/CoGroupByKey)::
 
-    docs -> rank key (source priority, quality, id) and scope (language or global)
-      exact: (scope, XXH3-128 of text) -> group -> keep the smallest rank key, reject the rest
-             (dedup.exact); previous outputs' exact keys take part with top priority
-      near:  batches -> MinHash kernel -> 14 band keys per doc -> group by (scope, band key)
-             -> candidate pairs -> [verify: join both ends' signatures, keep Jaccard >= threshold]
+    nodes (rank key = source priority, quality, id; scope = language or global)
+      exact: (scope, XXH3-128 of text) -> group -> keep the smallest rank key, the rest get a
+             dedup.exact verdict; previous outputs' exact keys take part with top priority
+      near:  14 band keys per survivor -> group by (scope, band key) -> candidate pairs
+             -> [verify: the candidates' signatures (and texts, for exact Jaccard) read back
+                from their spill chunks, joined to both ends, kept at Jaccard >= threshold]
              -> large-star/small-star rounds -> star labels -> component totals (cluster size)
-             -> join back to documents: centre kept (cluster_size), leaves rejected (dedup.near)
-      kept docs' signatures -> OUT/dedup/signatures-00000-of-00001.parquet (+ params.json)
+             -> verdicts: leaves dedup.near (duplicate_of = centre), centres their cluster size
+    kept documents' signatures -> OUT/dedup/signatures-*.parquet (+ params.json), written by
+    the shard writers next to each data shard
 
-Memory per worker is bounded by one exact-duplicate group, one LSH bucket or one node's
-neighbour set, never the corpus. Every choice is by rank key order, so the result is the same
-whatever the input order, the runner or the number of workers.
+Memory per worker is bounded by one exact-duplicate group, one LSH bucket, one node's
+neighbour set or one spill chunk, never the corpus. Every choice is by rank key order, so the
+result is the same whatever the input order, the runner or the number of workers.
+:class:`Deduplicate` offers the same over a PCollection of Documents (it spills them itself).
 """
 
 from __future__ import annotations
 
-import copy
 import json
 import logging
 from collections.abc import Iterable, Iterator
@@ -30,7 +36,11 @@ import numpy as np
 import pyarrow as pa
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
+from apache_beam.transforms.window import GlobalWindow
+from apache_beam.utils.windowed_value import WindowedValue
 
+from altedic.beam import spill
+from altedic.beam.spill import doc_bytes
 from altedic.dedup import exact as ex
 from altedic.dedup import lsh
 from altedic.dedup.components import NotConverged, large_star, small_star, small_star_direct, star_label, undirected
@@ -90,59 +100,100 @@ def check_previous(cfg: DedupConfig) -> None:
             )
 
 
-class _ResolveExact(beam.DoFn):  # type: ignore[misc]
-    """One exact-duplicate group -> the smallest rank key survives, the others are rejected."""
-
-    def __init__(self) -> None:
-        self.rejected = Metrics.counter("altedic", "dedup_exact_rejected")
-
-    def process(self, element: tuple[Any, Iterable[tuple[str, Document | None]]]) -> Iterator[Any]:
-        _, members = element
-        best: str | None = None
-        count = 0
-        for rank, doc in members:  # first pass: representative and size (no list of documents)
-            if best is None or rank < best:
-                best = rank
-            if doc is not None:
-                count += 1
-        assert best is not None
-        for rank, doc in members:
-            if doc is None:
-                continue
-            if rank == best:
-                yield (rank, doc, count)
-            else:
-                self.rejected.inc()
-                where = " (already released)" if ex.is_previous(best) else ""
-                yield beam.pvalue.TaggedOutput(
-                    REJECTED,
-                    copy.copy(doc).reject(
-                        "dedup.exact", f"same normalised text as {ex.id_of(best)}{where}", ex.id_of(best)
-                    ),
-                )
+#: A dedup node: (rank key, scope, exact key, signature bytes or None, spill chunk holding the
+#: document (None for a previous output's document), output group (language), row bytes).
+Node = tuple[str, str, str, Any, Any, str, int]
+#: A verdict: (document id, group, row bytes, reason or None, detail, duplicate_of, cluster_size).
+#: Rejections carry a reason; kept documents standing for more than themselves a cluster size.
+Verdict = tuple[str, str, int, Any, Any, Any, Any]
 
 
-class _Signatures(beam.DoFn):  # type: ignore[misc]
-    """Batches of (rank, doc, weight) -> (rank, scope, signature bytes, doc, weight) with the kernel."""
+class NodeMaker:
+    """Documents -> dedup nodes, on a worker (the MinHash kernel called once per batch)."""
 
     def __init__(self, cfg: DedupConfig) -> None:
         self.cfg = cfg
         self.hasher: MinHasher | None = None
 
     def setup(self) -> None:
-        self.hasher = MinHasher(num_perm=self.cfg.num_perm, ngram=self.cfg.ngram, seed=self.cfg.seed)
+        if self.cfg.near:
+            self.hasher = MinHasher(num_perm=self.cfg.num_perm, ngram=self.cfg.ngram, seed=self.cfg.seed)
 
-    def process(self, batch: list[tuple[str, Document, int]]) -> Iterator[tuple[str, str, bytes, Document, int]]:
-        assert self.hasher is not None
-        sigs = self.hasher.signatures([doc.text for _, doc, _ in batch])
-        for (rank, doc, weight), sig in zip(batch, sigs, strict=True):
-            yield rank, _scope(_lang_of(doc), self.cfg.scope), sig.astype("<u8").tobytes(), doc, weight
+    def signatures(self, docs: list[Document]) -> list[bytes | None]:
+        if self.hasher is None:
+            return [None] * len(docs)
+        sigs = self.hasher.signatures([d.text for d in docs])
+        return [s.astype("<u8").tobytes() for s in sigs]
+
+    def node(self, doc: Document, sig: bytes | None, loc: str | None, group: str, exact: str) -> Node:
+        rank = ex.doc_rank_key(doc, self.cfg.source_priority, self.cfg.quality_key)
+        return (rank, _scope(_lang_of(doc), self.cfg.scope), exact, sig, loc, group, doc_bytes(doc))
+
+
+def _reject(node: Node, reason: str, detail: str, duplicate_of: str) -> Verdict:
+    return (ex.id_of(node[0]), node[5], node[6], reason, detail, duplicate_of, None)
+
+
+class _ResolveExact(beam.DoFn):  # type: ignore[misc]
+    """One exact-duplicate group -> the smallest rank key survives, the others are rejected."""
+
+    def __init__(self) -> None:
+        self.rejected = Metrics.counter("altedic", "dedup_exact_rejected")
+
+    def process(self, element: tuple[Any, Iterable[tuple[str, Node | None]]]) -> Iterator[Any]:
+        _, members = element
+        best: str | None = None
+        count = 0
+        for rank, node in members:  # first pass: representative and size (no list kept)
+            if best is None or rank < best:
+                best = rank
+            if node is not None:
+                count += 1
+        assert best is not None
+        for rank, node in members:
+            if node is None:
+                continue
+            if rank == best:
+                yield (node, count)
+            else:
+                self.rejected.inc()
+                where = " (already released)" if ex.is_previous(best) else ""
+                yield beam.pvalue.TaggedOutput(
+                    REJECTED,
+                    _reject(node, "dedup.exact", f"same normalised text as {ex.id_of(best)}{where}", ex.id_of(best)),
+                )
 
 
 def _band_entries(node: tuple[str, str, bytes], bands: int, rows: int) -> Iterator[tuple[bytes, str]]:
     rank, scope, sig = node
     for key in lsh.band_keys(np.frombuffer(sig, dtype="<u8"), bands, rows):
         yield scope.encode("utf-8") + b"\0" + key, rank
+
+
+def _requests(element: tuple[str, dict[str, Iterable[Any]]]) -> Iterator[tuple[str, str]]:
+    """(rank, {want, loc}) -> (chunk, rank) for the candidates of this run (previous ones have no text)."""
+    rank, groups = element
+    if any(True for _ in groups["want"]):
+        for loc in groups["loc"]:
+            if loc is not None:
+                yield loc, rank
+
+
+class _FetchPayload(beam.DoFn):  # type: ignore[misc]
+    """(chunk, ranks) -> (rank, (signature, text or None)) read from the spill chunk."""
+
+    def __init__(self, with_text: bool) -> None:
+        self.with_text = with_text
+
+    def process(self, element: tuple[str, Iterable[str]]) -> Iterator[tuple[str, tuple[bytes, str | None]]]:
+        loc, ranks = element
+        by_id = {ex.id_of(r): r for r in ranks}
+        table = spill.read_ids(loc, set(by_id), [spill.SIG] + (["text"] if self.with_text else []))
+        ids = table["id"].to_pylist()
+        sigs = table[spill.SIG].to_pylist()
+        texts = table["text"].to_pylist() if self.with_text else [None] * len(ids)
+        for i, sig, text in zip(ids, sigs, texts, strict=True):
+            yield by_id[i], (sig, text)
 
 
 class _Verify(beam.DoFn):  # type: ignore[misc]
@@ -215,16 +266,16 @@ def _totals(element: tuple[str, Iterable[tuple[str, int]]]) -> Iterator[tuple[st
 
 
 class _Decide(beam.DoFn):  # type: ignore[misc]
-    """Join back to documents: centres kept with their cluster size, leaves rejected as dedup.near."""
+    """Per node: centre kept with its cluster size, leaves rejected as dedup.near (verdicts only)."""
 
     def __init__(self) -> None:
         self.rejected = Metrics.counter("altedic", "dedup_near_rejected")
         self.kept = Metrics.counter("altedic", "dedup_kept")
 
-    def process(self, element: tuple[str, dict[str, Iterable[Any]]]) -> Iterator[Any]:
-        _, groups = element
-        # No "doc" entry: a previous output's document, not part of this run's output.
-        for sig, doc, weight in groups["doc"]:
+    def process(self, element: tuple[str, dict[str, Iterable[Any]]]) -> Iterator[Verdict]:
+        rank, groups = element
+        # No "node" entry: a previous output's document, not part of this run's output.
+        for group, nbytes, weight in groups["node"]:
             labels = list(groups["label"])
             totals = list(groups["total"])
             centre = labels[0] if labels else None
@@ -232,79 +283,31 @@ class _Decide(beam.DoFn):  # type: ignore[misc]
                 self.rejected.inc()
                 where = " (already released)" if ex.is_previous(centre) else ""
                 detail = f"near duplicate of {ex.id_of(centre)}{where}"
-                yield beam.pvalue.TaggedOutput(REJECTED, copy.copy(doc).reject("dedup.near", detail, ex.id_of(centre)))
+                yield (ex.id_of(rank), group, nbytes, "dedup.near", detail, ex.id_of(centre), None)
             else:
                 self.kept.inc()
-                yield _set_size(doc, totals[0] if totals else weight, sig)
+                size = totals[0] if totals else weight
+                if size != 1:
+                    yield (ex.id_of(rank), group, nbytes, None, None, None, size)
 
 
-def _signature_row(item: tuple[Document, bytes | None], scope_mode: str) -> dict[str, Any]:
-    doc, sig = item
-    return {"id": doc.id, "lang": _lang_of(doc), "exact_key": ex.exact_key(doc.text), "signature": sig}
+def _size_verdict(survivor: tuple[Node, int]) -> Iterator[Verdict]:
+    node, weight = survivor
+    if weight != 1:
+        yield (ex.id_of(node[0]), node[5], node[6], None, None, None, weight)
 
 
-def _previous_rows(prev: str) -> beam.PTransform:
-    pattern = FileSystems.join(dedup_dir(prev), f"{SIGNATURE_FILE_PREFIX}-*.parquet")
-    return beam.io.ReadFromParquet(pattern)
+class DedupCore(beam.PTransform):  # type: ignore[misc]
+    """Dedup nodes -> verdicts (see the module docstring); documents never pass through here.
 
-
-#: Signature rows per file (about 1 KB each with 112 permutations).
-SIGNATURE_ROWS_PER_FILE = 100_000
-
-
-def _signature_shard(doc_id: str, count: int) -> tuple[int, int]:
-    """(shard, number of shards) of a signature row: by id hash, so the files do not depend on
-    the order rows arrive in (runner, worker count)."""
-    n = max(1, -(-count // SIGNATURE_ROWS_PER_FILE))
-    return int(doc_id[:12], 16) % n, n
-
-
-class _WriteSignatureShard(beam.DoFn):  # type: ignore[misc]
-    """One signature file, rows sorted by id: byte-identical whatever the runner."""
-
-    def __init__(self, target: str) -> None:
-        self.target = target
-
-    def process(self, element: tuple[tuple[int, int], Iterable[dict[str, Any]]]) -> Iterator[str]:
-        import io
-
-        import pyarrow.parquet as pq
-
-        (shard, n), rows = element
-        table = pa.Table.from_pylist(sorted(rows, key=lambda r: r["id"]), schema=SIGNATURE_SCHEMA)
-        buf = io.BytesIO()
-        pq.write_table(table, buf, compression="zstd")
-        path = FileSystems.join(self.target, f"{SIGNATURE_FILE_PREFIX}-{shard:05d}-of-{n:05d}.parquet")
-        with FileSystems.create(path) as fh:
-            fh.write(buf.getvalue())
-        yield path
-
-
-class _WriteParams(beam.DoFn):  # type: ignore[misc]
-    def __init__(self, path: str, params: dict[str, Any]) -> None:
-        self.path = path
-        self.params = params
-
-    def process(self, _: Any) -> Iterator[str]:
-        with FileSystems.create(self.path) as fh:
-            fh.write(json.dumps(self.params, sort_keys=True, indent=1).encode("utf-8"))
-        yield self.path
-
-
-class Deduplicate(beam.PTransform):  # type: ignore[misc]
-    """Exact + near-duplicate removal; see the module docstring.
-
-    ``config`` is the recipe's ``stages.dedup`` (validated here: ConfigError before any work),
-    ``out_dir`` the run's (staging) output directory: signatures of the kept documents go to
-    ``<out_dir>/dedup/``. :meth:`expand` returns ``{"kept": ..., "rejected": ...}``: kept
-    documents with ``cluster_size`` (documents they stand for, exact and near, themselves
-    included), rejected ones with reason ``dedup.exact``/``dedup.near`` and ``duplicate_of``.
+    ``config`` is the recipe's ``stages.dedup`` (validated here: ConfigError before any work).
+    Only rejections and cluster sizes other than 1 become verdicts: a document of this run
+    without a verdict is kept and stands for itself alone.
     """
 
-    def __init__(self, config: dict[str, Any], out_dir: str) -> None:
+    def __init__(self, config: dict[str, Any] | DedupConfig) -> None:
         super().__init__()
-        self.cfg = DedupConfig.from_dict(config)
-        self.out_dir = out_dir
+        self.cfg = config if isinstance(config, DedupConfig) else DedupConfig.from_dict(config)
         check_previous(self.cfg)
         if self.cfg.near:
             log.info(
@@ -315,23 +318,17 @@ class Deduplicate(beam.PTransform):  # type: ignore[misc]
                 self.cfg.threshold, self.cfg.scope,
             )  # fmt: skip
 
-    def expand(self, docs: beam.PCollection) -> dict[str, beam.PCollection]:
+    def expand(self, nodes: beam.PCollection) -> beam.PCollection:
         cfg = self.cfg
-        pipeline = docs.pipeline
-        priority, qkey, scope_mode = cfg.source_priority, cfg.quality_key, cfg.scope
-
-        ranked = docs | "RankKey" >> beam.Map(lambda d: (ex.doc_rank_key(d, priority, qkey), d))
-
+        pipeline = nodes.pipeline
+        scope_mode = cfg.scope
         previous = [pipeline | f"ReadPrevious{i}" >> _previous_rows(prev) for i, prev in enumerate(cfg.previous)]
         prev_rows = (previous | "FlattenPrevious" >> beam.Flatten()) if previous else None
-
-        rejected_parts: list[beam.PCollection] = []
+        verdict_parts: list[beam.PCollection] = []
 
         # ---- exact -------------------------------------------------------------------------
         if cfg.exact:
-            cur = ranked | "ExactKey" >> beam.Map(
-                lambda kd: ((_scope(_lang_of(kd[1]), scope_mode), ex.exact_key(kd[1].text)), (kd[0], kd[1]))
-            )
+            cur = nodes | "ExactKey" >> beam.Map(lambda n: ((n[1], n[2]), (n[0], n)))
             parts = [cur]
             if prev_rows is not None:
                 parts.append(
@@ -350,20 +347,15 @@ class Deduplicate(beam.PTransform):  # type: ignore[misc]
                 | "ResolveExact" >> beam.ParDo(_ResolveExact()).with_outputs(REJECTED, main="survivors")
             )
             survivors = resolved.survivors
-            rejected_parts.append(resolved[REJECTED])
+            verdict_parts.append(resolved[REJECTED])
         else:
-            survivors = ranked | "Weight1" >> beam.Map(lambda kd: (kd[0], kd[1], 1))
+            survivors = nodes | "Weight1" >> beam.Map(lambda n: (n, 1))
 
         # ---- near --------------------------------------------------------------------------
         if not cfg.near:
-            kept_with_sig = survivors | "KeepAll" >> beam.Map(lambda t: _set_size(t[1], t[2], None))
+            verdict_parts.append(survivors | "Sizes" >> beam.FlatMap(_size_verdict))
         else:
-            signed = (
-                survivors
-                | "Batch" >> beam.BatchElements(min_batch_size=min(64, cfg.batch_size), max_batch_size=cfg.batch_size)
-                | "MinHash" >> beam.ParDo(_Signatures(cfg))
-            )
-            nodes = signed | "Nodes" >> beam.Map(lambda s: (s[0], s[1], s[2]))
+            near_nodes = survivors | "NearNodes" >> beam.Map(lambda s: (s[0][0], s[0][1], s[0][3]))
             if prev_rows is not None:
                 prev_nodes = (
                     prev_rows
@@ -377,9 +369,9 @@ class Deduplicate(beam.PTransform):  # type: ignore[misc]
                         )
                     )
                 )
-                all_nodes = (nodes, prev_nodes) | "FlattenNodes" >> beam.Flatten()
+                all_nodes = (near_nodes, prev_nodes) | "FlattenNodes" >> beam.Flatten()
             else:
-                all_nodes = nodes
+                all_nodes = near_nodes
 
             bands, rows = cfg.bands, cfg.rows
             max_pairs, window = cfg.max_bucket_pairs, cfg.bucket_window
@@ -394,14 +386,25 @@ class Deduplicate(beam.PTransform):  # type: ignore[misc]
             if cfg.verify == "none":
                 edges = pairs
             else:
-                with_text = cfg.verify == "exact"
-                current_payload = signed | "CurPayload" >> beam.Map(
-                    lambda s: (s[0], (s[2], s[3].text if with_text else None))
+                # Only the candidates' payloads (signature, and text for exact verification) are
+                # read back from the spill chunks: a small share of the corpus.
+                wanted = (
+                    pairs
+                    | "Ends" >> beam.FlatMap(lambda p: p)
+                    | "DistinctEnds" >> beam.Distinct()
+                    | "Want" >> beam.Map(lambda r: (r, None))
                 )
-                payload = current_payload
+                locs = survivors | "Locs" >> beam.Map(lambda s: (s[0][0], s[0][4]))
+                payload = (
+                    {"want": wanted, "loc": locs}
+                    | "JoinLocs" >> beam.CoGroupByKey()
+                    | "Requests" >> beam.FlatMap(_requests)
+                    | "GroupRequests" >> beam.GroupByKey()
+                    | "FetchPayload" >> beam.ParDo(_FetchPayload(cfg.verify == "exact"))
+                )
                 if prev_rows is not None:
                     payload = (
-                        current_payload,
+                        payload,
                         prev_nodes | "PrevPayload" >> beam.Map(lambda n: (n[0], (n[2], None))),
                     ) | "FlattenPayload" >> beam.Flatten()
                 halves = (
@@ -433,7 +436,7 @@ class Deduplicate(beam.PTransform):  # type: ignore[misc]
                 | "Label" >> beam.Map(_label)
             )
             leaf_labels = labels | "Leaves" >> beam.Filter(lambda nl: nl[1] is not None)
-            weights = signed | "Weights" >> beam.Map(lambda s: (s[0], s[4]))
+            weights = survivors | "Weights" >> beam.Map(lambda s: (s[0][0], s[1]))
             totals = (
                 {"weight": weights, "label": leaf_labels}
                 | "JoinWeights" >> beam.CoGroupByKey()
@@ -441,53 +444,204 @@ class Deduplicate(beam.PTransform):  # type: ignore[misc]
                 | "GroupComponents" >> beam.GroupByKey()
                 | "Totals" >> beam.FlatMap(_totals)
             )
-            doc_side = signed | "DocSide" >> beam.Map(lambda s: (s[0], (s[2], s[3], s[4])))
-            decided = (
-                {"doc": doc_side, "label": leaf_labels, "total": totals}
+            node_side = survivors | "NodeSide" >> beam.Map(lambda s: (s[0][0], (s[0][5], s[0][6], s[1])))
+            verdict_parts.append(
+                {"node": node_side, "label": leaf_labels, "total": totals}
                 | "JoinDecide" >> beam.CoGroupByKey()
-                | "Decide" >> beam.ParDo(_Decide()).with_outputs(REJECTED, main=KEPT)
+                | "Decide" >> beam.ParDo(_Decide())
             )
-            kept_with_sig = decided[KEPT]
-            rejected_parts.append(decided[REJECTED])
+        return verdict_parts | "AllVerdicts" >> beam.Flatten()
 
-        kept = kept_with_sig | "KeptDocs" >> beam.Map(lambda t: t[0])
 
-        # ---- OUT/dedup/: what this run releases, for later runs' `previous` --------------------
+def write_params(target: str, cfg: DedupConfig) -> None:
+    """``<target>/params.json``: the signature parameters a later run must match."""
+    with FileSystems.create(FileSystems.join(target, PARAMS_FILE)) as fh:
+        fh.write(json.dumps(cfg.signature_params(), sort_keys=True, indent=1).encode("utf-8"))
+
+
+def write_signature_file(target: str, name: str, table: pa.Table) -> str:
+    """One signature file (rows sorted by id by the caller): byte-identical whatever the runner."""
+    import io
+
+    import pyarrow.parquet as pq
+
+    buf = io.BytesIO()
+    pq.write_table(table, buf, compression="zstd")
+    path = FileSystems.join(target, name)
+    with FileSystems.create(path) as fh:
+        fh.write(buf.getvalue())
+    return path
+
+
+def ensure_signatures(target: str) -> None:
+    """A run that keeps nothing still leaves one (empty) signature file for later runs to read."""
+    if not FileSystems.match([FileSystems.join(target, f"{SIGNATURE_FILE_PREFIX}-*.parquet")])[0].metadata_list:
+        write_signature_file(target, f"{SIGNATURE_FILE_PREFIX}-00000-of-00001.parquet", SIGNATURE_SCHEMA.empty_table())
+
+
+def _previous_rows(prev: str) -> beam.PTransform:
+    pattern = FileSystems.join(dedup_dir(prev), f"{SIGNATURE_FILE_PREFIX}-*.parquet")
+    return beam.io.ReadFromParquet(pattern)
+
+
+#: Signature rows per file in the document-level transform (about 1 KB each with 112 permutations).
+SIGNATURE_ROWS_PER_FILE = 100_000
+
+
+def _signature_shard(doc_id: str, count: int) -> tuple[int, int]:
+    """(shard, number of shards) of a signature row: by id position, so the files do not depend
+    on the order rows arrive in (runner, worker count)."""
+    n = max(1, -(-count // SIGNATURE_ROWS_PER_FILE))
+    return spill.shard_of(spill.point(doc_id), n), n
+
+
+class _WriteSignatureShard(beam.DoFn):  # type: ignore[misc]
+    def __init__(self, target: str) -> None:
+        self.target = target
+
+    def process(self, element: tuple[tuple[int, int], Iterable[dict[str, Any]]]) -> Iterator[str]:
+        (shard, n), rows = element
+        table = pa.Table.from_pylist(sorted(rows, key=lambda r: r["id"]), schema=SIGNATURE_SCHEMA)
+        yield write_signature_file(self.target, f"{SIGNATURE_FILE_PREFIX}-{shard:05d}-of-{n:05d}.parquet", table)
+
+
+class _FinishDir(beam.DoFn):  # type: ignore[misc]
+    def __init__(self, target: str, cfg: DedupConfig) -> None:
+        self.target = target
+        self.cfg = cfg
+
+    def process(self, _: Any, written: list[str]) -> Iterator[str]:
+        write_params(self.target, self.cfg)
+        if not written:
+            ensure_signatures(self.target)
+        yield self.target
+
+
+def _group_of(doc: Document) -> str:
+    return doc.lang or "und"
+
+
+class _SpillDocsFn(beam.DoFn):  # type: ignore[misc]
+    """Batches of documents -> spill chunks (main output: their summaries) and dedup nodes."""
+
+    def __init__(self, cfg: DedupConfig, root: str) -> None:
+        self.cfg = cfg
+        self.root = root
+        self.maker = NodeMaker(cfg)
+        self.writer: spill.SpillWriter | None = None
+
+    def setup(self) -> None:
+        self.maker.setup()
+
+    def start_bundle(self) -> None:
+        self.writer = spill.SpillWriter(self.root, "cand")
+
+    def process(self, batch: list[Document]) -> Iterator[Any]:
+        assert self.writer is not None
+        for doc, sig in zip(batch, self.maker.signatures(batch), strict=True):
+            group, exact = _group_of(doc), ex.exact_key(doc.text)
+            loc = self.writer.add(doc, group, exact, sig)
+            yield beam.pvalue.TaggedOutput(NODES, self.maker.node(doc, sig, loc, group, exact))
+            if self.writer.full:
+                yield self.writer.flush()
+
+    def finish_bundle(self) -> Iterator[Any]:
+        assert self.writer is not None
+        summary = self.writer.flush()
+        if summary is not None:
+            yield WindowedValue(summary, GlobalWindow().max_timestamp(), (GlobalWindow(),))
+
+
+class _ApplyVerdicts(beam.DoFn):  # type: ignore[misc]
+    """One spill chunk + all verdicts -> kept documents (with cluster size) and rejected ones."""
+
+    def process(self, summary: dict[str, Any], verdicts: dict[str, Verdict]) -> Iterator[Any]:
+        import pyarrow.parquet as pq
+        from apache_beam.io.filesystem import CompressionTypes
+
+        with FileSystems.open(summary["path"], compression_type=CompressionTypes.UNCOMPRESSED) as fh:
+            table = pq.read_table(fh)
+        for row in table.to_pylist():
+            sig = row.pop(spill.SIG)
+            for col in (spill.GROUP, spill.POINT, spill.EXACT):
+                row.pop(col)
+            doc = spill.row_to_document(row)
+            v = verdicts.get(doc.id)
+            if v is not None and v[3] is not None:
+                yield beam.pvalue.TaggedOutput(REJECTED, doc.reject(v[3], v[4], v[5]))
+            else:
+                doc.cluster_size = v[6] if v is not None else 1
+                yield doc, sig
+
+
+NODES = "nodes"
+
+
+class Deduplicate(beam.PTransform):  # type: ignore[misc]
+    """Documents -> {"kept", "rejected"}: exact + near-duplicate removal for a PCollection of
+    Documents (a library entry point; ``altedic run`` wires :class:`DedupCore` itself, with the
+    documents spilled by the decide step).
+
+    The documents are spilled to ``<out_dir>/_spill/`` (only small nodes are shuffled), the
+    verdicts applied when reading them back. Kept documents get ``cluster_size`` (documents they
+    stand for, exact and near, themselves included), rejected ones reason ``dedup.exact`` /
+    ``dedup.near`` and ``duplicate_of``. Signatures of the kept documents go to
+    ``<out_dir>/dedup/`` for later runs' ``previous``.
+    """
+
+    def __init__(self, config: dict[str, Any], out_dir: str) -> None:
+        super().__init__()
+        self.core = DedupCore(config)
+        self.cfg = self.core.cfg
+        self.out_dir = out_dir
+
+    def expand(self, docs: beam.PCollection) -> dict[str, beam.PCollection]:
+        cfg = self.cfg
+        pipeline = docs.pipeline
+        spilled = (
+            docs
+            | "Batch" >> beam.BatchElements(min_batch_size=min(64, cfg.batch_size), max_batch_size=cfg.batch_size)
+            | "Spill"
+            >> beam.ParDo(_SpillDocsFn(cfg, FileSystems.join(self.out_dir, spill.SPILL_DIR))).with_outputs(
+                NODES, main="chunks"
+            )
+        )
+        verdicts = spilled[NODES] | "Core" >> self.core
+        applied = spilled.chunks | "Apply" >> beam.ParDo(
+            _ApplyVerdicts(), verdicts=beam.pvalue.AsDict(verdicts | "ById" >> beam.Map(lambda v: (v[0], v)))
+        ).with_outputs(REJECTED, main=KEPT)
+        kept_with_sig = applied[KEPT]
+
         target = dedup_dir(self.out_dir)
-        rows = kept_with_sig | "SignatureRows" >> beam.Map(_signature_row, scope_mode)
+        rows = kept_with_sig | "SignatureRows" >> beam.Map(
+            lambda t: {"id": t[0].id, "lang": _lang_of(t[0]), "exact_key": ex.exact_key(t[0].text), "signature": t[1]}
+        )
         count = rows | "CountSignatures" >> beam.combiners.Count.Globally()
-        (
+        written = (
             rows
             | "SignatureShard"
             >> beam.Map(lambda r, n: (_signature_shard(r["id"], n), r), n=beam.pvalue.AsSingleton(count))
             | "GroupSignatureShard" >> beam.GroupByKey()
             | "WriteSignatures" >> beam.ParDo(_WriteSignatureShard(target))
         )
-        # A run that keeps nothing still writes one (empty) signature file for later runs to read.
         (
             pipeline
-            | "EmptySeed" >> beam.Create([None])
-            | "IfNoSignatures"
-            >> beam.FlatMap(lambda _, c: [((0, 1), [])] if c == 0 else [], c=beam.pvalue.AsSingleton(count))
-            | "WriteEmptySignatures" >> beam.ParDo(_WriteSignatureShard(target))
+            | "FinishSeed" >> beam.Create([None])
+            | "FinishDedupDir" >> beam.ParDo(_FinishDir(target, cfg), written=beam.pvalue.AsList(written))
         )
-        (
-            pipeline
-            | "ParamsSeed" >> beam.Create([None])
-            | "WriteParams" >> beam.ParDo(_WriteParams(FileSystems.join(target, PARAMS_FILE), cfg.signature_params()))
-        )
-
-        if rejected_parts:
-            rejected = rejected_parts | "FlattenRejected" >> beam.Flatten()
-        else:
-            rejected = pipeline | "NoRejected" >> beam.Create([])
-        return {KEPT: kept, REJECTED: rejected}
+        return {KEPT: kept_with_sig | "KeptDocs" >> beam.Map(lambda t: t[0]), REJECTED: applied[REJECTED]}
 
 
-def _set_size(doc: Document, size: int, sig: bytes | None) -> tuple[Document, bytes | None]:
-    doc = copy.copy(doc)  # never mutate a pipeline element in place (Beam's immutability rule)
-    doc.cluster_size = size
-    return doc, sig
-
-
-__all__ = ["KEPT", "REJECTED", "SIGNATURE_SCHEMA", "Deduplicate", "dedup_dir"]
+__all__ = [
+    "KEPT",
+    "NODES",
+    "REJECTED",
+    "SIGNATURE_SCHEMA",
+    "DedupCore",
+    "Deduplicate",
+    "NodeMaker",
+    "dedup_dir",
+    "ensure_signatures",
+    "write_params",
+    "write_signature_file",
+]

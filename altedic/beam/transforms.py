@@ -17,19 +17,25 @@ from typing import Any
 
 import apache_beam as beam
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
+from apache_beam.transforms.window import GlobalWindow
+from apache_beam.utils.windowed_value import WindowedValue
 
+from altedic.beam.spill import EXACT, SIG, SpillWriter, point, read_range, shard_of, shard_range
+from altedic.dedup.exact import exact_key
 from altedic.errors import InputError
 from altedic.readers import get_reader
 from altedic.readers.base import ReadContext, SourceInfo
 from altedic.records import Document, ReadError
-from altedic.schema import DOCUMENT_SCHEMA, ERROR_SCHEMA, PARALLEL_SCHEMA, REJECTED_SCHEMA, arrow_schema, to_row
+from altedic.schema import DOCUMENT_SCHEMA, ERROR_SCHEMA, PARALLEL_SCHEMA, REJECTED_SCHEMA, arrow_schema
 from altedic.stages import StageChain, StageConfig
 
 ERRORS_TAG = "errors"
 COUNTS_TAG = "counts"
+NODES_TAG = "nodes"
 
 
 @dataclass(frozen=True)
@@ -46,19 +52,59 @@ class FileTask:
 PROGRESS: dict[str, int] = {"files": 0, "read": 0}
 
 
-class _ReadFileFn(beam.DoFn):  # type: ignore[misc]
-    """File -> documents (main output) and unreadable parts (``errors`` output)."""
+class _ProcessFilesFn(beam.DoFn):  # type: ignore[misc]
+    """File -> documents read, annotated and decided in batches, then spilled (never shuffled).
 
-    def __init__(self, sources: list[SourceInfo]) -> None:
+    Main output: summaries of the spill chunks written (see :mod:`altedic.beam.spill`). Tagged
+    outputs: ``errors`` (unreadable parts), ``counts`` (read and derived per source) and, when
+    dedup is on, ``nodes`` (the small per-document records the dedup stage works on). The stage
+    chain (model, patterns) and the MinHash kernel are set up once per worker.
+    """
+
+    def __init__(
+        self,
+        sources: list[SourceInfo],
+        config: StageConfig,
+        spill_root: str,
+        batch_size: int,
+        dedup: Any = None,
+        spill_rows: int = 20_000,
+        spill_bytes: int = 48 << 20,
+    ) -> None:
         self.sources = sources
+        self.config = config
+        self.spill_root = spill_root
+        self.batch_size = batch_size
+        self.dedup = dedup
+        self.spill_rows = spill_rows
+        self.spill_bytes = spill_bytes
+        self.chain: StageChain | None = None
+        self.maker: Any = None
+        self.cand: SpillWriter | None = None
+        self.rej: SpillWriter | None = None
         self.read_counter = Metrics.counter("altedic", "documents_read")
         self.error_counter = Metrics.counter("altedic", "input_errors")
+        self.rejected_counter = Metrics.counter("altedic", "documents_rejected")
+
+    def setup(self) -> None:
+        self.chain = StageChain(self.config)
+        self.chain.setup()
+        if self.dedup is not None:
+            from altedic.beam.dedup import NodeMaker
+
+            self.maker = NodeMaker(self.dedup)
+            self.maker.setup()
+
+    def start_bundle(self) -> None:
+        self.cand = SpillWriter(self.spill_root, "cand", self.spill_rows, self.spill_bytes)
+        self.rej = SpillWriter(self.spill_root, "rej", self.spill_rows, self.spill_bytes)
 
     def process(self, task: FileTask) -> Iterator[Any]:
         info = self.sources[task.source]
         ctx = ReadContext(source=info, uri=task.uri, rel=task.rel)
         reader = get_reader(info.format)
         n = 0
+        batch: list[Document] = []
         try:
             for item in reader(ctx):
                 n += 1
@@ -67,7 +113,10 @@ class _ReadFileFn(beam.DoFn):  # type: ignore[misc]
                     yield beam.pvalue.TaggedOutput(ERRORS_TAG, item)
                 else:
                     self.read_counter.inc()
-                    yield item
+                    batch.append(item)
+                    if len(batch) >= self.batch_size:
+                        yield from self._decide(batch)
+                        batch = []
         except InputError as exc:
             # The rest of the file is unreadable: one error record for it, with the position.
             n += 1
@@ -82,42 +131,16 @@ class _ReadFileFn(beam.DoFn):  # type: ignore[misc]
                     kind="input",
                 ),
             )
+        if batch:
+            yield from self._decide(batch)
         PROGRESS["files"] += 1
         PROGRESS["read"] += n
         yield beam.pvalue.TaggedOutput(COUNTS_TAG, (("read", info.name), n))
 
-
-class ReadSources(beam.PTransform):  # type: ignore[misc]
-    """FileTasks -> {"docs", "errors", "counts"}; fusion broken after the fan-out."""
-
-    def __init__(self, sources: list[SourceInfo]) -> None:
-        super().__init__()
-        self.sources = sources
-
-    def expand(self, tasks: Any) -> dict[str, Any]:
-        out = tasks | "ReadFiles" >> beam.ParDo(_ReadFileFn(self.sources)).with_outputs(
-            ERRORS_TAG, COUNTS_TAG, main="docs"
-        )
-        # One file fans out into many documents; without a fusion break every later (and much
-        # heavier) stage would run in the bundle of its file, on one worker per file.
-        docs = out.docs | "Redistribute" >> beam.Reshuffle()
-        return {"docs": docs, "errors": out[ERRORS_TAG], "counts": out[COUNTS_TAG]}
-
-
-class _ProcessBatchFn(beam.DoFn):  # type: ignore[misc]
-    """Runs the stage chain over a batch; the model and patterns are loaded once per worker."""
-
-    def __init__(self, config: StageConfig) -> None:
-        self.config = config
-        self.chain: StageChain | None = None
-        self.rejected_counter = Metrics.counter("altedic", "documents_rejected")
-
-    def setup(self) -> None:
-        self.chain = StageChain(self.config)
-        self.chain.setup()
-
-    def process(self, batch: list[Document]) -> Iterator[Any]:
-        assert self.chain is not None
+    def _decide(self, batch: list[Document]) -> Iterator[Any]:
+        assert self.chain is not None and self.cand is not None and self.rej is not None
+        # Per-document results do not depend on how documents are batched (tested), so the
+        # batch boundaries (file ends, batch size) never change an output.
         out = self.chain.process_batch(batch)
         if len(out) != len(batch):
             # Split mixed-language documents: the extra parts are counted per source.
@@ -126,38 +149,58 @@ class _ProcessBatchFn(beam.DoFn):  # type: ignore[misc]
                 extra[d.source] = extra.get(d.source, 0) + 1
             for d in batch:
                 extra[d.source] = extra.get(d.source, 0) - 1
-            for src, n in sorted(extra.items()):
-                if n:
-                    yield beam.pvalue.TaggedOutput(COUNTS_TAG, (("derived", src), n))
+            for src, k in sorted(extra.items()):
+                if k:
+                    yield beam.pvalue.TaggedOutput(COUNTS_TAG, (("derived", src), k))
+        kept = []
         for d in out:
             if d.rejected:
                 self.rejected_counter.inc()
-            yield d
+                self.rej.add(d, "")
+                if self.rej.full:
+                    yield self.rej.flush()
+            else:
+                kept.append(d)
+        sigs = self.maker.signatures(kept) if self.maker is not None else [None] * len(kept)
+        for d, sig in zip(kept, sigs, strict=True):
+            group = d.lang or "und"
+            exact = exact_key(d.text) if self.maker is not None else None
+            loc = self.cand.add(d, group, exact, sig)
+            if self.maker is not None:
+                yield beam.pvalue.TaggedOutput(NODES_TAG, self.maker.node(d, sig, loc, group, exact))
+            if self.cand.full:
+                yield self.cand.flush()
+
+    def finish_bundle(self) -> Iterator[Any]:
+        for writer in (self.cand, self.rej):
+            summary = writer.flush() if writer is not None else None
+            if summary is not None:
+                yield WindowedValue(summary, GlobalWindow().max_timestamp(), (GlobalWindow(),))
 
 
-def _route(doc: Document, _n: int) -> int:
-    """Partition function: 0 = kept so far, 1 = rejected by a stage."""
-    return 1 if doc.rejected else 0
+class ProcessSources(beam.PTransform):  # type: ignore[misc]
+    """FileTasks -> {"chunks", "errors", "counts", "nodes"}: read, normalise, language, quality,
+    PII, decide, spill. One file is one unit of work (spread over the workers by the Create's
+    reshuffle); documents stay on the worker that read them until the shard writers read them
+    back from the spill chunks."""
 
-
-class AnnotateAndDecide(beam.PTransform):  # type: ignore[misc]
-    """Documents -> {"kept", "rejected", "counts"} after normalise, language, quality, PII, decide."""
-
-    def __init__(self, config: StageConfig, batch_size: int = 256) -> None:
+    def __init__(
+        self,
+        sources: list[SourceInfo],
+        config: StageConfig,
+        spill_root: str,
+        batch_size: int = 256,
+        dedup: Any = None,
+        spill_rows: int = 20_000,
+    ) -> None:
         super().__init__()
-        self.config = config
-        self.batch_size = batch_size
+        self.fn = _ProcessFilesFn(sources, config, spill_root, batch_size, dedup, spill_rows)
 
-    def expand(self, docs: Any) -> dict[str, Any]:
-        # Batches feed the language model's batch API; per-document results do not depend on
-        # how documents are batched, so adaptive batch sizes keep outputs deterministic.
-        out = (
-            docs
-            | "Batch" >> beam.BatchElements(min_batch_size=min(16, self.batch_size), max_batch_size=self.batch_size)
-            | "Stages" >> beam.ParDo(_ProcessBatchFn(self.config)).with_outputs(COUNTS_TAG, main="docs")
+    def expand(self, tasks: Any) -> dict[str, Any]:
+        out = tasks | "ProcessFiles" >> beam.ParDo(self.fn).with_outputs(
+            ERRORS_TAG, COUNTS_TAG, NODES_TAG, main="chunks"
         )
-        parts = out.docs | "Route" >> beam.Partition(_route, 2)  # type: ignore[arg-type]
-        return {"kept": parts[0], "rejected": parts[1], "counts": out[COUNTS_TAG]}
+        return {"chunks": out.chunks, "errors": out[ERRORS_TAG], "counts": out[COUNTS_TAG], "nodes": out[NODES_TAG]}
 
 
 # --------------------------------------------------------------------------------------------
@@ -165,17 +208,10 @@ class AnnotateAndDecide(beam.PTransform):  # type: ignore[misc]
 # --------------------------------------------------------------------------------------------
 
 
-def doc_bytes(doc: Document) -> int:
-    """Approximate uncompressed size of a document row (text plus a fixed allowance for fields)."""
-    return len(doc.text.encode("utf-8")) + 512
-
-
 def _row(d: Any, kind: str) -> dict[str, Any]:
     if kind == "parallel":
         return d  # type: ignore[no-any-return]
-    if kind == "errors":
-        return d.to_dict()  # type: ignore[no-any-return]
-    return to_row(d.to_dict())
+    return d.to_dict()  # type: ignore[no-any-return]
 
 
 _SCHEMAS = {"data": DOCUMENT_SCHEMA, "rejected": REJECTED_SCHEMA, "errors": ERROR_SCHEMA, "parallel": PARALLEL_SCHEMA}
@@ -184,9 +220,7 @@ _SCHEMAS = {"data": DOCUMENT_SCHEMA, "rejected": REJECTED_SCHEMA, "errors": ERRO
 def _sort_key(kind: str, item: Any) -> tuple[str, ...]:
     if kind == "parallel":
         return (item["source"], item["uri"], item["doc_ref"] or "", item["position"], item["lang1"], item["lang2"])
-    if kind == "errors":
-        return (item.source, item.uri, item.position, item.message)
-    return (item.id,)
+    return (item.source, item.uri, item.position, item.message)
 
 
 @dataclass(frozen=True)
@@ -206,8 +240,66 @@ def shard_path(kind: str, lang: str | None, shard: int, n: int) -> str:
     return f"{kind}/{name}"
 
 
+def _table_counts(table: pa.Table, kind: str) -> dict[str, dict[str, int]]:
+    """{source: {"lang\\toutcome": n}} of a shard's rows, for the accounting check."""
+    counts: dict[str, dict[str, int]] = {}
+    if kind == "parallel":
+        return counts
+    sources = table.column("source").to_pylist()
+    if kind == "errors":
+        keys = ["\terrors"] * len(sources)
+    else:
+        langs = table.column("lang").to_pylist()
+        outcomes = ["kept"] * len(sources) if kind == "data" else table.column("reason").to_pylist()
+        keys = [f"{lang or 'und'}\t{o}" for lang, o in zip(langs, outcomes, strict=True)]
+    for src, key in zip(sources, keys, strict=True):
+        c = counts.setdefault(src, {})
+        c[key] = c.get(key, 0) + 1
+    return counts
+
+
+def write_shard_table(
+    settings: WriteSettings, kind: str, lang: str | None, shard: int, n: int, table: pa.Table
+) -> dict[str, Any]:
+    """One shard (rows already in their final order) -> Parquet in staging, its JSON sidecar
+    (path, rows, bytes, sha256, counts) and its statistics partial. Returns the sidecar."""
+    buf = io.BytesIO()
+    compression = None if settings.compression == "none" else settings.compression
+    pq.write_table(table, buf, compression=compression, row_group_size=settings.row_group_rows)
+    data = buf.getvalue()
+    rel = shard_path(kind, lang, shard, n)
+    with FileSystems.create(FileSystems.join(settings.staging, rel)) as f:
+        f.write(data)
+    info = {
+        "path": rel,
+        "kind": kind,
+        "lang": lang,
+        "rows": table.num_rows,
+        "bytes": len(data),
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "counts": _table_counts(table, kind),
+    }
+    sidecar = FileSystems.join(settings.staging, "_shards", rel.replace("/", "__") + ".json")
+    with FileSystems.create(sidecar) as f:
+        f.write(json.dumps(info, sort_keys=True).encode("utf-8"))
+    if kind != "parallel":
+        # Release statistics are computed here, on the worker, from the table in memory: one
+        # associative partial per shard, merged by the driver (altedic.release.stats).
+        from altedic.release.stats import PartialStats
+
+        part = PartialStats()
+        if kind == "errors":
+            part.add_errors(table)
+        else:
+            part.add_documents(table, kept=kind == "data")
+        stats_path = FileSystems.join(settings.staging, "_stats", rel.replace("/", "__") + ".json")
+        with FileSystems.create(stats_path) as f:
+            f.write(json.dumps(part.to_state(), sort_keys=True).encode("utf-8"))
+    return info
+
+
 class _WriteShardFn(beam.DoFn):  # type: ignore[misc]
-    """(kind, lang, shard, n), items -> one Parquet file in staging + a small JSON sidecar."""
+    """(kind, None, shard, n), items -> one Parquet file of errors or aligned pairs."""
 
     def __init__(self, settings: WriteSettings) -> None:
         self.settings = settings
@@ -217,84 +309,34 @@ class _WriteShardFn(beam.DoFn):  # type: ignore[misc]
         (kind, lang, shard, n), items = element
         rows = sorted(items, key=lambda it: _sort_key(kind, it))
         table = pa.Table.from_pylist([_row(r, kind) for r in rows], schema=arrow_schema(_SCHEMAS[kind]))
-        buf = io.BytesIO()
-        compression = None if self.settings.compression == "none" else self.settings.compression
-        pq.write_table(table, buf, compression=compression, row_group_size=self.settings.row_group_rows)
-        data = buf.getvalue()
-        rel = shard_path(kind, lang, shard, n)
-        path = FileSystems.join(self.settings.staging, rel)
-        with FileSystems.create(path) as f:
-            f.write(data)
-        counts: dict[str, dict[str, int]] = {}
-        for r in rows if kind != "parallel" else []:
-            outcome = "errors" if kind == "errors" else ("kept" if kind == "data" else r.reason)
-            lang_key = "" if kind == "errors" else (r.lang or "und")
-            c = counts.setdefault(r.source, {})
-            key = f"{lang_key}\t{outcome}"
-            c[key] = c.get(key, 0) + 1
-        info = {
-            "path": rel,
-            "kind": kind,
-            "lang": lang,
-            "rows": len(rows),
-            "bytes": len(data),
-            "sha256": hashlib.sha256(data).hexdigest(),
-            "counts": counts,
-        }
-        sidecar = FileSystems.join(self.settings.staging, "_shards", rel.replace("/", "__") + ".json")
-        with FileSystems.create(sidecar) as f:
-            f.write(json.dumps(info, sort_keys=True).encode("utf-8"))
-        if kind != "parallel":
-            # Release statistics are computed here, on the worker, from the table in memory: one
-            # associative partial per shard, merged by the driver (altedic.release.stats).
-            from altedic.release.stats import PartialStats
-
-            part = PartialStats()
-            if kind == "errors":
-                part.add_errors(table)
-            else:
-                part.add_documents(table, kept=kind == "data")
-            stats_path = FileSystems.join(self.settings.staging, "_stats", rel.replace("/", "__") + ".json")
-            with FileSystems.create(stats_path) as f:
-                f.write(json.dumps(part.to_state(), sort_keys=True).encode("utf-8"))
         self.shards_counter.inc()
-        yield info
+        yield write_shard_table(self.settings, kind, lang, shard, n, table)
 
 
-def _shard_key(
-    item: Any, kind: str, sizes: dict[Any, int], shard_bytes: int
-) -> tuple[tuple[str, str | None, int, int], Any]:
-    group = item.lang if kind == "data" else kind
-    n = max(1, math.ceil(sizes.get(group, 0) / shard_bytes))
+def _shard_key(item: Any, kind: str, sizes: dict[Any, int], shard_bytes: int) -> tuple[tuple[str, None, int, int], Any]:
+    n = max(1, math.ceil(sizes.get(kind, 0) / shard_bytes))
     if kind == "errors":
         ident = hashlib.blake2b(f"{item.uri}\0{item.position}".encode(), digest_size=8).hexdigest()
-    elif kind == "parallel":
-        ident = hashlib.blake2b("\0".join(_sort_key(kind, item)).encode(), digest_size=8).hexdigest()
     else:
-        ident = item.id
-    shard = int(ident[:12], 16) % n
-    return (kind, item.lang if kind == "data" else None, shard, n), item
+        ident = hashlib.blake2b("\0".join(_sort_key(kind, item)).encode(), digest_size=8).hexdigest()
+    return (kind, None, int(ident[:12], 16) % n, n), item
 
 
-def _size_of(item: Any, kind: str) -> tuple[Any, int]:
+def _size_of(item: Any, kind: str) -> tuple[str, int]:
     if kind == "parallel":
         return kind, len(item["text1"]) + len(item["text2"]) + 128
-    if kind == "errors":
-        return kind, len(item.message) + len(item.uri) + 64
-    return (item.lang if kind == "data" else kind), doc_bytes(item)
+    return kind, len(item.message) + len(item.uri) + 64
 
 
 class WriteShards(beam.PTransform):  # type: ignore[misc]
-    """Write items of one kind (data, rejected, errors) as deterministic, size-bounded shards.
-
-    The number of shards of a group (a language for data) is ``ceil(group bytes / shard size)``,
-    computed from the data; a document goes to shard ``hash(id) mod n`` and rows are sorted by id
-    inside a shard. So the same inputs give the same shards on any runner and worker count, and
-    no worker ever holds more than about one shard's worth of rows.
-    """
+    """Write small items (``errors`` records, ``parallel`` pairs) as deterministic, size-bounded
+    shards: ``ceil(bytes / shard size)`` shards, an item's shard from a hash of its identity,
+    rows sorted inside a shard. (Documents go through :class:`WriteDocumentShards`.)"""
 
     def __init__(self, kind: str, settings: WriteSettings) -> None:
         super().__init__()
+        if kind not in ("errors", "parallel"):
+            raise ValueError(f"WriteShards writes errors or parallel items, not {kind!r}")
         self.kind = kind
         self.settings = settings
 
@@ -310,6 +352,148 @@ class WriteShards(beam.PTransform):  # type: ignore[misc]
             )
             | "GroupShard" >> beam.GroupByKey()
             | "WriteShard" >> beam.ParDo(_WriteShardFn(self.settings))
+        )
+
+
+# --------------------------------------------------------------------------------------------
+# Writing documents: from the spill chunks, with the dedup verdicts
+# --------------------------------------------------------------------------------------------
+
+DATA = "data"
+REJECTED = "rejected"
+
+
+def _chunk_sizes(summary: dict[str, Any]) -> Iterator[tuple[tuple[str, str], int]]:
+    for group, (_rows, nbytes) in summary["groups"].items():
+        yield ((DATA, group) if summary["kind"] == "cand" else (REJECTED, "")), nbytes
+
+
+def _verdict_sizes(v: tuple[Any, ...]) -> Iterator[tuple[tuple[str, str], int]]:
+    if v[3] is not None:  # rejected by dedup: its bytes move from data to rejected
+        yield (REJECTED, ""), v[2]
+
+
+def _tasks(kv: tuple[tuple[str, str], int], shard_bytes: int) -> Iterator[tuple[tuple[str, str, int, int], Any]]:
+    (kind, group), nbytes = kv
+    n = max(1, math.ceil(nbytes / shard_bytes))
+    for s in range(n):
+        yield (kind, group, s, n), None
+
+
+def _route_verdict(
+    v: tuple[Any, ...], sizes: dict[tuple[str, str], int], shard_bytes: int
+) -> Iterator[tuple[tuple[str, str, int, int], Any]]:
+    p = point(v[0])
+    n = max(1, math.ceil(sizes[(DATA, v[1])] / shard_bytes))
+    yield (DATA, v[1], shard_of(p, n), n), v  # the data shard drops rejected ids / sets sizes
+    if v[3] is not None:
+        n = max(1, math.ceil(sizes[(REJECTED, "")] / shard_bytes))
+        yield (REJECTED, "", shard_of(p, n), n), v
+
+
+class _WriteDocShardFn(beam.DoFn):  # type: ignore[misc]
+    """(kind, group, shard, n) + verdicts -> one data or rejected shard, read from the chunks.
+
+    Only the rows of this shard's (group, id range) are read (row-group statistics), so a
+    worker holds one shard. Data shards: the candidates minus those dedup rejected, with their
+    cluster sizes; rejected shards: the stage rejections plus the dedup rejections (read from
+    the candidate chunks). With dedup on, the kept documents' signatures are written next to
+    each data shard (``dedup/signatures-<lang>-SSSSS-of-NNNNN.parquet``).
+    """
+
+    def __init__(self, settings: WriteSettings, dedup_target: str | None) -> None:
+        self.settings = settings
+        self.dedup_target = dedup_target
+        self.shards_counter = Metrics.counter("altedic", "shards_written")
+
+    def process(
+        self, element: tuple[tuple[str, str, int, int], Iterable[Any]], chunks: list[dict[str, Any]]
+    ) -> Iterator[dict[str, Any]]:
+        (kind, group, shard, n), values = element
+        verdicts = {v[0]: v for v in values if v is not None}
+        lo, hi = shard_range(shard, n)
+        if kind == DATA:
+            paths = sorted(c["path"] for c in chunks if c["kind"] == "cand" and group in c["groups"])
+            table = read_range(paths, group, lo, hi)
+            gone = [i for i, v in verdicts.items() if v[3] is not None]
+            if gone:
+                table = table.filter(pc.invert(pc.is_in(table["id"], value_set=pa.array(gone, pa.string()))))
+            table = table.sort_by("id")
+            if self.dedup_target is not None:
+                sizes = [verdicts[i][6] if i in verdicts else 1 for i in table["id"].to_pylist()]
+                table = table.set_column(
+                    table.schema.get_field_index("cluster_size"), "cluster_size", pa.array(sizes, pa.int64())
+                )
+            lang: str | None = group
+        else:
+            paths = sorted(c["path"] for c in chunks if c["kind"] == "rej")
+            parts = [read_range(paths, "", lo, hi)]
+            by_group: dict[str, set[str]] = {}
+            for i, v in verdicts.items():
+                by_group.setdefault(v[1], set()).add(i)
+            for g, ids in sorted(by_group.items()):
+                cand = sorted(c["path"] for c in chunks if c["kind"] == "cand" and g in c["groups"])
+                t = read_range(cand, g, lo, hi, ids=ids)
+                order = t["id"].to_pylist()
+                for col, idx in (("reason", 3), ("reason_detail", 4), ("duplicate_of", 5)):
+                    t = t.set_column(
+                        t.schema.get_field_index(col), col, pa.array([verdicts[i][idx] for i in order], pa.string())
+                    )
+                parts.append(t)
+            table = pa.concat_tables(parts).sort_by("id")
+            lang = None
+        if table.num_rows == 0:
+            return
+        schema = arrow_schema(_SCHEMAS[kind])
+        out = pa.Table.from_arrays([table[f.name] for f in schema], schema=schema)
+        if kind == DATA and self.dedup_target is not None:
+            from altedic.beam.dedup import SIGNATURE_FILE_PREFIX, SIGNATURE_SCHEMA, write_signature_file
+
+            sig_lang = pc.coalesce(table["lang"], table["declared_lang"])
+            sigs = pa.Table.from_arrays([table["id"], sig_lang, table[EXACT], table[SIG]], schema=SIGNATURE_SCHEMA)
+            write_signature_file(
+                self.dedup_target, f"{SIGNATURE_FILE_PREFIX}-{group}-{shard:05d}-of-{n:05d}.parquet", sigs
+            )
+        self.shards_counter.inc()
+        yield write_shard_table(self.settings, kind, lang, shard, n, out)
+
+
+class WriteDocumentShards(beam.PTransform):  # type: ignore[misc]
+    """{"chunks": spill chunk summaries, "verdicts": dedup verdicts} -> data and rejected shards.
+
+    The number of shards of a group (a language for data, one group for rejected) is
+    ``ceil(group bytes / shard size)``; a document goes to the shard whose range of the id space
+    holds it (:func:`altedic.beam.spill.shard_of`) and rows are sorted by id inside a shard. So
+    the same inputs give the same shards on any runner and worker count, whatever chunks the
+    documents were spilled to, and no worker holds more than about one shard.
+    """
+
+    def __init__(self, settings: WriteSettings, dedup_target: str | None = None) -> None:
+        super().__init__()
+        self.settings = settings
+        self.dedup_target = dedup_target
+
+    def expand(self, inputs: dict[str, Any]) -> Any:
+        chunks, verdicts = inputs["chunks"], inputs["verdicts"]
+        sb = self.settings.shard_bytes
+        sizes = (
+            (
+                chunks | "ChunkSizes" >> beam.FlatMap(_chunk_sizes),
+                verdicts | "VerdictSizes" >> beam.FlatMap(_verdict_sizes),
+            )
+            | "AllSizes" >> beam.Flatten()
+            | "SumSizes" >> beam.CombinePerKey(sum)
+        )
+        tasks = sizes | "Tasks" >> beam.FlatMap(_tasks, sb)
+        routed = verdicts | "RouteVerdicts" >> beam.FlatMap(
+            _route_verdict, sizes=beam.pvalue.AsDict(sizes), shard_bytes=sb
+        )
+        return (
+            (tasks, routed)
+            | "TasksAndVerdicts" >> beam.Flatten()
+            | "GroupShard" >> beam.GroupByKey()
+            | "WriteShard"
+            >> beam.ParDo(_WriteDocShardFn(self.settings, self.dedup_target), chunks=beam.pvalue.AsList(chunks))
         )
 
 

@@ -11,7 +11,8 @@ from apache_beam.runners.portability.fn_api_runner import FnApiRunner
 from apache_beam.testing.test_pipeline import TestPipeline as BeamTestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
-from altedic.beam.transforms import AnnotateAndDecide, FileTask, ReadSources, WriteSettings, WriteShards
+from altedic.beam.spill import SpillWriter
+from altedic.beam.transforms import FileTask, ProcessSources, WriteDocumentShards, WriteSettings
 from altedic.readers.base import SourceInfo
 from altedic.records import Document, doc_id
 from altedic.schema import arrow_schema, kv_to_dict
@@ -38,27 +39,44 @@ CFG = StageConfig(
 )
 
 
+def _chunk_rows(summaries: list[dict]) -> list[dict]:
+    rows = []
+    for summary in summaries:
+        rows.extend(pq.read_table(summary["path"]).to_pylist())
+    return rows
+
+
 def test_read_and_decide_exact(tmp_path: Path) -> None:
     p = _input(tmp_path)
     info = SourceInfo(name="src", format="jsonl", options={"columns": {"text": "text", "lang": "lang"}})
     expected_kept = sorted(
         (doc_id("src", f"in.jsonl#line {i + 1}", t), lang) for i, (lang, t) in enumerate(DOCS) if lang and t.strip()
     )
+    spill = tmp_path / "spill"
+    out = tmp_path / "out"
     with BeamTestPipeline(runner=FnApiRunner()) as p_:
-        read = p_ | beam.Create([FileTask(0, str(p), "in.jsonl")]) | ReadSources([info])
-        decided = read["docs"] | AnnotateAndDecide(CFG, batch_size=2)
-        assert_that(decided["kept"] | "K" >> beam.Map(lambda d: (d.id, d.lang)), equal_to(expected_kept), label="kept")
-        assert_that(
-            decided["rejected"] | "R" >> beam.Map(lambda d: (d.position, d.reason)),
-            equal_to([("line 4", "langid.undeclared"), ("line 5", "normalise.empty")]),
-            label="rejected",
+        res = (
+            p_ | beam.Create([FileTask(0, str(p), "in.jsonl")]) | ProcessSources([info], CFG, str(spill), batch_size=2)
         )
+        _ = res["chunks"] | "Summaries" >> beam.Map(lambda s: json.dumps(s)) | beam.io.WriteToText(str(out / "chunks"))
         assert_that(
-            read["errors"] | "E" >> beam.Map(lambda e: (e.position, e.kind)),
+            res["errors"] | "E" >> beam.Map(lambda e: (e.position, e.kind)),
             equal_to([("line 6", "json")]),
             label="errors",
         )
-        assert_that(read["counts"], equal_to([(("read", "src"), 6)]), label="counts")
+        assert_that(res["counts"], equal_to([(("read", "src"), 6)]), label="counts")
+    summaries = [json.loads(line) for f in sorted(out.glob("chunks*")) for line in f.read_text().splitlines()]
+    # Candidates and rejected documents are spilled to separate chunks, with their outcome.
+    cand = _chunk_rows([s for s in summaries if s["kind"] == "cand"])
+    rej = _chunk_rows([s for s in summaries if s["kind"] == "rej"])
+    assert sorted((r["id"], r["lang"]) for r in cand) == expected_kept
+    assert all(r["_group"] == r["lang"] for r in cand)
+    assert sorted((r["position"], r["reason"]) for r in rej) == [
+        ("line 4", "langid.undeclared"),
+        ("line 5", "normalise.empty"),
+    ]
+    # Summaries count what each chunk holds, per group.
+    assert sum(n for s in summaries for n, _ in s["groups"].values()) == 5
 
 
 def _docs(n: int) -> list[Document]:
@@ -70,18 +88,30 @@ def _docs(n: int) -> list[Document]:
     return out
 
 
-def _write(tmp_path: Path, docs: list[Document], name: str) -> Path:
+def _write(tmp_path: Path, docs: list[Document], name: str, chunk_rows: int = 1000) -> Path:
+    """Spill ``docs`` in chunks of ``chunk_rows`` (as workers do), then write the shards."""
     staging = tmp_path / name
+    summaries = []
+    writer = SpillWriter(str(tmp_path / f"{name}-spill"), "cand", max_rows=chunk_rows)
+    for d in docs:
+        writer.add(d, d.lang or "und")
+        if writer.full:
+            summaries.append(writer.flush())
+    summaries.append(writer.flush())
     settings = WriteSettings(staging=str(staging), shard_bytes=8 * 1024, row_group_rows=50)
     with BeamTestPipeline(runner=FnApiRunner()) as p:
-        _ = p | beam.Create(docs) | WriteShards("data", settings)
+        _ = {
+            "chunks": p | "Chunks" >> beam.Create([s for s in summaries if s]),
+            "verdicts": p | "Verdicts" >> beam.Create([]),
+        } | WriteDocumentShards(settings)
     return staging
 
 
 def test_shards_are_deterministic_sized_and_follow_the_contract(tmp_path: Path) -> None:
     docs = _docs(90)
     a = _write(tmp_path, docs, "a")
-    b = _write(tmp_path, list(reversed(docs)), "b")
+    # Another order, spilled in other chunks (as on another runner or worker count): same bytes.
+    b = _write(tmp_path, list(reversed(docs)), "b", chunk_rows=7)
     files_a = sorted(str(f.relative_to(a)) for f in a.rglob("*.parquet"))
     files_b = sorted(str(f.relative_to(b)) for f in b.rglob("*.parquet"))
     assert files_a == files_b

@@ -1,0 +1,239 @@
+"""Spill chunks: every decided document is written once, to Parquet, and never shuffled.
+
+A run's documents are large (kilobytes of text each) and the decisions that follow the
+annotate-and-decide step (dedup, shard assignment) need only a few small fields per document.
+So the worker that decides a document writes it straight away into a *spill chunk* (a Parquet
+file under ``<staging>/_spill/``) and only small records travel through Beam's shuffles: the
+dedup nodes (rank key, exact key, signature, where the document lies) and the dedup verdicts.
+The shard writers then read the documents of one output shard back from the chunks.
+
+Why: on Beam's in-process runner every shuffled PCollection is held in memory, so shuffling
+documents made peak memory grow with the corpus (3.5 GB at 100k documents, docs/performance.md);
+on distributed runners every shuffle of documents is network and disk traffic. With spill
+chunks a worker holds at most one chunk (bounded by ``max_rows``/``max_bytes``) while deciding
+and one output shard while writing.
+
+Layout of a chunk: the ``rejected.v1`` columns (a superset of ``document.v1``) plus
+``_group`` (the output group: language of a candidate, "" for a rejected document), ``_point``
+(the document's position in the 48-bit id space, which decides its shard), ``_exact`` (exact
+dedup key) and ``_sig`` (MinHash signature bytes, or null). Rows are sorted by
+(``_group``, ``_point``, ``id``) and written in small row groups, so that a shard writer reads,
+from every chunk, only the row groups whose statistics overlap its (group, point range).
+
+Chunk names are random (uuid): a chunk is used only when the bundle that wrote it committed,
+because readers are told the chunk paths by the committed output (the chunk summaries), never by
+listing the directory. A retried bundle's orphan chunk is never read and goes with the staging
+folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+from apache_beam.io.filesystem import CompressionTypes
+from apache_beam.io.filesystems import FileSystems
+
+from altedic.records import Document
+from altedic.schema import KV_FIELDS, REJECTED_SCHEMA, arrow_schema, to_row
+
+SPILL_DIR = "_spill"
+GROUP, POINT, EXACT, SIG = "_group", "_point", "_exact", "_sig"
+POINT_BITS = 48
+SPAN = 1 << POINT_BITS
+#: Rows per Parquet row group inside a chunk: the granularity at which shard writers skip data.
+ROW_GROUP_ROWS = 1024
+_HEX12 = re.compile(r"[0-9a-f]{12}")
+
+
+def point(doc_id: str) -> int:
+    """Position of a document in the id space [0, 2^48): the first 12 hex digits of its id.
+
+    altedic ids are BLAKE2b hex digests, uniformly spread; any other id is hashed first.
+    """
+    head = doc_id[:12]
+    if _HEX12.fullmatch(head):
+        return int(head, 16)
+    return int.from_bytes(hashlib.blake2b(doc_id.encode("utf-8"), digest_size=6).digest(), "big")
+
+
+def shard_of(p: int, n: int) -> int:
+    """Shard of point ``p`` among ``n`` equal, contiguous ranges of the id space."""
+    return (p * n) >> POINT_BITS
+
+
+def shard_range(shard: int, n: int) -> tuple[int, int]:
+    """[lo, hi) of the points that :func:`shard_of` puts in ``shard`` of ``n``."""
+    return -(-shard * SPAN // n), -(-(shard + 1) * SPAN // n)
+
+
+def spill_schema() -> pa.Schema:
+    base = arrow_schema(REJECTED_SCHEMA)
+    extra = [
+        pa.field(GROUP, pa.string(), nullable=False),
+        pa.field(POINT, pa.uint64(), nullable=False),
+        pa.field(EXACT, pa.string()),
+        pa.field(SIG, pa.binary()),
+    ]
+    # Every contract field nullable here: a chunk holds candidates and rejected documents alike.
+    return pa.schema([f.with_nullable(True) for f in base] + extra)
+
+
+def doc_bytes(doc: Document) -> int:
+    """Approximate uncompressed size of a document row (text plus a fixed allowance for fields)."""
+    return len(doc.text.encode("utf-8")) + 512
+
+
+class SpillWriter:
+    """Buffers documents of one kind (``cand`` or ``rej``) and writes them as sorted chunks.
+
+    :meth:`add` returns the path of the chunk the document will be in (known before it is
+    written, so that dedup nodes can say where their text lies) and a summary dict when adding
+    it filled the chunk (the chunk is then written); :meth:`flush` writes what is left.
+    """
+
+    def __init__(self, root: str, kind: str, max_rows: int = 20_000, max_bytes: int = 48 << 20) -> None:
+        self.root = root
+        self.kind = kind
+        self.max_rows = max_rows
+        self.max_bytes = max_bytes
+        self._rows: list[dict[str, Any]] = []
+        self._bytes = 0
+        self._groups: dict[str, list[int]] = {}
+        self.path: str | None = None
+
+    def add(self, doc: Document, group: str, exact: str | None = None, sig: bytes | None = None) -> str:
+        if self.path is None:
+            self.path = FileSystems.join(self.root, f"{self.kind}-{uuid.uuid4().hex}.parquet")
+        row = to_row(doc.to_dict())
+        row[GROUP] = group
+        row[POINT] = point(doc.id)
+        row[EXACT] = exact
+        row[SIG] = sig
+        self._rows.append(row)
+        size = doc_bytes(doc)
+        self._bytes += size
+        g = self._groups.setdefault(group, [0, 0])
+        g[0] += 1
+        g[1] += size
+        return self.path
+
+    @property
+    def full(self) -> bool:
+        return len(self._rows) >= self.max_rows or self._bytes >= self.max_bytes
+
+    def flush(self) -> dict[str, Any] | None:
+        """Write the buffered rows (if any) as one chunk; return its summary."""
+        if not self._rows:
+            return None
+        assert self.path is not None
+        rows = sorted(self._rows, key=lambda r: (r[GROUP], r[POINT], r["id"]))
+        table = pa.Table.from_pylist(rows, schema=spill_schema())
+        with FileSystems.create(self.path, compression_type=CompressionTypes.UNCOMPRESSED) as fh:
+            # zstd level 1: chunks are read back once or twice, write speed matters more.
+            pq.write_table(table, fh, compression="zstd", compression_level=1, row_group_size=ROW_GROUP_ROWS)
+        summary = {
+            "path": self.path,
+            "kind": self.kind,
+            "groups": {g: list(v) for g, v in sorted(self._groups.items())},
+        }
+        self._rows = []
+        self._bytes = 0
+        self._groups = {}
+        self.path = None
+        return summary
+
+
+def _open(path: str) -> pq.ParquetFile:
+    return pq.ParquetFile(FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED))
+
+
+def _overlaps(stats: Any, lo: Any, hi_inclusive: Any) -> bool:
+    if stats is None or not stats.has_min_max:
+        return True
+    return bool(stats.min <= hi_inclusive and stats.max >= lo)
+
+
+def read_range(
+    paths: Iterable[str],
+    group: str,
+    lo: int,
+    hi: int,
+    columns: list[str] | None = None,
+    ids: set[str] | None = None,
+) -> pa.Table:
+    """Rows of ``group`` whose point is in [lo, hi) (and whose id is in ``ids``, if given) from
+    the chunks ``paths``; only row groups whose statistics overlap are read. Unsorted."""
+    want = None if columns is None else sorted(set(columns) | {GROUP, POINT, "id"})
+    parts: list[pa.Table] = []
+    for path in paths:
+        pf = _open(path)
+        # Statistics are per leaf column (nested columns have several): find ours by path.
+        leaves = [pf.metadata.schema.column(j).path for j in range(pf.metadata.num_columns)]
+        gi, pi = leaves.index(GROUP), leaves.index(POINT)
+        selected = []
+        for i in range(pf.metadata.num_row_groups):
+            rg = pf.metadata.row_group(i)
+            if _overlaps(rg.column(gi).statistics, group, group) and _overlaps(rg.column(pi).statistics, lo, hi - 1):
+                selected.append(i)
+        if not selected:
+            continue
+        table = pf.read_row_groups(selected, columns=want)
+        mask = pc.and_(
+            pc.equal(table[GROUP], group),
+            pc.and_(
+                pc.greater_equal(table[POINT], pa.scalar(lo, pa.uint64())),
+                pc.less(table[POINT], pa.scalar(hi, pa.uint64())),
+            ),
+        )
+        if ids is not None:
+            mask = pc.and_(mask, pc.is_in(table["id"], value_set=pa.array(sorted(ids), pa.string())))
+        table = table.filter(mask)
+        if table.num_rows:
+            parts.append(table)
+    if not parts:
+        schema = spill_schema()
+        return schema.empty_table() if want is None else pa.schema([schema.field(n) for n in want]).empty_table()
+    return pa.concat_tables(parts)
+
+
+def read_ids(path: str, ids: set[str], columns: list[str]) -> pa.Table:
+    """Rows of one chunk whose id is in ``ids`` (columns ``columns`` plus ``id``)."""
+    pf = _open(path)
+    table = pf.read(columns=sorted(set(columns) | {"id"}))
+    return table.filter(pc.is_in(table["id"], value_set=pa.array(sorted(ids), pa.string())))
+
+
+def row_to_document(row: dict[str, Any]) -> Document:
+    """A chunk (or shard) row back as a Document (key/value lists back to dicts)."""
+    d = dict(row)
+    for col in KV_FIELDS:
+        if col in d:
+            d[col] = {kv["key"]: kv["value"] for kv in d[col] or []}
+    if d.get("lang_flags") is None:
+        d["lang_flags"] = []
+    return Document.from_dict(d)
+
+
+__all__ = [
+    "EXACT",
+    "GROUP",
+    "POINT",
+    "SIG",
+    "SPILL_DIR",
+    "SpillWriter",
+    "doc_bytes",
+    "point",
+    "read_ids",
+    "read_range",
+    "row_to_document",
+    "shard_of",
+    "shard_range",
+    "spill_schema",
+]
