@@ -7,7 +7,7 @@ BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 DEVSTAMP = $(VENV)/.installed-dev
 
-.PHONY: demo test test-pure lint format bench bench-dedup bench-readers bench-langid bench-quality clean install dev
+.PHONY: demo test test-pure lint format bench bench-dedup bench-dedup-1m bench-readers bench-langid bench-quality clean install dev
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,11 @@ bench: $(DEVSTAMP)
 bench-dedup: $(DEVSTAMP)
 	$(BIN)/pip install --quiet -e ".[bench]"
 	$(BIN)/python benchmarks/bench_dedup.py
+	$(BIN)/python benchmarks/bench_dedup_quality.py
+	$(BIN)/python benchmarks/bench_dedup_stage.py --sizes 10000,100000
+
+bench-dedup-1m: $(DEVSTAMP)
+	$(BIN)/python benchmarks/bench_dedup_stage.py --sizes 10000,100000,1000000
 
 bench-readers: $(DEVSTAMP)
 	$(BIN)/python benchmarks/bench_readers.py

@@ -146,7 +146,8 @@ def plan_sources(recipe: Recipe) -> Plan:
 
 def pipeline_options(workers: int, beam_args: list[str]) -> tuple[PipelineOptions, Any]:
     """Options and runner. Default: Beam's in-process FnApiRunner (no network; DirectRunner
-    would first try to download a Prism binary). ``--workers N`` > 1 runs N worker processes.
+    would first try to download a Prism binary). ``--workers N`` > 1: N local processes read,
+    annotate and decide (see ProcessSources).
     Any ``--runner=...`` in ``beam_args`` is handed to Beam unchanged (Dataflow, Flink, Spark)."""
     options = PipelineOptions(beam_args)
     options.view_as(SetupOptions).save_main_session = False
@@ -154,9 +155,12 @@ def pipeline_options(workers: int, beam_args: list[str]) -> tuple[PipelineOption
         return options, None
     from apache_beam.runners.portability.fn_api_runner import FnApiRunner
 
+    # One runner process; --workers N is spent on the heavy part (read, annotate, decide, spill)
+    # by N local processes inside that step (ProcessSources), not by Beam's multi-process mode,
+    # whose per-element gRPC traffic cost more CPU than the second core gave back.
     direct = options.view_as(DirectOptions)
-    direct.direct_num_workers = workers
-    direct.direct_running_mode = "multi_processing" if workers > 1 else "in_memory"
+    direct.direct_num_workers = 1
+    direct.direct_running_mode = "in_memory"
     return options, FnApiRunner()
 
 
@@ -202,7 +206,7 @@ def check_stages(recipe: Recipe, profiles: list[tuple[str, str]] | None = None) 
     return notes
 
 
-def build_pipeline(p: beam.Pipeline, recipe: Recipe, plan: Plan, staging: str) -> list[str]:
+def build_pipeline(p: beam.Pipeline, recipe: Recipe, plan: Plan, staging: str, local_processes: int = 1) -> list[str]:
     """Wire the stages (the graph of DESIGN.md) and return the stage notes worth printing.
 
     Stage settings are validated here, at construction, never on a worker. Nothing is written:
@@ -233,7 +237,7 @@ def build_pipeline(p: beam.Pipeline, recipe: Recipe, plan: Plan, staging: str) -
     # altedic/beam/spill.py and docs/performance.md.
     tasks = p | "Files" >> beam.Create(plan.tasks)
     processed = tasks | "Process" >> ProcessSources(
-        plan.infos, cfg, fsutil.join(staging, SPILL_DIR), batch_size, dedup_cfg, spill_rows
+        plan.infos, cfg, fsutil.join(staging, SPILL_DIR), batch_size, dedup_cfg, spill_rows, local_processes
     )
     if dedup_cfg is not None:
         from altedic.beam.dedup import DedupCore
@@ -508,11 +512,12 @@ def run(
     pipeline = beam.Pipeline(runner=runner, options=options) if runner is not None else beam.Pipeline(options=options)
     # Built (and its stage settings validated) before the output is touched: a bad setting
     # never costs an existing release its _SUCCESS.
-    for note in build_pipeline(pipeline, recipe, plan, staging):
+    local = workers if runner is not None else 1  # distributed runners bring their own workers
+    for note in build_pipeline(pipeline, recipe, plan, staging, local):
         log(note)
     _prepare_output(out_dir, overwrite)
     fsutil.makedirs(staging)
-    with _Progress(progress and runner is not None and workers == 1):
+    with _Progress(progress and runner is not None):
         result = pipeline.run()
         result.wait_until_finish()
 

@@ -8,10 +8,9 @@ uses its own shingling (``get_shingles``: its text simplification and word token
 Floors: the cost of hashing every shingle once (compiled: the kernel without its
 permutations; Python: shingle strings + XXH3-64 each).
 
-``--scale 10000,100000`` also runs the whole Deduplicate stage (Beam FnApiRunner, in process)
-on that many documents and prints wall time and peak RSS.
+The whole stage's growth from 10k to 1M documents: ``benchmarks/bench_dedup_stage.py``.
 
-Usage: python benchmarks/bench_dedup.py [--docs 20000] [--peer-docs 4000] [--scale 10000]
+Usage: python benchmarks/bench_dedup.py [--docs 20000] [--peer-docs 4000]
 """
 
 from __future__ import annotations
@@ -19,14 +18,12 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import resource
 import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
 import xxhash
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -160,47 +157,13 @@ def bench_signatures(n_docs: int, n_peer: int) -> None:
         print(f"compiled cost / compiled floor cost: {floor[1] / best[1]:.1f}x")
 
 
-def bench_scale(sizes: list[int]) -> None:
-    import apache_beam as beam
-    from apache_beam.runners.portability.fn_api_runner import FnApiRunner
-
-    from altedic.beam.dedup import Deduplicate
-    from altedic.records import Document, doc_id
-
-    print("full Deduplicate stage (FnApiRunner, in process; exact + near, default settings):")
-    for n in sizes:
-        base = documents(n, seed=2)
-        rng = np.random.default_rng(0)
-        docs = []
-        for i, (lang, t) in enumerate(base):
-            if i % 10 == 1:  # 10% near copies of the previous document
-                w = base[i - 1][1].split()
-                j = int(rng.integers(0, len(w)))
-                t = " ".join([*w[:j], "altedic", *w[j + 1 :]])
-                lang = base[i - 1][0]
-            docs.append(Document(id=doc_id("bench", str(i), t), text=t, source="bench", uri="bench", lang=lang))
-        with tempfile.TemporaryDirectory() as out:
-            t0 = time.perf_counter()
-            with beam.Pipeline(runner=FnApiRunner()) as p:
-                res = p | beam.Create(docs, reshuffle=False) | Deduplicate({}, out)
-                _ = res["rejected"] | beam.combiners.Count.Globally() | beam.Map(lambda c: print(f"    rejected: {c}"))
-            dt = time.perf_counter() - t0
-        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"  {n:>8} docs: {dt:8.1f} s  {n / dt:8.0f} docs/s  peak RSS so far {rss:.0f} MiB", flush=True)
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--docs", type=int, default=20000)
     ap.add_argument("--peer-docs", type=int, default=4000, help="documents for the slower (Python-level) contenders")
-    ap.add_argument(
-        "--scale", default="", help="comma-separated corpus sizes for the full-stage run (e.g. 10000,100000)"
-    )
     args = ap.parse_args()
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     bench_signatures(args.docs, args.peer_docs)
-    if args.scale:
-        bench_scale([int(x) for x in args.scale.split(",")])
 
 
 if __name__ == "__main__":

@@ -70,7 +70,10 @@ class _ProcessFilesFn(beam.DoFn):  # type: ignore[misc]
         dedup: Any = None,
         spill_rows: int = 20_000,
         spill_bytes: int = 48 << 20,
+        local_processes: int = 1,
     ) -> None:
+        self.local_processes = local_processes
+        self.pending: list[FileTask] = []
         self.sources = sources
         self.config = config
         self.spill_root = spill_root
@@ -87,6 +90,8 @@ class _ProcessFilesFn(beam.DoFn):  # type: ignore[misc]
         self.rejected_counter = Metrics.counter("altedic", "documents_rejected")
 
     def setup(self) -> None:
+        if self.local_processes > 1:
+            return  # the work happens in the local processes, each sets itself up
         self.chain = StageChain(self.config)
         self.chain.setup()
         if self.dedup is not None:
@@ -96,10 +101,17 @@ class _ProcessFilesFn(beam.DoFn):  # type: ignore[misc]
             self.maker.setup()
 
     def start_bundle(self) -> None:
+        self.pending = []
         self.cand = SpillWriter(self.spill_root, "cand", self.spill_rows, self.spill_bytes)
         self.rej = SpillWriter(self.spill_root, "rej", self.spill_rows, self.spill_bytes)
 
     def process(self, task: FileTask) -> Iterator[Any]:
+        if self.local_processes > 1:
+            self.pending.append(task)  # processed by the local processes in finish_bundle
+            return
+        yield from self.process_file(task)
+
+    def process_file(self, task: FileTask) -> Iterator[Any]:
         info = self.sources[task.source]
         ctx = ReadContext(source=info, uri=task.uri, rel=task.rel)
         reader = get_reader(info.format)
@@ -172,10 +184,35 @@ class _ProcessFilesFn(beam.DoFn):  # type: ignore[misc]
                 yield self.cand.flush()
 
     def finish_bundle(self) -> Iterator[Any]:
+        if self.local_processes > 1:
+            from altedic.beam.localworker import run_files
+
+            single = _ProcessFilesFn(
+                self.sources,
+                self.config,
+                self.spill_root,
+                self.batch_size,
+                self.dedup,
+                self.spill_rows,
+                self.spill_bytes,
+            )
+            for tag, value in run_files(single, self.pending, self.local_processes):
+                if tag == COUNTS_TAG and value[0][0] == "read":  # one per file, with its count
+                    PROGRESS["files"] += 1
+                    PROGRESS["read"] += value[1]
+                wv = WindowedValue(value, GlobalWindow().max_timestamp(), (GlobalWindow(),))
+                yield wv if tag is None else beam.pvalue.TaggedOutput(tag, wv)
+            return
+        for summary in self.flush():
+            yield WindowedValue(summary, GlobalWindow().max_timestamp(), (GlobalWindow(),))
+
+    def flush(self) -> list[dict[str, Any]]:
+        out = []
         for writer in (self.cand, self.rej):
             summary = writer.flush() if writer is not None else None
             if summary is not None:
-                yield WindowedValue(summary, GlobalWindow().max_timestamp(), (GlobalWindow(),))
+                out.append(summary)
+        return out
 
 
 class ProcessSources(beam.PTransform):  # type: ignore[misc]
@@ -192,9 +229,12 @@ class ProcessSources(beam.PTransform):  # type: ignore[misc]
         batch_size: int = 256,
         dedup: Any = None,
         spill_rows: int = 20_000,
+        local_processes: int = 1,
     ) -> None:
         super().__init__()
-        self.fn = _ProcessFilesFn(sources, config, spill_root, batch_size, dedup, spill_rows)
+        self.fn = _ProcessFilesFn(
+            sources, config, spill_root, batch_size, dedup, spill_rows, local_processes=local_processes
+        )
 
     def expand(self, tasks: Any) -> dict[str, Any]:
         out = tasks | "ProcessFiles" >> beam.ParDo(self.fn).with_outputs(

@@ -147,3 +147,37 @@ def test_nested_metadata_with_different_keys_shares_one_schema(tmp_path: Path) -
     t = pq.read_table(f)
     got = {r["id"]: kv_to_dict(r["metadata"]) for r in t.to_pylist()}
     assert got == {d.id: d.metadata for d in docs}
+
+
+def test_local_processes_give_the_same_outputs_and_report_failures(tmp_path: Path) -> None:
+    import pytest
+
+    from altedic.beam.localworker import run_files
+    from altedic.beam.transforms import _ProcessFilesFn
+
+    paths = []
+    for k in range(3):
+        p = tmp_path / f"in{k}.jsonl"
+        p.write_text(_input(tmp_path).read_text(encoding="utf-8").replace("heddiet", f"h{k}"), encoding="utf-8")
+        paths.append(p)
+    info = SourceInfo(name="src", format="jsonl", options={"columns": {"text": "text", "lang": "lang"}})
+    tasks = [FileTask(0, str(p), p.name) for p in paths]
+
+    def outputs(processes: int) -> tuple[list, list]:
+        fn = _ProcessFilesFn([info], CFG, str(tmp_path / f"spill{processes}"), 2)
+        if processes == 1:
+            fn.setup()
+            fn.start_bundle()
+            items = [(getattr(i, "tag", None), getattr(i, "value", i)) for t in tasks for i in fn.process_file(t)]
+            items += [(None, s) for s in fn.flush()]
+        else:
+            items = list(run_files(fn, tasks, processes))
+        rows = sorted(r["id"] for tag, v in items if tag is None for r in _chunk_rows([v]))
+        other = sorted(repr(v) for tag, v in items if tag is not None)
+        return rows, other
+
+    assert outputs(1) == outputs(2)
+    # A file task the worker cannot handle fails the bundle with the worker's traceback.
+    fn = _ProcessFilesFn([info], CFG, str(tmp_path / "spill-bad"), 2)
+    with pytest.raises(RuntimeError, match="(?s)local worker process failed.*IndexError"):
+        list(run_files(fn, [FileTask(5, str(paths[0]), "x")], 2))
