@@ -179,5 +179,5 @@ def test_local_processes_give_the_same_outputs_and_report_failures(tmp_path: Pat
     assert outputs(1) == outputs(2)
     # A file task the worker cannot handle fails the bundle with the worker's traceback.
     fn = _ProcessFilesFn([info], CFG, str(tmp_path / "spill-bad"), 2)
-    with pytest.raises(RuntimeError, match="(?s)local worker process failed.*IndexError"):
+    with pytest.raises(RuntimeError, match=r"(?s)local worker process failed.*IndexError"):
         list(run_files(fn, [FileTask(5, str(paths[0]), "x")], 2))
