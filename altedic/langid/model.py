@@ -20,7 +20,7 @@ every newline and other line/segment separator is a word separator.
 (a ``std::string`` per character n-gram, two hash-map look-ups per n-gram in a pruned ``.ftz``):
 ~4,000 paragraphs of 460 characters per second, below issue 5's 10,000/s for the whole stage.
 The compiled kernel :mod:`altedic.langid._fastlid` re-implements fastText's prediction over the
-arrays of :mod:`altedic.langid.ftmodel` (~5x faster, measured by benchmarks/bench_langid.py) and
+arrays of :mod:`altedic.langid.ftmodel` (6-9x faster, measured by benchmarks/bench_langid.py) and
 gives the same labels and probabilities (within float32 rounding, ~3e-7; checked against
 ``fasttext-predict`` by tests/unit/test_fastlid.py). ``backend="auto"`` uses the kernel when it
 is built and the ``fasttext`` module otherwise (with a RuntimeWarning naming the rebuild
@@ -59,7 +59,7 @@ _ISO3ISH = re.compile(r"^([a-z]{2,3})(?:[-_]([A-Z][a-z]{3}))?$")
 
 _CACHE: dict[str, Any] = {}
 #: The kernel build this module expects (altedic.langid._fastlid.KERNEL_VERSION).
-KERNEL_VERSION = 1
+KERNEL_VERSION = 3
 _CACHE_LOCK = threading.Lock()
 
 
@@ -211,6 +211,7 @@ class LidModel:
         self._model: Any = None
         self._kernel: Any = None
         self._codes: list[str | None] = []
+        self._codes_unique = False  # no two model labels map to the same code (no merging needed)
 
     def load(self) -> None:
         """Load the model file (once per process; later calls and other instances reuse it)."""
@@ -221,6 +222,7 @@ class LidModel:
             if kernel is not None:
                 self._kernel = kernel
                 self._codes = [self.code_for_label(lab) for lab in kernel.labels]
+                self._codes_unique = len(set(self._codes)) == len(self._codes)
                 self.backend_used = "kernel"
                 return
             if self.backend == "kernel":
@@ -229,7 +231,7 @@ class LidModel:
                 )
             warnings.warn(
                 f"altedic: the compiled language-ID kernel (altedic.langid._fastlid) is NOT available ({why}); "
-                "falling back to fastText's predict, about 5x slower. Rebuild it with "
+                "falling back to fastText's predict, about 6x slower. Rebuild it with "
                 "`pip install --no-deps --no-build-isolation -e .` (needs Cython and a C compiler).",
                 RuntimeWarning,
                 stacklevel=2,
@@ -267,10 +269,14 @@ class LidModel:
         self.load()
         label_code = self.code_for_label
         if max_chars is not None:
-            texts = [model_input(t, max_chars) for t in texts]
+            texts = [t if len(t) <= max_chars else model_input(t, max_chars) for t in texts]
         raw: list[list[tuple[float, str | None]]]
         if self._kernel is not None:
             codes = self._codes
+            if self._codes_unique:
+                # one label per code (lid.176): the kernel's pairs, best first, are the answer
+                found: list[list[tuple[str | None, float]]] = self._kernel.predict(_as_list(texts), k, 0.0, codes)
+                return found
             raw = [[(p, codes[i]) for i, p in one] for one in self._kernel.predict(_as_list(texts), k)]
         else:
             predict = self._model.predict

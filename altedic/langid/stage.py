@@ -32,7 +32,7 @@ from altedic.errors import ConfigError
 from altedic.filters import known_languages, load_filters
 from altedic.langid.codes import MULTI_SCRIPT, base_lang, normalise_lang
 from altedic.langid.model import LidModel
-from altedic.langid.policy import GROUPS, GroupResolver, dominant_script, group_for, make_second_opinion
+from altedic.langid.policy import GROUPS, GroupResolver, dominant_scripts, group_for, make_second_opinion
 from altedic.records import Document, doc_id
 
 #: Stage defaults; a recipe's ``stages.langid`` is deep-merged over these.
@@ -64,6 +64,10 @@ _ALLOWED = {
 }
 
 _PRED_K = 5  # labels asked from fastText per text (more than top_k: the policy looks at them)
+
+
+def _minus_score(cs: tuple[str | None, float]) -> float:
+    return -cs[1]
 
 
 def _check_keys(given: dict[str, Any], defaults: dict[str, Any], prefix: str) -> None:
@@ -146,6 +150,8 @@ class LanguageStage:
         make_second_opinion(self._second_name)  # fail early (ConfigError) if it cannot load
         self._second: Any = None
         self._thresholds: dict[str, dict[str, float]] = {}
+        self._group_of: dict[tuple[str, str | None], str | None] = {}  # memo of group_for
+        self._own_filters: frozenset[str] | None = None  # languages with a filters file (setup)
         self._ready = False
 
     # -- lifecycle ------------------------------------------------------------------------
@@ -154,7 +160,9 @@ class LanguageStage:
         if not self._ready:
             self.model.load()
             self._second = make_second_opinion(self._second_name)
-            for lang in known_languages(self.filters_dir):
+            self._own_filters = frozenset(known_languages(self.filters_dir))
+            self.thresholds(None)
+            for lang in self._own_filters:
                 self.thresholds(lang)  # read the filters files here, not in the first batches
             self._ready = True
 
@@ -162,6 +170,11 @@ class LanguageStage:
         """``min_confidence`` and ``mismatch_confidence`` for ``lang`` from filters/<lang>.yaml."""
         key = lang or ""
         got = self._thresholds.get(key)
+        own = self._own_filters
+        if got is None and lang and own is not None and lang not in own and lang.split("-")[0] not in own:
+            # no file of its own: the default's values (what load_filters would merge), without
+            # parsing filters/default.yaml again for every new language a corpus shows
+            got = self._thresholds[key] = self.thresholds(None)
         if got is None:
             section = load_filters(lang, self.filters_dir).get("langid") or {}
             got = {}
@@ -178,71 +191,87 @@ class LanguageStage:
     # -- identification of one text ---------------------------------------------------------
     def identify(self, texts: Sequence[str], declared: Sequence[str | None] | None = None) -> list[dict[str, Any]]:
         """Decide the language of each text (no paragraph logic): a list of
-        ``{"lang", "score", "alternatives", "flags", "decided_by"}``; ``lang`` None = unknown."""
+        ``{"lang", "score", "alternatives", "flags", "decided_by"}``; ``lang`` None = unknown.
+
+        Scores: fastText's probabilities; where fastText is unsure (top probability below
+        ``second_opinion_below``) the weighted mean of those and the second opinion's shares,
+        ``(p + w * share) / (1 + w * sum of shares)``: an opinion that covers only part of the
+        text (or none of it) weighs that much less, and an empty opinion leaves fastText's
+        probabilities as they are. The second opinion's fallback language (CLD2's English, see
+        :class:`~altedic.langid.policy.Cld2Opinion`) counts only where fastText agrees."""
         self.setup()
         cfg = self.config
-        preds = self.model.predict(texts, k=_PRED_K, max_chars=cfg["max_chars"])
+        max_chars = cfg["max_chars"]
+        top_k = cfg["top_k"]
+        preds = self.model.predict(texts, k=_PRED_K, max_chars=max_chars)
+        scripts = dominant_scripts(texts)
         below = cfg["second_opinion_below"]
         weight = float(cfg["second_opinion_weight"])
+        second = self._second
+        fallback = getattr(second, "fallback", None)
+        group_of = self._group_of
         out: list[dict[str, Any]] = []
-        for i, (text, pred) in enumerate(zip(texts, preds, strict=True)):
-            decl = declared[i] if declared is not None else None
-            scores: dict[str | None, float] = {}
-            for code, p in pred:
-                scores[code] = scores.get(code, 0.0) + min(p, 1.0)
+        for i, text in enumerate(texts):
+            pred = preds[i]
+            top_code, top_p = pred[0] if pred else (None, 0.0)
             second_top: str | None = None
-            consulted = False
-            top_p = pred[0][1] if pred else 0.0
-            if self._second is not None and top_p < below:
-                consulted = True
-                opinion = self._second.opinion(text[: cfg["max_chars"]])
+            consulted = second is not None and top_p < below
+            ranked: list[tuple[str | None, float]] = pred
+            if consulted:
+                opinion = second.opinion(text[:max_chars])
+                if fallback is not None and top_code != fallback:
+                    opinion = [(c, share) for c, share in opinion if c != fallback]
+                scores: dict[str | None, float] = {}
+                for code, p in pred:
+                    scores[code] = scores.get(code, 0.0) + min(p, 1.0)
                 if opinion:
                     second_top = opinion[0][0]
                     for code, share in opinion:
                         scores[code] = scores.get(code, 0.0) + weight * share
-                total = 1.0 + weight
-                scores = {c: s / total for c, s in scores.items()}
-            ranked = sorted(((c, s) for c, s in scores.items()), key=lambda cs: -cs[1])
+                    total = 1.0 + weight * sum(share for _, share in opinion)
+                    ranked = sorted(((c, v / total) for c, v in scores.items()), key=_minus_score)
+                else:
+                    ranked = list(scores.items())
             flags: list[str] = []
             decided_by = "model"
-            lang = ranked[0][0] if ranked else None
-            score = ranked[0][1] if ranked else 0.0
-            script: str | None = None
+            lang, score = ranked[0] if ranked else (None, 0.0)
+            script = scripts[i]
+            if lang is not None and script is None:
+                lang, score = None, 0.0
+                flags.append("no_letters")
             if lang is not None:
-                script = dominant_script(text)
-                if script is None:
-                    lang, score = None, 0.0
-                    flags.append("no_letters")
-            if lang is not None:
-                group = group_for(lang, script)
+                key = (lang, script)
+                group = group_of[key] if key in group_of else group_of.setdefault(key, group_for(lang, script))
                 if group is not None:
                     trust = GROUPS[group].trust_model_above
-                    if trust is not None and top_p >= trust and pred and pred[0][0] == lang:
+                    if trust is not None and top_p >= trust and top_code == lang:
                         group = None  # fastText is sure and the group's evidence is not needed
                 if group is not None:
                     if consulted and not GROUPS[group].trust_second:
                         known = [(c, min(p, 1.0)) for c, p in pred if c is not None]
                     else:
-                        known = [(c, s) for c, s in ranked if c is not None]
+                        known = [(c, v) for c, v in ranked if c is not None]
+                    decl = declared[i] if declared is not None else None
                     res = self.resolver.resolve(group, text, known, declared=decl, second=second_top)
                     if res.lang != lang:
                         # the group's pick takes the group's combined score: the model was sure of
-                        # the group, the evidence chose the member
-                        members = set(GROUPS[group].members)
-                        score = sum(s for c, s in ranked if c is not None and base_lang(c) in members)
+                        # the group, the evidence chose the member. (Not when the evidence agrees
+                        # with the model's top member: measured, that raised the scores enough to
+                        # turn 35 -> 48 correctly declared sentences into langid.mismatch.)
+                        members = GROUPS[group].members
+                        score = sum(v for c, v in ranked if c is not None and base_lang(c) in members)
                         lang = res.lang
                     flags.extend(res.flags)
                     decided_by = res.decided_by
-                if base_lang(lang) in MULTI_SCRIPT and script and "-" not in lang:
+                if script and "-" not in lang and base_lang(lang) in MULTI_SCRIPT:
                     lang = f"{lang}-{script}"
             if consulted:
                 flags.append("second_opinion")
-            alternatives = {c: round(s, 4) for c, s in ranked[: cfg["top_k"]] if c is not None}
             out.append(
                 {
                     "lang": lang,
                     "score": round(min(score, 1.0), 4),
-                    "alternatives": alternatives,
+                    "alternatives": {c: round(v, 4) for c, v in ranked[:top_k] if c is not None},
                     "flags": flags,
                     "decided_by": decided_by,
                 }

@@ -118,3 +118,63 @@ def test_groups_file_errors_name_file_and_key(tmp_path: Path) -> None:
     bad.write_text("groups:\n  x:\n    members: [hr, bs]\n    trust_model_above: 2\n", "utf-8")
     with pytest.raises(ConfigError, match="trust_model_above"):
         load_groups(bad)
+
+
+def test_word_cache_and_names_do_not_change_results() -> None:
+    from altedic.langid._fastlid import FastLid
+
+    arrays = load_fasttext(default_model_path())
+    fresh = FastLid(arrays).predict(TEXTS, 5)
+    used = FastLid(arrays)
+    used.predict([t.upper() for t in TEXTS] + [" ".join(TEXTS)], 3)  # other words, other state
+    assert used.predict(TEXTS, 5) == fresh
+    assert used.predict(TEXTS, 5) == fresh  # every word of TEXTS now cached
+    named = used.predict(TEXTS, 5, 0.0, arrays.labels)
+    assert named == [[(arrays.labels[i], p) for i, p in one] for one in fresh]
+    with pytest.raises(ValueError, match="names has 2 entries"):
+        used.predict(TEXTS, 1, 0.0, ["a", "b"])
+
+
+SCRIPT_TEXTS = [
+    "",
+    "12345 !!! ---",
+    "plain ascii",
+    "Ελληνικά και English",  # 8 Greek letters, 7 Latin
+    "abc абв",  # a tie: the first script in the table (Latin) wins
+    "Српски текст на ћирилици, latinica",
+    "עברית",
+    "العربية",
+    "Հայերեն",
+    "ქართული",
+    "×÷ ÀÿĀſƀɏ ḀỿἀῼЀԯͰϿ",  # range boundaries (× and ÷ fall in Latin's U+00C0-024F range)
+    "x" * 10 + "ж" * 700,  # only the first 600 characters count
+    "ж" * 590 + "x" * 700,
+]
+
+
+def test_compiled_scripts_equal_the_regexes() -> None:
+    from altedic.langid import _fastlid
+    from altedic.langid.policy import _SCRIPT_CLASSES, dominant_script, dominant_scripts
+
+    assert tuple(_fastlid.SCRIPTS) == tuple(_SCRIPT_CLASSES)
+    expected = [dominant_script(t) for t in SCRIPT_TEXTS]
+    assert expected == [
+        None,
+        None,
+        "Latn",
+        "Grek",
+        "Latn",
+        "Cyrl",
+        "Hebr",
+        "Arab",
+        "Armn",
+        "Geor",
+        "Latn",
+        "Cyrl",
+        "Cyrl",
+    ]
+    got = [_fastlid.SCRIPTS[i] if i >= 0 else None for i in _fastlid.dominant_scripts(SCRIPT_TEXTS)]
+    assert got == expected
+    assert dominant_scripts(SCRIPT_TEXTS) == expected
+    assert [dominant_script(t, 5) for t in SCRIPT_TEXTS[-2:]] == ["Latn", "Cyrl"]
+    assert _fastlid.dominant_scripts(SCRIPT_TEXTS[-2:], 5) == [0, 1]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from altedic.errors import ConfigError
@@ -261,3 +263,87 @@ def test_monolingual_long_document_is_not_mixed() -> None:
     stage = LanguageStage({"paragraphs": {"on_mixed": "split"}})
     d = stage.annotate([_doc("\n".join(MT_PARAS + MT_PARAS))])
     assert len(d) == 1 and d[0].lang == "mt" and d[0].lang_share == 1.0 and "mixed" not in d[0].lang_flags
+
+
+# --- second opinion: CLD2's fallback language, weighting by its shares ---------------------
+
+
+class _FixedOpinion:
+    """A second opinion that always says the same thing (for exact scores)."""
+
+    fallback = "en"
+
+    def __init__(self, opinion: list[tuple[str, float]]) -> None:
+        self._opinion = opinion
+
+    def opinion(self, text: str) -> list[tuple[str, float]]:
+        return list(self._opinion)
+
+
+def test_cld2_fallback_english_counts_only_where_fasttext_agrees(stage: LanguageStage) -> None:
+    # CLD2 calls this Danish sentence English (its default language for Latin text); fastText
+    # says Danish at 0.5875: the English share is ignored and fastText's probability stays
+    da = "Under forhandlingen før afstemningen fremsatte jeg et forslag om, at Cuba skulle stilles over for et ultimatum."
+    assert stage._second.opinion(da) == [("en", 0.99)]
+    r = stage.identify([da])[0]
+    assert (r["lang"], r["score"], r["alternatives"]) == ("da", 0.5875, {"da": 0.5875, "nb": 0.2023, "en": 0.054})
+    assert "second_opinion" in r["flags"]
+    # where fastText's top label is English too, CLD2's English counts: (0.8436 + 0.96) / 1.96
+    en = stage.identify(["Thank you for your attention."])[0]
+    assert (en["lang"], en["score"]) == ("en", 0.9202)
+
+
+def test_second_opinion_weighs_by_the_share_it_covers() -> None:
+    text = "Ovo je lijep dan."
+    s = LanguageStage({})
+    s.setup()
+    bare = s.model.predict([text], k=5, max_chars=1000)[0]
+    p = dict(bare)
+    assert bare[0][1] < 0.9  # fastText is unsure: the second opinion is consulted
+    s._second = _FixedOpinion([("bs", 0.5)])
+    r = s.identify([text])[0]
+    # (p + share) / (1 + share) for bs, p / (1 + share) for the others
+    assert r["alternatives"] == {
+        c: round(v, 4)
+        for c, v in sorted(
+            ((c, (p.get(c, 0.0) + (0.5 if c == "bs" else 0.0)) / 1.5) for c in {*p, "bs"}), key=lambda cv: -cv[1]
+        )[:3]
+    }
+    # an empty opinion leaves fastText's probabilities as they are
+    s._second = _FixedOpinion([])
+    r = s.identify([text])[0]
+    assert r["alternatives"] == {c: round(v, 4) for c, v in bare[:3]}
+
+
+def test_a_shared_word_is_no_evidence_for_a_member_that_needs_its_own() -> None:
+    # hiljada is Bosnian and Serbian: a tie between bs and sr, and Latin-script Serbian needs
+    # ekavian or Serbian-only evidence, so Bosnian is taken even when the model ranks sr first
+    for ranked in ([("sr", 0.5), ("hr", 0.3)], [("sr", 0.5), ("bs", 0.3)]):
+        res = GroupResolver().resolve("hbs", "Najveći broj je 66 hiljada.", ranked)
+        assert (res.lang, res.flags, res.decided_by) == ("bs", ["confusable:hbs"], "model")
+        assert res.evidence == {"hr": 0, "bs": 1, "sr": 1, "cnr": 0, "sl": 0}
+    # with ekavian evidence of its own, Serbian wins
+    res = GroupResolver().resolve("hbs", "Najveći broj je 66 hiljada, posle podne.", [("bs", 0.5)])
+    assert (res.lang, res.decided_by) == ("sr", "evidence")
+
+
+def test_cyrillic_function_words_shared_by_serbian_count_for_it() -> None:
+    # се, не, од, на are Serbian too (and Macedonian; се, не, на Bulgarian): they no longer
+    # count for Macedonian and Bulgarian against Serbian
+    ev = GroupResolver().evidence("cyrl-south", "Он се не враћа од мора, а она је на послу.")
+    assert ev == {"sr": 7, "mk": 5, "bg": 3}
+
+
+def test_thresholds_of_a_language_without_a_file_are_the_default(tmp_path: Path) -> None:
+    from altedic.filters import load_filters
+
+    (tmp_path / "xx.yaml").write_text("langid:\n  min_confidence: 0.7\n", "utf-8")
+    s = LanguageStage({}, filters_dir=str(tmp_path))
+    s.setup()
+    default = load_filters(None)["langid"]
+    expected = {"min_confidence": float(default["min_confidence"]), "mismatch_confidence": 0.8}
+    assert s.thresholds(None) == expected
+    assert s.thresholds("sq") == expected  # no file: the default's values
+    assert s.thresholds("sr-Latn") == expected
+    assert s.thresholds("xx") == {"min_confidence": 0.7, "mismatch_confidence": 0.8}  # its own file
+    assert s.thresholds("xx-Latn") == {"min_confidence": 0.7, "mismatch_confidence": 0.8}
