@@ -51,6 +51,22 @@ def _recv(stream: IO[bytes]) -> Any:
     return pickle.loads(_read_exact(stream, n))
 
 
+def _died(proc: subprocess.Popen[bytes]) -> RuntimeError:
+    try:
+        code = proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        code = None
+    return RuntimeError(f"a local worker process died (exit code {code}); its messages are above, on stderr")
+
+
+def _tell(proc: subprocess.Popen[bytes], message: Any) -> None:
+    assert proc.stdin is not None
+    try:
+        _send(proc.stdin, message)
+    except (BrokenPipeError, ConnectionResetError):  # it died before reading (import error, killed)
+        raise _died(proc) from None
+
+
 def run_files(fn: Any, tasks: list[Any], processes: int) -> Iterator[tuple[str | None, Any]]:
     """Process ``tasks`` with copies of ``fn`` (a DoFn with ``setup``, ``start_bundle``,
     ``process_file(task)`` and ``flush()``) in ``processes`` local processes; yield (tag, value)
@@ -73,7 +89,7 @@ def run_files(fn: Any, tasks: list[Any], processes: int) -> Iterator[tuple[str |
     try:
         for proc in procs:
             assert proc.stdin is not None and proc.stdout is not None
-            _send(proc.stdin, ("init", blob))
+            _tell(proc, ("init", blob))
             sel.register(proc.stdout, selectors.EVENT_READ, proc)
         active = len(procs)
         while active:
@@ -82,15 +98,14 @@ def run_files(fn: Any, tasks: list[Any], processes: int) -> Iterator[tuple[str |
                 try:
                     msg = _recv(proc.stdout)
                 except EOFError:
-                    code = proc.wait()
-                    raise RuntimeError(f"a local worker process died (exit code {code})") from None
+                    raise _died(proc) from None
                 kind = msg[0]
                 if kind == "fail":
                     raise RuntimeError(f"a local worker process failed:\n{msg[1]}")
                 if kind == "items":
                     yield from msg[1]
                 elif kind == "ready":
-                    _send(proc.stdin, ("task", queue.pop()) if queue else ("finish",))
+                    _tell(proc, ("task", queue.pop()) if queue else ("finish",))
                 elif kind == "done":
                     sel.unregister(proc.stdout)
                     active -= 1
