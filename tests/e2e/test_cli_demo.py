@@ -169,3 +169,28 @@ def test_bad_stage_setting_with_overwrite_leaves_the_finished_release_intact(dem
     assert r.returncode == 2 and "bands" in r.stderr
     assert (demo_out / "_SUCCESS").is_file()
     assert (demo_out / "manifest.json").read_bytes() == before
+
+
+def test_a_second_run_against_the_first_release_re_releases_nothing(demo_out: Path, tmp_path: Path) -> None:
+    """``stages.dedup.previous`` naming a finished release (its per-shard signature files):
+    the same inputs again are all duplicates of released documents, and say which ones."""
+    text = DEMO.read_text(encoding="utf-8").replace("paths: demo/", f"paths: {ROOT}/pipelines/demo/")
+    assert "  dedup: {}\n" in text
+    recipe = tmp_path / "again.yaml"
+    recipe.write_text(text.replace("  dedup: {}\n", f"  dedup: {{previous: ['{demo_out}']}}\n"), encoding="utf-8")
+    out = tmp_path / "again"
+    r = altedic("run", str(recipe), "--out", str(out), "--quiet")
+    assert r.returncode == 0, r.stderr
+    released = {i for f in (demo_out / "data").rglob("*.parquet") for i in pq.read_table(f).column("id").to_pylist()}
+    assert sorted(p.name for p in (demo_out / "dedup").glob("signatures-*.parquet"))  # what was read
+    first_rej = [r for f in (demo_out / "rejected").glob("*.parquet") for r in pq.read_table(f).to_pylist()]
+    assert not list((out / "data").rglob("*.parquet"))  # nothing new
+    again = [r for f in (out / "rejected").glob("*.parquet") for r in pq.read_table(f).to_pylist()]
+    dups = [r for r in again if r["reason"].startswith("dedup.")]
+    assert len(dups) == len(released) + sum(1 for r in first_rej if r["reason"].startswith("dedup."))
+    assert {r["duplicate_of"] for r in dups} <= released
+    assert all("already released" in r["reason_detail"] for r in dups)
+    # Stage rejections are the same as in the first run.
+    assert Counter(r["reason"] for r in again if not r["reason"].startswith("dedup.")) == Counter(
+        r["reason"] for r in first_rej if not r["reason"].startswith("dedup.")
+    )
