@@ -175,6 +175,16 @@ def stage_config(recipe: Recipe) -> StageConfig:
     )
 
 
+def dedup_config(recipe: Recipe) -> Any:
+    """The recipe's ``stages.dedup`` as a validated DedupConfig, or None when dedup is off."""
+    raw = dict(recipe.stages.get("dedup", {}))
+    if "dedup" not in recipe.stages or not raw.pop("enabled", True):
+        return None
+    from altedic.dedup.config import DedupConfig
+
+    return DedupConfig.from_dict(raw, file=recipe.path)
+
+
 def check_stages(recipe: Recipe, profiles: list[tuple[str, str]] | None = None) -> list[str]:
     """Validate every stage's settings (no model is loaded); return notes worth printing.
 
@@ -191,18 +201,15 @@ def check_stages(recipe: Recipe, profiles: list[tuple[str, str]] | None = None) 
                 chain.quality.thresholds_for(None, profile)  # type: ignore[attr-defined]
             except ConfigError as exc:
                 raise ConfigError(f"source {name!r}: {exc}", file=recipe.path, key=f"{name}.profile") from None
-    dedup_cfg = dict(recipe.stages.get("dedup", {}))
-    if "dedup" in recipe.stages and dedup_cfg.pop("enabled", True):
+    cfg = dedup_config(recipe)
+    if cfg is not None and cfg.near:
         from altedic.dedup import lsh
-        from altedic.dedup.config import DedupConfig
 
-        cfg = DedupConfig.from_dict(dedup_cfg, file=recipe.path)
-        if cfg.near:
-            notes.append(
-                f"dedup: MinHash {cfg.bands} bands x {cfg.rows} rows ({cfg.num_perm} permutations, word {cfg.ngram}-grams): "
-                f"implied LSH similarity threshold (1/b)^(1/r) = {lsh.implied_threshold(cfg.bands, cfg.rows):.3f}; "
-                f"candidates verified ({cfg.verify}) at Jaccard >= {cfg.threshold:.2f}; scope {cfg.scope}"
-            )
+        notes.append(
+            f"dedup: MinHash {cfg.bands} bands x {cfg.rows} rows ({cfg.num_perm} permutations, word {cfg.ngram}-grams): "
+            f"implied LSH similarity threshold (1/b)^(1/r) = {lsh.implied_threshold(cfg.bands, cfg.rows):.3f}; "
+            f"candidates verified ({cfg.verify}) at Jaccard >= {cfg.threshold:.2f}; scope {cfg.scope}"
+        )
     return notes
 
 
@@ -212,7 +219,6 @@ def build_pipeline(p: beam.Pipeline, recipe: Recipe, plan: Plan, staging: str, l
     Stage settings are validated here, at construction, never on a worker. Nothing is written:
     ``staging`` is only where the transforms will write when the pipeline runs.
     """
-    stages = recipe.stages
     cfg = stage_config(recipe)
     notes = check_stages(recipe, [(i.name, i.profile) for i in plan.infos])
     out = recipe.data["output"]
@@ -225,13 +231,7 @@ def build_pipeline(p: beam.Pipeline, recipe: Recipe, plan: Plan, staging: str, l
     batch_size = int(recipe.setting("run", "batch_size", 256))
     spill_rows = int(recipe.setting("run", "spill_rows", 20_000))
 
-    dedup_cfg = None
-    raw_dedup = dict(stages.get("dedup", {}))
-    if "dedup" in stages and raw_dedup.pop("enabled", True):
-        from altedic.dedup.config import DedupConfig
-
-        dedup_cfg = DedupConfig.from_dict(raw_dedup, file=recipe.path)
-
+    dedup_cfg = dedup_config(recipe)
     # Documents are read, decided and spilled on the worker that reads their file; only small
     # records (dedup nodes and verdicts, chunk summaries, counts) are shuffled. See
     # altedic/beam/spill.py and docs/performance.md.
@@ -522,14 +522,13 @@ def run(
         result.wait_until_finish()
 
     _fault_point("pipeline")
-    if "dedup" in recipe.stages and dict(recipe.stages["dedup"]).get("enabled", True):
+    dedup_cfg = dedup_config(recipe)
+    if dedup_cfg is not None:
         from altedic.beam.dedup import ensure_signatures, write_params
-        from altedic.dedup.config import DedupConfig
 
         target = fsutil.join(staging, "dedup")
         fsutil.makedirs(target)
-        cfg_d = {k: v for k, v in recipe.stages["dedup"].items() if k != "enabled"}
-        write_params(target, DedupConfig.from_dict(cfg_d, file=recipe.path))
+        write_params(target, dedup_cfg)
         ensure_signatures(target)
     shard_dir = fsutil.join(staging, "_shards")
     shards = []

@@ -130,6 +130,26 @@ class NodeMaker:
         return (rank, _scope(_lang_of(doc), self.cfg.scope), exact, sig, loc, group, doc_bytes(doc))
 
 
+def spill_candidates(writer: spill.SpillWriter, maker: NodeMaker | None, docs: list[Document]) -> Iterator[Any]:
+    """Spill kept-so-far documents to ``writer`` (grouped by language); with ``maker`` (dedup on),
+    also their exact keys and signatures, and yield their nodes (tagged ``nodes``). Yields the
+    summary of every chunk that fills up (main output)."""
+    sigs = maker.signatures(docs) if maker is not None else [None] * len(docs)
+    for doc, sig in zip(docs, sigs, strict=True):
+        group = _group_of(doc)
+        exact = ex.exact_key(doc.text) if maker is not None else None
+        loc = writer.add(doc, group, exact, sig)
+        if maker is not None:
+            yield beam.pvalue.TaggedOutput(NODES, maker.node(doc, sig, loc, group, exact))  # type: ignore[arg-type]
+        if writer.full:
+            yield writer.flush()
+
+
+def in_global_window(value: Any) -> WindowedValue:
+    """``value`` as an element of the global window (what ``finish_bundle`` must output)."""
+    return WindowedValue(value, GlobalWindow().max_timestamp(), (GlobalWindow(),))
+
+
 def _reject(node: Node, reason: str, detail: str, duplicate_of: str) -> Verdict:
     return (ex.id_of(node[0]), node[5], node[6], reason, detail, duplicate_of, None)
 
@@ -538,18 +558,13 @@ class _SpillDocsFn(beam.DoFn):  # type: ignore[misc]
 
     def process(self, batch: list[Document]) -> Iterator[Any]:
         assert self.writer is not None
-        for doc, sig in zip(batch, self.maker.signatures(batch), strict=True):
-            group, exact = _group_of(doc), ex.exact_key(doc.text)
-            loc = self.writer.add(doc, group, exact, sig)
-            yield beam.pvalue.TaggedOutput(NODES, self.maker.node(doc, sig, loc, group, exact))
-            if self.writer.full:
-                yield self.writer.flush()
+        yield from spill_candidates(self.writer, self.maker, batch)
 
     def finish_bundle(self) -> Iterator[Any]:
         assert self.writer is not None
         summary = self.writer.flush()
         if summary is not None:
-            yield WindowedValue(summary, GlobalWindow().max_timestamp(), (GlobalWindow(),))
+            yield in_global_window(summary)
 
 
 class _ApplyVerdicts(beam.DoFn):  # type: ignore[misc]

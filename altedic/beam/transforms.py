@@ -7,6 +7,7 @@ next to the shards), because metrics may count retried bundles twice on some run
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import io
 import json
@@ -21,11 +22,9 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
-from apache_beam.transforms.window import GlobalWindow
-from apache_beam.utils.windowed_value import WindowedValue
 
+from altedic.beam.dedup import NODES, NodeMaker, in_global_window, spill_candidates
 from altedic.beam.spill import EXACT, SIG, SpillWriter, point, read_range, shard_of, shard_range
-from altedic.dedup.exact import exact_key
 from altedic.errors import InputError
 from altedic.readers import get_reader
 from altedic.readers.base import ReadContext, SourceInfo
@@ -35,7 +34,7 @@ from altedic.stages import StageChain, StageConfig
 
 ERRORS_TAG = "errors"
 COUNTS_TAG = "counts"
-NODES_TAG = "nodes"
+NODES_TAG = NODES
 
 
 @dataclass(frozen=True)
@@ -95,8 +94,6 @@ class _ProcessFilesFn(beam.DoFn):  # type: ignore[misc]
         self.chain = StageChain(self.config)
         self.chain.setup()
         if self.dedup is not None:
-            from altedic.beam.dedup import NodeMaker
-
             self.maker = NodeMaker(self.dedup)
             self.maker.setup()
 
@@ -173,38 +170,24 @@ class _ProcessFilesFn(beam.DoFn):  # type: ignore[misc]
                     yield self.rej.flush()
             else:
                 kept.append(d)
-        sigs = self.maker.signatures(kept) if self.maker is not None else [None] * len(kept)
-        for d, sig in zip(kept, sigs, strict=True):
-            group = d.lang or "und"
-            exact = exact_key(d.text) if self.maker is not None else None
-            loc = self.cand.add(d, group, exact, sig)
-            if self.maker is not None:
-                yield beam.pvalue.TaggedOutput(NODES_TAG, self.maker.node(d, sig, loc, group, exact))
-            if self.cand.full:
-                yield self.cand.flush()
+        yield from spill_candidates(self.cand, self.maker, kept)
 
     def finish_bundle(self) -> Iterator[Any]:
         if self.local_processes > 1:
             from altedic.beam.localworker import run_files
 
-            single = _ProcessFilesFn(
-                self.sources,
-                self.config,
-                self.spill_root,
-                self.batch_size,
-                self.dedup,
-                self.spill_rows,
-                self.spill_bytes,
-            )
+            single = copy.copy(self)  # what each local process runs: the same step, in-process
+            single.local_processes = 1
+            single.pending = []
             for tag, value in run_files(single, self.pending, self.local_processes):
                 if tag == COUNTS_TAG and value[0][0] == "read":  # one per file, with its count
                     PROGRESS["files"] += 1
                     PROGRESS["read"] += value[1]
-                wv = WindowedValue(value, GlobalWindow().max_timestamp(), (GlobalWindow(),))
+                wv = in_global_window(value)
                 yield wv if tag is None else beam.pvalue.TaggedOutput(tag, wv)
             return
         for summary in self.flush():
-            yield WindowedValue(summary, GlobalWindow().max_timestamp(), (GlobalWindow(),))
+            yield in_global_window(summary)
 
     def flush(self) -> list[dict[str, Any]]:
         out = []
@@ -353,8 +336,13 @@ class _WriteShardFn(beam.DoFn):  # type: ignore[misc]
         yield write_shard_table(self.settings, kind, lang, shard, n, table)
 
 
+def shard_count(nbytes: int, shard_bytes: int) -> int:
+    """Shards of a group: ``ceil(bytes / shard size)``, at least one."""
+    return max(1, math.ceil(nbytes / shard_bytes))
+
+
 def _shard_key(item: Any, kind: str, sizes: dict[Any, int], shard_bytes: int) -> tuple[tuple[str, None, int, int], Any]:
-    n = max(1, math.ceil(sizes.get(kind, 0) / shard_bytes))
+    n = shard_count(sizes.get(kind, 0), shard_bytes)
     if kind == "errors":
         ident = hashlib.blake2b(f"{item.uri}\0{item.position}".encode(), digest_size=8).hexdigest()
     else:
@@ -415,7 +403,7 @@ def _verdict_sizes(v: tuple[Any, ...]) -> Iterator[tuple[tuple[str, str], int]]:
 
 def _tasks(kv: tuple[tuple[str, str], int], shard_bytes: int) -> Iterator[tuple[tuple[str, str, int, int], Any]]:
     (kind, group), nbytes = kv
-    n = max(1, math.ceil(nbytes / shard_bytes))
+    n = shard_count(nbytes, shard_bytes)
     for s in range(n):
         yield (kind, group, s, n), None
 
@@ -424,11 +412,16 @@ def _route_verdict(
     v: tuple[Any, ...], sizes: dict[tuple[str, str], int], shard_bytes: int
 ) -> Iterator[tuple[tuple[str, str, int, int], Any]]:
     p = point(v[0])
-    n = max(1, math.ceil(sizes[(DATA, v[1])] / shard_bytes))
+    n = shard_count(sizes[(DATA, v[1])], shard_bytes)
     yield (DATA, v[1], shard_of(p, n), n), v  # the data shard drops rejected ids / sets sizes
     if v[3] is not None:
-        n = max(1, math.ceil(sizes[(REJECTED, "")] / shard_bytes))
+        n = shard_count(sizes[(REJECTED, "")], shard_bytes)
         yield (REJECTED, "", shard_of(p, n), n), v
+
+
+def _cand_paths(chunks: list[dict[str, Any]], group: str) -> list[str]:
+    """The candidate chunks that hold documents of ``group``."""
+    return sorted(c["path"] for c in chunks if c["kind"] == "cand" and group in c["groups"])
 
 
 class _WriteDocShardFn(beam.DoFn):  # type: ignore[misc]
@@ -453,7 +446,7 @@ class _WriteDocShardFn(beam.DoFn):  # type: ignore[misc]
         verdicts = {v[0]: v for v in values if v is not None}
         lo, hi = shard_range(shard, n)
         if kind == DATA:
-            paths = sorted(c["path"] for c in chunks if c["kind"] == "cand" and group in c["groups"])
+            paths = _cand_paths(chunks, group)
             table = read_range(paths, group, lo, hi)
             gone = [i for i, v in verdicts.items() if v[3] is not None]
             if gone:
@@ -472,7 +465,7 @@ class _WriteDocShardFn(beam.DoFn):  # type: ignore[misc]
             for i, v in verdicts.items():
                 by_group.setdefault(v[1], set()).add(i)
             for g, ids in sorted(by_group.items()):
-                cand = sorted(c["path"] for c in chunks if c["kind"] == "cand" and g in c["groups"])
+                cand = _cand_paths(chunks, g)
                 t = read_range(cand, g, lo, hi, ids=ids)
                 order = t["id"].to_pylist()
                 for col, idx in (("reason", 3), ("reason_detail", 4), ("duplicate_of", 5)):
