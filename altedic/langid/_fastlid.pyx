@@ -265,40 +265,11 @@ cdef class FastLid:
                 hid[j] += r[j]
         count[0] += 1
 
-    cdef void add_subwords(self, const unsigned char* w, Py_ssize_t n, int64_t* count) noexcept nogil:
+    cdef Py_ssize_t subwords(self, const unsigned char* w, Py_ssize_t n, int64_t* count, int32_t* rows, Py_ssize_t nr) noexcept nogil:
         # Dictionary::computeSubwords over BOW + word + EOW, without building the string:
-        # position p of the virtual word is '<' at 0, w[p-1] inside, '>' at n+1.
-        cdef Py_ssize_t total = n + 2, i, j, k
-        cdef int nch
-        cdef uint32_t h
-        cdef unsigned char c
-        for i in range(total):
-            c = 60 if i == 0 else (62 if i == total - 1 else w[i - 1])
-            if (c & 0xC0) == 0x80:
-                continue
-            h = 2166136261u
-            j = i
-            nch = 1
-            while j < total and nch <= self.maxn:
-                # append one character (its continuation bytes too)
-                c = 60 if j == 0 else (62 if j == total - 1 else w[j - 1])
-                h = (h ^ <uint32_t>(<int8_t>c)) * 16777619u
-                j += 1
-                while j < total:
-                    c = 60 if j == 0 else (62 if j == total - 1 else w[j - 1])
-                    if (c & 0xC0) != 0x80:
-                        break
-                    h = (h ^ <uint32_t>(<int8_t>c)) * 16777619u
-                    j += 1
-                if nch >= self.minn and not (nch == 1 and (i == 0 or j == total)):
-                    self.add_row(self.prune_row(<int32_t>altedic_fastmod(h, self.bucket_m, self.bucket)), count)
-                nch += 1
-
-    cdef Py_ssize_t collect_subwords(self, const unsigned char* w, Py_ssize_t n, int32_t* rows, Py_ssize_t nr) noexcept nogil:
-        # add_subwords for the word cache: the same rows, written to rows[nr:] (the valid ones,
-        # those add_row would add) instead of added; returns the new nr.
-        # Dictionary::computeSubwords over BOW + word + EOW, without building the string:
-        # position p of the virtual word is '<' at 0, w[p-1] inside, '>' at n+1.
+        # position p of the virtual word is '<' at 0, w[p-1] inside, '>' at n+1. With rows NULL
+        # each row is added (add_row); otherwise the valid rows (those add_row would add) are
+        # written to rows[nr:] for the word cache. Returns the new nr.
         cdef Py_ssize_t total = n + 2, i, j, k
         cdef int nch, row
         cdef uint32_t h
@@ -323,7 +294,9 @@ cdef class FastLid:
                     j += 1
                 if nch >= self.minn and not (nch == 1 and (i == 0 or j == total)):
                     row = self.prune_row(<int32_t>altedic_fastmod(h, self.bucket_m, self.bucket))
-                    if 0 <= row < self.nrows:
+                    if rows == NULL:
+                        self.add_row(row, count)
+                    elif 0 <= row < self.nrows:
                         rows[nr] = row
                         nr += 1
                 nch += 1
@@ -365,7 +338,7 @@ cdef class FastLid:
                         self.scratch[0] = wid
                         nr = 1
                     if wid != self.eos_id or wid < 0:
-                        nr = self.collect_subwords(s + start, i - start, self.scratch, nr)
+                        nr = self.subwords(s + start, i - start, NULL, self.scratch, nr)
                     if self.wc_used + nr > WC_ARENA:
                         memset(self.wc, 0, WC_SLOTS * sizeof(WEntry))
                         self.wc_used = 0
@@ -389,12 +362,12 @@ cdef class FastLid:
                     continue  # a label token
                 self.add_row(wid, &count)
                 if self.maxn > 0 and self.bucket > 0 and wid != self.eos_id:
-                    self.add_subwords(s + start, i - start, &count)
+                    self.subwords(s + start, i - start, &count, NULL, 0)
             else:
                 if i - start >= 9 and memcmp(s + start, b"__label__", 9) == 0:
                     continue  # Dictionary::getType: an unknown label
                 if self.maxn > 0 and self.bucket > 0:
-                    self.add_subwords(s + start, i - start, &count)
+                    self.subwords(s + start, i - start, &count, NULL, 0)
             if nh < hcap:
                 hashes[nh] = h
                 nh += 1
