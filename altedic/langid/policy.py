@@ -554,6 +554,10 @@ class Cld2Opinion:
             ) from exc
         self._cld2 = pycld2
         self._codes: dict[str, str | None] = {}
+        #: the languages CLD2 can name (altedic codes, no script)
+        self.languages: frozenset[str] = frozenset(
+            base_lang(c) for c in (self._code(raw) for _name, raw in pycld2.LANGUAGES) if c is not None
+        )
 
     def _code(self, raw: str) -> str | None:
         if raw not in self._codes:

@@ -30,7 +30,7 @@ from typing import Any
 
 from altedic.errors import ConfigError
 from altedic.filters import known_languages, load_filters
-from altedic.langid.codes import MULTI_SCRIPT, base_lang, normalise_lang
+from altedic.langid.codes import EU_OFFICIAL, MULTI_SCRIPT, base_lang, normalise_lang
 from altedic.langid.model import LidModel
 from altedic.langid.policy import GROUPS, GroupResolver, dominant_scripts, group_for, make_second_opinion
 from altedic.records import Document, doc_id
@@ -55,6 +55,12 @@ DEFAULTS: dict[str, Any] = {
         "on_mixed": "flag",  # flag | split | reject
     },
     "languages": None,  # optional list of wanted languages; others -> langid.not_wanted
+    "open_world": {
+        "check": True,  # a text atypical of its label (see identify) becomes unknown
+        "min_chars": 150,  # texts shorter than this are not checked (too little evidence)
+        "other_mass": 0.1,  # fastText probability on regional labels that counts as a sign (null: none needed)
+        "trust_second": True,  # the second opinion naming the label vouches for it
+    },
 }
 
 _ALLOWED = {
@@ -64,6 +70,13 @@ _ALLOWED = {
 }
 
 _PRED_K = 5  # labels asked from fastText per text (more than top_k: the policy looks at them)
+
+#: language -> itself and the members of every confusable group it is in (their probability is
+#: not "elsewhere" for the open-world check: Irish text with some Scottish Gaelic is still Irish)
+_GROUP_MATES: dict[str, frozenset[str]] = {}
+for _g in GROUPS.values():
+    for _m in _g.members:
+        _GROUP_MATES[_m] = _GROUP_MATES.get(_m, frozenset({_m})) | frozenset(_g.members)
 
 
 def _minus_score(cs: tuple[str | None, float]) -> float:
@@ -120,6 +133,20 @@ class LanguageStage:
         for key in ("second_opinion_below", "second_opinion_weight"):
             if not isinstance(cfg[key], (int, float)) or not 0 <= cfg[key] <= 10:
                 raise ConfigError(f"is {cfg[key]!r}; allowed: a number 0..10", key=f"stages.langid.{key}")
+        ow = cfg["open_world"]
+        if not isinstance(ow["check"], bool):
+            raise ConfigError(f"is {ow['check']!r}; allowed: true, false", key="stages.langid.open_world.check")
+        if not isinstance(ow["trust_second"], bool):
+            raise ConfigError(
+                f"is {ow['trust_second']!r}; allowed: true, false", key="stages.langid.open_world.trust_second"
+            )
+        om = ow["other_mass"]
+        if om is not None and (isinstance(om, bool) or not isinstance(om, (int, float)) or not 0 <= om <= 1):
+            raise ConfigError(f"is {om!r}; allowed: a number 0..1 or null", key="stages.langid.open_world.other_mass")
+        if not isinstance(ow["min_chars"], int) or ow["min_chars"] < 0:
+            raise ConfigError(
+                f"is {ow['min_chars']!r}; allowed: an integer >= 0", key="stages.langid.open_world.min_chars"
+            )
         par = cfg["paragraphs"]
         for key in ("min_doc_chars", "min_chars", "min_part_chars"):
             if not isinstance(par[key], int) or par[key] < 0:
@@ -150,6 +177,7 @@ class LanguageStage:
         make_second_opinion(self._second_name)  # fail early (ConfigError) if it cannot load
         self._second: Any = None
         self._thresholds: dict[str, dict[str, float]] = {}
+        self._typical: dict[str, float | None] = {}  # memo of typical_confidence
         self._group_of: dict[tuple[str, str | None], str | None] = {}  # memo of group_for
         self._own_filters: frozenset[str] | None = None  # languages with a filters file (setup)
         self._ready = False
@@ -164,6 +192,7 @@ class LanguageStage:
             self.thresholds(None)
             for lang in self._own_filters:
                 self.thresholds(lang)  # read the filters files here, not in the first batches
+                self.typical_confidence(lang)
             self._ready = True
 
     def thresholds(self, lang: str | None) -> dict[str, float]:
@@ -188,6 +217,59 @@ class LanguageStage:
             self._thresholds[key] = got
         return got
 
+    def typical_confidence(self, lang: str) -> float | None:
+        """``langid.typical_confidence`` of ``lang`` (filters/<lang>.yaml; None: not checked).
+
+        fastText's probability below which a text of at least ``open_world.min_chars``
+        characters labelled ``lang`` is not typical of ``lang``: the 1st percentile of that
+        probability over the correctly labelled paragraphs of the language in the even lines of
+        ../shared/data/lid (FineWeb-2's idea of thresholds derived from each language's own
+        confidence distribution, Penedo et al. 2025, sec. 3.2; docs/langid.md)."""
+        got = self._typical.get(lang, -1.0)
+        if got != -1.0:
+            return got
+        own = self._own_filters
+        value: Any = None
+        if own is None or lang in own:
+            value = (load_filters(lang, self.filters_dir).get("langid") or {}).get("typical_confidence")
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1
+        ):
+            raise ConfigError(
+                f"is {value!r}; allowed: a number 0..1 or null",
+                file=f"filters/{lang}.yaml",
+                key="langid.typical_confidence",
+            )
+        got = self._typical[lang] = None if value is None else float(value)
+        return got
+
+    def _elsewhere(
+        self,
+        pred: list[tuple[str | None, float]],
+        opinion: list[tuple[str, float]],
+        base: str,
+        members: tuple[str, ...],
+    ) -> bool:
+        """Whether a text whose fastText probability is below its label's typical confidence
+        shows a sign of being another language, so that the open-world check may call it
+        unknown: the second opinion's top language is not the label (``open_world.trust_second``:
+        and where the second opinion names the label, it vouches for it), or, without an
+        opinion, fastText puts at least ``open_world.other_mass`` of probability on languages
+        that are neither official EU languages nor the label's group mates (regional labels:
+        Emilian, Lombard, Walloon, Romansh...). Low-confidence official text without such a
+        sign (a short Irish or Maltese paragraph, a name-heavy Lithuanian one) is kept."""
+        ow = self.config["open_world"]
+        if opinion:
+            if base_lang(opinion[0][0]) not in members:
+                return True
+            if ow["trust_second"]:
+                return False
+        if ow["other_mass"] is None:
+            return True
+        mates = _GROUP_MATES.get(base, frozenset(members))
+        mass = sum(p for c, p in pred if c is not None and c not in EU_OFFICIAL and base_lang(c) not in mates)
+        return bool(mass >= ow["other_mass"])
+
     # -- identification of one text ---------------------------------------------------------
     def identify(self, texts: Sequence[str], declared: Sequence[str | None] | None = None) -> list[dict[str, Any]]:
         """Decide the language of each text (no paragraph logic): a list of
@@ -209,13 +291,32 @@ class LanguageStage:
         weight = float(cfg["second_opinion_weight"])
         second = self._second
         fallback = getattr(second, "fallback", None)
+        second_known = getattr(second, "languages", None)
         group_of = self._group_of
+        ow_check = cfg["open_world"]["check"]
+        ow_min = cfg["open_world"]["min_chars"]
+        typical = self._typical
         out: list[dict[str, Any]] = []
         for i, text in enumerate(texts):
             pred = preds[i]
             top_code, top_p = pred[0] if pred else (None, 0.0)
             second_top: str | None = None
+            opinion: list[tuple[str, float]] = []
             consulted = second is not None and top_p < below
+            if (
+                consulted
+                and ow_check
+                and second_known is not None
+                and top_code not in second_known
+                and top_code not in GROUPS
+                and len(text) >= ow_min
+            ):
+                # fastText's label is a language the second opinion cannot name (Alemannic,
+                # Upper Sorbian, Venetian, Asturian... for CLD2): its answer would be a
+                # neighbour by construction, so it is not asked. Only on text of open-world
+                # length: on short text such labels are mostly noise that CLD2 corrects (Welsh
+                # sentences that fastText calls Cornish, docs/langid.md).
+                consulted = False
             ranked: list[tuple[str | None, float]] = pred
             if consulted:
                 opinion = second.opinion(text[:max_chars])
@@ -263,8 +364,20 @@ class LanguageStage:
                         lang = res.lang
                     flags.extend(res.flags)
                     decided_by = res.decided_by
-                if script and "-" not in lang and base_lang(lang) in MULTI_SCRIPT:
-                    lang = f"{lang}-{script}"
+                if ow_check and len(text) >= ow_min:
+                    base = base_lang(lang)
+                    t = typical[base] if base in typical else self.typical_confidence(base)
+                    if t is not None:
+                        # fastText's own probability of the label (of the group's members where
+                        # a group decided): the second opinion does not make a text typical
+                        members = GROUPS[group].members if group is not None else (base,)
+                        p_ft = sum(min(p, 1.0) for c, p in pred if c is not None and base_lang(c) in members)
+                        if p_ft < t and self._elsewhere(pred, opinion, base, members):
+                            flags.append(f"atypical:{base}")
+                            lang, score = None, 0.0
+                            decided_by = "open_world"
+            if lang is not None and script and "-" not in lang and base_lang(lang) in MULTI_SCRIPT:
+                lang = f"{lang}-{script}"
             if consulted:
                 flags.append("second_opinion")
             out.append(

@@ -1,0 +1,184 @@
+"""The open-world check of the language stage (issue 5: a regional language the model does not
+know must come out as unknown or as its own label, not as its big neighbour) and the UDHR
+evaluation helper (benchmarks/make_openworld_udhr.py), with the real lid.176 model and CLD2."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from altedic.errors import ConfigError
+from altedic.langid.evaluate import load_items, open_world_unknowable, score
+from altedic.langid.model import LidModel
+from altedic.langid.stage import LanguageStage
+from altedic.records import Document, doc_id
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# Short paragraphs written for this test (not taken from any evaluation data).
+REGIONAL = {
+    "fur": "Il furlan al è une lenghe romanze fevelade tal Friûl, une regjon dal nordest de Italie. Lis fameis a "
+    "doprin il furlan in cjase e tai paîs, e ancje lis scuelis a insegnin la lenghe ai fruts. Ogni an la int si "
+    "cjate pes fiestis dai paîs.",
+    "ast": "L'asturianu ye una llingua romance que se fala n'Asturies y en dellos conceyos de Lleón y Zamora. Los "
+    "neños deprenden la llingua na escuela y en casa, y cada branu los pueblos faen fiestes con música y cantares "
+    "tradicionales.",
+    "oc": "La lenga occitana es parlada dins lo sud de França, dins las valadas occitanas d'Itàlia e dins la Val "
+    "d'Aran. Los enfants l'aprenon a l'escòla e a l'ostal, e cada estiu los vilatges fan de fèstas amb de musica e "
+    "de cants tradicionals.",
+}
+# The big neighbours, same length and topic: the check must leave them alone.
+OFFICIAL = {
+    "fr": "La langue française est parlée en France, en Belgique, en Suisse et au Luxembourg. Les enfants "
+    "l'apprennent à l'école et à la maison, et chaque été les villages organisent des fêtes avec de la musique et "
+    "des chants traditionnels.",
+    "it": "La lingua italiana è parlata in Italia, in Svizzera, a San Marino e nella Città del Vaticano. I bambini "
+    "la imparano a scuola e a casa, e ogni estate i paesi organizzano feste con musica e canti tradizionali.",
+    "es": "La lengua española se habla en España y en gran parte de América. Los niños la aprenden en la escuela y "
+    "en casa, y cada verano los pueblos celebran fiestas con música y canciones tradicionales de la región.",
+}
+STRICT = {"open_world": {"trust_second": False, "other_mass": None}}
+
+
+@pytest.fixture(scope="module")
+def strict() -> LanguageStage:
+    s = LanguageStage(STRICT)
+    s.setup()
+    return s
+
+
+def test_typical_confidence_comes_from_the_filters_files() -> None:
+    s = LanguageStage({})
+    s.setup()
+    assert s.typical_confidence("fr") == 0.89  # filters/fr.yaml (benchmarks/derive_lid_typical.py)
+    assert s.typical_confidence("mt") is None  # too few correct dev paragraphs to derive one
+    assert s.typical_confidence("oc") is None  # no filters file: not checked
+
+
+def test_strict_open_world_regional_paragraphs_are_not_their_neighbour(strict: LanguageStage) -> None:
+    got = strict.identify(list(REGIONAL.values()))
+    by_lang = dict(zip(REGIONAL, got, strict=True))
+    # Friulian (fastText: fr 0.32, it 0.28) and Asturian (es 0.60, ast 0.12): below the
+    # typical confidence of Italian (0.92) and Spanish (0.79) -> unknown, flagged
+    assert by_lang["fur"]["lang"] is None and "atypical:it" in by_lang["fur"]["flags"]
+    assert by_lang["fur"]["decided_by"] == "open_world"
+    assert by_lang["ast"]["lang"] is None and "atypical:es" in by_lang["ast"]["flags"]
+    # Occitan, which lid.176 and CLD2 know, keeps its own label
+    assert by_lang["oc"]["lang"] == "oc"
+    out = strict.identify(list(OFFICIAL.values()))
+    assert [r["lang"] for r in out] == list(OFFICIAL)
+    assert not any(f.startswith("atypical") for r in out for f in r["flags"])
+
+
+def test_default_open_world_keeps_official_text_and_known_regional_labels() -> None:
+    s = LanguageStage({})
+    s.setup()
+    out = s.identify([REGIONAL["oc"], *OFFICIAL.values()])
+    assert [r["lang"] for r in out] == ["oc", *OFFICIAL]
+
+
+def test_atypical_document_is_rejected_as_unknown(strict: LanguageStage) -> None:
+    docs = [Document(id=doc_id("t", "1", REGIONAL["fur"]), text=REGIONAL["fur"], source="t", uri="t.txt")]
+    docs = strict.annotate(docs)
+    strict.decide(docs[0])
+    assert docs[0].rejected and docs[0].reason == "langid.unknown"
+    assert "atypical:it" in docs[0].lang_flags
+    # a declared language is trusted: the check does not contradict a source
+    d = Document(
+        id=doc_id("t", "2", REGIONAL["fur"]), text=REGIONAL["fur"], source="t", uri="t.txt", declared_lang="fur"
+    )
+    d = strict.annotate([d])[0]
+    strict.decide(d)
+    assert not d.rejected and d.lang == "fur"
+
+
+def test_check_off_and_short_text_are_not_checked() -> None:
+    off = LanguageStage({**STRICT, "open_world": {**STRICT["open_world"], "check": False}})
+    assert off.identify([REGIONAL["fur"]])[0]["lang"] == "it"
+    long_only = LanguageStage({"open_world": {"trust_second": False, "other_mass": None, "min_chars": 1000}})
+    assert long_only.identify([REGIONAL["ast"]])[0]["lang"] == "es"
+
+
+@pytest.mark.parametrize(
+    ("config", "key"),
+    [
+        ({"open_world": {"check": "yes"}}, "stages.langid.open_world.check"),
+        ({"open_world": {"min_chars": -1}}, "stages.langid.open_world.min_chars"),
+        ({"open_world": {"other_mass": 2}}, "stages.langid.open_world.other_mass"),
+        ({"open_world": {"trust_second": None}}, "stages.langid.open_world.trust_second"),
+        ({"open_world": {"typo": 1}}, "stages.langid.open_world.typo"),
+    ],
+)
+def test_bad_open_world_config_is_refused(config: dict[str, object], key: str) -> None:
+    with pytest.raises(ConfigError) as err:
+        LanguageStage(config)
+    assert err.value.key == key
+
+
+def test_bad_typical_confidence_in_a_filters_file(tmp_path: Path) -> None:
+    (tmp_path / "fr.yaml").write_text("langid:\n  typical_confidence: 1.5\n", "utf-8")
+    s = LanguageStage({}, filters_dir=str(tmp_path))
+    with pytest.raises(ConfigError) as err:
+        s.setup()
+    assert err.value.key == "langid.typical_confidence"
+
+
+def test_model_languages_and_open_world_scoring() -> None:
+    known = LidModel().languages()
+    assert {"oc", "co", "ast", "sc", "vec", "wa", "rm", "fr", "it"} <= known
+    assert not {"fur", "lij", "lld", "frp", "pcd"} & known
+    assert open_world_unknowable(["fur", "fr", "sr-Latn", "frp"]) == frozenset({"fur", "frp"})
+    golds = ["fur", "fur", "fr", "fr"]
+    preds = ["unknown", "it", "fr", "unknown"]
+    s = score(golds, preds, unknowable=frozenset({"fur"}))
+    assert s["per_language"]["fur"]["recall"] == 0.5  # unknown is right for fur ...
+    assert s["per_language"]["fr"]["recall"] == 0.5  # ... and still a miss for fr
+    assert score(golds, preds)["per_language"]["fur"]["recall"] == 0.0
+
+
+def _udhr_module() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("make_openworld_udhr", ROOT / "benchmarks" / "make_openworld_udhr.py")
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def _declaration(lang: str, articles: dict[int, list[str]]) -> str:
+    body = "".join(
+        f'<article data-number="{n}"><h2>Art {n}</h2>' + "".join(f"<p>{p}</p>" for p in ps) + "</article>"
+        for n, ps in articles.items()
+    )
+    return f'<!doctype html><html lang="{lang}"><head><title>x</title></head><body><header><p>intro</p></header>{body}</body></html>'
+
+
+def test_udhr_eval_folder_from_a_tiny_fixture(tmp_path: Path) -> None:
+    mod = _udhr_module()
+    decl = tmp_path / "udhr" / "declaration"
+    decl.mkdir(parents=True)
+    # a made-up two-language "declaration": articles 1-4 (tune) and 16-19 (test)
+    numbers = [1, 2, 3, 4, 16, 17, 18, 19]
+    (decl / "fur.html").write_text(
+        _declaration("fur", {n: [f"Ogni om al à il derit {n}.", "Dut â ç."] for n in numbers}), "utf-8"
+    )
+    (decl / "roh_puter.html").write_text(
+        _declaration("rm-puter", {n: [f"Mincha persuna ho il dret {n}."] for n in numbers}), "utf-8"
+    )
+    out = tmp_path / "ow"
+    counts = mod.write_folder(tmp_path / "udhr", out, versions=("fur", "roh_puter", "missing"))
+    assert counts == {"single/tune": 8, "single/test": 8, "triple/tune": 4, "triple/test": 4}
+    lines = (out / "single" / "tune" / "fur.txt").read_text("utf-8").splitlines()
+    assert lines[0] == "fur\tudhr:fur\tOgni om al à il derit 1. Dut â ç."
+    items = load_items(out / "single" / "test")
+    assert {it.gold for it in items} == {"fur", "rm"}  # rm-puter normalised to rm
+    triples = load_items(out / "triple" / "test")
+    assert len(triples) == 4
+    # the escaped line breaks come back: one paragraph per article
+    assert triples[0].text.split("\n") == [
+        "Ogni om al à il derit 16. Dut â ç.",
+        "Ogni om al à il derit 17. Dut â ç.",
+        "Ogni om al à il derit 18. Dut â ç.",
+    ]
