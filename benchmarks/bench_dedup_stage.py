@@ -70,6 +70,7 @@ def child(n: int, workdir: Path) -> None:
 
     from altedic.beam.dedup import DedupCore, NodeMaker
     from altedic.beam.spill import SpillWriter
+    from altedic.dedup.batches import NODE_SCHEMA
     from altedic.dedup.config import DedupConfig
     from altedic.dedup.exact import exact_key
     from altedic.records import Document, doc_id
@@ -81,17 +82,7 @@ def child(n: int, workdir: Path) -> None:
     nodes_dir = workdir / "nodes"
     nodes_dir.mkdir(parents=True)
     writer = SpillWriter(str(spill_root), "cand")
-    schema = pa.schema(
-        [
-            ("rank", pa.string()),
-            ("scope", pa.string()),
-            ("exact", pa.string()),
-            ("sig", pa.binary()),
-            ("loc", pa.string()),
-            ("grp", pa.string()),
-            ("nbytes", pa.int64()),
-        ]
-    )
+    schema = NODE_SCHEMA
     t0 = time.perf_counter()
     c0 = time.process_time()
     rows: list[tuple[object, ...]] = []
@@ -102,7 +93,7 @@ def child(n: int, workdir: Path) -> None:
         if rows:
             cols = list(zip(*rows, strict=True))
             pq.write_table(
-                pa.Table.from_arrays([pa.array(c, t.type) for c, t in zip(cols, schema, strict=True)], schema=schema),
+                pa.Table.from_arrays([pa.array(c, f.type) for c, f in zip(cols, schema, strict=True)], schema=schema),
                 nodes_dir / f"nodes-{files:05d}.parquet",
             )
             files += 1
@@ -137,8 +128,7 @@ def child(n: int, workdir: Path) -> None:
     with beam.Pipeline(runner=FnApiRunner()) as p:
         _ = (
             p
-            | beam.io.ReadFromParquet(str(nodes_dir / "nodes-*.parquet"))
-            | beam.Map(lambda r: (r["rank"], r["scope"], r["exact"], r["sig"], r["loc"], r["grp"], r["nbytes"]))
+            | beam.io.ReadFromParquetBatched(str(nodes_dir / "nodes-*.parquet"))
             | DedupCore(cfg)
             | beam.Map(lambda v: (v[3] or "cluster_size>1", 1))
             | beam.CombinePerKey(sum)

@@ -5,21 +5,27 @@ only wires it. Documents never pass through the dedup shuffles: the worker that 
 document spills it (:mod:`altedic.beam.spill`) and emits a *node* (rank key, scope, exact key,
 MinHash signature, the spill chunk it lies in, its output group and size). :class:`DedupCore`
 turns nodes into *verdicts*; the shard writers apply them while reading the documents back.
-Flow (every arrow that changes the key is one GroupByKey/CoGroupByKey)::
+Nodes and band entries travel in Arrow tables (:mod:`altedic.dedup.batches`), a few hundred
+per shuffle instead of one element per document and band. Flow (every arrow that changes the
+key is one GroupByKey/CoGroupByKey)::
 
-    nodes (rank key = source priority, quality, id; scope = language or global)
-      exact: (scope, XXH3-128 of text) -> group -> keep the smallest rank key, the rest get a
-             dedup.exact verdict; previous outputs' exact keys take part with top priority
-      near:  14 band keys per survivor -> group by (scope, band key) -> candidate pairs
+    node tables (rank key = source priority, quality, id; scope = language or global)
+      exact: partition of the XXH3-128 text key -> group -> per (scope, exact key) the smallest
+             rank key survives with its group's size as weight, the rest get a dedup.exact
+             verdict; previous outputs' exact keys take part with top priority
+      near:  14 band keys per survivor (vectorised) -> partition of the band key -> group ->
+             buckets (scope, band, key) -> candidate pairs and their ends
              -> [verify: the candidates' signatures (and texts, for exact Jaccard) read back
-                from their spill chunks, joined to both ends, kept at Jaccard >= threshold]
-             -> large-star/small-star rounds -> star labels -> component totals (cluster size)
-             -> verdicts: leaves dedup.near (duplicate_of = centre), centres their cluster size
+                from their spill chunks, once per chunk, joined to both ends, kept at
+                Jaccard >= threshold]
+             -> one step: union-find over the verified edges -> verdicts: leaves dedup.near
+                (duplicate_of = the component's smallest rank key), centres their cluster size
     kept documents' signatures -> OUT/dedup/signatures-*.parquet (+ params.json), written by
     the shard writers next to each data shard
 
-Memory per worker is bounded by one exact-duplicate group, one LSH bucket, one node's
-neighbour set or one spill chunk, never the corpus. Every choice is by rank key order, so the
+Memory per worker is bounded by one partition of the nodes or band entries (``partitions``, 64
+by default), one spill chunk, or, in the components step, the verified edges (about one per
+near duplicate), never the documents. Every choice is by rank key order, so the
 result is the same whatever the input order, the runner or the number of workers.
 :class:`Deduplicate` offers the same over a PCollection of Documents (it spills them itself).
 """
@@ -41,12 +47,13 @@ from apache_beam.utils.windowed_value import WindowedValue
 
 from altedic.beam import spill
 from altedic.beam.spill import doc_bytes
+from altedic.dedup import batches as bt
 from altedic.dedup import exact as ex
 from altedic.dedup import lsh
-from altedic.dedup.components import NotConverged, large_star, small_star, small_star_direct, star_label, undirected
+from altedic.dedup.batches import Verdict
 from altedic.dedup.config import DedupConfig
 from altedic.dedup.minhash import MinHasher, shingle_hashes
-from altedic.errors import ConfigError, RunError
+from altedic.errors import ConfigError
 from altedic.records import Document
 
 log = logging.getLogger(__name__)
@@ -100,12 +107,10 @@ def check_previous(cfg: DedupConfig) -> None:
             )
 
 
-#: A dedup node: (rank key, scope, exact key, signature bytes or None, spill chunk holding the
-#: document (None for a previous output's document), output group (language), row bytes).
+#: A dedup node, as the decide step makes it: (rank key, scope, exact key, signature bytes or
+#: None, spill chunk holding the document, output group (language), row bytes). Nodes leave the
+#: decide step as tables of these (:data:`altedic.dedup.batches.NODE_SCHEMA`).
 Node = tuple[str, str, str, Any, Any, str, int]
-#: A verdict: (document id, group, row bytes, reason or None, detail, duplicate_of, cluster_size).
-#: Rejections carry a reason; kept documents standing for more than themselves a cluster size.
-Verdict = tuple[str, str, int, Any, Any, Any, Any]
 
 
 class NodeMaker:
@@ -132,17 +137,20 @@ class NodeMaker:
 
 def spill_candidates(writer: spill.SpillWriter, maker: NodeMaker | None, docs: list[Document]) -> Iterator[Any]:
     """Spill kept-so-far documents to ``writer`` (grouped by language); with ``maker`` (dedup on),
-    also their exact keys and signatures, and yield their nodes (tagged ``nodes``). Yields the
-    summary of every chunk that fills up (main output)."""
+    also their exact keys and signatures, and yield their nodes as one table (tagged ``nodes``).
+    Yields the summary of every chunk that fills up (main output)."""
     sigs = maker.signatures(docs) if maker is not None else [None] * len(docs)
+    rows: list[Node] = []
     for doc, sig in zip(docs, sigs, strict=True):
         group = _group_of(doc)
         exact = ex.exact_key(doc.text) if maker is not None else None
         loc = writer.add(doc, group, exact, sig)
         if maker is not None:
-            yield beam.pvalue.TaggedOutput(NODES, maker.node(doc, sig, loc, group, exact))  # type: ignore[arg-type]
+            rows.append(maker.node(doc, sig, loc, group, exact))  # type: ignore[arg-type]
         if writer.full:
             yield writer.flush()
+    if rows:
+        yield beam.pvalue.TaggedOutput(NODES, bt.nodes_table(rows))
 
 
 def in_global_window(value: Any) -> WindowedValue:
@@ -150,53 +158,68 @@ def in_global_window(value: Any) -> WindowedValue:
     return WindowedValue(value, GlobalWindow().max_timestamp(), (GlobalWindow(),))
 
 
-def _reject(node: Node, reason: str, detail: str, duplicate_of: str) -> Verdict:
-    return (ex.id_of(node[0]), node[5], node[6], reason, detail, duplicate_of, None)
+def _exact_parts(table: pa.Table, partitions: int) -> Iterator[tuple[int, pa.Table]]:
+    return bt.split(table, bt.hex_partition(table[bt.EXACT].to_pylist(), partitions), partitions)
 
 
 class _ResolveExact(beam.DoFn):  # type: ignore[misc]
-    """One exact-duplicate group -> the smallest rank key survives, the others are rejected."""
+    """One partition of nodes -> survivors (main, a table) and dedup.exact verdicts."""
 
     def __init__(self) -> None:
         self.rejected = Metrics.counter("altedic", "dedup_exact_rejected")
 
-    def process(self, element: tuple[Any, Iterable[tuple[str, Node | None]]]) -> Iterator[Any]:
-        _, members = element
-        best: str | None = None
-        count = 0
-        for rank, node in members:  # first pass: representative and size (no list kept)
-            if best is None or rank < best:
-                best = rank
-            if node is not None:
-                count += 1
-        assert best is not None
-        for rank, node in members:
-            if node is None:
-                continue
-            if rank == best:
-                yield (node, count)
-            else:
-                self.rejected.inc()
-                where = " (already released)" if ex.is_previous(best) else ""
-                yield beam.pvalue.TaggedOutput(
-                    REJECTED,
-                    _reject(node, "dedup.exact", f"same normalised text as {ex.id_of(best)}{where}", ex.id_of(best)),
-                )
+    def process(self, element: tuple[int, Iterable[pa.Table]]) -> Iterator[Any]:
+        survivors, rejected = bt.resolve_exact(element[1])
+        self.rejected.inc(len(rejected))
+        for v in rejected:
+            yield beam.pvalue.TaggedOutput(REJECTED, v)
+        if survivors.num_rows:
+            yield survivors
 
 
-def _band_entries(node: tuple[str, str, bytes], bands: int, rows: int) -> Iterator[tuple[bytes, str]]:
-    rank, scope, sig = node
-    for key in lsh.band_keys(np.frombuffer(sig, dtype="<u8"), bands, rows):
-        yield scope.encode("utf-8") + b"\0" + key, rank
+ENDS = "ends"
 
 
-def _requests(element: tuple[str, dict[str, Iterable[Any]]]) -> Iterator[tuple[str, str]]:
-    """(rank, {want, loc}) -> (chunk, rank) for the candidates of this run (previous ones have no text)."""
-    rank, groups = element
-    if any(True for _ in groups["want"]):
-        for loc in groups["loc"]:
-            if loc is not None:
-                yield loc, rank
+class _BucketPairs(beam.DoFn):  # type: ignore[misc]
+    """One partition of band entries -> candidate pairs (main) and their ends (tagged ``ends``),
+    both as lists keyed by the partition of their first rank key, to be made distinct there (a
+    pair sharing several bands is found in several partitions)."""
+
+    def __init__(self, max_pairs: int, window: int, partitions: int) -> None:
+        self.max_pairs = max_pairs
+        self.window = window
+        self.partitions = partitions
+        self.candidates = Metrics.counter("altedic", "dedup_candidate_pairs")
+
+    def process(self, element: tuple[int, Iterable[pa.Table]]) -> Iterator[Any]:
+        pairs, ends = bt.bucket_candidates(element[1], self.max_pairs, self.window)
+        self.candidates.inc(len(pairs))
+        by_part: dict[int, list[Any]] = {}
+        for pair in pairs:
+            by_part.setdefault(bt.rank_partition(pair[0], self.partitions), []).append(pair)
+        for q, items in sorted(by_part.items()):
+            yield q, items
+        by_part = {}
+        for rank in sorted(ends):
+            by_part.setdefault(bt.rank_partition(rank, self.partitions), []).append((rank, ends[rank]))
+        for q, items in sorted(by_part.items()):
+            yield beam.pvalue.TaggedOutput(ENDS, (q, items))
+
+
+def _distinct(element: tuple[int, Iterable[list[Any]]]) -> Iterator[Any]:
+    """Lists of one partition -> their distinct items, sorted."""
+    seen: set[Any] = set()
+    for items in element[1]:
+        seen.update(items)
+    yield from sorted(seen, key=repr)
+
+
+def _requests(end: tuple[str, tuple[Any, Any, int, int]]) -> Iterator[tuple[str, str]]:
+    """A pair's end -> (chunk, rank): its payload is read from the chunk (previous outputs'
+    documents have no chunk; their payload is their stored signature)."""
+    rank, (loc, _group, _nbytes, _weight) = end
+    if loc is not None:
+        yield loc, rank
 
 
 class _FetchPayload(beam.DoFn):  # type: ignore[misc]
@@ -246,79 +269,63 @@ def _first_half(element: tuple[str, dict[str, Iterable[Any]]]) -> Iterator[tuple
             yield v, (u, payload)
 
 
-def _label(element: tuple[str, Iterable[str]]) -> tuple[str, str | None]:
-    node, neighbours = element
-    try:
-        return star_label(node, neighbours)
-    except NotConverged as exc:
-        raise RunError(f"near-duplicate components did not converge: {exc}; raise stages.dedup.max_rounds") from exc
+def _weighted(survivors: pa.Table) -> Iterator[tuple[str, bt.Info]]:
+    """Survivors of this run standing for more than themselves: (rank, (group, nbytes, weight))."""
+    for rank, group, nbytes, weight in zip(
+        survivors[bt.RANK].to_pylist(),
+        survivors[bt.GROUP].to_pylist(),
+        survivors[bt.NBYTES].to_pylist(),
+        survivors[bt.WEIGHT].to_pylist(),
+        strict=True,
+    ):
+        if group is not None and weight != 1:
+            yield rank, (group, nbytes, weight)
 
 
-def _membership(element: tuple[str, dict[str, Iterable[Any]]]) -> Iterator[tuple[str, tuple[str, int]]]:
-    """Per node: ("self", weight) to itself, ("leaf", weight) to its centre; checks convergence."""
-    node, groups = element
-    weights = list(groups["weight"])
-    labels = list(groups["label"])
-    weight = weights[0] if weights else 0  # a previous output's document weighs 0 in this run
-    centre = labels[0] if labels else None
-    if centre is None:
-        yield node, ("self", weight)
-    else:
-        yield node, ("has_centre", 0)
-        yield centre, ("leaf", weight)
-
-
-def _totals(element: tuple[str, Iterable[tuple[str, int]]]) -> Iterator[tuple[str, int]]:
-    node, items = element
-    total = 0
-    leaves = 0
-    has_centre = False
-    for kind, w in items:
-        if kind == "has_centre":
-            has_centre = True
-        else:
-            total += w
-            leaves += kind == "leaf"
-    if has_centre and leaves:
-        raise RunError(f"near-duplicate components did not converge at {node}; raise stages.dedup.max_rounds")
-    if not has_centre:
-        yield node, total
-
-
-class _Decide(beam.DoFn):  # type: ignore[misc]
-    """Per node: centre kept with its cluster size, leaves rejected as dedup.near (verdicts only)."""
+class _Components(beam.DoFn):  # type: ignore[misc]
+    """All verified edges, their ends and the weighted survivors -> near verdicts and sizes."""
 
     def __init__(self) -> None:
         self.rejected = Metrics.counter("altedic", "dedup_near_rejected")
-        self.kept = Metrics.counter("altedic", "dedup_kept")
 
-    def process(self, element: tuple[str, dict[str, Iterable[Any]]]) -> Iterator[Verdict]:
-        rank, groups = element
-        # No "node" entry: a previous output's document, not part of this run's output.
-        for group, nbytes, weight in groups["node"]:
-            labels = list(groups["label"])
-            totals = list(groups["total"])
-            centre = labels[0] if labels else None
-            if centre is not None:
-                self.rejected.inc()
-                where = " (already released)" if ex.is_previous(centre) else ""
-                detail = f"near duplicate of {ex.id_of(centre)}{where}"
-                yield (ex.id_of(rank), group, nbytes, "dedup.near", detail, ex.id_of(centre), None)
+    def process(self, element: tuple[int, Iterable[tuple[str, Any]]]) -> Iterator[Verdict]:
+        edges: list[tuple[str, str]] = []
+        infos: dict[str, bt.Info] = {}
+        weighted: dict[str, bt.Info] = {}
+        for kind, value in element[1]:
+            if kind == "e":
+                edges.append(value)
+            elif kind == "n":
+                rank, (_loc, group, nbytes, weight) = value
+                infos[rank] = (group, nbytes, weight)
             else:
-                self.kept.inc()
-                size = totals[0] if totals else weight
-                if size != 1:
-                    yield (ex.id_of(rank), group, nbytes, None, None, None, size)
+                weighted[value[0]] = value[1]
+        for v in bt.component_verdicts(edges, infos, weighted):
+            if v[3] is not None:
+                self.rejected.inc()
+            yield v
 
 
-def _size_verdict(survivor: tuple[Node, int]) -> Iterator[Verdict]:
-    node, weight = survivor
-    if weight != 1:
-        yield (ex.id_of(node[0]), node[5], node[6], None, None, None, weight)
+def _prev_table(rows: list[dict[str, Any]], scope_mode: str) -> pa.Table:
+    """Rows of a previous output's signature files -> nodes (no chunk, no group, no bytes)."""
+    return bt.nodes_table(
+        [
+            (
+                ex.rank_key(r["id"], ex.PREVIOUS_PRIORITY, None),
+                _scope(r["lang"], scope_mode),
+                r["exact_key"],
+                r["signature"],
+                None,
+                None,
+                0,
+            )
+            for r in rows
+        ]
+    )
 
 
 class DedupCore(beam.PTransform):  # type: ignore[misc]
-    """Dedup nodes -> verdicts (see the module docstring); documents never pass through here.
+    """Tables of dedup nodes -> verdicts (see the module docstring); documents never pass through here.
 
     ``config`` is the recipe's ``stages.dedup`` (validated here: ConfigError before any work).
     Only rejections and cluster sizes other than 1 become verdicts: a document of this run
@@ -342,134 +349,97 @@ class DedupCore(beam.PTransform):  # type: ignore[misc]
         cfg = self.cfg
         pipeline = nodes.pipeline
         scope_mode = cfg.scope
+        parts_n = cfg.partitions
         previous = [pipeline | f"ReadPrevious{i}" >> _previous_rows(prev) for i, prev in enumerate(cfg.previous)]
         prev_rows = (previous | "FlattenPrevious" >> beam.Flatten()) if previous else None
+        prev_tables = None
+        if prev_rows is not None:
+            prev_tables = (
+                prev_rows
+                | "BatchPrevious" >> beam.BatchElements(min_batch_size=256, max_batch_size=8192)
+                | "PreviousNodes" >> beam.Map(_prev_table, scope_mode)
+            )
         verdict_parts: list[beam.PCollection] = []
 
         # ---- exact -------------------------------------------------------------------------
         if cfg.exact:
-            cur = nodes | "ExactKey" >> beam.Map(lambda n: ((n[1], n[2]), (n[0], n)))
-            parts = [cur]
-            if prev_rows is not None:
-                parts.append(
-                    prev_rows
-                    | "PrevExactKey"
-                    >> beam.Map(
-                        lambda r: (
-                            (_scope(r["lang"], scope_mode), r["exact_key"]),
-                            (ex.rank_key(r["id"], ex.PREVIOUS_PRIORITY, None), None),
-                        )
-                    )
-                )
+            parts = [nodes] if prev_tables is None else [nodes, prev_tables]
             resolved = (
-                (parts | "FlattenExact" >> beam.Flatten() if len(parts) > 1 else cur)
+                (parts | "FlattenExact" >> beam.Flatten() if len(parts) > 1 else nodes)
+                | "ExactPartition" >> beam.FlatMap(_exact_parts, parts_n)
                 | "GroupExact" >> beam.GroupByKey()
                 | "ResolveExact" >> beam.ParDo(_ResolveExact()).with_outputs(REJECTED, main="survivors")
             )
             survivors = resolved.survivors
             verdict_parts.append(resolved[REJECTED])
         else:
-            survivors = nodes | "Weight1" >> beam.Map(lambda n: (n, 1))
+            survivors = nodes | "Weight1" >> beam.Map(bt.with_weight, 1)
 
         # ---- near --------------------------------------------------------------------------
         if not cfg.near:
-            verdict_parts.append(survivors | "Sizes" >> beam.FlatMap(_size_verdict))
+            verdict_parts.append(survivors | "Sizes" >> beam.FlatMap(bt.size_verdicts))
+            return verdict_parts | "AllVerdicts" >> beam.Flatten()
+
+        band_input = survivors
+        if prev_tables is not None:
+            band_input = (
+                survivors,
+                prev_tables | "PreviousWeight0" >> beam.Map(bt.with_weight, 0),
+            ) | "FlattenNodes" >> beam.Flatten()
+        candidates = (
+            band_input
+            | "BandKeys" >> beam.FlatMap(bt.band_entries, cfg.bands, cfg.rows, parts_n)
+            | "GroupBands" >> beam.GroupByKey()
+            | "BucketPairs"
+            >> beam.ParDo(_BucketPairs(cfg.max_bucket_pairs, cfg.bucket_window, parts_n)).with_outputs(
+                ENDS, main="pairs"
+            )
+        )
+        pairs = candidates.pairs | "GroupPairs" >> beam.GroupByKey() | "DistinctPairs" >> beam.FlatMap(_distinct)
+        ends = candidates[ENDS] | "GroupEnds" >> beam.GroupByKey() | "DistinctEnds" >> beam.FlatMap(_distinct)
+
+        if cfg.verify == "none":
+            edges = pairs
         else:
-            near_nodes = survivors | "NearNodes" >> beam.Map(lambda s: (s[0][0], s[0][1], s[0][3]))
+            # Only the candidates' payloads (signature, and text for exact verification) are
+            # read back from the spill chunks (each chunk once): a small share of the corpus.
+            payload = (
+                ends
+                | "Requests" >> beam.FlatMap(_requests)
+                | "GroupRequests" >> beam.GroupByKey()
+                | "FetchPayload" >> beam.ParDo(_FetchPayload(cfg.verify == "exact"))
+            )
             if prev_rows is not None:
-                prev_nodes = (
+                prev_payload = (
                     prev_rows
                     | "PrevWithSig" >> beam.Filter(lambda r: r["signature"] is not None)
-                    | "PrevNodes"
-                    >> beam.Map(
-                        lambda r: (
-                            ex.rank_key(r["id"], ex.PREVIOUS_PRIORITY, None),
-                            _scope(r["lang"], scope_mode),
-                            r["signature"],
-                        )
-                    )
+                    | "PrevPayload"
+                    >> beam.Map(lambda r: (ex.rank_key(r["id"], ex.PREVIOUS_PRIORITY, None), (r["signature"], None)))
                 )
-                all_nodes = (near_nodes, prev_nodes) | "FlattenNodes" >> beam.Flatten()
-            else:
-                all_nodes = near_nodes
-
-            bands, rows = cfg.bands, cfg.rows
-            max_pairs, window = cfg.max_bucket_pairs, cfg.bucket_window
-            pairs = (
-                all_nodes
-                | "BandKeys" >> beam.FlatMap(_band_entries, bands, rows)
-                | "GroupBands" >> beam.GroupByKey()
-                | "BucketPairs" >> beam.FlatMap(lambda kv: lsh.bucket_pairs(kv[1], max_pairs, window))
-                | "DistinctPairs" >> beam.Distinct()
+                payload = (payload, prev_payload) | "FlattenPayload" >> beam.Flatten()
+            halves = (
+                {"pairs": pairs, "payload": payload}
+                | "JoinFirst" >> beam.CoGroupByKey()
+                | "FirstHalf" >> beam.FlatMap(_first_half)
+            )
+            edges = (
+                {"half": halves, "payload": payload}
+                | "JoinSecond" >> beam.CoGroupByKey()
+                | "Verify" >> beam.ParDo(_Verify(cfg))
             )
 
-            if cfg.verify == "none":
-                edges = pairs
-            else:
-                # Only the candidates' payloads (signature, and text for exact verification) are
-                # read back from the spill chunks: a small share of the corpus.
-                wanted = (
-                    pairs
-                    | "Ends" >> beam.FlatMap(lambda p: p)
-                    | "DistinctEnds" >> beam.Distinct()
-                    | "Want" >> beam.Map(lambda r: (r, None))
-                )
-                locs = survivors | "Locs" >> beam.Map(lambda s: (s[0][0], s[0][4]))
-                payload = (
-                    {"want": wanted, "loc": locs}
-                    | "JoinLocs" >> beam.CoGroupByKey()
-                    | "Requests" >> beam.FlatMap(_requests)
-                    | "GroupRequests" >> beam.GroupByKey()
-                    | "FetchPayload" >> beam.ParDo(_FetchPayload(cfg.verify == "exact"))
-                )
-                if prev_rows is not None:
-                    payload = (
-                        payload,
-                        prev_nodes | "PrevPayload" >> beam.Map(lambda n: (n[0], (n[2], None))),
-                    ) | "FlattenPayload" >> beam.Flatten()
-                halves = (
-                    {"pairs": pairs, "payload": payload}
-                    | "JoinFirst" >> beam.CoGroupByKey()
-                    | "FirstHalf" >> beam.FlatMap(_first_half)
-                )
-                edges = (
-                    {"half": halves, "payload": payload}
-                    | "JoinSecond" >> beam.CoGroupByKey()
-                    | "Verify" >> beam.ParDo(_Verify(cfg))
-                )
-
-            # Connected components: alternating large-star / small-star rounds (Kiveris et al. 2014).
-            for r in range(cfg.max_rounds):
-                edges = (
-                    edges
-                    | f"LargeStarMap{r}" >> beam.FlatMap(undirected)
-                    | f"LargeStarGroup{r}" >> beam.GroupByKey()
-                    | f"LargeStar{r}" >> beam.FlatMapTuple(large_star)
-                    | f"SmallStarMap{r}" >> beam.Map(small_star_direct)
-                    | f"SmallStarGroup{r}" >> beam.GroupByKey()
-                    | f"SmallStar{r}" >> beam.FlatMapTuple(small_star)
-                )
-            labels = (
-                edges
-                | "LabelMap" >> beam.FlatMap(undirected)
-                | "LabelGroup" >> beam.GroupByKey()
-                | "Label" >> beam.Map(_label)
+        # ---- components: one step over the verified edges ------------------------------------
+        weighted = survivors | "Weighted" >> beam.FlatMap(_weighted)
+        verdict_parts.append(
+            (
+                edges | "EdgeItems" >> beam.Map(lambda e: (0, ("e", e))),
+                ends | "EndItems" >> beam.Map(lambda e: (0, ("n", e))),
+                weighted | "WeightItems" >> beam.Map(lambda w: (0, ("w", w))),
             )
-            leaf_labels = labels | "Leaves" >> beam.Filter(lambda nl: nl[1] is not None)
-            weights = survivors | "Weights" >> beam.Map(lambda s: (s[0][0], s[1]))
-            totals = (
-                {"weight": weights, "label": leaf_labels}
-                | "JoinWeights" >> beam.CoGroupByKey()
-                | "Membership" >> beam.FlatMap(_membership)
-                | "GroupComponents" >> beam.GroupByKey()
-                | "Totals" >> beam.FlatMap(_totals)
-            )
-            node_side = survivors | "NodeSide" >> beam.Map(lambda s: (s[0][0], (s[0][5], s[0][6], s[1])))
-            verdict_parts.append(
-                {"node": node_side, "label": leaf_labels, "total": totals}
-                | "JoinDecide" >> beam.CoGroupByKey()
-                | "Decide" >> beam.ParDo(_Decide())
-            )
+            | "FlattenComponents" >> beam.Flatten()
+            | "GroupComponents" >> beam.GroupByKey()
+            | "Components" >> beam.ParDo(_Components())
+        )
         return verdict_parts | "AllVerdicts" >> beam.Flatten()
 
 

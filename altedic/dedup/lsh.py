@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 
 import numpy as np
-import xxhash
 
 from altedic.dedup.minhash import EMPTY, U64
 
@@ -28,7 +27,7 @@ def candidate_probability(similarity: float, bands: int, rows: int) -> float:
 
 
 def band_keys(signature: U64, bands: int, rows: int) -> list[bytes]:
-    """One key per band: band index (2 bytes) + XXH3-64 of the band's ``rows`` values (8 bytes).
+    """One key per band: band index (2 bytes) + the band's key of :func:`band_key_matrix` (8 bytes).
 
     A signature of a text without words (all ``EMPTY``) has no band keys: such texts are left to
     exact deduplication and never bucketed together.
@@ -37,11 +36,37 @@ def band_keys(signature: U64, bands: int, rows: int) -> list[bytes]:
         raise ValueError(f"signature has {len(signature)} values, {bands}x{rows} bands need {bands * rows}")
     if int(signature[0]) == EMPTY:
         return []
-    sig = np.ascontiguousarray(signature[: bands * rows], dtype="<u8")
-    return [
-        band.to_bytes(2, "big") + xxhash.xxh3_64_digest(sig[band * rows : (band + 1) * rows].tobytes())
-        for band in range(bands)
-    ]
+    keys = band_key_matrix(np.asarray(signature, dtype=np.uint64)[None, :], bands, rows)[0]
+    return [band.to_bytes(2, "big") + int(k).to_bytes(8, "big") for band, k in enumerate(keys.tolist())]
+
+
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+_MIX2 = np.uint64(0xBF58476D1CE4E5B9)
+
+
+def band_key_matrix(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    """Band keys of many signatures at once: an ``(n, bands)`` uint64 array.
+
+    Each key mixes the band's ``rows`` values (multiply-xorshift, as in SplitMix64): two
+    signatures get the same key for a band when their values in that band are equal, and
+    different keys otherwise except with probability ~2^-64 (such a false candidate is then
+    dropped by verification). The band index is not mixed in: buckets are keyed by
+    (scope, band, key). Used by the dedup stage; :func:`band_keys` is the one-signature form.
+    """
+    sigs = np.ascontiguousarray(signatures, dtype=np.uint64)
+    if sigs.ndim != 2 or sigs.shape[1] < bands * rows:
+        raise ValueError(f"signatures must be an (n, >= {bands * rows}) array")
+    out = np.empty((sigs.shape[0], bands), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for b in range(bands):
+            h = np.full(sigs.shape[0], np.uint64(rows), dtype=np.uint64)
+            for r in range(rows):
+                h = (h ^ sigs[:, b * rows + r]) * _MIX
+                h ^= h >> np.uint64(31)
+            h *= _MIX2
+            h ^= h >> np.uint64(29)
+            out[:, b] = h
+    return out
 
 
 def bucket_pairs(members: Iterable[str], max_all_pairs: int, window: int) -> Iterator[tuple[str, str]]:

@@ -9,7 +9,7 @@ import pytest
 
 from altedic.dedup import exact as ex
 from altedic.dedup import lsh
-from altedic.dedup.components import NotConverged, connected_components, star_label, star_rounds_local
+from altedic.dedup.components import connected_components
 from altedic.dedup.config import DedupConfig
 from altedic.errors import ConfigError
 from altedic.records import Document
@@ -73,26 +73,24 @@ def test_jaccard_helpers() -> None:
     assert lsh.estimated_jaccard(a, np.array([1, 2, 0, 0], dtype=np.uint64)) == 0.5
 
 
-def test_star_rounds_converge_to_component_minimum() -> None:
+def test_connected_components_label_is_component_minimum_whatever_the_edge_order() -> None:
     rng = random.Random(1)
     nodes = [f"n{i:03d}" for i in range(300)]
     edges = [(f"n{i:03d}", f"n{i + 1:03d}") for i in range(0, 120)]  # a long chain (diameter 120)
     edges += [(rng.choice(nodes[150:]), rng.choice(nodes[150:])) for _ in range(200)]
     edges = [(u, v) for u, v in edges if u != v]
-    expected = connected_components(nodes, edges)
-    stars = star_rounds_local(edges, rounds=12)
-    labels: dict[str, set[str]] = {}
-    for u, v in stars:
-        labels.setdefault(u, set()).add(v)
-        labels.setdefault(v, set()).add(u)
-    got = {n: star_label(n, nb)[1] or n for n, nb in labels.items()}
-    assert got == {n: expected[n] for n in got}
-    assert set(got) == {n for e in edges for n in e}
-
-
-def test_unconverged_graph_is_detected() -> None:
-    with pytest.raises(NotConverged):
-        star_label("c", ["a", "b"])
+    labels = connected_components((), edges)
+    assert set(labels) == {n for e in edges for n in e}
+    assert all(labels[f"n{i:03d}"] == "n000" for i in range(121))
+    for _ in range(3):
+        rng.shuffle(edges)
+        flipped = [(v, u) if rng.random() < 0.5 else (u, v) for u, v in edges]
+        assert connected_components((), flipped) == labels
+    # every label is the smallest member of its component
+    members: dict[str, list[str]] = {}
+    for n, c in labels.items():
+        members.setdefault(c, []).append(n)
+    assert all(c == min(ms) for c, ms in members.items())
 
 
 def test_config_defaults_and_errors() -> None:

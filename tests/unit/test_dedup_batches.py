@@ -1,0 +1,154 @@
+"""The batch (Arrow table) dedup logic: same decisions as the per-document reference, whatever the batching."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pyarrow as pa
+
+from altedic.dedup import batches as bt
+from altedic.dedup import exact as ex
+from altedic.dedup import lsh
+from altedic.dedup.components import connected_components
+from altedic.dedup.minhash import MinHasher
+
+
+def _rank(i: int, priority: int = 1) -> str:
+    return ex.rank_key(f"{i:032x}", priority, None)
+
+
+def _nodes(rows: list[tuple[int, str, str, int]]) -> pa.Table:
+    """(doc number, scope, text key, priority) -> a node table (priority 0 = previous output)."""
+    return bt.nodes_table(
+        [
+            (
+                _rank(i, p),
+                scope,
+                key,
+                None,
+                None if p == 0 else "chunk",
+                None if p == 0 else scope,
+                0 if p == 0 else 100 + i,
+            )
+            for i, scope, key, p in rows
+        ]
+    )
+
+
+def _hex(s: str) -> str:
+    return ex.exact_key(s)
+
+
+def test_resolve_exact_keeps_smallest_rank_per_scope_and_key_whatever_the_batching() -> None:
+    rows = [(i, "mt" if i % 3 else "ga", _hex(str(i % 5)), 1) for i in range(40)]
+    rows.append((99, "mt", _hex("1"), 0))  # a previous output's document with text "1" in mt
+    rng = random.Random(3)
+    results = []
+    for _ in range(3):
+        rng.shuffle(rows)
+        cut = rng.randrange(1, len(rows))
+        survivors, rejected = bt.resolve_exact([_nodes(rows[:cut]), _nodes(rows[cut:])])
+        results.append((survivors.sort_by("rank").to_pylist(), sorted(rejected)))
+    assert results[0] == results[1] == results[2]
+    survivors = results[0][0]
+    rejected = results[0][1]
+    by_key: dict[tuple[str, str], list[int]] = {}
+    for i, scope, key, p in rows:
+        by_key.setdefault((scope, key), []).append(i if p else -1)
+    expected_survivors = {min(m) for m in by_key.values() if min(m) >= 0}
+    assert {int(ex.id_of(s["rank"]), 16) for s in survivors} == expected_survivors
+    for s in survivors:  # weight = this run's members of its group
+        i = int(ex.id_of(s["rank"]), 16)
+        group = next(m for m in by_key.values() if i in m)
+        assert s["weight"] == len([x for x in group if x >= 0])
+    # every member of this run other than the survivor is rejected, naming the survivor
+    assert len(rejected) == len(rows) - 1 - len(expected_survivors)
+    prev_group = by_key[("mt", _hex("1"))]
+    for v in rejected:
+        i = int(v[0], 16)
+        if i in prev_group:
+            assert v[5] == f"{99:032x}" and v[4].endswith("(already released)")
+        assert v[3] == "dedup.exact" and v[6] is None
+
+
+def test_band_entries_and_buckets_find_the_reference_lsh_pairs() -> None:
+    hasher = MinHasher(num_perm=112, ngram=2, seed=1)
+    rng = random.Random(5)
+    words = [f"w{k}" for k in range(60)]
+    texts = []
+    for i in range(60):
+        if i % 4 == 1:  # near copy of the previous text
+            t = texts[-1].split()
+            t[rng.randrange(len(t))] = "changed"
+            texts.append(" ".join(t))
+        else:
+            texts.append(" ".join(rng.choice(words) for _ in range(30)))
+    sigs = hasher.signatures(texts)
+    ranks = [_rank(i) for i in range(len(texts))]
+    table = bt.with_weight(
+        bt.nodes_table(
+            [
+                (r, "el", _hex(t), s.astype("<u8").tobytes(), "c", "el", 10)
+                for r, t, s in zip(ranks, texts, sigs, strict=True)
+            ]
+        ),
+        1,
+    )
+    expected = lsh.lsh_pairs(sigs, ranks, 14, 8)
+    assert expected  # the near copies collide
+    for partitions in (1, 7):
+        by_part: dict[int, list[pa.Table]] = {}
+        for half in (table.slice(0, 25), table.slice(25)):
+            for p, t in bt.band_entries(half, 14, 8, partitions):
+                assert 0 <= p < partitions
+                by_part.setdefault(p, []).append(t)
+        got: set[tuple[str, str]] = set()
+        ends: dict[str, tuple[object, ...]] = {}
+        for tables in by_part.values():
+            pairs, e = bt.bucket_candidates(tables, 1 << 30, 0)
+            got.update(pairs)
+            ends.update(e)
+        assert got == expected
+        assert set(ends) == {r for pair in expected for r in pair}
+        assert all(v == ("c", "el", 10, 1) for v in ends.values())
+
+
+def test_band_key_matrix_matches_the_one_signature_form_and_skips_empty() -> None:
+    sigs = np.random.default_rng(1).integers(0, 2**61, size=(5, 112), dtype=np.uint64)
+    mat = lsh.band_key_matrix(sigs, 14, 8)
+    for row, keys in zip(sigs, mat, strict=True):
+        assert lsh.band_keys(row, 14, 8) == [
+            b.to_bytes(2, "big") + int(k).to_bytes(8, "big") for b, k in enumerate(keys)
+        ]
+    same = sigs.copy()
+    same[1, 8:16] = same[0, 8:16]  # band 1 equal between rows 0 and 1
+    m2 = lsh.band_key_matrix(same, 14, 8)
+    assert m2[0, 1] == m2[1, 1] and m2[0, 0] != m2[1, 0]
+
+
+def test_component_verdicts_centre_is_smallest_rank_and_sizes_add_weights() -> None:
+    a, b, c, d, e = (_rank(i) for i in range(5))
+    prev = _rank(9, priority=0)
+    edges = [(c, b), (b, a), (e, prev)]
+    infos = {a: ("mt", 10, 2), b: ("mt", 11, 1), c: ("mt", 12, 3), e: ("ga", 14, 1), prev: (None, 0, 0)}
+    weighted = {a: ("mt", 10, 2), c: ("mt", 12, 3), d: ("mt", 13, 4)}
+    verdicts = sorted(bt.component_verdicts(edges, infos, weighted))
+    got = {v[0]: v for v in verdicts}
+    idn = ex.id_of
+    assert got[idn(a)] == (idn(a), "mt", 10, None, None, None, 6)  # 2 + 1 + 3
+    assert got[idn(b)][3:6] == ("dedup.near", f"near duplicate of {idn(a)}", idn(a))
+    assert got[idn(c)][5] == idn(a)
+    assert got[idn(d)] == (idn(d), "mt", 13, None, None, None, 4)  # in no component: its own weight
+    assert got[idn(e)][3:6] == ("dedup.near", f"near duplicate of {idn(prev)} (already released)", idn(prev))
+    assert idn(prev) not in got
+    assert connected_components((), edges)[c] == a
+
+
+def test_split_copies_rows_into_their_partitions() -> None:
+    t = pa.table({"x": list(range(10))})
+    parts = np.array([3, 1, 3, 0, 1, 3, 0, 0, 1, 3])
+    got = dict(bt.split(t, parts, 5))
+    assert sorted(got) == [0, 1, 3]
+    assert got[3]["x"].to_pylist() == [0, 2, 5, 9] and got[0]["x"].to_pylist() == [3, 6, 7]
+    assert got[1].num_rows == 3
