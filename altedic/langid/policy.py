@@ -37,7 +37,7 @@ from typing import Any
 import yaml
 
 from altedic.errors import ConfigError
-from altedic.langid.codes import base_lang, normalise_lang
+from altedic.langid.codes import EU_OFFICIAL, base_lang, normalise_lang
 
 # ---------------------------------------------------------------------------------------------
 # Script evidence
@@ -161,6 +161,9 @@ class Evidence:
         self.pairs_first: set[str] = set()
         self.prefix: dict[str, list[tuple[str, int]]] = {}
         self.suffix: dict[str, list[tuple[str, int]]] = {}
+        self.short_prefix: list[tuple[str, int]] = []  # prefixes of fewer than 3 letters
+        self.short_suffix: list[tuple[str, int]] = []  # suffixes of fewer than 3 letters
+        self.infix: list[tuple[str, int]] = []
         self.excluded: dict[int, tuple[str, ...]] = {}
         self.min_prefix = 99
         for member, entries in group.words.items():
@@ -170,10 +173,18 @@ class Evidence:
                 w = str(raw).lower()
                 if w.startswith("!*"):
                     excl.append(w[2:])
+                elif w.startswith("*") and w.endswith("*") and len(w) > 2:
+                    self.infix.append((w[1:-1], mi))
                 elif w.startswith("*") and len(w) > 1:
+                    if len(w) < 4:  # suffixes of fewer than 3 letters
+                        self.short_suffix.append((w[1:], mi))
+                        continue
                     self.suffix.setdefault(w[1:][-3:], []).append((w[1:], mi))
                 elif w.endswith("*") and len(w) > 1:
                     p = w[:-1]
+                    if len(p) < 3:
+                        self.short_prefix.append((p, mi))
+                        continue
                     self.min_prefix = min(self.min_prefix, len(p))
                     self.prefix.setdefault(p[:3], []).append((p, mi))
                 else:
@@ -211,11 +222,20 @@ class Evidence:
                 if mi not in hits and tok.startswith(p):
                     hits.append(mi)
         if n > _SUFFIX_MIN_STEM + 2:
-            for sfx, mi in self.suffix.get(tok[-3:], ()):
+            cands = self.suffix.get(tok[-3:], ())
+            if self.short_suffix:
+                cands = [*cands, *self.short_suffix]
+            for sfx, mi in cands:
                 if mi not in hits and n >= len(sfx) + _SUFFIX_MIN_STEM and tok.endswith(sfx):
                     excl = self.excluded.get(mi)
                     if excl is None or not tok.endswith(excl):
                         hits.append(mi)
+        for p, mi in self.short_prefix:
+            if mi not in hits and tok.startswith(p) and n > len(p):
+                hits.append(mi)
+        for inf, mi in self.infix:
+            if mi not in hits and inf in tok:
+                hits.append(mi)
         if len(hits) > 1:
             hits.sort()
         return tuple(hits)
@@ -584,3 +604,219 @@ def make_second_opinion(name: str | None) -> Any:
     if name == "cld2":
         return Cld2Opinion()
     raise ConfigError(f"second_opinion is {name!r}; allowed: cld2, none", key="stages.langid.second_opinion")
+
+
+# ---------------------------------------------------------------------------------------------
+# Regional orthography (data: altedic/langid/regional.yaml)
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Variety:
+    """A regional language next to one or more big ones (entry syntax: top of regional.yaml)."""
+
+    code: str
+    name: str
+    neighbours: tuple[str, ...]
+    words: tuple[str, ...] = ()
+    words_against: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    chars: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class RegionalSettings:
+    """How strong the evidence must be: ``min_hits`` at least, and ``min_share`` hits per word;
+    ``margin``: the lead over the next variety needed to name one."""
+
+    min_hits: int = 3
+    min_share: float = 0.08
+    margin: int = 2
+
+
+def load_regional(
+    path: str | Path | None = None,
+) -> tuple[RegionalSettings, dict[str, str], dict[str, Variety]]:
+    """Settings, neighbour alphabets and varieties of ``regional.yaml`` (the packaged one by
+    default); ConfigError with the file and key for anything malformed."""
+    label = str(path) if path else "altedic/langid/regional.yaml"
+    try:
+        text = (
+            Path(path).read_text("utf-8")
+            if path
+            else resources.files("altedic.langid").joinpath("regional.yaml").read_text("utf-8")
+        )
+        data = yaml.safe_load(text)
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"cannot read the regional varieties: {exc}", file=label) from exc
+    if not isinstance(data, dict) or not isinstance(data.get("varieties"), dict):
+        raise ConfigError("must be a mapping with a 'varieties' mapping", file=label)
+    raw_settings = data.get("settings") or {}
+    if not isinstance(raw_settings, dict) or set(raw_settings) - {"min_hits", "min_share", "margin"}:
+        raise ConfigError("allowed keys: min_hits, min_share, margin", file=label, key="settings")
+    settings = RegionalSettings(**raw_settings)
+    if (
+        not isinstance(settings.min_hits, int)
+        or settings.min_hits < 1
+        or not isinstance(settings.margin, int)
+        or settings.margin < 1
+        or isinstance(settings.min_share, bool)
+        or not isinstance(settings.min_share, (int, float))
+        or not 0 <= settings.min_share <= 1
+    ):
+        raise ConfigError("min_hits and margin: integers >= 1; min_share: a number 0..1", file=label, key="settings")
+    alphabets = data.get("alphabets") or {}
+    if not isinstance(alphabets, dict):
+        raise ConfigError("must map a language to the letters its standard writes", file=label, key="alphabets")
+    out: dict[str, Variety] = {}
+    for code, v in data["varieties"].items():
+        key = f"varieties.{code}"
+        if not isinstance(v, dict) or not isinstance(v.get("neighbours"), list) or not v["neighbours"]:
+            raise ConfigError("needs 'neighbours': a list of language codes", file=label, key=key)
+        unknown = set(v) - {"name", "neighbours", "source", "words", "words_against", "chars"}
+        if unknown:
+            raise ConfigError(f"unknown key(s) {sorted(unknown)}", file=label, key=key)
+        neighbours = tuple(str(n) for n in v["neighbours"])
+        words = v.get("words") or []
+        against = v.get("words_against") or {}
+        if not isinstance(words, list):
+            raise ConfigError("must be a list of entries", file=label, key=f"{key}.words")
+        if not isinstance(against, dict) or set(against) - set(neighbours):
+            raise ConfigError(
+                f"must map neighbours ({', '.join(neighbours)}) to entries", file=label, key=f"{key}.words_against"
+            )
+        for n, entries in against.items():
+            if not isinstance(entries, list):
+                raise ConfigError("must be a list of entries", file=label, key=f"{key}.words_against.{n}")
+        out[str(code)] = Variety(
+            code=str(code),
+            name=str(v.get("name", code)),
+            neighbours=neighbours,
+            words=tuple(str(w) for w in words),
+            words_against={str(n): tuple(str(w) for w in ws) for n, ws in against.items()},
+            chars=str(v.get("chars") or ""),
+            source=str(v.get("source", "")),
+        )
+    return settings, {str(k): str(a) for k, a in alphabets.items()}, out
+
+
+@dataclass
+class RegionalCall:
+    """The regional evidence for one text: the variety it names (None: none strong enough),
+    whether the evidence is tied between varieties (then ``tied`` lists them), and the hits
+    (read-only: the call without any evidence is one object per neighbour)."""
+
+    variety: str | None
+    tied: tuple[str, ...]
+    hits: dict[str, int]
+    needed: int
+
+
+class RegionalResolver:
+    """Counts, in a text labelled with a big language, the evidence of the regional varieties
+    next to it (regional.yaml) and names the variety when its evidence is strong enough: at
+    least ``min_hits`` hits and ``min_share`` hits per word, ``margin`` more than any other."""
+
+    def __init__(self, path: str | Path | None = None, sample_chars: int = 2000) -> None:
+        self.settings, self.alphabets, self.varieties = load_regional(path)
+        self.sample_chars = sample_chars
+        by_neighbour: dict[str, list[Variety]] = {}
+        for v in self.varieties.values():
+            for n in v.neighbours:
+                by_neighbour.setdefault(n, []).append(v)
+        self._evidence: dict[str, Evidence] = {}
+        # per neighbour, a cheap first look (C-level set and substring tests): the one-word entries
+        # of the varieties, their two-word entries (as substrings) and their characters; a text
+        # with none of them is not counted word by word (measured: docs/langid.md)
+        self._first_look: dict[
+            str, tuple[frozenset[str], frozenset[str], dict[str, tuple[str, ...]], str, tuple[str, ...]]
+        ] = {}
+        self._nothing: dict[str, RegionalCall] = {}  # per neighbour, the call without evidence (shared)
+        self._neighbours = frozenset(by_neighbour)
+        for n, vs in by_neighbour.items():
+            alphabet = set(self.alphabets.get(n, ""))
+            group = Group(
+                name=f"regional:{n}",
+                members=(n, *(v.code for v in vs)),  # the neighbour itself: a member without entries
+                words={v.code: (*v.words, *v.words_against.get(n, ())) for v in vs},
+                chars={v.code: "".join(c for c in v.chars.lower() if c not in alphabet) for v in vs},
+            )
+            self._evidence[n] = Evidence(group)
+            entries = {w for e in group.words.values() for w in (x.lower() for x in e)}
+            plain = {w for w in entries if not w.startswith(("*", "!"))}
+            pairs = sorted(w for w in plain if " " in w)
+            chars = "".join(sorted(set("".join(group.chars.values()))))
+            infixes = sorted({w[1:-1] for w in entries if len(w) > 2 and w[0] == w[-1] == "*"})
+            single = frozenset(w for w in plain if " " not in w and not w.endswith("*"))
+            by_second: dict[str, tuple[str, ...]] = {}  # a pair needs its second word
+            for p in pairs:
+                second = p.split(" ", 1)[1]
+                by_second[second] = (*by_second.get(second, ()), f" {p} ")  # between spaces: whole words
+            self._first_look[n] = (single | frozenset(by_second), single, by_second, chars, tuple(infixes))
+            self._nothing[n] = RegionalCall(None, (), dict.fromkeys(group.members[1:], 0), self.settings.min_hits)
+
+    @property
+    def neighbours(self) -> frozenset[str]:
+        """The languages whose texts are checked."""
+        return self._neighbours
+
+    def family(self, label: str, score: float, alternatives: Sequence[str], unsure_below: float) -> str | None:
+        """The neighbour whose varieties are looked for in a text labelled ``label``: the label
+        itself when it is a neighbour; for a label that is a variety, its first neighbour; for
+        any other label with a ``score`` below ``unsure_below``, the first neighbour (or
+        variety's neighbour) among the model's ``alternatives`` (best first), unless the label is an
+        official EU language (measured: Irish and Slovenian sentences with Spanish or Polish
+        alternatives were called regional). None: not checked."""
+        if label in self._evidence:
+            return label
+        v = self.varieties.get(label)
+        if v is not None:
+            return v.neighbours[0]
+        if score >= unsure_below or label in EU_OFFICIAL:
+            return None
+        for code in alternatives:
+            if code in self._evidence:
+                return code
+            v = self.varieties.get(code)
+            if v is not None:
+                return v.neighbours[0]
+        return None
+
+    @staticmethod
+    def _pair_in(s: str, chunks: list[str], by_second: dict[str, tuple[str, ...]]) -> bool:
+        """Whether a two-word entry whose second word is among ``chunks`` occurs in ``s``."""
+        padded = f" {s} "
+        return any(p in padded for w in by_second.keys() & set(chunks) for p in by_second[w])
+
+    def check(self, lang: str, text: str) -> RegionalCall | None:
+        """The regional call for ``text`` labelled ``lang`` (None: ``lang`` has no varieties)."""
+        ev = self._evidence.get(lang)
+        if ev is None:
+            return None
+        s = text[: self.sample_chars]
+        if "’" in s:
+            s = s.replace("’", "'")
+        # the first look runs on the text as written (entries are lower case; a variety's words
+        # are rarely all capitalised), the count on the lower-cased text
+        any_word, words, by_second, chars, infixes = self._first_look[lang]
+        chunks = s.split()
+        if (
+            (any_word.isdisjoint(chunks) or (words.isdisjoint(chunks) and not self._pair_in(s, chunks, by_second)))
+            and (s.isascii() or not any(c in s for c in chars))
+            and not any(i in s for i in infixes)
+        ):
+            return self._nothing[lang]
+        s = s.lower()
+        counts = ev.count(s)
+        counts.pop(lang, None)
+        st = self.settings
+        n_words = len(s.split())
+        needed = max(st.min_hits, int(st.min_share * n_words + 0.999))
+        order = sorted(counts.items(), key=lambda kv: -kv[1])
+        best, n_best = order[0]
+        if n_best < needed:
+            return RegionalCall(None, (), counts, needed)
+        tied = tuple(sorted(c for c, n in counts.items() if n_best - n < st.margin))
+        if len(tied) > 1:
+            return RegionalCall(None, tied, counts, needed)
+        return RegionalCall(best, (), counts, needed)

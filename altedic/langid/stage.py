@@ -32,7 +32,14 @@ from altedic.errors import ConfigError
 from altedic.filters import known_languages, load_filters
 from altedic.langid.codes import EU_OFFICIAL, MULTI_SCRIPT, base_lang, normalise_lang
 from altedic.langid.model import LidModel
-from altedic.langid.policy import GROUPS, GroupResolver, dominant_scripts, group_for, make_second_opinion
+from altedic.langid.policy import (
+    GROUPS,
+    GroupResolver,
+    RegionalResolver,
+    dominant_scripts,
+    group_for,
+    make_second_opinion,
+)
 from altedic.records import Document, doc_id
 
 #: Stage defaults; a recipe's ``stages.langid`` is deep-merged over these.
@@ -60,6 +67,12 @@ DEFAULTS: dict[str, Any] = {
         "min_chars": 150,  # texts shorter than this are not checked (too little evidence)
         "other_mass": 0.1,  # fastText probability on regional labels that counts as a sign (null: none needed)
         "trust_second": True,  # the second opinion naming the label vouches for it
+    },
+    "regional": {
+        "check": True,  # regional orthography evidence (altedic/langid/regional.yaml) names the variety
+        "min_chars": 0,  # texts shorter than this are not checked
+        "check_below": 0.995,  # fastText at least this sure of its top label: not checked (speed)
+        "unsure_below": 0.6,  # a label that is no neighbour, scored below this: the alternatives' family is checked
     },
 }
 
@@ -147,6 +160,17 @@ class LanguageStage:
             raise ConfigError(
                 f"is {ow['min_chars']!r}; allowed: an integer >= 0", key="stages.langid.open_world.min_chars"
             )
+        reg = cfg["regional"]
+        if not isinstance(reg["check"], bool):
+            raise ConfigError(f"is {reg['check']!r}; allowed: true, false", key="stages.langid.regional.check")
+        if not isinstance(reg["min_chars"], int) or reg["min_chars"] < 0:
+            raise ConfigError(
+                f"is {reg['min_chars']!r}; allowed: an integer >= 0", key="stages.langid.regional.min_chars"
+            )
+        for key in ("check_below", "unsure_below"):
+            v = reg[key]
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v <= 1:
+                raise ConfigError(f"is {v!r}; allowed: a number 0..1", key=f"stages.langid.regional.{key}")
         par = cfg["paragraphs"]
         for key in ("min_doc_chars", "min_chars", "min_part_chars"):
             if not isinstance(par[key], int) or par[key] < 0:
@@ -173,6 +197,8 @@ class LanguageStage:
         self.filters_dir = filters_dir
         self.model = LidModel(cfg["model"], cfg["labels"])  # validates the label mapping
         self.resolver = GroupResolver(margin=int(cfg["groups"]["margin"]), on_undecided=cfg["groups"]["on_undecided"])
+        self.regional = RegionalResolver() if reg["check"] else None
+        self._model_langs: frozenset[str] = frozenset()  # the languages the model can name (setup)
         self._second_name = cfg["second_opinion"]
         make_second_opinion(self._second_name)  # fail early (ConfigError) if it cannot load
         self._second: Any = None
@@ -187,6 +213,7 @@ class LanguageStage:
         """Load the model (and the second opinion) once per worker; idempotent."""
         if not self._ready:
             self.model.load()
+            self._model_langs = frozenset(self.model.languages())
             self._second = make_second_opinion(self._second_name)
             self._own_filters = frozenset(known_languages(self.filters_dir))
             self.thresholds(None)
@@ -296,6 +323,12 @@ class LanguageStage:
         ow_check = cfg["open_world"]["check"]
         ow_min = cfg["open_world"]["min_chars"]
         typical = self._typical
+        regional = self.regional
+        reg_neighbours = regional.neighbours if regional is not None else frozenset()
+        reg_min = cfg["regional"]["min_chars"]
+        reg_unsure = cfg["regional"]["unsure_below"]
+        reg_below = cfg["regional"]["check_below"]
+        model_langs = self._model_langs
         out: list[dict[str, Any]] = []
         for i, text in enumerate(texts):
             pred = preds[i]
@@ -364,8 +397,31 @@ class LanguageStage:
                         lang = res.lang
                     flags.extend(res.flags)
                     decided_by = res.decided_by
-                if ow_check and len(text) >= ow_min:
-                    base = base_lang(lang)
+                base = base_lang(lang)
+                call = None
+                if regional is not None and top_p < reg_below and len(text) >= reg_min:
+                    fam = (
+                        base
+                        if base in reg_neighbours
+                        else regional.family(base, score, [base_lang(c) for c, _ in ranked[:top_k] if c], reg_unsure)
+                    )
+                    if fam is not None:
+                        call = regional.check(fam, text)
+                        if call is not None and call.variety == base:
+                            # the evidence agrees with a regional label: it is trusted as such
+                            flags.append(f"regional:{base}")
+                            decided_by, call = "regional", None
+                if call is not None and call.variety is not None and call.variety in model_langs:
+                    # the variety's own label; it takes the score of the neighbour and itself (the
+                    # model was sure of the family, the spelling names the member)
+                    score = sum(v for c, v in ranked if c is not None and base_lang(c) in (base, call.variety))
+                    lang, decided_by = call.variety, "regional"
+                    flags.append(f"regional:{call.variety}")
+                elif call is not None and (call.variety is not None or call.tied):
+                    # a variety the model cannot name (or several tied): unknown, never the neighbour
+                    flags.append("regional:" + (call.variety or "+".join(call.tied)))
+                    lang, score, decided_by = None, 0.0, "regional"
+                if lang is not None and ow_check and len(text) >= ow_min and decided_by != "regional":
                     t = typical[base] if base in typical else self.typical_confidence(base)
                     if t is not None:
                         # fastText's own probability of the label (of the group's members where
@@ -461,7 +517,11 @@ class LanguageStage:
         return out
 
     def _confident(self, r: dict[str, Any]) -> bool:
-        return r["lang"] is not None and r["score"] >= self.thresholds(base_lang(r["lang"]))["min_confidence"]
+        if r["lang"] is None:
+            return False
+        if r["decided_by"] == "regional":
+            return True  # named by its spelling (regional.yaml), whatever the model's probability
+        return bool(r["score"] >= self.thresholds(base_lang(r["lang"]))["min_confidence"])
 
     def _aggregate(self, doc: Document, pars: list[tuple[int, int, dict[str, Any]]]) -> list[Document] | None:
         """Set the document's labels from its paragraphs; return its parts when it is split."""
@@ -476,7 +536,13 @@ class LanguageStage:
                 weighted[code] = weighted.get(code, 0.0) + score * n
             if self._confident(r):
                 chars[r["lang"]] = chars.get(r["lang"], 0) + n
-                flags.update(f for f in r["flags"] if f.startswith("confusable:"))
+                flags.update(f for f in r["flags"] if f.startswith(("confusable:", "regional:")))
+            elif r["lang"] is None:
+                # a paragraph of a regional variety the model cannot name counts as that variety
+                # (key "regional:<code>"), so that such paragraphs outweigh a neighbour's
+                reg = next((f for f in r["flags"] if f.startswith("regional:")), None)
+                if reg is not None:
+                    chars[reg] = chars.get(reg, 0) + n
         main: str | None = None
         if chars:
             main = max(chars.items(), key=lambda kv: kv[1])[0]
@@ -485,6 +551,9 @@ class LanguageStage:
         share = chars.get(main, 0) / total if main else 0.0
         others = {c: n for c, n in chars.items() if c != main and n >= par_cfg["min_part_chars"]}
         mixed = bool(others) and share < par_cfg["mixed_share"]
+        if main is not None and main.startswith("regional:"):
+            flags.add(main)
+            main = None
         doc.lang = main
         main_chars = [(s, e, r) for s, e, r in pars if r["lang"] == main]
         main_n = sum(e - s for s, e, _ in main_chars) or 1
@@ -583,7 +652,9 @@ class LanguageStage:
         if lang is None:
             doc.reject("langid.unknown", "no language could be identified")
             return
-        if "declared:trusted" not in doc.lang_flags and "declared:confirmed" not in doc.lang_flags:
+        trusted = ("declared:trusted", "declared:confirmed", f"regional:{base_lang(lang)}")
+        if not any(f in doc.lang_flags for f in trusted):
+            # (a label named by the regional spelling evidence is not held to the model's probability)
             t = self.thresholds(base_lang(lang))
             if (doc.lang_score or 0.0) < t["min_confidence"]:
                 doc.reject("langid.low_confidence", f"{lang} {doc.lang_score:.2f} < {t['min_confidence']:.2f}")
