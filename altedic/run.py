@@ -248,7 +248,7 @@ def build_pipeline(p: beam.Pipeline, recipe: Recipe, plan: Plan, staging: str, l
         verdicts = p | "NoVerdicts" >> beam.Create([])
     dedup_target = fsutil.join(staging, "dedup") if dedup_cfg is not None else None
     _ = {"chunks": processed["chunks"], "verdicts": verdicts} | "WriteDocuments" >> WriteDocumentShards(
-        settings, dedup_target
+        settings, dedup_target, local_processes
     )
     _ = processed["errors"] | "WriteErrors" >> WriteShards("errors", settings)
     if out.get("parallel"):

@@ -102,10 +102,11 @@ def child(n: int, workdir: Path) -> None:
     batch: list[Document] = []
 
     def flush_batch() -> None:
-        for d, sig in zip(batch, maker.signatures(batch), strict=True):
+        sigs = maker.signatures(batch)
+        for d, sig, bands in zip(batch, sigs, maker.band_keys(sigs), strict=True):
             exact = exact_key(d.text)
             loc = writer.add(d, d.lang or "und", exact, sig)
-            rows.append(maker.node(d, sig, loc, d.lang or "und", exact))
+            rows.append(maker.node(d, bands, loc, d.lang or "und", exact))
             if writer.full:
                 writer.flush()
         batch.clear()

@@ -107,9 +107,10 @@ def check_previous(cfg: DedupConfig) -> None:
             )
 
 
-#: A dedup node, as the decide step makes it: (rank key, scope, exact key, signature bytes or
+#: A dedup node, as the decide step makes it: (rank key, scope, exact key, LSH band keys or
 #: None, spill chunk holding the document, output group (language), row bytes). Nodes leave the
-#: decide step as tables of these (:data:`altedic.dedup.batches.NODE_SCHEMA`).
+#: decide step as tables of these (:data:`altedic.dedup.batches.NODE_SCHEMA`). The full
+#: signature stays in the spill chunk (verification and the signature files read it there).
 Node = tuple[str, str, str, Any, Any, str, int]
 
 
@@ -130,27 +131,42 @@ class NodeMaker:
         sigs = self.hasher.signatures([d.text for d in docs])
         return [s.astype("<u8").tobytes() for s in sigs]
 
-    def node(self, doc: Document, sig: bytes | None, loc: str | None, group: str, exact: str) -> Node:
+    def band_keys(self, sigs: list[bytes | None]) -> list[bytes | None]:
+        return bt.band_key_bytes(sigs, self.cfg.bands, self.cfg.rows) if self.hasher is not None else [None] * len(sigs)
+
+    def node(self, doc: Document, bands: bytes | None, loc: str | None, group: str, exact: str) -> Node:
         rank = ex.doc_rank_key(doc, self.cfg.source_priority, self.cfg.quality_key)
-        return (rank, _scope(_lang_of(doc), self.cfg.scope), exact, sig, loc, group, doc_bytes(doc))
+        return (rank, _scope(_lang_of(doc), self.cfg.scope), exact, bands, loc, group, doc_bytes(doc))
 
 
-def spill_candidates(writer: spill.SpillWriter, maker: NodeMaker | None, docs: list[Document]) -> Iterator[Any]:
+#: Nodes per emitted table: tables are made per file (or per bundle) up to this size, so the
+#: dedup shuffles move a few large tables rather than many small ones.
+NODE_TABLE_ROWS = 16_384
+
+
+def spill_candidates(
+    writer: spill.SpillWriter, maker: NodeMaker | None, docs: list[Document], nodes: list[Node]
+) -> Iterator[Any]:
     """Spill kept-so-far documents to ``writer`` (grouped by language); with ``maker`` (dedup on),
-    also their exact keys and signatures, and yield their nodes as one table (tagged ``nodes``).
-    Yields the summary of every chunk that fills up (main output)."""
-    sigs = maker.signatures(docs) if maker is not None else [None] * len(docs)
-    rows: list[Node] = []
-    for doc, sig in zip(docs, sigs, strict=True):
+    also their exact keys and signatures, and append their nodes to ``nodes`` (emitted as tables
+    by :func:`node_tables`). Yields the summary of every chunk that fills up."""
+    sigs: list[bytes | None] = maker.signatures(docs) if maker is not None else [None] * len(docs)
+    keys = maker.band_keys(sigs) if maker is not None else sigs
+    for doc, sig, bands in zip(docs, sigs, keys, strict=True):
         group = _group_of(doc)
         exact = ex.exact_key(doc.text) if maker is not None else None
         loc = writer.add(doc, group, exact, sig)
         if maker is not None:
-            rows.append(maker.node(doc, sig, loc, group, exact))  # type: ignore[arg-type]
+            nodes.append(maker.node(doc, bands, loc, group, exact))  # type: ignore[arg-type]
         if writer.full:
             yield writer.flush()
-    if rows:
-        yield beam.pvalue.TaggedOutput(NODES, bt.nodes_table(rows))
+
+
+def node_tables(nodes: list[Node], final: bool) -> Iterator[pa.Table]:
+    """Tables of NODE_TABLE_ROWS nodes taken from ``nodes`` (and, when ``final``, the rest)."""
+    while len(nodes) >= NODE_TABLE_ROWS or (final and nodes):
+        yield bt.nodes_table(nodes[:NODE_TABLE_ROWS])
+        del nodes[:NODE_TABLE_ROWS]
 
 
 def in_global_window(value: Any) -> WindowedValue:
@@ -201,9 +217,23 @@ class _BucketPairs(beam.DoFn):  # type: ignore[misc]
             yield q, items
         by_part = {}
         for rank in sorted(ends):
-            by_part.setdefault(bt.rank_partition(rank, self.partitions), []).append((rank, ends[rank]))
+            by_part.setdefault(bt.rank_partition(rank, self.partitions), []).append(rank)
         for q, items in sorted(by_part.items()):
             yield beam.pvalue.TaggedOutput(ENDS, (q, items))
+
+
+def _end_infos(element: tuple[int, dict[str, Iterable[Any]]]) -> Iterator[tuple[str, tuple[Any, Any, int, int]]]:
+    """One rank partition: the pairs' ends (lists of rank keys) + the survivors' info tables ->
+    (rank, (chunk, group, bytes, weight)) of each end, once."""
+    _, groups = element
+    ends: set[str] = set()
+    for items in groups["ends"]:
+        ends.update(items)
+    seen: set[str] = set()
+    for rank, info in bt.end_infos(ends, groups["info"]):
+        if rank not in seen:  # a document is one node; guard against a repeated table anyway
+            seen.add(rank)
+            yield rank, info
 
 
 def _distinct(element: tuple[int, Iterable[list[Any]]]) -> Iterator[Any]:
@@ -306,20 +336,21 @@ class _Components(beam.DoFn):  # type: ignore[misc]
             yield v
 
 
-def _prev_table(rows: list[dict[str, Any]], scope_mode: str) -> pa.Table:
+def _prev_table(rows: list[dict[str, Any]], scope_mode: str, bands: int, band_rows: int) -> pa.Table:
     """Rows of a previous output's signature files -> nodes (no chunk, no group, no bytes)."""
+    keys = bt.band_key_bytes([r["signature"] for r in rows], bands, band_rows)
     return bt.nodes_table(
         [
             (
                 ex.rank_key(r["id"], ex.PREVIOUS_PRIORITY, None),
                 _scope(r["lang"], scope_mode),
                 r["exact_key"],
-                r["signature"],
+                k,
                 None,
                 None,
                 0,
             )
-            for r in rows
+            for r, k in zip(rows, keys, strict=True)
         ]
     )
 
@@ -357,7 +388,7 @@ class DedupCore(beam.PTransform):  # type: ignore[misc]
             prev_tables = (
                 prev_rows
                 | "BatchPrevious" >> beam.BatchElements(min_batch_size=256, max_batch_size=8192)
-                | "PreviousNodes" >> beam.Map(_prev_table, scope_mode)
+                | "PreviousNodes" >> beam.Map(_prev_table, scope_mode, cfg.bands, cfg.rows)
             )
         verdict_parts: list[beam.PCollection] = []
 
@@ -388,7 +419,7 @@ class DedupCore(beam.PTransform):  # type: ignore[misc]
             ) | "FlattenNodes" >> beam.Flatten()
         candidates = (
             band_input
-            | "BandKeys" >> beam.FlatMap(bt.band_entries, cfg.bands, cfg.rows, parts_n)
+            | "BandEntries" >> beam.FlatMap(bt.band_entries, cfg.bands, parts_n)
             | "GroupBands" >> beam.GroupByKey()
             | "BucketPairs"
             >> beam.ParDo(_BucketPairs(cfg.max_bucket_pairs, cfg.bucket_window, parts_n)).with_outputs(
@@ -396,7 +427,12 @@ class DedupCore(beam.PTransform):  # type: ignore[misc]
             )
         )
         pairs = candidates.pairs | "GroupPairs" >> beam.GroupByKey() | "DistinctPairs" >> beam.FlatMap(_distinct)
-        ends = candidates[ENDS] | "GroupEnds" >> beam.GroupByKey() | "DistinctEnds" >> beam.FlatMap(_distinct)
+        infos = band_input | "InfoParts" >> beam.FlatMap(bt.info_parts, parts_n)
+        ends = (
+            {"ends": candidates[ENDS], "info": infos}
+            | "JoinEnds" >> beam.CoGroupByKey()
+            | "EndInfos" >> beam.FlatMap(_end_infos)
+        )
 
         if cfg.verify == "none":
             edges = pairs
@@ -525,16 +561,21 @@ class _SpillDocsFn(beam.DoFn):  # type: ignore[misc]
 
     def start_bundle(self) -> None:
         self.writer = spill.SpillWriter(self.root, "cand")
+        self.nodes: list[Node] = []
 
     def process(self, batch: list[Document]) -> Iterator[Any]:
         assert self.writer is not None
-        yield from spill_candidates(self.writer, self.maker, batch)
+        yield from spill_candidates(self.writer, self.maker, batch, self.nodes)
+        for table in node_tables(self.nodes, final=False):
+            yield beam.pvalue.TaggedOutput(NODES, table)
 
     def finish_bundle(self) -> Iterator[Any]:
         assert self.writer is not None
         summary = self.writer.flush()
         if summary is not None:
             yield in_global_window(summary)
+        for table in node_tables(self.nodes, final=True):
+            yield beam.pvalue.TaggedOutput(NODES, in_global_window(table))
 
 
 class _ApplyVerdicts(beam.DoFn):  # type: ignore[misc]

@@ -23,7 +23,7 @@ import pyarrow.parquet as pq
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
-from altedic.beam.dedup import NODES, NodeMaker, in_global_window, spill_candidates
+from altedic.beam.dedup import NODES, Node, NodeMaker, in_global_window, node_tables, spill_candidates
 from altedic.beam.spill import EXACT, SIG, SpillWriter, point, read_range, shard_of, shard_range
 from altedic.errors import InputError
 from altedic.readers import get_reader
@@ -99,6 +99,7 @@ class _ProcessFilesFn(beam.DoFn):  # type: ignore[misc]
 
     def start_bundle(self) -> None:
         self.pending = []
+        self.nodes: list[Node] = []
         self.cand = SpillWriter(self.spill_root, "cand", self.spill_rows, self.spill_bytes)
         self.rej = SpillWriter(self.spill_root, "rej", self.spill_rows, self.spill_bytes)
 
@@ -142,6 +143,8 @@ class _ProcessFilesFn(beam.DoFn):  # type: ignore[misc]
             )
         if batch:
             yield from self._decide(batch)
+        for table in node_tables(self.nodes, final=True):  # one or a few node tables per file
+            yield beam.pvalue.TaggedOutput(NODES_TAG, table)
         PROGRESS["files"] += 1
         PROGRESS["read"] += n
         yield beam.pvalue.TaggedOutput(COUNTS_TAG, (("read", info.name), n))
@@ -170,7 +173,9 @@ class _ProcessFilesFn(beam.DoFn):  # type: ignore[misc]
                     yield self.rej.flush()
             else:
                 kept.append(d)
-        yield from spill_candidates(self.cand, self.maker, kept)
+        yield from spill_candidates(self.cand, self.maker, kept, self.nodes)
+        for table in node_tables(self.nodes, final=False):
+            yield beam.pvalue.TaggedOutput(NODES_TAG, table)
 
     def finish_bundle(self) -> Iterator[Any]:
         if self.local_processes > 1:
@@ -434,12 +439,41 @@ class _WriteDocShardFn(beam.DoFn):  # type: ignore[misc]
     each data shard (``dedup/signatures-<lang>-SSSSS-of-NNNNN.parquet``).
     """
 
-    def __init__(self, settings: WriteSettings, dedup_target: str | None) -> None:
+    def __init__(self, settings: WriteSettings, dedup_target: str | None, local_processes: int = 1) -> None:
         self.settings = settings
         self.dedup_target = dedup_target
+        self.local_processes = local_processes
+        self.pending: list[Any] = []
+        self.chunks: list[dict[str, Any]] = []
         self.shards_counter = Metrics.counter("altedic", "shards_written")
 
+    def start_bundle(self) -> None:
+        self.pending = []
+
     def process(
+        self, element: tuple[tuple[str, str, int, int], Iterable[Any]], chunks: list[dict[str, Any]]
+    ) -> Iterator[dict[str, Any]]:
+        if self.local_processes > 1:
+            # Written by the local processes in finish_bundle (shards are independent).
+            self.pending.append((element[0], list(element[1])))
+            self.chunks = chunks
+            return
+        yield from self.write(element, chunks)
+
+    def finish_bundle(self) -> Iterator[Any]:
+        if self.local_processes <= 1 or not self.pending:
+            return
+        from altedic.beam.localworker import run_files
+
+        job = _ShardJob(_WriteDocShardFn(self.settings, self.dedup_target), self.chunks)
+        # Biggest shards first (most verdicts / data before rejected): better load balance.
+        tasks = sorted(self.pending, key=lambda t: (t[0][0] != DATA, -len(t[1]), t[0]))
+        for _tag, value in run_files(job, tasks, self.local_processes):
+            self.shards_counter.inc()
+            yield in_global_window(value)
+        self.pending = []
+
+    def write(
         self, element: tuple[tuple[str, str, int, int], Iterable[Any]], chunks: list[dict[str, Any]]
     ) -> Iterator[dict[str, Any]]:
         (kind, group, shard, n), values = element
@@ -491,6 +525,26 @@ class _WriteDocShardFn(beam.DoFn):  # type: ignore[misc]
         yield write_shard_table(self.settings, kind, lang, shard, n, out)
 
 
+class _ShardJob:
+    """What a local process runs for the shard writers: one shard per task (see localworker)."""
+
+    def __init__(self, fn: _WriteDocShardFn, chunks: list[dict[str, Any]]) -> None:
+        self.fn = fn
+        self.chunks = chunks
+
+    def setup(self) -> None:
+        pass
+
+    def start_bundle(self) -> None:
+        pass
+
+    def process_file(self, task: tuple[tuple[str, str, int, int], list[Any]]) -> Iterator[dict[str, Any]]:
+        return self.fn.write(task, self.chunks)
+
+    def flush(self) -> list[Any]:
+        return []
+
+
 class WriteDocumentShards(beam.PTransform):  # type: ignore[misc]
     """{"chunks": spill chunk summaries, "verdicts": dedup verdicts} -> data and rejected shards.
 
@@ -501,10 +555,11 @@ class WriteDocumentShards(beam.PTransform):  # type: ignore[misc]
     documents were spilled to, and no worker holds more than about one shard.
     """
 
-    def __init__(self, settings: WriteSettings, dedup_target: str | None = None) -> None:
+    def __init__(self, settings: WriteSettings, dedup_target: str | None = None, local_processes: int = 1) -> None:
         super().__init__()
         self.settings = settings
         self.dedup_target = dedup_target
+        self.local_processes = local_processes
 
     def expand(self, inputs: dict[str, Any]) -> Any:
         chunks, verdicts = inputs["chunks"], inputs["verdicts"]
@@ -526,7 +581,10 @@ class WriteDocumentShards(beam.PTransform):  # type: ignore[misc]
             | "TasksAndVerdicts" >> beam.Flatten()
             | "GroupShard" >> beam.GroupByKey()
             | "WriteShard"
-            >> beam.ParDo(_WriteDocShardFn(self.settings, self.dedup_target), chunks=beam.pvalue.AsList(chunks))
+            >> beam.ParDo(
+                _WriteDocShardFn(self.settings, self.dedup_target, self.local_processes),
+                chunks=beam.pvalue.AsList(chunks),
+            )
         )
 
 

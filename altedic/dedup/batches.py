@@ -1,7 +1,8 @@
 """Dedup on batches of nodes (Arrow tables): the plain logic behind :mod:`altedic.beam.dedup`.
 
 A *node* is the small record the dedup stage works on for one document (never its text): rank
-key, scope, exact key, MinHash signature, the spill chunk holding the document, its output group
+key, scope, exact key, LSH band keys (made from the MinHash signature on the worker that
+computed it), the spill chunk holding the document, its output group
 and size. Nodes travel in Arrow tables of a few hundred to a few thousand rows, so that a
 shuffle moves a few hundred elements instead of one per document and band (the per-element cost
 of a Beam runner was most of the stage's time: 1.4 million band entries per 100,000 documents).
@@ -24,11 +25,11 @@ from altedic.dedup import exact as ex
 from altedic.dedup import lsh
 from altedic.dedup.minhash import EMPTY
 
-RANK, SCOPE, EXACT, SIG, LOC, GROUP, NBYTES, WEIGHT = (
+RANK, SCOPE, EXACT, BANDS, LOC, GROUP, NBYTES, WEIGHT = (
     "rank",
     "scope",
     "exact",
-    "sig",
+    "bands",
     "loc",
     "group",
     "nbytes",
@@ -41,7 +42,7 @@ NODE_SCHEMA = pa.schema(
         pa.field(RANK, pa.string(), nullable=False),
         pa.field(SCOPE, pa.string(), nullable=False),
         pa.field(EXACT, pa.string()),
-        pa.field(SIG, pa.binary()),
+        pa.field(BANDS, pa.binary()),  # the band keys, little-endian uint64; null: no words or near off
         pa.field(LOC, pa.string()),
         pa.field(GROUP, pa.string()),
         pa.field(NBYTES, pa.int64(), nullable=False),
@@ -57,12 +58,10 @@ BAND_SCHEMA = pa.schema(
         pa.field(BAND, pa.int16(), nullable=False),
         pa.field(KEY, pa.uint64(), nullable=False),
         pa.field(RANK, pa.string(), nullable=False),
-        pa.field(LOC, pa.string()),
-        pa.field(GROUP, pa.string()),
-        pa.field(NBYTES, pa.int64(), nullable=False),
-        pa.field(WEIGHT, pa.int64(), nullable=False),
     ]
 )
+#: What the components step and the payload fetch need of a candidate pair's end.
+INFO_COLUMNS = [RANK, LOC, GROUP, NBYTES, WEIGHT]
 
 #: A verdict: (document id, group, row bytes, reason or None, detail, duplicate_of, cluster_size).
 Verdict = tuple[str, str, int, Any, Any, Any, Any]
@@ -72,7 +71,7 @@ Info = tuple[Any, int, int]
 
 
 def nodes_table(rows: list[tuple[Any, ...]]) -> pa.Table:
-    """Node tuples ``(rank, scope, exact, sig, loc, group, nbytes)`` -> a NODE_SCHEMA table."""
+    """Node tuples ``(rank, scope, exact, bands, loc, group, nbytes)`` -> a NODE_SCHEMA table."""
     cols: list[Any] = list(zip(*rows, strict=True)) if rows else [[] for _ in NODE_SCHEMA]
     return pa.Table.from_arrays(
         [pa.array(c, f.type) for c, f in zip(cols, NODE_SCHEMA, strict=True)], schema=NODE_SCHEMA
@@ -188,41 +187,42 @@ def size_verdicts(survivors: pa.Table) -> Iterator[Verdict]:
             yield (ex.id_of(rank), group, nbytes, None, None, None, weight)
 
 
-def band_entries(survivors: pa.Table, bands: int, rows: int, partitions: int) -> Iterator[tuple[int, pa.Table]]:
+def band_key_bytes(signatures: list[bytes | None], bands: int, rows: int) -> list[bytes | None]:
+    """Signatures (little-endian uint64 bytes) -> their band keys as bytes (``bands`` uint64), or
+    None for a missing signature or the empty one (a text without words: left to exact dedup)."""
+    out: list[bytes | None] = [None] * len(signatures)
+    idx = [i for i, s in enumerate(signatures) if s is not None]
+    if not idx:
+        return out
+    sigs = np.stack([np.frombuffer(signatures[i], dtype="<u8") for i in idx])  # type: ignore[arg-type]
+    keys = lsh.band_key_matrix(sigs, bands, rows).astype("<u8")
+    for i, row, k in zip(idx, sigs, keys, strict=True):
+        if row[0] != np.uint64(EMPTY):
+            out[i] = k.tobytes()
+    return out
+
+
+def band_entries(survivors: pa.Table, bands: int, partitions: int) -> Iterator[tuple[int, pa.Table]]:
     """Survivors -> their LSH band entries (BAND_SCHEMA), cut by partition of the band key.
 
-    Nodes without a signature or with the empty signature (no words) have no entries.
+    Nodes without band keys (no words, or near dedup off) have no entries.
     """
-    table = survivors.filter(pc.is_valid(survivors[SIG])) if survivors[SIG].null_count else survivors
-    if table.num_rows == 0:
-        return
-    width = bands * rows
-    raw = table[SIG].combine_chunks()
+    table = survivors.filter(pc.is_valid(survivors[BANDS])) if survivors[BANDS].null_count else survivors
     n = table.num_rows
-    offsets = np.frombuffer(raw.buffers()[1], dtype=np.int32)[raw.offset : raw.offset + n + 1]
-    sizes = np.diff(offsets)
-    size = int(sizes[0])
-    if (sizes != size).any() or size % 8 or size // 8 < width:
-        raise ValueError(f"signatures must all hold the same number (>= {width}) of 8-byte values")
-    data = np.frombuffer(raw.buffers()[2], dtype="<u8", count=n * size // 8, offset=int(offsets[0]))
-    sigs = data.reshape(n, size // 8)
-    valid = sigs[:, 0] != np.uint64(EMPTY)
-    idx = np.flatnonzero(valid)
-    if len(idx) == 0:
+    if n == 0:
         return
-    keys = lsh.band_key_matrix(sigs[idx], bands, rows)  # (n, bands)
-    take = np.repeat(idx, bands)
-    base = table.take(pa.array(take))
+    raw = table[BANDS].combine_chunks()
+    offsets = np.frombuffer(raw.buffers()[1], dtype=np.int32)[raw.offset : raw.offset + n + 1]
+    if (np.diff(offsets) != bands * 8).any():
+        raise ValueError(f"band keys must hold {bands} 8-byte values (made with other bands settings?)")
+    keys = np.frombuffer(raw.buffers()[2], dtype="<u8", count=n * bands, offset=int(offsets[0])).reshape(n, bands)
+    base = table.select([SCOPE, RANK]).take(pa.array(np.repeat(np.arange(n), bands)))
     entries = pa.Table.from_arrays(
         [
             base[SCOPE],
-            pa.array(np.tile(np.arange(bands, dtype=np.int16), len(idx))),
-            pa.array(keys.ravel()),
+            pa.array(np.tile(np.arange(bands, dtype=np.int16), n)),
+            pa.array(keys.ravel().astype(np.uint64)),
             base[RANK],
-            base[LOC],
-            base[GROUP],
-            base[NBYTES],
-            base[WEIGHT],
         ],
         schema=BAND_SCHEMA,
     )
@@ -232,16 +232,16 @@ def band_entries(survivors: pa.Table, bands: int, rows: int, partitions: int) ->
 
 def bucket_candidates(
     tables: Iterable[pa.Table], max_pairs: int, window: int
-) -> tuple[list[tuple[str, str]], dict[str, tuple[Any, Any, int, int]]]:
-    """Band entries of one partition -> (candidate pairs, the pairs' ends).
+) -> tuple[list[tuple[str, str]], set[str]]:
+    """Band entries of one partition -> (candidate pairs, the rank keys of their ends).
 
     A bucket is one (scope, band, key); its members' pairs are :func:`lsh.bucket_pairs` (all
-    pairs up to ``max_pairs`` members, a sorted window beyond). Ends: rank -> (loc, group,
-    nbytes, weight). Pairs are ``(smaller, larger)`` rank keys, sorted, without repeats.
+    pairs up to ``max_pairs`` members, a sorted window beyond). Pairs are ``(smaller, larger)``
+    rank keys, sorted, without repeats.
     """
     table = pa.concat_tables(list(tables)).combine_chunks()
     pairs: set[tuple[str, str]] = set()
-    ends: dict[str, tuple[Any, Any, int, int]] = {}
+    ends: set[str] = set()
     if table.num_rows < 2:
         return [], ends
     scope = _codes(table[SCOPE])
@@ -253,23 +253,45 @@ def bucket_candidates(
     if not multi.any():
         return [], ends
     starts, lengths = starts[multi], lengths[multi]
-    # The rows of buckets with several members, bucket after bucket; their columns as lists.
+    # The rows of buckets with several members, bucket after bucket.
     rows = np.concatenate([order[s : s + n] for s, n in zip(starts.tolist(), lengths.tolist(), strict=True)])
-    sub = table.take(pa.array(rows))
-    ranks = sub[RANK].to_pylist()
-    locs, groups = sub[LOC].to_pylist(), sub[GROUP].to_pylist()
-    nbytes, weights = sub[NBYTES].to_pylist(), sub[WEIGHT].to_pylist()
+    ranks = table[RANK].take(pa.array(rows)).to_pylist()
     at = 0
     for n in lengths.tolist():
         members = ranks[at : at + n]
         got = list(lsh.bucket_pairs(members, max_pairs, window))
         if got:
             pairs.update(got)
-            for i in range(at, at + n):
-                if ranks[i] not in ends:
-                    ends[ranks[i]] = (locs[i], groups[i], nbytes[i], weights[i])
+            ends.update(members)
         at += n
     return sorted(pairs), ends
+
+
+def info_parts(survivors: pa.Table, partitions: int) -> Iterator[tuple[int, pa.Table]]:
+    """The survivors' INFO_COLUMNS, cut by partition of the rank key (to meet the pairs' ends)."""
+    table = survivors.select(INFO_COLUMNS)
+    parts = np.fromiter((rank_partition(r, partitions) for r in table[RANK].to_pylist()), np.int64, table.num_rows)
+    yield from split(table, parts, partitions)
+
+
+def end_infos(ends: set[str], tables: Iterable[pa.Table]) -> Iterator[tuple[str, tuple[Any, Any, int, int]]]:
+    """The rows of ``tables`` (INFO_COLUMNS) whose rank is in ``ends``: (rank, (loc, group, nbytes, weight))."""
+    if not ends:
+        return
+    wanted = pa.array(sorted(ends), pa.string())
+    for table in tables:
+        hit = table.filter(pc.is_in(table[RANK], value_set=wanted))
+        yield from zip(
+            hit[RANK].to_pylist(),
+            zip(
+                hit[LOC].to_pylist(),
+                hit[GROUP].to_pylist(),
+                hit[NBYTES].to_pylist(),
+                hit[WEIGHT].to_pylist(),
+                strict=True,
+            ),
+            strict=True,
+        )
 
 
 def component_verdicts(

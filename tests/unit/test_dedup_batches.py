@@ -86,13 +86,9 @@ def test_band_entries_and_buckets_find_the_reference_lsh_pairs() -> None:
             texts.append(" ".join(rng.choice(words) for _ in range(30)))
     sigs = hasher.signatures(texts)
     ranks = [_rank(i) for i in range(len(texts))]
+    keys = bt.band_key_bytes([s.astype("<u8").tobytes() for s in sigs], 14, 8)
     table = bt.with_weight(
-        bt.nodes_table(
-            [
-                (r, "el", _hex(t), s.astype("<u8").tobytes(), "c", "el", 10)
-                for r, t, s in zip(ranks, texts, sigs, strict=True)
-            ]
-        ),
+        bt.nodes_table([(r, "el", _hex(t), k, "c", "el", 10) for r, t, k in zip(ranks, texts, keys, strict=True)]),
         1,
     )
     expected = lsh.lsh_pairs(sigs, ranks, 14, 8)
@@ -100,18 +96,31 @@ def test_band_entries_and_buckets_find_the_reference_lsh_pairs() -> None:
     for partitions in (1, 7):
         by_part: dict[int, list[pa.Table]] = {}
         for half in (table.slice(0, 25), table.slice(25)):
-            for p, t in bt.band_entries(half, 14, 8, partitions):
+            for p, t in bt.band_entries(half, 14, partitions):
                 assert 0 <= p < partitions
                 by_part.setdefault(p, []).append(t)
         got: set[tuple[str, str]] = set()
-        ends: dict[str, tuple[object, ...]] = {}
+        ends: set[str] = set()
         for tables in by_part.values():
             pairs, e = bt.bucket_candidates(tables, 1 << 30, 0)
             got.update(pairs)
             ends.update(e)
         assert got == expected
-        assert set(ends) == {r for pair in expected for r in pair}
-        assert all(v == ("c", "el", 10, 1) for v in ends.values())
+        assert ends == {r for pair in expected for r in pair}
+        # the ends' infos, met by rank partition
+        infos = {}
+        for q, part in bt.info_parts(table, partitions):
+            wanted = {r for r in ends if bt.rank_partition(r, partitions) == q}
+            infos.update(dict(bt.end_infos(wanted, [part])))
+        assert set(infos) == ends and all(v == ("c", "el", 10, 1) for v in infos.values())
+
+
+def test_band_key_bytes_none_for_missing_or_empty_signatures() -> None:
+    sig = np.arange(112, dtype="<u8")
+    empty = np.full(112, np.uint64(2**64 - 1), dtype="<u8")
+    got = bt.band_key_bytes([sig.tobytes(), None, empty.tobytes()], 14, 8)
+    assert got[1] is None and got[2] is None
+    assert got[0] == lsh.band_key_matrix(sig[None, :], 14, 8)[0].astype("<u8").tobytes()
 
 
 def test_band_key_matrix_matches_the_one_signature_form_and_skips_empty() -> None:
