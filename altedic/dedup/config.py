@@ -34,7 +34,7 @@ class DedupConfig:
       document; then ``quality_key`` [none]: name of a ``doc.quality`` signal, higher kept first;
       then the smallest id.
     * ``previous`` [[]]: earlier output directories (each with ``dedup/``) never to re-release.
-    * ``partitions`` [64]: key partitions of the exact and LSH shuffles (each a table of
+    * ``partitions`` [16]: key partitions of the exact and LSH shuffles (each a table of
       nodes or band entries); more partitions spread the work over more workers of a
       distributed runner, each holding a smaller share.
     * ``max_rounds``: accepted and ignored (recipes written for versions that found the
@@ -56,7 +56,7 @@ class DedupConfig:
     source_priority: tuple[str, ...] = ()
     quality_key: str | None = None
     previous: tuple[str, ...] = ()
-    partitions: int = 64
+    partitions: int = 16
     max_rounds: int = 12
     max_bucket_pairs: int = 64
     bucket_window: int = 16
@@ -125,7 +125,7 @@ class DedupConfig:
             source_priority=get_strs("source_priority"),
             quality_key=quality_key,
             previous=get_strs("previous"),
-            partitions=get_int("partitions", 64, 1, 65_536),
+            partitions=get_int("partitions", 16, 1, 65_536),
             max_rounds=get_int("max_rounds", 12, 1, 64),
             max_bucket_pairs=get_int("max_bucket_pairs", 64, 2, 100_000),
             bucket_window=get_int("bucket_window", 16, 1, 100_000),
