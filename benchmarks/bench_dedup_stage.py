@@ -102,8 +102,8 @@ def child(n: int, workdir: Path) -> None:
     batch: list[Document] = []
 
     def flush_batch() -> None:
-        sigs = maker.signatures(batch)
-        for d, sig, bands in zip(batch, sigs, maker.band_keys(sigs), strict=True):
+        sigs, keys = maker.sign(batch)
+        for d, sig, bands in zip(batch, sigs, keys, strict=True):
             exact = exact_key(d.text)
             loc = writer.add(d, d.lang or "und", exact, sig)
             rows.append(maker.node(d, bands, loc, d.lang or "und", exact))

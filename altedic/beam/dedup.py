@@ -125,14 +125,12 @@ class NodeMaker:
         if self.cfg.near:
             self.hasher = MinHasher(num_perm=self.cfg.num_perm, ngram=self.cfg.ngram, seed=self.cfg.seed)
 
-    def signatures(self, docs: list[Document]) -> list[bytes | None]:
+    def sign(self, docs: list[Document]) -> tuple[list[bytes | None], list[bytes | None]]:
+        """(signatures, band keys) of ``docs`` as bytes, from one kernel call (None: near off)."""
         if self.hasher is None:
-            return [None] * len(docs)
-        sigs = self.hasher.signatures([d.text for d in docs])
-        return [s.astype("<u8").tobytes() for s in sigs]
-
-    def band_keys(self, sigs: list[bytes | None]) -> list[bytes | None]:
-        return bt.band_key_bytes(sigs, self.cfg.bands, self.cfg.rows) if self.hasher is not None else [None] * len(sigs)
+            return [None] * len(docs), [None] * len(docs)
+        sigs = np.asarray(self.hasher.signatures([d.text for d in docs]), dtype="<u8")
+        return [s.tobytes() for s in sigs], bt.band_keys_of(sigs, self.cfg.bands, self.cfg.rows)
 
     def node(self, doc: Document, bands: bytes | None, loc: str | None, group: str, exact: str) -> Node:
         rank = ex.doc_rank_key(doc, self.cfg.source_priority, self.cfg.quality_key)
@@ -150,8 +148,7 @@ def spill_candidates(
     """Spill kept-so-far documents to ``writer`` (grouped by language); with ``maker`` (dedup on),
     also their exact keys and signatures, and append their nodes to ``nodes`` (emitted as tables
     by :func:`node_tables`). Yields the summary of every chunk that fills up."""
-    sigs: list[bytes | None] = maker.signatures(docs) if maker is not None else [None] * len(docs)
-    keys = maker.band_keys(sigs) if maker is not None else sigs
+    sigs, keys = maker.sign(docs) if maker is not None else ([None] * len(docs), [None] * len(docs))
     for doc, sig, bands in zip(docs, sigs, keys, strict=True):
         group = _group_of(doc)
         exact = ex.exact_key(doc.text) if maker is not None else None
@@ -297,19 +294,6 @@ def _first_half(element: tuple[str, dict[str, Iterable[Any]]]) -> Iterator[tuple
     for payload in groups["payload"]:  # exactly one payload per node
         for v in groups["pairs"]:
             yield v, (u, payload)
-
-
-def _weighted(survivors: pa.Table) -> Iterator[tuple[str, bt.Info]]:
-    """Survivors of this run standing for more than themselves: (rank, (group, nbytes, weight))."""
-    for rank, group, nbytes, weight in zip(
-        survivors[bt.RANK].to_pylist(),
-        survivors[bt.GROUP].to_pylist(),
-        survivors[bt.NBYTES].to_pylist(),
-        survivors[bt.WEIGHT].to_pylist(),
-        strict=True,
-    ):
-        if group is not None and weight != 1:
-            yield rank, (group, nbytes, weight)
 
 
 class _Components(beam.DoFn):  # type: ignore[misc]
@@ -465,7 +449,7 @@ class DedupCore(beam.PTransform):  # type: ignore[misc]
             )
 
         # ---- components: one step over the verified edges ------------------------------------
-        weighted = survivors | "Weighted" >> beam.FlatMap(_weighted)
+        weighted = survivors | "Weighted" >> beam.FlatMap(bt.weighted)
         verdict_parts.append(
             (
                 edges | "EdgeItems" >> beam.Map(lambda e: (0, ("e", e))),

@@ -174,8 +174,8 @@ def with_weight(table: pa.Table, weight: int) -> pa.Table:
     return table.select(NODE_SCHEMA.names).append_column(WEIGHT, pa.array(np.full(table.num_rows, weight), pa.int64()))
 
 
-def size_verdicts(survivors: pa.Table) -> Iterator[Verdict]:
-    """Cluster sizes other than 1 of survivors that no near-duplicate step will revisit."""
+def weighted(survivors: pa.Table) -> Iterator[tuple[str, Info]]:
+    """Survivors of this run standing for more than themselves: (rank, (group, nbytes, weight))."""
     for rank, group, nbytes, weight in zip(
         survivors[RANK].to_pylist(),
         survivors[GROUP].to_pylist(),
@@ -184,21 +184,32 @@ def size_verdicts(survivors: pa.Table) -> Iterator[Verdict]:
         strict=True,
     ):
         if group is not None and weight != 1:
-            yield (ex.id_of(rank), group, nbytes, None, None, None, weight)
+            yield rank, (group, nbytes, weight)
+
+
+def size_verdicts(survivors: pa.Table) -> Iterator[Verdict]:
+    """Cluster sizes other than 1 of survivors that no near-duplicate step will revisit."""
+    for rank, (group, nbytes, weight) in weighted(survivors):
+        yield (ex.id_of(rank), group, nbytes, None, None, None, weight)
+
+
+def band_keys_of(signatures: np.ndarray, bands: int, rows: int) -> list[bytes | None]:
+    """Rows of an ``(n, num_perm)`` signature matrix -> their band keys as bytes (``bands``
+    little-endian uint64), or None for the empty signature (a text without words: left to exact
+    dedup)."""
+    keys = lsh.band_key_matrix(signatures, bands, rows).astype("<u8")
+    empty = (signatures[:, 0] == np.uint64(EMPTY)).tolist()
+    return [None if e else k.tobytes() for e, k in zip(empty, keys, strict=True)]
 
 
 def band_key_bytes(signatures: list[bytes | None], bands: int, rows: int) -> list[bytes | None]:
-    """Signatures (little-endian uint64 bytes) -> their band keys as bytes (``bands`` uint64), or
-    None for a missing signature or the empty one (a text without words: left to exact dedup)."""
+    """Stored signatures (little-endian uint64 bytes, or None) -> :func:`band_keys_of`."""
     out: list[bytes | None] = [None] * len(signatures)
     idx = [i for i, s in enumerate(signatures) if s is not None]
-    if not idx:
-        return out
-    sigs = np.stack([np.frombuffer(signatures[i], dtype="<u8") for i in idx])  # type: ignore[arg-type]
-    keys = lsh.band_key_matrix(sigs, bands, rows).astype("<u8")
-    for i, row, k in zip(idx, sigs, keys, strict=True):
-        if row[0] != np.uint64(EMPTY):
-            out[i] = k.tobytes()
+    if idx:
+        sigs = np.stack([np.frombuffer(signatures[i], dtype="<u8") for i in idx])  # type: ignore[arg-type]
+        for i, k in zip(idx, band_keys_of(sigs, bands, rows), strict=True):
+            out[i] = k
     return out
 
 
