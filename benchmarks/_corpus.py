@@ -26,15 +26,16 @@ def documents(n: int, seed: int = 0, lo: int = 1000, hi: int = 2000) -> list[tup
     rng = random.Random(seed)
     sents = sentences()
     langs = sorted(sents)
-    docs: list[tuple[str, str]] = []
-    for i in range(n):
-        lang = langs[i % len(langs)]
-        target = rng.randint(lo, hi)
-        parts: list[str] = []
-        size = 0
-        while size < target:
-            s = rng.choice(sents[lang])
-            parts.append(s)
-            size += len(s) + 1
-        docs.append((lang, " ".join(parts)[:hi]))
-    return docs
+    return [(langs[i % len(langs)], document(rng, sents[langs[i % len(langs)]], lo, hi)) for i in range(n)]
+
+
+def document(rng: random.Random, sents: list[str], lo: int = 1000, hi: int = 2000) -> str:
+    """One text of ``lo``..``hi`` characters: random sentences drawn from ``sents``."""
+    target = rng.randint(lo, hi)
+    parts: list[str] = []
+    size = 0
+    while size < target:
+        s = rng.choice(sents)
+        parts.append(s)
+        size += len(s) + 1
+    return " ".join(parts)[:hi]

@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 def _docs(n: int, seed: int = 2) -> Iterator[tuple[str, str]]:
     """(lang, text) streamed: 85% fresh, 10% near copies (one word changed), 5% exact copies."""
-    from _corpus import sentences
+    from _corpus import document, sentences
 
     rng = random.Random(seed)
     sents = sentences()
@@ -51,14 +51,7 @@ def _docs(n: int, seed: int = 2) -> Iterator[tuple[str, str]]:
             yield prev
             continue
         lang = langs[i % len(langs)]
-        target = rng.randint(1000, 2000)
-        parts: list[str] = []
-        size = 0
-        while size < target:
-            s = rng.choice(sents[lang])
-            parts.append(s)
-            size += len(s) + 1
-        prev = (lang, " ".join(parts)[:2000])
+        prev = (lang, document(rng, sents[lang]))
         yield prev
 
 

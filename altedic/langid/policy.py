@@ -356,19 +356,25 @@ def _probability(value: Any, label: str, key: str) -> float | None:
     return float(value)
 
 
-def load_groups(path: str | Path | None = None) -> dict[str, Group]:
-    """The confusable groups of ``groups.yaml`` (the packaged one by default); ConfigError with
-    the file and key for anything malformed."""
-    label = str(path) if path else "altedic/langid/groups.yaml"
+def _read_yaml(path: str | Path | None, packaged: str, what: str) -> tuple[str, Any]:
+    """(label for messages, parsed YAML) of ``path``, or of the packaged file ``packaged`` of
+    altedic/langid/; ConfigError naming the file when it cannot be read or parsed."""
+    label = str(path) if path else f"altedic/langid/{packaged}"
     try:
         text = (
             Path(path).read_text("utf-8")
             if path
-            else resources.files("altedic.langid").joinpath("groups.yaml").read_text("utf-8")
+            else resources.files("altedic.langid").joinpath(packaged).read_text("utf-8")
         )
-        data = yaml.safe_load(text)
+        return label, yaml.safe_load(text)
     except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"cannot read the confusable groups: {exc}", file=label) from exc
+        raise ConfigError(f"cannot read {what}: {exc}", file=label) from exc
+
+
+def load_groups(path: str | Path | None = None) -> dict[str, Group]:
+    """The confusable groups of ``groups.yaml`` (the packaged one by default); ConfigError with
+    the file and key for anything malformed."""
+    label, data = _read_yaml(path, "groups.yaml", "the confusable groups")
     if not isinstance(data, dict) or not isinstance(data.get("groups"), dict):
         raise ConfigError("must be a mapping with a 'groups' mapping", file=label)
     out: dict[str, Group] = {}
@@ -639,16 +645,7 @@ def load_regional(
 ) -> tuple[RegionalSettings, dict[str, str], dict[str, Variety]]:
     """Settings, neighbour alphabets and varieties of ``regional.yaml`` (the packaged one by
     default); ConfigError with the file and key for anything malformed."""
-    label = str(path) if path else "altedic/langid/regional.yaml"
-    try:
-        text = (
-            Path(path).read_text("utf-8")
-            if path
-            else resources.files("altedic.langid").joinpath("regional.yaml").read_text("utf-8")
-        )
-        data = yaml.safe_load(text)
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"cannot read the regional varieties: {exc}", file=label) from exc
+    label, data = _read_yaml(path, "regional.yaml", "the regional varieties")
     if not isinstance(data, dict) or not isinstance(data.get("varieties"), dict):
         raise ConfigError("must be a mapping with a 'varieties' mapping", file=label)
     raw_settings = data.get("settings") or {}
