@@ -1,4 +1,4 @@
-"""Local worker processes for the read-to-spill step on the in-process runner (``--workers N``).
+"""Local worker processes for the read-to-spill step and the shard writers on the in-process runner (``--workers N``).
 
 The parent (a DoFn on Beam's in-process runner) starts N fresh interpreters running this module
 (``python -m altedic.beam.localworker``), hands each a copy of the DoFn, then feeds them files one

@@ -465,13 +465,22 @@ class _WriteDocShardFn(beam.DoFn):  # type: ignore[misc]
             return
         from altedic.beam.localworker import run_files
 
-        job = _ShardJob(_WriteDocShardFn(self.settings, self.dedup_target), self.chunks)
+        single = copy.copy(self)  # what each local process runs: this step, in-process
+        single.local_processes = 1
+        single.pending = []
         # Biggest shards first (most verdicts / data before rejected): better load balance.
         tasks = sorted(self.pending, key=lambda t: (t[0][0] != DATA, -len(t[1]), t[0]))
-        for _tag, value in run_files(job, tasks, self.local_processes):
+        for _tag, value in run_files(single, tasks, self.local_processes):
             self.shards_counter.inc()
             yield in_global_window(value)
         self.pending = []
+
+    def process_file(self, task: tuple[tuple[str, str, int, int], list[Any]]) -> Iterator[dict[str, Any]]:
+        """One shard, in a local process (the chunk list came with the pickled step)."""
+        return self.write(task, self.chunks)
+
+    def flush(self) -> list[Any]:
+        return []
 
     def write(
         self, element: tuple[tuple[str, str, int, int], Iterable[Any]], chunks: list[dict[str, Any]]
@@ -523,26 +532,6 @@ class _WriteDocShardFn(beam.DoFn):  # type: ignore[misc]
             )
         self.shards_counter.inc()
         yield write_shard_table(self.settings, kind, lang, shard, n, out)
-
-
-class _ShardJob:
-    """What a local process runs for the shard writers: one shard per task (see localworker)."""
-
-    def __init__(self, fn: _WriteDocShardFn, chunks: list[dict[str, Any]]) -> None:
-        self.fn = fn
-        self.chunks = chunks
-
-    def setup(self) -> None:
-        pass
-
-    def start_bundle(self) -> None:
-        pass
-
-    def process_file(self, task: tuple[tuple[str, str, int, int], list[Any]]) -> Iterator[dict[str, Any]]:
-        return self.fn.write(task, self.chunks)
-
-    def flush(self) -> list[Any]:
-        return []
 
 
 class WriteDocumentShards(beam.PTransform):  # type: ignore[misc]
