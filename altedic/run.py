@@ -513,13 +513,21 @@ def run(
     # Built (and its stage settings validated) before the output is touched: a bad setting
     # never costs an existing release its _SUCCESS.
     local = workers if runner is not None else 1  # distributed runners bring their own workers
-    for note in build_pipeline(pipeline, recipe, plan, staging, local):
-        log(note)
-    _prepare_output(out_dir, overwrite)
-    fsutil.makedirs(staging)
-    with _Progress(progress and runner is not None):
-        result = pipeline.run()
-        result.wait_until_finish()
+    if local > 1:
+        from altedic.beam import localworker
+
+        localworker.prestart(local)  # their start-up overlaps with building the pipeline
+    try:
+        for note in build_pipeline(pipeline, recipe, plan, staging, local):
+            log(note)
+        _prepare_output(out_dir, overwrite)
+        fsutil.makedirs(staging)
+        with _Progress(progress and runner is not None):
+            result = pipeline.run()
+            result.wait_until_finish()
+    finally:
+        if local > 1:
+            localworker.shutdown()
 
     _fault_point("pipeline")
     dedup_cfg = dedup_config(recipe)

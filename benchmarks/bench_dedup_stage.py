@@ -124,7 +124,7 @@ def child(n: int, workdir: Path) -> None:
             p
             | beam.io.ReadFromParquetBatched(str(nodes_dir / "nodes-*.parquet"))
             | DedupCore(cfg)
-            | beam.Map(lambda v: (v[3] or "cluster_size>1", 1))
+            | beam.FlatMap(lambda vs: [(v[3] or "cluster_size>1", 1) for v in vs])
             | beam.CombinePerKey(sum)
             | beam.Map(json.dumps)
             | beam.io.WriteToText(str(out / "counts"))

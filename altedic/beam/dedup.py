@@ -15,15 +15,18 @@ key is one GroupByKey/CoGroupByKey)::
              verdict; previous outputs' exact keys take part with top priority
       near:  14 band keys per survivor (vectorised) -> partition of the band key -> group ->
              buckets (scope, band, key) -> candidate pairs and their ends
-             -> [verify: the candidates' signatures (and texts, for exact Jaccard) read back
-                from their spill chunks, once per chunk, joined to both ends, kept at
-                Jaccard >= threshold]
+             -> [verify: each pair belongs to the partition q of its first rank key; each
+                end's chunk is looked up in the partition of its own rank key; the ends'
+                signatures (and texts, for exact Jaccard) are read back from their spill
+                chunks, once per chunk, and sent as lists to the partitions q that need them;
+                there both ends meet and the pair is kept at Jaccard >= threshold]
              -> one step: union-find over the verified edges -> verdicts: leaves dedup.near
                 (duplicate_of = the component's smallest rank key), centres their cluster size
+    verdicts travel as lists (one per partition or step), never one element per document
     kept documents' signatures -> OUT/dedup/signatures-*.parquet (+ params.json), written by
     the shard writers next to each data shard
 
-Memory per worker is bounded by one partition of the nodes or band entries (``partitions``, 64
+Memory per worker is bounded by one partition of the nodes or band entries (``partitions``, 16
 by default), one spill chunk, or, in the components step, the verified edges (about one per
 near duplicate), never the documents. Every choice is by rank key order, so the
 result is the same whatever the input order, the runner or the number of workers.
@@ -184,8 +187,8 @@ class _ResolveExact(beam.DoFn):  # type: ignore[misc]
     def process(self, element: tuple[int, Iterable[pa.Table]]) -> Iterator[Any]:
         survivors, rejected = bt.resolve_exact(element[1])
         self.rejected.inc(len(rejected))
-        for v in rejected:
-            yield beam.pvalue.TaggedOutput(REJECTED, v)
+        if rejected:
+            yield beam.pvalue.TaggedOutput(REJECTED, rejected)
         if survivors.num_rows:
             yield survivors
 
@@ -194,9 +197,11 @@ ENDS = "ends"
 
 
 class _BucketPairs(beam.DoFn):  # type: ignore[misc]
-    """One partition of band entries -> candidate pairs (main) and their ends (tagged ``ends``),
-    both as lists keyed by the partition of their first rank key, to be made distinct there (a
-    pair sharing several bands is found in several partitions)."""
+    """One partition of band entries -> candidate pairs (main), as lists keyed by the partition
+    ``q`` of their first rank key, where they are verified (a pair sharing several bands is found
+    in several partitions: ``q`` makes them distinct), and the ends each ``q`` needs (tagged
+    ``ends``), as lists of (rank, q) keyed by the partition of the end's own rank key, where its
+    chunk is known."""
 
     def __init__(self, max_pairs: int, window: int, partitions: int) -> None:
         self.max_pairs = max_pairs
@@ -205,119 +210,151 @@ class _BucketPairs(beam.DoFn):  # type: ignore[misc]
         self.candidates = Metrics.counter("altedic", "dedup_candidate_pairs")
 
     def process(self, element: tuple[int, Iterable[pa.Table]]) -> Iterator[Any]:
-        pairs, ends = bt.bucket_candidates(element[1], self.max_pairs, self.window)
+        pairs, _ends = bt.bucket_candidates(element[1], self.max_pairs, self.window)
         self.candidates.inc(len(pairs))
-        by_part: dict[int, list[Any]] = {}
-        for pair in pairs:
-            by_part.setdefault(bt.rank_partition(pair[0], self.partitions), []).append(pair)
-        for q, items in sorted(by_part.items()):
-            yield q, items
-        by_part = {}
-        for rank in sorted(ends):
-            by_part.setdefault(bt.rank_partition(rank, self.partitions), []).append(rank)
-        for q, items in sorted(by_part.items()):
-            yield beam.pvalue.TaggedOutput(ENDS, (q, items))
+        by_q, needs = bt.pair_parts(pairs, self.partitions)
+        for q in sorted(by_q):
+            yield q, by_q[q]
+        for p in sorted(needs):
+            yield beam.pvalue.TaggedOutput(ENDS, (p, needs[p]))
 
 
-def _end_infos(element: tuple[int, dict[str, Iterable[Any]]]) -> Iterator[tuple[str, tuple[Any, Any, int, int]]]:
-    """One rank partition: the pairs' ends (lists of rank keys) + the survivors' info tables ->
-    (rank, (chunk, group, bytes, weight)) of each end, once."""
-    _, groups = element
-    ends: set[str] = set()
-    for items in groups["ends"]:
-        ends.update(items)
-    seen: set[str] = set()
-    for rank, info in bt.end_infos(ends, groups["info"]):
-        if rank not in seen:  # a document is one node; guard against a repeated table anyway
-            seen.add(rank)
-            yield rank, info
+REQUESTS, PREV_NEEDS = "requests", "prev_needs"
 
 
-def _distinct(element: tuple[int, Iterable[list[Any]]]) -> Iterator[Any]:
-    """Lists of one partition -> their distinct items, sorted."""
-    seen: set[Any] = set()
+def _end_routes(element: tuple[int, dict[str, Iterable[Any]]]) -> Iterator[Any]:
+    """One rank partition: the ends its pairs need + the survivors' info tables -> the ends'
+    infos as one list (main, for the components step), and what to read: (chunk, needs) per
+    spill chunk (tagged ``requests``), (partition, needs) for previous outputs' documents, whose
+    payload is their stored signature (tagged ``prev_needs``)."""
+    p, groups = element
+    infos, routes = bt.end_routes(groups["ends"], groups["info"])
+    if infos:
+        yield infos
+    for loc in sorted(routes, key=lambda x: (x is None, x or "")):
+        if loc is None:
+            yield beam.pvalue.TaggedOutput(PREV_NEEDS, (p, routes[loc]))
+        else:
+            yield beam.pvalue.TaggedOutput(REQUESTS, (loc, routes[loc]))
+
+
+def _distinct_pairs(element: tuple[int, Iterable[list[Any]]]) -> Iterator[list[tuple[str, str]]]:
+    """One pair partition's lists -> its distinct pairs as one list (no verification)."""
+    seen: set[tuple[str, str]] = set()
     for items in element[1]:
         seen.update(items)
-    yield from sorted(seen, key=repr)
-
-
-def _requests(end: tuple[str, tuple[Any, Any, int, int]]) -> Iterator[tuple[str, str]]:
-    """A pair's end -> (chunk, rank): its payload is read from the chunk (previous outputs'
-    documents have no chunk; their payload is their stored signature)."""
-    rank, (loc, _group, _nbytes, _weight) = end
-    if loc is not None:
-        yield loc, rank
+    if seen:
+        yield sorted(seen)
 
 
 class _FetchPayload(beam.DoFn):  # type: ignore[misc]
-    """(chunk, ranks) -> (rank, (signature, text or None)) read from the spill chunk."""
+    """(chunk, lists of (rank, q)) -> (q, [(rank, (signature, text or None))]): the payloads of
+    the ends held in that spill chunk, read once, routed to the pair partitions that need them."""
 
     def __init__(self, with_text: bool) -> None:
         self.with_text = with_text
 
-    def process(self, element: tuple[str, Iterable[str]]) -> Iterator[tuple[str, tuple[bytes, str | None]]]:
-        loc, ranks = element
-        by_id = {ex.id_of(r): r for r in ranks}
+    def process(self, element: tuple[str, Iterable[list[bt.Need]]]) -> Iterator[tuple[int, list[Any]]]:
+        loc, lists = element
+        needs = sorted({n for items in lists for n in items})
+        by_id = {ex.id_of(r): r for r, _ in needs}
         table = spill.read_ids(loc, set(by_id), [spill.SIG] + (["text"] if self.with_text else []))
         ids = table["id"].to_pylist()
         sigs = table[spill.SIG].to_pylist()
         texts = table["text"].to_pylist() if self.with_text else [None] * len(ids)
-        for i, sig, text in zip(ids, sigs, texts, strict=True):
-            yield by_id[i], (sig, text)
+        payloads = ((by_id[i], (sig, text)) for i, sig, text in zip(ids, sigs, texts, strict=True))
+        routed = bt.route_payloads(payloads, needs)
+        for q in sorted(routed):
+            yield q, routed[q]
+
+
+def _prev_payload_parts(rows: list[dict[str, Any]], partitions: int) -> Iterator[tuple[int, list[Any]]]:
+    """A batch of a previous output's signature rows -> (rank partition, [(rank, (signature,
+    None))]) for the rows that have a signature."""
+    by_p: dict[int, list[Any]] = {}
+    for r in rows:
+        if r["signature"] is not None:
+            rank = ex.rank_key(r["id"], ex.PREVIOUS_PRIORITY, None)
+            by_p.setdefault(bt.rank_partition(rank, partitions), []).append((rank, (r["signature"], None)))
+    yield from sorted(by_p.items())
+
+
+def _route_prev(element: tuple[int, dict[str, Iterable[Any]]]) -> Iterator[tuple[int, list[Any]]]:
+    """One rank partition: previous outputs' payloads + the ends needed from them -> per pair
+    partition ``q``, the payloads it needs."""
+    _, groups = element
+    needs = [n for items in groups["needs"] for n in items]
+    if not needs:
+        return
+    payloads = (item for items in groups["payload"] for item in items)
+    routed = bt.route_payloads(payloads, needs)
+    for q in sorted(routed):
+        yield q, routed[q]
 
 
 class _Verify(beam.DoFn):  # type: ignore[misc]
-    """Second half of the pair join: both ends' payloads -> keep the edge when similar enough."""
+    """One pair partition: its candidate pairs and both ends' payloads -> the verified edges, as
+    one list (pairs similar enough)."""
 
     def __init__(self, cfg: DedupConfig) -> None:
         self.cfg = cfg
         self.checked = Metrics.counter("altedic", "dedup_pairs_verified")
         self.kept = Metrics.counter("altedic", "dedup_pairs_similar")
 
-    def similarity(self, pa_: tuple[bytes, str | None], pb: tuple[bytes, str | None]) -> float:
+    def similar(self, pa_: bt.Payload, pb: bt.Payload) -> bool:
         if self.cfg.verify == "exact" and pa_[1] is not None and pb[1] is not None:
-            return lsh.exact_jaccard(shingle_hashes(pa_[1], self.cfg.ngram), shingle_hashes(pb[1], self.cfg.ngram))
-        return lsh.estimated_jaccard(np.frombuffer(pa_[0], dtype="<u8"), np.frombuffer(pb[0], dtype="<u8"))
+            sim = lsh.exact_jaccard(shingle_hashes(pa_[1], self.cfg.ngram), shingle_hashes(pb[1], self.cfg.ngram))
+        else:
+            sim = lsh.estimated_jaccard(np.frombuffer(pa_[0], dtype="<u8"), np.frombuffer(pb[0], dtype="<u8"))
+        return bool(sim >= self.cfg.threshold)
 
-    def process(self, element: tuple[str, dict[str, Iterable[Any]]]) -> Iterator[tuple[str, str]]:
-        v, groups = element
-        for pv in groups["payload"]:  # exactly one payload per node
-            for u, pu in groups["half"]:
-                self.checked.inc()
-                if self.similarity(pu, pv) >= self.cfg.threshold:
-                    self.kept.inc()
-                    yield u, v
-
-
-def _first_half(element: tuple[str, dict[str, Iterable[Any]]]) -> Iterator[tuple[str, tuple[str, Any]]]:
-    u, groups = element
-    for payload in groups["payload"]:  # exactly one payload per node
-        for v in groups["pairs"]:
-            yield v, (u, payload)
+    def process(self, element: tuple[int, dict[str, Iterable[Any]]]) -> Iterator[list[tuple[str, str]]]:
+        _, groups = element
+        edges, checked = bt.verify_pairs(groups["pairs"], groups["payload"], self.similar)
+        self.checked.inc(checked)
+        self.kept.inc(len(edges))
+        if edges:
+            yield edges
 
 
 class _Components(beam.DoFn):  # type: ignore[misc]
-    """All verified edges, their ends and the weighted survivors -> near verdicts and sizes."""
+    """All verified edges, their ends and the weighted survivors (lists) -> near verdicts and sizes."""
 
     def __init__(self) -> None:
         self.rejected = Metrics.counter("altedic", "dedup_near_rejected")
 
-    def process(self, element: tuple[int, Iterable[tuple[str, Any]]]) -> Iterator[Verdict]:
+    def process(self, element: tuple[int, Iterable[tuple[str, list[Any]]]]) -> Iterator[list[Verdict]]:
         edges: list[tuple[str, str]] = []
         infos: dict[str, bt.Info] = {}
         weighted: dict[str, bt.Info] = {}
-        for kind, value in element[1]:
+        for kind, values in element[1]:
             if kind == "e":
-                edges.append(value)
+                edges.extend(values)
             elif kind == "n":
-                rank, (_loc, group, nbytes, weight) = value
-                infos[rank] = (group, nbytes, weight)
+                for rank, (_loc, group, nbytes, weight) in values:
+                    infos[rank] = (group, nbytes, weight)
             else:
-                weighted[value[0]] = value[1]
-        for v in bt.component_verdicts(edges, infos, weighted):
-            if v[3] is not None:
-                self.rejected.inc()
-            yield v
+                weighted.update(values)
+        verdicts = list(bt.component_verdicts(edges, infos, weighted))
+        self.rejected.inc(sum(1 for v in verdicts if v[3] is not None))
+        if verdicts:
+            yield verdicts
+
+
+def _size_list(survivors: pa.Table) -> Iterator[list[Verdict]]:
+    items = list(bt.size_verdicts(survivors))
+    if items:
+        yield items
+
+
+def _weighted_list(survivors: pa.Table) -> Iterator[list[tuple[str, bt.Info]]]:
+    items = list(bt.weighted(survivors))
+    if items:
+        yield items
+
+
+def _tagged(values: Any, kind: str) -> tuple[int, tuple[str, Any]]:
+    return 0, (kind, values)
 
 
 def _prev_table(rows: list[dict[str, Any]], scope_mode: str, bands: int, band_rows: int) -> pa.Table:
@@ -392,7 +429,7 @@ class DedupCore(beam.PTransform):  # type: ignore[misc]
 
         # ---- near --------------------------------------------------------------------------
         if not cfg.near:
-            verdict_parts.append(survivors | "Sizes" >> beam.FlatMap(bt.size_verdicts))
+            verdict_parts.append(survivors | "Sizes" >> beam.FlatMap(_size_list))
             return verdict_parts | "AllVerdicts" >> beam.Flatten()
 
         band_input = survivors
@@ -410,51 +447,51 @@ class DedupCore(beam.PTransform):  # type: ignore[misc]
                 ENDS, main="pairs"
             )
         )
-        pairs = candidates.pairs | "GroupPairs" >> beam.GroupByKey() | "DistinctPairs" >> beam.FlatMap(_distinct)
         infos = band_input | "InfoParts" >> beam.FlatMap(bt.info_parts, parts_n)
         ends = (
             {"ends": candidates[ENDS], "info": infos}
             | "JoinEnds" >> beam.CoGroupByKey()
-            | "EndInfos" >> beam.FlatMap(_end_infos)
+            | "EndRoutes" >> beam.FlatMap(_end_routes).with_outputs(REQUESTS, PREV_NEEDS, main="infos")
         )
 
         if cfg.verify == "none":
-            edges = pairs
+            edges = (
+                candidates.pairs | "GroupPairs" >> beam.GroupByKey() | "DistinctPairs" >> beam.FlatMap(_distinct_pairs)
+            )
         else:
             # Only the candidates' payloads (signature, and text for exact verification) are
-            # read back from the spill chunks (each chunk once): a small share of the corpus.
+            # read back from the spill chunks (each chunk once), and sent to the pair partitions
+            # that need them: a small share of the corpus, in lists (one per chunk and partition).
             payload = (
-                ends
-                | "Requests" >> beam.FlatMap(_requests)
+                ends[REQUESTS]
                 | "GroupRequests" >> beam.GroupByKey()
                 | "FetchPayload" >> beam.ParDo(_FetchPayload(cfg.verify == "exact"))
             )
             if prev_rows is not None:
                 prev_payload = (
-                    prev_rows
-                    | "PrevWithSig" >> beam.Filter(lambda r: r["signature"] is not None)
-                    | "PrevPayload"
-                    >> beam.Map(lambda r: (ex.rank_key(r["id"], ex.PREVIOUS_PRIORITY, None), (r["signature"], None)))
+                    {
+                        "payload": prev_rows
+                        | "BatchPrevPayload" >> beam.BatchElements(min_batch_size=256, max_batch_size=8192)
+                        | "PrevPayload" >> beam.FlatMap(_prev_payload_parts, parts_n),
+                        "needs": ends[PREV_NEEDS],
+                    }
+                    | "JoinPrevious" >> beam.CoGroupByKey()
+                    | "RoutePrevious" >> beam.FlatMap(_route_prev)
                 )
                 payload = (payload, prev_payload) | "FlattenPayload" >> beam.Flatten()
-            halves = (
-                {"pairs": pairs, "payload": payload}
-                | "JoinFirst" >> beam.CoGroupByKey()
-                | "FirstHalf" >> beam.FlatMap(_first_half)
-            )
             edges = (
-                {"half": halves, "payload": payload}
-                | "JoinSecond" >> beam.CoGroupByKey()
+                {"pairs": candidates.pairs, "payload": payload}
+                | "JoinPairs" >> beam.CoGroupByKey()
                 | "Verify" >> beam.ParDo(_Verify(cfg))
             )
 
         # ---- components: one step over the verified edges ------------------------------------
-        weighted = survivors | "Weighted" >> beam.FlatMap(bt.weighted)
+        weighted = survivors | "Weighted" >> beam.FlatMap(_weighted_list)
         verdict_parts.append(
             (
-                edges | "EdgeItems" >> beam.Map(lambda e: (0, ("e", e))),
-                ends | "EndItems" >> beam.Map(lambda e: (0, ("n", e))),
-                weighted | "WeightItems" >> beam.Map(lambda w: (0, ("w", w))),
+                edges | "EdgeItems" >> beam.Map(_tagged, "e"),
+                ends.infos | "EndItems" >> beam.Map(_tagged, "n"),
+                weighted | "WeightItems" >> beam.Map(_tagged, "w"),
             )
             | "FlattenComponents" >> beam.Flatten()
             | "GroupComponents" >> beam.GroupByKey()
@@ -618,7 +655,8 @@ class Deduplicate(beam.PTransform):  # type: ignore[misc]
         )
         verdicts = spilled[NODES] | "Core" >> self.core
         applied = spilled.chunks | "Apply" >> beam.ParDo(
-            _ApplyVerdicts(), verdicts=beam.pvalue.AsDict(verdicts | "ById" >> beam.Map(lambda v: (v[0], v)))
+            _ApplyVerdicts(),
+            verdicts=beam.pvalue.AsDict(verdicts | "ById" >> beam.FlatMap(lambda vs: [(v[0], v) for v in vs])),
         ).with_outputs(REJECTED, main=KEPT)
         kept_with_sig = applied[KEPT]
 

@@ -8,6 +8,11 @@ stderr. Fresh interpreters, not ``fork``: nothing of the runner's threads and lo
 and, unlike ``multiprocessing``'s spawn, the caller's ``__main__`` is never re-imported (a script
 calling :func:`altedic.run.run` needs no ``if __name__ == "__main__"`` guard).
 
+Interpreters start ahead of need (:func:`prestart`): ``altedic run`` starts N while it builds
+the pipeline, and the read step starts a spare as each of its processes finishes, so the shard
+writers' processes have their imports done by the time dedup (which leaves a core free) ends.
+A process that has finished is not waited for in line; :func:`shutdown` reaps it.
+
 Outputs do not depend on which process handled which file (spill chunks are sorted; nodes,
 counts and errors are order-free), so the release is the same for any N (tested byte for byte).
 A failing process fails the bundle with its traceback; one that dies (killed, out of memory)
@@ -16,6 +21,7 @@ fails it with its exit code.
 
 from __future__ import annotations
 
+import atexit
 import os
 import pickle
 import selectors
@@ -67,24 +73,94 @@ def _tell(proc: subprocess.Popen[bytes], message: Any) -> None:
         raise _died(proc) from None
 
 
-def run_files(fn: Any, tasks: list[Any], processes: int) -> Iterator[tuple[str | None, Any]]:
+#: Processes started ahead of need (imports done, waiting for their step): see :func:`prestart`.
+_SPARES: list[subprocess.Popen[bytes]] = []
+#: Processes that finished their work and are exiting; reaped later, never waited for in line.
+_EXITING: list[subprocess.Popen[bytes]] = []
+
+
+def _spawn() -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "altedic.beam.localworker"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        bufsize=0,  # unbuffered: a message read ahead into a buffer would hide from select()
+        env=dict(os.environ),
+    )
+
+
+def prestart(processes: int) -> None:
+    """Start local processes ahead of need, up to ``processes`` waiting: a fresh interpreter
+    spends about a second importing Beam, Arrow and altedic, which then overlaps with what the
+    caller does meanwhile (building the pipeline; the dedup step, which leaves a core free). The
+    next :func:`run_files` takes them; :func:`shutdown` ends those left over."""
+    global _SPARES
+    _SPARES = [p for p in _SPARES if p.poll() is None]
+    while len(_SPARES) < processes:
+        _SPARES.append(_spawn())
+
+
+def _reap() -> None:
+    global _EXITING
+    _EXITING = [p for p in _EXITING if p.poll() is None]
+
+
+def _end(proc: subprocess.Popen[bytes], wait: bool) -> None:
+    try:
+        assert proc.stdin is not None
+        proc.stdin.close()
+    except OSError:
+        pass
+    if not wait:
+        _EXITING.append(proc)
+        return
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def shutdown() -> None:
+    """End the spare processes and wait for the exiting ones (so that their CPU time is
+    accounted to this process's children)."""
+    global _SPARES, _EXITING
+    for proc in _SPARES:
+        if proc.poll() is None:
+            proc.kill()
+    for proc in _SPARES + _EXITING:
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    _SPARES, _EXITING = [], []
+
+
+atexit.register(shutdown)
+
+
+def run_files(fn: Any, tasks: list[Any], processes: int, warm: bool = False) -> Iterator[tuple[str | None, Any]]:
     """Process ``tasks`` with copies of ``fn`` (a DoFn with ``setup``, ``start_bundle``,
     ``process_file(task)`` and ``flush()``) in ``processes`` local processes; yield (tag, value)
-    outputs (tag None = main output)."""
+    outputs (tag None = main output).
+
+    Spare processes (:func:`prestart`) are used first. ``warm``: another step will follow, so a
+    spare is started in place of each process that finishes (on the core it frees). Processes
+    that finished are not waited for here (an interpreter's exit takes a moment)."""
+    _reap()
     if not tasks:
         return
     blob = pickle.dumps(fn, protocol=pickle.HIGHEST_PROTOCOL)
     queue = list(reversed(tasks))
-    procs = [
-        subprocess.Popen(
-            [sys.executable, "-m", "altedic.beam.localworker"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            bufsize=0,  # unbuffered: a message read ahead into a buffer would hide from select()
-            env=dict(os.environ),
-        )
-        for _ in range(min(processes, len(tasks)))
-    ]
+    n = min(processes, len(tasks))
+    procs: list[subprocess.Popen[bytes]] = []
+    while _SPARES and len(procs) < n:
+        spare = _SPARES.pop(0)
+        if spare.poll() is None:
+            procs.append(spare)
+    procs += [_spawn() for _ in range(n - len(procs))]
+    done: set[int] = set()
     sel = selectors.DefaultSelector()
     try:
         for proc in procs:
@@ -108,21 +184,16 @@ def run_files(fn: Any, tasks: list[Any], processes: int) -> Iterator[tuple[str |
                     _tell(proc, ("task", queue.pop()) if queue else ("finish",))
                 elif kind == "done":
                     sel.unregister(proc.stdout)
+                    done.add(id(proc))
+                    _end(proc, wait=False)
+                    if warm:
+                        prestart(len(_SPARES) + 1)
                     active -= 1
     finally:
         sel.close()
         for proc in procs:
-            if proc.poll() is None:
-                try:
-                    assert proc.stdin is not None
-                    proc.stdin.close()
-                except OSError:
-                    pass
-                try:
-                    proc.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait()
+            if id(proc) not in done and proc.poll() is None:
+                _end(proc, wait=True)
 
 
 def _items(outputs: Any) -> list[tuple[str | None, Any]]:
@@ -144,6 +215,9 @@ def main() -> None:
     out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # stray prints must not corrupt the channel
     try:
+        # What every step needs, imported while the parent is still busy (see prestart()).
+        import altedic.beam.transforms  # noqa: F401
+
         msg = _recv(inp)
         assert msg[0] == "init"
         fn = pickle.loads(msg[1])

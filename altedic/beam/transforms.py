@@ -184,7 +184,8 @@ class _ProcessFilesFn(beam.DoFn):  # type: ignore[misc]
             single = copy.copy(self)  # what each local process runs: the same step, in-process
             single.local_processes = 1
             single.pending = []
-            for tag, value in run_files(single, self.pending, self.local_processes):
+            # warm: the shard writers follow; their processes start as these finish.
+            for tag, value in run_files(single, self.pending, self.local_processes, warm=True):
                 if tag == COUNTS_TAG and value[0][0] == "read":  # one per file, with its count
                     PROGRESS["files"] += 1
                     PROGRESS["read"] += value[1]
@@ -401,9 +402,10 @@ def _chunk_sizes(summary: dict[str, Any]) -> Iterator[tuple[tuple[str, str], int
         yield ((DATA, group) if summary["kind"] == "cand" else (REJECTED, "")), nbytes
 
 
-def _verdict_sizes(v: tuple[Any, ...]) -> Iterator[tuple[tuple[str, str], int]]:
-    if v[3] is not None:  # rejected by dedup: its bytes move from data to rejected
-        yield (REJECTED, ""), v[2]
+def _verdict_sizes(vs: list[tuple[Any, ...]]) -> Iterator[tuple[tuple[str, str], int]]:
+    moved = sum(v[2] for v in vs if v[3] is not None)  # rejected by dedup: bytes move from data to rejected
+    if moved:
+        yield (REJECTED, ""), moved
 
 
 def _tasks(kv: tuple[tuple[str, str], int], shard_bytes: int) -> Iterator[tuple[tuple[str, str, int, int], Any]]:
@@ -413,15 +415,19 @@ def _tasks(kv: tuple[tuple[str, str], int], shard_bytes: int) -> Iterator[tuple[
         yield (kind, group, s, n), None
 
 
-def _route_verdict(
-    v: tuple[Any, ...], sizes: dict[tuple[str, str], int], shard_bytes: int
-) -> Iterator[tuple[tuple[str, str, int, int], Any]]:
-    p = point(v[0])
-    n = shard_count(sizes[(DATA, v[1])], shard_bytes)
-    yield (DATA, v[1], shard_of(p, n), n), v  # the data shard drops rejected ids / sets sizes
-    if v[3] is not None:
-        n = shard_count(sizes[(REJECTED, "")], shard_bytes)
-        yield (REJECTED, "", shard_of(p, n), n), v
+def _route_verdicts(
+    vs: list[tuple[Any, ...]], sizes: dict[tuple[str, str], int], shard_bytes: int
+) -> Iterator[tuple[tuple[str, str, int, int], list[Any]]]:
+    """A list of verdicts -> (shard, the list's verdicts for that shard) per shard concerned."""
+    by_shard: dict[tuple[str, str, int, int], list[Any]] = {}
+    n_rej = shard_count(sizes.get((REJECTED, ""), 0), shard_bytes)
+    for v in vs:
+        p = point(v[0])
+        n = shard_count(sizes[(DATA, v[1])], shard_bytes)
+        by_shard.setdefault((DATA, v[1], shard_of(p, n), n), []).append(v)  # drops rejected ids / sets sizes
+        if v[3] is not None:
+            by_shard.setdefault((REJECTED, "", shard_of(p, n_rej), n_rej), []).append(v)
+    yield from by_shard.items()
 
 
 def _cand_paths(chunks: list[dict[str, Any]], group: str) -> list[str]:
@@ -469,7 +475,9 @@ class _WriteDocShardFn(beam.DoFn):  # type: ignore[misc]
         single.local_processes = 1
         single.pending = []
         # Biggest shards first (most verdicts / data before rejected): better load balance.
-        tasks = sorted(self.pending, key=lambda t: (t[0][0] != DATA, -len(t[1]), t[0]))
+        tasks = sorted(
+            self.pending, key=lambda t: (t[0][0] != DATA, -sum(len(vs) for vs in t[1] if vs is not None), t[0])
+        )
         for _tag, value in run_files(single, tasks, self.local_processes):
             self.shards_counter.inc()
             yield in_global_window(value)
@@ -486,7 +494,7 @@ class _WriteDocShardFn(beam.DoFn):  # type: ignore[misc]
         self, element: tuple[tuple[str, str, int, int], Iterable[Any]], chunks: list[dict[str, Any]]
     ) -> Iterator[dict[str, Any]]:
         (kind, group, shard, n), values = element
-        verdicts = {v[0]: v for v in values if v is not None}
+        verdicts = {v[0]: v for vs in values if vs is not None for v in vs}
         lo, hi = shard_range(shard, n)
         if kind == DATA:
             paths = _cand_paths(chunks, group)
@@ -563,7 +571,7 @@ class WriteDocumentShards(beam.PTransform):  # type: ignore[misc]
         )
         tasks = sizes | "Tasks" >> beam.FlatMap(_tasks, sb)
         routed = verdicts | "RouteVerdicts" >> beam.FlatMap(
-            _route_verdict, sizes=beam.pvalue.AsDict(sizes), shard_bytes=sb
+            _route_verdicts, sizes=beam.pvalue.AsDict(sizes), shard_bytes=sb
         )
         return (
             (tasks, routed)

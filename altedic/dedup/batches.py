@@ -128,10 +128,11 @@ def _runs(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def _codes(column: pa.ChunkedArray | pa.Array) -> np.ndarray:
     """Integer codes of a string column, ordered like the strings (so sorting by codes sorts by value)."""
-    values = column.to_pylist()
-    uniq = sorted(set(values), key=lambda v: (v is None, v or ""))
-    index = {v: i for i, v in enumerate(uniq)}
-    return np.fromiter((index[v] for v in values), dtype=np.int64, count=len(values))
+    if len(column) == 0:
+        return np.zeros(0, np.int64)
+    # Dense ranks: equal strings share a code, codes follow the strings' (byte) order, nulls last.
+    ranks = pc.rank(column, sort_keys="ascending", tiebreaker="dense")  # nulls: at the end by default
+    return ranks.to_numpy().astype(np.int64)
 
 
 def resolve_exact(tables: Iterable[pa.Table]) -> tuple[pa.Table, list[Verdict]]:
@@ -303,6 +304,92 @@ def end_infos(ends: set[str], tables: Iterable[pa.Table]) -> Iterator[tuple[str,
             ),
             strict=True,
         )
+
+
+#: What verification needs of a candidate pair's end: (rank key, partition of the pair that needs it).
+Need = tuple[str, int]
+#: What verification compares: (MinHash signature bytes, text or None).
+Payload = tuple[bytes, Any]
+
+
+def pair_parts(
+    pairs: Iterable[tuple[str, str]], partitions: int
+) -> tuple[dict[int, list[tuple[str, str]]], dict[int, list[Need]]]:
+    """Candidate pairs -> (pairs by the partition ``q`` of their first rank key, where they are
+    verified; the ends each ``q`` needs, ``(rank, q)``, by the partition of the end's own rank
+    key, where its chunk is known). Both sorted, without repeats."""
+    by_q: dict[int, set[tuple[str, str]]] = {}
+    needs: dict[int, set[Need]] = {}
+    part: dict[str, int] = {}
+    for u, v in pairs:
+        pu = part.get(u)
+        if pu is None:
+            pu = part[u] = rank_partition(u, partitions)
+        pv = part.get(v)
+        if pv is None:
+            pv = part[v] = rank_partition(v, partitions)
+        by_q.setdefault(pu, set()).add((u, v))
+        needs.setdefault(pu, set()).add((u, pu))
+        needs.setdefault(pv, set()).add((v, pu))
+    return {q: sorted(s) for q, s in by_q.items()}, {p: sorted(s) for p, s in needs.items()}
+
+
+def end_routes(
+    needs: Iterable[Iterable[Need]], tables: Iterable[pa.Table]
+) -> tuple[list[tuple[str, tuple[Any, Any, int, int]]], dict[Any, list[Need]]]:
+    """One rank partition: the ends its pairs need + the survivors' info tables (INFO_COLUMNS)
+    -> (every end's (rank, (loc, group, nbytes, weight)), once, sorted; the needs by the chunk
+    that holds the end's payload, ``None`` for a previous output's document, sorted)."""
+    wanted: set[Need] = set()
+    for items in needs:
+        wanted.update(items)
+    infos: dict[str, tuple[Any, Any, int, int]] = {}
+    for rank, info in end_infos({rank for rank, _ in wanted}, tables):
+        infos.setdefault(rank, info)  # a document is one node; guard against a repeated table
+    routes: dict[Any, list[Need]] = {}
+    for rank, q in sorted(wanted):
+        if rank in infos:
+            routes.setdefault(infos[rank][0], []).append((rank, q))
+    return sorted(infos.items()), routes
+
+
+def route_payloads(
+    payloads: Iterable[tuple[str, Payload]], needs: Iterable[Need]
+) -> dict[int, list[tuple[str, Payload]]]:
+    """Payloads read for some ends -> the lists each pair partition ``q`` needs."""
+    got = dict(payloads)
+    out: dict[int, list[tuple[str, Payload]]] = {}
+    for rank, q in needs:
+        if rank in got:
+            out.setdefault(q, []).append((rank, got[rank]))
+    return out
+
+
+def verify_pairs(
+    pair_lists: Iterable[Iterable[tuple[str, str]]],
+    payload_lists: Iterable[Iterable[tuple[str, Payload]]],
+    similar: Any,
+) -> tuple[list[tuple[str, str]], int]:
+    """One pair partition: its candidate pairs and their ends' payloads -> (the pairs whose
+    payloads ``similar(a, b)`` accepts, sorted, without repeats; how many were compared). A pair
+    with an end that has no payload (a previous output's document stored without signature) is
+    not compared."""
+    payload: dict[str, Payload] = {}
+    for payload_items in payload_lists:
+        payload.update(payload_items)
+    pairs: set[tuple[str, str]] = set()
+    for pair_items in pair_lists:
+        pairs.update(pair_items)
+    edges: list[tuple[str, str]] = []
+    checked = 0
+    for u, v in sorted(pairs):
+        pu, pv = payload.get(u), payload.get(v)
+        if pu is None or pv is None:
+            continue
+        checked += 1
+        if similar(pu, pv):
+            edges.append((u, v))
+    return edges, checked
 
 
 def component_verdicts(

@@ -181,3 +181,34 @@ def test_local_processes_give_the_same_outputs_and_report_failures(tmp_path: Pat
     fn = _ProcessFilesFn([info], CFG, str(tmp_path / "spill-bad"), 2)
     with pytest.raises(RuntimeError, match=r"(?s)local worker process failed.*IndexError"):
         list(run_files(fn, [FileTask(5, str(paths[0]), "x")], 2))
+
+
+def test_spare_local_processes_are_used_replaced_and_ended(tmp_path: Path) -> None:
+    from altedic.beam import localworker
+    from altedic.beam.transforms import _ProcessFilesFn
+
+    p = tmp_path / "in.jsonl"
+    p.write_text(_input(tmp_path).read_text(encoding="utf-8"), encoding="utf-8")
+    info = SourceInfo(name="src", format="jsonl", options={"columns": {"text": "text", "lang": "lang"}})
+    tasks = [FileTask(0, str(p), p.name)] * 3
+
+    def ids(items: list) -> list[str]:
+        return sorted(r["id"] for tag, v in items if tag is None for r in _chunk_rows([v]))
+
+    try:
+        localworker.prestart(2)
+        spares = list(localworker._SPARES)
+        assert len(spares) == 2 and all(s.poll() is None for s in spares)
+        fn = _ProcessFilesFn([info], CFG, str(tmp_path / "spill-a"), 2)
+        first = list(localworker.run_files(fn, tasks, 2, warm=True))
+        # the spares did the work; as each finished, a fresh spare took its place
+        assert not set(map(id, spares)) & set(map(id, localworker._SPARES))
+        assert len(localworker._SPARES) == 2
+        fn = _ProcessFilesFn([info], CFG, str(tmp_path / "spill-b"), 2)
+        second = list(localworker.run_files(fn, tasks, 2))
+        assert ids(first) == ids(second) and ids(first)
+        assert localworker._SPARES == []  # used by the second step, not replaced (warm=False)
+    finally:
+        localworker.shutdown()
+    assert localworker._SPARES == [] and localworker._EXITING == []
+    assert all(s.poll() is not None for s in spares)

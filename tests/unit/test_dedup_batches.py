@@ -161,3 +161,60 @@ def test_split_copies_rows_into_their_partitions() -> None:
     assert sorted(got) == [0, 1, 3]
     assert got[3]["x"].to_pylist() == [0, 2, 5, 9] and got[0]["x"].to_pylist() == [3, 6, 7]
     assert got[1].num_rows == 3
+
+
+def test_pair_routing_brings_both_payloads_to_the_pair_partition_whatever_the_batching() -> None:
+    """pairs -> (pairs by q, needs by p) -> end routes per chunk -> payloads per q -> verify:
+    every pair meets both ends' payloads exactly once, and the verified edges are those a direct
+    comparison finds, for any number of partitions and any cut of the candidate lists."""
+    rng = random.Random(11)
+    n = 60
+    ranks = [_rank(rng.getrandbits(120), 0 if i % 13 == 0 else 1) for i in range(n)]  # some previous
+    chunk_of = {r: (None if ex.is_previous(r) else f"chunk-{i % 4}") for i, r in enumerate(ranks)}
+    value = {r: rng.randrange(5) for r in ranks}
+    payload = {r: (value[r].to_bytes(8, "little"), None) for r in ranks}
+    stored = {r for r in ranks if not (ex.is_previous(r) and value[r] == 4)}  # previous without signature
+    pairs = sorted({tuple(sorted(rng.sample(ranks, 2))) for _ in range(150)})
+
+    def similar(a: bt.Payload, b: bt.Payload) -> bool:
+        return a[0] == b[0]
+
+    expected_checked = [(u, v) for u, v in pairs if u in stored and v in stored]
+    expected = [(u, v) for u, v in expected_checked if value[u] == value[v]]
+    assert expected and len(expected) < len(expected_checked)
+    info_table = bt.with_weight(
+        bt.nodes_table([(r, "mt", None, None, chunk_of[r], None if ex.is_previous(r) else "mt", 7) for r in ranks]), 1
+    )
+    for partitions in (1, 3, 16):
+        cut = rng.randrange(1, len(pairs))
+        by_q: dict[int, list[list[tuple[str, str]]]] = {}
+        needs: dict[int, list[list[bt.Need]]] = {}
+        for part in (pairs[:cut], pairs[cut:] + pairs[: cut // 2]):  # a pair found in two band partitions
+            got_q, got_needs = bt.pair_parts(part, partitions)
+            for q, items in got_q.items():
+                assert all(bt.rank_partition(u, partitions) == q for u, _ in items)
+                by_q.setdefault(q, []).append(items)
+            for p, items in got_needs.items():
+                assert all(bt.rank_partition(r, partitions) == p for r, _ in items)
+                needs.setdefault(p, []).append(items)
+        infos_by_p = dict(bt.info_parts(info_table, partitions))
+        payload_by_q: dict[int, list[list[tuple[str, bt.Payload]]]] = {}
+        all_infos = []
+        for p, lists in needs.items():
+            infos, routes = bt.end_routes(lists, [infos_by_p[p]])
+            all_infos += infos
+            for loc, wanted in routes.items():
+                assert all(chunk_of[r] == loc for r, _ in wanted)
+                have = [(r, payload[r]) for r, _ in wanted if r in stored]  # what the chunk/previous holds
+                for q, items in bt.route_payloads(have, wanted).items():
+                    payload_by_q.setdefault(q, []).append(items)
+        ends = {r for pair in pairs for r in pair}
+        assert sorted(r for r, _ in all_infos) == sorted(ends)
+        edges: list[tuple[str, str]] = []
+        checked = 0
+        for q, lists in by_q.items():
+            e, c = bt.verify_pairs(lists, payload_by_q.get(q, []), similar)
+            edges += e
+            checked += c
+        assert sorted(edges) == expected
+        assert checked == len(expected_checked)
