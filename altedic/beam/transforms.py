@@ -430,6 +430,19 @@ def _route_verdicts(
     yield from by_shard.items()
 
 
+def _shard_cost(task: tuple[tuple[str, str, int, int], list[Any]], chunks: list[dict[str, Any]]) -> float:
+    """Bytes a shard task will write (estimate for ordering): its group's spilled bytes over its
+    shard count, plus for the rejected shard the bytes dedup moves there."""
+    (kind, group, _shard, n), values = task
+    key = "cand" if kind == DATA else "rej"
+    total = sum(
+        c["groups"][g][1] for c in chunks if c["kind"] == key for g in c["groups"] if kind != DATA or g == group
+    )
+    if kind != DATA:
+        total += n * sum(v[2] for vs in values if vs is not None for v in vs if v[3] is not None)
+    return total / n
+
+
 def _cand_paths(chunks: list[dict[str, Any]], group: str) -> list[str]:
     """The candidate chunks that hold documents of ``group``."""
     return sorted(c["path"] for c in chunks if c["kind"] == "cand" and group in c["groups"])
@@ -474,10 +487,9 @@ class _WriteDocShardFn(beam.DoFn):  # type: ignore[misc]
         single = copy.copy(self)  # what each local process runs: this step, in-process
         single.local_processes = 1
         single.pending = []
-        # Biggest shards first (most verdicts / data before rejected): better load balance.
-        tasks = sorted(
-            self.pending, key=lambda t: (t[0][0] != DATA, -sum(len(vs) for vs in t[1] if vs is not None), t[0])
-        )
+        # Biggest shards first (longest processing time first: no big shard left for the end,
+        # when the other processes would wait for it).
+        tasks = sorted(self.pending, key=lambda t: (-_shard_cost(t, self.chunks), t[0]))
         for _tag, value in run_files(single, tasks, self.local_processes):
             self.shards_counter.inc()
             yield in_global_window(value)

@@ -87,22 +87,25 @@ def _unit_bins(values: np.ndarray) -> list[str]:
     return [f"{i / 20:.2f}" for i in idx.tolist()]
 
 
+_UNIT_LABELS = np.array([f"{i / 20:.2f}" for i in range(20)], dtype=object)
+
+
 def quality_bin_labels(values: np.ndarray) -> list[str]:
     """Bin label of each quality value (see :data:`BINS_DOC`)."""
-    out: list[str] = []
-    for v in values.tolist():
-        if math.isnan(v):
-            out.append("nan")
-        elif math.isinf(v):
-            out.append("inf" if v > 0 else "<0")
-        elif v < 0:
-            out.append("<0")
-        elif v <= 1.0:
-            out.append(f"{min(math.floor(v * 20.0), 19) / 20:.2f}")
-        else:
-            k = math.floor(2.0 * math.log2(v))
-            out.append(f"{2.0 ** (k / 2.0):.4g}")
-    return out
+    v = np.asarray(values, dtype=np.float64)
+    out = np.empty(len(v), dtype=object)
+    out[np.isnan(v)] = "nan"
+    out[np.isposinf(v)] = "inf"
+    out[v < 0] = "<0"  # -inf included
+    unit = (v >= 0) & (v <= 1.0)
+    out[unit] = _UNIT_LABELS[np.minimum(np.floor(v[unit] * 20.0), 19).astype(np.int64)]
+    big = (v > 1.0) & np.isfinite(v)
+    if big.any():
+        # math.log2, as before (numpy's may differ in the last bit at a bin edge)
+        ks = [math.floor(2.0 * math.log2(x)) for x in v[big].tolist()]
+        labels = {k: f"{2.0 ** (k / 2.0):.4g}" for k in set(ks)}
+        out[big] = [labels[k] for k in ks]
+    return out.tolist()  # type: ignore[no-any-return]
 
 
 def length_bin_labels(chars: np.ndarray) -> list[str]:
@@ -185,7 +188,7 @@ class PartialStats:
 
     # -- accumulation ----------------------------------------------------------------------
     def _add_grouped(
-        self, prefix: Key, keys: list[list[str]], values: dict[str, np.ndarray], append_name: bool = True
+        self, prefix: Key, keys: list[Any], values: dict[str, np.ndarray], append_name: bool = True
     ) -> None:
         """Add ``values`` summed per distinct key tuple, under ``prefix + key + (value name,)``.
 
@@ -193,7 +196,10 @@ class PartialStats:
         """
         if not keys or len(keys[0]) == 0:
             return
-        cols: dict[str, Any] = {f"k{i}": pa.array(k, pa.string()) for i, k in enumerate(keys)}
+        cols: dict[str, Any] = {
+            f"k{i}": k if isinstance(k, pa.Array | pa.ChunkedArray) else pa.array(k, pa.string())
+            for i, k in enumerate(keys)
+        }
         for name, arr in values.items():
             cols[f"v_{name}"] = pa.array(arr, pa.int64())
         table = pa.table(cols)
@@ -205,7 +211,7 @@ class PartialStats:
                 k = (*base, name) if append_name else base
                 self.sums[k] = self.sums.get(k, 0) + int(row[f"v_{name}_sum"])
 
-    def _count(self, prefix: Key, keys: list[list[str]]) -> None:
+    def _count(self, prefix: Key, keys: list[Any]) -> None:
         """Count rows per distinct key tuple under ``prefix + key``."""
         if not keys or len(keys[0]) == 0:
             return
@@ -302,12 +308,13 @@ class PartialStats:
         parents, key_arr, val_arr = kv_columns(column)
         if not len(parents):
             return
-        keys = key_arr.to_pylist()
         vals = val_arr.to_numpy(zero_copy_only=False).astype(np.float64)
-        q_lang = [lang[i] for i in parents.tolist()]
-        q_out = [outcome[i] for i in parents.tolist()]
-        q_keys = [str(k) for k in keys]
-        self._count(("quality", "hist"), [q_keys, q_lang, q_out, quality_bin_labels(vals)])
+        at = pa.array(parents)
+        q_lang = pa.array(lang, pa.string()).take(at)
+        q_out = pa.array(outcome, pa.string()).take(at)
+        q_keys = key_arr.cast(pa.string())
+        labels = pa.array(quality_bin_labels(vals), pa.string())
+        self._count(("quality", "hist"), [q_keys, q_lang, q_out, labels])
         finite = np.isfinite(vals)
         micro = np.where(finite, np.round(np.where(finite, vals, 0.0) * MICRO), 0).astype(np.int64)
         self._add_grouped(
