@@ -10,10 +10,11 @@ disturbs least.
 
 Two columns. **first pass**: each system starts from empty caches (its own compiled kernel with
 an empty word cache, empty evidence memos), warms up on the odd lines, then runs once over the
-measured items, text it has not seen: the steady state of a long run over new documents.
-**best of R**: the best of that pass and R-1 repeats over the same items (the kernel's word cache
-and the evidence memos then hold every word), the figure earlier versions reported. Both include
-building the Document records (a reader's work, ~5 % of the stage's time).
+measured items, text it has not seen: the steady state of a long run over new documents (issue
+5's figure: docs/langid.md, Speed). **best of R**: the best of that pass and R-1 repeats over the
+same items (the kernel's word cache and the evidence memos then hold every word), the figure
+earlier versions reported. Both include building the Document records (a reader's work, ~5-9 %
+of the stage's time).
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
-"""Type stub of the compiled fastText prediction kernel (see _fastlid.pyx and ftmodel.py)."""
+"""Type stub of the compiled kernel of the language stage (see _fastlid.pyx, ftmodel.py, policy.py)."""
 
+from collections.abc import Callable
 from typing import Any
 
 from altedic.langid.ftmodel import FastTextArrays
@@ -14,3 +15,25 @@ class FastLid:
     def predict(
         self, texts: list[str], k: int = 1, threshold: float = 0.0, names: list[Any] | None = None
     ) -> list[list[tuple[Any, float]]]: ...
+
+class EvidenceIndex:
+    def __init__(
+        self,
+        ev: Any,
+        edge: str,
+        token_findall: Callable[[str], list[str]],
+        memo_max: int,
+        suffix_min_stem: int,
+    ) -> None: ...
+    @property
+    def memo_size(self) -> int: ...
+    def hits_of(self, tok: str) -> tuple[int, ...]: ...
+    def count(self, lowered: str) -> dict[str, int]: ...
+
+class FirstLook:
+    def __init__(self, words: Any, by_second: dict[str, tuple[str, ...]], chars: str, infixes: Any) -> None: ...
+    def look(self, s: str) -> bool: ...
+
+def round4(x: float) -> float: ...
+def rounded_top(ranked: list[tuple[str | None, float]], k: int) -> dict[str, float]: ...
+def probs_of(pred: list[tuple[str | None, float]], members: Any) -> list[float]: ...

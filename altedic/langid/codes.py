@@ -418,9 +418,17 @@ def normalise_lang(code: str | None) -> str | None:
     return base
 
 
+_BASE_OF: dict[str, str] = {}  # memo of base_lang (the language stage asks ~10 times per text)
+
+
 def base_lang(code: str) -> str:
     """The language part of an altedic code: ``sr-Latn`` -> ``sr``; ``mt`` -> ``mt``."""
-    return code.split("-", 1)[0]
+    got = _BASE_OF.get(code)
+    if got is None:
+        got = code.split("-", 1)[0]
+        if len(_BASE_OF) < 10_000:  # the codes of a model and a corpus: a few hundred
+            _BASE_OF[code] = got
+    return got
 
 
 def script_of(code: str) -> str | None:

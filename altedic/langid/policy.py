@@ -28,7 +28,7 @@ from __future__ import annotations
 import itertools
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -77,9 +77,10 @@ def dominant_script(text: str, sample: int = 600) -> str | None:
     return best
 
 
-def _compiled_scripts() -> Any:
-    """The compiled :func:`dominant_scripts` of ``altedic.langid._fastlid`` (None: not built, a
-    stale build, or ``ALTEDIC_PURE_PYTHON`` set; the model loader warns about a missing kernel)."""
+def _compiled_kernel() -> Any:
+    """The module ``altedic.langid._fastlid`` for :func:`dominant_scripts` and
+    :class:`Evidence` (None: not built, a stale build, or ``ALTEDIC_PURE_PYTHON`` set; the model
+    loader warns about a missing kernel)."""
     if os.environ.get("ALTEDIC_PURE_PYTHON", "") not in ("", "0"):
         return None
     try:
@@ -90,10 +91,38 @@ def _compiled_scripts() -> Any:
 
     if getattr(_fastlid, "KERNEL_VERSION", None) != KERNEL_VERSION or tuple(_fastlid.SCRIPTS) != tuple(_SCRIPT_CLASSES):
         return None
-    return _fastlid.dominant_scripts
+    return _fastlid
 
 
-_SCRIPTS_KERNEL = _compiled_scripts()
+_KERNEL = _compiled_kernel()
+_SCRIPTS_KERNEL = _KERNEL.dominant_scripts if _KERNEL is not None else None
+_EVIDENCE_KERNEL = _KERNEL.EvidenceIndex if _KERNEL is not None else None
+
+
+def _round4_py(x: float) -> float:
+    return round(x, 4)
+
+
+def _rounded_top_py(ranked: Sequence[tuple[str | None, float]], k: int) -> dict[str, float]:
+    return {c: round(v, 4) for c, v in ranked[:k] if c is not None}
+
+
+#: ``round(x, 4)`` (the stage's scores), and ``{code: round(p, 4)}`` of the first ``k`` pairs of
+#: a ranking with a code (its alternatives): compiled when the kernel is built (the same values,
+#: without Python's decimal-string round trip; tests/unit/test_fastlid.py), else these twins.
+#: Likewise the probabilities the open-world check sums.
+def _probs_of_py(pred: Sequence[tuple[str | None, float]], members: Sequence[str]) -> list[float]:
+    return [min(p, 1.0) for c, p in pred if c is not None and base_lang(c) in members]
+
+
+round4: Callable[[float], float] = _KERNEL.round4 if _KERNEL is not None else _round4_py
+rounded_top: Callable[[list[tuple[str | None, float]], int], dict[str, float]] = (
+    _KERNEL.rounded_top if _KERNEL is not None else _rounded_top_py
+)
+#: ``[min(p, 1.0) for code, p in pred if code is not None and base_lang(code) in members]``
+probs_of: Callable[[list[tuple[str | None, float]], Sequence[str]], list[float]] = (
+    _KERNEL.probs_of if _KERNEL is not None else _probs_of_py
+)
 _SCRIPT_NAMES: tuple[str | None, ...] = (*_SCRIPT_CLASSES, None)  # index -1 = no letters
 
 
@@ -211,6 +240,35 @@ class Evidence:
             for ch in chars:
                 self.chars.setdefault(ch, []).append(index[member])
         self.char_items = tuple((ch, tuple(mis)) for ch, mis in self.chars.items())
+        # the compiled count over these same tables (None: not built, or forced off)
+        self._compiled: Any = None
+        self._compile()
+
+    def _compile(self) -> None:
+        if _EVIDENCE_KERNEL is not None and len(self.members) <= 64:
+            self._compiled = _EVIDENCE_KERNEL(self, _EDGE_PUNCT, _TOKEN.findall, _MEMO_MAX, _SUFFIX_MIN_STEM)
+
+    def __getstate__(self) -> dict[str, Any]:
+        # the compiled index does not pickle: its memo travels as the chunks it has seen
+        state = self.__dict__.copy()
+        compiled = state.pop("_compiled", None)
+        state["_compiled_seen"] = compiled.seen_chunks() if compiled is not None else None
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        seen = state.pop("_compiled_seen", None)
+        self.__dict__.update(state)
+        self._compiled = None
+        self._compile()
+        if seen is None:
+            seen = list(self._seen)  # pickled without the kernel: the twin's memo
+            if self._compiled is None:
+                return
+        if self._compiled is not None:
+            for chunk in seen:
+                self._compiled.count(chunk)  # learns the chunk, as when it was first seen
+        elif seen:
+            self._learn(set(seen))
 
     def _hits(self, tok: str) -> tuple[int, ...]:
         """Members whose entries match the word ``tok`` (each member at most once, ascending)."""
@@ -303,7 +361,14 @@ class Evidence:
         repeat across documents, Zipf's law); a text then costs a few set operations in C (its
         chunks against the memo) and one step per chunk that has hits, not a Python step per
         word. Two-word entries that span two chunks need the order of the chunks: that walk is
-        made only when the text has a chunk ending in a first word of such an entry."""
+        made only when the text has a chunk ending in a first word of such an entry.
+
+        With the compiled kernel built, :class:`altedic.langid._fastlid.EvidenceIndex` runs these
+        same rules (this method and :meth:`_learn`, :meth:`_analyse`, :meth:`_hits` are its
+        readable twin: equal counts, memo clearing included, tests/unit/test_fastlid.py)."""
+        if self._compiled is not None:
+            compiled: dict[str, int] = self._compiled.count(lowered)
+            return compiled
         counts = [0] * len(self.members)
         chunks = lowered.split()
         uniq = set(chunks)
@@ -444,6 +509,10 @@ def group_for(lang: str, script: str | None) -> str | None:
     return None
 
 
+def _minus_count(kv: tuple[str, int]) -> int:
+    return -kv[1]
+
+
 @dataclass
 class Resolution:
     """Outcome of resolving a confusable group for one text."""
@@ -471,6 +540,7 @@ class GroupResolver:
         self.on_undecided = on_undecided
         self.sample_chars = sample_chars
         self._evidence = {name: _evidence_for(g) for name, g in GROUPS.items()}
+        self._members = {name: frozenset(g.members) for name, g in GROUPS.items()}
 
     def evidence(self, group: str, text: str) -> dict[str, int]:
         """Number of distinctive words and characters of each member found in ``text`` (its
@@ -492,14 +562,14 @@ class GroupResolver:
         source's declared language; ``second``: the second opinion's top label.
         """
         g = GROUPS[group]
-        members = set(g.members)
+        members = self._members[group]
         top = next((lang for lang, _ in ranked if base_lang(lang) in members), ranked[0][0])
         ev = self.evidence(group, text)
         if g.name == "hbs" and ("ć" in text or "đ" in text or "Ć" in text or "Đ" in text):
             ev["sl"] = 0  # Slovenian has no ć/đ
         tied: set[str] = set()
         if ev:
-            order = sorted(ev.items(), key=lambda kv: -kv[1])
+            order = sorted(ev.items(), key=_minus_count)
             best, n_best = order[0]
             n_second = order[1][1] if len(order) > 1 else 0
             # overriding a model that is sure of its member takes one more hit of evidence
@@ -722,6 +792,7 @@ class RegionalResolver:
             for n in v.neighbours:
                 by_neighbour.setdefault(n, []).append(v)
         self._evidence: dict[str, Evidence] = {}
+        self._groups: dict[str, Group] = {}  # per neighbour, its varieties' entries as a group
         # per neighbour, a cheap first look (C-level set and substring tests): the one-word entries
         # of the varieties, their two-word entries (as substrings) and their characters; a text
         # with none of them is not counted word by word (measured: docs/langid.md)
@@ -729,6 +800,7 @@ class RegionalResolver:
             str, tuple[frozenset[str], frozenset[str], dict[str, tuple[str, ...]], str, tuple[str, ...]]
         ] = {}
         self._nothing: dict[str, RegionalCall] = {}  # per neighbour, the call without evidence (shared)
+        self._look: dict[str, Any] = {}  # per neighbour, the compiled first look (when built)
         self._neighbours = frozenset(by_neighbour)
         for n, vs in by_neighbour.items():
             alphabet = set(self.alphabets.get(n, ""))
@@ -738,6 +810,7 @@ class RegionalResolver:
                 words={v.code: (*v.words, *v.words_against.get(n, ())) for v in vs},
                 chars={v.code: "".join(c for c in v.chars.lower() if c not in alphabet) for v in vs},
             )
+            self._groups[n] = group
             self._evidence[n] = Evidence(group)
             entries = {w for e in group.words.values() for w in (x.lower() for x in e)}
             plain = {w for w in entries if not w.startswith(("*", "!"))}
@@ -750,7 +823,20 @@ class RegionalResolver:
                 second = p.split(" ", 1)[1]
                 by_second[second] = (*by_second.get(second, ()), f" {p} ")  # between spaces: whole words
             self._first_look[n] = (single | frozenset(by_second), single, by_second, chars, tuple(infixes))
+            if _KERNEL is not None:
+                # the same first look in one pass over the text, without its chunks (_fastlid)
+                self._look[n] = _KERNEL.FirstLook(single, by_second, chars, infixes)
             self._nothing[n] = RegionalCall(None, (), dict.fromkeys(group.members[1:], 0), self.settings.min_hits)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        state["_look"] = {}  # compiled (does not pickle): made again from _first_look
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        if _KERNEL is not None:
+            self._look = {n: _KERNEL.FirstLook(w, b, c, i) for n, (_, w, b, c, i) in self._first_look.items()}
 
     @property
     def neighbours(self) -> frozenset[str]:
@@ -796,13 +882,19 @@ class RegionalResolver:
         # the first look runs on the text as written (entries are lower case; a variety's words
         # are rarely all capitalised), the count on the lower-cased text
         any_word, words, by_second, chars, infixes = self._first_look[lang]
-        chunks = s.split()
-        if (
-            (any_word.isdisjoint(chunks) or (words.isdisjoint(chunks) and not self._pair_in(s, chunks, by_second)))
-            and (s.isascii() or not any(c in s for c in chars))
-            and not any(i in s for i in infixes)
-        ):
-            return self._nothing[lang]
+        look = self._look.get(lang)
+        if look is not None:
+            # compiled: the expression below in one pass (altedic.langid._fastlid.FirstLook)
+            if look.look(s):
+                return self._nothing[lang]
+        else:
+            chunks = s.split()
+            if (
+                (any_word.isdisjoint(chunks) or (words.isdisjoint(chunks) and not self._pair_in(s, chunks, by_second)))
+                and (s.isascii() or not any(c in s for c in chars))
+                and not any(i in s for i in infixes)
+            ):
+                return self._nothing[lang]
         s = s.lower()
         counts = ev.count(s)
         counts.pop(lang, None)

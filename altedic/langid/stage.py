@@ -39,6 +39,9 @@ from altedic.langid.policy import (
     dominant_scripts,
     group_for,
     make_second_opinion,
+    probs_of,
+    round4,
+    rounded_top,
 )
 from altedic.records import Document, doc_id
 
@@ -427,7 +430,7 @@ class LanguageStage:
                         # fastText's own probability of the label (of the group's members where
                         # a group decided): the second opinion does not make a text typical
                         members = GROUPS[group].members if group is not None else (base,)
-                        p_ft = sum(min(p, 1.0) for c, p in pred if c is not None and base_lang(c) in members)
+                        p_ft = sum(probs_of(pred, members))  # sum() of what the Python twin lists
                         if p_ft < t and self._elsewhere(pred, opinion, base, members):
                             flags.append(f"atypical:{base}")
                             lang, score = None, 0.0
@@ -439,8 +442,8 @@ class LanguageStage:
             out.append(
                 {
                     "lang": lang,
-                    "score": round(min(score, 1.0), 4),
-                    "alternatives": {c: round(v, 4) for c, v in ranked[:top_k] if c is not None},
+                    "score": round4(min(score, 1.0)),
+                    "alternatives": rounded_top(ranked, top_k),
                     "flags": flags,
                     "decided_by": decided_by,
                 }
@@ -652,14 +655,18 @@ class LanguageStage:
         if lang is None:
             doc.reject("langid.unknown", "no language could be identified")
             return
-        trusted = ("declared:trusted", "declared:confirmed", f"regional:{base_lang(lang)}")
-        if not any(f in doc.lang_flags for f in trusted):
+        base = base_lang(lang)
+        flags = doc.lang_flags
+        if not flags or (
+            "declared:trusted" not in flags and "declared:confirmed" not in flags and f"regional:{base}" not in flags
+        ):
             # (a label named by the regional spelling evidence is not held to the model's probability)
-            t = self.thresholds(base_lang(lang))
+            t = self._thresholds.get(base) or self.thresholds(base)
             if (doc.lang_score or 0.0) < t["min_confidence"]:
                 doc.reject("langid.low_confidence", f"{lang} {doc.lang_score:.2f} < {t['min_confidence']:.2f}")
                 return
-        self._check_wanted(doc)
+        if self.languages is not None:
+            self._check_wanted(doc)
 
     def _check_wanted(self, doc: Document) -> None:
         if self.languages is not None and doc.lang is not None and base_lang(doc.lang) not in self.languages:

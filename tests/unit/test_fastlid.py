@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pytest
@@ -178,3 +179,200 @@ def test_compiled_scripts_equal_the_regexes() -> None:
     assert dominant_scripts(SCRIPT_TEXTS) == expected
     assert [dominant_script(t, 5) for t in SCRIPT_TEXTS[-2:]] == ["Latn", "Cyrl"]
     assert _fastlid.dominant_scripts(SCRIPT_TEXTS[-2:], 5) == [0, 1]
+
+
+# Written for this test: long words (ASCII and two- and three-byte UTF-8, around the 32-byte
+# limit of the kernel's word cache and beyond it) compared with fastText.
+LONG_WORD_TEXTS = [
+    "x" * 60 + " " + "y" * 61 + " " + "z" * 62 + " " + "w" * 63 + " kratka riječ",
+    "ž" * 30 + " " + "ž" * 31 + " " + "đ" * 32 + " čćžšđ",
+    "€" * 20 + " " + "€" * 21 + " " + "Ħ" * 33 + " il-Kummissjoni",
+    "Donaudampfschifffahrtsgesellschaftskapitänswitwenrentenversicherungsanstalt und so weiter",
+]
+
+
+def test_kernel_long_words_equal_fasttext(pair: tuple[LidModel, object]) -> None:
+    kernel, ft = pair
+    arrays = load_fasttext(default_model_path())
+    for text, mine in zip(LONG_WORD_TEXTS, kernel._kernel.predict(LONG_WORD_TEXTS, 10), strict=True):
+        ref = ft.predict(text + "\n", 10, 0.0, "strict")  # type: ignore[attr-defined]
+        assert [arrays.labels[i] for i, _ in mine] == [lab for _, lab in ref], text
+        for (_, p), (q, _) in zip(mine, ref, strict=True):
+            assert abs(p - q) < 1e-6, text
+
+
+# -- the compiled evidence, first look and rounding against their Python twins -----------------
+
+# Whitespace that str.split() cuts at (the compiled scan must cut at the same places), and
+# punctuation around and inside chunks.
+_SPACES = [" ", " ", "  ", "\t", "\n", "\u00a0", "\u2028", "\x1c", "\u3000"]
+_DECOR = ["", "", "", ",", ".", "(", ")", "«", "»", "“", "?!", "…", "'", "-", "_", "’"]
+
+
+def _evidence_texts(words: list[str], seed: int, n: int = 400) -> list[str]:
+    """Texts of entries of a group (and variants of them) with filler words, punctuation and
+    white space of several kinds, deterministic."""
+    import random
+
+    rng = random.Random(seed)
+    filler = ["a", "i", "je", "na", "the", "und", "123", "x_y", "ab-cd", "d'aquel", "—", "..", "ž", "ћ", "Ω", "😀"]
+    filler += ["e\u0301", "٣٤", "x²", "Ⅻ", "ǅ", "ﬁ", "İ".lower(), "a\u200bb"]  # alphanumeric by str.isalnum or not
+    out = []
+    for _ in range(n):
+        parts = []
+        for _ in range(rng.randint(1, 40)):
+            w = rng.choice(words) if rng.random() < 0.6 else rng.choice(filler)
+            r = rng.random()
+            if r < 0.15 and len(w) > 2:
+                w = w + rng.choice(["a", "ima", "ović", "ski", "ing"])  # a prefix entry's word
+            elif r < 0.3:
+                w = rng.choice(["pre", "ne", "raz", "x"]) + w  # a suffix entry's word
+            parts.append(rng.choice(_DECOR) + w + rng.choice(_DECOR))
+            parts.append(rng.choice(_SPACES))
+        out.append("".join(parts).lower())
+    return out
+
+
+def _entry_words(words: Mapping[str, Sequence[str]]) -> list[str]:
+    out = []
+    for entries in words.values():
+        for e in entries:
+            w = str(e).lower().lstrip("!").strip("*")
+            out.extend(w.split(" ") if " " in w else [w])
+            if " " in w:
+                out.append(w)  # a two-word entry as it is written (one chunk, a space inside)
+    return [w for w in out if w]
+
+
+def test_compiled_evidence_equals_the_twin(monkeypatch: pytest.MonkeyPatch) -> None:
+    from altedic.langid import policy
+    from altedic.langid.policy import Evidence, RegionalResolver
+
+    if policy._EVIDENCE_KERNEL is None:
+        pytest.skip("compiled kernel not built")
+    reg = RegionalResolver()
+    cases = [*GROUPS.values(), *(reg._groups[n] for n in sorted(reg.neighbours))]
+    checked = 0
+    for seed, group in enumerate(cases):
+        words = group.words
+        texts = _evidence_texts(_entry_words(words) + list("".join(group.chars.values())), seed)
+        for memo_max in (200_000, 37):  # 37: the memo is cleared every few texts, in both
+            monkeypatch.setattr(policy, "_MEMO_MAX", memo_max)
+            twin = Evidence(group)
+            twin._compiled = None
+            compiled = Evidence(group)
+            compiled._compiled = policy._EVIDENCE_KERNEL(
+                compiled, policy._EDGE_PUNCT, policy._TOKEN.findall, memo_max, policy._SUFFIX_MIN_STEM
+            )
+            for text in texts + texts[:50]:  # then again, from the memo
+                assert compiled.count(text) == twin.count(text), (group.name, memo_max, text)
+                assert compiled._compiled.memo_size == len(twin._seen), (group.name, memo_max, text)
+                checked += 1
+            for w in _entry_words(words):
+                for tok in (w, w + "ima", "raz" + w, w[:2], w[1:]):
+                    assert compiled._compiled.hits_of(tok) == twin._hits(tok), (group.name, tok)
+    assert checked == len(cases) * 2 * 450
+
+
+def test_compiled_first_look_equals_the_expression() -> None:
+    import random
+
+    from altedic.langid import policy
+    from altedic.langid.policy import RegionalResolver
+
+    reg = RegionalResolver()
+    if not reg._look:
+        pytest.skip("compiled kernel not built")
+    rng = random.Random(3)
+    for n in sorted(reg.neighbours):
+        any_word, words, by_second, chars, infixes = reg._first_look[n]
+        pool = sorted(any_word) + [p.strip() for ps in by_second.values() for p in ps] + list(chars) + list(infixes)
+        pool += ["casa", "Haus", "the", "de", "la", "el", "und", "les", "123"]
+        look = reg._look[n]
+        for i in range(600):
+            ws = [rng.choice(pool) for _ in range(rng.randint(0, 12))]
+            if rng.random() < 0.5:
+                ws = [w.capitalize() if rng.random() < 0.3 else w for w in ws]
+            s = "".join(rng.choice(_DECOR[:6]) + w + rng.choice(_DECOR[:6]) + rng.choice(_SPACES) for w in ws)
+            if i % 7 == 0:
+                s = s.encode("ascii", "ignore").decode()
+            chunks = s.split()
+            expected = (
+                (any_word.isdisjoint(chunks) or (words.isdisjoint(chunks) and not reg._pair_in(s, chunks, by_second)))
+                and (s.isascii() or not any(c in s for c in chars))
+                and not any(x in s for x in infixes)
+            )
+            assert look.look(s) == expected, (n, s)
+    assert policy._KERNEL is not None
+
+
+def test_compiled_rounding_equals_round() -> None:
+    import math
+    import random
+    import struct
+
+    from altedic.langid import policy
+
+    if policy._KERNEL is None:
+        pytest.skip("compiled kernel not built")
+    round4, rounded_top = policy._KERNEL.round4, policy._KERNEL.rounded_top
+    rng = random.Random(11)
+    values = [rng.random() for _ in range(20_000)] + [rng.uniform(-20, 20) for _ in range(5_000)]
+    values += [k / 20_000 for k in range(20_001)]  # every tie of 4 decimals in 0..1 (1/32 is one)
+    values += [math.nextafter(v, 2.0) for v in values[-20_001:]] + [math.nextafter(v, -2.0) for v in values[-20_001:]]
+    values += [0.0, -0.0, 1.0, 16.0, -16.0, 1e300, -1e-300, 5e-5, 0.99995, math.inf, -math.inf]
+    for v in values:
+        assert struct.pack("d", round4(v)) == struct.pack("d", round(v, 4)), v
+    assert math.isnan(round4(math.nan))
+    for v in (0, 1, True, -7):  # not a float: what round gives (an int)
+        assert round4(v) == round(v, 4) and type(round4(v)) is type(round(v, 4))
+    ranked = [("hr", 0.123456), (None, 0.2), ("bs", 1 / 32), ("sr", 0), ("sl", math.nextafter(1 / 32, 1.0))]
+    assert rounded_top(ranked, 3) == {"hr": 0.1235, "bs": 0.0312}  # a tie: to even, as round
+    assert rounded_top(ranked, 10) == {"hr": 0.1235, "bs": 0.0312, "sr": 0, "sl": 0.0313}
+    assert type(rounded_top(ranked, 10)["sr"]) is int
+    assert rounded_top([], 3) == {}
+    assert policy._round4_py(0.123456) == 0.1235
+    assert policy._rounded_top_py(ranked, 3) == rounded_top(ranked, 3)
+    pred = [("sr-Latn", 0.5), (None, 0.3), ("hr", 1.00001), ("-x", 0.1), ("bs", math.nan), ("sl", 0.2)]
+    for members in (("hr", "bs", "sr"), ("sl",), ("",), ()):
+        got, want = policy._KERNEL.probs_of(pred, members), policy._probs_of_py(pred, members)
+        assert [repr(x) for x in got] == [repr(x) for x in want], members
+    assert policy._KERNEL.probs_of(pred, ("hr", "sr")) == [0.5, 1.0]
+
+
+def test_stage_and_evidence_pickle_with_the_compiled_parts() -> None:
+    import pickle
+
+    from altedic.langid import policy
+    from altedic.langid.policy import Evidence
+    from altedic.langid.stage import LanguageStage
+
+    stage = LanguageStage({})  # a recipe's stage is built, pickled to the workers, then set up
+    texts = ["Tko je jučer organizirao sastanak u Zagrebu?", "Da li je porodica definisala plan?"]
+    counts = [stage.resolver.evidence("hbs", t) for t in texts]
+    copy = pickle.loads(pickle.dumps(stage))
+    assert [copy.resolver.evidence("hbs", t) for t in texts] == counts
+    assert copy.regional is not None and stage.regional is not None
+    assert copy.regional._look.keys() == stage.regional._look.keys()
+    # the memo travels: the copy has seen what the original had seen
+    ev = Evidence(GROUPS["hbs"])
+    for t in texts:
+        ev.count(t.lower())
+    again = pickle.loads(pickle.dumps(ev))
+    if policy._EVIDENCE_KERNEL is not None:
+        assert sorted(again._compiled.seen_chunks()) == sorted(ev._compiled.seen_chunks())
+        assert again._compiled.memo_size == 12  # distinct chunks of the two texts ("je" twice)
+    else:
+        assert again._seen == ev._seen
+
+
+def test_compiled_scripts_of_one_byte_texts() -> None:
+    # a text whose characters are all below U+0100 takes a short way in the compiled loop (the
+    # first letter decides: they are all Latin): every such character, alone and after others
+    from altedic.langid import _fastlid
+    from altedic.langid.policy import dominant_script
+
+    texts = [chr(c) for c in range(256)] + ["\xbf\xd7 1" + chr(c) for c in range(256)] + ["¡¿ 12 ½", "x" * 700]
+    got = [_fastlid.SCRIPTS[i] if i >= 0 else None for i in _fastlid.dominant_scripts(texts)]
+    assert got == [dominant_script(t) for t in texts]
+    assert got[-2:] == [None, "Latn"]
