@@ -721,6 +721,10 @@ cdef class _CPSet:
         free(self.slot_hash)
 
     cdef bint has(self, const ucs_t* d, Py_ssize_t start, Py_ssize_t end, uint64_t h):
+        return self.find(d, start, end, h) >= 0
+
+    cdef int32_t find(self, const ucs_t* d, Py_ssize_t start, Py_ssize_t end, uint64_t h):
+        # the index in ``keys`` of the key equal to d[start:end] (its hash h), -1 if none
         cdef uint64_t slot = h & self.mask
         cdef int32_t idx
         cdef str w
@@ -728,7 +732,7 @@ cdef class _CPSet:
         while True:
             idx = self.slot_key[slot]
             if idx == -1:
-                return False
+                return -1
             if self.slot_hash[slot] == h:
                 w = <str>self.keys[idx]
                 if len(w) == n:
@@ -736,7 +740,7 @@ cdef class _CPSet:
                         if w[j] != d[start + j]:
                             break
                     else:
-                        return True
+                        return idx
             slot = (slot + 1) & self.mask
 
 
@@ -1302,11 +1306,8 @@ cdef class FirstLook:
     entry occurs between spaces (``RegionalResolver._pair_in``). ``look`` is what the Python
     expression is (True: no evidence to count; tests/unit/test_fastlid.py compares them)."""
 
-    cdef list entries  # str
-    cdef int32_t* slot_entry  # -1: empty
-    cdef uint64_t* slot_hash
-    cdef uint8_t* entry_kind  # 1: a word, 2: a second word, 3: both
-    cdef uint64_t mask
+    cdef _CPSet table  # the entries (words and second words)
+    cdef uint8_t* entry_kind  # per entry of table.keys: 1: a word, 2: a second word, 3: both
     cdef Py_UCS4* chars
     cdef Py_ssize_t nchars
     cdef Py_UCS4 min_char
@@ -1314,14 +1315,11 @@ cdef class FirstLook:
     cdef dict by_second
 
     def __cinit__(self):
-        self.slot_entry = NULL
-        self.slot_hash = NULL
         self.entry_kind = NULL
         self.chars = NULL
 
     def __init__(self, words, dict by_second, str chars, infixes):
-        cdef Py_ssize_t i, j, size, cap = 16
-        cdef uint64_t h, slot
+        cdef Py_ssize_t i, size
         cdef str w
         kinds = {}
         for w in words:
@@ -1329,31 +1327,15 @@ cdef class FirstLook:
         for w in by_second:
             kinds[w] = kinds.get(w, 0) | 2
         self.by_second = by_second
-        self.entries = list(kinds)
-        size = len(self.entries)
-        while cap < 4 * size:
-            cap *= 2
-        self.mask = cap - 1
-        self.slot_entry = <int32_t*>malloc(cap * sizeof(int32_t))
-        self.slot_hash = <uint64_t*>malloc(cap * sizeof(uint64_t))
+        self.table = _CPSet(kinds)
+        size = len(self.table.keys)
         self.entry_kind = <uint8_t*>malloc((size + 1) * sizeof(uint8_t))
         self.nchars = len(chars)
         self.chars = <Py_UCS4*>malloc((self.nchars + 1) * sizeof(Py_UCS4))
-        if self.slot_entry == NULL or self.slot_hash == NULL or self.entry_kind == NULL or self.chars == NULL:
+        if self.entry_kind == NULL or self.chars == NULL:
             raise MemoryError()
-        for i in range(cap):
-            self.slot_entry[i] = -1
         for i in range(size):
-            w = self.entries[i]
-            self.entry_kind[i] = kinds[w]
-            h = 14695981039346656037ULL
-            for j in range(len(w)):
-                h = _cp_hash(h, w[j])
-            slot = h & self.mask
-            while self.slot_entry[slot] != -1:
-                slot = (slot + 1) & self.mask
-            self.slot_entry[slot] = <int32_t>i
-            self.slot_hash[slot] = h
+            self.entry_kind[i] = kinds[self.table.keys[i]]
         self.min_char = 0x10FFFF
         for i in range(self.nchars):
             self.chars[i] = chars[i]
@@ -1361,32 +1343,17 @@ cdef class FirstLook:
         self.infixes = tuple(infixes)
 
     def __dealloc__(self):
-        free(self.slot_entry)
-        free(self.slot_hash)
         free(self.entry_kind)
         free(self.chars)
 
-    cdef int kind_of(self, int kind, const void* data, Py_ssize_t start, Py_ssize_t end, uint64_t h, list seconds):
-        # the kind of the entry equal to s[start:end] (0: none); a second word is noted in seconds
-        cdef uint64_t slot = h & self.mask
-        cdef int32_t idx
-        cdef str w
-        cdef Py_ssize_t j, n = end - start
-        while True:
-            idx = self.slot_entry[slot]
-            if idx == -1:
-                return 0
-            if self.slot_hash[slot] == h:
-                w = <str>self.entries[idx]
-                if len(w) == n:
-                    for j in range(n):
-                        if w[j] != PyUnicode_READ(kind, data, start + j):
-                            break
-                    else:
-                        if self.entry_kind[idx] & 2:
-                            seconds.append(w)
-                        return self.entry_kind[idx]
-            slot = (slot + 1) & self.mask
+    cdef int kind_of(self, const ucs_t* d, Py_ssize_t start, Py_ssize_t end, uint64_t h, list seconds):
+        # the kind of the entry equal to d[start:end] (0: none); a second word is noted in seconds
+        cdef int32_t idx = self.table.find(d, start, end, h)
+        if idx < 0:
+            return 0
+        if self.entry_kind[idx] & 2:
+            seconds.append(self.table.keys[idx])
+        return self.entry_kind[idx]
 
     def look(self, str s):
         """True where the Python expression is true: nothing to count in ``s`` (see the class)."""
@@ -1399,11 +1366,11 @@ cdef class FirstLook:
         cdef bint check_chars = self.nchars > 0 and not s.isascii()
         cdef list seconds = []  # the second words found (this call's own)
         if kind == PyUnicode_1BYTE_KIND:
-            found = self.scan(<const uint8_t*>data, n, check_chars, kind, data, seconds)
+            found = self.scan(<const uint8_t*>data, n, check_chars, seconds)
         elif kind == PyUnicode_2BYTE_KIND:
-            found = self.scan(<const uint16_t*>data, n, check_chars, kind, data, seconds)
+            found = self.scan(<const uint16_t*>data, n, check_chars, seconds)
         else:
-            found = self.scan(<const uint32_t*>data, n, check_chars, kind, data, seconds)
+            found = self.scan(<const uint32_t*>data, n, check_chars, seconds)
         if found & 5:
             return False  # a word of a variety, or one of its characters
         for x in self.infixes:
@@ -1418,7 +1385,7 @@ cdef class FirstLook:
                         return False
         return True
 
-    cdef int scan(self, const ucs_t* d, Py_ssize_t n, bint check_chars, int kind, const void* data, list seconds):
+    cdef int scan(self, const ucs_t* d, Py_ssize_t n, bint check_chars, list seconds):
         # bit 1: a chunk is a word, 2: a chunk is a second word, 4: a character of chars occurs
         cdef Py_ssize_t i, start = 0, k
         cdef Py_UCS4 c
@@ -1436,7 +1403,7 @@ cdef class FirstLook:
                         break
             if (c < 128 and _ascii_space[c]) or (c >= 128 and Py_UNICODE_ISSPACE(c)):
                 if in_chunk:
-                    found |= self.kind_of(kind, data, start, i, h, seconds)
+                    found |= self.kind_of(d, start, i, h, seconds)
                     if found & 1:
                         return found
                     in_chunk = False
@@ -1444,10 +1411,10 @@ cdef class FirstLook:
             if not in_chunk:
                 in_chunk = True
                 start = i
-                h = 14695981039346656037ULL
+                h = FNV64
             h = _cp_hash(h, c)
         if in_chunk:
-            found |= self.kind_of(kind, data, start, n, h, seconds)
+            found |= self.kind_of(d, start, n, h, seconds)
         return found
 
 
