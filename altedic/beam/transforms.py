@@ -430,17 +430,15 @@ def _route_verdicts(
     yield from by_shard.items()
 
 
-def _shard_cost(task: tuple[tuple[str, str, int, int], list[Any]], chunks: list[dict[str, Any]]) -> float:
-    """Bytes a shard task will write (estimate for ordering): its group's spilled bytes over its
-    shard count, plus for the rejected shard the bytes dedup moves there."""
+def _shard_cost(task: tuple[tuple[str, str, int, int], list[Any]], spilled: dict[tuple[str, str], int]) -> float:
+    """Bytes a shard task will write (estimate for ordering): its group's spilled bytes
+    (:func:`_chunk_sizes` summed) over its shard count, plus for a rejected shard the bytes dedup
+    moves there."""
     (kind, group, _shard, n), values = task
-    key = "cand" if kind == DATA else "rej"
-    total = sum(
-        c["groups"][g][1] for c in chunks if c["kind"] == key for g in c["groups"] if kind != DATA or g == group
-    )
+    moved = 0
     if kind != DATA:
-        total += n * sum(v[2] for vs in values if vs is not None for v in vs if v[3] is not None)
-    return total / n
+        moved = sum(v[2] for vs in values if vs is not None for v in vs if v[3] is not None)
+    return spilled.get((kind, group), 0) / n + moved
 
 
 def _cand_paths(chunks: list[dict[str, Any]], group: str) -> list[str]:
@@ -489,7 +487,11 @@ class _WriteDocShardFn(beam.DoFn):  # type: ignore[misc]
         single.pending = []
         # Biggest shards first (longest processing time first: no big shard left for the end,
         # when the other processes would wait for it).
-        tasks = sorted(self.pending, key=lambda t: (-_shard_cost(t, self.chunks), t[0]))
+        spilled: dict[tuple[str, str], int] = {}
+        for chunk in self.chunks:
+            for key, nbytes in _chunk_sizes(chunk):
+                spilled[key] = spilled.get(key, 0) + nbytes
+        tasks = sorted(self.pending, key=lambda t: (-_shard_cost(t, spilled), t[0]))
         for _tag, value in run_files(single, tasks, self.local_processes):
             self.shards_counter.inc()
             yield in_global_window(value)
