@@ -15,12 +15,13 @@ from typing import Any
 
 import yaml
 
+from altedic import yamlload
 from altedic.errors import ConfigError
 
 
 def _read_yaml(path: Path | Any, label: str) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(path.read_text("utf-8"))
+        data = yamlload.safe_load(path.read_text("utf-8"))
     except yaml.YAMLError as exc:
         raise ConfigError(f"not valid YAML: {exc}", file=label) from exc
     if data is None:

@@ -20,6 +20,7 @@ from typing import Any
 import jsonschema
 import yaml
 
+from altedic import yamlload
 from altedic.errors import ConfigError
 from altedic.readers import REGISTRY
 from altedic.sources import SourceSpec
@@ -176,7 +177,7 @@ def load_recipe(path: str | os.PathLike[str], output_override: str | None = None
     if not p.is_file():
         raise ConfigError("recipe file not found", file=label)
     try:
-        data = yaml.safe_load(p.read_text("utf-8"))
+        data = yamlload.safe_load(p.read_text("utf-8"))
     except yaml.YAMLError as exc:
         raise ConfigError(f"not valid YAML: {exc}", file=label) from exc
     except UnicodeDecodeError as exc:

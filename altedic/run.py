@@ -525,10 +525,29 @@ def run(
         with _Progress(progress and runner is not None):
             result = pipeline.run()
             result.wait_until_finish()
+        if local > 1:
+            # The shard writers' processes stay and draw the report's plots (finalise): their
+            # matplotlib import overlaps with the accounting and publishing below.
+            localworker.preload(["altedic.release.report"])
+        return _finish(recipe, plan, staging, out_dir, started, runner, beam_args, workers, max_error_rate, local)
     finally:
         if local > 1:
             localworker.shutdown()
 
+
+def _finish(
+    recipe: Recipe,
+    plan: Plan,
+    staging: str,
+    out_dir: str,
+    started: str,
+    runner: Any,
+    beam_args: list[str],
+    workers: int,
+    max_error_rate: float | None,
+    local: int,
+) -> RunResult:
+    """After the pipeline: accounting check, publish, manifest, release documents, ``_SUCCESS``."""
     _fault_point("pipeline")
     dedup_cfg = dedup_config(recipe)
     if dedup_cfg is not None:
@@ -586,7 +605,7 @@ def run(
         PartialStats.from_state(json.loads(fsutil.read_bytes(fsutil.join(stats_dir, rel))))
         for rel in (fsutil.list_files(stats_dir) if fsutil.exists(stats_dir) else [])
     ]
-    manifest.update(finalise(out_dir, manifest, PartialStats.merge_all(partials).to_dict()))
+    manifest.update(finalise(out_dir, manifest, PartialStats.merge_all(partials).to_dict(), processes=local))
     fsutil.write_bytes(
         fsutil.join(out_dir, "manifest.json"),
         json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False).encode("utf-8"),

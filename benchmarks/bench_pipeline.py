@@ -20,7 +20,8 @@ machine wall-clock figures move with the load; CPU seconds move much less.
 Not a test: nothing is asserted but the runs' success. Results are also written as JSON to
 ``WORKDIR/results-<date>.json``.
 
-Usage: ``python benchmarks/bench_pipeline.py [--sizes 10000,100000] [--workers 2] [--skip-datatrove]``
+Usage: ``python benchmarks/bench_pipeline.py [--sizes 10000,100000] [--workers 2] [--skip-datatrove]
+[--repeat 3]`` (``--repeat``: more 1-worker / N-worker pairs, alternating, for the scaling ratio)
 (``--sizes 1000000`` for the 1M run: about 1.6 GB of input, hours on 2 cores).
 """
 
@@ -31,6 +32,7 @@ import json
 import os
 import platform
 import resource
+import statistics
 import subprocess
 import sys
 import threading
@@ -238,6 +240,13 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2, help="worker processes for both tools (default 2)")
     ap.add_argument("--skip-datatrove", action="store_true", help="altedic only")
     ap.add_argument("--skip-scaling", action="store_true", help="no extra 1-worker altedic run")
+    ap.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="scaling pairs: after the first, run N-1 more (1 worker, then N workers, alternately, so that a drift"
+        " of the machine's speed hits both sides) and print every pair's ratio and their median",
+    )
     ap.add_argument("--workdir", type=Path, default=Path("/tmp/altedic-bench"))
     ap.add_argument("--seed", type=int, default=7)
     args = ap.parse_args()
@@ -272,6 +281,23 @@ def main() -> None:
             print(row(one), flush=True)
             runs.append(one)
             print(f"  altedic scaling 1 -> {args.workers} workers: x{one.wall_s / m.wall_s:.2f} (wall clock)")
+            ratios = [one.wall_s / m.wall_s]
+            for _ in range(args.repeat - 1):
+                # Alternate the order (1 then N) so that a slow or fast spell of the machine is not
+                # always charged to the same side of the ratio.
+                one = run_altedic(size, folder, input_mb, args.workdir, 1)
+                print(row(one), flush=True)
+                many = run_altedic(size, folder, input_mb, args.workdir, args.workers)
+                print(row(many), flush=True)
+                runs += [one, many]
+                ratios.append(one.wall_s / many.wall_s)
+                print(f"  altedic scaling 1 -> {args.workers} workers: x{ratios[-1]:.2f} (wall clock, this pair)")
+            if len(ratios) > 1:
+                print(
+                    f"  scaling over {len(ratios)} pairs: "
+                    + ", ".join(f"x{r:.2f}" for r in ratios)
+                    + f"; median x{statistics.median(ratios):.2f}, lowest x{min(ratios):.2f}"
+                )
         results.extend(runs)
     out = args.workdir / f"results-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S')}.json"
     out.write_text(

@@ -492,7 +492,8 @@ class _WriteDocShardFn(beam.DoFn):  # type: ignore[misc]
             for key, nbytes in _chunk_sizes(chunk):
                 spilled[key] = spilled.get(key, 0) + nbytes
         tasks = sorted(self.pending, key=lambda t: (-_shard_cost(t, spilled), t[0]))
-        for _tag, value in run_files(single, tasks, self.local_processes):
+        # keep: the processes stay for the release report's plots (see altedic.run, which ends them).
+        for _tag, value in run_files(single, tasks, self.local_processes, keep=True):
             self.shards_counter.inc()
             yield in_global_window(value)
         self.pending = []

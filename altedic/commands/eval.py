@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from altedic import yamlload
 from altedic.errors import ConfigError
 from altedic.langid.codes import EU_OFFICIAL, language_name
 
@@ -56,7 +57,7 @@ def _load_config(path: str | None) -> dict[str, Any]:
     if not path:
         return {}
     try:
-        data = yaml.safe_load(Path(path).read_text("utf-8")) or {}
+        data = yamlload.safe_load(Path(path).read_text("utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise ConfigError(f"cannot read: {exc}", file=path) from exc
     if isinstance(data, dict) and isinstance(data.get("stages"), dict):

@@ -36,6 +36,7 @@ from typing import Any
 
 import yaml
 
+from altedic import yamlload
 from altedic.errors import ConfigError
 from altedic.langid.codes import EU_OFFICIAL, base_lang, normalise_lang
 
@@ -431,7 +432,7 @@ def _read_yaml(path: str | Path | None, packaged: str, what: str) -> tuple[str, 
             if path
             else resources.files("altedic.langid").joinpath(packaged).read_text("utf-8")
         )
-        return label, yaml.safe_load(text)
+        return label, yamlload.safe_load(text)
     except (OSError, yaml.YAMLError) as exc:
         raise ConfigError(f"cannot read {what}: {exc}", file=label) from exc
 

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from altedic import yamlload
 from altedic.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -195,7 +196,7 @@ def policy_data() -> PolicyData:
     """The packaged ``licences.yaml``, parsed once per process (read-only)."""
     text = resources.files("altedic.licence").joinpath("licences.yaml").read_text("utf-8")
     try:
-        data = yaml.safe_load(text)
+        data = yamlload.safe_load(text)
     except yaml.YAMLError as exc:
         raise ConfigError(f"not valid YAML: {exc}", file="altedic/licence/licences.yaml") from exc
     return parse_policy_data(data)

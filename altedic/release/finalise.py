@@ -39,12 +39,15 @@ def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
     return h.hexdigest()
 
 
-def finalise(out_dir: str, manifest: dict[str, Any], stats: dict[str, Any] | None = None) -> dict[str, Any]:
+def finalise(
+    out_dir: str, manifest: dict[str, Any], stats: dict[str, Any] | None = None, processes: int = 1
+) -> dict[str, Any]:
     """Write the release documents of ``out_dir`` and return extra manifest entries.
 
     ``manifest`` must already list the shards (``manifest["shards"]``). ``stats`` is the merged
     statistics when the pipeline computed per-shard partials on its workers (``altedic run``
-    does); without it they are computed here from the shards. Raises
+    does); without it they are computed here from the shards. ``processes`` > 1: the report's
+    plots may be drawn in that many waiting local worker processes (same files). Raises
     :class:`~altedic.errors.RunError` when the statistics computed from the shards disagree with
     the manifest's accounting (a shard lost or duplicated rows). Returns
     ``{"release_files": {name: {"sha256": hex, "bytes": n}}, "stats": {"kept": n, "rejected": n,
@@ -57,7 +60,7 @@ def finalise(out_dir: str, manifest: dict[str, Any], stats: dict[str, Any] | Non
     if problems:
         raise RunError("the shards do not add up to the manifest's accounting:\n  " + "\n  ".join(problems))
     write_stats(root, stats)
-    write_report(root, stats, manifest)
+    write_report(root, stats, manifest, processes)
     write_card(root, stats, manifest)
     write_summary(root, manifest, stats)
     files = {

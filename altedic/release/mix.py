@@ -40,6 +40,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import yaml
 
+from altedic import yamlload
 from altedic.errors import ConfigError, RunError
 from altedic.release.finalise import finalise, sha256_file
 from altedic.release.inspect import load_manifest, load_stats
@@ -53,7 +54,7 @@ def load_weights_file(path: str | Path) -> dict[str, Any]:
     """Read and check a weights file (see the module docstring); returns the mapping."""
     p = Path(path)
     try:
-        data = yaml.safe_load(p.read_text("utf-8"))
+        data = yamlload.safe_load(p.read_text("utf-8"))
     except FileNotFoundError:
         raise ConfigError("weights file not found", file=str(p)) from None
     except yaml.YAMLError as exc:

@@ -170,8 +170,72 @@ def _cluster_plot(stats: dict[str, Any]) -> str:
     return _png(fig)
 
 
-def render_report(stats: dict[str, Any], manifest: dict[str, Any]) -> str:
-    """The report page as a string (UTF-8 HTML5, self-contained)."""
+#: The plots of the page, by name, in the order of their expected cost (the biggest first, for
+#: :func:`render_plots`' load balance across processes).
+PLOTS: dict[str, Any] = {}
+
+
+def _plot_table() -> dict[str, Any]:
+    if not PLOTS:
+        PLOTS.update(
+            {
+                "quality": _quality_plot,
+                "removed": _removed_plot,
+                "languages": _languages_plot,
+                "length": lambda st: _hist_plot(
+                    st, "length_chars", "document length histogram", "characters (log2 bin, lower edge)"
+                ),
+                "lang_score": lambda st: _hist_plot(
+                    st, "lang_score", "language-ID confidence histogram", "confidence (bin lower edge)"
+                ),
+                "licences": _licence_plot,
+                "clusters": _cluster_plot,
+            }
+        )
+    return PLOTS
+
+
+class _PlotFn:
+    """What a local worker process runs (see :mod:`altedic.beam.localworker`): plot names ->
+    (name, HTML ``<img>``)."""
+
+    def __init__(self, stats: dict[str, Any]) -> None:
+        self.stats = stats
+
+    def setup(self) -> None:
+        _plot_table()
+
+    def start_bundle(self) -> None:
+        pass
+
+    def process_file(self, name: str) -> list[tuple[str, str]]:
+        return [(name, _plot_table()[name](self.stats))]
+
+    def flush(self) -> list[Any]:
+        return []
+
+
+def render_plots(stats: dict[str, Any], processes: int = 1) -> dict[str, str]:
+    """Every plot of the page, by name, as HTML. With ``processes`` > 1 and that many local
+    worker processes already waiting (kept by the pipeline's last step), the plots are drawn
+    there in parallel (matplotlib's text layout makes each take a few tenths of a second);
+    otherwise, and for a fresh process's start-up would cost more than it saves, here. The HTML
+    is the same either way (Agg's output does not depend on the process)."""
+    table = _plot_table()
+    if processes > 1:
+        from altedic.beam import localworker
+
+        usable = min(processes, localworker.spares())
+        if usable > 1:
+            out = dict(value for _tag, value in localworker.run_files(_PlotFn(stats), list(table), usable))
+            return {name: out[name] for name in table}
+    return {name: fn(stats) for name, fn in table.items()}
+
+
+def render_report(stats: dict[str, Any], manifest: dict[str, Any], processes: int = 1) -> str:
+    """The report page as a string (UTF-8 HTML5, self-contained); ``processes``: see
+    :func:`render_plots`."""
+    plots = render_plots(stats, processes)
     name = str(manifest.get("name", "release"))
     t = stats["totals"]
     parts: list[str] = [
@@ -196,13 +260,13 @@ def render_report(stats: dict[str, Any], manifest: dict[str, Any]) -> str:
         ),
         f"<p>Read: {_fmt(t['read'])} items; unreadable inputs (errors): {_fmt(t['errors'])}.</p>",
         "<h2>Languages</h2>",
-        _languages_plot(stats),
+        plots["languages"],
         _table(
             ["language", "kept documents", "kept characters", "kept words", "estimated tokens", "rejected documents"],
             language_rows(stats),
         ),
         "<h2>What each filter removed</h2>",
-        _removed_plot(stats),
+        plots["removed"],
         _table(
             ["reason", "language", "documents"],
             [[r, lg, n] for r, by in stats["reasons"].items() for lg, n in by.items()],
@@ -226,16 +290,16 @@ def render_report(stats: dict[str, Any], manifest: dict[str, Any]) -> str:
             left=2,
         ),
         "<h2>Document length</h2>",
-        _hist_plot(stats, "length_chars", "document length histogram", "characters (log2 bin, lower edge)"),
+        plots["length"],
         "<h2>Language-ID confidence</h2>",
-        _hist_plot(stats, "lang_score", "language-ID confidence histogram", "confidence (bin lower edge)"),
+        plots["lang_score"],
         "<h2>Quality signals</h2>",
-        _quality_plot(stats),
+        plots["quality"],
         _quality_table(stats),
         "<h2>Duplicates</h2>",
-        _cluster_plot(stats),
+        plots["clusters"],
         "<h2>Licences</h2>",
-        _licence_plot(stats),
+        plots["licences"],
         _table(
             ["licence", "documents", "estimated tokens", "languages"],
             [[k, v["documents"], v["tokens_est"], ", ".join(v["languages"])] for k, v in stats["licences"].items()],
@@ -315,8 +379,8 @@ def _quality_table(stats: dict[str, Any]) -> str:
     return _table(["signal", "language", "outcome", "documents", "mean", "min", "max"], rows, left=3)
 
 
-def write_report(out_dir: str | Path, stats: dict[str, Any], manifest: dict[str, Any]) -> Path:
-    """Write ``OUT/report.html`` and return its path."""
+def write_report(out_dir: str | Path, stats: dict[str, Any], manifest: dict[str, Any], processes: int = 1) -> Path:
+    """Write ``OUT/report.html`` and return its path (``processes``: see :func:`render_plots`)."""
     path = Path(out_dir) / "report.html"
-    path.write_text(render_report(stats, manifest), encoding="utf-8")
+    path.write_text(render_report(stats, manifest, processes), encoding="utf-8")
     return path

@@ -21,6 +21,7 @@ from typing import Any
 
 import yaml
 
+from altedic import yamlload
 from altedic.errors import ConfigError
 from altedic.sources import SourceSpec
 
@@ -66,7 +67,7 @@ def read_manifest_file(path: str) -> Any:
     except UnicodeDecodeError as exc:
         raise ConfigError(f"the manifest is not UTF-8 text: {exc}", file=path) from exc
     try:
-        return yaml.safe_load(text)
+        return yamlload.safe_load(text)
     except yaml.YAMLError as exc:
         raise ConfigError(f"not valid YAML/JSON: {exc}", file=path) from exc
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import apache_beam as beam
 import pyarrow.parquet as pq
+import pytest
 from apache_beam.runners.portability.fn_api_runner import FnApiRunner
 from apache_beam.testing.test_pipeline import TestPipeline as BeamTestPipeline
 from apache_beam.testing.util import assert_that, equal_to
@@ -183,7 +185,7 @@ def test_local_processes_give_the_same_outputs_and_report_failures(tmp_path: Pat
         list(run_files(fn, [FileTask(5, str(paths[0]), "x")], 2))
 
 
-def test_spare_local_processes_are_used_replaced_and_ended(tmp_path: Path) -> None:
+def test_spare_local_processes_are_used_kept_and_ended(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from altedic.beam import localworker
     from altedic.beam.transforms import _ProcessFilesFn
 
@@ -195,20 +197,32 @@ def test_spare_local_processes_are_used_replaced_and_ended(tmp_path: Path) -> No
     def ids(items: list) -> list[str]:
         return sorted(r["id"] for tag, v in items if tag is None for r in _chunk_rows([v]))
 
+    spares: list[Any] = []
+    fresh: list[Any] = []
     try:
         localworker.prestart(2)
         spares = list(localworker._SPARES)
         assert len(spares) == 2 and all(s.poll() is None for s in spares)
         fn = _ProcessFilesFn([info], CFG, str(tmp_path / "spill-a"), 2)
         first = list(localworker.run_files(fn, tasks, 2, warm=True))
-        # the spares did the work; as each finished, a fresh spare took its place
-        assert not set(map(id, spares)) & set(map(id, localworker._SPARES))
+        # the spares did the work; as each finished, a fresh spare took its place (warm)
+        assert not {id(s) for s in spares} & {id(s) for s in localworker._SPARES}
         assert len(localworker._SPARES) == 2
+        fresh = list(localworker._SPARES)
+        spawned: list[object] = []
+        real_spawn = localworker._spawn
+        monkeypatch.setattr(localworker, "_spawn", lambda: spawned.append(1) or real_spawn())
         fn = _ProcessFilesFn([info], CFG, str(tmp_path / "spill-b"), 2)
-        second = list(localworker.run_files(fn, tasks, 2))
-        assert ids(first) == ids(second) and ids(first)
-        assert localworker._SPARES == []  # used by the second step, not replaced (warm=False)
+        second = list(localworker.run_files(fn, tasks, 2, keep=True))
+        # keep: the same processes, alive, wait for a third step; no interpreter was started
+        assert {id(s) for s in localworker._SPARES} == {id(s) for s in fresh}
+        assert all(s.poll() is None for s in localworker._SPARES) and spawned == []
+        fn = _ProcessFilesFn([info], CFG, str(tmp_path / "spill-c"), 2)
+        third = list(localworker.run_files(fn, tasks, 2))
+        assert ids(first) == ids(second) == ids(third) and ids(first)  # a reused process: same outputs
+        assert spawned == []
+        assert localworker._SPARES == []  # used by the third step, neither kept nor replaced
     finally:
         localworker.shutdown()
     assert localworker._SPARES == [] and localworker._EXITING == []
-    assert all(s.poll() is not None for s in spares)
+    assert all(s.poll() is not None for s in spares + fresh)

@@ -220,3 +220,25 @@ def test_report_is_self_contained(release: tuple[Path, dict[str, Any]]) -> None:
         '<td class="l">mt</td>',
     ):
         assert needle in page
+
+
+def test_report_plots_drawn_in_waiting_local_processes_are_the_same(release: tuple[Path, dict[str, Any]]) -> None:
+    from altedic.beam import localworker
+    from altedic.release.report import render_plots
+
+    out, _ = release
+    stats = json.loads((out / "stats.json").read_text(encoding="utf-8"))
+    here = render_plots(stats, 1)
+    assert len(here) == 7 and all(v.startswith("<img") or "note" in v for v in here.values())
+    try:
+        # No process waiting: drawn here (starting interpreters would cost more than it saves).
+        assert localworker.spares() == 0
+        assert render_plots(stats, 2) == here and localworker.spares() == 0
+        localworker.prestart(2)
+        localworker.preload(["altedic.release.report"])
+        assert localworker.spares() == 2
+        there = render_plots(stats, 2)
+        assert localworker.spares() == 0  # the two waiting processes drew them (and were ended)
+        assert there == here
+    finally:
+        localworker.shutdown()
