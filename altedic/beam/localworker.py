@@ -290,7 +290,10 @@ def main() -> None:
                 import importlib
 
                 for module in msg[1]:
-                    importlib.import_module(module)
+                    # A hint, not a step: nobody waits for an answer, so a module that fails
+                    # to import here fails the step that needs it, with its traceback.
+                    with contextlib.suppress(Exception):
+                        importlib.import_module(module)
                 continue
             assert msg[0] == "init"
             _serve(inp, out, msg[1])

@@ -226,3 +226,16 @@ def test_spare_local_processes_are_used_kept_and_ended(tmp_path: Path, monkeypat
         localworker.shutdown()
     assert localworker._SPARES == [] and localworker._EXITING == []
     assert all(s.poll() is not None for s in spares + fresh)
+
+
+def test_a_module_that_fails_to_preload_does_not_break_the_process() -> None:
+    from altedic.beam import localworker
+    from altedic.release.report import _PlotFn
+
+    try:
+        localworker.prestart(1)
+        localworker.preload(["altedic_no_such_module", "altedic.release.report"])
+        out = list(localworker.run_files(_PlotFn({"cluster_sizes": {"mt": {"1": 3, "2": 1}}}), ["clusters"], 1))
+        assert [name for _tag, (name, _html) in out] == ["clusters"] and out[0][1][1].startswith("<img")
+    finally:
+        localworker.shutdown()
