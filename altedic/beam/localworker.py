@@ -98,7 +98,7 @@ def prestart(processes: int) -> None:
     """Start local processes ahead of need, up to ``processes`` waiting: a fresh interpreter
     spends about a second importing Beam, Arrow and altedic, which then overlaps with what the
     caller does meanwhile (building the pipeline). The next :func:`run_files` takes them (and
-    the processes a ``warm`` step kept); :func:`shutdown` ends those left over."""
+    the processes a ``keep`` step kept); :func:`shutdown` ends those left over."""
     global _SPARES
     _SPARES = [p for p in _SPARES if p.poll() is None]
     while len(_SPARES) < processes:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -170,31 +171,6 @@ def _cluster_plot(stats: dict[str, Any]) -> str:
     return _png(fig)
 
 
-#: The plots of the page, by name, in the order of their expected cost (the biggest first, for
-#: :func:`render_plots`' load balance across processes).
-PLOTS: dict[str, Any] = {}
-
-
-def _plot_table() -> dict[str, Any]:
-    if not PLOTS:
-        PLOTS.update(
-            {
-                "quality": _quality_plot,
-                "removed": _removed_plot,
-                "languages": _languages_plot,
-                "length": lambda st: _hist_plot(
-                    st, "length_chars", "document length histogram", "characters (log2 bin, lower edge)"
-                ),
-                "lang_score": lambda st: _hist_plot(
-                    st, "lang_score", "language-ID confidence histogram", "confidence (bin lower edge)"
-                ),
-                "licences": _licence_plot,
-                "clusters": _cluster_plot,
-            }
-        )
-    return PLOTS
-
-
 class _PlotFn:
     """What a local worker process runs (see :mod:`altedic.beam.localworker`): plot names ->
     (name, HTML ``<img>``)."""
@@ -203,13 +179,13 @@ class _PlotFn:
         self.stats = stats
 
     def setup(self) -> None:
-        _plot_table()
+        pass
 
     def start_bundle(self) -> None:
         pass
 
     def process_file(self, name: str) -> list[tuple[str, str]]:
-        return [(name, _plot_table()[name](self.stats))]
+        return [(name, PLOTS[name](self.stats))]
 
     def flush(self) -> list[Any]:
         return []
@@ -221,15 +197,14 @@ def render_plots(stats: dict[str, Any], processes: int = 1) -> dict[str, str]:
     there in parallel (matplotlib's text layout makes each take a few tenths of a second);
     otherwise, and for a fresh process's start-up would cost more than it saves, here. The HTML
     is the same either way (Agg's output does not depend on the process)."""
-    table = _plot_table()
     if processes > 1:
         from altedic.beam import localworker
 
         usable = min(processes, localworker.spares())
         if usable > 1:
-            out = dict(value for _tag, value in localworker.run_files(_PlotFn(stats), list(table), usable))
-            return {name: out[name] for name in table}
-    return {name: fn(stats) for name, fn in table.items()}
+            out = dict(value for _tag, value in localworker.run_files(_PlotFn(stats), list(PLOTS), usable))
+            return {name: out[name] for name in PLOTS}
+    return {name: fn(stats) for name, fn in PLOTS.items()}
 
 
 def render_report(stats: dict[str, Any], manifest: dict[str, Any], processes: int = 1) -> str:
@@ -377,6 +352,23 @@ def _quality_table(stats: dict[str, Any]) -> str:
     if not rows:
         return '<p class="note">No quality signals recorded.</p>'
     return _table(["signal", "language", "outcome", "documents", "mean", "min", "max"], rows, left=3)
+
+
+#: The plots of the page, by name, in the order of their expected cost (the biggest first, for
+#: :func:`render_plots`' load balance across processes).
+PLOTS: dict[str, Callable[[dict[str, Any]], str]] = {
+    "quality": _quality_plot,
+    "removed": _removed_plot,
+    "languages": _languages_plot,
+    "length": lambda st: _hist_plot(
+        st, "length_chars", "document length histogram", "characters (log2 bin, lower edge)"
+    ),
+    "lang_score": lambda st: _hist_plot(
+        st, "lang_score", "language-ID confidence histogram", "confidence (bin lower edge)"
+    ),
+    "licences": _licence_plot,
+    "clusters": _cluster_plot,
+}
 
 
 def write_report(out_dir: str | Path, stats: dict[str, Any], manifest: dict[str, Any], processes: int = 1) -> Path:
