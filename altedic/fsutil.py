@@ -1,32 +1,66 @@
-"""The few file-system operations the driver needs, through Beam's FileSystems.
+"""The few file-system operations altedic needs, local paths natively, remote URIs through Beam.
 
-Local paths and remote URIs (``gs://``, ``s3://``... where the Beam extra is installed) take the
-same code path, so a recipe whose output is a bucket works unchanged. Writes that must be atomic
-(manifest, ``_SUCCESS``) go to a temporary name first and are renamed into place.
+Local paths use the operating system directly; remote URIs (``gs://``, ``s3://``... where the
+Beam extra is installed) go through Beam's ``FileSystems``, imported only when one is met, so a
+recipe whose output is a bucket works unchanged while a local worker process that only touches
+local files never imports Beam (about 1.2 CPU-seconds per interpreter, measured). Writes that
+must be atomic (manifest, ``_SUCCESS``) go to a temporary name first and are renamed into place.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-
-from apache_beam.io.filesystems import FileSystems
+from typing import IO, Any
 
 
 def is_local(path: str) -> bool:
     return "://" not in path or path.startswith("file://")
 
 
+def _local(path: str) -> str:
+    return path[len("file://") :] if path.startswith("file://") else path
+
+
+def _fs() -> Any:
+    from apache_beam.io.filesystems import FileSystems
+
+    return FileSystems
+
+
+def _uncompressed() -> Any:
+    from apache_beam.io.filesystem import CompressionTypes
+
+    return CompressionTypes.UNCOMPRESSED
+
+
 def join(base: str, *parts: str) -> str:
-    return FileSystems.join(base, *parts) if not is_local(base) else os.path.join(base, *parts)
+    return os.path.join(base, *parts) if is_local(base) else str(_fs().join(base, *parts))
 
 
 def exists(path: str) -> bool:
-    return bool(FileSystems.exists(path))
+    return os.path.exists(_local(path)) if is_local(path) else bool(_fs().exists(path))
+
+
+def open_read(path: str) -> IO[bytes]:
+    """``path`` opened for reading bytes, as stored (no decompression by file name)."""
+    if is_local(path):
+        return open(_local(path), "rb")
+    return _fs().open(path, compression_type=_uncompressed())  # type: ignore[no-any-return]
+
+
+def create(path: str) -> IO[bytes]:
+    """``path`` created (replaced) for writing bytes, parent directories made as needed; stored as
+    written (no compression by file name)."""
+    if is_local(path):
+        local = _local(path)
+        os.makedirs(os.path.dirname(local) or ".", exist_ok=True)
+        return open(local, "wb")
+    return _fs().create(path, compression_type=_uncompressed())  # type: ignore[no-any-return]
 
 
 def read_bytes(path: str) -> bytes:
-    with FileSystems.open(path) as f:
+    with open_read(path) as f:
         data: bytes = f.read()
         return data
 
@@ -34,50 +68,52 @@ def read_bytes(path: str) -> bytes:
 def write_bytes(path: str, data: bytes) -> None:
     """Write ``data`` to ``path`` atomically (temporary name, then rename)."""
     tmp = path + ".tmp"
-    if is_local(path):
-        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-    with FileSystems.create(tmp) as f:
+    with create(tmp) as f:
         f.write(data)
     if is_local(path):
-        os.replace(tmp, path)
+        os.replace(_local(tmp), _local(path))
     else:
-        if FileSystems.exists(path):
-            FileSystems.delete([path])
-        FileSystems.rename([tmp], [path])
+        fs = _fs()
+        if fs.exists(path):
+            fs.delete([path])
+        fs.rename([tmp], [path])
 
 
 def list_files(root: str) -> list[str]:
     """Every file under ``root`` (recursive), as paths relative to ``root``, sorted."""
     if is_local(root):
+        local = _local(root)
         out = []
-        for dirpath, _dirs, files in os.walk(root):
+        for dirpath, _dirs, files in os.walk(local):
             for name in files:
-                out.append(os.path.relpath(os.path.join(dirpath, name), root))
+                out.append(os.path.relpath(os.path.join(dirpath, name), local))
         return sorted(out)
     prefix = root.rstrip("/") + "/"
-    result = FileSystems.match([prefix + "**"])[0]
+    result = _fs().match([prefix + "**"])[0]
     return sorted(m.path[len(prefix) :] for m in result.metadata_list)
 
 
 def delete_tree(path: str) -> None:
     if is_local(path):
-        if os.path.isdir(path):
-            shutil.rmtree(path)
-        elif os.path.exists(path):
-            os.remove(path)
+        local = _local(path)
+        if os.path.isdir(local):
+            shutil.rmtree(local)
+        elif os.path.exists(local):
+            os.remove(local)
         return
-    if FileSystems.exists(path):
-        FileSystems.delete([path])
+    fs = _fs()
+    if fs.exists(path):
+        fs.delete([path])
 
 
 def move(src: str, dst: str) -> None:
     if is_local(src):
-        os.makedirs(os.path.dirname(dst) or ".", exist_ok=True)
-        os.replace(src, dst)
+        os.makedirs(os.path.dirname(_local(dst)) or ".", exist_ok=True)
+        os.replace(_local(src), _local(dst))
     else:
-        FileSystems.rename([src], [dst])
+        _fs().rename([src], [dst])
 
 
 def makedirs(path: str) -> None:
     if is_local(path):
-        os.makedirs(path, exist_ok=True)
+        os.makedirs(_local(path), exist_ok=True)

@@ -47,7 +47,6 @@ def _groups() -> dict[str, Callable[[str, int, str], bool]]:
         _line(t._WriteShardFn.process),
         _line(t._WriteDocShardFn.process),
         _line(t._WriteJsonFn.process),
-        _line(t.write_shard_table),
     }
     return {
         # (Not the file DoFn itself: it calls every stage, its inclusive time is the whole run.)
@@ -56,10 +55,11 @@ def _groups() -> dict[str, Callable[[str, int, str], bool]]:
         "language ID": lambda f, ln, n: f.startswith("langid/"),
         "quality": lambda f, ln, n: f.startswith("quality/") or f == "filters.py",
         "PII": lambda f, ln, n: f.startswith("pii/"),
-        "dedup (exact + near)": lambda f, ln, n: f.startswith("dedup/") or f == "beam/dedup.py",
+        "dedup (exact + near)": lambda f, ln, n: f.startswith("dedup/") or f in ("beam/dedup.py", "beam/nodes.py"),
         "write (spill chunks, Parquet shards, counts)": lambda f, ln, n: (
             f in ("schema.py", "beam/spill.py")
-            or (f == "beam/transforms.py" and (ln in write_fns or n in {"_row", "_table_counts", "_shard_key"}))
+            or (f == "beam/transforms.py" and (ln in write_fns or n in {"_row", "_shard_key"}))
+            or (f == "beam/steps.py" and n in {"write_shard_table", "_table_counts", "write"})
         ),
         "release documents (report PNGs, card, stats)": lambda f, ln, n: f.startswith("release/"),
         "pipeline construction (driver)": lambda f, ln, n: f == "run.py" and n in {"build_pipeline", "plan_sources"},

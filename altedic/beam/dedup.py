@@ -49,13 +49,24 @@ from apache_beam.transforms.window import GlobalWindow
 from apache_beam.utils.windowed_value import WindowedValue
 
 from altedic.beam import spill
-from altedic.beam.spill import doc_bytes
+from altedic.beam.nodes import (
+    NODES,
+    SIGNATURE_FILE_PREFIX,
+    SIGNATURE_SCHEMA,
+    Node,
+    NodeMaker,
+    _lang_of,
+    _scope,
+    node_tables,
+    spill_candidates,
+    write_signature_file,
+)
 from altedic.dedup import batches as bt
 from altedic.dedup import exact as ex
 from altedic.dedup import lsh
 from altedic.dedup.batches import Verdict
 from altedic.dedup.config import DedupConfig
-from altedic.dedup.minhash import MinHasher, shingle_hashes
+from altedic.dedup.minhash import shingle_hashes
 from altedic.errors import ConfigError
 from altedic.records import Document
 
@@ -63,25 +74,7 @@ log = logging.getLogger(__name__)
 
 KEPT = "kept"
 REJECTED = "rejected"
-SIGNATURE_FILE_PREFIX = "signatures"
 PARAMS_FILE = "params.json"
-
-SIGNATURE_SCHEMA = pa.schema(
-    [
-        pa.field("id", pa.string(), nullable=False),
-        pa.field("lang", pa.string()),
-        pa.field("exact_key", pa.string(), nullable=False),
-        pa.field("signature", pa.binary()),  # num_perm little-endian uint64 values, or null (near off)
-    ]
-)
-
-
-def _scope(doc_lang: str | None, mode: str) -> str:
-    return (doc_lang or "und") if mode == "language" else "*"
-
-
-def _lang_of(doc: Document) -> str | None:
-    return doc.lang or doc.declared_lang
 
 
 def dedup_dir(out_dir: str) -> str:
@@ -108,65 +101,6 @@ def check_previous(cfg: DedupConfig) -> None:
                 "set stages.dedup ngram/bands*rows/seed to match, or set near: false",
                 key="stages.dedup.previous",
             )
-
-
-#: A dedup node, as the decide step makes it: (rank key, scope, exact key, LSH band keys or
-#: None, spill chunk holding the document, output group (language), row bytes). Nodes leave the
-#: decide step as tables of these (:data:`altedic.dedup.batches.NODE_SCHEMA`). The full
-#: signature stays in the spill chunk (verification and the signature files read it there).
-Node = tuple[str, str, str, Any, Any, str, int]
-
-
-class NodeMaker:
-    """Documents -> dedup nodes, on a worker (the MinHash kernel called once per batch)."""
-
-    def __init__(self, cfg: DedupConfig) -> None:
-        self.cfg = cfg
-        self.hasher: MinHasher | None = None
-
-    def setup(self) -> None:
-        if self.cfg.near:
-            self.hasher = MinHasher(num_perm=self.cfg.num_perm, ngram=self.cfg.ngram, seed=self.cfg.seed)
-
-    def sign(self, docs: list[Document]) -> tuple[list[bytes | None], list[bytes | None]]:
-        """(signatures, band keys) of ``docs`` as bytes, from one kernel call (None: near off)."""
-        if self.hasher is None:
-            return [None] * len(docs), [None] * len(docs)
-        sigs = np.asarray(self.hasher.signatures([d.text for d in docs]), dtype="<u8")
-        return [s.tobytes() for s in sigs], bt.band_keys_of(sigs, self.cfg.bands, self.cfg.rows)
-
-    def node(self, doc: Document, bands: bytes | None, loc: str | None, group: str, exact: str) -> Node:
-        rank = ex.doc_rank_key(doc, self.cfg.source_priority, self.cfg.quality_key)
-        return (rank, _scope(_lang_of(doc), self.cfg.scope), exact, bands, loc, group, doc_bytes(doc))
-
-
-#: Nodes per emitted table: tables are made per file (or per bundle) up to this size, so the
-#: dedup shuffles move a few large tables rather than many small ones.
-NODE_TABLE_ROWS = 16_384
-
-
-def spill_candidates(
-    writer: spill.SpillWriter, maker: NodeMaker | None, docs: list[Document], nodes: list[Node]
-) -> Iterator[Any]:
-    """Spill kept-so-far documents to ``writer`` (grouped by language); with ``maker`` (dedup on),
-    also their exact keys and signatures, and append their nodes to ``nodes`` (emitted as tables
-    by :func:`node_tables`). Yields the summary of every chunk that fills up."""
-    sigs, keys = maker.sign(docs) if maker is not None else ([None] * len(docs), [None] * len(docs))
-    for doc, sig, bands in zip(docs, sigs, keys, strict=True):
-        group = _group_of(doc)
-        exact = ex.exact_key(doc.text) if maker is not None else None
-        loc = writer.add(doc, group, exact, sig)
-        if maker is not None:
-            nodes.append(maker.node(doc, bands, loc, group, exact))  # type: ignore[arg-type]
-        if writer.full:
-            yield writer.flush()
-
-
-def node_tables(nodes: list[Node], final: bool) -> Iterator[pa.Table]:
-    """Tables of NODE_TABLE_ROWS nodes taken from ``nodes`` (and, when ``final``, the rest)."""
-    while len(nodes) >= NODE_TABLE_ROWS or (final and nodes):
-        yield bt.nodes_table(nodes[:NODE_TABLE_ROWS])
-        del nodes[:NODE_TABLE_ROWS]
 
 
 def in_global_window(value: Any) -> WindowedValue:
@@ -506,20 +440,6 @@ def write_params(target: str, cfg: DedupConfig) -> None:
         fh.write(json.dumps(cfg.signature_params(), sort_keys=True, indent=1).encode("utf-8"))
 
 
-def write_signature_file(target: str, name: str, table: pa.Table) -> str:
-    """One signature file (rows sorted by id by the caller): byte-identical whatever the runner."""
-    import io
-
-    import pyarrow.parquet as pq
-
-    buf = io.BytesIO()
-    pq.write_table(table, buf, compression="zstd")
-    path = FileSystems.join(target, name)
-    with FileSystems.create(path) as fh:
-        fh.write(buf.getvalue())
-    return path
-
-
 def ensure_signatures(target: str) -> None:
     """A run that keeps nothing still leaves one (empty) signature file for later runs to read."""
     if not FileSystems.match([FileSystems.join(target, f"{SIGNATURE_FILE_PREFIX}-*.parquet")])[0].metadata_list:
@@ -562,10 +482,6 @@ class _FinishDir(beam.DoFn):  # type: ignore[misc]
         if not written:
             ensure_signatures(self.target)
         yield self.target
-
-
-def _group_of(doc: Document) -> str:
-    return doc.lang or "und"
 
 
 class _SpillDocsFn(beam.DoFn):  # type: ignore[misc]
@@ -619,9 +535,6 @@ class _ApplyVerdicts(beam.DoFn):  # type: ignore[misc]
             else:
                 doc.cluster_size = v[6] if v is not None else 1
                 yield doc, sig
-
-
-NODES = "nodes"
 
 
 class Deduplicate(beam.PTransform):  # type: ignore[misc]

@@ -1,8 +1,10 @@
 """Local worker processes for the read-to-spill step and the shard writers on the in-process runner (``--workers N``).
 
 The parent (a DoFn on Beam's in-process runner) starts N fresh interpreters running this module
-(``python -m altedic.beam.localworker``), hands each a copy of the DoFn, then feeds them files one
-at a time as they become free (dynamic load balance) and yields their outputs as they arrive.
+(``python -m altedic.beam.localworker``), hands each a copy of the step's work (a plain object of
+:mod:`altedic.beam.steps`, not the DoFn: these interpreters never import Apache Beam, which
+costs each 1.0-1.3 CPU-seconds), then feeds them files one at a time as they become free
+(dynamic load balance) and yields their outputs as they arrive.
 Messages are pickled and length-prefixed on the child's stdin/stdout; the child's own prints go to
 stderr. Fresh interpreters, not ``fork``: nothing of the runner's threads and locks is inherited,
 and, unlike ``multiprocessing``'s spawn, the caller's ``__main__`` is never re-imported (a script
@@ -11,8 +13,8 @@ calling :func:`altedic.run.run` needs no ``if __name__ == "__main__"`` guard).
 Interpreters start ahead of need (:func:`prestart`): ``altedic run`` starts N while it builds
 the pipeline, and the read step (``warm``) starts a fresh spare as each of its processes
 finishes, so the shard writers' processes have their imports done by the time dedup (which
-leaves a core free) ends. A process can also serve several steps (``keep``): it drops its DoFn,
-returns the freed memory to the system and waits for the next step's DoFn; the shard writers
+leaves a core free) ends. A process can also serve several steps (``keep``): it drops its step's
+object, returns the freed memory to the system and waits for the next step's; the shard writers
 stay this way for the release report's plots. The read step's processes are not kept: after a
 100k-document run each still held ~450 MB (a fresh one ~150-210 MB), measured.
 A process that has finished for good is not waited for in line; :func:`shutdown` reaps it.
@@ -112,7 +114,7 @@ def spares() -> int:
 
 def preload(modules: list[str]) -> None:
     """Have the waiting processes import ``modules`` now (they do not answer), so that the next
-    step's DoFn, whose setup needs them, finds them loaded: the imports overlap with what the
+    step's work object, whose setup needs them, finds them loaded: the imports overlap with what the
     caller does meanwhile."""
     for proc in _SPARES:
         if proc.poll() is None:
@@ -165,14 +167,15 @@ atexit.register(shutdown)
 def run_files(
     fn: Any, tasks: list[Any], processes: int, warm: bool = False, keep: bool = False
 ) -> Iterator[tuple[str | None, Any]]:
-    """Process ``tasks`` with copies of ``fn`` (a DoFn with ``setup``, ``start_bundle``,
-    ``process_file(task)`` and ``flush()``) in ``processes`` local processes; yield (tag, value)
-    outputs (tag None = main output).
+    """Process ``tasks`` with copies of ``fn`` (a plain object with ``setup()``,
+    ``start_bundle()``, ``process_file(task)`` yielding (tag, value) outputs, tag None being the
+    main output, and ``flush()`` returning the last main outputs; see :mod:`altedic.beam.steps`)
+    in ``processes`` local processes; yield the (tag, value) outputs.
 
     Spare processes (:func:`prestart`, or kept by an earlier step) are used first. ``warm``:
     another step will follow, so a fresh spare is started in place of each process that
     finishes (on the core it frees). ``keep``: each process becomes a spare itself when it has
-    finished its tasks (it waits for the next step's DoFn) instead of exiting. Processes that
+    finished its tasks (it waits for the next step's work) instead of exiting. Processes that
     exit are not waited for here (an interpreter's exit takes a moment)."""
     _reap()
     if not tasks:
@@ -212,7 +215,7 @@ def run_files(
                     sel.unregister(proc.stdout)
                     done.add(id(proc))
                     if keep:
-                        _SPARES.append(proc)  # it waits for the next step's DoFn
+                        _SPARES.append(proc)  # it waits for the next step's work
                     else:
                         _end(proc, wait=False)
                         if warm:
@@ -223,18 +226,6 @@ def run_files(
         for proc in procs:
             if id(proc) not in done and proc.poll() is None:
                 _end(proc, wait=True)
-
-
-def _items(outputs: Any) -> list[tuple[str | None, Any]]:
-    import apache_beam as beam
-
-    items: list[tuple[str | None, Any]] = []
-    for item in outputs:
-        if isinstance(item, beam.pvalue.TaggedOutput):
-            items.append((item.tag, item.value))
-        else:
-            items.append((None, item))
-    return items
 
 
 def _release_memory() -> None:
@@ -259,7 +250,7 @@ def _release_memory() -> None:
 
 
 def _serve(inp: IO[bytes], out: IO[bytes], blob: bytes) -> None:
-    """One step: the DoFn pickled in ``blob``, its tasks until ``finish``."""
+    """One step: the work object pickled in ``blob``, its tasks until ``finish``."""
     fn = pickle.loads(blob)
     fn.setup()
     fn.start_bundle()
@@ -270,7 +261,7 @@ def _serve(inp: IO[bytes], out: IO[bytes], blob: bytes) -> None:
             _send(out, ("items", [(None, s) for s in fn.flush()]))
             _send(out, ("done",))
             return
-        _send(out, ("items", _items(fn.process_file(msg[1]))))
+        _send(out, ("items", list(fn.process_file(msg[1]))))
         _send(out, ("ready",))
 
 
@@ -282,7 +273,8 @@ def main() -> None:
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # stray prints must not corrupt the channel
     try:
         # What every step needs, imported while the parent is still busy (see prestart()).
-        import altedic.beam.transforms  # noqa: F401
+        # Not Apache Beam: the steps run here are plain objects (altedic.beam.steps).
+        import altedic.beam.steps  # noqa: F401
 
         while True:  # one step after another, until the parent closes the channel
             msg = _recv(inp)

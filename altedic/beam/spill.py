@@ -37,9 +37,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
-from apache_beam.io.filesystem import CompressionTypes
-from apache_beam.io.filesystems import FileSystems
 
+from altedic import fsutil
 from altedic.records import Document
 from altedic.schema import KV_FIELDS, REJECTED_SCHEMA, arrow_schema, to_row
 
@@ -110,7 +109,7 @@ class SpillWriter:
 
     def add(self, doc: Document, group: str, exact: str | None = None, sig: bytes | None = None) -> str:
         if self.path is None:
-            self.path = FileSystems.join(self.root, f"{self.kind}-{uuid.uuid4().hex}.parquet")
+            self.path = fsutil.join(self.root, f"{self.kind}-{uuid.uuid4().hex}.parquet")
         row = to_row(doc.to_dict())
         row[GROUP] = group
         row[POINT] = point(doc.id)
@@ -135,7 +134,7 @@ class SpillWriter:
         assert self.path is not None
         rows = sorted(self._rows, key=lambda r: (r[GROUP], r[POINT], r["id"]))
         table = pa.Table.from_pylist(rows, schema=spill_schema())
-        with FileSystems.create(self.path, compression_type=CompressionTypes.UNCOMPRESSED) as fh:
+        with fsutil.create(self.path) as fh:
             # zstd level 1: chunks are read back once or twice, write speed matters more.
             pq.write_table(table, fh, compression="zstd", compression_level=1, row_group_size=ROW_GROUP_ROWS)
         summary = {
@@ -151,7 +150,7 @@ class SpillWriter:
 
 
 def _open(path: str) -> pq.ParquetFile:
-    return pq.ParquetFile(FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED))
+    return pq.ParquetFile(fsutil.open_read(path))
 
 
 def _overlaps(stats: Any, lo: Any, hi_inclusive: Any) -> bool:

@@ -184,8 +184,8 @@ class _PlotFn:
     def start_bundle(self) -> None:
         pass
 
-    def process_file(self, name: str) -> list[tuple[str, str]]:
-        return [(name, PLOTS[name](self.stats))]
+    def process_file(self, name: str) -> list[tuple[None, tuple[str, str]]]:
+        return [(None, (name, PLOTS[name](self.stats)))]
 
     def flush(self) -> list[Any]:
         return []

@@ -155,7 +155,7 @@ def test_local_processes_give_the_same_outputs_and_report_failures(tmp_path: Pat
     import pytest
 
     from altedic.beam.localworker import run_files
-    from altedic.beam.transforms import _ProcessFilesFn
+    from altedic.beam.steps import FileProcessor
 
     paths = []
     for k in range(3):
@@ -166,11 +166,11 @@ def test_local_processes_give_the_same_outputs_and_report_failures(tmp_path: Pat
     tasks = [FileTask(0, str(p), p.name) for p in paths]
 
     def outputs(processes: int) -> tuple[list, list]:
-        fn = _ProcessFilesFn([info], CFG, str(tmp_path / f"spill{processes}"), 2)
+        fn = FileProcessor([info], CFG, str(tmp_path / f"spill{processes}"), 2)
         if processes == 1:
             fn.setup()
             fn.start_bundle()
-            items = [(getattr(i, "tag", None), getattr(i, "value", i)) for t in tasks for i in fn.process_file(t)]
+            items = [item for t in tasks for item in fn.process_file(t)]
             items += [(None, s) for s in fn.flush()]
         else:
             items = list(run_files(fn, tasks, processes))
@@ -180,14 +180,14 @@ def test_local_processes_give_the_same_outputs_and_report_failures(tmp_path: Pat
 
     assert outputs(1) == outputs(2)
     # A file task the worker cannot handle fails the bundle with the worker's traceback.
-    fn = _ProcessFilesFn([info], CFG, str(tmp_path / "spill-bad"), 2)
+    fn = FileProcessor([info], CFG, str(tmp_path / "spill-bad"), 2)
     with pytest.raises(RuntimeError, match=r"(?s)local worker process failed.*IndexError"):
         list(run_files(fn, [FileTask(5, str(paths[0]), "x")], 2))
 
 
 def test_spare_local_processes_are_used_kept_and_ended(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from altedic.beam import localworker
-    from altedic.beam.transforms import _ProcessFilesFn
+    from altedic.beam.steps import FileProcessor
 
     p = tmp_path / "in.jsonl"
     p.write_text(_input(tmp_path).read_text(encoding="utf-8"), encoding="utf-8")
@@ -203,7 +203,7 @@ def test_spare_local_processes_are_used_kept_and_ended(tmp_path: Path, monkeypat
         localworker.prestart(2)
         spares = list(localworker._SPARES)
         assert len(spares) == 2 and all(s.poll() is None for s in spares)
-        fn = _ProcessFilesFn([info], CFG, str(tmp_path / "spill-a"), 2)
+        fn = FileProcessor([info], CFG, str(tmp_path / "spill-a"), 2)
         first = list(localworker.run_files(fn, tasks, 2, warm=True))
         # the spares did the work; as each finished, a fresh spare took its place (warm)
         assert not {id(s) for s in spares} & {id(s) for s in localworker._SPARES}
@@ -212,12 +212,12 @@ def test_spare_local_processes_are_used_kept_and_ended(tmp_path: Path, monkeypat
         spawned: list[object] = []
         real_spawn = localworker._spawn
         monkeypatch.setattr(localworker, "_spawn", lambda: spawned.append(1) or real_spawn())
-        fn = _ProcessFilesFn([info], CFG, str(tmp_path / "spill-b"), 2)
+        fn = FileProcessor([info], CFG, str(tmp_path / "spill-b"), 2)
         second = list(localworker.run_files(fn, tasks, 2, keep=True))
         # keep: the same processes, alive, wait for a third step; no interpreter was started
         assert {id(s) for s in localworker._SPARES} == {id(s) for s in fresh}
         assert all(s.poll() is None for s in localworker._SPARES) and spawned == []
-        fn = _ProcessFilesFn([info], CFG, str(tmp_path / "spill-c"), 2)
+        fn = FileProcessor([info], CFG, str(tmp_path / "spill-c"), 2)
         third = list(localworker.run_files(fn, tasks, 2))
         assert ids(first) == ids(second) == ids(third) and ids(first)  # a reused process: same outputs
         assert spawned == []
@@ -239,3 +239,55 @@ def test_a_module_that_fails_to_preload_does_not_break_the_process() -> None:
         assert [name for _tag, (name, _html) in out] == ["clusters"] and out[0][1][1].startswith("<img")
     finally:
         localworker.shutdown()
+
+
+_NO_BEAM_CHILD = """
+import pickle, sys
+import altedic.beam.steps  # what a local worker process imports before its first step
+from altedic.beam.steps import DATA, DocShardWriter
+
+work, tasks, settings = pickle.load(open(sys.argv[1], "rb"))
+work.setup()
+work.start_bundle()
+outputs = [item for task in tasks for item in work.process_file(task)]
+chunks = [v for tag, v in outputs if tag is None] + work.flush()
+groups = sorted({g for c in chunks if c["kind"] == "cand" for g in c["groups"]})
+writer = DocShardWriter(settings, settings.staging + "/dedup", chunks)
+writer.setup()
+written = [v for g in groups for _tag, v in writer.process_file(((DATA, g, 0, 1), []))]
+print(sum(v["rows"] for v in written), len(groups))
+print(sorted(m for m in sys.modules if m == "apache_beam" or m.startswith("apache_beam.")))
+"""
+
+
+def test_local_worker_steps_run_without_importing_beam(tmp_path: Path) -> None:
+    """The read step and the shard writers, with the demo recipe's whole stage chain (fastText,
+    quality, PII) and dedup, run in a fresh interpreter as a local worker process runs them:
+    Apache Beam is never imported there (its import costs each process about a second)."""
+    import pickle
+    import subprocess
+    import sys
+
+    from altedic.beam.steps import FileProcessor
+    from altedic.recipe import load_recipe
+    from altedic.run import dedup_config, plan_sources, stage_config
+
+    recipe = load_recipe(str(Path(__file__).parents[2] / "pipelines" / "demo.yaml"))
+    plan = plan_sources(recipe)
+    work = FileProcessor(plan.infos, stage_config(recipe), str(tmp_path / "spill"), 64, dedup_config(recipe))
+    assert work.dedup is not None and work.config.langid.get("enabled", True)
+    settings = WriteSettings(staging=str(tmp_path / "staging"), shard_bytes=1 << 30)
+    blob = tmp_path / "work.pickle"
+    blob.write_bytes(pickle.dumps((work, plan.tasks, settings)))
+    script = tmp_path / "child.py"
+    script.write_text(_NO_BEAM_CHILD, encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, str(script), str(blob)], capture_output=True, text=True, timeout=300, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    rows_line, modules_line = proc.stdout.strip().splitlines()[-2:]
+    rows, groups = map(int, rows_line.split())
+    assert rows > 10 and groups >= 5  # the demo's documents were really read, decided and written
+    assert modules_line == "[]"
+    assert list((tmp_path / "staging" / "data").glob("lang=*/part-00000-of-00001.parquet"))
+    assert list((tmp_path / "staging" / "dedup").glob("signatures-*.parquet"))
