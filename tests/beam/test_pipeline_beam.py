@@ -291,3 +291,31 @@ def test_local_worker_steps_run_without_importing_beam(tmp_path: Path) -> None:
     assert modules_line == "[]"
     assert list((tmp_path / "staging" / "data").glob("lang=*/part-00000-of-00001.parquet"))
     assert list((tmp_path / "staging" / "dedup").glob("signatures-*.parquet"))
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_read_step_metrics_with_and_without_local_processes(tmp_path: Path, processes: int) -> None:
+    """The read step's Beam counters count documents read, input errors and rejections, also
+    when local worker processes did the work (their per-file figures come back as outputs)."""
+    from apache_beam.metrics.metric import MetricsFilter
+
+    paths = []
+    for k in range(2):
+        p = tmp_path / f"in{k}.jsonl"
+        p.write_text(_input(tmp_path).read_text(encoding="utf-8").replace("heddiet", f"h{k}"), encoding="utf-8")
+        paths.append(p)
+    info = SourceInfo(name="src", format="jsonl", options={"columns": {"text": "text", "lang": "lang"}})
+    pipeline = beam.Pipeline(runner=FnApiRunner())
+    _ = (
+        pipeline
+        | beam.Create([FileTask(0, str(p), p.name) for p in paths])
+        | ProcessSources([info], CFG, str(tmp_path / "spill"), batch_size=2, local_processes=processes)
+    )
+    result = pipeline.run()
+    result.wait_until_finish()
+    got = {
+        r.key.metric.name: r.committed
+        for r in result.metrics().query(MetricsFilter().with_namespace("altedic"))["counters"]
+    }
+    # Per file: 5 documents read (one broken JSON line is an input error), 2 rejected.
+    assert got == {"documents_read": 10, "input_errors": 2, "documents_rejected": 4}
