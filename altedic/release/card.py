@@ -15,7 +15,6 @@ known limitations. No run timestamps appear, so the card is deterministic for a 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -307,10 +306,3 @@ def render_card(stats: dict[str, Any], manifest: dict[str, Any]) -> str:
     out += ["- " + lim.format(formula=stats["token_estimator"]["formula"]) for lim in LIMITATIONS]
     out.append("")
     return "\n".join(out)
-
-
-def write_card(out_dir: str | Path, stats: dict[str, Any], manifest: dict[str, Any]) -> Path:
-    """Write ``OUT/README.md`` and return its path."""
-    path = Path(out_dir) / "README.md"
-    path.write_text(render_card(stats, manifest), encoding="utf-8")
-    return path

@@ -14,11 +14,12 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
+from altedic import fsutil
 from altedic.errors import RunError
-from altedic.release.card import write_card
-from altedic.release.report import write_report
-from altedic.release.stats import check_accounting, release_stats, write_stats
-from altedic.release.summary import write_summary
+from altedic.release.card import render_card
+from altedic.release.report import render_report
+from altedic.release.stats import check_accounting, release_stats, stats_json
+from altedic.release.summary import build_summary, render_summary_md, summary_json
 
 #: The files :func:`finalise` writes, relative to the output directory.
 RELEASE_FILES = (
@@ -53,19 +54,25 @@ def finalise(
     ``{"release_files": {name: {"sha256": hex, "bytes": n}}, "stats": {"kept": n, "rejected": n,
     "errors": n, "tokens_est": n, "token_estimator": name}}``.
     """
-    root = Path(out_dir)
     if stats is None:
-        stats = release_stats(root, manifest)
+        stats = release_stats(Path(out_dir), manifest)
     problems = check_accounting(stats, manifest)
     if problems:
         raise RunError("the shards do not add up to the manifest's accounting:\n  " + "\n  ".join(problems))
-    write_stats(root, stats)
-    write_report(root, stats, manifest, processes)
-    write_card(root, stats, manifest)
-    write_summary(root, manifest, stats)
-    files = {
-        name: {"sha256": sha256_file(root / name), "bytes": (root / name).stat().st_size} for name in RELEASE_FILES
+    summary = build_summary(manifest, stats)
+    documents = {
+        "stats.json": stats_json(stats),
+        "report.html": render_report(stats, manifest, processes),
+        "README.md": render_card(stats, manifest),
+        "training-content-summary.json": summary_json(summary),
+        "training-content-summary.md": render_summary_md(summary),
     }
+    files = {}
+    for name in RELEASE_FILES:
+        # Through fsutil: a local folder or a bucket (gs://, s3://...) alike.
+        data = documents[name].encode("utf-8")
+        fsutil.write_bytes(fsutil.join(out_dir, name), data)
+        files[name] = {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
     return {
         "release_files": files,
         "stats": {

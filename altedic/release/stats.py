@@ -616,11 +616,9 @@ def check_accounting(stats: dict[str, Any], manifest: dict[str, Any]) -> list[st
     return problems
 
 
-def write_stats(out_dir: str | Path, stats: dict[str, Any]) -> Path:
-    """Write ``OUT/stats.json`` (UTF-8, sorted lists, 1-space indent, trailing newline)."""
-    path = Path(out_dir) / "stats.json"
-    path.write_text(json.dumps(stats, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    return path
+def stats_json(stats: dict[str, Any]) -> str:
+    """The text of ``stats.json`` (sorted lists, 1-space indent, trailing newline)."""
+    return json.dumps(stats, ensure_ascii=False, indent=1) + "\n"
 
 
 def language_rows(stats: dict[str, Any]) -> list[list[Any]]:

@@ -486,13 +486,18 @@ def render_summary_md(summary: dict[str, Any]) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
+def summary_json(summary: dict[str, Any]) -> str:
+    """The text of ``training-content-summary.json``."""
+    return json.dumps(summary, ensure_ascii=False, indent=1) + "\n"
+
+
 def write_summary(out_dir: str | Path, manifest: dict[str, Any], stats: dict[str, Any]) -> tuple[Path, Path]:
     """Write ``training-content-summary.json`` and ``.md``; return both paths."""
     summary = build_summary(manifest, stats)
     root = Path(out_dir)
     j = root / "training-content-summary.json"
     m = root / "training-content-summary.md"
-    j.write_text(json.dumps(summary, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    j.write_text(summary_json(summary), encoding="utf-8")
     m.write_text(render_summary_md(summary), encoding="utf-8")
     return j, m
 
