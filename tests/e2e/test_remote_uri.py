@@ -142,3 +142,41 @@ def test_a_release_written_to_a_bucket_equals_the_local_one(bucket: Path, demo_r
     # Spill chunks, shards and the manifest all went through the bucket's file system.
     touched = _BucketFileSystem.touched
     assert any("/_spill/" in u for u in touched) and any(u.endswith("manifest.json") for u in touched)
+
+
+def test_inputs_read_from_a_bucket(bucket: Path, demo_release: Path, tmp_path: Path) -> None:
+    """The demo's input files in the bucket, the recipe naming them by URI: the same documents
+    are kept (same ids: relative ids come from the part of the URI after its fixed prefix) and
+    rejected, for the same reasons; only the stored ``uri`` differs."""
+    import shutil
+
+    import pyarrow.parquet as pq
+
+    from altedic.run import run
+
+    shutil.copytree(ROOT / "pipelines" / "demo", bucket / "in")
+    text = DEMO.read_text(encoding="utf-8")
+    for rel in ("demo/web-news.jsonl", "demo/portal-export.csv", "demo/legal/*.txt"):
+        assert f"paths: {rel}" in text
+        text = text.replace(f"paths: {rel}", f"paths: {SCHEME}://in/{rel[len('demo/') :]}")
+    recipe = tmp_path / "bucket.yaml"
+    recipe.write_text(text, encoding="utf-8")
+    _BucketFileSystem.touched = []
+    run(str(recipe), out=f"{SCHEME}://releases/from-bucket", workers=1)
+    out = bucket / "releases" / "from-bucket"
+    assert any(u.startswith(f"{SCHEME}://in/legal/") for u in _BucketFileSystem.touched)
+
+    def rows(root: Path, kind: str, cols: tuple[str, ...] = ("id", "source", "lang")) -> list[tuple[str, ...]]:
+        cols += ("reason",) if kind == "rejected" else ()
+        return sorted(
+            tuple(str(r[c]) for c in cols)
+            for f in sorted((root / kind).rglob("*.parquet"))
+            for r in pq.read_table(f, columns=list(cols)).to_pylist()
+        )
+
+    for kind in ("data", "rejected"):
+        assert rows(out, kind) == rows(demo_release, kind) and rows(out, kind)
+    uris = {u for (u,) in rows(out, "data", ("uri",))}
+    assert uris and all(u.startswith(f"{SCHEME}://in/") for u in uris)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["accounting"]["ok"]
