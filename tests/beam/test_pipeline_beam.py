@@ -311,8 +311,13 @@ def test_read_step_metrics_with_and_without_local_processes(tmp_path: Path, proc
         | beam.Create([FileTask(0, str(p), p.name) for p in paths])
         | ProcessSources([info], CFG, str(tmp_path / "spill"), batch_size=2, local_processes=processes)
     )
-    result = pipeline.run()
-    result.wait_until_finish()
+    from altedic.beam import localworker
+
+    try:
+        result = pipeline.run()
+        result.wait_until_finish()
+    finally:
+        localworker.shutdown()  # the spares the read step started (warm) for a next step
     got = {
         r.key.metric.name: r.committed
         for r in result.metrics().query(MetricsFilter().with_namespace("altedic"))["counters"]
