@@ -281,7 +281,7 @@ def main() -> None:
             print(row(one), flush=True)
             runs.append(one)
             print(f"  altedic scaling 1 -> {args.workers} workers: x{one.wall_s / m.wall_s:.2f} (wall clock)")
-            ratios = [one.wall_s / m.wall_s]
+            pairs = [(one, m)]
             for _ in range(args.repeat - 1):
                 # Alternate the order (1 then N) so that a slow or fast spell of the machine is not
                 # always charged to the same side of the ratio.
@@ -290,13 +290,27 @@ def main() -> None:
                 many = run_altedic(size, folder, input_mb, args.workdir, args.workers)
                 print(row(many), flush=True)
                 runs += [one, many]
-                ratios.append(one.wall_s / many.wall_s)
-                print(f"  altedic scaling 1 -> {args.workers} workers: x{ratios[-1]:.2f} (wall clock, this pair)")
-            if len(ratios) > 1:
+                pairs.append((one, many))
+                print(
+                    f"  altedic scaling 1 -> {args.workers} workers: x{one.wall_s / many.wall_s:.2f} (wall clock, this pair)"
+                )
+            if len(pairs) > 1:
+                ratios = [a.wall_s / b.wall_s for a, b in pairs]
+                extra = [b.cpu_s - a.cpu_s for a, b in pairs]
+                busy = [b.cpu_s / b.wall_s for _a, b in pairs]
                 print(
                     f"  scaling over {len(ratios)} pairs: "
                     + ", ".join(f"x{r:.2f}" for r in ratios)
                     + f"; median x{statistics.median(ratios):.2f}, lowest x{min(ratios):.2f}"
+                )
+                # Less sensitive to the machine's drift than the ratio of two wall clocks: the CPU
+                # the N-worker run spends beyond the 1-worker run's, and how many cores it keeps busy.
+                print(
+                    f"  {args.workers}-worker run's extra CPU per pair: "
+                    + ", ".join(f"{e:+.1f} s" for e in extra)
+                    + f" (median {statistics.median(extra):+.1f} s); cores busy: "
+                    + ", ".join(f"{c:.2f}" for c in busy)
+                    + f" (median {statistics.median(busy):.2f})"
                 )
         results.extend(runs)
     out = args.workdir / f"results-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S')}.json"
