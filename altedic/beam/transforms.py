@@ -54,18 +54,8 @@ class _ProcessFilesFn(beam.DoFn):  # type: ignore[misc]
     worker processes (:mod:`altedic.beam.localworker`), which run the plain FileProcessor.
     """
 
-    def __init__(
-        self,
-        sources: list[SourceInfo],
-        config: StageConfig,
-        spill_root: str,
-        batch_size: int,
-        dedup: Any = None,
-        spill_rows: int = 20_000,
-        spill_bytes: int = 48 << 20,
-        local_processes: int = 1,
-    ) -> None:
-        self.work = FileProcessor(sources, config, spill_root, batch_size, dedup, spill_rows, spill_bytes)
+    def __init__(self, work: FileProcessor, local_processes: int = 1) -> None:
+        self.work = work
         self.local_processes = local_processes
         self.pending: list[FileTask] = []
         self.counters = {
@@ -130,9 +120,8 @@ class ProcessSources(beam.PTransform):  # type: ignore[misc]
         local_processes: int = 1,
     ) -> None:
         super().__init__()
-        self.fn = _ProcessFilesFn(
-            sources, config, spill_root, batch_size, dedup, spill_rows, local_processes=local_processes
-        )
+        work = FileProcessor(sources, config, spill_root, batch_size, dedup, spill_rows)
+        self.fn = _ProcessFilesFn(work, local_processes=local_processes)
 
     def expand(self, tasks: Any) -> dict[str, Any]:
         out = tasks | "ProcessFiles" >> beam.ParDo(self.fn).with_outputs(

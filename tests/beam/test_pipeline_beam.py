@@ -36,6 +36,16 @@ def _input(tmp_path: Path) -> Path:
     return p
 
 
+def _inputs(tmp_path: Path, n: int) -> list[Path]:
+    """``n`` input files like :func:`_input`, with different texts (so different document ids)."""
+    paths = []
+    for k in range(n):
+        p = tmp_path / f"in{k}.jsonl"
+        p.write_text(_input(tmp_path).read_text(encoding="utf-8").replace("heddiet", f"h{k}"), encoding="utf-8")
+        paths.append(p)
+    return paths
+
+
 CFG = StageConfig(
     normalise={"min_chars": 5}, langid={"method": "declared"}, quality={"enabled": False}, pii={"enabled": False}
 )
@@ -157,11 +167,7 @@ def test_local_processes_give_the_same_outputs_and_report_failures(tmp_path: Pat
     from altedic.beam.localworker import run_files
     from altedic.beam.steps import FileProcessor
 
-    paths = []
-    for k in range(3):
-        p = tmp_path / f"in{k}.jsonl"
-        p.write_text(_input(tmp_path).read_text(encoding="utf-8").replace("heddiet", f"h{k}"), encoding="utf-8")
-        paths.append(p)
+    paths = _inputs(tmp_path, 3)
     info = SourceInfo(name="src", format="jsonl", options={"columns": {"text": "text", "lang": "lang"}})
     tasks = [FileTask(0, str(p), p.name) for p in paths]
 
@@ -299,11 +305,7 @@ def test_read_step_metrics_with_and_without_local_processes(tmp_path: Path, proc
     when local worker processes did the work (their per-file figures come back as outputs)."""
     from apache_beam.metrics.metric import MetricsFilter
 
-    paths = []
-    for k in range(2):
-        p = tmp_path / f"in{k}.jsonl"
-        p.write_text(_input(tmp_path).read_text(encoding="utf-8").replace("heddiet", f"h{k}"), encoding="utf-8")
-        paths.append(p)
+    paths = _inputs(tmp_path, 2)
     info = SourceInfo(name="src", format="jsonl", options={"columns": {"text": "text", "lang": "lang"}})
     pipeline = beam.Pipeline(runner=FnApiRunner())
     _ = (
