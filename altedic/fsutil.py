@@ -9,9 +9,15 @@ must be atomic (manifest, ``_SUCCESS``) go to a temporary name first and are ren
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from typing import IO, Any
+
+#: Environment variable through which a local worker process receives the run's Beam arguments
+#: (a JSON list: the file systems' settings and credentials given after ``--``).
+BEAM_ARGS_ENV = "ALTEDIC_BEAM_ARGS"
+_configured = False
 
 
 def is_local(path: str) -> bool:
@@ -23,8 +29,18 @@ def _local(path: str) -> str:
 
 
 def _fs() -> Any:
+    global _configured
     from apache_beam.io.filesystems import FileSystems
 
+    if not _configured:
+        _configured = True
+        raw = os.environ.get(BEAM_ARGS_ENV)
+        if raw and FileSystems._pipeline_options is None:
+            # A local worker process (no Beam pipeline here): the run's options, so that a
+            # bucket's credentials given as pipeline options reach this process too.
+            from apache_beam.options.pipeline_options import PipelineOptions
+
+            FileSystems.set_options(PipelineOptions(json.loads(raw)))
     return FileSystems
 
 

@@ -516,6 +516,7 @@ def run(
     if local > 1:
         from altedic.beam import localworker
 
+        localworker.configure(beam_args)  # file-system options (a bucket's credentials) for them too
         localworker.prestart(local)  # their start-up overlaps with building the pipeline
     try:
         for note in build_pipeline(pipeline, recipe, plan, staging, local):

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import json
 import os
 import pickle
 import selectors
@@ -86,13 +87,36 @@ _SPARES: list[subprocess.Popen[bytes]] = []
 _EXITING: list[subprocess.Popen[bytes]] = []
 
 
+#: The run's Beam arguments, handed to the processes started from now on (see :func:`configure`).
+_BEAM_ARGS: list[str] = []
+
+
+def configure(beam_args: list[str]) -> None:
+    """Hand ``beam_args`` (what followed ``--``) to the local processes started from now on:
+    a process that opens a URI sets Beam's file systems up with them (``altedic.fsutil``), so a
+    bucket's settings and credentials given as pipeline options work there as in the runner."""
+    global _BEAM_ARGS
+    _BEAM_ARGS = list(beam_args)
+
+
+def _child_env() -> dict[str, str]:
+    from altedic.fsutil import BEAM_ARGS_ENV
+
+    env = dict(os.environ)
+    if _BEAM_ARGS:
+        env[BEAM_ARGS_ENV] = json.dumps(_BEAM_ARGS)
+    else:
+        env.pop(BEAM_ARGS_ENV, None)
+    return env
+
+
 def _spawn() -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [sys.executable, "-m", "altedic.beam.localworker"],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         bufsize=0,  # unbuffered: a message read ahead into a buffer would hide from select()
-        env=dict(os.environ),
+        env=_child_env(),
     )
 
 

@@ -45,10 +45,9 @@ def detect_compression(head: bytes) -> str | None:
 def _open_uri(uri: str) -> IO[bytes]:
     if "://" in uri:
         # Remote and non-local file systems go through Beam's FileSystems (gs://, s3://...).
-        from apache_beam.io.filesystem import CompressionTypes
-        from apache_beam.io.filesystems import FileSystems
+        from altedic import fsutil
 
-        return FileSystems.open(uri, compression_type=CompressionTypes.UNCOMPRESSED)  # type: ignore[no-any-return]
+        return fsutil.open_read(uri)
     return open(uri, "rb")
 
 

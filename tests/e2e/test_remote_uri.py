@@ -180,3 +180,36 @@ def test_inputs_read_from_a_bucket(bucket: Path, demo_release: Path, tmp_path: P
     assert uris and all(u.startswith(f"{SCHEME}://in/") for u in uris)
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["accounting"]["ok"]
+
+
+def test_local_processes_get_the_runs_beam_arguments() -> None:
+    """With ``--workers N`` on the in-process runner, the local worker processes set Beam's file
+    systems up with the run's Beam arguments (a bucket's region or credentials given after
+    ``--``) when they first open a URI, as the runner process does through its pipeline."""
+    import subprocess
+    import sys
+
+    from altedic.beam import localworker
+    from altedic.fsutil import BEAM_ARGS_ENV
+
+    args = ["--s3_region_name=eu-west-1"]
+    localworker.configure(args)
+    try:
+        env = localworker._child_env()
+    finally:
+        localworker.configure([])
+    assert json.loads(env[BEAM_ARGS_ENV]) == args
+    assert BEAM_ARGS_ENV not in localworker._child_env()
+    code = (
+        "from altedic import fsutil\n"
+        "from apache_beam.options.pipeline_options import S3Options\n"
+        "options = fsutil._fs()._pipeline_options\n"
+        "print('none' if options is None else options.view_as(S3Options).s3_region_name)\n"
+    )
+    # With them, the first file-system use sets them up; without them, Beam's defaults.
+    for environment, expected in ((env, "eu-west-1"), (localworker._child_env(), "none")):
+        proc = subprocess.run(
+            [sys.executable, "-c", code], env=environment, capture_output=True, text=True, timeout=120, check=False
+        )
+        assert proc.returncode == 0, proc.stderr
+        assert proc.stdout.strip().splitlines()[-1] == expected
