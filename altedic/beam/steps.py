@@ -56,7 +56,7 @@ class FileTask:
     """One input file of one source: the element that the read step fans out."""
 
     source: int
-    """Index into the list of SourceInfo handed to :class:`ReadFiles`."""
+    """Index into the list of SourceInfo handed to :class:`FileProcessor`."""
     uri: str
     rel: str
 
