@@ -16,7 +16,6 @@ import base64
 import html
 import io
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -369,10 +368,3 @@ PLOTS: dict[str, Callable[[dict[str, Any]], str]] = {
     "licences": _licence_plot,
     "clusters": _cluster_plot,
 }
-
-
-def write_report(out_dir: str | Path, stats: dict[str, Any], manifest: dict[str, Any], processes: int = 1) -> Path:
-    """Write ``OUT/report.html`` and return its path (``processes``: see :func:`render_plots`)."""
-    path = Path(out_dir) / "report.html"
-    path.write_text(render_report(stats, manifest, processes), encoding="utf-8")
-    return path

@@ -163,13 +163,14 @@ def test_report_renders_without_console_errors(tmp_path: Path, browser: Browser)
 
 def test_demo_report_renders(demo_release: Path, tmp_path: Path, browser: Browser) -> None:
     demo = demo_release
-    from altedic.release.report import write_report
+    from altedic.release.report import render_report
     from altedic.release.stats import release_stats
 
     manifest = json.loads((demo / "manifest.json").read_text("utf-8"))
     page_dir = tmp_path / "demo"
     page_dir.mkdir()
-    write_report(page_dir, release_stats(demo, manifest), manifest)
+    page = render_report(release_stats(demo, manifest), manifest)
+    (page_dir / "report.html").write_text(page, encoding="utf-8")
     facts = browser.load(page_dir / "report.html")
     assert browser.errors() == []
     assert facts["images"] == facts["decoded"] >= 5
