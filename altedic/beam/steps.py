@@ -297,13 +297,15 @@ class DocShardWriter:
         pass
 
     def process_file(self, task: ShardTask) -> Iterator[Output]:
-        for sidecar in self.write(task, self.chunks):
+        for sidecar in self.write(task):
             yield None, sidecar
 
     def flush(self) -> list[Any]:
         return []
 
-    def write(self, element: ShardTask, chunks: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    def write(self, element: ShardTask) -> Iterator[dict[str, Any]]:
+        """The shard of ``element``: its sidecar (none for a shard left empty)."""
+        chunks = self.chunks
         (kind, group, shard, n), values = element
         verdicts = {v[0]: v for vs in values if vs is not None for v in vs}
         lo, hi = shard_range(shard, n)

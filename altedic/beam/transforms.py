@@ -282,7 +282,7 @@ class _WriteDocShardFn(beam.DoFn):  # type: ignore[misc]
             self.pending.append((element[0], list(element[1])))
             self.chunks = chunks
             return
-        for sidecar in DocShardWriter(self.settings, self.dedup_target).write(element, chunks):
+        for sidecar in DocShardWriter(self.settings, self.dedup_target, chunks).write(element):
             self.shards_counter.inc()
             yield sidecar
 
