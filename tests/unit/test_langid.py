@@ -167,6 +167,26 @@ def test_group_resolver_undecided_is_explicit() -> None:
     assert dominant_script("Ово је текст") == "Cyrl" and dominant_script("12 34") is None
 
 
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # no word of either standard; only the place names say which country the text is from
+        ("Sjednica je održana u Sarajevu, a nastavak je najavljen za Tuzlu.", "bs"),
+        ("Vijeće Kantona Sarajevo usvojilo je odluku o novim mjerama za Mostar.", "bs"),
+        ("Sjednica je održana u Zagrebu, a nastavak je najavljen za Osijek.", "hr"),
+        ("Skupština Splitsko-dalmatinske županije usvojila je odluku za Zadar.", "hr"),
+    ],
+)
+def test_hbs_country_evidence(text: str, expected: str) -> None:
+    """Towns, regions and institutions of the country count as evidence in hbs, so a sentence
+    that has no word only one standard writes is decided by them, whatever the model ranks first."""
+    for ranked in ([("hr", 0.6), ("bs", 0.3)], [("bs", 0.6), ("hr", 0.3)]):
+        res = GroupResolver().resolve("hbs", text, ranked)
+        assert (res.lang, res.decided_by) == (expected, "evidence"), (ranked, res)
+        assert res.evidence[expected] >= 2 and not res.evidence.get("sr"), res
+
+
 # --- declared language ------------------------------------------------------------------
 
 
