@@ -167,7 +167,6 @@ def test_group_resolver_undecided_is_explicit() -> None:
     assert dominant_script("Ово је текст") == "Cyrl" and dominant_script("12 34") is None
 
 
-
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
