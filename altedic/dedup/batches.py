@@ -135,6 +135,9 @@ def _codes(column: pa.ChunkedArray | pa.Array) -> np.ndarray:
     return ranks.to_numpy().astype(np.int64)
 
 
+_PREVIOUS_PREFIX = f"{ex.PREVIOUS_PRIORITY:0{ex.PRIORITY_WIDTH}d}"
+
+
 def resolve_exact(tables: Iterable[pa.Table]) -> tuple[pa.Table, list[Verdict]]:
     """Exact-duplicate groups of one partition -> (survivors with weight, rejections).
 
@@ -149,24 +152,46 @@ def resolve_exact(tables: Iterable[pa.Table]) -> tuple[pa.Table, list[Verdict]]:
     table = table.sort_by([(SCOPE, "ascending"), (EXACT, "ascending"), (RANK, "ascending")])
     scopes, exacts = _codes(table[SCOPE]), _codes(table[EXACT])
     starts, lengths = _runs(scopes, exacts)
-    ranks = table[RANK].to_pylist()
-    groups = table[GROUP].to_pylist()
-    nbytes = table[NBYTES].to_pylist()
+    # Groups of one are most nodes: vectorised, the same rule as the loop below (a previous
+    # output's lone document has no survivor; weight = 1 if the node is this run's, else 0).
+    single = lengths == 1
+    lone = starts[single]
+    previous = pc.equal(pc.utf8_slice_codeunits(table[RANK], 0, ex.PRIORITY_WIDTH), _PREVIOUS_PREFIX)
+    lone = lone[~previous.to_numpy(zero_copy_only=False)[lone]]
+    weight_at = pc.is_valid(table[GROUP]).to_numpy(zero_copy_only=False)[lone].astype(np.int64)
+    keep_at = lone
+    multi_starts, multi_lengths = starts[~single], lengths[~single]
+    rows = np.repeat(multi_starts - np.cumsum(multi_lengths) + multi_lengths, multi_lengths) + np.arange(
+        int(multi_lengths.sum())
+    )
+    sub = table.take(pa.array(rows, pa.int64()))
+    ranks = sub[RANK].to_pylist()
+    groups = sub[GROUP].to_pylist()
+    nbytes = sub[NBYTES].to_pylist()
     keep: list[int] = []
     weights: list[int] = []
     rejected: list[Verdict] = []
-    for s, n in zip(starts.tolist(), lengths.tolist(), strict=True):
+    at = 0
+    for s0, n in zip(multi_starts.tolist(), multi_lengths.tolist(), strict=True):
+        s = at  # the group's first row in ``sub`` (``s0`` in ``table``)
+        at += n
         best = ranks[s]
         members = [i for i in range(s, s + n) if groups[i] is not None]  # this run's documents
         if not ex.is_previous(best):
-            keep.append(s)
+            keep.append(s0)
             weights.append(len(members))
         where = " (already released)" if ex.is_previous(best) else ""
         detail = f"same normalised text as {ex.id_of(best)}{where}"
         for i in members:
             if i != s:
                 rejected.append((ex.id_of(ranks[i]), groups[i], nbytes[i], "dedup.exact", detail, ex.id_of(best), None))
-    survivors = table.take(pa.array(keep, pa.int64())).append_column(WEIGHT, pa.array(weights, pa.int64()))
+    # survivors in table order (the order of their groups), as a group-by-group loop keeps them
+    at_all = np.concatenate([keep_at, np.array(keep, np.int64)])
+    w_all = np.concatenate([weight_at, np.array(weights, np.int64)])
+    order = np.argsort(at_all, kind="stable")
+    survivors = table.take(pa.array(at_all[order], pa.int64())).append_column(
+        WEIGHT, pa.array(w_all[order], pa.int64())
+    )
     return survivors, rejected
 
 

@@ -72,6 +72,36 @@ def test_resolve_exact_keeps_smallest_rank_per_scope_and_key_whatever_the_batchi
         assert v[3] == "dedup.exact" and v[6] is None
 
 
+def test_resolve_exact_groups_of_one_and_previous_documents() -> None:
+    """Groups of one (most nodes; decided without a Python step each) follow the same rule as the
+    others: a lone document of this run survives with weight 1, a lone previous output's document
+    has no survivor and no verdict; survivors come in (scope, key, rank) order. Checked against a
+    per-group reference on random node sets of mixed group sizes."""
+    rng = random.Random(11)
+    for trial in range(200):
+        rows = []
+        for i in range(rng.randrange(0, 50)):
+            rows.append(
+                (i, rng.choice(["mt", "ga", "el"]), _hex(str(rng.randrange(0, 40))), rng.choice([0, 1, 1, 1, 2]))
+            )
+        cut = rng.randrange(0, len(rows) + 1)
+        survivors, rejected = bt.resolve_exact([_nodes(rows[:cut]), _nodes(rows[cut:])])
+        groups: dict[tuple[str, str], list[tuple[str, int, int]]] = {}
+        for i, scope, key, p in rows:
+            groups.setdefault((scope, key), []).append((_rank(i, p), i, p))
+        want_survivors, want_rejected = [], []
+        for (scope, key), members in sorted(groups.items()):
+            members.sort()
+            best, _, best_p = members[0]
+            ours = [m for m in members if m[2] != 0]
+            if best_p != 0:
+                want_survivors.append((scope, key, best, len(ours)))
+            want_rejected += sorted(f"{i:032x}" for r, i, p in ours if r != best)
+        got = [(r["scope"], r["exact"], r["rank"], r["weight"]) for r in survivors.to_pylist()]
+        assert got == want_survivors, trial
+        assert sorted(v[0] for v in rejected) == sorted(want_rejected), trial
+
+
 def test_band_entries_and_buckets_find_the_reference_lsh_pairs() -> None:
     hasher = MinHasher(num_perm=112, ngram=2, seed=1)
     rng = random.Random(5)
