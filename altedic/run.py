@@ -213,11 +213,15 @@ def check_stages(recipe: Recipe, profiles: list[tuple[str, str]] | None = None) 
     return notes
 
 
-def build_pipeline(p: beam.Pipeline, recipe: Recipe, plan: Plan, staging: str, local_processes: int = 1) -> list[str]:
+def build_pipeline(
+    p: beam.Pipeline, recipe: Recipe, plan: Plan, staging: str, local_processes: int = 1, in_process: bool = False
+) -> list[str]:
     """Wire the stages (the graph of DESIGN.md) and return the stage notes worth printing.
 
     Stage settings are validated here, at construction, never on a worker. Nothing is written:
-    ``staging`` is only where the transforms will write when the pipeline runs.
+    ``staging`` is only where the transforms will write when the pipeline runs. ``in_process``:
+    the pipeline will run on Beam's in-process runner (the dedup core then runs its steps in
+    one process instead of through Beam's shuffles: :class:`~altedic.beam.dedup.DedupCore`).
     """
     cfg = stage_config(recipe)
     notes = check_stages(recipe, [(i.name, i.profile) for i in plan.infos])
@@ -243,7 +247,7 @@ def build_pipeline(p: beam.Pipeline, recipe: Recipe, plan: Plan, staging: str, l
         from altedic.beam.dedup import DedupCore
 
         # The stage reads previous outputs' signatures; this run's go under <staging>/dedup/.
-        verdicts = processed["nodes"] | "Deduplicate" >> DedupCore(dedup_cfg)
+        verdicts = processed["nodes"] | "Deduplicate" >> DedupCore(dedup_cfg, in_process=in_process)
     else:
         verdicts = p | "NoVerdicts" >> beam.Create([])
     dedup_target = fsutil.join(staging, "dedup") if dedup_cfg is not None else None
@@ -519,7 +523,7 @@ def run(
         localworker.configure(beam_args)  # file-system options (a bucket's credentials) for them too
         localworker.prestart(local)  # their start-up overlaps with building the pipeline
     try:
-        for note in build_pipeline(pipeline, recipe, plan, staging, local):
+        for note in build_pipeline(pipeline, recipe, plan, staging, local, in_process=runner is not None):
             log(note)
         _prepare_output(out_dir, overwrite)
         fsutil.makedirs(staging)

@@ -26,6 +26,10 @@ key is one GroupByKey/CoGroupByKey)::
     kept documents' signatures -> OUT/dedup/signatures-*.parquet (+ params.json), written by
     the shard writers next to each data shard
 
+On Beam's in-process runner, where all of these shuffles would stay in the one runner process,
+``altedic run`` has the same steps run in that process without them
+(``DedupCore(in_process=True)``, :func:`altedic.beam.dedupcore.local_verdicts`).
+
 Memory per worker is bounded by one partition of the nodes or band entries (``partitions``, 16
 by default), one spill chunk, or, in the components step, the verified edges (about one per
 near duplicate), never the documents. Every choice is by rank key order, so the
@@ -41,13 +45,13 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 import apache_beam as beam
-import numpy as np
 import pyarrow as pa
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 from apache_beam.transforms.window import GlobalWindow
 from apache_beam.utils.windowed_value import WindowedValue
 
+from altedic.beam import dedupcore as core
 from altedic.beam import spill
 from altedic.beam.nodes import (
     NODES,
@@ -66,7 +70,6 @@ from altedic.dedup import exact as ex
 from altedic.dedup import lsh
 from altedic.dedup.batches import Verdict
 from altedic.dedup.config import DedupConfig
-from altedic.dedup.minhash import shingle_hashes
 from altedic.errors import ConfigError
 from altedic.records import Document
 
@@ -106,10 +109,6 @@ def check_previous(cfg: DedupConfig) -> None:
 def in_global_window(value: Any) -> WindowedValue:
     """``value`` as an element of the global window (what ``finish_bundle`` must output)."""
     return WindowedValue(value, GlobalWindow().max_timestamp(), (GlobalWindow(),))
-
-
-def _exact_parts(table: pa.Table, partitions: int) -> Iterator[tuple[int, pa.Table]]:
-    return bt.split(table, bt.hex_partition(table[bt.EXACT].to_pylist(), partitions), partitions)
 
 
 class _ResolveExact(beam.DoFn):  # type: ignore[misc]
@@ -189,17 +188,7 @@ class _FetchPayload(beam.DoFn):  # type: ignore[misc]
         self.with_text = with_text
 
     def process(self, element: tuple[str, Iterable[list[bt.Need]]]) -> Iterator[tuple[int, list[Any]]]:
-        loc, lists = element
-        needs = sorted({n for items in lists for n in items})
-        by_id = {ex.id_of(r): r for r, _ in needs}
-        table = spill.read_ids(loc, set(by_id), [spill.SIG] + (["text"] if self.with_text else []))
-        ids = table["id"].to_pylist()
-        sigs = table[spill.SIG].to_pylist()
-        texts = table["text"].to_pylist() if self.with_text else [None] * len(ids)
-        payloads = ((by_id[i], (sig, text)) for i, sig, text in zip(ids, sigs, texts, strict=True))
-        routed = bt.route_payloads(payloads, needs)
-        for q in sorted(routed):
-            yield q, routed[q]
+        yield from core.fetch_payloads(element[0], element[1], self.with_text)
 
 
 def _prev_payload_parts(rows: list[dict[str, Any]], partitions: int) -> Iterator[tuple[int, list[Any]]]:
@@ -236,11 +225,7 @@ class _Verify(beam.DoFn):  # type: ignore[misc]
         self.kept = Metrics.counter("altedic", "dedup_pairs_similar")
 
     def similar(self, pa_: bt.Payload, pb: bt.Payload) -> bool:
-        if self.cfg.verify == "exact" and pa_[1] is not None and pb[1] is not None:
-            sim = lsh.exact_jaccard(shingle_hashes(pa_[1], self.cfg.ngram), shingle_hashes(pb[1], self.cfg.ngram))
-        else:
-            sim = lsh.estimated_jaccard(np.frombuffer(pa_[0], dtype="<u8"), np.frombuffer(pb[0], dtype="<u8"))
-        return bool(sim >= self.cfg.threshold)
+        return core.similar(self.cfg, pa_, pb)
 
     def process(self, element: tuple[int, dict[str, Iterable[Any]]]) -> Iterator[list[tuple[str, str]]]:
         _, groups = element
@@ -258,21 +243,28 @@ class _Components(beam.DoFn):  # type: ignore[misc]
         self.rejected = Metrics.counter("altedic", "dedup_near_rejected")
 
     def process(self, element: tuple[int, Iterable[tuple[str, list[Any]]]]) -> Iterator[list[Verdict]]:
-        edges: list[tuple[str, str]] = []
-        infos: dict[str, bt.Info] = {}
-        weighted: dict[str, bt.Info] = {}
-        for kind, values in element[1]:
-            if kind == "e":
-                edges.extend(values)
-            elif kind == "n":
-                for rank, (_loc, group, nbytes, weight) in values:
-                    infos[rank] = (group, nbytes, weight)
-            else:
-                weighted.update(values)
-        verdicts = list(bt.component_verdicts(edges, infos, weighted))
+        verdicts = core.components(element[1])
         self.rejected.inc(sum(1 for v in verdicts if v[3] is not None))
         if verdicts:
             yield verdicts
+
+
+class _LocalDedup(beam.DoFn):  # type: ignore[misc]
+    """Every node table of the run (one list) -> the verdict lists, in this process
+    (:func:`altedic.beam.dedupcore.local_verdicts`), with the same counters as the Beam wiring."""
+
+    def __init__(self, cfg: DedupConfig) -> None:
+        self.cfg = cfg
+        self.counters = {
+            name: Metrics.counter("altedic", f"dedup_{name}")
+            for name in ("exact_rejected", "candidate_pairs", "pairs_verified", "pairs_similar", "near_rejected")
+        }
+
+    def process(self, tables: list[pa.Table]) -> Iterator[list[Verdict]]:
+        verdicts, counts = core.local_verdicts(tables, self.cfg)
+        for name, n in counts.items():
+            self.counters[name].inc(n)
+        yield from verdicts
 
 
 def _size_list(survivors: pa.Table) -> Iterator[list[Verdict]]:
@@ -316,11 +308,17 @@ class DedupCore(beam.PTransform):  # type: ignore[misc]
     ``config`` is the recipe's ``stages.dedup`` (validated here: ConfigError before any work).
     Only rejections and cluster sizes other than 1 become verdicts: a document of this run
     without a verdict is kept and stands for itself alone.
+
+    ``in_process``: the pipeline runs on Beam's in-process runner, where every shuffle stays in
+    the one runner process: the nodes are then gathered into one element and the steps run by
+    :func:`altedic.beam.dedupcore.local_verdicts` (same functions, same verdicts, without
+    Beam's per-stage encoding and bundles). Runs with ``previous`` outputs keep the wiring below.
     """
 
-    def __init__(self, config: dict[str, Any] | DedupConfig) -> None:
+    def __init__(self, config: dict[str, Any] | DedupConfig, in_process: bool = False) -> None:
         super().__init__()
         self.cfg = config if isinstance(config, DedupConfig) else DedupConfig.from_dict(config)
+        self.in_process = in_process
         check_previous(self.cfg)
         if self.cfg.near:
             log.info(
@@ -333,6 +331,8 @@ class DedupCore(beam.PTransform):  # type: ignore[misc]
 
     def expand(self, nodes: beam.PCollection) -> beam.PCollection:
         cfg = self.cfg
+        if self.in_process and not cfg.previous:
+            return nodes | "GatherNodes" >> beam.combiners.ToList() | "LocalDedup" >> beam.ParDo(_LocalDedup(cfg))
         pipeline = nodes.pipeline
         scope_mode = cfg.scope
         parts_n = cfg.partitions
@@ -352,7 +352,7 @@ class DedupCore(beam.PTransform):  # type: ignore[misc]
             parts = [nodes] if prev_tables is None else [nodes, prev_tables]
             resolved = (
                 (parts | "FlattenExact" >> beam.Flatten() if len(parts) > 1 else nodes)
-                | "ExactPartition" >> beam.FlatMap(_exact_parts, parts_n)
+                | "ExactPartition" >> beam.FlatMap(core.exact_parts, parts_n)
                 | "GroupExact" >> beam.GroupByKey()
                 | "ResolveExact" >> beam.ParDo(_ResolveExact()).with_outputs(REJECTED, main="survivors")
             )
@@ -546,12 +546,12 @@ class Deduplicate(beam.PTransform):  # type: ignore[misc]
     verdicts applied when reading them back. Kept documents get ``cluster_size`` (documents they
     stand for, exact and near, themselves included), rejected ones reason ``dedup.exact`` /
     ``dedup.near`` and ``duplicate_of``. Signatures of the kept documents go to
-    ``<out_dir>/dedup/`` for later runs' ``previous``.
+    ``<out_dir>/dedup/`` for later runs' ``previous``. ``in_process``: as for :class:`DedupCore`.
     """
 
-    def __init__(self, config: dict[str, Any], out_dir: str) -> None:
+    def __init__(self, config: dict[str, Any], out_dir: str, in_process: bool = False) -> None:
         super().__init__()
-        self.core = DedupCore(config)
+        self.core = DedupCore(config, in_process=in_process)
         self.cfg = self.core.cfg
         self.out_dir = out_dir
 

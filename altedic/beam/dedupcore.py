@@ -1,0 +1,177 @@
+"""The steps of the dedup core (:class:`altedic.beam.dedup.DedupCore`) as plain functions, and
+:func:`local_verdicts`, which runs them all in one process.
+
+No Apache Beam here. :class:`~altedic.beam.dedup.DedupCore` wires these steps with one shuffle
+per change of key, so that a distributed runner spreads the partitions over its workers. On the
+in-process runner every shuffle stays in the one runner process anyway, and Beam's own work per
+stage (encoding the lists and tables between stages, one bundle per stage and key) cost about
+as much as the steps themselves: 14 stages after the read step, on one core while the other
+waits. :func:`local_verdicts` groups by the same keys in dictionaries and calls the same
+functions in the same order per key, so the verdicts are the same set (tested against the Beam
+wiring); ``altedic run`` uses it on the in-process runner (see ``DedupCore(in_process=...)``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from altedic.beam import spill
+from altedic.dedup import batches as bt
+from altedic.dedup import exact as ex
+from altedic.dedup import lsh
+from altedic.dedup.batches import Verdict
+from altedic.dedup.config import DedupConfig
+from altedic.dedup.minhash import shingle_hashes
+
+
+def exact_parts(table: pa.Table, partitions: int) -> Iterator[tuple[int, pa.Table]]:
+    """Nodes -> tables by partition of their exact key (where equal texts meet)."""
+    return bt.split(table, bt.hex_partition(table[bt.EXACT].to_pylist(), partitions), partitions)
+
+
+def fetch_payloads(loc: str, lists: Iterable[list[bt.Need]], with_text: bool) -> list[tuple[int, list[Any]]]:
+    """One spill chunk and the ends needed from it -> per pair partition ``q``, the payloads
+    (signature, and text when ``with_text``) of those ends: the chunk is read once."""
+    needs = sorted({n for items in lists for n in items})
+    by_id = {ex.id_of(r): r for r, _ in needs}
+    table = spill.read_ids(loc, set(by_id), [spill.SIG] + (["text"] if with_text else []))
+    ids = table["id"].to_pylist()
+    sigs = table[spill.SIG].to_pylist()
+    texts = table["text"].to_pylist() if with_text else [None] * len(ids)
+    payloads = ((by_id[i], (sig, text)) for i, sig, text in zip(ids, sigs, texts, strict=True))
+    routed = bt.route_payloads(payloads, needs)
+    return sorted(routed.items())
+
+
+def similar(cfg: DedupConfig, pa_: bt.Payload, pb: bt.Payload) -> bool:
+    """Is a candidate pair a near duplicate: exact Jaccard of the shingle sets when both texts
+    are at hand and the recipe verifies exactly, else the signatures' estimate."""
+    if cfg.verify == "exact" and pa_[1] is not None and pb[1] is not None:
+        sim = lsh.exact_jaccard(shingle_hashes(pa_[1], cfg.ngram), shingle_hashes(pb[1], cfg.ngram))
+    else:
+        sim = lsh.estimated_jaccard(np.frombuffer(pa_[0], dtype="<u8"), np.frombuffer(pb[0], dtype="<u8"))
+    return bool(sim >= cfg.threshold)
+
+
+def components(items: Iterable[tuple[str, list[Any]]]) -> list[Verdict]:
+    """Every verified edge list (``e``), the pairs' ends' infos (``n``) and the weighted
+    survivors (``w``) -> near verdicts and cluster sizes (:func:`bt.component_verdicts`)."""
+    edges: list[tuple[str, str]] = []
+    infos: dict[str, bt.Info] = {}
+    weighted: dict[str, bt.Info] = {}
+    for kind, values in items:
+        if kind == "e":
+            edges.extend(values)
+        elif kind == "n":
+            for rank, (_loc, group, nbytes, weight) in values:
+                infos[rank] = (group, nbytes, weight)
+        else:
+            weighted.update(values)
+    return list(bt.component_verdicts(edges, infos, weighted))
+
+
+def _grouped(pairs: Iterable[tuple[int, Any]]) -> dict[int, list[Any]]:
+    out: dict[int, list[Any]] = {}
+    for key, value in pairs:
+        out.setdefault(key, []).append(value)
+    return out
+
+
+def local_verdicts(tables: Iterable[pa.Table], cfg: DedupConfig) -> tuple[list[list[Verdict]], dict[str, int]]:
+    """All node tables of a run -> (the verdict lists, the counters), in this process.
+
+    The same steps as :class:`~altedic.beam.dedup.DedupCore` (its module docstring has the
+    flow), each key's step fed what the shuffle would have given it. Not for runs with
+    ``previous`` outputs (their signatures are read by Beam): the caller keeps the Beam wiring
+    for those.
+    """
+    if cfg.previous:
+        raise ValueError("local_verdicts does not read previous outputs; use DedupCore's Beam wiring")
+    parts_n = cfg.partitions
+    # one table, cut once per key (a cut per table and partition cost more than the cutting)
+    verdicts: list[list[Verdict]] = []
+    counts = {"exact_rejected": 0, "candidate_pairs": 0, "pairs_verified": 0, "pairs_similar": 0, "near_rejected": 0}
+    nodes = [t.select(bt.NODE_SCHEMA.names) for t in tables if t.num_rows]
+    if not nodes:
+        return verdicts, counts
+    table = pa.concat_tables(nodes)
+    del nodes
+
+    if cfg.exact:
+        kept_parts: list[pa.Table] = []
+        for _p, part in exact_parts(table, parts_n):  # one partition per key: nothing to group
+            kept, rejected = bt.resolve_exact([part])
+            counts["exact_rejected"] += len(rejected)
+            if rejected:
+                verdicts.append(rejected)
+            if kept.num_rows:
+                kept_parts.append(kept)
+        survivors = pa.concat_tables(kept_parts) if kept_parts else bt.SURVIVOR_SCHEMA.empty_table()
+    else:
+        survivors = bt.with_weight(table, 1)
+    del table
+
+    if not cfg.near:
+        items = list(bt.size_verdicts(survivors))
+        if items:
+            verdicts.append(items)
+        return verdicts, counts
+
+    # LSH buckets -> candidate pairs, by the partition q where they are verified, and the ends
+    # each rank partition must look up
+    pair_lists: dict[int, list[list[tuple[str, str]]]] = {}
+    end_lists: dict[int, list[list[bt.Need]]] = {}
+    for _p, entries in bt.band_entries(survivors, cfg.bands, parts_n):
+        pairs, _ends = bt.bucket_candidates([entries], cfg.max_bucket_pairs, cfg.bucket_window)
+        counts["candidate_pairs"] += len(pairs)
+        by_q, needs = bt.pair_parts(pairs, parts_n)
+        for q in sorted(by_q):
+            pair_lists.setdefault(q, []).append(by_q[q])
+        for r in sorted(needs):
+            end_lists.setdefault(r, []).append(needs[r])
+
+    # the ends' infos (for the components) and which spill chunk holds each end's payload
+    infos_by_part = _grouped(bt.info_parts(survivors, parts_n))
+    end_infos: list[list[Any]] = []
+    requests: dict[str, list[list[bt.Need]]] = {}
+    for p in sorted(end_lists):
+        infos, routes = bt.end_routes(end_lists[p], infos_by_part.get(p, []))
+        if infos:
+            end_infos.append(infos)
+        for loc in sorted(r for r in routes if r is not None):
+            requests.setdefault(loc, []).append(routes[loc])
+    del infos_by_part
+
+    edge_lists: list[list[tuple[str, str]]] = []
+    if cfg.verify == "none":
+        for q in sorted(pair_lists):
+            seen = {pair for items in pair_lists[q] for pair in items}
+            if seen:
+                edge_lists.append(sorted(seen))
+    else:
+        payloads: dict[int, list[list[Any]]] = {}
+        for loc in sorted(requests):
+            for q, items in fetch_payloads(loc, requests[loc], cfg.verify == "exact"):
+                payloads.setdefault(q, []).append(items)
+        for q in sorted(pair_lists):
+            edges, checked = bt.verify_pairs(pair_lists[q], payloads.get(q, []), lambda a, b: similar(cfg, a, b))
+            counts["pairs_verified"] += checked
+            counts["pairs_similar"] += len(edges)
+            if edges:
+                edge_lists.append(edges)
+
+    weighted = [w for w in [list(bt.weighted(survivors))] if w]
+    tagged: list[tuple[str, list[Any]]] = [("e", e) for e in edge_lists]
+    tagged += [("n", n) for n in end_infos] + [("w", w) for w in weighted]
+    near = components(tagged)
+    counts["near_rejected"] = sum(1 for v in near if v[3] is not None)
+    if near:
+        verdicts.append(near)
+    return verdicts, counts
+
+
+__all__ = ["components", "exact_parts", "fetch_payloads", "local_verdicts", "similar"]
