@@ -173,11 +173,9 @@ def _end_routes(element: tuple[int, dict[str, Iterable[Any]]]) -> Iterator[Any]:
 
 def _distinct_pairs(element: tuple[int, Iterable[list[Any]]]) -> Iterator[list[tuple[str, str]]]:
     """One pair partition's lists -> its distinct pairs as one list (no verification)."""
-    seen: set[tuple[str, str]] = set()
-    for items in element[1]:
-        seen.update(items)
-    if seen:
-        yield sorted(seen)
+    pairs = core.distinct_pairs(element[1])
+    if pairs:
+        yield pairs
 
 
 class _FetchPayload(beam.DoFn):  # type: ignore[misc]
@@ -255,10 +253,7 @@ class _LocalDedup(beam.DoFn):  # type: ignore[misc]
 
     def __init__(self, cfg: DedupConfig) -> None:
         self.cfg = cfg
-        self.counters = {
-            name: Metrics.counter("altedic", f"dedup_{name}")
-            for name in ("exact_rejected", "candidate_pairs", "pairs_verified", "pairs_similar", "near_rejected")
-        }
+        self.counters = {name: Metrics.counter("altedic", f"dedup_{name}") for name in core.COUNTERS}
 
     def process(self, tables: list[pa.Table]) -> Iterator[list[Verdict]]:
         verdicts, counts = core.local_verdicts(tables, self.cfg)

@@ -74,11 +74,17 @@ def components(items: Iterable[tuple[str, list[Any]]]) -> list[Verdict]:
     return list(bt.component_verdicts(edges, infos, weighted))
 
 
-def _grouped(pairs: Iterable[tuple[int, Any]]) -> dict[int, list[Any]]:
-    out: dict[int, list[Any]] = {}
-    for key, value in pairs:
-        out.setdefault(key, []).append(value)
-    return out
+def distinct_pairs(lists: Iterable[Iterable[tuple[str, str]]]) -> list[tuple[str, str]]:
+    """One pair partition's lists of candidate pairs -> its distinct pairs, sorted (the edges
+    when the recipe verifies nothing)."""
+    seen: set[tuple[str, str]] = set()
+    for items in lists:
+        seen.update(items)
+    return sorted(seen)
+
+
+#: The counters :func:`local_verdicts` returns (Beam counters ``dedup_<name>``, as the Beam wiring's).
+COUNTERS = ("exact_rejected", "candidate_pairs", "pairs_verified", "pairs_similar", "near_rejected")
 
 
 def local_verdicts(tables: Iterable[pa.Table], cfg: DedupConfig) -> tuple[list[list[Verdict]], dict[str, int]]:
@@ -92,12 +98,12 @@ def local_verdicts(tables: Iterable[pa.Table], cfg: DedupConfig) -> tuple[list[l
     if cfg.previous:
         raise ValueError("local_verdicts does not read previous outputs; use DedupCore's Beam wiring")
     parts_n = cfg.partitions
-    # one table, cut once per key (a cut per table and partition cost more than the cutting)
     verdicts: list[list[Verdict]] = []
-    counts = {"exact_rejected": 0, "candidate_pairs": 0, "pairs_verified": 0, "pairs_similar": 0, "near_rejected": 0}
+    counts = dict.fromkeys(COUNTERS, 0)
     nodes = [t.select(bt.NODE_SCHEMA.names) for t in tables if t.num_rows]
     if not nodes:
         return verdicts, counts
+    # one table, cut once per key (a cut per table and partition cost more than the cutting)
     table = pa.concat_tables(nodes)
     del nodes
 
@@ -135,7 +141,7 @@ def local_verdicts(tables: Iterable[pa.Table], cfg: DedupConfig) -> tuple[list[l
             end_lists.setdefault(r, []).append(needs[r])
 
     # the ends' infos (for the components) and which spill chunk holds each end's payload
-    infos_by_part = _grouped(bt.info_parts(survivors, parts_n))
+    infos_by_part = {p: [part] for p, part in bt.info_parts(survivors, parts_n)}
     end_infos: list[list[Any]] = []
     requests: dict[str, list[list[bt.Need]]] = {}
     for p in sorted(end_lists):
@@ -148,10 +154,7 @@ def local_verdicts(tables: Iterable[pa.Table], cfg: DedupConfig) -> tuple[list[l
 
     edge_lists: list[list[tuple[str, str]]] = []
     if cfg.verify == "none":
-        for q in sorted(pair_lists):
-            seen = {pair for items in pair_lists[q] for pair in items}
-            if seen:
-                edge_lists.append(sorted(seen))
+        edge_lists = [distinct_pairs(pair_lists[q]) for q in sorted(pair_lists)]
     else:
         payloads: dict[int, list[list[Any]]] = {}
         for loc in sorted(requests):
@@ -164,9 +167,8 @@ def local_verdicts(tables: Iterable[pa.Table], cfg: DedupConfig) -> tuple[list[l
             if edges:
                 edge_lists.append(edges)
 
-    weighted = [w for w in [list(bt.weighted(survivors))] if w]
     tagged: list[tuple[str, list[Any]]] = [("e", e) for e in edge_lists]
-    tagged += [("n", n) for n in end_infos] + [("w", w) for w in weighted]
+    tagged += [("n", n) for n in end_infos] + [("w", list(bt.weighted(survivors)))]
     near = components(tagged)
     counts["near_rejected"] = sum(1 for v in near if v[3] is not None)
     if near:
@@ -174,4 +176,4 @@ def local_verdicts(tables: Iterable[pa.Table], cfg: DedupConfig) -> tuple[list[l
     return verdicts, counts
 
 
-__all__ = ["components", "exact_parts", "fetch_payloads", "local_verdicts", "similar"]
+__all__ = ["COUNTERS", "components", "distinct_pairs", "exact_parts", "fetch_payloads", "local_verdicts", "similar"]

@@ -159,7 +159,6 @@ def resolve_exact(tables: Iterable[pa.Table]) -> tuple[pa.Table, list[Verdict]]:
     previous = pc.equal(pc.utf8_slice_codeunits(table[RANK], 0, ex.PRIORITY_WIDTH), _PREVIOUS_PREFIX)
     lone = lone[~previous.to_numpy(zero_copy_only=False)[lone]]
     weight_at = pc.is_valid(table[GROUP]).to_numpy(zero_copy_only=False)[lone].astype(np.int64)
-    keep_at = lone
     multi_starts, multi_lengths = starts[~single], lengths[~single]
     rows = np.repeat(multi_starts - np.cumsum(multi_lengths) + multi_lengths, multi_lengths) + np.arange(
         int(multi_lengths.sum())
@@ -186,7 +185,7 @@ def resolve_exact(tables: Iterable[pa.Table]) -> tuple[pa.Table, list[Verdict]]:
             if i != s:
                 rejected.append((ex.id_of(ranks[i]), groups[i], nbytes[i], "dedup.exact", detail, ex.id_of(best), None))
     # survivors in table order (the order of their groups), as a group-by-group loop keeps them
-    at_all = np.concatenate([keep_at, np.array(keep, np.int64)])
+    at_all = np.concatenate([lone, np.array(keep, np.int64)])
     w_all = np.concatenate([weight_at, np.array(weights, np.int64)])
     order = np.argsort(at_all, kind="stable")
     survivors = table.take(pa.array(at_all[order], pa.int64())).append_column(
