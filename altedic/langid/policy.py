@@ -510,6 +510,17 @@ def group_for(lang: str, script: str | None) -> str | None:
     return None
 
 
+_CD_WORD = re.compile(r"[^\W\d_]*[ćđĆĐ][^\W\d_]*")
+_SURNAME = re.compile(r"[A-ZČŠŽĆĐ][^\W\d_]*i[ćĆ](?:a|u|em|om|i|ima|eva|ev|evo|evi|evu|evom|eve)?")
+
+
+def _cd_word(text: str) -> bool:
+    """Whether ``text`` writes ć or đ in a word that is not a surname (a capitalised word in
+    -ić: Mirović, Đorđevića): Slovenian has neither letter, but Slovenian text names people from
+    its neighbours, and one surname must not rule Slovenian out."""
+    return any(_SURNAME.fullmatch(m.group()) is None for m in _CD_WORD.finditer(text))
+
+
 def _minus_count(kv: tuple[str, int]) -> int:
     return -kv[1]
 
@@ -566,7 +577,7 @@ class GroupResolver:
         members = self._members[group]
         top = next((lang for lang, _ in ranked if base_lang(lang) in members), ranked[0][0])
         ev = self.evidence(group, text)
-        if g.name == "hbs" and ("ć" in text or "đ" in text or "Ć" in text or "Đ" in text):
+        if g.name == "hbs" and ("ć" in text or "đ" in text or "Ć" in text or "Đ" in text) and _cd_word(text):
             ev["sl"] = 0  # Slovenian has no ć/đ
         tied: set[str] = set()
         if ev:

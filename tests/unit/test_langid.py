@@ -186,6 +186,50 @@ def test_hbs_country_evidence(text: str, expected: str) -> None:
         assert res.evidence[expected] >= 2 and not res.evidence.get("sr"), res
 
 
+# Written for the test: the same content in Serbian ekavian and in ijekavian (Croatian or
+# Bosnian), with no word of the lexical doublets (tisuća/hiljada...) and no place name, so that
+# only the reflex of jat can decide.
+EKAVIAN = [
+    "Svako dete ima svest o tome da niko ne sme menjati pravila bez rešenja suda.",
+    "Rešenje o promeni veroispovesti nije uticalo na njegovo poreklo ni na celokupno delo.",
+]
+IJEKAVIAN = [
+    "Svako dijete ima svijest o tome da nitko ne smije mijenjati pravila bez rješenja suda.",
+    "Rješenje o promjeni vjeroispovijesti nije utjecalo na njegovo porijeklo ni na cjelokupno djelo.",
+]
+
+
+@pytest.mark.parametrize("text", EKAVIAN)
+def test_hbs_ekavian_is_serbian(text: str) -> None:
+    """The ekavian reflex of jat is Serbian evidence against Croatian and Bosnian (ijekavian),
+    whatever member the model ranks first."""
+    for ranked in ([("hr", 0.6), ("bs", 0.3)], [("bs", 0.6), ("hr", 0.3)], [("sr", 0.5), ("hr", 0.4)]):
+        res = GroupResolver().resolve("hbs", text, ranked)
+        assert (res.lang, res.decided_by) == ("sr", "evidence"), (ranked, res)
+        assert res.evidence["sr"] - max(res.evidence["hr"], res.evidence["bs"]) >= 3, res
+
+
+@pytest.mark.parametrize("text", IJEKAVIAN)
+def test_hbs_ijekavian_is_not_serbian(text: str) -> None:
+    """The ijekavian counterparts count for Croatian and Bosnian (and never for Serbian): a
+    model that ranks Serbian first is overruled."""
+    res = GroupResolver().resolve("hbs", text, [("sr", 0.6), ("hr", 0.3)])
+    assert res.lang in ("hr", "bs") and res.evidence["sr"] <= 1, res
+    assert res.evidence["hr"] >= 3 and res.evidence["bs"] >= 3, res
+
+
+def test_hbs_surname_does_not_rule_out_slovenian() -> None:
+    """Slovenian has no ć or đ, so those letters rule Slovenian out; but a Slovenian sentence
+    naming Mirović or Đorđević is still Slovenian, while a lower-case word with ć is not."""
+    slovenian = "Vojko Mirović je rekel, da je bilo leto zelo dobro in da so bili vsi zelo zadovoljni."
+    res = GroupResolver().resolve("hbs", slovenian, [("sr", 0.5), ("sl", 0.4)])
+    assert res.lang == "sl" and res.evidence["sl"] > 0, res
+    res = GroupResolver().resolve("hbs", "Novaka Đorđevića " + slovenian, [("sl", 0.5), ("hr", 0.4)])
+    assert res.lang == "sl", res
+    mixed = slovenian + " Već je kasno."
+    assert GroupResolver().resolve("hbs", mixed, [("sl", 0.5), ("hr", 0.4)]).evidence["sl"] == 0
+
+
 # --- declared language ------------------------------------------------------------------
 
 
