@@ -143,6 +143,21 @@ def test_each_variety_is_named_by_its_spelling(resolver: RegionalResolver, varie
     assert call.hits[variety] >= call.needed
 
 
+# Occitan outside the classical Languedocien spelling, written for the test: Mistralian
+# Provençal, Gascon (Aranese articles eth/deth, shens), Limousin (quò, daus, lous)
+OCCITAN_SPELLINGS = [
+    "Tóuti li gènt de Prouvènço parlon aquesto lengo coume si paire: noun es uno lengo morto, aquéu parla viéu.",
+    "Eth pòble d'Aran parla aranés shens dificultat e es fièr deth sòn patrimòni.",
+    "Quò es la lenga daus pastres e lous vielhs de Lemosin la parlan enquera.",
+]
+
+
+@pytest.mark.parametrize("text", OCCITAN_SPELLINGS)
+def test_occitan_in_other_spellings_is_named(resolver: RegionalResolver, text: str) -> None:
+    call = resolver.check("fr", text)
+    assert call is not None and call.variety == "oc", call
+
+
 @pytest.mark.parametrize("lang", sorted(OFFICIAL))
 def test_official_sentences_are_not_regional(resolver: RegionalResolver, stage: LanguageStage, lang: str) -> None:
     call = resolver.check(lang, OFFICIAL[lang])
