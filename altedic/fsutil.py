@@ -95,6 +95,21 @@ def write_bytes(path: str, data: bytes) -> None:
         fs.rename([tmp], [path])
 
 
+def size(path: str) -> int:
+    """Size of the file ``path`` in bytes (FileNotFoundError when there is none)."""
+    if is_local(path):
+        return os.path.getsize(_local(path))
+    found = _fs().match([path])[0].metadata_list
+    if not found:
+        raise FileNotFoundError(path)
+    return int(found[0].size_in_bytes)
+
+
+def local_path(path: str) -> str:
+    """The operating-system path of a local ``path`` (``file://`` removed)."""
+    return _local(path)
+
+
 def list_files(root: str) -> list[str]:
     """Every file under ``root`` (recursive), as paths relative to ``root``, sorted."""
     if is_local(root):

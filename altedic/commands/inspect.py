@@ -28,7 +28,9 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
         description="Print a release at a glance and verify every shard's SHA-256 against the manifest. "
         "With --sample N show N documents (of --lang); with --rejected REASON show documents a rule removed.",
     )
-    p.add_argument("out", help="output directory of a run (holds manifest.json)")
+    p.add_argument(
+        "out", help="output directory of a run (holds manifest.json): a local folder or a URI (gs://, s3://...)"
+    )
     p.add_argument("--sample", type=int, metavar="N", default=0, help="show N kept documents")
     p.add_argument("--lang", metavar="CODE", help="language of the documents to show")
     p.add_argument(

@@ -18,8 +18,10 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
         description="Sample the kept documents of a release into a new release, per-language rates from a weights "
         "file (weights: {mt: 3, bg: 0.5}) or temperature sampling (--temperature T). Deterministic for a seed.",
     )
-    p.add_argument("src", metavar="OUT", help="release to sample from")
-    p.add_argument("--out", required=True, metavar="MIXED", help="new output directory (must not exist or be empty)")
+    p.add_argument("src", metavar="OUT", help="release to sample from (a local folder or a URI: gs://, s3://...)")
+    p.add_argument(
+        "--out", required=True, metavar="MIXED", help="new output directory or URI (must not exist or be empty)"
+    )
     p.add_argument(
         "--weights", metavar="FILE", help="YAML file: weights / temperature / default / seed / target_tokens"
     )

@@ -31,10 +31,10 @@ RELEASE_FILES = (
 )
 
 
-def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
-    """Hex SHA-256 of a file, read in 1 MiB chunks."""
+def sha256_file(path: str | Path, chunk: int = 1 << 20) -> str:
+    """Hex SHA-256 of a file (a local path or a URI), read in 1 MiB chunks."""
     h = hashlib.sha256()
-    with open(path, "rb") as f:
+    with fsutil.open_read(str(path)) as f:
         while block := f.read(chunk):
             h.update(block)
     return h.hexdigest()
@@ -55,7 +55,7 @@ def finalise(
     "errors": n, "tokens_est": n, "token_estimator": name}}``.
     """
     if stats is None:
-        stats = release_stats(Path(out_dir), manifest)
+        stats = release_stats(out_dir, manifest)
     problems = check_accounting(stats, manifest)
     if problems:
         raise RunError("the shards do not add up to the manifest's accounting:\n  " + "\n  ".join(problems))

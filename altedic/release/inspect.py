@@ -1,5 +1,8 @@
 """Look at a release from the terminal: overview, checksum verification, samples.
 
+The release may be a local folder or a URI (``gs://``, ``s3://``...: Beam's file systems, as
+for ``altedic run --out``), so a release written by a Dataflow job is inspected where it lies.
+
 * :func:`verify_shards` checks every shard listed in the manifest: present, same size, same
   SHA-256, readable Parquet with the listed row count; and reports Parquet files under
   ``data/``, ``rejected/`` or ``errors/`` that the manifest does not list.
@@ -18,13 +21,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
-from altedic.errors import ConfigError
+from altedic import fsutil
+from altedic.errors import ConfigError, InputError
 from altedic.release.finalise import sha256_file
-from altedic.release.stats import release_stats
+from altedic.release.stats import open_parquet, read_parquet_table, release_stats
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,15 +42,19 @@ class ShardCheck:
         return self.status == "ok"
 
 
+def _read_json(path: str) -> Any:
+    try:
+        return json.loads(fsutil.read_bytes(path).decode("utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"not valid JSON: {exc}", file=path) from None
+
+
 def load_manifest(out_dir: str | Path) -> dict[str, Any]:
     """Read ``OUT/manifest.json``; a missing or broken manifest is a :class:`ConfigError`."""
-    path = Path(out_dir) / "manifest.json"
-    try:
-        data = json.loads(path.read_text("utf-8"))
-    except FileNotFoundError:
-        raise ConfigError("no manifest.json: is this an altedic output directory?", file=str(path)) from None
-    except json.JSONDecodeError as exc:
-        raise ConfigError(f"not valid JSON: {exc}", file=str(path)) from None
+    path = fsutil.join(str(out_dir), "manifest.json")
+    if not fsutil.exists(path):
+        raise ConfigError("no manifest.json: is this an altedic output directory?", file=path)
+    data = _read_json(path)
     if not isinstance(data, dict) or "shards" not in data:
         raise ConfigError("not an altedic manifest (no 'shards' list)", file=str(path))
     return data
@@ -56,29 +62,27 @@ def load_manifest(out_dir: str | Path) -> dict[str, Any]:
 
 def load_stats(out_dir: str | Path, manifest: dict[str, Any]) -> dict[str, Any]:
     """``OUT/stats.json`` if present, else statistics computed from the shards."""
-    path = Path(out_dir) / "stats.json"
-    if path.is_file():
-        try:
-            data: dict[str, Any] = json.loads(path.read_text("utf-8"))
-        except json.JSONDecodeError as exc:
-            raise ConfigError(f"not valid JSON: {exc}", file=str(path)) from None
+    path = fsutil.join(str(out_dir), "stats.json")
+    if fsutil.exists(path):
+        data: dict[str, Any] = _read_json(path)
         return data
     return release_stats(out_dir, manifest)
 
 
 def verify_shards(out_dir: str | Path, manifest: dict[str, Any]) -> list[ShardCheck]:
     """Check every listed shard against the manifest (size, SHA-256, row count) and find unlisted ones."""
-    root = Path(out_dir)
+    root = str(out_dir)
     checks: list[ShardCheck] = []
     listed = set()
     for shard in manifest.get("shards", []):
         rel = shard["path"]
         listed.add(rel)
-        path = root / rel
-        if not path.is_file():
+        path = fsutil.join(root, rel)
+        try:
+            size = fsutil.size(path)
+        except FileNotFoundError:
             checks.append(ShardCheck(rel, "missing", "file not found"))
             continue
-        size = path.stat().st_size
         if "bytes" in shard and size != shard["bytes"]:
             checks.append(ShardCheck(rel, "size", f"{size} bytes, manifest says {shard['bytes']}"))
             continue
@@ -87,21 +91,20 @@ def verify_shards(out_dir: str | Path, manifest: dict[str, Any]) -> list[ShardCh
             checks.append(ShardCheck(rel, "checksum", f"sha256 {digest[:16]}…, manifest says {shard['sha256'][:16]}…"))
             continue
         try:
-            rows = pq.ParquetFile(path).metadata.num_rows
-        except (OSError, pa.ArrowInvalid) as exc:
-            checks.append(ShardCheck(rel, "unreadable", str(exc)))
+            with open_parquet(path) as pf:
+                rows = pf.metadata.num_rows
+        except InputError as exc:
+            checks.append(ShardCheck(rel, "unreadable", exc.message))
             continue
         if "rows" in shard and rows != shard["rows"]:
             checks.append(ShardCheck(rel, "rows", f"{rows} rows, manifest says {shard['rows']}"))
             continue
         checks.append(ShardCheck(rel, "ok"))
     for sub in ("data", "rejected", "errors"):
-        base = root / sub
-        if base.is_dir():
-            for p in sorted(base.rglob("*.parquet")):
-                rel = p.relative_to(root).as_posix()
-                if rel not in listed:
-                    checks.append(ShardCheck(rel, "unlisted", "Parquet file not listed in the manifest"))
+        for name in fsutil.list_files(fsutil.join(root, sub)):
+            rel = f"{sub}/{Path(name).as_posix()}"
+            if rel.endswith(".parquet") and rel not in listed:
+                checks.append(ShardCheck(rel, "unlisted", "Parquet file not listed in the manifest"))
     return checks
 
 
@@ -187,12 +190,12 @@ def _sample_key(seed: int, doc_id: str) -> bytes:
     return hashlib.blake2b(f"{seed}\0{doc_id}".encode(), digest_size=8).digest()
 
 
-def _sample(paths: list[Path], n: int, seed: int, where: pc.Expression | None) -> list[dict[str, Any]]:
+def _sample(paths: list[str], n: int, seed: int, where: pc.Expression | None) -> list[dict[str, Any]]:
     if n <= 0 or not paths:
         return []
     keyed: list[tuple[bytes, int, str]] = []
     for i, path in enumerate(paths):
-        table = pq.read_table(
+        table = read_parquet_table(
             path, columns=["id", *(["reason"] if where is not None else []), *(["lang"] if where is not None else [])]
         )
         if where is not None:
@@ -201,7 +204,7 @@ def _sample(paths: list[Path], n: int, seed: int, where: pc.Expression | None) -
     chosen = sorted(keyed)[:n]
     picked: list[dict[str, Any]] = []
     for _key, i, doc_id in chosen:
-        table = pq.read_table(paths[i], filters=[("id", "=", doc_id)])
+        table = read_parquet_table(paths[i], filters=[("id", "=", doc_id)])
         picked.append(table.slice(0, 1).to_pylist()[0])
     return picked
 
@@ -210,9 +213,9 @@ def sample_documents(
     out_dir: str | Path, manifest: dict[str, Any], lang: str | None, n: int, seed: int = 0
 ) -> list[dict[str, Any]]:
     """``n`` kept documents (of ``lang``, or of every language), chosen deterministically for ``seed``."""
-    root = Path(out_dir)
+    root = str(out_dir)
     paths = [
-        root / s["path"]
+        fsutil.join(root, s["path"])
         for s in manifest["shards"]
         if s.get("kind") == "data" and (lang is None or s.get("lang") == lang)
     ]
@@ -226,8 +229,8 @@ def sample_rejected(
     out_dir: str | Path, manifest: dict[str, Any], reason: str, n: int, lang: str | None = None, seed: int = 0
 ) -> list[dict[str, Any]]:
     """``n`` documents rejected with ``reason`` (optionally of ``lang``), chosen deterministically."""
-    root = Path(out_dir)
-    paths = [root / s["path"] for s in manifest["shards"] if s.get("kind") == "rejected"]
+    root = str(out_dir)
+    paths = [fsutil.join(root, s["path"]) for s in manifest["shards"] if s.get("kind") == "rejected"]
     where = pc.field("reason") == reason
     if lang is not None:
         where = where & (pc.field("lang") == lang)

@@ -32,6 +32,7 @@ import datetime as dt
 import hashlib
 import json
 import math
+import os
 from pathlib import Path
 from typing import Any
 
@@ -40,10 +41,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import yaml
 
-from altedic import yamlload
+from altedic import fsutil, yamlload
 from altedic.errors import ConfigError, RunError
 from altedic.release.finalise import finalise, sha256_file
 from altedic.release.inspect import load_manifest, load_stats
+from altedic.release.stats import read_parquet_table
 from altedic.schema import arrow_schema
 
 #: Largest number of rows written to one shard of the mixed release.
@@ -130,9 +132,9 @@ def mix(
     max_rows_per_shard: int = DEFAULT_MAX_ROWS_PER_SHARD,
 ) -> dict[str, Any]:
     """Write the mixed release to ``dest`` (must not exist or be empty) and return its manifest."""
-    src = Path(out_dir)
-    dst = Path(dest)
-    if dst.exists() and any(dst.iterdir()):
+    src = str(out_dir)
+    dst = str(dest)
+    if fsutil.list_files(dst):
         raise RunError(f"{dst}: output directory exists and is not empty")
     if max_rows_per_shard < 1:
         raise ConfigError("max_rows_per_shard must be >= 1")
@@ -142,10 +144,10 @@ def mix(
     started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
     schema = arrow_schema(str(parent.get("schemas", {}).get("document", "document.v1")))
-    data_shards: dict[str, list[Path]] = {}
+    data_shards: dict[str, list[str]] = {}
     for s in parent["shards"]:
         if s.get("kind") == "data":
-            data_shards.setdefault(str(s["lang"]), []).append(src / s["path"])
+            data_shards.setdefault(str(s["lang"]), []).append(s["path"])
 
     # Pass 1: how many rows each language gets (ids only), to name shards part-i-of-n.
     out_rows: dict[str, int] = {}
@@ -153,14 +155,14 @@ def mix(
     for lang, paths in sorted(data_shards.items()):
         rate = rates.get(lang, 0.0)
         n_in = n_out = 0
-        for p in sorted(paths):
-            ids = pq.read_table(p, columns=["id"]).column("id").to_pylist()
+        for rel in sorted(paths):
+            ids = read_parquet_table(fsutil.join(src, rel), columns=["id"]).column("id").to_pylist()
             n_in += len(ids)
             n_out += int(copies(ids, rate, seed).sum())
         in_rows[lang], out_rows[lang] = n_in, n_out
 
     # Pass 2: write.
-    dst.mkdir(parents=True, exist_ok=True)
+    fsutil.makedirs(dst)
     shards: list[dict[str, Any]] = []
     per_source: dict[str, int] = {}
     for lang, paths in sorted(data_shards.items()):
@@ -168,24 +170,26 @@ def mix(
         if total == 0:
             continue
         n_parts = math.ceil(total / max_rows_per_shard)
-        part, written, writer, path = 0, 0, None, None
+        part, written = 0, 0
+        writer: _ShardWriter | None = None
 
-        def close(w: pq.ParquetWriter | None, p: Path | None, rows: int, lang: str = lang) -> None:
-            if w is not None and p is not None:
+        def close(w: _ShardWriter | None, rows: int, lang: str = lang) -> None:
+            if w is not None:
                 w.close()
+                path = fsutil.join(dst, w.rel)
                 shards.append(
                     {
-                        "path": p.relative_to(dst).as_posix(),
+                        "path": w.rel,
                         "kind": "data",
                         "lang": lang,
                         "rows": rows,
-                        "bytes": p.stat().st_size,
-                        "sha256": sha256_file(p),
+                        "bytes": fsutil.size(path),
+                        "sha256": sha256_file(path),
                     }
                 )
 
-        for p in sorted(paths):
-            table = pq.read_table(p, schema=schema)
+        for rel in sorted(paths):
+            table = read_parquet_table(fsutil.join(src, rel), schema=schema)
             reps = copies(table.column("id").to_pylist(), rates.get(lang, 0.0), seed)
             idx = np.repeat(np.arange(table.num_rows), reps)
             chunk = table.take(pa.array(idx, pa.int64()))
@@ -194,17 +198,15 @@ def mix(
             offset = 0
             while offset < chunk.num_rows:
                 if writer is None:
-                    path = dst / "data" / f"lang={lang}" / f"part-{part:05d}-of-{n_parts:05d}.parquet"
-                    path.parent.mkdir(parents=True, exist_ok=True)
-                    writer = pq.ParquetWriter(path, schema)
+                    writer = _ShardWriter(dst, f"data/lang={lang}/part-{part:05d}-of-{n_parts:05d}.parquet", schema)
                 take = min(max_rows_per_shard - written, chunk.num_rows - offset)
-                writer.write_table(chunk.slice(offset, take))
+                writer.write(chunk.slice(offset, take))
                 offset += take
                 written += take
                 if written == max_rows_per_shard:
-                    close(writer, path, written)
-                    writer, path, written, part = None, None, 0, part + 1
-        close(writer, path, written)
+                    close(writer, written)
+                    writer, written, part = None, 0, part + 1
+        close(writer, written)
 
     sources = {
         name: {k: v for k, v in s.items() if k not in ("read", "rejected", "errors", "kept")}
@@ -222,8 +224,8 @@ def mix(
         "mix": {
             "parent": {
                 "name": parent.get("name"),
-                "path": str(src),
-                "manifest_sha256": sha256_file(src / "manifest.json"),
+                "path": src,
+                "manifest_sha256": sha256_file(fsutil.join(src, "manifest.json")),
             },
             "seed": seed,
             "mode": "weights" if weights is not None else "temperature",
@@ -244,6 +246,31 @@ def mix(
     }
     manifest.update(finalise(str(dst), manifest))
     manifest["run"]["finished"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    (dst / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    (dst / "_SUCCESS").write_text("", encoding="utf-8")
+    fsutil.write_bytes(
+        fsutil.join(dst, "manifest.json"), (json.dumps(manifest, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    )
+    fsutil.write_bytes(fsutil.join(dst, "_SUCCESS"), b"")
     return manifest
+
+
+class _ShardWriter:
+    """A Parquet shard being written under ``dst`` (a local folder or a URI) at ``rel``."""
+
+    def __init__(self, dst: str, rel: str, schema: pa.Schema) -> None:
+        self.rel = rel
+        path = fsutil.join(dst, rel)
+        if fsutil.is_local(path):
+            os.makedirs(os.path.dirname(fsutil.local_path(path)), exist_ok=True)
+            self._handle = None
+            self._writer = pq.ParquetWriter(fsutil.local_path(path), schema)
+        else:
+            self._handle = fsutil.create(path)
+            self._writer = pq.ParquetWriter(self._handle, schema)
+
+    def write(self, table: pa.Table) -> None:
+        self._writer.write_table(table)
+
+    def close(self) -> None:
+        self._writer.close()
+        if self._handle is not None:
+            self._handle.close()

@@ -29,7 +29,8 @@ from __future__ import annotations
 import functools
 import json
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from altedic import fsutil
 from altedic.errors import InputError
 from altedic.schema import kv_columns
 
@@ -544,28 +546,53 @@ def shard_stats(path: str | Path, kind: str, batch_rows: int = 65_536) -> Partia
     Memory is bounded by ``batch_rows`` rows (default 65,536) at a time.
     """
     part = PartialStats()
-    try:
-        pf = pq.ParquetFile(str(path))
-    except (OSError, pa.ArrowInvalid) as exc:
-        raise InputError(f"cannot read shard: {exc}", uri=str(path)) from exc
-    present = set(pf.schema_arrow.names)
-    if kind == "errors":
-        for batch in pf.iter_batches(batch_size=batch_rows):
-            part.add_errors(pa.Table.from_batches([batch]))
-        return part
-    if kind not in ("data", "rejected"):
+    if kind not in ("data", "rejected", "errors"):
         raise InputError(f"unknown shard kind '{kind}' (allowed: data, rejected, errors)", uri=str(path))
-    cols = [c for c in _DOC_COLUMNS if c in present]
-    for batch in pf.iter_batches(batch_size=batch_rows, columns=cols):
-        part.add_documents(pa.Table.from_batches([batch]), kept=(kind == "data"))
+    with open_parquet(str(path)) as pf:
+        present = set(pf.schema_arrow.names)
+        if kind == "errors":
+            for batch in pf.iter_batches(batch_size=batch_rows):
+                part.add_errors(pa.Table.from_batches([batch]))
+            return part
+        cols = [c for c in _DOC_COLUMNS if c in present]
+        for batch in pf.iter_batches(batch_size=batch_rows, columns=cols):
+            part.add_documents(pa.Table.from_batches([batch]), kept=(kind == "data"))
     return part
+
+
+def read_parquet_table(path: str, **kwargs: Any) -> pa.Table:
+    """``pyarrow.parquet.read_table`` of a local path or a URI (keyword arguments passed on)."""
+    if fsutil.is_local(path):
+        return pq.read_table(fsutil.local_path(path), **kwargs)
+    with fsutil.open_read(path) as f:
+        return pq.read_table(f, **kwargs)
+
+
+@contextmanager
+def open_parquet(path: str) -> Iterator[pq.ParquetFile]:
+    """A Parquet file for reading, local path or URI (a remote file stays open while in use);
+    InputError when it cannot be read."""
+    handle = None if fsutil.is_local(path) else fsutil.open_read(path)
+    try:
+        try:
+            pf = pq.ParquetFile(fsutil.local_path(path) if handle is None else handle)
+        except (OSError, pa.ArrowInvalid) as exc:
+            raise InputError(f"cannot read shard: {exc}", uri=path) from exc
+        yield pf
+    finally:
+        if handle is not None:
+            handle.close()
 
 
 def release_partials(out_dir: str | Path, manifest: dict[str, Any]) -> list[PartialStats]:
     """One :class:`PartialStats` per shard listed in the manifest, in manifest order."""
-    root = Path(out_dir)
+    root = str(out_dir)
     # Parallel (aligned segment pair) shards are a side dataset, not documents of the corpus.
-    return [shard_stats(root / s["path"], s["kind"]) for s in manifest.get("shards", []) if s["kind"] != "parallel"]
+    return [
+        shard_stats(fsutil.join(root, s["path"]), s["kind"])
+        for s in manifest.get("shards", [])
+        if s["kind"] != "parallel"
+    ]
 
 
 def release_stats(out_dir: str | Path, manifest: dict[str, Any]) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from apache_beam.io.filesystem import FileMetadata
 from apache_beam.io.localfilesystem import LocalFileSystem
 
 from altedic import fsutil
+from altedic.errors import ConfigError, RunError
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "pipelines" / "demo.yaml"
@@ -213,3 +214,69 @@ def test_local_processes_get_the_runs_beam_arguments() -> None:
         )
         assert proc.returncode == 0, proc.stderr
         assert proc.stdout.strip().splitlines()[-1] == expected
+
+
+def test_inspect_a_release_in_a_bucket(bucket: Path, demo_release: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``altedic inspect`` on a release that lies in a bucket (as a Dataflow job leaves it): the
+    same overview, checksum verdicts and samples as on the local copy, and tampering is found."""
+    import argparse
+    import shutil
+
+    from altedic.commands import inspect as inspect_cmd
+    from altedic.release import inspect as ri
+
+    shutil.copytree(demo_release, bucket / "rel")
+    uri = f"{SCHEME}://rel"
+    local = ri.load_manifest(demo_release)
+    _BucketFileSystem.touched = []
+    manifest = ri.load_manifest(uri)
+    assert manifest == local and _BucketFileSystem.touched
+    checks = ri.verify_shards(uri, manifest)
+    assert checks == ri.verify_shards(demo_release, local) and checks and all(c.ok for c in checks)
+    assert ri.load_stats(uri, manifest) == ri.load_stats(demo_release, local)
+    (bucket / "rel" / "stats.json").unlink()  # then the statistics are computed from the shards
+    assert ri.load_stats(uri, manifest) == ri.load_stats(demo_release, local)
+    shutil.copy(demo_release / "stats.json", bucket / "rel" / "stats.json")
+    assert ri.sample_documents(uri, manifest, None, 3, seed=1) == ri.sample_documents(demo_release, local, None, 3, 1)
+    reason = next(r for lg in manifest["languages"].values() for r in lg["rejected"])
+    got = ri.sample_rejected(uri, manifest, reason, 2)
+    assert got and got == ri.sample_rejected(demo_release, local, reason, 2)
+
+    args = argparse.Namespace(out=uri, sample=0, lang=None, rejected=None, seed=0, no_verify=False, width=100)
+    assert inspect_cmd.run(args) == 0
+    assert "checksums: " in capsys.readouterr().out
+
+    data = [s["path"] for s in manifest["shards"] if s["kind"] == "data"]
+    with open(bucket / "rel" / data[0], "ab") as f:
+        f.write(b"x")
+    (bucket / "rel" / data[1]).unlink()
+    shutil.copy(demo_release / data[1], bucket / "rel" / "data" / "stray.parquet")
+    status = {c.path: c.status for c in ri.verify_shards(uri, manifest) if not c.ok}
+    assert status == {data[0]: "size", data[1]: "missing", "data/stray.parquet": "unlisted"}
+    assert inspect_cmd.run(args) == 1
+    with pytest.raises(ConfigError, match=r"no manifest\.json"):
+        ri.load_manifest(f"{SCHEME}://nothing-here")
+
+
+def test_mix_from_and_to_a_bucket(bucket: Path, demo_release: Path, tmp_path: Path) -> None:
+    """``altedic mix`` reads a release in a bucket and writes the mixed one to a bucket: the
+    same shards, byte for byte, as the local mix of the local copy, and a release ``inspect``
+    verifies."""
+    import shutil
+
+    from altedic.release import inspect as ri
+    from altedic.release.mix import mix
+
+    shutil.copytree(demo_release, bucket / "rel")
+    weights = {"mt": 3.0, "ga": 2.0}
+    local = mix(demo_release, tmp_path / "mixed", weights=weights, seed=3, max_rows_per_shard=2)
+    _BucketFileSystem.touched = []
+    remote = mix(f"{SCHEME}://rel", f"{SCHEME}://mixed", weights=weights, seed=3, max_rows_per_shard=2)
+    assert any(u.startswith(f"{SCHEME}://mixed/data/") for u in _BucketFileSystem.touched)
+    assert remote["shards"] == local["shards"] and len(remote["shards"]) > 2
+    for shard in local["shards"]:
+        assert (bucket / "mixed" / shard["path"]).read_bytes() == (tmp_path / "mixed" / shard["path"]).read_bytes()
+    assert (bucket / "mixed" / "_SUCCESS").exists() and (bucket / "mixed" / "stats.json").exists()
+    assert all(c.ok for c in ri.verify_shards(f"{SCHEME}://mixed", ri.load_manifest(f"{SCHEME}://mixed")))
+    with pytest.raises(RunError, match="not empty"):
+        mix(f"{SCHEME}://rel", f"{SCHEME}://mixed", weights=weights)
