@@ -230,6 +230,35 @@ def test_hbs_surname_does_not_rule_out_slovenian() -> None:
     assert GroupResolver().resolve("hbs", mixed, [("sl", 0.5), ("hr", 0.4)]).evidence["sl"] == 0
 
 
+# Written for the test: the same sentence in Danish and in Bokmål, differing only in the regular
+# spelling differences (soft consonants, -hed/-het, -tion/-sjon, mellem/mellom, op/opp, igen/igjen).
+DANISH_BOKMAL = [
+    (
+        "da",
+        "Manden tog op til byen igen i ugen før jul for at tale om sikkerheden og informationen mellem de to lande.",
+    ),
+    (
+        "nb",
+        "Mannen tok opp til byen igjen i uken før jul for å tale om sikkerheten og informasjonen mellom de to landene.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("expected", "text"), DANISH_BOKMAL)
+def test_nordic_spelling_decides_danish_and_bokmal(expected: str, text: str) -> None:
+    for ranked in ([("da", 0.6), ("nb", 0.3)], [("nb", 0.6), ("da", 0.3)], [("sv", 0.5), ("nb", 0.3)]):
+        res = GroupResolver().resolve("nordic", text, ranked)
+        assert (res.lang, res.decided_by) == (expected, "evidence"), (ranked, res)
+
+
+def test_nordic_shared_words_are_no_swedish_evidence() -> None:
+    """A word the members share counts for all of them or none: "eller" (all four) for none,
+    "ta" (Bokmål, Nynorsk, Swedish) for the three alike, so neither tips Nynorsk into Swedish."""
+    assert GroupResolver().evidence("nordic", "eller") == {"da": 0, "nb": 0, "nn": 0, "sv": 0}
+    ev = GroupResolver().evidence("nordic", "Alle kan ta del i dette, eller la vere.")
+    assert ev["sv"] == ev["nb"] == 1 and ev["nn"] == 2, ev
+
+
 # --- declared language ------------------------------------------------------------------
 
 
