@@ -28,6 +28,7 @@ Usage: ``python benchmarks/bench_pipeline.py [--sizes 10000,100000] [--workers 2
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -149,17 +150,49 @@ class _TreeSampler:
         self._thread.join()
 
 
-def measure(cmd: list[str], log: Path) -> tuple[float, float, float, str]:
+class Stopped(Exception):
+    """The command ran out of its time budget and was killed (with every process of its tree)."""
+
+    def __init__(self, wall: float, cpu: float, peak_mb: float, started: float) -> None:
+        super().__init__(f"stopped after {wall:.0f} s")
+        self.wall, self.cpu, self.peak_mb, self.started = wall, cpu, peak_mb, started
+
+
+def _kill_tree(pid: int) -> None:
+    import psutil
+
+    try:
+        root = psutil.Process(pid)
+        procs = [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return
+    for p in procs:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            p.kill()
+    psutil.wait_procs(procs, timeout=30)
+
+
+def measure(cmd: list[str], log: Path, budget: float | None = None) -> tuple[float, float, float, str]:
     """Run ``cmd``; return (wall s, CPU s of the tree, peak RSS MB, stdout). Fails loudly.
 
     CPU s: the larger of getrusage(RUSAGE_CHILDREN) (exact for waited descendants) and the
-    sampled per-process total (sees forkserver workers)."""
+    sampled per-process total (sees forkserver workers). With ``budget`` (seconds), a command
+    still running then is killed, its whole process tree with it, and :class:`Stopped` raised
+    with what was measured until then."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.time()
     start = time.perf_counter()
     with open(log, "w", encoding="utf-8") as err:
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, text=True, cwd=ROOT)
         with _TreeSampler(proc.pid) as peak:
-            out, _ = proc.communicate()
+            try:
+                out, _ = proc.communicate(timeout=budget)
+            except subprocess.TimeoutExpired:
+                peak._sample()  # the CPU of the tree up to this moment
+                cpu_seen = sum(peak.cpu.values())
+                _kill_tree(proc.pid)
+                proc.communicate()
+                raise Stopped(time.perf_counter() - start, cpu_seen, peak.peak / 2**20, started) from None
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -196,7 +229,27 @@ def run_altedic(size: int, folder: Path, input_mb: float, workdir: Path, workers
     return Measure("altedic", size, workers, wall, cpu, peak, input_mb, load, kept, {"removed_by_stage": rejected})
 
 
-def run_datatrove(size: int, folder: Path, input_mb: float, workdir: Path, workers: int) -> Measure:
+def datatrove_progress(out: Path, started: float) -> dict[str, Any]:
+    """How far a stopped datatrove run got: its first stage's tasks (one per input file), the
+    ones completed, the documents they read, and when each completed (seconds after the start,
+    from the completion markers' times)."""
+    stage = out / "logs" / "1-filter-signatures"
+    done = sorted(stage.glob("completions/*"))
+    docs = 0
+    for f in sorted(stage.glob("stats/*.json")):
+        docs += int(json.loads(f.read_text("utf-8"))[0]["stats"]["documents"]["total"])
+    return {
+        "stage1_tasks_done": len(done),
+        "stage1_docs_done": docs,
+        "stage1_done_at_s": sorted(round(f.stat().st_mtime - started, 1) for f in done),
+    }
+
+
+def run_datatrove(
+    size: int, folder: Path, input_mb: float, workdir: Path, workers: int, budget: float | None = None
+) -> Measure:
+    """datatrove on the corpus; with ``budget`` (seconds) a run still going then is stopped and
+    the Measure says how far it got (``detail['stopped']``; its wall and CPU are the budget's)."""
     out = workdir / f"out-datatrove-{size}-w{workers}"
     load = os.getloadavg()[0]
     cmd = [
@@ -209,7 +262,12 @@ def run_datatrove(size: int, folder: Path, input_mb: float, workdir: Path, worke
         "--workers",
         str(workers),
     ]
-    wall, cpu, peak, stdout = measure(cmd, workdir / f"datatrove-{size}-w{workers}.log")
+    try:
+        wall, cpu, peak, stdout = measure(cmd, workdir / f"datatrove-{size}-w{workers}.log", budget)
+    except Stopped as stop:
+        files = len(list(folder.glob("*.jsonl")))
+        detail = {"stopped": True, "stage1_tasks": files, **datatrove_progress(out, stop.started)}
+        return Measure("datatrove", size, workers, stop.wall, stop.cpu, stop.peak_mb, input_mb, load, None, detail)
     counts = json.loads(stdout.strip().splitlines()[-1])
     detail = {
         "removed_by_stage": {
@@ -221,6 +279,13 @@ def run_datatrove(size: int, folder: Path, input_mb: float, workdir: Path, worke
 
 
 def row(m: Measure) -> str:
+    if m.detail.get("stopped"):
+        d = m.detail
+        return (
+            f"  {m.tool:<10} {m.workers:>2}  {m.wall_s:>8.1f}  {m.cpu_s:>8.1f}  {'-':>8}  {'-':>6}"
+            f"  {m.peak_rss_mb:>8.0f}  {m.load_before:>5.1f}  {'-':>7}  STOPPED at the budget: first stage (of 4)"
+            f" {d['stage1_tasks_done']} of {d['stage1_tasks']} tasks, {d['stage1_docs_done']:,} documents"
+        )
     removed = ", ".join(f"{k} {v}" for k, v in sorted(m.detail.get("removed_by_stage", {}).items()))
     return (
         f"  {m.tool:<10} {m.workers:>2}  {m.wall_s:>8.1f}  {m.cpu_s:>8.1f}  {m.docs_per_s:>8.1f}  {m.mb_per_s:>6.3f}"
@@ -247,6 +312,12 @@ def main() -> None:
         help="scaling pairs: after the first, run N-1 more (1 worker, then N workers, alternately, so that a drift"
         " of the machine's speed hits both sides) and print every pair's ratio and their median",
     )
+    ap.add_argument(
+        "--datatrove-budget",
+        type=float,
+        metavar="SECONDS",
+        help="stop datatrove after this long and report how far it got (its 1M run takes hours here)",
+    )
     ap.add_argument("--workdir", type=Path, default=Path("/tmp/altedic-bench"))
     ap.add_argument("--seed", type=int, default=7)
     args = ap.parse_args()
@@ -269,13 +340,22 @@ def main() -> None:
         print(row(m), flush=True)
         runs.append(m)
         if not args.skip_datatrove:
-            d = run_datatrove(size, folder, input_mb, args.workdir, args.workers)
+            d = run_datatrove(size, folder, input_mb, args.workdir, args.workers, args.datatrove_budget)
             print(row(d), flush=True)
             runs.append(d)
-            print(
-                f"  altedic/datatrove: speed x{d.wall_s / m.wall_s:.2f} (wall), x{d.cpu_s / m.cpu_s:.2f} (CPU),"
-                f" peak memory x{m.peak_rss_mb / d.peak_rss_mb:.2f}"
-            )
+            if d.detail.get("stopped"):
+                at = d.detail["stage1_done_at_s"]
+                by = sum(1 for t in at if t <= m.wall_s)
+                print(
+                    f"  datatrove stopped after {d.wall_s:.0f} s; in altedic's {m.wall_s:.0f} s it completed {by} of its"
+                    f" {d.detail['stage1_tasks']} first-stage tasks (completions at: "
+                    f"{', '.join(f'{t:.0f} s' for t in at) or 'none'})"
+                )
+            else:
+                print(
+                    f"  altedic/datatrove: speed x{d.wall_s / m.wall_s:.2f} (wall), x{d.cpu_s / m.cpu_s:.2f} (CPU),"
+                    f" peak memory x{m.peak_rss_mb / d.peak_rss_mb:.2f}"
+                )
         if not args.skip_scaling and args.workers != 1:
             one = run_altedic(size, folder, input_mb, args.workdir, 1)
             print(row(one), flush=True)
