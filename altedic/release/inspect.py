@@ -180,10 +180,15 @@ def overview(stats: dict[str, Any], manifest: dict[str, Any], checks: list[Shard
     if errs:
         out += ["", "unreadable inputs:", _table(["source", "errors", "by kind"], errs)]
     if checks is not None:
-        bad = [c for c in checks if not c.ok]
-        out += ["", f"checksums: {sum(c.ok for c in checks)} of {len(checks)} shards OK"]
-        out += [f"  {c.status.upper():10s} {c.path}: {c.detail}" for c in bad]
+        out += ["", checks_text(checks)]
     return "\n".join(out) + "\n"
+
+
+def checks_text(checks: list[ShardCheck]) -> str:
+    """The checksum verdicts: how many shards are OK, then one line per problem."""
+    lines = [f"checksums: {sum(c.ok for c in checks)} of {len(checks)} shards OK"]
+    lines += [f"  {c.status.upper():10s} {c.path}: {c.detail}" for c in checks if not c.ok]
+    return "\n".join(lines)
 
 
 def _sample_key(seed: int, doc_id: str) -> bytes:

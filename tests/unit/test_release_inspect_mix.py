@@ -73,6 +73,24 @@ def test_inspect_detects_a_corrupted_shard(
     assert "CHECKSUM   data/lang=ga/part-00000-of-00001.parquet" in text
 
 
+def test_inspect_without_stats_and_with_a_broken_shard_still_gives_the_verdicts(
+    tmp_path: Path, release: tuple[Path, dict[str, Any]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No stats.json (so the statistics would be rebuilt from the shards) and a shard cut in half:
+    the statistics cannot be made, the checksum verdicts are still printed, exit status 1."""
+    src, _ = release
+    out = tmp_path / "copy"
+    shutil.copytree(src, out)
+    (out / "stats.json").unlink()
+    victim = out / "data/lang=ga/part-00000-of-00001.parquet"
+    victim.write_bytes(victim.read_bytes()[: victim.stat().st_size // 2])
+    assert _run("inspect", [str(out)]) == 1
+    text = capsys.readouterr().out
+    assert text.startswith("no statistics: stats.json is missing and ")
+    assert "cannot read shard" in text and "checksums: 10 of 11 shards OK" in text
+    assert "SIZE       data/lang=ga/part-00000-of-00001.parquet" in text
+
+
 def test_sample_is_deterministic_and_seeded(
     release: tuple[Path, dict[str, Any]], capsys: pytest.CaptureFixture[str]
 ) -> None:
