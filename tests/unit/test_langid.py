@@ -218,6 +218,19 @@ def test_hbs_ijekavian_is_not_serbian(text: str) -> None:
     assert res.evidence["hr"] >= 3 and res.evidence["bs"] >= 3, res
 
 
+def test_hbs_montenegrin_by_its_own_forms() -> None:
+    """Montenegrin (no lid.176 label) is named by what only it writes (nijesu, đe, ovđe, ś),
+    the vocabulary it shares with Bosnian and Serbian counting for it too; without such forms a
+    Montenegrin-looking text stays with the member that needs no evidence."""
+    text = "Đeca nijesu znala đe je škola, a niko im nije rekao da je ovđe, pored porodične kuće."
+    for ranked in ([("hr", 0.6), ("bs", 0.3)], [("bs", 0.6), ("sr", 0.3)]):
+        res = GroupResolver().resolve("hbs", text, ranked)
+        assert (res.lang, res.decided_by) == ("cnr", "evidence"), (ranked, res)
+    shared = "Niko nije znao gdje je škola, a porodica je bila daleko."
+    res = GroupResolver().resolve("hbs", shared, [("bs", 0.6), ("hr", 0.3)])
+    assert res.lang == "bs" and res.evidence["cnr"] == res.evidence["bs"], res
+
+
 def test_hbs_surname_does_not_rule_out_slovenian() -> None:
     """Slovenian has no ć or đ, so those letters rule Slovenian out; but a Slovenian sentence
     naming Mirović or Đorđević is still Slovenian, while a lower-case word with ć is not."""
