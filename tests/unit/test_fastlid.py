@@ -89,12 +89,13 @@ def test_groups_file_loads_and_evidence_counts() -> None:
         "cnr": 0,
         "sl": 0,
     }
-    # a pair entry ("da li"), Bosnian/Serbian doublets, an -isati verb but not a -pisati one
+    # a pair entry ("da li"), Bosnian/Serbian/Montenegrin doublets, an -isati verb but not a
+    # -pisati one
     assert r.evidence("hbs", "Da li je porodica definisala, a ne potpisala, plan?") == {
         "hr": 0,
         "bs": 3,
         "sr": 3,
-        "cnr": 0,
+        "cnr": 3,
         "sl": 0,
     }
     # ekavian: Serbian only (deca, posle) and Serbian + Slovenian (vreme)

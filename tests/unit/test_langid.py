@@ -421,12 +421,13 @@ def test_second_opinion_weighs_by_the_share_it_covers() -> None:
 
 
 def test_a_shared_word_is_no_evidence_for_a_member_that_needs_its_own() -> None:
-    # hiljada is Bosnian and Serbian: a tie between bs and sr, and Latin-script Serbian needs
-    # ekavian or Serbian-only evidence, so Bosnian is taken even when the model ranks sr first
+    # hiljada is Bosnian, Serbian and Montenegrin: a tie between bs, sr and cnr, and Latin-script
+    # Serbian and Montenegrin need evidence of their own, so Bosnian is taken even when the model
+    # ranks sr first
     for ranked in ([("sr", 0.5), ("hr", 0.3)], [("sr", 0.5), ("bs", 0.3)]):
         res = GroupResolver().resolve("hbs", "Najveći broj je 66 hiljada.", ranked)
         assert (res.lang, res.flags, res.decided_by) == ("bs", ["confusable:hbs"], "model")
-        assert res.evidence == {"hr": 0, "bs": 1, "sr": 1, "cnr": 0, "sl": 0}
+        assert res.evidence == {"hr": 0, "bs": 1, "sr": 1, "cnr": 1, "sl": 0}
     # with ekavian evidence of its own, Serbian wins
     res = GroupResolver().resolve("hbs", "Najveći broj je 66 hiljada, posle podne.", [("bs", 0.5)])
     assert (res.lang, res.decided_by) == ("sr", "evidence")
