@@ -32,7 +32,6 @@ import datetime as dt
 import hashlib
 import json
 import math
-import os
 from pathlib import Path
 from typing import Any
 
@@ -258,19 +257,13 @@ class _ShardWriter:
 
     def __init__(self, dst: str, rel: str, schema: pa.Schema) -> None:
         self.rel = rel
-        path = fsutil.join(dst, rel)
-        if fsutil.is_local(path):
-            os.makedirs(os.path.dirname(fsutil.local_path(path)), exist_ok=True)
-            self._handle = None
-            self._writer = pq.ParquetWriter(fsutil.local_path(path), schema)
-        else:
-            self._handle = fsutil.create(path)
-            self._writer = pq.ParquetWriter(self._handle, schema)
+        # fsutil.create makes the parent folders of a local path and opens a URI through Beam
+        self._handle = fsutil.create(fsutil.join(dst, rel))
+        self._writer = pq.ParquetWriter(self._handle, schema)
 
     def write(self, table: pa.Table) -> None:
         self._writer.write_table(table)
 
     def close(self) -> None:
         self._writer.close()
-        if self._handle is not None:
-            self._handle.close()
+        self._handle.close()

@@ -560,28 +560,33 @@ def shard_stats(path: str | Path, kind: str, batch_rows: int = 65_536) -> Partia
     return part
 
 
+@contextmanager
+def _parquet_source(path: str) -> Iterator[Any]:
+    """What pyarrow reads ``path`` from: a local path itself (Arrow's own file reader), a URI
+    as a file opened through Beam's file systems (closed on leaving)."""
+    if fsutil.is_local(path):
+        yield fsutil.local_path(path)
+        return
+    with fsutil.open_read(path) as f:
+        yield f
+
+
 def read_parquet_table(path: str, **kwargs: Any) -> pa.Table:
     """``pyarrow.parquet.read_table`` of a local path or a URI (keyword arguments passed on)."""
-    if fsutil.is_local(path):
-        return pq.read_table(fsutil.local_path(path), **kwargs)
-    with fsutil.open_read(path) as f:
-        return pq.read_table(f, **kwargs)
+    with _parquet_source(path) as source:
+        return pq.read_table(source, **kwargs)
 
 
 @contextmanager
 def open_parquet(path: str) -> Iterator[pq.ParquetFile]:
     """A Parquet file for reading, local path or URI (a remote file stays open while in use);
     InputError when it cannot be read."""
-    handle = None if fsutil.is_local(path) else fsutil.open_read(path)
-    try:
+    with _parquet_source(path) as source:
         try:
-            pf = pq.ParquetFile(fsutil.local_path(path) if handle is None else handle)
+            pf = pq.ParquetFile(source)
         except (OSError, pa.ArrowInvalid) as exc:
             raise InputError(f"cannot read shard: {exc}", uri=path) from exc
         yield pf
-    finally:
-        if handle is not None:
-            handle.close()
 
 
 def release_partials(out_dir: str | Path, manifest: dict[str, Any]) -> list[PartialStats]:
