@@ -1298,7 +1298,8 @@ def rounded_top(list ranked, Py_ssize_t k):
 cdef class FirstLook:
     """The first look of :meth:`altedic.langid.policy.RegionalResolver.check` for one neighbour,
     in one pass over the text without building its chunks: whether a white-space-delimited
-    chunk (``str.split()``'s: ``Py_UNICODE_ISSPACE``) is one of ``words`` or one of
+    chunk (``str.split()``'s: ``Py_UNICODE_ISSPACE``), with the characters of ``edge``
+    stripped from both its ends (``str.strip(edge)``), is one of ``words`` or one of
     ``seconds`` (second words of two-word entries), whether a character of ``chars`` occurs
     (never for ASCII text), whether one of ``infixes`` does (``in``). The chunks are matched
     against a small open-addressing table of the entries by a hash of their code points, then
@@ -1313,14 +1314,31 @@ cdef class FirstLook:
     cdef Py_UCS4 min_char
     cdef tuple infixes
     cdef dict by_second
+    cdef bint edge_ascii[128]  # the ASCII characters of edge
+    cdef Py_UCS4* edge_other  # the others
+    cdef Py_ssize_t nedge_other
 
     def __cinit__(self):
         self.entry_kind = NULL
         self.chars = NULL
+        self.edge_other = NULL
 
-    def __init__(self, words, dict by_second, str chars, infixes):
+    def __init__(self, words, dict by_second, str chars, infixes, str edge=""):
         cdef Py_ssize_t i, size
         cdef str w
+        cdef Py_UCS4 c
+        for i in range(128):
+            self.edge_ascii[i] = False
+        others = [c for c in edge if ord(c) >= 128]
+        for c in edge:
+            if ord(c) < 128:
+                self.edge_ascii[ord(c)] = True
+        self.nedge_other = len(others)
+        self.edge_other = <Py_UCS4*>malloc((self.nedge_other + 1) * sizeof(Py_UCS4))
+        if self.edge_other == NULL:
+            raise MemoryError()
+        for i in range(self.nedge_other):
+            self.edge_other[i] = others[i]
         kinds = {}
         for w in words:
             kinds[w] = kinds.get(w, 0) | 1
@@ -1345,10 +1363,32 @@ cdef class FirstLook:
     def __dealloc__(self):
         free(self.entry_kind)
         free(self.chars)
+        free(self.edge_other)
 
-    cdef int kind_of(self, const ucs_t* d, Py_ssize_t start, Py_ssize_t end, uint64_t h, list seconds):
-        # the kind of the entry equal to d[start:end] (0: none); a second word is noted in seconds
-        cdef int32_t idx = self.table.find(d, start, end, h)
+    cdef inline bint is_edge(self, Py_UCS4 c) noexcept:
+        cdef Py_ssize_t k
+        if c < 128:
+            return self.edge_ascii[c]
+        for k in range(self.nedge_other):
+            if self.edge_other[k] == c:
+                return True
+        return False
+
+    cdef int kind_of(self, const ucs_t* d, Py_ssize_t start, Py_ssize_t end, list seconds):
+        # the kind of the entry equal to d[start:end] with the edge characters stripped from both
+        # ends (0: none); a second word is noted in seconds
+        cdef Py_ssize_t j
+        cdef uint64_t h = FNV64
+        cdef int32_t idx
+        while start < end and self.is_edge(d[start]):
+            start += 1
+        while end > start and self.is_edge(d[end - 1]):
+            end -= 1
+        if start == end:
+            return 0
+        for j in range(start, end):
+            h = _cp_hash(h, d[j])
+        idx = self.table.find(d, start, end, h)
         if idx < 0:
             return 0
         if self.entry_kind[idx] & 2:
@@ -1389,7 +1429,6 @@ cdef class FirstLook:
         # bit 1: a chunk is a word, 2: a chunk is a second word, 4: a character of chars occurs
         cdef Py_ssize_t i, start = 0, k
         cdef Py_UCS4 c
-        cdef uint64_t h = 0
         cdef int found = 0
         cdef bint in_chunk = False
         cdef Py_UCS4 min_char = self.min_char
@@ -1403,7 +1442,7 @@ cdef class FirstLook:
                         break
             if (c < 128 and _ascii_space[c]) or (c >= 128 and Py_UNICODE_ISSPACE(c)):
                 if in_chunk:
-                    found |= self.kind_of(d, start, i, h, seconds)
+                    found |= self.kind_of(d, start, i, seconds)
                     if found & 1:
                         return found
                     in_chunk = False
@@ -1411,10 +1450,8 @@ cdef class FirstLook:
             if not in_chunk:
                 in_chunk = True
                 start = i
-                h = FNV64
-            h = _cp_hash(h, c)
         if in_chunk:
-            found |= self.kind_of(d, start, n, h, seconds)
+            found |= self.kind_of(d, start, n, seconds)
         return found
 
 

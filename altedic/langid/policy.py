@@ -791,6 +791,16 @@ class RegionalCall:
     needed: int
 
 
+# punctuation stripped from both ends of a chunk before the first look compares it with the
+# entries ("Kada," "(ùn" "dinguno."): the evidence matcher's (not the apostrophe: nant'à, d'o)
+_EDGE = _EDGE_PUNCT
+
+
+def _capital(w: str) -> str:
+    """``w`` with its first letter upper case (the rest as written)."""
+    return w[:1].upper() + w[1:]
+
+
 class RegionalResolver:
     """Counts, in a text labelled with a big language, the evidence of the regional varieties
     next to it (regional.yaml) and names the variety when its evidence is strong enough: at
@@ -829,15 +839,19 @@ class RegionalResolver:
             pairs = sorted(w for w in plain if " " in w)
             chars = "".join(sorted(set("".join(group.chars.values()))))
             infixes = sorted({w[1:-1] for w in entries if len(w) > 2 and w[0] == w[-1] == "*"})
-            single = frozenset(w for w in plain if " " not in w and not w.endswith("*"))
+            # a word is also found capitalised (the first word of a sentence: Ladino "Kada persona")
+            lower = {w for w in plain if " " not in w and not w.endswith("*")}
+            single = frozenset(lower | {_capital(w) for w in lower})
             by_second: dict[str, tuple[str, ...]] = {}  # a pair needs its second word
             for p in pairs:
                 second = p.split(" ", 1)[1]
-                by_second[second] = (*by_second.get(second, ()), f" {p} ")  # between spaces: whole words
+                # between spaces: whole words; the first word also capitalised
+                found = sorted({f" {p} ", f" {_capital(p)} "})
+                by_second[second] = (*by_second.get(second, ()), *found)
             self._first_look[n] = (single | frozenset(by_second), single, by_second, chars, tuple(infixes))
             if _KERNEL is not None:
                 # the same first look in one pass over the text, without its chunks (_fastlid)
-                self._look[n] = _KERNEL.FirstLook(single, by_second, chars, infixes)
+                self._look[n] = _KERNEL.FirstLook(single, by_second, chars, infixes, _EDGE)
             self._nothing[n] = RegionalCall(None, (), dict.fromkeys(group.members[1:], 0), self.settings.min_hits)
 
     def __getstate__(self) -> dict[str, Any]:
@@ -848,7 +862,7 @@ class RegionalResolver:
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         if _KERNEL is not None:
-            self._look = {n: _KERNEL.FirstLook(w, b, c, i) for n, (_, w, b, c, i) in self._first_look.items()}
+            self._look = {n: _KERNEL.FirstLook(w, b, c, i, _EDGE) for n, (_, w, b, c, i) in self._first_look.items()}
 
     @property
     def neighbours(self) -> frozenset[str]:
@@ -877,6 +891,20 @@ class RegionalResolver:
                 return v.neighbours[0]
         return None
 
+    def first_look_empty(self, lang: str, s: str) -> bool:
+        """The first look, in Python (the compiled one must equal it): True where ``s`` holds
+        nothing of the varieties next to ``lang`` that could open the count: no white-space
+        chunk, stripped of the punctuation around it, that is a one-word entry (lower case or
+        capitalised) or the second word of a two-word entry found between spaces, no character
+        of a variety (unless ``s`` is ASCII), no infix."""
+        any_word, words, by_second, chars, infixes = self._first_look[lang]
+        chunks = [c.strip(_EDGE) for c in s.split()]
+        return (
+            (any_word.isdisjoint(chunks) or (words.isdisjoint(chunks) and not self._pair_in(s, chunks, by_second)))
+            and (s.isascii() or not any(c in s for c in chars))
+            and not any(i in s for i in infixes)
+        )
+
     @staticmethod
     def _pair_in(s: str, chunks: list[str], by_second: dict[str, tuple[str, ...]]) -> bool:
         """Whether a two-word entry whose second word is among ``chunks`` occurs in ``s``."""
@@ -891,22 +919,15 @@ class RegionalResolver:
         s = text[: self.sample_chars]
         if "’" in s:
             s = s.replace("’", "'")
-        # the first look runs on the text as written (entries are lower case; a variety's words
-        # are rarely all capitalised), the count on the lower-cased text
-        any_word, words, by_second, chars, infixes = self._first_look[lang]
+        # the first look runs on the text as written (entries lower case or capitalised; a
+        # variety's words are rarely all capitals), the count on the lower-cased text
         look = self._look.get(lang)
         if look is not None:
-            # compiled: the expression below in one pass (altedic.langid._fastlid.FirstLook)
+            # compiled: first_look_empty in one pass (altedic.langid._fastlid.FirstLook)
             if look.look(s):
                 return self._nothing[lang]
-        else:
-            chunks = s.split()
-            if (
-                (any_word.isdisjoint(chunks) or (words.isdisjoint(chunks) and not self._pair_in(s, chunks, by_second)))
-                and (s.isascii() or not any(c in s for c in chars))
-                and not any(i in s for i in infixes)
-            ):
-                return self._nothing[lang]
+        elif self.first_look_empty(lang, s):
+            return self._nothing[lang]
         s = s.lower()
         counts = ev.count(s)
         counts.pop(lang, None)

@@ -551,6 +551,15 @@ class LanguageStage:
             main = max(chars.items(), key=lambda kv: kv[1])[0]
         elif weighted:
             main = max(weighted.items(), key=lambda kv: kv[1])[0]
+        merged: frozenset[str] = frozenset()  # paragraph labels a regional variety took over
+        if main is not None and not main.startswith("regional:"):
+            found = self._regional_document(doc.text, main, weighted.get(main, 0.0) / total, list(weighted), set(chars))
+            if found is not None:
+                key, merged, flag = found
+                chars[key] = sum(n for c, n in chars.items() if c in merged)
+                chars = {c: n for c, n in chars.items() if c == key or c not in merged}
+                main = key
+                flags.add(flag)
         share = chars.get(main, 0) / total if main else 0.0
         others = {c: n for c, n in chars.items() if c != main and n >= par_cfg["min_part_chars"]}
         mixed = bool(others) and share < par_cfg["mixed_share"]
@@ -558,7 +567,7 @@ class LanguageStage:
             flags.add(main)
             main = None
         doc.lang = main
-        main_chars = [(s, e, r) for s, e, r in pars if r["lang"] == main]
+        main_chars = [(s, e, r) for s, e, r in pars if r["lang"] == main or (merged and r["lang"] in merged)]
         main_n = sum(e - s for s, e, _ in main_chars) or 1
         doc.lang_score = round(sum(r["score"] * (e - s) for s, e, r in main_chars) / main_n, 4) if main_chars else 0.0
         doc.lang_alternatives = {
@@ -573,6 +582,41 @@ class LanguageStage:
         if par_cfg["on_mixed"] != "split":
             return None
         return self._split(doc, pars)
+
+    def _regional_document(
+        self, text: str, main: str, score: float, alternatives: list[str], labels: set[str]
+    ) -> tuple[str, frozenset[str], str] | None:
+        """The regional orthography check on a whole document whose paragraphs were labelled
+        ``main`` (mean probability ``score``): a paragraph alone may hold too few of a variety's
+        words to name it (regional.yaml's ``min_hits``), the document holds enough. The same
+        check as :meth:`identify`'s, on the whole text. None where it names no variety or the
+        variety ``main`` is (or ties with it); else the document's key (the variety's label where the model, or
+        a paragraph's label (``labels``: the second opinion may name it), knows it, else
+        ``regional:<code>``), the paragraph keys it takes over (the variety's neighbours, the
+        variety itself, its ``regional:`` key) and the flag."""
+        regional = self.regional
+        reg = self.config["regional"]
+        if regional is None or score >= reg["check_below"] or len(text) < reg["min_chars"]:
+            return None
+        base = base_lang(main)
+        fam = (
+            base
+            if base in regional.neighbours
+            else regional.family(base, score, [base_lang(c) for c in alternatives], reg["unsure_below"])
+        )
+        call = regional.check(fam, text) if fam is not None else None
+        if call is None or (call.variety is None and not call.tied) or base == call.variety or base in call.tied:
+            return None  # no variety named, or the evidence agrees with the label (or ties with it)
+        codes = (call.variety,) if call.variety is not None else call.tied
+        over = {f"regional:{c}" for c in codes} | set(codes)
+        for c in codes:
+            over.update(regional.varieties[c].neighbours)
+        if call.variety is not None and (call.variety in self._model_langs or call.variety in labels):
+            key = call.variety
+        else:
+            key = "regional:" + "+".join(codes)
+        over.add(key)
+        return key, frozenset(over), "regional:" + "+".join(codes)
 
     def _split(self, doc: Document, pars: list[tuple[int, int, dict[str, Any]]]) -> list[Document]:
         """Monolingual parts: runs of consecutive paragraphs with one confident label (an

@@ -215,6 +215,63 @@ def test_regional_document_is_rejected_as_unknown_not_its_neighbour(stage: Langu
     assert "regional:fur" in doc.lang_flags
 
 
+def test_capitalised_or_punctuated_words_open_the_count(stage: LanguageStage) -> None:
+    # the only whole-word entries of this Ladino sentence are its capitalised first word and a
+    # capitalised word with a comma: the first look used to miss both and leave it Spanish
+    text = "Kada djente tiene derecho a ser protejada. Dinguno, ni el rey, la puede atakar."
+    got = stage.identify([text])[0]
+    assert got["lang"] is None and "regional:lad" in got["flags"], got
+    assert got["alternatives"] and next(iter(got["alternatives"])) == "es"  # what fastText said
+
+
+# a Ladino document whose paragraphs each hold two of its words, one too few to name it alone
+LADINO_PARAGRAPHS = [
+    "Kada anyo en el mes de mayo la komunidad organiza una fiesta en la plasa, kon musika para todos los vizinos "
+    "del barrio y sus amigos.",
+    "Los ijos de las famiyas djudias van a la eskola ande se topa serka del puerto, i ayi estudian la istoria de "
+    "sus padres y de sus abuelos, la lingua y las kantikas.",
+    "Dinguno en la sivdad olvida los tiempos pasados, kuando los vapores traiyan mersansias de todo el mundo al "
+    "puerto y los vizinos salian a verlos.",
+]
+SPANISH_PARAGRAPHS = [
+    "Cada año la comunidad organiza una gran fiesta en la plaza, con música y comida para todos los vecinos del "
+    "barrio, grandes y pequeños, ricos y pobres.",
+    "Los hijos de las familias van a la escuela que se encuentra cerca del puerto, y allí estudian la historia de "
+    "sus padres y de sus abuelos, la lengua y las canciones.",
+    "Nadie en la ciudad olvida los tiempos pasados, cuando los barcos traían mercancías de todo el mundo al "
+    "puerto y los vecinos salían a verlos.",
+]
+
+
+def _annotated(stage: LanguageStage, paragraphs: list[str]) -> Document:
+    text = "\n".join(paragraphs)
+    assert len(text) >= stage.config["paragraphs"]["min_doc_chars"]  # labelled paragraph by paragraph
+    doc = stage.annotate([Document(id=doc_id("t", text[:9], text), text=text, source="t", uri="t.txt")])[0]
+    stage.decide(doc)
+    return doc
+
+
+def test_regional_evidence_is_counted_over_the_whole_document(stage: LanguageStage) -> None:
+    for par in LADINO_PARAGRAPHS:  # alone, each paragraph stays Spanish
+        assert stage.identify([par])[0]["lang"] == "es"
+        call = stage.regional.check("es", par)
+        assert call is not None and 0 < call.hits["lad"] < call.needed
+    doc = _annotated(stage, LADINO_PARAGRAPHS)
+    assert doc.lang is None and "regional:lad" in doc.lang_flags
+    assert doc.rejected and doc.reason == "langid.unknown"
+
+
+def test_spanish_document_with_one_ladino_sentence_stays_spanish(stage: LanguageStage) -> None:
+    doc = _annotated(stage, SPANISH_PARAGRAPHS)
+    assert doc.lang == "es" and doc.lang_share == 1.0 and not doc.rejected
+    # one Ladino sentence (named alone) among Spanish paragraphs: too few hits per word of the
+    # whole document to make it Ladino; the document stays Spanish, the sentence is not counted in
+    ladino = "Kada djente tiene derecho a ser protejada. Dinguno, ni el rey, la puede atakar."
+    doc = _annotated(stage, [*SPANISH_PARAGRAPHS, ladino])
+    assert doc.lang == "es" and not doc.rejected
+    assert 0.75 < doc.lang_share < 0.9
+
+
 def test_regional_label_is_not_held_to_the_model_probability(stage: LanguageStage) -> None:
     # lid.176 gives this Sardinian paragraph sc at ~0.11, below min_confidence; the spelling agrees
     doc = stage.annotate([Document(id=doc_id("t", "2", SARDINIAN), text=SARDINIAN, source="t", uri="t.txt")])[0]
