@@ -552,9 +552,11 @@ class LanguageStage:
         elif weighted:
             main = max(weighted.items(), key=lambda kv: kv[1])[0]
         merged: frozenset[str] = frozenset()  # paragraph labels a regional variety took over
+        taken: tuple[str, frozenset[str], str] | None = None
         if main is not None and not main.startswith("regional:"):
             found = self._regional_document(doc.text, main, weighted.get(main, 0.0) / total, list(weighted), set(chars))
             if found is not None:
+                taken = found
                 key, merged, flag = found
                 chars[key] = sum(n for c, n in chars.items() if c in merged)
                 chars = {c: n for c, n in chars.items() if c == key or c not in merged}
@@ -581,7 +583,7 @@ class LanguageStage:
         doc.metadata = {**doc.metadata, "lang_mix": ",".join(f"{c}:{n / total:.3f}" for c, n in sorted(chars.items()))}
         if par_cfg["on_mixed"] != "split":
             return None
-        return self._split(doc, pars)
+        return self._split(doc, pars, taken)
 
     def _regional_document(
         self, text: str, main: str, score: float, alternatives: list[str], labels: set[str]
@@ -618,12 +620,28 @@ class LanguageStage:
         over.add(key)
         return key, frozenset(over), "regional:" + "+".join(codes)
 
-    def _split(self, doc: Document, pars: list[tuple[int, int, dict[str, Any]]]) -> list[Document]:
-        """Monolingual parts: runs of consecutive paragraphs with one confident label (an
-        unsure paragraph joins the run before it, or the first run)."""
-        runs: list[list[Any]] = []  # [lang, start, end, [results]]
+    def _part_key(self, r: dict[str, Any], taken: tuple[str, frozenset[str], str] | None) -> str | None:
+        """A paragraph's key for the split: the document's regional variety where it took the
+        paragraph's label (``taken``: see :meth:`_regional_document`), ``regional:<code>`` for a
+        paragraph of a variety the model cannot name, its confident label, else None (unsure)."""
+        if taken is not None and r["lang"] in taken[1]:
+            return taken[0]
+        if r["lang"] is None:
+            return next((f for f in r["flags"] if f.startswith("regional:")), None)
+        return str(r["lang"]) if self._confident(r) else None
+
+    def _split(
+        self,
+        doc: Document,
+        pars: list[tuple[int, int, dict[str, Any]]],
+        taken: tuple[str, frozenset[str], str] | None = None,
+    ) -> list[Document]:
+        """Monolingual parts: runs of consecutive paragraphs with one key (:meth:`_part_key`; an
+        unsure paragraph joins the run before it, or the first run). A part of a regional
+        variety is flagged ``regional:<code>``; without a label of its own it is unknown."""
+        runs: list[list[Any]] = []  # [key, start, end, [results]]
         for s, e, r in pars:
-            lang = r["lang"] if self._confident(r) else None
+            lang = self._part_key(r, taken)
             if runs and (lang is None or lang == runs[-1][0] or runs[-1][0] is None):
                 if runs[-1][0] is None:
                     runs[-1][0] = lang
@@ -632,19 +650,29 @@ class LanguageStage:
             else:
                 runs.append([lang, s, e, [(s, e, r)]])
         parts: list[Document] = []
-        for n, (lang, s, e, rs) in enumerate(runs):
+        for n, (key, s, e, rs) in enumerate(runs):
             text = doc.text[s:e]
-            scored = [(r["score"], ee - ss) for ss, ee, r in rs if r["lang"] == lang]
+            own = [r for _, _, r in rs if self._part_key(r, taken) == key]
+            scored = [(r["score"], ee - ss) for ss, ee, r in rs if self._part_key(r, taken) == key]
             weight = sum(w for _, w in scored) or 1
+            # the regional evidence that named the part's paragraphs (or the document's variety)
+            named = {f for r in own for f in r["flags"] if f.startswith("regional:")}
+            lang = key
+            if key is not None and key.startswith("regional:"):
+                named.add(key)
+                lang = None
+            elif taken is not None and key == taken[0]:
+                named.add(taken[2])
+            flags = ["split", *sorted(named)]
             part = replace(
                 doc,
                 id=doc_id(doc.source, f"{doc.id}#part{n}", text),
                 text=text,
                 lang=lang,
-                lang_score=round(sum(sc * w for sc, w in scored) / weight, 4) if scored else 0.0,
+                lang_score=round(sum(sc * w for sc, w in scored) / weight, 4) if scored and lang else 0.0,
                 lang_share=round(sum(w for _, w in scored) / max(len(text.strip()), 1), 4),
                 lang_alternatives=dict(rs[0][2]["alternatives"]),
-                lang_flags=["split"],
+                lang_flags=flags,
                 metadata={
                     **{k: v for k, v in doc.metadata.items() if k != "lang_mix"},
                     "parent_id": doc.id,

@@ -272,6 +272,46 @@ def test_spanish_document_with_one_ladino_sentence_stays_spanish(stage: Language
     assert 0.75 < doc.lang_share < 0.9
 
 
+ITALIAN = (
+    "La lingua italiana è parlata in Italia, in Svizzera e a San Marino. Ogni anno migliaia di studenti "
+    "stranieri vengono a studiarla nelle università del paese."
+)
+ENGLISH = (
+    "The city council met on Tuesday to discuss the new budget for schools, roads and public libraries across "
+    "the whole region."
+)
+
+
+def _parts(paragraphs: list[str]) -> list[Document]:
+    split = LanguageStage({"paragraphs": {"on_mixed": "split"}})
+    text = "\n".join(paragraphs)
+    parts = split.annotate([Document(id=doc_id("t", text[:9], text), text=text, source="t", uri="t.txt")])
+    for part in parts:
+        split.decide(part)
+    return parts
+
+
+def test_split_keeps_regional_paragraphs_out_of_the_neighbours_part() -> None:
+    # Friulian paragraphs after an Italian one used to join the Italian part (unsure, no label)
+    fur = REGIONAL["fur"][1]
+    parts = _parts([ITALIAN, fur, fur.replace("furlan", "lenghe")])
+    assert [(p.lang, p.lang_flags) for p in parts] == [("it", ["split"]), (None, ["split", "regional:fur"])]
+    assert parts[0].text == ITALIAN and not parts[0].rejected
+    assert parts[1].rejected and parts[1].reason == "langid.unknown"
+    # a variety the model can name keeps its flag in its part (not held to the model's probability)
+    co = REGIONAL["co"][1]
+    parts = _parts([ITALIAN, co, co])
+    assert [(p.lang, p.lang_flags) for p in parts] == [("it", ["split"]), ("co", ["split", "regional:co"])]
+    assert not parts[1].rejected
+
+
+def test_split_gives_the_documents_variety_the_paragraphs_it_took() -> None:
+    # the Ladino paragraphs are Spanish one by one and Ladino together; the English one is not
+    parts = _parts([*LADINO_PARAGRAPHS, ENGLISH])
+    assert [(p.lang, p.lang_flags) for p in parts] == [(None, ["split", "regional:lad"]), ("en", ["split"])]
+    assert parts[0].rejected and parts[0].reason == "langid.unknown" and parts[1].text == ENGLISH
+
+
 def test_regional_label_is_not_held_to_the_model_probability(stage: LanguageStage) -> None:
     # lid.176 gives this Sardinian paragraph sc at ~0.11, below min_confidence; the spelling agrees
     doc = stage.annotate([Document(id=doc_id("t", "2", SARDINIAN), text=SARDINIAN, source="t", uri="t.txt")])[0]
