@@ -591,11 +591,13 @@ class LanguageStage:
         """The regional orthography check on a whole document whose paragraphs were labelled
         ``main`` (mean probability ``score``): a paragraph alone may hold too few of a variety's
         words to name it (regional.yaml's ``min_hits``), the document holds enough. The same
-        check as :meth:`identify`'s, on the whole text. None where it names no variety or the
-        variety ``main`` is (or ties with it); else the document's key (the variety's label where the model, or
-        a paragraph's label (``labels``: the second opinion may name it), knows it, else
-        ``regional:<code>``), the paragraph keys it takes over (the variety's neighbours, the
-        variety itself, its ``regional:`` key) and the flag."""
+        check as :meth:`identify`'s, on the whole text.
+
+        None where it names no variety, or names ``main`` (or ties with it). Else: the
+        document's key (the variety's label where the model knows it or a paragraph already
+        carries it (``labels``: the second opinion may name it), else ``regional:<code>``), the
+        paragraph keys it takes over (the variety's neighbours, the variety, its ``regional:``
+        key) and the flag."""
         regional = self.regional
         reg = self.config["regional"]
         if regional is None or score >= reg["check_below"] or len(text) < reg["min_chars"]:
