@@ -791,11 +791,6 @@ class RegionalCall:
     needed: int
 
 
-# punctuation stripped from both ends of a chunk before the first look compares it with the
-# entries ("Kada," "(ùn" "dinguno."): the evidence matcher's (not the apostrophe: nant'à, d'o)
-_EDGE = _EDGE_PUNCT
-
-
 def _capital(w: str) -> str:
     """``w`` with its first letter upper case (the rest as written)."""
     return w[:1].upper() + w[1:]
@@ -851,7 +846,7 @@ class RegionalResolver:
             self._first_look[n] = (single | frozenset(by_second), single, by_second, chars, tuple(infixes))
             if _KERNEL is not None:
                 # the same first look in one pass over the text, without its chunks (_fastlid)
-                self._look[n] = _KERNEL.FirstLook(single, by_second, chars, infixes, _EDGE)
+                self._look[n] = _KERNEL.FirstLook(single, by_second, chars, infixes, _EDGE_PUNCT)
             self._nothing[n] = RegionalCall(None, (), dict.fromkeys(group.members[1:], 0), self.settings.min_hits)
 
     def __getstate__(self) -> dict[str, Any]:
@@ -862,7 +857,9 @@ class RegionalResolver:
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         if _KERNEL is not None:
-            self._look = {n: _KERNEL.FirstLook(w, b, c, i, _EDGE) for n, (_, w, b, c, i) in self._first_look.items()}
+            self._look = {
+                n: _KERNEL.FirstLook(w, b, c, i, _EDGE_PUNCT) for n, (_, w, b, c, i) in self._first_look.items()
+            }
 
     @property
     def neighbours(self) -> frozenset[str]:
@@ -898,7 +895,8 @@ class RegionalResolver:
         capitalised) or the second word of a two-word entry found between spaces, no character
         of a variety (unless ``s`` is ASCII), no infix."""
         any_word, words, by_second, chars, infixes = self._first_look[lang]
-        chunks = [c.strip(_EDGE) for c in s.split()]
+        # the evidence matcher's punctuation ("Kada," "(ùn" "dinguno."), not the apostrophe (d'o)
+        chunks = [c.strip(_EDGE_PUNCT) for c in s.split()]
         return (
             (any_word.isdisjoint(chunks) or (words.isdisjoint(chunks) and not self._pair_in(s, chunks, by_second)))
             and (s.isascii() or not any(c in s for c in chars))

@@ -24,7 +24,7 @@ filters/default.yaml documents the per-language ones.
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -551,13 +551,12 @@ class LanguageStage:
             main = max(chars.items(), key=lambda kv: kv[1])[0]
         elif weighted:
             main = max(weighted.items(), key=lambda kv: kv[1])[0]
-        merged: frozenset[str] = frozenset()  # paragraph labels a regional variety took over
+        # a regional variety that takes the document: (its key, the paragraph labels it takes, flag)
         taken: tuple[str, frozenset[str], str] | None = None
         if main is not None and not main.startswith("regional:"):
-            found = self._regional_document(doc.text, main, weighted.get(main, 0.0) / total, list(weighted), set(chars))
-            if found is not None:
-                taken = found
-                key, merged, flag = found
+            taken = self._regional_document(doc.text, main, weighted.get(main, 0.0) / total, weighted, chars)
+            if taken is not None:
+                key, merged, flag = taken
                 chars[key] = sum(n for c, n in chars.items() if c in merged)
                 chars = {c: n for c, n in chars.items() if c == key or c not in merged}
                 main = key
@@ -569,7 +568,7 @@ class LanguageStage:
             flags.add(main)
             main = None
         doc.lang = main
-        main_chars = [(s, e, r) for s, e, r in pars if r["lang"] == main or (merged and r["lang"] in merged)]
+        main_chars = [(s, e, r) for s, e, r in pars if r["lang"] == main or (taken and r["lang"] in taken[1])]
         main_n = sum(e - s for s, e, _ in main_chars) or 1
         doc.lang_score = round(sum(r["score"] * (e - s) for s, e, r in main_chars) / main_n, 4) if main_chars else 0.0
         doc.lang_alternatives = {
@@ -586,7 +585,7 @@ class LanguageStage:
         return self._split(doc, pars, taken)
 
     def _regional_document(
-        self, text: str, main: str, score: float, alternatives: list[str], labels: set[str]
+        self, text: str, main: str, score: float, alternatives: Iterable[str], labels: Container[str]
     ) -> tuple[str, frozenset[str], str] | None:
         """The regional orthography check on a whole document whose paragraphs were labelled
         ``main`` (mean probability ``score``): a paragraph alone may hold too few of a variety's
@@ -603,11 +602,7 @@ class LanguageStage:
         if regional is None or score >= reg["check_below"] or len(text) < reg["min_chars"]:
             return None
         base = base_lang(main)
-        fam = (
-            base
-            if base in regional.neighbours
-            else regional.family(base, score, [base_lang(c) for c in alternatives], reg["unsure_below"])
-        )
+        fam = regional.family(base, score, [base_lang(c) for c in alternatives], reg["unsure_below"])
         call = regional.check(fam, text) if fam is not None else None
         if call is None or (call.variety is None and not call.tied) or base == call.variety or base in call.tied:
             return None  # no variety named, or the evidence agrees with the label (or ties with it)
@@ -641,24 +636,24 @@ class LanguageStage:
         """Monolingual parts: runs of consecutive paragraphs with one key (:meth:`_part_key`; an
         unsure paragraph joins the run before it, or the first run). A part of a regional
         variety is flagged ``regional:<code>``; without a label of its own it is unknown."""
-        runs: list[list[Any]] = []  # [key, start, end, [results]]
+        runs: list[list[Any]] = []  # [key, start, end, [(start, end, result, its key)]]
         for s, e, r in pars:
             lang = self._part_key(r, taken)
             if runs and (lang is None or lang == runs[-1][0] or runs[-1][0] is None):
                 if runs[-1][0] is None:
                     runs[-1][0] = lang
                 runs[-1][2] = e
-                runs[-1][3].append((s, e, r))
+                runs[-1][3].append((s, e, r, lang))
             else:
-                runs.append([lang, s, e, [(s, e, r)]])
+                runs.append([lang, s, e, [(s, e, r, lang)]])
         parts: list[Document] = []
         for n, (key, s, e, rs) in enumerate(runs):
             text = doc.text[s:e]
-            own = [r for _, _, r in rs if self._part_key(r, taken) == key]
-            scored = [(r["score"], ee - ss) for ss, ee, r in rs if self._part_key(r, taken) == key]
+            own = [(ss, ee, r) for ss, ee, r, k in rs if k == key]  # the paragraphs with the part's key
+            scored = [(r["score"], ee - ss) for ss, ee, r in own]
             weight = sum(w for _, w in scored) or 1
             # the regional evidence that named the part's paragraphs (or the document's variety)
-            named = {f for r in own for f in r["flags"] if f.startswith("regional:")}
+            named = {f for _, _, r in own for f in r["flags"] if f.startswith("regional:")}
             lang = key
             if key is not None and key.startswith("regional:"):
                 named.add(key)
