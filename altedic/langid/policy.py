@@ -437,6 +437,27 @@ def _read_yaml(path: str | Path | None, packaged: str, what: str) -> tuple[str, 
         raise ConfigError(f"cannot read {what}: {exc}", file=label) from exc
 
 
+def _member_words(words: Any, members: tuple[str, ...], label: str, key: str) -> dict[str, tuple[str, ...]]:
+    """Each member's entries from a group's ``words``: its own list, then every list whose key
+    names it among several members (``"hr bs cnr"``: words those standards write alike)."""
+    if not isinstance(words, dict):
+        raise ConfigError(f"must map members ({', '.join(members)}) to entries", file=label, key=f"{key}.words")
+    out: dict[str, list[str]] = {}
+    for names, entries in words.items():
+        named = str(names).split()
+        if not named or set(named) - set(members) or len(set(named)) != len(named):
+            raise ConfigError(
+                f"{names!r} must name members ({', '.join(members)}), once each, separated by spaces",
+                file=label,
+                key=f"{key}.words",
+            )
+        if not isinstance(entries, list):
+            raise ConfigError("must be a list of words", file=label, key=f"{key}.words.{names}")
+        for m in named:
+            out.setdefault(m, []).extend(str(w) for w in entries)
+    return {m: tuple(ws) for m, ws in out.items()}
+
+
 def load_groups(path: str | Path | None = None) -> dict[str, Group]:
     """The confusable groups of ``groups.yaml`` (the packaged one by default); ConfigError with
     the file and key for anything malformed."""
@@ -464,18 +485,12 @@ def load_groups(path: str | Path | None = None) -> dict[str, Group]:
             raise ConfigError(f"unknown key(s) {sorted(unknown)}", file=label, key=key)
         words = g.get("words") or {}
         chars = g.get("chars") or {}
-        for what, mapping in (("words", words), ("chars", chars)):
-            if not isinstance(mapping, dict) or set(mapping) - set(members):
-                raise ConfigError(
-                    f"must map members ({', '.join(members)}) to entries", file=label, key=f"{key}.{what}"
-                )
-        for member, entries in words.items():
-            if not isinstance(entries, list):
-                raise ConfigError("must be a list of words", file=label, key=f"{key}.words.{member}")
+        if not isinstance(chars, dict) or set(chars) - set(members):
+            raise ConfigError(f"must map members ({', '.join(members)}) to characters", file=label, key=f"{key}.chars")
         out[str(name)] = Group(
             name=str(name),
             members=members,
-            words={m: tuple(str(w) for w in ws) for m, ws in words.items()},
+            words=_member_words(words, members, label, key),
             needs_evidence=frozenset(str(m) for m in g.get("needs_evidence") or ()),
             chars={m: str(c) for m, c in chars.items()},
             script=g.get("script"),

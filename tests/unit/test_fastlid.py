@@ -10,7 +10,7 @@ import pytest
 from altedic.errors import ConfigError
 from altedic.langid.ftmodel import load_fasttext
 from altedic.langid.model import LidModel, default_model_path, model_input
-from altedic.langid.policy import GROUPS, GroupResolver, load_groups
+from altedic.langid.policy import GROUPS, Evidence, GroupResolver, load_groups
 
 # Written for this test: short and long, several scripts, punctuation, digits, hyphens, no words.
 TEXTS = [
@@ -120,6 +120,31 @@ def test_groups_file_errors_name_file_and_key(tmp_path: Path) -> None:
     bad.write_text("groups:\n  x:\n    members: [hr, bs]\n    trust_model_above: 2\n", "utf-8")
     with pytest.raises(ConfigError, match="trust_model_above"):
         load_groups(bad)
+    for key in ('"hr sl"', '"hr hr"', '" "'):  # a shared list names members, once each
+        bad.write_text(f"groups:\n  x:\n    members: [hr, bs]\n    words: {{{key}: [a]}}\n", "utf-8")
+        with pytest.raises(ConfigError, match=r"groups\.x\.words"):
+            load_groups(bad)
+
+
+def test_a_list_naming_several_members_counts_for_each(tmp_path: Path) -> None:
+    path = tmp_path / "groups.yaml"
+    path.write_text(
+        "groups:\n  x:\n    members: [hr, bs, sr]\n"
+        '    words: {hr: [tko], sr: ["istorij*"], "hr bs": [vrijeme, "rješenj*"]}\n',
+        "utf-8",
+    )
+    words = load_groups(path)["x"].words
+    assert words == {"hr": ("tko", "vrijeme", "rješenj*"), "sr": ("istorij*",), "bs": ("vrijeme", "rješenj*")}
+    counts = Evidence(load_groups(path)["x"]).count("tko zna koje je vrijeme za rješenje?")
+    assert counts == {"hr": 3, "bs": 2, "sr": 0}
+
+
+def test_packaged_hbs_lists_share_the_ijekavian_block() -> None:
+    # the shared lists of groups.yaml reach every member they name, and only those
+    words = GROUPS["hbs"].words
+    for entry in ("vrijeme", "rješenj*", "svijest*"):
+        assert [m for m in GROUPS["hbs"].members if entry in words.get(m, ())] == ["hr", "bs", "cnr"]
+    assert [m for m in GROUPS["hbs"].members if "evrop*" in words[m]] == ["bs", "sr", "cnr", "sl"]
 
 
 def test_word_cache_and_names_do_not_change_results() -> None:
