@@ -186,6 +186,39 @@ def test_hbs_country_evidence(text: str, expected: str) -> None:
         assert res.evidence[expected] >= 2 and not res.evidence.get("sr"), res
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # written for the test: the same sentence in the Croatian and in the Bosnian legal register
+        ("Odvjetnik i sudac složili su se da je kazneni postupak vođen sukladno zakonu.", "hr"),
+        ("Advokat i sudija su se složili da je krivični postupak vođen u skladu sa zakonom.", "bs"),
+        ("Tajništvo je izvijestilo povjerenstvo o radu Ministarstva unutarnjih poslova.", "hr"),
+        ("Sekretarijat je obavijestio komisiju o radu Ministarstva unutrašnjih poslova.", "bs"),
+    ],
+)
+def test_hbs_administrative_doublets(text: str, expected: str) -> None:
+    """The administrative and legal doublets (odvjetnik/advokat, sudac/sudija, kazneni/krivični,
+    tajništvo/sekretarijat, unutarnji/unutrašnji) decide between Croatian and Bosnian, whatever
+    the model ranks first; the Bosnian forms, which Serbian and Montenegrin share, leave a tie
+    among those three that goes to Bosnian, the member that needs no evidence of its own."""
+    for ranked in ([("hr", 0.6), ("bs", 0.3)], [("bs", 0.6), ("hr", 0.3)]):
+        res = GroupResolver().resolve("hbs", text, ranked)
+        assert res.lang == expected, (ranked, res)
+        other = "bs" if expected == "hr" else "hr"
+        assert res.evidence[expected] - res.evidence[other] >= 2, res
+
+
+def test_hbs_da_with_present_and_chemical_elements() -> None:
+    """da + present after a modal verb (Croatian writes the infinitive) is Bosnian, Serbian and
+    Montenegrin evidence; the names of the elements split hr/bs (kisik) from sr/cnr (kiseonik)."""
+    text = "Oni mogu da dođu sutra ako treba da pomognu oko kuće."
+    res = GroupResolver().resolve("hbs", text, [("hr", 0.6), ("bs", 0.3)])
+    assert res.lang == "bs" and res.evidence["bs"] == 2 and res.evidence["hr"] == 0, res
+    r = GroupResolver()
+    assert r.evidence("hbs", "Voda se sastoji od vodika i kisika.") == {"hr": 2, "bs": 2, "sr": 0, "cnr": 0, "sl": 0}
+    assert r.evidence("hbs", "Voda se sastoji od vodonika i kiseonika.") == {"hr": 0, "bs": 0, "sr": 2, "cnr": 2, "sl": 0}
+
+
 # Written for the test: the same content in Serbian ekavian and in ijekavian (Croatian or
 # Bosnian), with no word of the lexical doublets (tisuća/hiljada...) and no place name, so that
 # only the reflex of jat can decide.
