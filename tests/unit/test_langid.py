@@ -216,7 +216,13 @@ def test_hbs_da_with_present_and_chemical_elements() -> None:
     assert res.lang == "bs" and res.evidence["bs"] == 2 and res.evidence["hr"] == 0, res
     r = GroupResolver()
     assert r.evidence("hbs", "Voda se sastoji od vodika i kisika.") == {"hr": 2, "bs": 2, "sr": 0, "cnr": 0, "sl": 0}
-    assert r.evidence("hbs", "Voda se sastoji od vodonika i kiseonika.") == {"hr": 0, "bs": 0, "sr": 2, "cnr": 2, "sl": 0}
+    assert r.evidence("hbs", "Voda se sastoji od vodonika i kiseonika.") == {
+        "hr": 0,
+        "bs": 0,
+        "sr": 2,
+        "cnr": 2,
+        "sl": 0,
+    }
 
 
 # Written for the test: the same content in Serbian ekavian and in ijekavian (Croatian or
