@@ -225,6 +225,24 @@ def test_hbs_da_with_present_and_chemical_elements() -> None:
     }
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # written for the test: the same news sentence in Serbian, Croatian and Bosnian
+        ("Predsednik je verovatno otišao vozom na sednicu u Novi Sad.", "sr"),
+        ("Predsjednik je vjerojatno otišao na sjednicu u Rijeku.", "hr"),
+        ("Predsjednik je vjerovatno otišao vozom na sjednicu, saopćeno je iz kabineta.", "bs"),
+    ],
+)
+def test_hbs_everyday_doublets(text: str, expected: str) -> None:
+    """predsednik/predsjednik, verovatno/vjerojatno/vjerovatno, voz (Croatian vlak), sednica/sjednica and
+    the Bosnian saopćenje name the member, whatever the model ranks first."""
+    for ranked in ([("hr", 0.6), ("bs", 0.3)], [("bs", 0.6), ("hr", 0.3)]):
+        res = GroupResolver().resolve("hbs", text, ranked)
+        assert res.lang == expected, (ranked, res)
+        assert res.evidence[expected] == max(res.evidence.values()), res
+
+
 # Written for the test: the same content in Serbian ekavian and in ijekavian (Croatian or
 # Bosnian), with no word of the lexical doublets (tisuća/hiljada...) and no place name, so that
 # only the reflex of jat can decide.
