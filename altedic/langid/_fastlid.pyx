@@ -62,7 +62,7 @@ from libc.stdint cimport INT64_MAX
 
 import numpy as np
 
-KERNEL_VERSION = 4
+KERNEL_VERSION = 5
 
 cdef extern from *:
     """
@@ -102,6 +102,8 @@ cdef extern from *:
 DEF WC_KEY = 32  # words of at most this many UTF-8 bytes are cached
 DEF WC_SLOTS = 1 << 15  # cache slots (direct mapped)
 DEF WC_ARENA = 1 << 20  # row indices the cache holds in all; emptied when full
+DEF SIGMOID_TABLE_SIZE = 512  # fastText src/loss.cc
+DEF MAX_SIGMOID = 8
 
 cdef struct WEntry:
     uint32_t hash  # fnv of the word
@@ -158,6 +160,8 @@ cdef class FastLid:
     cdef int32_t* wc_rows
     cdef int32_t wc_used
     cdef int32_t* scratch
+    # Loss::t_sigmoid_ (fastText src/loss.cc): the table BinaryLogisticLoss (ns, ova) reads
+    cdef float sig_table[SIGMOID_TABLE_SIZE + 1]
 
     def __cinit__(self):
         self.hidden = NULL
@@ -171,6 +175,7 @@ cdef class FastLid:
 
     def __init__(self, arrays):
         cdef Py_ssize_t i, size
+        cdef float x
         cdef int64_t kb
         cdef uint32_t h, slot
         self.dim = arrays.dim
@@ -178,6 +183,11 @@ cdef class FastLid:
         self.maxn = arrays.maxn
         self.word_ngrams = arrays.word_ngrams
         self.loss = {"hs": 1, "ns": 2, "softmax": 3, "ova": 4}[arrays.loss]
+        for i in range(SIGMOID_TABLE_SIZE + 1):
+            # real x = real(i * 2 * MAX_SIGMOID) / SIGMOID_TABLE_SIZE - MAX_SIGMOID;
+            # t_sigmoid_.push_back(1.0 / (1.0 + std::exp(-x)))  (std::exp of a float: expf)
+            x = <float>(i * 2 * MAX_SIGMOID) / <float>SIGMOID_TABLE_SIZE - <float>MAX_SIGMOID
+            self.sig_table[i] = <float>(1.0 / (1.0 + <double>expf(-x)))
         self.nwords = arrays.nwords
         self.nlabels = len(arrays.labels)
         self.bucket = arrays.bucket
@@ -395,7 +405,7 @@ cdef class FastLid:
                 for j in range(e.nrows):
                     self.add_row(rr[j], &count)
                 if nh < hcap:
-                    hashes[nh] = h
+                    hashes[nh] = <uint64_t><int64_t><int32_t>h
                     nh += 1
                 continue
             wid = self.find_word(s + start, i - start, h)
@@ -411,16 +421,17 @@ cdef class FastLid:
                 if self.maxn > 0 and self.bucket > 0:
                     self.subwords(s + start, i - start, &count, NULL, 0)
             if nh < hcap:
-                hashes[nh] = h
+                hashes[nh] = <uint64_t><int64_t><int32_t>h
                 nh += 1
         # the end of the line: fastText reads the final '\n' as the EOS token
         if self.eos_id >= 0:
             self.add_row(self.eos_id, &count)
             if nh < hcap:
-                hashes[nh] = fnv(<const unsigned char*>"</s>", 4)
+                hashes[nh] = <uint64_t><int64_t><int32_t>fnv(<const unsigned char*>"</s>", 4)
                 nh += 1
         if self.word_ngrams > 1 and self.bucket > 0:
-            # Dictionary::addWordNgrams
+            # Dictionary::addWordNgrams. Its hashes are a std::vector<int32_t>: each 32-bit word
+            # hash is sign-extended when it enters the uint64_t arithmetic (stored so above)
             for a in range(nh):
                 hh = hashes[a]
                 b = a + 1
@@ -490,7 +501,7 @@ cdef class FastLid:
         cdef uint64_t* hashes
         cdef Py_ssize_t hcap = 0
         cdef float* sc = self.nodeval
-        cdef double z
+        cdef float z
         cdef float mx
         cdef int kept
         cdef int* heap
@@ -531,16 +542,23 @@ cdef class FastLid:
                         for i in range(osz):
                             if self.outv[i] > mx:
                                 mx = self.outv[i]
-                        z = 0.0
+                        z = 0.0  # a float in fastText (real z)
                         for i in range(osz):
                             self.outv[i] = expf(self.outv[i] - mx)
-                            z += self.outv[i]
+                            z = <float>(z + self.outv[i])
                         for i in range(osz):
-                            self.outv[i] = <float>(self.outv[i] / <float>z)
+                            self.outv[i] = <float>(self.outv[i] / z)
                     else:
-                        # BinaryLogisticLoss::computeOutput (ns, ova): a sigmoid per label
+                        # BinaryLogisticLoss::computeOutput (ns, ova): Loss::sigmoid per label, a
+                        # look-up in the 512-step table (not the exact sigmoid)
                         for i in range(osz):
-                            self.outv[i] = <float>(1.0 / (1.0 + expf(-self.outv[i])))
+                            f = self.outv[i]
+                            if f < -MAX_SIGMOID:
+                                self.outv[i] = 0.0
+                            elif f > MAX_SIGMOID:
+                                self.outv[i] = 1.0
+                            else:
+                                self.outv[i] = self.sig_table[<int64_t>((f + MAX_SIGMOID) * SIGMOID_TABLE_SIZE / MAX_SIGMOID / 2)]
                     for i in range(osz):
                         if self.outv[i] < threshold:
                             sc[i] = -1e30

@@ -5,7 +5,9 @@ Why: fastText's own ``predict`` spends most of its time per out-of-vocabulary wo
 ``.ftz`` models; measured ~3 us per word on this machine, against ~0.15 us for an in-vocabulary
 word). :mod:`altedic.langid._fastlid` re-implements fastText's *prediction* (not training) over the
 arrays this module builds, without allocations per n-gram; the results are those of fastText
-(checked by ``tests/unit/test_fastlid.py`` against ``fasttext-predict`` on real text).
+(checked by ``tests/unit/test_fastlid.py`` against ``fasttext-predict`` on real text with
+lid.176, and on tiny models of every loss, word n-gram and quantisation setting in
+``tests/fixtures/lid_models``).
 
 The file layout follows fastText's ``FastText::loadModel`` (src/fasttext.cc, file format version
 12, magic 793712314): ``Args::load``, ``Dictionary::load`` (entries, then the ``pruneidx`` pairs of

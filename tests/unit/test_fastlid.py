@@ -405,3 +405,77 @@ def test_compiled_scripts_of_one_byte_texts() -> None:
     got = [_fastlid.SCRIPTS[i] if i >= 0 else None for i in _fastlid.dominant_scripts(texts)]
     assert got == [dominant_script(t) for t in texts]
     assert got[-2:] == [None, "Latn"]
+
+
+# --- other fastText models than lid.176 (tests/fixtures/lid_models/make_models.py) -------------
+
+TINY = Path(__file__).resolve().parents[1] / "fixtures" / "lid_models"
+TINY_MODELS = sorted(p.name for p in TINY.glob("tiny-*"))
+
+
+def _tiny_texts() -> list[str]:
+    """Lines of the made-up languages the tiny models were trained on (the generator's own
+    corpus, regenerated), plus edge cases."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_models", TINY / "make_models.py")
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    import random
+
+    lines = [line.split(" ", 1)[1] for line in mod.corpus(random.Random(7))[:150]]
+    return [*lines, "ok", "ā ē ī ū š ž", "qu xa wy zo " * 30, "mixed ā æ č q", *TEXTS[:6]]
+
+
+def test_tiny_models_cover_every_kind() -> None:
+    kinds = {
+        (a.loss, a.word_ngrams > 1, a.maxn > 0, a.prune is not None) for a in map(load_fasttext, TINY.glob("tiny-*"))
+    }
+    assert {k[0] for k in kinds} == {"softmax", "hs", "ns", "ova"}
+    assert any(k[1] for k in kinds) and any(not k[2] for k in kinds) and any(k[3] for k in kinds)
+
+
+@pytest.mark.parametrize("name", TINY_MODELS)
+def test_kernel_equals_fasttext_on_other_models(name: str) -> None:
+    """Every loss (softmax, ova, ns, hs), word n-grams of 2 and 3 (fastText sign-extends the
+    32-bit word hashes), 1-letter n-grams, no subwords, quantised and pruned: the kernel gives
+    fastText's probability for every label. Ties (equal probabilities: ns and ova read a
+    512-step sigmoid table, softmax can underflow to 0) may come in another order."""
+    fasttext = pytest.importorskip("fasttext")
+    path = str(TINY / name)
+    arrays = load_fasttext(path)
+    kernel = LidModel(path, backend="kernel")
+    kernel.load()
+    n = len(arrays.labels)
+    assert n == 6
+    ft = fasttext.load_model(path).f
+    texts = _tiny_texts()
+    mine = kernel._kernel.predict(texts, n)
+    for text, got in zip(texts, mine, strict=True):
+        ref = {lab: p for p, lab in ft.predict(text.replace("\u2028", " ") + "\n", n, 0.0, "strict")}  # type: ignore[attr-defined]
+        ours = {arrays.labels[i]: p for i, p in got}
+        assert ours.keys() == ref.keys(), text
+        for lab, p in ours.items():
+            assert abs(p - ref[lab]) < 1e-6, (name, text, lab)
+        assert [p for _, p in got] == sorted((p for _, p in got), reverse=True)
+
+
+def test_stage_runs_on_another_model_with_its_labels() -> None:
+    """A recipe's own model (FLORES-style labels, 6 of them, one mapped to no language): the
+    stage labels with that model's languages and never assumes lid.176's."""
+    from altedic.langid.stage import LanguageStage
+
+    path = str(TINY / "tiny-softmax.bin")
+    stage = LanguageStage({"model": path, "labels": {"xyz_Latn": None}, "second_opinion": "none"})
+    stage.setup()
+    assert stage.model.languages() == frozenset({"lv", "et", "hr", "bs", "nb"})
+    texts = _tiny_texts()[:40]
+    raw = LidModel(path, {"xyz_Latn": None}).predict(texts, k=1)
+    res = stage.identify(texts)
+    assert len(res) == len(texts)
+    for r, top in zip(res, raw, strict=True):
+        assert r["lang"] is None or r["lang"].split("-")[0] in {"lv", "et", "hr", "bs", "nb"}
+        if top and top[0][0] is None:  # the model's top label maps to no language
+            assert r["lang"] is None, r
+    assert {r["lang"] for r in res} - {None}
