@@ -55,6 +55,9 @@ DEFAULT_MODEL_FILE = "resources/lid.176.ftz"
 _LABEL_PREFIX = "__label__"
 # fastText splits words on these anyway (see its predict docstring); \n is rejected outright.
 _LINE_BREAKS = re.compile(r"[\n\r\v\f\x00\x85\u2028\u2029]+")
+#: fastText's end-of-line token written in the text as a word of its own: fastText would stop
+#: reading the line there (Dictionary::getLine), so the rest of the text would not count
+_EOS_WORD = re.compile(r"(?:(?<=[ \t\n\r\v\f\x00\x85\u2028\u2029])|^)</s>(?=[ \t\n\r\v\f\x00\x85\u2028\u2029]|$)")
 _ISO3ISH = re.compile(r"^([a-z]{2,3})(?:[-_]([A-Z][a-z]{3}))?$")
 
 _CACHE: dict[str, Any] = {}
@@ -283,6 +286,9 @@ class LidModel:
         label_code = self.code_for_label
         if max_chars is not None:
             texts = [t if len(t) <= max_chars else model_input(t, max_chars) for t in texts]
+        # a literal "</s>" word would end the text for fastText (and the kernel, which gives
+        # fastText's results, would count it as one more end-of-line row): it becomes a space
+        texts = [_EOS_WORD.sub(" ", t) if "</s>" in t else t for t in texts]
         raw: list[list[tuple[float, str | None]]]
         if self._kernel is not None:
             codes = self._codes

@@ -479,3 +479,22 @@ def test_stage_runs_on_another_model_with_its_labels() -> None:
         if top and top[0][0] is None:  # the model's top label maps to no language
             assert r["lang"] is None, r
     assert {r["lang"] for r in res} - {None}
+
+
+def test_a_literal_end_of_line_word_does_not_cut_the_text() -> None:
+    """fastText stops reading a line at a word "</s>" (its end-of-line token), so the rest of
+    the text would not count; the model input turns such a word into a space for both backends,
+    which then agree with each other."""
+    texts = [
+        "Dies ist ein deutscher Satz </s> and this is a much longer English text that follows it here today",
+        "hello </s>",
+        "</s>",
+        "tag</s>inside stays a word",
+    ]
+    kernel = LidModel(backend="kernel").predict(texts, k=3)
+    library = LidModel(backend="fasttext").predict(texts, k=3)
+    for a, b in zip(kernel, library, strict=True):
+        assert [c for c, _ in a] == [c for c, _ in b]
+        assert all(abs(p - q) < 1e-6 for (_, p), (_, q) in zip(a, b, strict=True))
+    spaced = LidModel(backend="kernel").predict([texts[0].replace("</s>", " ")], k=3)[0]
+    assert kernel[0] == spaced and kernel[0][1][0] == "en"  # the English after it counts
