@@ -498,3 +498,30 @@ def test_a_literal_end_of_line_word_does_not_cut_the_text() -> None:
         assert all(abs(p - q) < 1e-6 for (_, p), (_, q) in zip(a, b, strict=True))
     spaced = LidModel(backend="kernel").predict([texts[0].replace("</s>", " ")], k=3)[0]
     assert kernel[0] == spaced and kernel[0][1][0] == "en"  # the English after it counts
+
+
+def test_backends_agree_on_random_text() -> None:
+    """2,000 seeded random texts over several scripts, every separator fastText and the kernel
+    know (tab, CR, VT, FF, NUL, NEL, LS, PS), spaces they do not split on (NBSP, ideographic),
+    combining marks, emoji, long words and label-like or end-of-line words: the kernel and the
+    fastText library give the same probabilities (and codes, except between tied labels)."""
+    import random
+
+    rng = random.Random(3)
+    alphabet = [*"abcdefghijklmnopqrstuvwxyzäöüßéèàçñłęąšžčćđ ΑΒΓαβγδεжзийкл-'.,<>/_😀\u0301"]
+    alphabet += [" ", " ", "\t", "\n", "\r", "\x0b", "\x0c", "\x00", "\x85", "\u2028", "\u2029", "\xa0", "\u3000"]
+    words = ["</s>", "__label__en", "__label__", "<s>", "</s>x", "a" * 40, "ü" * 20]
+    texts = []
+    for _ in range(2000):
+        n = rng.randint(0, 120)
+        parts: list[str] = []
+        while len(parts) < n:
+            parts.append(f" {rng.choice(words)} " if rng.random() < 0.05 else rng.choice(alphabet))
+        texts.append("".join(parts))
+    kernel, library = LidModel(backend="kernel"), LidModel(backend="fasttext")
+    for max_chars in (None, 60):
+        for a, b in zip(kernel.predict(texts, 3, max_chars), library.predict(texts, 3, max_chars), strict=True):
+            assert len(a) == len(b)
+            for (c1, p1), (c2, p2) in zip(a, b, strict=True):
+                assert abs(p1 - p2) < 1e-5
+                assert c1 == c2 or any(c == c1 and abs(q - p1) < 1e-6 for c, q in b)
