@@ -4,9 +4,10 @@
 Re-implements, for prediction only, fastText 0.9.x (src/dictionary.cc ``getLine``, ``readWord``,
 ``addSubwords``, ``computeSubwords``, ``pushHash``, ``addWordNgrams``; src/model.cc
 ``computeHidden``; src/loss.cc ``HierarchicalSoftmaxLoss::dfs``, ``SoftmaxLoss::computeOutput``,
-``Loss::findKBest``) over the arrays of :mod:`altedic.langid.ftmodel`, in the same float32
-arithmetic and the same order, so that the probabilities equal those of ``fasttext-predict``
-(tests/unit/test_fastlid.py checks it on real text).
+``BinaryLogisticLoss::computeOutput`` with ``Loss::sigmoid``'s table, ``Loss::findKBest``) over
+the arrays of :mod:`altedic.langid.ftmodel`, in the same float32 arithmetic and the same order,
+so that the probabilities equal those of ``fasttext-predict`` (tests/unit/test_fastlid.py checks
+it on real text with lid.176 and on tiny models of every loss and n-gram setting).
 
 One deliberate difference, documented in :func:`predict`: the line separators fastText would
 reject or keep inside words (``\\n``, U+0085, U+2028, U+2029) are word separators here, as

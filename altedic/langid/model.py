@@ -54,10 +54,12 @@ DEFAULT_MODEL_FILE = "resources/lid.176.ftz"
 
 _LABEL_PREFIX = "__label__"
 # fastText splits words on these anyway (see its predict docstring); \n is rejected outright.
-_LINE_BREAKS = re.compile(r"[\n\r\v\f\x00\x85\u2028\u2029]+")
-#: fastText's end-of-line token written in the text as a word of its own: fastText would stop
-#: reading the line there (Dictionary::getLine), so the rest of the text would not count
-_EOS_WORD = re.compile(r"(?:(?<=[ \t\n\r\v\f\x00\x85\u2028\u2029])|^)</s>(?=[ \t\n\r\v\f\x00\x85\u2028\u2029]|$)")
+_BREAK_CHARS = r"\n\r\v\f\x00\x85\u2028\u2029"
+_LINE_BREAKS = re.compile(f"[{_BREAK_CHARS}]+")
+#: fastText's end-of-line token written in the text as a word of its own (between word
+#: separators: space, tab or a line break): fastText would stop reading the line there
+#: (Dictionary::getLine), so the rest of the text would not count
+_EOS_WORD = re.compile(f"(?:(?<=[ \\t{_BREAK_CHARS}])|^)</s>(?=[ \\t{_BREAK_CHARS}]|$)")
 _ISO3ISH = re.compile(r"^([a-z]{2,3})(?:[-_]([A-Z][a-z]{3}))?$")
 
 _CACHE: dict[str, Any] = {}
