@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -413,6 +414,7 @@ TINY = Path(__file__).resolve().parents[1] / "fixtures" / "lid_models"
 TINY_MODELS = sorted(p.name for p in TINY.glob("tiny-*"))
 
 
+@functools.cache
 def _tiny_texts() -> list[str]:
     """Lines of the made-up languages the tiny models were trained on (the generator's own
     corpus, regenerated), plus edge cases."""
@@ -473,12 +475,12 @@ def test_stage_runs_on_another_model_with_its_labels() -> None:
     texts = _tiny_texts()[:40]
     raw = LidModel(path, {"xyz_Latn": None}).predict(texts, k=1)
     res = stage.identify(texts)
-    assert len(res) == len(texts)
-    for r, top in zip(res, raw, strict=True):
-        assert r["lang"] is None or r["lang"].split("-")[0] in {"lv", "et", "hr", "bs", "nb"}
-        if top and top[0][0] is None:  # the model's top label maps to no language
-            assert r["lang"] is None, r
-    assert {r["lang"] for r in res} - {None}
+    # each text gets the model's top language (None where that label maps to no language),
+    # with the model's probability: no lid.176 label, threshold or group rule gets in the way
+    # of these sure predictions
+    got = [(r["lang"] and r["lang"].split("-")[0], r["score"]) for r in res]
+    assert got == [(top[0][0] and top[0][0].split("-")[0], round(top[0][1], 4)) for top in raw]
+    assert {lang for lang, _ in got} == {None, "lv", "et", "hr", "bs", "nb"}
 
 
 def test_a_literal_end_of_line_word_does_not_cut_the_text() -> None:
