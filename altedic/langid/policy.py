@@ -882,16 +882,26 @@ class RegionalResolver:
         return self._neighbours
 
     def family(self, label: str, score: float, alternatives: Sequence[str], unsure_below: float) -> str | None:
-        """The neighbour whose varieties are looked for in a text labelled ``label``: the label
-        itself when it is a neighbour; for a label that is a variety, its first neighbour; for
-        any other label with a ``score`` below ``unsure_below``, the first neighbour (or
-        variety's neighbour) among the model's ``alternatives`` (best first), unless the label is an
-        official EU language (measured: Irish and Slovenian sentences with Spanish or Polish
-        alternatives were called regional). None: not checked."""
+        """The neighbour whose varieties are looked for in a text labelled ``label``.
+
+        * A neighbour: the label itself.
+        * A variety: its first neighbour where the model's top alternative is the variety itself;
+          else the first of its neighbours among the ``alternatives``, the neighbour the model
+          saw (a text fastText called es, or ca with it next, that a confusable group relabelled
+          oc is checked for the varieties of Spanish, Ladino among them, or of Italian); else its
+          first neighbour.
+        * Any other label with a ``score`` below ``unsure_below``: the first neighbour (or
+          variety's neighbour) among the model's ``alternatives`` (best first), unless the label
+          is an official EU language (measured: Irish and Slovenian sentences with Spanish or
+          Polish alternatives were called regional).
+
+        None: not checked."""
         if label in self._evidence:
             return label
         v = self.varieties.get(label)
         if v is not None:
+            if alternatives and alternatives[0] != label:
+                return next((c for c in alternatives if c in v.neighbours), v.neighbours[0])
             return v.neighbours[0]
         if score >= unsure_below or label in EU_OFFICIAL:
             return None

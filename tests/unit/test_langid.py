@@ -131,6 +131,8 @@ GROUP_CASES = [
     ("Não sei se a gente quer ir à praia quando chove, mas é preciso ir pelo menos uma vez.", "pt", "evidence"),
     ("Aquest any els nens també van anar a la platja amb els seus pares.", "ca", "evidence"),
     ("Este año los niños también fueron a la playa con sus padres.", "es", "evidence"),
+    # Occitan (classical norm) that fastText calls Catalan (0.59): aviá, e, las, lor, ç
+    ("Cada vilatge aviá sa fèsta e la gent cantavan las cançons que lor paire lor aviá apresas.", "oc", "evidence"),
     ("Ech weess net, ob hien haut kënnt, mee mir waarden op hien.", "lb", "evidence"),
     ("Ich weiß nicht, ob er heute kommt, aber wir warten auf ihn.", "de", "evidence"),
     ("Il-Gvern ħabbar li l-iskejjel se jerġgħu jiftħu fil-ġimgħa d-dieħla.", "mt", "evidence"),
@@ -147,6 +149,19 @@ def test_confusable_group_rules(stage: LanguageStage, text: str, expected: str, 
     if decided_by == "evidence":
         assert r["decided_by"] in ("evidence", "model"), r  # the evidence agrees with or overrides the model
     assert not any(f.startswith("confusable:") for f in r["flags"]), r
+
+
+def test_occitan_and_catalan_spellings_are_told_apart() -> None:
+    """The ca-es-oc evidence of one sentence written in both standards: Occitan -ion, qu' before
+    a vowel, èra, las (which Spanish writes too); Catalan -ció, aquesta, ha (Spanish too)."""
+    resolver = GroupResolver()
+    oc = "La comission a decidit qu'aquela decision èra necessària per la proteccion de las aigas."
+    ca = "La comissió ha decidit que aquesta decisió era necessària per a la protecció de les aigües."
+    assert resolver.evidence("ca-es-oc", oc) == {"ca": 0, "es": 1, "oc": 6}
+    assert resolver.evidence("ca-es-oc", ca) == {"ca": 5, "es": 1, "oc": 0}
+    # ç is written by both: it no longer counts for Catalan alone; ll is Catalan and Spanish
+    assert resolver.evidence("ca-es-oc", "França") == {"ca": 1, "es": 0, "oc": 1}
+    assert resolver.evidence("ca-es-oc", "Sabadell") == {"ca": 1, "es": 1, "oc": 0}
 
 
 def test_group_resolver_undecided_is_explicit() -> None:

@@ -224,6 +224,28 @@ def test_capitalised_or_punctuated_words_open_the_count(stage: LanguageStage) ->
     assert got["alternatives"] and next(iter(got["alternatives"])) == "es"  # what fastText said
 
 
+def test_a_variety_label_is_checked_in_the_family_the_model_saw(resolver: RegionalResolver) -> None:
+    # the model itself said the variety: its first neighbour, as before
+    assert resolver.family("co", 0.4, ["co", "fr", "it"], 0.9) == "it"
+    assert resolver.family("oc", 0.4, ["oc", "es"], 0.9) == "fr"
+    # a confusable group relabelled the model's es (or ca, with it next) as oc: that neighbour
+    assert resolver.family("oc", 0.4, ["es", "oc"], 0.9) == "es"
+    assert resolver.family("oc", 0.4, ["ca", "it", "eu"], 0.9) == "it"
+    assert resolver.family("oc", 0.4, ["ca", "eu"], 0.9) == "fr"
+    assert resolver.family("es", 0.4, ["oc"], 0.9) == "es"  # a neighbour is its own family
+
+
+def test_ladino_that_the_group_relabels_occitan_is_still_ladino(stage: LanguageStage) -> None:
+    # fastText says Spanish; Ladino's -sion words are Occitan evidence in the ca-es-oc group, which
+    # relabels it oc; the regional check then looks among Spanish's varieties (not French's, oc's
+    # first neighbour, where Ladino is not) and names Ladino
+    text = "Kada persona tiene derecho a la edukasion i a la proteksion de su kaza, ke es una kestion de djustisia."
+    assert stage.model.predict([text], k=1)[0][0][0] == "es"
+    assert stage.resolver.resolve("ca-es-oc", text, [("es", 0.64)]).lang == "oc"
+    got = stage.identify([text])[0]
+    assert got["lang"] is None and "regional:lad" in got["flags"] and got["decided_by"] == "regional", got
+
+
 # a Ladino document whose paragraphs each hold two of its words, one too few to name it alone
 LADINO_PARAGRAPHS = [
     "Kada anyo en el mes de mayo la komunidad organiza una fiesta en la plasa, kon musika para todos los vizinos "
