@@ -534,7 +534,13 @@ def run(
             # The shard writers' processes stay and draw the report's plots (finalise): their
             # matplotlib import overlaps with the accounting and publishing below.
             localworker.preload(["altedic.release.report"])
-        return _finish(recipe, plan, staging, out_dir, started, runner, beam_args, workers, max_error_rate, local)
+        runner_name = (
+            "FnApiRunner"
+            if runner is not None
+            else next(a for a in beam_args if a.startswith("--runner")).split("=")[-1]
+        )
+        run_info = {"started": started, "runner": runner_name, "workers": workers}
+        return _finish(recipe, plan, staging, out_dir, run_info, max_error_rate, local)
     finally:
         if local > 1:
             localworker.shutdown()
@@ -545,14 +551,14 @@ def _finish(
     plan: Plan,
     staging: str,
     out_dir: str,
-    started: str,
-    runner: Any,
-    beam_args: list[str],
-    workers: int,
+    run_info: dict[str, Any],
     max_error_rate: float | None,
     local: int,
 ) -> RunResult:
-    """After the pipeline: accounting check, publish, manifest, release documents, ``_SUCCESS``."""
+    """After the pipeline: accounting check, publish, manifest, release documents, ``_SUCCESS``.
+
+    ``run_info``: the manifest's ``run`` facts known before this point (``started``,
+    ``runner``, ``workers``); ``finished`` and ``minhash`` are added here."""
     _fault_point("pipeline")
     dedup_cfg = dedup_config(recipe)
     if dedup_cfg is not None:
@@ -583,12 +589,10 @@ def _finish(
         )
     _publish(out_dir, staging)
     run_info = {
-        "started": started,
+        "started": run_info["started"],
         "finished": datetime.now(UTC).isoformat(timespec="seconds"),
-        "runner": "FnApiRunner"
-        if runner is not None
-        else next(a for a in beam_args if a.startswith("--runner")).split("=")[-1],
-        "workers": workers,
+        "runner": run_info["runner"],
+        "workers": run_info["workers"],
         "minhash": _minhash_implementation(),
     }
     manifest = build_manifest(recipe, plan, shards, accounting, run_info)

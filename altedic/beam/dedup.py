@@ -143,7 +143,7 @@ class _BucketPairs(beam.DoFn):  # type: ignore[misc]
         self.candidates = Metrics.counter("altedic", "dedup_candidate_pairs")
 
     def process(self, element: tuple[int, Iterable[pa.Table]]) -> Iterator[Any]:
-        pairs, _ends = bt.bucket_candidates(element[1], self.max_pairs, self.window)
+        pairs = bt.bucket_candidates(element[1], self.max_pairs, self.window)
         self.candidates.inc(len(pairs))
         by_q, needs = bt.pair_parts(pairs, self.partitions)
         for q in sorted(by_q):

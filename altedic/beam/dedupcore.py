@@ -132,7 +132,7 @@ def local_verdicts(tables: Iterable[pa.Table], cfg: DedupConfig) -> tuple[list[l
     pair_lists: dict[int, list[list[tuple[str, str]]]] = {}
     end_lists: dict[int, list[list[bt.Need]]] = {}
     for _p, entries in bt.band_entries(survivors, cfg.bands, parts_n):
-        pairs, _ends = bt.bucket_candidates([entries], cfg.max_bucket_pairs, cfg.bucket_window)
+        pairs = bt.bucket_candidates([entries], cfg.max_bucket_pairs, cfg.bucket_window)
         counts["candidate_pairs"] += len(pairs)
         by_q, needs = bt.pair_parts(pairs, parts_n)
         for q in sorted(by_q):

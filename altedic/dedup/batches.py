@@ -266,10 +266,8 @@ def band_entries(survivors: pa.Table, bands: int, partitions: int) -> Iterator[t
     yield from split(entries, parts, partitions)
 
 
-def bucket_candidates(
-    tables: Iterable[pa.Table], max_pairs: int, window: int
-) -> tuple[list[tuple[str, str]], set[str]]:
-    """Band entries of one partition -> (candidate pairs, the rank keys of their ends).
+def bucket_candidates(tables: Iterable[pa.Table], max_pairs: int, window: int) -> list[tuple[str, str]]:
+    """Band entries of one partition -> candidate pairs.
 
     A bucket is one (scope, band, key); its members' pairs are :func:`lsh.bucket_pairs` (all
     pairs up to ``max_pairs`` members, a sorted window beyond). Pairs are ``(smaller, larger)``
@@ -277,9 +275,8 @@ def bucket_candidates(
     """
     table = pa.concat_tables(list(tables)).combine_chunks()
     pairs: set[tuple[str, str]] = set()
-    ends: set[str] = set()
     if table.num_rows < 2:
-        return [], ends
+        return []
     scope = _codes(table[SCOPE])
     band = table[BAND].to_numpy()
     key = table[KEY].to_numpy()
@@ -287,7 +284,7 @@ def bucket_candidates(
     starts, lengths = _runs(scope[order], band[order], key[order])
     multi = lengths >= 2
     if not multi.any():
-        return [], ends
+        return []
     starts, lengths = starts[multi], lengths[multi]
     # The rows of buckets with several members, bucket after bucket.
     rows = np.concatenate([order[s : s + n] for s, n in zip(starts.tolist(), lengths.tolist(), strict=True)])
@@ -295,12 +292,9 @@ def bucket_candidates(
     at = 0
     for n in lengths.tolist():
         members = ranks[at : at + n]
-        got = list(lsh.bucket_pairs(members, max_pairs, window))
-        if got:
-            pairs.update(got)
-            ends.update(members)
+        pairs.update(lsh.bucket_pairs(members, max_pairs, window))
         at += n
-    return sorted(pairs), ends
+    return sorted(pairs)
 
 
 def info_parts(survivors: pa.Table, partitions: int) -> Iterator[tuple[int, pa.Table]]:
