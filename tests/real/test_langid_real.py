@@ -5,7 +5,8 @@ test was written: stage macro-F1 0.9606 over the 24 official languages (0.9398 o
 bare lid.176 0.9087 on the same sample; after the CLD2 fallback fix, the Serbian Cyrillic words
 and the tie rule of needs_evidence (2026-11-22, docs/langid.md): stage 0.9655 (0.9538 over all
 labels; English 0.938, bare 0.800). The test fails if the stage drops below 0.96 (0.95 over all
-labels) or loses its lead over the bare model.
+labels) or loses its lead over the bare model. The second test holds the whole development set
+to floors just under today's figures and every confusable group above the bare model.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from altedic.langid.evaluate import load_items, run_bare, run_stage, score
+from altedic.langid.codes import EU_OFFICIAL
+from altedic.langid.evaluate import group_f1, load_items, run_bare, run_stage, score
+from altedic.langid.policy import GROUPS
 
 pytestmark = pytest.mark.real
 
@@ -32,3 +35,33 @@ def test_lid_macro_f1_does_not_drop(shared_data: Path) -> None:
     assert s["macro_f1_official"] >= b["macro_f1_official"] + 0.05
     for lang in ("mt", "ga", "sk", "cs", "en"):
         assert s["per_language"][lang]["f1"] >= b["per_language"][lang]["f1"], lang
+
+
+# Floors for the whole development set (all 40 languages, every line), just under what the stage
+# measured on 2026-11-23 (docs/langid.md, "Where it stands"): sentences 0.9738 over the 24
+# official languages (0.9600 over all labels), paragraphs 0.9929 (0.9864). Issue 5's own floor
+# per language: every official language >= 0.93 on sentences, Croatian apart (0.732 measured,
+# below its 0.85 target: its floor only guards against a fall).
+_FLOORS = {False: (0.973, 0.959), True: (0.992, 0.986)}
+_CROATIAN_FLOOR = {False: 0.72, True: 0.84}
+
+
+@pytest.mark.parametrize("paragraphs", [False, True], ids=["sentences", "paragraphs"])
+def test_lid_whole_dev_set_floors_and_every_group_above_bare(shared_data: Path, paragraphs: bool) -> None:
+    items = load_items(shared_data / "lid", paragraphs=paragraphs)
+    golds = [it.gold for it in items]
+    s = score(golds, run_stage(items)[0])
+    b = score(golds, run_bare(items)[0])
+    official, every = _FLOORS[paragraphs]
+    assert s["official_present"] == 24
+    assert s["macro_f1_official"] >= official, s["macro_f1_official"]
+    assert s["macro_f1_all"] >= every, s["macro_f1_all"]
+    per = s["per_language"]
+    low = {lang: round(per[lang]["f1"], 3) for lang in EU_OFFICIAL if lang != "hr" and per[lang]["f1"] < 0.93}
+    assert not low, low
+    assert per["hr"]["f1"] >= _CROATIAN_FLOOR[paragraphs], per["hr"]["f1"]
+    groups = [(g.name, g.members) for g in GROUPS.values()]
+    ours, bare = group_f1(s, groups), group_f1(b, groups)
+    assert set(ours) == set(bare) == set(GROUPS)
+    behind = {name: (round(ours[name], 4), round(bare[name], 4)) for name in ours if ours[name] <= bare[name]}
+    assert not behind, behind  # (stage, bare) of every group that is not above the bare model
