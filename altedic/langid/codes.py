@@ -32,6 +32,9 @@ Decisions that are not obvious (each one documented where the table says it):
   therefore fastText's ``no`` label are Bokmål, and Nynorsk always carries its own code.
 * ``sh`` (deprecated ISO 639-1 Serbo-Croatian) -> ``hbs`` (ISO 639-3 macrolanguage): a
   group label, used by the policy when it cannot decide between hr/bs/sr/cnr.
+* ``egl``/``rgn`` (Emilian, Romagnol: ISO 639-3 codes since ``eml`` was retired in 2009) ->
+  ``eml``, the one label lid.176 and Wikipedia keep for both; the members of ISO 639-3's
+  Sardinian macrolanguage (``src``, ``sro``, ``sdc``, ``sdn``) -> ``sc``.
 * ``als``: ISO 639-3 Tosk Albanian (-> ``sq``, as in FLORES ``als_Latn``). fastText's
   lid.176 uses ``als`` for Alemannic (the Wikipedia code); that is a model quirk and is fixed
   by the model's label mapping (:data:`LID176_LABEL_FIXES`), not here.
@@ -56,6 +59,8 @@ from functools import lru_cache
 # candidate countries' and neighbours' languages, every label of fastText's lid.176 model.
 # ---------------------------------------------------------------------------------------------
 _TABLE = """
+ab|abk||Cyrl|Abkhaz
+ady|ady||Cyrl|Adyghe
 af|afr||Latn|Afrikaans
 am|amh||Ethi|Amharic
 an|arg||Latn|Aragonese
@@ -81,9 +86,11 @@ ca|cat||Latn|Catalan
 cbk|cbk||Latn|Chavacano
 ce|che||Cyrl|Chechen
 ceb|ceb||Latn|Cebuano
+cim|cim||Latn|Cimbrian
 ckb|ckb||Arab|Central Kurdish
 cnr|cnr||Latn|Montenegrin
 co|cos||Latn|Corsican
+crh|crh||Latn|Crimean Tatar
 csb|csb||Latn|Kashubian
 cs|ces|cze|Latn|Czech
 cv|chv||Cyrl|Chuvash
@@ -104,6 +111,8 @@ eu|eus|baq|Latn|Basque
 ext|ext||Latn|Extremaduran
 fa|fas|per|Arab|Persian
 fi|fin||Latn|Finnish
+fit|fit||Latn|Tornedalen Finnish
+fkv|fkv||Latn|Kven Finnish
 fo|fao||Latn|Faroese
 fr|fra|fre|Latn|French
 frp|frp||Latn|Arpitan
@@ -111,10 +120,12 @@ frr|frr||Latn|Northern Frisian
 fur|fur||Latn|Friulian
 fy|fry||Latn|Western Frisian
 ga|gle||Latn|Irish
+gag|gag||Latn|Gagauz
 gd|gla||Latn|Scottish Gaelic
 gl|glg||Latn|Galician
 gn|grn||Latn|Guarani
 gom|gom||Deva|Goan Konkani
+gos|gos||Latn|Gronings
 gsw|gsw||Latn|Swiss German (Alemannic)
 gu|guj||Gujr|Gujarati
 gv|glv||Latn|Manx
@@ -134,16 +145,21 @@ ilo|ilo||Latn|Iloko
 io|ido||Latn|Ido
 is|isl|ice|Latn|Icelandic
 it|ita||Latn|Italian
+izh|izh||Latn|Ingrian
 ja|jpn||Jpan|Japanese
 jbo|jbo||Latn|Lojban
+jut|jut||Latn|Jutish
 jv|jav||Latn|Javanese
 ka|kat|geo|Geor|Georgian
+kbd|kbd||Cyrl|Kabardian
 kk|kaz||Cyrl|Kazakh
 kl|kal||Latn|Kalaallisut
 km|khm||Khmr|Khmer
 kn|kan||Knda|Kannada
 ko|kor||Kore|Korean
 krc|krc||Cyrl|Karachay-Balkar
+krl|krl||Latn|Karelian
+ksh|ksh||Latn|Kölsch
 ku|kur||Latn|Kurdish
 kv|kom||Cyrl|Komi
 kw|cor||Latn|Cornish
@@ -154,6 +170,7 @@ lb|ltz||Latn|Luxembourgish
 lez|lez||Cyrl|Lezghian
 li|lim||Latn|Limburgish
 lij|lij||Latn|Ligurian
+liv|liv||Latn|Livonian
 lld|lld||Latn|Ladin
 lmo|lmo||Latn|Lombard
 lo|lao||Laoo|Lao
@@ -161,8 +178,10 @@ lrc|lrc||Arab|Northern Luri
 lt|lit||Latn|Lithuanian
 ltg|ltg||Latn|Latgalian
 lv|lav||Latn|Latvian
+lzz|lzz||Latn|Laz
 mai|mai||Deva|Maithili
 mg|mlg||Latn|Malagasy
+mhn|mhn||Latn|Mócheno
 mhr|mhr||Cyrl|Eastern Mari
 min|min||Latn|Minangkabau
 mk|mkd|mac|Cyrl|Macedonian
@@ -185,6 +204,7 @@ new|new||Deva|Newari
 nl|nld|dut|Latn|Dutch
 nn|nno||Latn|Norwegian Nynorsk
 oc|oci||Latn|Occitan
+olo|olo||Latn|Livvi
 or|ori||Orya|Odia
 os|oss||Cyrl|Ossetian
 pa|pan||Guru|Punjabi
@@ -198,12 +218,15 @@ ps|pus||Arab|Pashto
 pt|por||Latn|Portuguese
 qu|que||Latn|Quechua
 rm|roh||Latn|Romansh
+rmn|rmn||Latn|Balkan Romani
 rmy|rmy||Latn|Vlax Romani
 ro|ron|rum|Latn|Romanian
 rom|rom||Latn|Romani
 ru|rus||Cyrl|Russian
 rue|rue||Cyrl|Rusyn
+ruo|ruo||Latn|Istro Romanian
 rup|rup||Latn|Aromanian
+ruq|ruq||Latn|Megleno Romanian
 sa|san||Deva|Sanskrit
 sah|sah||Cyrl|Yakut
 sc|srd||Latn|Sardinian
@@ -211,18 +234,25 @@ scn|scn||Latn|Sicilian
 sco|sco||Latn|Scots
 sd|snd||Arab|Sindhi
 se|sme||Latn|Northern Sami
+sgs|sgs||Latn|Samogitian
 si|sin||Sinh|Sinhala
+sjd|sjd||Cyrl|Kildin Sami
+sje|sje||Latn|Pite Sami
+sju|sju||Latn|Ume Sami
 sk|slk|slo|Latn|Slovak
 sl|slv||Latn|Slovenian
+sli|sli||Latn|Lower Silesian
 sma|sma||Latn|Southern Sami
 smj|smj||Latn|Lule Sami
 smn|smn||Latn|Inari Sami
+sms|sms||Latn|Skolt Sami
 so|som||Latn|Somali
 sq|sqi|alb|Latn|Albanian
 sr|srp||Cyrl|Serbian
 stq|stq||Latn|Saterland Frisian
 su|sun||Latn|Sundanese
 sv|swe||Latn|Swedish
+sva|sva||Geor|Svan
 sw|swa||Latn|Swahili
 szl|szl||Latn|Silesian
 ta|tam||Taml|Tamil
@@ -232,6 +262,7 @@ th|tha||Thai|Thai
 tk|tuk||Latn|Turkmen
 tl|tgl||Latn|Tagalog
 tr|tur||Latn|Turkish
+tsd|tsd||Grek|Tsakonian
 tt|tat||Cyrl|Tatar
 tyv|tyv||Cyrl|Tuvinian
 ug|uig||Arab|Uyghur
@@ -243,10 +274,12 @@ vep|vep||Latn|Veps
 vi|vie||Latn|Vietnamese
 vls|vls||Latn|West Flemish
 vo|vol||Latn|Volapük
+vot|vot||Latn|Votic
 vro|vro||Latn|Võro
 wa|wln||Latn|Walloon
 war|war||Latn|Waray
 wuu|wuu||Hans|Wu Chinese
+wym|wym||Latn|Wymysorys
 xal|xal||Cyrl|Kalmyk
 xmf|xmf||Geor|Mingrelian
 yi|yid||Hebr|Yiddish
@@ -278,6 +311,16 @@ _ALIASES: dict[str, str] = {
     "ory": "or",
     "pbt": "ps",
     "kmr": "ku",  # Northern Kurdish (Kurmanji)
+    "aln": "sq",  # Gheg Albanian (ISO 639-3 macrolanguage sq, as Tosk als)
+    "src": "sc",  # Logudorese, Campidanese, Sassarese, Gallurese: the members of ISO 639-3's
+    "sro": "sc",  # Sardinian macrolanguage (srd), as the UDHR and FLORES (srd_Latn) label it
+    "sdc": "sc",
+    "sdn": "sc",
+    # Emilian and Romagnol got their own ISO 639-3 codes when eml was retired (2009); lid.176,
+    # like Wikipedia (eml.wikipedia.org), keeps one label, eml, for both: folded so that a
+    # declared Romagnol text is not a mismatch with the model's eml
+    "egl": "eml",
+    "rgn": "eml",
     "no": "nb",  # Norwegian macrolanguage: see module docstring
     "nor": "nb",
     # deprecated codes (ISO 639 change notices)

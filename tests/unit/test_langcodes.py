@@ -94,6 +94,25 @@ CELLAR = "http://publications.europa.eu/resource/authority/language/"
         ("oci_Latn", "oc"),
         ("fur_Latn", "fur"),
         ("cnr", "cnr"),
+        # regional and minority languages of the EU, of its candidate countries and neighbours
+        ("krl", "krl"),  # Karelian (Finland)
+        ("fit", "fit"),  # Meänkieli (Sweden)
+        ("sms", "sms"),  # Skolt Sami
+        ("sgs", "sgs"),  # Samogitian
+        ("liv", "liv"),  # Livonian
+        ("gag_Latn", "gag"),  # Gagauz (Moldova)
+        ("crh", "crh"),  # Crimean Tatar (Ukraine)
+        ("crh-Cyrl", "crh-Cyrl"),
+        ("tsd", "tsd"),  # Tsakonian
+        ("rmn", "rmn"),  # Balkan Romani
+        # members of ISO 639-3 macrolanguages, and eml's 2009 split
+        ("src", "sc"),
+        ("sro", "sc"),
+        ("sdn", "sc"),
+        ("srd_Latn", "sc"),
+        ("aln", "sq"),
+        ("rgn", "eml"),
+        ("egl", "eml"),
         # Norwegian macrolanguage and Serbo-Croatian group label
         ("no", "nb"),
         ("NOR", "nb"),
