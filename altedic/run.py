@@ -589,10 +589,8 @@ def _finish(
         )
     _publish(out_dir, staging)
     run_info = {
-        "started": run_info["started"],
+        **run_info,
         "finished": datetime.now(UTC).isoformat(timespec="seconds"),
-        "runner": run_info["runner"],
-        "workers": run_info["workers"],
         "minhash": _minhash_implementation(),
     }
     manifest = build_manifest(recipe, plan, shards, accounting, run_info)
