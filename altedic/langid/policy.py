@@ -174,6 +174,9 @@ class Group:
     trust_model_above: float | None = None
     """fastText probability of its top label at or above which the member it names is taken
     without looking for evidence (None: always look)."""
+    ties_by_count: tuple[str, ...] = ()
+    """Members between which a tie the margin leaves goes to the one with more hits, before
+    the second opinion and the model rank them (hr and bs: see groups.yaml)."""
 
 
 class Evidence:
@@ -477,6 +480,7 @@ def load_groups(path: str | Path | None = None) -> dict[str, Group]:
             "trust_second",
             "trust_model_above",
             "needs_evidence",
+            "ties_by_count",
             "source",
             "words",
             "chars",
@@ -487,6 +491,9 @@ def load_groups(path: str | Path | None = None) -> dict[str, Group]:
         chars = g.get("chars") or {}
         if not isinstance(chars, dict) or set(chars) - set(members):
             raise ConfigError(f"must map members ({', '.join(members)}) to characters", file=label, key=f"{key}.chars")
+        by_count = tuple(str(m) for m in g.get("ties_by_count") or ())
+        if set(by_count) - set(members):
+            raise ConfigError(f"must list members ({', '.join(members)})", file=label, key=f"{key}.ties_by_count")
         out[str(name)] = Group(
             name=str(name),
             members=members,
@@ -498,6 +505,7 @@ def load_groups(path: str | Path | None = None) -> dict[str, Group]:
             source=str(g.get("source", "")),
             trust_second=bool(g.get("trust_second", True)),
             trust_model_above=_probability(g.get("trust_model_above"), label, f"{key}.trust_model_above"),
+            ties_by_count=by_count,
         )
     return out
 
@@ -616,6 +624,11 @@ class GroupResolver:
         plain = {m for m in tied if m not in g.needs_evidence}
         if plain:
             tied = plain
+        counted = [m for m in g.ties_by_count if m in tied]
+        if len(counted) > 1:
+            # among these members the count decides what the margin left open (groups.yaml)
+            most = max(ev.get(m, 0) for m in counted)
+            tied = plain = {m for m in tied if m not in counted or ev.get(m, 0) == most}
         if tied and len(tied) < len(members):
             # undecided between the tied members only: the model's best-ranked one of them, or
             # (none of them ranked) the first of them in the group's order

@@ -330,6 +330,33 @@ def test_hbs_montenegrin_by_its_own_forms() -> None:
     assert res.lang == "bs" and res.evidence["cnr"] == res.evidence["bs"], res
 
 
+def test_hbs_bosnian_over_croatian_by_count_when_montenegrin_ties() -> None:
+    """Montenegrin shares Bosnian's entries, so their tie used to leave Croatian (fewer hits) in
+    the running and CLD2 or fastText picked it; between hr and bs the count now decides
+    (groups.yaml ties_by_count), and a declared language in the tie still comes first."""
+    # written for the test: niko (bs sr cnr) and vidio (hr bs cnr); a model sure of one member
+    # (>= 0.7) asks a lead of two hits, so all four stay tied and Croatian used to win
+    text = "Niko nije vidio."
+    for ranked in ([("sr", 0.75), ("hr", 0.2)], [("hr", 0.8), ("bs", 0.1)]):
+        res = GroupResolver().resolve("hbs", text, ranked, second="hr")
+        assert res.evidence == {"hr": 1, "bs": 2, "sr": 1, "cnr": 2, "sl": 0}, res
+        assert res.lang == "bs", (ranked, res)
+    res = GroupResolver().resolve("hbs", text, [("sr", 0.75), ("hr", 0.2)], declared="hr", second="hr")
+    assert (res.lang, res.decided_by) == ("hr", "declared"), res
+
+
+def test_ties_by_count_must_name_members(tmp_path: Path) -> None:
+    from altedic.langid.policy import load_groups
+
+    f = tmp_path / "groups.yaml"
+    f.write_text("groups:\n  x:\n    members: [hr, bs]\n    ties_by_count: [hr, sr]\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="must list members") as err:
+        load_groups(f)
+    assert "groups.x.ties_by_count" in str(err.value)
+    f.write_text("groups:\n  x:\n    members: [hr, bs]\n    ties_by_count: [hr, bs]\n", encoding="utf-8")
+    assert load_groups(f)["x"].ties_by_count == ("hr", "bs")
+
+
 def test_hbs_surname_does_not_rule_out_slovenian() -> None:
     """Slovenian has no ć or đ, so those letters rule Slovenian out; but a Slovenian sentence
     naming Mirović or Đorđević is still Slovenian, while a lower-case word with ć is not."""

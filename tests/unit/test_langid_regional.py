@@ -284,9 +284,9 @@ def test_ladino_that_the_group_relabels_occitan_is_still_ladino(stage: LanguageS
 
 # a Ladino document whose paragraphs each hold two of its words, one too few to name it alone
 LADINO_PARAGRAPHS = [
-    "Kada anyo en el mes de mayo la komunidad organiza una fiesta en la plasa, kon musika para todos los vizinos "
+    "Kada primavera en el mes de mayo la komunidad organiza una fiesta en la plasa, kon musika para todos los vizinos "
     "del barrio y sus amigos.",
-    "Los ijos de las famiyas djudias van a la eskola ande se topa serka del puerto, i ayi estudian la istoria de "
+    "Los ijos de las famiyas djudias van a la eskola serka del puerto, i ayi estudian la istoria de "
     "sus padres y de sus abuelos, la lingua y las kantikas.",
     "Dinguno en la sivdad olvida los tiempos pasados, kuando los vapores traiyan mersansias de todo el mundo al "
     "puerto y los vizinos salian a verlos.",
@@ -299,6 +299,18 @@ SPANISH_PARAGRAPHS = [
     "Nadie en la ciudad olvida los tiempos pasados, cuando los barcos traían mercancías de todo el mundo al "
     "puerto y los vecinos salían a verlos.",
 ]
+
+
+def test_ladino_y_for_ll_ny_for_n_and_sovre_porke(resolver: RegionalResolver) -> None:
+    """Aki Yerushalayim spellings (Varol 2008) of Spanish words: eya/eyos (ella/ellos), sovre
+    (sobre), porke (porque), ande (donde), and ny for ñ, counted in Spanish-labelled text only
+    (Catalan writes ny too). Sentences written for the test."""
+    call = resolver.check("es", "Eyos no saven porke el anyo pasado no vinieron.")
+    assert call is not None and call.variety == "lad" and call.hits["lad"] == 3, call
+    call = resolver.check("es", "Ellos no saben porque el año pasado no vinieron a la inyección.")
+    assert call is not None and call.variety is None and call.hits["lad"] == 1, call  # inyección
+    call = resolver.check("ca", "Ells no saben per què l'any passat no van venir a Catalunya.")
+    assert call is not None and call.hits.get("lad", 0) == 0, call
 
 
 def _annotated(stage: LanguageStage, paragraphs: list[str]) -> Document:
