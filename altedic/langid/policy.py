@@ -175,8 +175,9 @@ class Group:
     """fastText probability of its top label at or above which the member it names is taken
     without looking for evidence (None: always look)."""
     ties_by_count: tuple[str, ...] = ()
-    """Members between which a tie the margin leaves goes to the one with more hits, before
-    the second opinion and the model rank them (hr and bs: see groups.yaml)."""
+    """Members between which a tie the margin leaves open goes to the one with more hits: after
+    the declared language, before the second opinion and the model's ranking (hr and bs: see
+    groups.yaml)."""
 
 
 class Evidence:
@@ -628,7 +629,7 @@ class GroupResolver:
         if len(counted) > 1:
             # among these members the count decides what the margin left open (groups.yaml)
             most = max(ev.get(m, 0) for m in counted)
-            tied = plain = {m for m in tied if m not in counted or ev.get(m, 0) == most}
+            tied = {m for m in tied if m not in counted or ev.get(m, 0) == most}
         if tied and len(tied) < len(members):
             # undecided between the tied members only: the model's best-ranked one of them, or
             # (none of them ranked) the first of them in the group's order

@@ -8,7 +8,7 @@ import pytest
 
 from altedic.errors import ConfigError
 from altedic.langid.model import LidModel, clean_for_model
-from altedic.langid.policy import GroupResolver, dominant_script, group_for
+from altedic.langid.policy import GroupResolver, dominant_script, group_for, load_groups
 from altedic.langid.stage import LanguageStage
 from altedic.records import Document, doc_id
 
@@ -346,8 +346,6 @@ def test_hbs_bosnian_over_croatian_by_count_when_montenegrin_ties() -> None:
 
 
 def test_ties_by_count_must_name_members(tmp_path: Path) -> None:
-    from altedic.langid.policy import load_groups
-
     f = tmp_path / "groups.yaml"
     f.write_text("groups:\n  x:\n    members: [hr, bs]\n    ties_by_count: [hr, sr]\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="must list members") as err:
