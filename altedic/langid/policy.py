@@ -25,6 +25,7 @@ applies it in batches.
 
 from __future__ import annotations
 
+import gzip
 import itertools
 import os
 import re
@@ -178,6 +179,83 @@ class Group:
     """Members between which a tie the margin leaves open goes to the one with more hits: after
     the declared language, before the second opinion and the model's ranking (hr and bs: see
     groups.yaml)."""
+    lexicon: LexiconSpec | None = None
+    """Word lists derived from other text (Tesseract's per-language web word lists for hr/bs):
+    where neither the evidence nor the declaration decided and the pick would be one of the
+    lexicon's members, a clear lexicon lead picks among them (see :class:`Lexicon`)."""
+
+
+@dataclass(frozen=True)
+class LexiconSpec:
+    """Where a group's lexicon file is and the lead (in weighted hits) it needs to decide."""
+
+    location: Any  # a Path, or the packaged file (importlib.resources Traversable)
+    margin: float
+    label: str  # the file as named in messages
+
+
+class Lexicon:
+    """A confusable group's lexicon: for each member, words found in its reference word list and
+    in no other member's (``<member>\\t<word>`` lines, written by benchmarks/derive_lexicon.py).
+
+    Such a word is weak evidence: the larger a member's list, the more of any text's rarer words
+    it holds, whatever the text's language. Each member's hits are therefore weighted by the size
+    of the largest member list over the size of its own (hr 106,683 and bs 26,990 words: a
+    Bosnian hit weighs 3.95 Croatian ones), and the best member decides only when it leads the
+    runner-up by ``margin`` weighted hits.
+    """
+
+    _WORD = re.compile(r"[^\W\d_]+")
+
+    def __init__(self, spec: LexiconSpec, members: Sequence[str]) -> None:
+        self.margin = spec.margin
+        words: dict[str, str] = {}
+        sizes: dict[str, int] = {}
+        try:
+            raw = spec.location.read_bytes()
+            text = gzip.decompress(raw).decode("utf-8") if raw[:2] == b"\x1f\x8b" else raw.decode("utf-8")
+        except (OSError, EOFError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"cannot read the lexicon: {exc}", file=spec.label) from exc
+        for n, line in enumerate(text.splitlines(), 1):
+            if not line or line.startswith("#"):
+                continue
+            member, sep, word = line.partition("\t")
+            if not sep or member not in members or not word:
+                raise ConfigError(
+                    f"line {n}: expected '<member>\\t<word>' with a member of {', '.join(members)}",
+                    file=spec.label,
+                )
+            if words.setdefault(word, member) != member:
+                raise ConfigError(f"line {n}: {word!r} is listed for {words[word]} already", file=spec.label)
+            sizes[member] = sizes.get(member, 0) + 1
+        if len(sizes) < 2:
+            raise ConfigError("must list words for at least two members", file=spec.label)
+        largest = max(sizes.values())
+        self.members = frozenset(sizes)
+        self.weight = {m: largest / n for m, n in sizes.items()}
+        self.words = words
+
+    def scores(self, text: str) -> dict[str, float]:
+        """Weighted hits of each member in ``text``."""
+        hits: dict[str, int] = {}
+        get = self.words.get
+        for w in self._WORD.findall(text.lower()):
+            m = get(w)
+            if m is not None:
+                hits[m] = hits.get(m, 0) + 1
+        return {m: n * self.weight[m] for m, n in hits.items()}
+
+    def decide(self, text: str, allowed: Sequence[str] | frozenset[str] | set[str]) -> str | None:
+        """The member of ``allowed`` that leads every other lexicon member by ``margin``, or None."""
+        sc = self.scores(text)
+        if not sc:
+            return None
+        order = sorted(sc.items(), key=lambda kv: (-kv[1], kv[0]))
+        best, s_best = order[0]
+        s_second = order[1][1] if len(order) > 1 else 0.0
+        if best in allowed and s_best - s_second >= self.margin:
+            return best
+        return None
 
 
 class Evidence:
@@ -418,6 +496,19 @@ def _evidence_for(group: Group) -> Evidence:
     return got
 
 
+_LEXICONS: dict[int, Lexicon] = {}
+
+
+def _lexicon_for(group: Group) -> Lexicon:
+    """One :class:`Lexicon` per group object and process (read on first use: about 0.2 s and
+    20 MB for hbs), shared by every resolver of the process."""
+    got = _LEXICONS.get(id(group))
+    if got is None:
+        assert group.lexicon is not None
+        got = _LEXICONS[id(group)] = Lexicon(group.lexicon, group.members)
+    return got
+
+
 def _probability(value: Any, label: str, key: str) -> float | None:
     if value is None:
         return None
@@ -482,6 +573,7 @@ def load_groups(path: str | Path | None = None) -> dict[str, Group]:
             "trust_model_above",
             "needs_evidence",
             "ties_by_count",
+            "lexicon",
             "source",
             "words",
             "chars",
@@ -507,8 +599,29 @@ def load_groups(path: str | Path | None = None) -> dict[str, Group]:
             trust_second=bool(g.get("trust_second", True)),
             trust_model_above=_probability(g.get("trust_model_above"), label, f"{key}.trust_model_above"),
             ties_by_count=by_count,
+            lexicon=_lexicon_spec(g.get("lexicon"), path, members, label, f"{key}.lexicon"),
         )
     return out
+
+
+def _lexicon_spec(
+    value: Any, path: str | Path | None, members: tuple[str, ...], label: str, key: str
+) -> LexiconSpec | None:
+    """A group's ``lexicon: {file, margin}``: ``file`` relative to the groups file (the packaged
+    one: altedic/langid/); the file itself is read on first use (:class:`Lexicon`)."""
+    if value is None:
+        return None
+    if not isinstance(value, dict) or set(value) - {"file", "margin"} or not isinstance(value.get("file"), str):
+        raise ConfigError("must be a mapping with 'file' (and 'margin')", file=label, key=key)
+    margin = value.get("margin", 1)
+    if isinstance(margin, bool) or not isinstance(margin, (int, float)) or margin <= 0:
+        raise ConfigError(f"margin is {margin!r}; allowed: a number above 0", file=label, key=f"{key}.margin")
+    name = value["file"]
+    location: Any = Path(path).parent / name if path else resources.files("altedic.langid").joinpath(*name.split("/"))
+    if not location.is_file():
+        raise ConfigError(f"file {name!r} not found", file=label, key=f"{key}.file")
+    shown = str(location) if path else f"altedic/langid/{name}"
+    return LexiconSpec(location=location, margin=float(margin), label=shown)
 
 
 #: The confusable groups of issue 5 (from groups.yaml).
@@ -557,7 +670,7 @@ class Resolution:
     flags: list[str]
     evidence: dict[str, int]
     decided_by: str
-    """``script``, ``evidence``, ``declared``, ``second_opinion``, ``model`` (undecided: flagged;
+    """``script``, ``evidence``, ``declared``, ``lexicon``, ``second_opinion``, ``model`` (undecided: flagged;
     where the evidence narrowed the choice to a few members, the model's best-ranked of them)."""
 
 
@@ -577,6 +690,12 @@ class GroupResolver:
         self.sample_chars = sample_chars
         self._evidence = {name: _evidence_for(g) for name, g in GROUPS.items()}
         self._members = {name: frozenset(g.members) for name, g in GROUPS.items()}
+
+    def load_lexicons(self) -> None:
+        """Read every group's lexicon now (LanguageStage.setup: once per worker)."""
+        for g in GROUPS.values():
+            if g.lexicon is not None:
+                _lexicon_for(g)
 
     def evidence(self, group: str, text: str) -> dict[str, int]:
         """Number of distinctive words and characters of each member found in ``text`` (its
@@ -642,13 +761,22 @@ class GroupResolver:
                 if base_lang(lang) in members and base_lang(lang) not in g.needs_evidence:
                     top = lang
                     break
-        if (
+        by_second = bool(
             g.trust_second
             and second
             and second in members
             and (not tied or second in tied)
             and (second not in g.needs_evidence or ev.get(second))
-        ):
+        )
+        lex = _lexicon_for(g) if g.lexicon is not None else None
+        if lex is not None and base_lang(second if by_second and second else top) in lex.members:
+            # between the lexicon's members, a clear lead in its words decides before the
+            # second opinion and the model (groups.yaml lexicon; docs/langid.md)
+            allowed = {m for m in (tied or lex.members) if m not in g.needs_evidence or ev.get(m)}
+            by_lexicon = lex.decide(text[: self.sample_chars], allowed)
+            if by_lexicon is not None:
+                return Resolution(by_lexicon, [], ev, "lexicon")
+        if by_second and second:
             return Resolution(second, [], ev, "second_opinion")
         flag = f"confusable:{g.name}"
         if self.on_undecided == "group" and g.label:

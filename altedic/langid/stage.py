@@ -219,6 +219,7 @@ class LanguageStage:
             self._model_langs = frozenset(self.model.languages())
             self._second = make_second_opinion(self._second_name)
             self._own_filters = frozenset(known_languages(self.filters_dir))
+            self.resolver.load_lexicons()  # read here, not in the first batch that needs one
             self.thresholds(None)
             for lang in self._own_filters:
                 self.thresholds(lang)  # read the filters files here, not in the first batches
