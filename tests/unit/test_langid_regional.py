@@ -118,6 +118,11 @@ REGIONAL: dict[str, tuple[str, str]] = {
         "cs",
         "Anarâškielâ lii sämikielâ, mii sárnoo Anarist. Párnááh máttájeh kielâ škoovlâst já pááihist.",
     ),
+    "fkv": (
+        "fi",
+        "Met kväänit asuthaan Ruijassa, ja kväänin kieli oon meiđän oma kieli. Nytte lapset puhuthaan sitä "
+        "koulussa tahi kotona.",
+    ),
     "rom": (
         "sk",
         "Amare phrala thaj phenja den duma romani čhibaha. O sastipen thaj o čačipen si baro barvalipen katar o Del.",
@@ -234,13 +239,30 @@ def test_finnic_sami_and_romani_text_is_not_its_neighbour(stage: LanguageStage) 
     # fastText says Finnish, Estonian, Slovenian, Czech (the eleventh session's extra UDHR proxy:
     # Karelian and Veps articles were Finnish and Estonian, Romani ones Slovak and Slovenian,
     # Inari Sami ones Portuguese and Czech)
-    expected = {"krl": ("fi", None), "vep": ("et", "vep"), "rom": ("sl", None), "smn": ("cs", None)}
+    expected = {
+        "krl": ("fi", None),
+        "vep": ("et", "vep"),
+        "rom": ("sl", None),
+        "smn": ("cs", None),
+        "fkv": ("fi", None),
+    }
     for variety, (model_says, label) in expected.items():
         text = REGIONAL[variety][1]
         assert stage.model.predict([text], k=1)[0][0][0] == model_says
         got = stage.identify([text])[0]
         assert got["lang"] == label and f"regional:{variety}" in got["flags"], got
         assert got["decided_by"] == "regional"
+
+
+def test_colloquial_finnish_is_not_kven(stage: LanguageStage) -> None:
+    """Colloquial Finnish writes oon (I am) too, and official Finnish abbreviates kyseinen as ko.:
+    one Kven-looking word is not Kven."""
+    texts = [
+        "Mä oon kotona koko päivän, ja illalla mennään saunaan ja sitten syömään.",
+        "Alueelle on rakennettu liittymä ko. tieltä, ja tontit myydään ensi vuonna.",
+    ]
+    for got in stage.identify(texts):
+        assert got["lang"] == "fi" and not any(f.startswith("regional:") for f in got["flags"]), got
 
 
 def test_regional_document_is_rejected_as_unknown_not_its_neighbour(stage: LanguageStage) -> None:
