@@ -254,6 +254,17 @@ def test_finnic_sami_and_romani_text_is_not_its_neighbour(stage: LanguageStage) 
         assert got["decided_by"] == "regional"
 
 
+def test_veps_case_endings_count(resolver: RegionalResolver) -> None:
+    """Forms of the Veps case table (nadospäi, nadolpäi, nadoiš, nadoikš: elative, ablative,
+    inessive and translative plural of nado), which Estonian and Finnish do not write, joined by
+    da (and; a whole word, which opens the count: endings alone do not)."""
+    call = resolver.check("et", "Nadospäi da nadolpäi, nadoiš da nadoikš.")
+    assert call is not None and call.variety == "vep" and call.hits["vep"] == 6, call
+    # Estonian hanke (procurement) and seadme (device) end like the comitative and prolative: not counted
+    call = resolver.check("et", "Da riigihanke da seadme da hanke.")
+    assert call is not None and call.hits["vep"] == 3, call
+
+
 def test_colloquial_finnish_is_not_kven(stage: LanguageStage) -> None:
     """Colloquial Finnish writes oon (I am) too, and official Finnish abbreviates kyseinen as ko.:
     one Kven-looking word is not Kven."""
