@@ -23,15 +23,21 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import re
 import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-_LETTERS = re.compile(r"[^\W\d_]+")
-_TESSDATA_DIRS = ("/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata")
+from altedic.langid.policy import Lexicon
+
+#: where Debian installs the models (Tesseract 5, then 4)
+TESSDATA_DIRS = ("/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata")
+
+
+def find_tessdata() -> Path | None:
+    """The first of :data:`TESSDATA_DIRS` that exists, or None."""
+    return next((Path(d) for d in TESSDATA_DIRS if Path(d).is_dir()), None)
 
 
 def _tool(name: str) -> str:
@@ -42,7 +48,8 @@ def _tool(name: str) -> str:
 
 
 def tesseract_words(code: str, tessdata: Path) -> set[str]:
-    """The lower-cased letter-only words of Tesseract's ``code`` word list."""
+    """The lower-cased words of Tesseract's ``code`` word list that the lexicon can match
+    (letters only: :attr:`Lexicon.WORD`)."""
     model = tessdata / f"{code}.traineddata"
     if not model.is_file():
         sys.exit(f"derive_lexicon: {model} not found (apt-get install tesseract-ocr-{code.replace('_', '-')})")
@@ -61,7 +68,7 @@ def tesseract_words(code: str, tessdata: Path) -> set[str]:
             capture_output=True,
         )
         words = out.read_text(encoding="utf-8").split()
-    return {w.lower() for w in words if _LETTERS.fullmatch(w)}
+    return {w.lower() for w in words if Lexicon.WORD.fullmatch(w)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -70,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", required=True, type=Path)
     ap.add_argument("--tessdata", type=Path, default=None, help="folder of the .traineddata files")
     args = ap.parse_args(argv)
-    tessdata = args.tessdata or next((Path(d) for d in _TESSDATA_DIRS if Path(d).is_dir()), None)
+    tessdata = args.tessdata or find_tessdata()
     if tessdata is None:
         sys.exit("derive_lexicon: no tessdata folder found; pass --tessdata")
     pairs = [p.split("=", 1) for p in args.pairs]

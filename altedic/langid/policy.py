@@ -29,7 +29,7 @@ import gzip
 import itertools
 import os
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -205,7 +205,9 @@ class Lexicon:
     runner-up by ``margin`` weighted hits.
     """
 
-    _WORD = re.compile(r"[^\W\d_]+")
+    #: a word as the lexicon counts it (letters only); benchmarks/derive_lexicon.py keeps the
+    #: words of the reference lists that are such words
+    WORD = re.compile(r"[^\W\d_]+")
 
     def __init__(self, spec: LexiconSpec, members: Sequence[str]) -> None:
         self.margin = spec.margin
@@ -239,13 +241,13 @@ class Lexicon:
         """Weighted hits of each member in ``text``."""
         hits: dict[str, int] = {}
         get = self.words.get
-        for w in self._WORD.findall(text.lower()):
+        for w in self.WORD.findall(text.lower()):
             m = get(w)
             if m is not None:
                 hits[m] = hits.get(m, 0) + 1
         return {m: n * self.weight[m] for m, n in hits.items()}
 
-    def decide(self, text: str, allowed: Sequence[str] | frozenset[str] | set[str]) -> str | None:
+    def decide(self, text: str, allowed: Collection[str]) -> str | None:
         """The member of ``allowed`` that leads every other lexicon member by ``margin``, or None."""
         sc = self.scores(text)
         if not sc:
