@@ -4,13 +4,12 @@ words of Tesseract's web word lists, consulted where the written-down evidence l
 from __future__ import annotations
 
 import gzip
-import importlib.util
 import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
+import benchmark_scripts
 import pytest
 
 from altedic.errors import ConfigError
@@ -146,15 +145,7 @@ def test_packaged_lexicon_names_its_source_and_licence() -> None:
     assert lex.members == {"hr", "bs"} and lex.weight["hr"] == 1.0 and lex.weight["bs"] == counts["hr"] / counts["bs"]
 
 
-def _derive_script() -> Any:
-    spec = importlib.util.spec_from_file_location("derive_lexicon", ROOT / "benchmarks" / "derive_lexicon.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_TESSDATA = _derive_script().find_tessdata()
+_TESSDATA = benchmark_scripts.load("derive_lexicon").find_tessdata()
 
 
 @pytest.mark.skipif(

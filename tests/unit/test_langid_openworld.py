@@ -4,10 +4,10 @@ evaluation helper (benchmarks/make_openworld_udhr.py), with the real lid.176 mod
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 from types import ModuleType
 
+import benchmark_scripts
 import pytest
 
 from altedic.errors import ConfigError
@@ -15,8 +15,6 @@ from altedic.langid.evaluate import load_items, open_world_unknowable, score
 from altedic.langid.model import LidModel
 from altedic.langid.stage import LanguageStage
 from altedic.records import Document, doc_id
-
-ROOT = Path(__file__).resolve().parents[2]
 
 # Short paragraphs written for this test (not taken from any evaluation data).
 REGIONAL = {
@@ -144,11 +142,7 @@ def test_model_languages_and_open_world_scoring() -> None:
 
 
 def _udhr_module() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("make_openworld_udhr", ROOT / "benchmarks" / "make_openworld_udhr.py")
-    assert spec is not None and spec.loader is not None
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return benchmark_scripts.load("make_openworld_udhr")
 
 
 def _declaration(lang: str, articles: dict[int, list[str]]) -> str:
