@@ -164,6 +164,56 @@ def test_occitan_and_catalan_spellings_are_told_apart() -> None:
     assert resolver.evidence("ca-es-oc", "Sabadell") == {"ca": 1, "es": 1, "oc": 0}
 
 
+def test_galician_and_portuguese_shared_words_are_no_evidence() -> None:
+    """ao, sobre, isto, no, na and mais are written by both standards (a + o and en + o contract
+    alike; Galician mais is "but"): they count for neither. The contractions with the indefinite
+    article, dous/dois, facer/fazer, moito/muito and -ável separate them."""
+    resolver = GroupResolver()
+    assert resolver.evidence("gl-pt", "ao sobre isto no na mais") == {"gl": 0, "pt": 0}
+    gl = "Permite facer dous tipos de análise nunha soa orde, moito máis rápida."
+    pt = "Permite fazer dois tipos de análise numa só ordem, muito mais rápida e legível."
+    assert resolver.evidence("gl-pt", gl) == {"gl": 5, "pt": 0}
+    assert resolver.evidence("gl-pt", pt) == {"gl": 0, "pt": 5}
+
+
+def test_spanish_ion_outweighs_an_english_name_in_ion() -> None:
+    """Spanish -ión (Catalan -ió, Occitan -ion): Spanish technical text naming "Evolution" and
+    writing "e" before i- no longer leads Occitan by the margin."""
+    resolver = GroupResolver()
+    es = "El programa, llamado «Evolution Manager», gestiona el correo, las tareas e información de la agenda."
+    assert resolver.evidence("ca-es-oc", es) == {"ca": 1, "es": 3, "oc": 3}
+    res = resolver.resolve("ca-es-oc", es, [("es", 0.6), ("oc", 0.05)])
+    assert (res.lang, res.decided_by) == ("es", "model")
+
+
+@pytest.mark.parametrize(
+    ("text", "ranked", "expected", "evidence"),
+    [
+        # Danish op-/ud-, bruger, tilbyder against Norwegian opp-/ut-, bruker, tilbyr
+        (
+            "Modulet tilbyder en udvidelse, der opdaterer brugerens opgaver.",
+            [("nb", 0.6), ("da", 0.35)],
+            "da",
+            {"da": 5, "nb": 0, "nn": 0, "sv": 0},
+        ),
+        (
+            "Modulet tilbyr en utvidelse som oppdaterer brukerens oppgaver.",
+            [("da", 0.6), ("nb", 0.35)],
+            "nb",
+            {"da": 0, "nb": 5, "nn": 3, "sv": 0},
+        ),
+    ],
+)
+def test_nordic_technical_spellings(text: str, ranked: list[tuple[str, float]], expected: str, evidence: dict) -> None:
+    res = GroupResolver().resolve("nordic", text, ranked)
+    assert (res.lang, res.decided_by, res.evidence) == (expected, "evidence", evidence)
+
+
+def test_swedish_brukar_is_no_nynorsk_evidence() -> None:
+    """Nynorsk writes brukar, but so does Swedish ("brukar indelas"): it is in no list."""
+    assert GroupResolver().evidence("nordic", "brukar brukaren") == {"da": 0, "nb": 0, "nn": 0, "sv": 0}
+
+
 def test_group_resolver_undecided_is_explicit() -> None:
     ranked = [("hr", 0.6), ("bs", 0.3)]
     keep = GroupResolver(on_undecided="keep").resolve("hbs", "Danas je lijep dan.", ranked)
