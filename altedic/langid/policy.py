@@ -13,7 +13,10 @@ testable rules that turn a model's top-k into a decision:
 2. **Confusable groups** (:data:`GROUPS`): when the best label is a member of a group, evidence
    decides between members, in this order: the script (Serbian Cyrillic is Serbian; Latin text
    with ć/đ is not Slovenian), distinctive characters and words written down by linguists
-   (sources cited per group), the source's declared language, the second opinion. When nothing
+   (sources cited per group), the source's declared language, the second opinion. Before all
+   these, a group's ``outsiders`` (a neighbour outside it, such as Spanish for gl-pt, with words
+   no member writes) take the text where their words lead every member's by more than the
+   margin (a declared member is then checked against it as any label is). When nothing
    decides, the group's decision is explicit: keep the top label and flag
    ``confusable:<group>`` (``on_undecided: keep``) or use the group label (``group``), never a
    silent coin toss.
@@ -179,6 +182,11 @@ class Group:
     """Members between which a tie the margin leaves open goes to the one with more hits: after
     the declared language, before the second opinion and the model's ranking (hr and bs: see
     groups.yaml)."""
+    outsiders: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    """Languages outside the group that the model and the second opinion rank as a member, with
+    words no member writes (Spanish, ranked Galician or Portuguese): where an outsider's words
+    lead every member's by more than the margin, the text is the outsider's (and is then
+    decided in the outsider's own group, if it has one)."""
     lexicon: LexiconSpec | None = None
     """Word lists derived from other text (Tesseract's per-language web word lists for hr/bs):
     where neither the evidence nor the declaration decided and the pick would be one of the
@@ -269,8 +277,9 @@ class Evidence:
     """
 
     def __init__(self, group: Group) -> None:
-        self.members = group.members
-        index = {m: i for i, m in enumerate(group.members)}
+        # the group's outsiders are counted like members, after them (see Group.outsiders)
+        self.members = (*group.members, *group.outsiders)
+        index = {m: i for i, m in enumerate(self.members)}
         self.exact: dict[str, list[int]] = {}
         self.pairs_first: set[str] = set()
         self.prefix: dict[str, list[tuple[str, int]]] = {}
@@ -280,7 +289,7 @@ class Evidence:
         self.infix: list[tuple[str, int]] = []
         self.excluded: dict[int, tuple[str, ...]] = {}
         self.min_prefix = 99
-        for member, entries in group.words.items():
+        for member, entries in (*group.words.items(), *group.outsiders.items()):
             mi = index[member]
             excl: list[str] = []
             for raw in entries:
@@ -534,11 +543,14 @@ def _read_yaml(path: str | Path | None, packaged: str, what: str) -> tuple[str, 
         raise ConfigError(f"cannot read {what}: {exc}", file=label) from exc
 
 
-def _member_words(words: Any, members: tuple[str, ...], label: str, key: str) -> dict[str, tuple[str, ...]]:
+def _member_words(
+    words: Any, members: tuple[str, ...], label: str, key: str, name: str = "words"
+) -> dict[str, tuple[str, ...]]:
     """Each member's entries from a group's ``words``: its own list, then every list whose key
-    names it among several members (``"hr bs cnr"``: words those standards write alike)."""
+    names it among several members (``"hr bs cnr"``: words those standards write alike).
+    ``name``: the key being read (``words``, or ``outsiders`` with the outsiders as members)."""
     if not isinstance(words, dict):
-        raise ConfigError(f"must map members ({', '.join(members)}) to entries", file=label, key=f"{key}.words")
+        raise ConfigError(f"must map members ({', '.join(members)}) to entries", file=label, key=f"{key}.{name}")
     out: dict[str, list[str]] = {}
     for names, entries in words.items():
         named = str(names).split()
@@ -546,10 +558,10 @@ def _member_words(words: Any, members: tuple[str, ...], label: str, key: str) ->
             raise ConfigError(
                 f"{names!r} must name members ({', '.join(members)}), once each, separated by spaces",
                 file=label,
-                key=f"{key}.words",
+                key=f"{key}.{name}",
             )
         if not isinstance(entries, list):
-            raise ConfigError("must be a list of words", file=label, key=f"{key}.words.{names}")
+            raise ConfigError("must be a list of words", file=label, key=f"{key}.{name}.{names}")
         for m in named:
             out.setdefault(m, []).extend(str(w) for w in entries)
     return {m: tuple(ws) for m, ws in out.items()}
@@ -576,6 +588,7 @@ def load_groups(path: str | Path | None = None) -> dict[str, Group]:
             "needs_evidence",
             "ties_by_count",
             "lexicon",
+            "outsiders",
             "source",
             "words",
             "chars",
@@ -586,6 +599,13 @@ def load_groups(path: str | Path | None = None) -> dict[str, Group]:
         chars = g.get("chars") or {}
         if not isinstance(chars, dict) or set(chars) - set(members):
             raise ConfigError(f"must map members ({', '.join(members)}) to characters", file=label, key=f"{key}.chars")
+        outsiders = g.get("outsiders") or {}
+        if not isinstance(outsiders, dict) or set(map(str, outsiders)) & set(members):
+            raise ConfigError(
+                f"must map languages that are not members ({', '.join(members)}) to entries",
+                file=label,
+                key=f"{key}.outsiders",
+            )
         by_count = tuple(str(m) for m in g.get("ties_by_count") or ())
         if set(by_count) - set(members):
             raise ConfigError(f"must list members ({', '.join(members)})", file=label, key=f"{key}.ties_by_count")
@@ -601,6 +621,7 @@ def load_groups(path: str | Path | None = None) -> dict[str, Group]:
             trust_second=bool(g.get("trust_second", True)),
             trust_model_above=_probability(g.get("trust_model_above"), label, f"{key}.trust_model_above"),
             ties_by_count=by_count,
+            outsiders=_member_words(outsiders, tuple(map(str, outsiders)), label, key, "outsiders"),
             lexicon=_lexicon_spec(g.get("lexicon"), path, members, label, f"{key}.lexicon"),
         )
     return out
@@ -664,6 +685,10 @@ def _minus_count(kv: tuple[str, int]) -> int:
     return -kv[1]
 
 
+def _count_only(kv: tuple[str, int]) -> int:
+    return kv[1]
+
+
 @dataclass
 class Resolution:
     """Outcome of resolving a confusable group for one text."""
@@ -700,8 +725,8 @@ class GroupResolver:
                 _lexicon_for(g)
 
     def evidence(self, group: str, text: str) -> dict[str, int]:
-        """Number of distinctive words and characters of each member found in ``text`` (its
-        first ``sample_chars`` characters)."""
+        """Number of distinctive words and characters of each member (then of each outsider)
+        found in ``text`` (its first ``sample_chars`` characters)."""
         s = text[: self.sample_chars]
         return self._evidence[group].count(s.lower())
 
@@ -722,6 +747,15 @@ class GroupResolver:
         members = self._members[group]
         top = next((lang for lang, _ in ranked if base_lang(lang) in members), ranked[0][0])
         ev = self.evidence(group, text)
+        if g.outsiders:
+            # a language outside the group whose words (none of which a member writes) lead
+            # every member's by more than the margin: the text is not the group's (Group.outsiders)
+            outside = {o: ev.pop(o) for o in g.outsiders}
+            o_best, n_out = max(outside.items(), key=_count_only)
+            if n_out - max(ev.values(), default=0) > self.margin and any(
+                base_lang(lang) == o_best for lang, _ in ranked
+            ):
+                return Resolution(o_best, [], {**ev, **outside}, "evidence")
         if g.name == "hbs" and ("ć" in text or "đ" in text or "Ć" in text or "Đ" in text) and _cd_word(text):
             ev["sl"] = 0  # Slovenian has no ć/đ
         tied: set[str] = set()

@@ -372,6 +372,7 @@ class LanguageStage:
                     ranked = list(scores.items())
             flags: list[str] = []
             decided_by = "model"
+            outsider_of: str | None = None  # the member whose group handed the text to an outsider
             lang, score = ranked[0] if ranked else (None, 0.0)
             script = scripts[i]
             if lang is not None and script is None:
@@ -391,7 +392,14 @@ class LanguageStage:
                         known = [(c, v) for c, v in ranked if c is not None]
                     decl = declared[i] if declared is not None else None
                     res = self.resolver.resolve(group, text, known, declared=decl, second=second_top)
-                    if res.lang != lang:
+                    if res.lang in GROUPS[group].outsiders:
+                        # an outsider's words led (groups.yaml outsiders): the text is the
+                        # outsider's, with the score of the outsider and the members
+                        taken = (res.lang, *GROUPS[group].members)
+                        score = sum(v for c, v in ranked if c is not None and base_lang(c) in taken)
+                        outsider_of = base_lang(lang)
+                        lang, group = res.lang, None
+                    elif res.lang != lang:
                         # the group's pick takes the group's combined score: the model was sure of
                         # the group, the evidence chose the member. (Not when the evidence agrees
                         # with the model's top member: measured, that raised the scores enough to
@@ -410,7 +418,14 @@ class LanguageStage:
                         else regional.family(base, score, [base_lang(c) for c, _ in ranked[:top_k] if c], reg_unsure)
                     )
                     if fam is not None:
-                        call = regional.check(fam, text)
+                        if outsider_of is not None and outsider_of in reg_neighbours:
+                            # the words no member writes may be a regional variety's of the
+                            # member's family (Mirandese la, al ranked Portuguese): looked for first
+                            call = regional.check(outsider_of, text)
+                            if call is not None and call.variety is None and not call.tied:
+                                call = None
+                        if call is None:
+                            call = regional.check(fam, text)
                         if call is not None and call.variety == base:
                             # the evidence agrees with a regional label: it is trusted as such
                             flags.append(f"regional:{base}")

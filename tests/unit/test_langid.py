@@ -169,11 +169,11 @@ def test_galician_and_portuguese_shared_words_are_no_evidence() -> None:
     alike; Galician mais is "but"): they count for neither. The contractions with the indefinite
     article, dous/dois, facer/fazer, moito/muito and -ável separate them."""
     resolver = GroupResolver()
-    assert resolver.evidence("gl-pt", "ao sobre isto no na mais") == {"gl": 0, "pt": 0}
+    assert resolver.evidence("gl-pt", "ao sobre isto no na mais") == {"gl": 0, "pt": 0, "es": 0}
     gl = "Permite facer dous tipos de análise nunha soa orde, moito máis rápida."
     pt = "Permite fazer dois tipos de análise numa só ordem, muito mais rápida e legível."
-    assert resolver.evidence("gl-pt", gl) == {"gl": 5, "pt": 0}
-    assert resolver.evidence("gl-pt", pt) == {"gl": 0, "pt": 5}
+    assert resolver.evidence("gl-pt", gl) == {"gl": 5, "pt": 0, "es": 0}
+    assert resolver.evidence("gl-pt", pt) == {"gl": 0, "pt": 5, "es": 0}
 
 
 def test_spanish_ion_outweighs_an_english_name_in_ion() -> None:
@@ -212,6 +212,74 @@ def test_nordic_technical_spellings(text: str, ranked: list[tuple[str, float]], 
 def test_swedish_brukar_is_no_nynorsk_evidence() -> None:
     """Nynorsk writes brukar, but so does Swedish ("brukar indelas"): it is in no list."""
     assert GroupResolver().evidence("nordic", "brukar brukaren") == {"da": 0, "nb": 0, "nn": 0, "sv": 0}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # written for the test; before the gl-pt group's Spanish outsiders, both were Portuguese
+        # (CLD2 put Portuguese first and the group could only choose Galician or Portuguese)
+        "Su valor está relacionado con el contexto del mercado.",
+        "Los datos del sistema son correctos.",
+    ],
+)
+def test_spanish_ranked_portuguese_is_handed_back_by_its_words(stage: LanguageStage, text: str) -> None:
+    r = stage.identify([text])[0]
+    assert next(iter(r["alternatives"])) == "pt", r  # the ranking still says Portuguese first
+    assert (r["lang"], r["decided_by"]) == ("es", "evidence"), r
+
+
+def test_outsider_words_must_lead_every_member_and_be_ranked() -> None:
+    resolver = GroupResolver()
+    es = "Los datos del sistema son correctos."
+    # los, del: 2 Spanish words no member writes, none of Galician or Portuguese
+    assert resolver.evidence("gl-pt", es) == {"gl": 0, "pt": 0, "es": 2}
+    res = resolver.resolve("gl-pt", es, [("pt", 0.5), ("es", 0.4)])
+    assert (res.lang, res.decided_by) == ("es", "evidence")
+    # an outsider the model does not rank at all is not taken
+    assert resolver.resolve("gl-pt", es, [("pt", 0.5), ("gl", 0.1)]).lang == "pt"
+    # a lead of one word is within the margin: the members decide as before
+    one = resolver.resolve("gl-pt", "Os dados del sistema.", [("pt", 0.5), ("es", 0.4)])
+    assert one.lang == "pt"
+    # Portuguese words of the members count against the outsider
+    mixed = resolver.resolve("gl-pt", "Los dados não são muito corretos del sistema.", [("pt", 0.5), ("es", 0.4)])
+    assert resolver.evidence("gl-pt", "Los dados não são muito corretos del sistema.") == {"gl": 0, "pt": 4, "es": 2}
+    assert (mixed.lang, mixed.decided_by, mixed.evidence) == ("pt", "evidence", {"gl": 0, "pt": 4})
+
+
+def test_an_outsiders_words_may_be_a_regional_varietys(stage: LanguageStage) -> None:
+    """Mirandese writes la, las, al (Spanish outsider words of gl-pt): where the outsider takes a
+    text the model ranked Portuguese, Portuguese's regional varieties are looked for first."""
+    text = "L mirandés ye la lhéngua de la Tierra de Miranda, i ls ninos deprenden-la na scola cun ls sous pais."
+    assert GroupResolver().resolve("gl-pt", text, [("pt", 0.5), ("es", 0.3)]).lang == "es"
+    assert stage.regional is not None
+    call = stage.regional.check("pt", text)
+    assert call is not None and call.variety == "mwl"
+
+
+def test_group_label_in_the_stage_is_not_taken_for_an_outsider() -> None:
+    """``on_undecided: group`` gives the group's label (not a member, not an outsider): the
+    stage keeps it with the members' combined score and the confusable flag."""
+    stage = LanguageStage({"groups": {"on_undecided": "group"}, "second_opinion": "none"})
+    r = stage.identify(["Danas je lijep dan."])[0]
+    assert (r["lang"], r["flags"], r["decided_by"]) == ("hbs-Latn", ["confusable:hbs"], "model")
+    members = {"hr", "bs", "sr", "cnr", "sl"}  # groups.yaml hbs: the label hbs itself is no member
+    pred = stage.model.predict(["Danas je lijep dan."], k=5)[0]  # as the stage asks (_PRED_K)
+    assert r["score"] == round(sum(p for c, p in pred if c and c.split("-")[0] in members), 4)
+
+
+def test_outsiders_must_not_be_members(tmp_path: Path) -> None:
+    f = tmp_path / "groups.yaml"
+    f.write_text("groups:\n  x:\n    members: [gl, pt]\n    outsiders: {pt: [los]}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="not members") as err:
+        load_groups(f)
+    assert "groups.x.outsiders" in str(err.value)
+    f.write_text("groups:\n  x:\n    members: [gl, pt]\n    outsiders: {es: los}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="list of words") as err:
+        load_groups(f)
+    assert "groups.x.outsiders.es" in str(err.value)
+    f.write_text("groups:\n  x:\n    members: [gl, pt]\n    outsiders: {es: [los]}\n", encoding="utf-8")
+    assert load_groups(f)["x"].outsiders == {"es": ("los",)}
 
 
 def test_group_resolver_undecided_is_explicit() -> None:
