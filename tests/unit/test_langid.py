@@ -268,16 +268,20 @@ def test_group_label_in_the_stage_is_not_taken_for_an_outsider() -> None:
     assert r["score"] == round(sum(p for c, p in pred if c and c.split("-")[0] in members), 4)
 
 
+def _groups_file_refused(f: Path, group_yaml: str, match: str, key: str) -> None:
+    """A groups file whose one group ``x`` is ``group_yaml`` is refused, naming ``key``."""
+    f.write_text("groups:\n  x:\n" + group_yaml, encoding="utf-8")
+    with pytest.raises(ConfigError, match=match) as err:
+        load_groups(f)
+    assert key in str(err.value)
+
+
 def test_outsiders_must_not_be_members(tmp_path: Path) -> None:
     f = tmp_path / "groups.yaml"
-    f.write_text("groups:\n  x:\n    members: [gl, pt]\n    outsiders: {pt: [los]}\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match="not members") as err:
-        load_groups(f)
-    assert "groups.x.outsiders" in str(err.value)
-    f.write_text("groups:\n  x:\n    members: [gl, pt]\n    outsiders: {es: los}\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match="list of words") as err:
-        load_groups(f)
-    assert "groups.x.outsiders.es" in str(err.value)
+    _groups_file_refused(f, "    members: [gl, pt]\n    outsiders: {pt: [los]}\n", "not members", "groups.x.outsiders")
+    _groups_file_refused(
+        f, "    members: [gl, pt]\n    outsiders: {es: los}\n", "list of words", "groups.x.outsiders.es"
+    )
     f.write_text("groups:\n  x:\n    members: [gl, pt]\n    outsiders: {es: [los]}\n", encoding="utf-8")
     assert load_groups(f)["x"].outsiders == {"es": ("los",)}
 
@@ -465,10 +469,9 @@ def test_hbs_bosnian_over_croatian_by_count_when_montenegrin_ties() -> None:
 
 def test_ties_by_count_must_name_members(tmp_path: Path) -> None:
     f = tmp_path / "groups.yaml"
-    f.write_text("groups:\n  x:\n    members: [hr, bs]\n    ties_by_count: [hr, sr]\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match="must list members") as err:
-        load_groups(f)
-    assert "groups.x.ties_by_count" in str(err.value)
+    _groups_file_refused(
+        f, "    members: [hr, bs]\n    ties_by_count: [hr, sr]\n", "must list members", "groups.x.ties_by_count"
+    )
     f.write_text("groups:\n  x:\n    members: [hr, bs]\n    ties_by_count: [hr, bs]\n", encoding="utf-8")
     assert load_groups(f)["x"].ties_by_count == ("hr", "bs")
 
