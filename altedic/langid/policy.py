@@ -185,8 +185,9 @@ class Group:
     outsiders: Mapping[str, Sequence[str]] = field(default_factory=dict)
     """Languages outside the group that the model and the second opinion rank as a member, with
     words no member writes (Spanish, ranked Galician or Portuguese): where an outsider's words
-    lead every member's by more than the margin, the text is the outsider's (and is then
-    decided in the outsider's own group, if it has one)."""
+    lead every member's by more than the margin, the text is the outsider's. It is not decided
+    further in the outsider's own group: the stage looks for the member's regional varieties
+    first (Mirandese writes Spanish la, al), then for the outsider's."""
     lexicon: LexiconSpec | None = None
     """Word lists derived from other text (Tesseract's per-language web word lists for hr/bs):
     where neither the evidence nor the declaration decided and the pick would be one of the
