@@ -169,11 +169,11 @@ def test_galician_and_portuguese_shared_words_are_no_evidence() -> None:
     alike; Galician mais is "but"): they count for neither. The contractions with the indefinite
     article, dous/dois, facer/fazer, moito/muito and -ável separate them."""
     resolver = GroupResolver()
-    assert resolver.evidence("gl-pt", "ao sobre isto no na mais") == {"gl": 0, "pt": 0, "es": 0}
+    assert resolver.evidence("gl-pt", "ao sobre isto no na mais") == {"gl": 0, "pt": 0, "es": 0, "ga": 0}
     gl = "Permite facer dous tipos de análise nunha soa orde, moito máis rápida."
     pt = "Permite fazer dois tipos de análise numa só ordem, muito mais rápida e legível."
-    assert resolver.evidence("gl-pt", gl) == {"gl": 5, "pt": 0, "es": 0}
-    assert resolver.evidence("gl-pt", pt) == {"gl": 0, "pt": 5, "es": 0}
+    assert resolver.evidence("gl-pt", gl) == {"gl": 5, "pt": 0, "es": 0, "ga": 0}
+    assert resolver.evidence("gl-pt", pt) == {"gl": 0, "pt": 5, "es": 0, "ga": 0}
 
 
 def test_spanish_ion_outweighs_an_english_name_in_ion() -> None:
@@ -229,11 +229,19 @@ def test_spanish_ranked_portuguese_is_handed_back_by_its_words(stage: LanguageSt
     assert (r["lang"], r["decided_by"]) == ("es", "evidence"), r
 
 
+def test_irish_ranked_portuguese_is_handed_back_by_its_words(stage: LanguageStage) -> None:
+    """Written for the test: fastText ranks it Portuguese (é is Portuguese "is"); is, i are Irish
+    words no member of gl-pt writes."""
+    r = stage.identify(["Is cathair mhór suite i Maine é Portland."])[0]
+    assert next(iter(r["alternatives"])) == "pt", r
+    assert (r["lang"], r["decided_by"]) == ("ga", "evidence"), r
+
+
 def test_outsider_words_must_lead_every_member_and_be_ranked() -> None:
     resolver = GroupResolver()
     es = "Los datos del sistema son correctos."
     # los, del: 2 Spanish words no member writes, none of Galician or Portuguese
-    assert resolver.evidence("gl-pt", es) == {"gl": 0, "pt": 0, "es": 2}
+    assert resolver.evidence("gl-pt", es) == {"gl": 0, "pt": 0, "es": 2, "ga": 0}
     res = resolver.resolve("gl-pt", es, [("pt", 0.5), ("es", 0.4)])
     assert (res.lang, res.decided_by) == ("es", "evidence")
     # an outsider the model does not rank at all is not taken
@@ -243,7 +251,12 @@ def test_outsider_words_must_lead_every_member_and_be_ranked() -> None:
     assert one.lang == "pt"
     # Portuguese words of the members count against the outsider
     mixed = resolver.resolve("gl-pt", "Los dados não são muito corretos del sistema.", [("pt", 0.5), ("es", 0.4)])
-    assert resolver.evidence("gl-pt", "Los dados não são muito corretos del sistema.") == {"gl": 0, "pt": 4, "es": 2}
+    assert resolver.evidence("gl-pt", "Los dados não são muito corretos del sistema.") == {
+        "gl": 0,
+        "pt": 4,
+        "es": 2,
+        "ga": 0,
+    }
     assert (mixed.lang, mixed.decided_by, mixed.evidence) == ("pt", "evidence", {"gl": 0, "pt": 4})
 
 
