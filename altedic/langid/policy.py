@@ -686,10 +686,6 @@ def _minus_count(kv: tuple[str, int]) -> int:
     return -kv[1]
 
 
-def _count_only(kv: tuple[str, int]) -> int:
-    return kv[1]
-
-
 @dataclass
 class Resolution:
     """Outcome of resolving a confusable group for one text."""
@@ -752,7 +748,7 @@ class GroupResolver:
             # a language outside the group whose words (none of which a member writes) lead
             # every member's by more than the margin: the text is not the group's (Group.outsiders)
             outside = {o: ev.pop(o) for o in g.outsiders}
-            o_best, n_out = max(outside.items(), key=_count_only)
+            o_best, n_out = min(outside.items(), key=_minus_count)  # the first with the most words
             if n_out - max(ev.values(), default=0) > self.margin and any(
                 base_lang(lang) == o_best for lang, _ in ranked
             ):
