@@ -360,6 +360,23 @@ def test_hbs_country_evidence(text: str, expected: str) -> None:
             "bs",
             {"hr": 1, "bs": 3, "sr": 2, "cnr": 3, "sl": 0},
         ),
+        # suglasnost/saglasnost, elektronički/elektronski, podtočka/podtačka, sustav/sistem inside
+        # a word (ekosustav/ekosistem)
+        (
+            "Uz suglasnost stranaka zahtjev se podnosi elektroničkim putem, kako je navedeno u podtočki b.",
+            "hr",
+            {"hr": 3, "bs": 0, "sr": 0, "cnr": 0, "sl": 0},
+        ),
+        (
+            "Uz saglasnost stranaka, zaštita ekosistema navedena je u podtački b.",
+            "bs",
+            {"hr": 0, "bs": 3, "sr": 3, "cnr": 3, "sl": 0},
+        ),
+        (
+            "Zaštita ekosustava navedena je u podtočki b.",
+            "hr",
+            {"hr": 2, "bs": 0, "sr": 0, "cnr": 0, "sl": 0},
+        ),
     ],
 )
 def test_hbs_administrative_doublets(text: str, expected: str, evidence: dict[str, int]) -> None:
@@ -728,3 +745,4 @@ def test_thresholds_of_a_language_without_a_file_are_the_default(tmp_path: Path)
     assert s.thresholds("sr-Latn") == expected
     assert s.thresholds("xx") == {"min_confidence": 0.7, "mismatch_confidence": 0.8}  # its own file
     assert s.thresholds("xx-Latn") == {"min_confidence": 0.7, "mismatch_confidence": 0.8}
+
