@@ -316,7 +316,12 @@ class LanguageStage:
         cfg = self.config
         max_chars = cfg["max_chars"]
         top_k = cfg["top_k"]
-        preds = self.model.predict(texts, k=_PRED_K, max_chars=max_chars)
+        # A text without lower-case letters (headings and enacting formulas of acts: "BILAG IV",
+        # "THE JOINT COMMITTEE HAS ADOPTED THIS DECISION:") is given to the model in lower case:
+        # lid.176 learnt from text in ordinary case and on capitals it is lost (Portuguese,
+        # Japanese, Persian...). Development set: 355 such sentences, 281 -> 306 right.
+        model_texts = [t.lower() if t.isupper() else t for t in texts]
+        preds = self.model.predict(model_texts, k=_PRED_K, max_chars=max_chars)
         scripts = dominant_scripts(texts)
         below = cfg["second_opinion_below"]
         weight = float(cfg["second_opinion_weight"])

@@ -746,3 +746,32 @@ def test_thresholds_of_a_language_without_a_file_are_the_default(tmp_path: Path)
     assert s.thresholds("xx") == {"min_confidence": 0.7, "mismatch_confidence": 0.8}  # its own file
     assert s.thresholds("xx-Latn") == {"min_confidence": 0.7, "mismatch_confidence": 0.8}
 
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # headings and enacting formulas of EU acts, written for the test in capitals as the acts
+        # print them; each was wrong before the stage showed fastText such text in lower case
+        ("BILAG IV", "da"),
+        ("III PIELIKUMS", "lv"),
+        ("KOMMITTÉN HAR ANTAGIT DETTA BESLUT:", "sv"),
+        ("THE JOINT COMMITTEE HAS ADOPTED THIS DECISION:", "en"),
+        ("ZAJEDNIČKI ODBOR DONIO JE OVU ODLUKU:", "hr"),
+    ],
+)
+def test_text_in_capitals_is_read_in_lower_case(stage: LanguageStage, text: str, expected: str) -> None:
+    """fastText's lid.176 learnt from text in ordinary case: on capitals it is lost (the bare
+    model calls "THE JOINT COMMITTEE HAS ADOPTED THIS DECISION:" Portuguese, other such
+    headings Japanese or Persian), so the stage gives it a text without lower-case letters in
+    lower case; its decision is then that of the lower-case text."""
+    assert stage.model.predict([text], k=1)[0][0][0] != expected  # the bare model on capitals
+    got = stage.identify([text])[0]
+    assert got["lang"] == expected, got
+    assert got == stage.identify([text.lower()])[0]
+
+
+def test_text_with_lower_case_letters_is_given_to_the_model_as_it_is(stage: LanguageStage) -> None:
+    # a heading in capitals followed by ordinary text: the model reads it unchanged
+    text = "ANNEX III The Joint Committee shall meet once a year."
+    probs = stage.model.predict([text], k=3)
+    assert stage.identify([text])[0]["alternatives"] == {c: round(p, 4) for c, p in probs[0]}
