@@ -80,7 +80,18 @@ def test_model_input_samples_three_windows() -> None:
 
 
 def test_groups_file_loads_and_evidence_counts() -> None:
-    assert set(GROUPS) == {"hbs", "cyrl-south", "cs-sk", "nordic", "gl-pt", "ca-es-oc", "lb-de", "mt-it", "ga-gd"}
+    assert set(GROUPS) == {
+        "hbs",
+        "cyrl-south",
+        "cs-sk",
+        "nordic",
+        "gl-pt",
+        "ca-es-oc",
+        "lb-de",
+        "nl-af",
+        "mt-it",
+        "ga-gd",
+    }
     r = GroupResolver()
     # Croatian doublets, -irati, and the country's capital
     assert r.evidence("hbs", "Tko je jučer organizirao sastanak u Zagrebu?") == {

@@ -775,3 +775,26 @@ def test_text_with_lower_case_letters_is_given_to_the_model_as_it_is(stage: Lang
     text = "ANNEX III The Joint Committee shall meet once a year."
     probs = stage.model.predict([text], k=3)
     assert stage.identify([text])[0]["alternatives"] == {c: round(p, 4) for c, p in probs[0]}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "evidence"),
+    [
+        # written for the test: Dutch ij, z-, -atie, er against Afrikaans y, nie, -asie, hulle, ê
+        ("Zij heeft de organisatie van het congres op zich genomen.", "nl", {"nl": 5, "af": 0}),
+        ("Die organisasie het die tydelike situasie verduidelik.", "af", {"nl": 0, "af": 3}),
+        ("Hulle het gesê dat die vergadering nie vandag sal plaasvind nie.", "af", {"nl": 0, "af": 4}),
+        # an Afrikaans surname with "de" is one Dutch hit against the Afrikaans words
+        ("Mnr. De Villiers het gesê hy is baie tevrede met die uitslag.", "af", {"nl": 1, "af": 3}),
+    ],
+)
+def test_dutch_and_afrikaans_by_their_spelling(text: str, expected: str, evidence: dict[str, int]) -> None:
+    for ranked in ([("nl", 0.6), ("af", 0.3)], [("af", 0.6), ("nl", 0.3)]):
+        res = GroupResolver().resolve("nl-af", text, ranked)
+        assert (res.lang, res.decided_by, res.evidence) == (expected, "evidence", evidence), ranked
+
+
+def test_dutch_sentence_ranked_afrikaans_is_dutch_by_its_words(stage: LanguageStage) -> None:
+    # written for the test; CLD2 and fastText together made it Afrikaans before the nl-af group
+    got = stage.identify(["Wat er gisteren is gebeurd, is ernstig."])[0]
+    assert (got["lang"], got["decided_by"]) == ("nl", "evidence"), got
