@@ -1117,6 +1117,8 @@ class RegionalResolver:
         s = text[: self.sample_chars]
         if "’" in s:
             s = s.replace("’", "'")
+        if s.isupper():
+            s = s.lower()  # a text in capitals (a heading) is looked at in lower case, as the model reads it
         # the first look runs on the text as written (entries lower case or capitalised; a
         # variety's words are rarely all capitals), the count on the lower-cased text
         look = self._look.get(lang)

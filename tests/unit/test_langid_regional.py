@@ -293,6 +293,15 @@ def test_capitalised_or_punctuated_words_open_the_count(stage: LanguageStage) ->
     assert got["alternatives"] and next(iter(got["alternatives"])) == "es"  # what fastText said
 
 
+def test_a_text_in_capitals_is_checked_as_the_model_reads_it(stage: LanguageStage) -> None:
+    # written for the test: a Friulian heading in capitals was Italian (the first look matches
+    # entries in lower case or capitalised), while the same text in ordinary case is Friulian
+    text = "La int dal paîs e à dit che la lenghe furlane e à di jessi insegnade in dutis lis scuelis de regjon."
+    got, upper = stage.identify([text, text.upper()])
+    assert got["lang"] is None and "regional:fur" in got["flags"], got
+    assert upper["lang"] is None and "regional:fur" in upper["flags"], upper
+
+
 def test_a_variety_label_is_checked_in_the_family_the_model_saw(resolver: RegionalResolver) -> None:
     # the model itself said the variety: its first neighbour, as before
     assert resolver.family("co", 0.4, ["co", "fr", "it"], 0.9) == "it"
