@@ -95,6 +95,11 @@ for _g in GROUPS.values():
         _GROUP_MATES[_m] = _GROUP_MATES.get(_m, frozenset({_m})) | frozenset(_g.members)
 
 
+def _unranked(pred: Sequence[tuple[str | None, float]], base: str) -> bool:
+    """True when no label of fastText's ``pred`` has the base language ``base``."""
+    return all(c is None or base_lang(c) != base for c, _ in pred)
+
+
 def _minus_score(cs: tuple[str | None, float]) -> float:
     return -cs[1]
 
@@ -416,6 +421,7 @@ class LanguageStage:
                     decided_by = res.decided_by
                 base = base_lang(lang)
                 call = None
+                neighbour = base  # the language whose variety a regional call names
                 if regional is not None and top_p < reg_below and len(text) >= reg_min:
                     fam = (
                         base
@@ -435,10 +441,28 @@ class LanguageStage:
                             # the evidence agrees with a regional label: it is trusted as such
                             flags.append(f"regional:{base}")
                             decided_by, call = "regional", None
+                    if (
+                        decided_by != "regional"
+                        and (call is None or (call.variety is None and not call.tied))
+                        and score < reg_unsure
+                        and base in EU_OFFICIAL
+                        and _unranked(pred, base)
+                    ):
+                        # an official label that fastText does not rank at all came from the second
+                        # opinion alone (CLD2 calls Sardinian Czech, Northern Sami Irish): where its
+                        # own family names no variety, the text is looked at as a variety of the
+                        # languages fastText ranked, best first, until one names a variety
+                        for seen in dict.fromkeys(
+                            regional.family("", 0.0, [base_lang(c)], reg_unsure) for c, _ in pred if c
+                        ):
+                            found = regional.check(seen, text) if seen and seen != fam else None
+                            if seen and found is not None and (found.variety is not None or found.tied):
+                                call, neighbour = found, seen
+                                break
                 if call is not None and call.variety is not None and call.variety in model_langs:
                     # the variety's own label; it takes the score of the neighbour and itself (the
                     # model was sure of the family, the spelling names the member)
-                    score = sum(v for c, v in ranked if c is not None and base_lang(c) in (base, call.variety))
+                    score = sum(v for c, v in ranked if c is not None and base_lang(c) in (neighbour, call.variety))
                     lang, decided_by = call.variety, "regional"
                     flags.append(f"regional:{call.variety}")
                 elif call is not None and (call.variety is not None or call.tied):
