@@ -322,6 +322,14 @@ def test_a_label_from_the_second_opinion_alone_is_checked_in_the_families_fastte
         assert stage.identify([maltese])[0]["lang"] == "mt"
 
 
+def test_scots_gar_thole_hauden(resolver: RegionalResolver) -> None:
+    # written for the test: its only Scots words are gart, thole and hauden (Robinson 1985)
+    call = resolver.check("en", "They were gart thole the cauld an hauden ahint the yett for hours.")
+    assert call is not None and call.variety == "sco" and call.hits == {"sco": 3}, call
+    call = resolver.check("en", "The workers were held behind the gate and had to endure the cold for hours.")
+    assert call is not None and call.variety is None and call.hits == {"sco": 0}, call
+
+
 def test_a_variety_label_is_checked_in_the_family_the_model_saw(resolver: RegionalResolver) -> None:
     # the model itself said the variety: its first neighbour, as before
     assert resolver.family("co", 0.4, ["co", "fr", "it"], 0.9) == "it"
