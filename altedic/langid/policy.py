@@ -980,6 +980,18 @@ class RegionalCall:
     hits: dict[str, int]
     needed: int
 
+    @property
+    def names(self) -> bool:
+        """True when the evidence names a variety, or ties between several."""
+        return self.variety is not None or bool(self.tied)
+
+
+def as_model_reads(text: str) -> str:
+    """``text`` as the language stage gives it to fastText: a text without lower-case letters
+    (a heading or enacting formula in capitals) in lower case, any other text as it is. lid.176
+    learnt from text in ordinary case and is lost on capitals (docs/langid.md, fifteenth session)."""
+    return text.lower() if text.isupper() else text
+
 
 def _capital(w: str) -> str:
     """``w`` with its first letter upper case (the rest as written)."""
@@ -1080,13 +1092,15 @@ class RegionalResolver:
             return v.neighbours[0]
         if score >= unsure_below or label in EU_OFFICIAL:
             return None
-        for code in alternatives:
-            if code in self._evidence:
-                return code
-            v = self.varieties.get(code)
-            if v is not None:
-                return v.neighbours[0]
-        return None
+        return next((n for n in map(self.neighbour_of, alternatives) if n is not None), None)
+
+    def neighbour_of(self, code: str) -> str | None:
+        """The neighbour whose varieties a text labelled ``code`` may be: ``code`` itself where
+        it is a neighbour, its first neighbour where it is a variety, else None."""
+        if code in self._evidence:
+            return code
+        v = self.varieties.get(code)
+        return v.neighbours[0] if v is not None else None
 
     def first_look_empty(self, lang: str, s: str) -> bool:
         """The first look, in Python (the compiled one must equal it): True where ``s`` holds
@@ -1117,8 +1131,7 @@ class RegionalResolver:
         s = text[: self.sample_chars]
         if "’" in s:
             s = s.replace("’", "'")
-        if s.isupper():
-            s = s.lower()  # a text in capitals (a heading) is looked at in lower case, as the model reads it
+        s = as_model_reads(s)  # a text in capitals (a heading) is looked at as the model reads it
         # the first look runs on the text as written (entries lower case or capitalised; a
         # variety's words are rarely all capitals), the count on the lower-cased text
         look = self._look.get(lang)
