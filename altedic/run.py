@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 import threading
 import time
@@ -544,6 +545,10 @@ def run(
     finally:
         if local > 1:
             localworker.shutdown()
+        # Beam makes this directory when the pipeline object is built and removes it only at the
+        # end of pipeline.run(): a run refused before that (a bad stage setting, a finished
+        # release without --overwrite) would leave it in the temporary folder
+        shutil.rmtree(pipeline.local_tempdir, ignore_errors=True)
 
 
 def _finish(

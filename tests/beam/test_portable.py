@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -38,6 +39,7 @@ def test_demo_pipeline_runs_from_its_serialised_proto_in_another_process(tmp_pat
     p = beam.Pipeline(options=PipelineOptions([]))
     build_pipeline(p, recipe, plan, str(staging))
     blob = p.to_runner_api().SerializeToString()
+    shutil.rmtree(p.local_tempdir, ignore_errors=True)  # Beam removes it only after p.run()
     (tmp_path / "pipeline.pb").write_bytes(blob)
     (tmp_path / "run.py").write_text(RUN_FROM_PROTO, encoding="utf-8")
     r = subprocess.run(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import subprocess
 import sys
 from collections import Counter
@@ -18,9 +19,11 @@ ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "pipelines" / "demo.yaml"
 
 
-def altedic(*args: str) -> subprocess.CompletedProcess[str]:
+def altedic(*args: str, tmpdir: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """The CLI in a child process; ``tmpdir``: its temporary folder (TMPDIR)."""
+    env = {**os.environ, "TMPDIR": str(tmpdir)} if tmpdir is not None else None
     return subprocess.run(
-        [sys.executable, "-m", "altedic.cli", *args], capture_output=True, text=True, cwd=ROOT, timeout=600
+        [sys.executable, "-m", "altedic.cli", *args], capture_output=True, text=True, cwd=ROOT, timeout=600, env=env
     )
 
 
@@ -88,11 +91,16 @@ def test_accounting_identity_recomputed_from_the_shards(demo_out: Path) -> None:
     assert m["sources"]["web-news"]["read"] == 21 and m["sources"]["national-portal"]["read"] == 6
 
 
-def test_refuses_to_overwrite_a_finished_release(demo_out: Path) -> None:
-    r = altedic("run", str(DEMO), "--out", str(demo_out), "--quiet")
+def test_refuses_to_overwrite_a_finished_release(demo_out: Path, tmp_path: Path) -> None:
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    r = altedic("run", str(DEMO), "--out", str(demo_out), "--quiet", tmpdir=temp)
     assert r.returncode == 2
     assert "already holds a finished release" in r.stderr and "--overwrite" in r.stderr
     assert "Traceback" not in r.stderr
+    # the refused run leaves nothing in the temporary folder (Beam's beam-pipeline-temp* was
+    # left behind before: it is made with the pipeline object and removed only after a run)
+    assert list(temp.iterdir()) == []
 
 
 def test_readable_errors_for_user_mistakes(tmp_path: Path) -> None:
@@ -165,8 +173,11 @@ def test_bad_stage_setting_with_overwrite_leaves_the_finished_release_intact(dem
     bad = tmp_path / "bad.yaml"
     bad.write_text(text + "\nstages: {dedup: {bands: many}}\noutput: {path: out}\n", encoding="utf-8")
     before = (demo_out / "manifest.json").read_bytes()
-    r = altedic("run", str(bad), "--out", str(demo_out), "--overwrite", "--quiet")
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    r = altedic("run", str(bad), "--out", str(demo_out), "--overwrite", "--quiet", tmpdir=temp)
     assert r.returncode == 2 and "bands" in r.stderr
+    assert list(temp.iterdir()) == []
     assert (demo_out / "_SUCCESS").is_file()
     assert (demo_out / "manifest.json").read_bytes() == before
 

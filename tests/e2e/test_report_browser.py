@@ -10,6 +10,7 @@ Skips when chromium or websocket-client is absent.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -51,6 +52,9 @@ class Browser:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,
+            # its own temporary files (org.chromium.Chromium.*, left when it is stopped) go
+            # into the test's folder, not the machine's /tmp
+            env={**os.environ, "TMPDIR": str(profile)},
         )
         assert self.proc.stderr is not None
         port = None
