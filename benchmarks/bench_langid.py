@@ -1,6 +1,6 @@
 """Throughput of the language stage vs the bare lid.176 model (both backends) and CLD2, side by side.
 
-Usage: .venv/bin/python benchmarks/bench_langid.py [LID_DIR] [--n N] [--repeat R]
+Usage: .venv/bin/python benchmarks/bench_langid.py [LID_DIR] [--n N] [--repeat R] [--rounds K]
 
 Items are paragraph-sized (3-5 sentences of ../shared/data/lid joined; the even lines). Speeds are
 documents per CPU-second of this process (``time.process_time``: one core), so that other
@@ -15,12 +15,17 @@ measured items, text it has not seen: the steady state of a long run over new do
 same items (the kernel's word cache and the evidence memos then hold every word), the figure
 earlier versions reported. Both include building the Document records (a reader's work, ~5-9 %
 of the stage's time).
+
+``--rounds K`` (K > 1) then measures the stage's first pass K more times, each from empty caches
+with its own warm-up, and prints every round with the median, the lowest and the highest: on a
+shared 2-core machine one pass swings by +-20 %, so a single figure says little about a target.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -73,6 +78,7 @@ def main() -> None:
     ap.add_argument("dir", nargs="?", default=str(Path(__file__).resolve().parents[2] / "shared" / "data" / "lid"))
     ap.add_argument("--n", type=int, default=3000)
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--rounds", type=int, default=1, help="first passes of the stage to summarise (median)")
     args = ap.parse_args()
     items = load_items(args.dir, paragraphs=True, half="even")[: args.n]
     warm = load_items(args.dir, paragraphs=True, half="odd")[: args.n]
@@ -113,6 +119,22 @@ def main() -> None:
     print(f"{'system':<48}{'first pass':>12}{f'best of {args.repeat}':>12}")
     for name, (first, best) in rows:
         print(f"{name:<48}{first:>12,.0f}{best:>12,.0f}")
+    if args.rounds > 1:
+        firsts = []
+        for _ in range(args.rounds):
+            _fresh_caches()
+            stage = LanguageStage({})
+            stage.setup()
+            for lang in {it.gold for it in items}:
+                stage.thresholds(lang)
+            _stage_fn(warm, stage)()
+            firsts.append(_measure(_stage_fn(items, stage), n, 1)[0])
+        ordered = sorted(firsts)
+        print(
+            f"language stage (model + CLD2 + policy), first pass, {args.rounds} rounds: "
+            + " ".join(f"{x:,.0f}" for x in firsts)
+            + f"; median {statistics.median(firsts):,.0f}, lowest {ordered[0]:,.0f}, highest {ordered[-1]:,.0f}; {_load()}"
+        )
     stage_first, stage_best = rows[-2][1]
     kernel_first, kernel_best = rows[1][1]
     print(
