@@ -17,13 +17,17 @@ DEMO = ROOT / "pipelines" / "demo.yaml"
 
 
 def _run(out: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    # the child's temporary folder beside its output: a killed run cannot remove its own
+    # (Beam's beam-pipeline-temp*), and it must not pile up in the machine's /tmp
+    temp = out.parent / "temp"
+    temp.mkdir(parents=True, exist_ok=True)
     return subprocess.run(
         [sys.executable, "-m", "altedic.cli", "run", str(DEMO), "--out", str(out), "--quiet"],
         capture_output=True,
         text=True,
         cwd=ROOT,
         timeout=600,
-        env={**os.environ, **(env or {})},
+        env={**os.environ, "TMPDIR": str(temp), **(env or {})},
     )
 
 
@@ -58,11 +62,13 @@ def test_sigkill_then_rerun_gives_the_uninterrupted_release(
 
 def test_external_sigkill_mid_pipeline_then_rerun(tmp_path: Path, clean: dict[str, bytes]) -> None:
     out = tmp_path / "out"
+    (tmp_path / "temp").mkdir()
     proc = subprocess.Popen(
         [sys.executable, "-m", "altedic.cli", "run", str(DEMO), "--out", str(out), "--quiet"],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        env={**os.environ, "TMPDIR": str(tmp_path / "temp")},  # as _run: not the machine's /tmp
     )
     staging = out / "_staging"
     try:
