@@ -69,6 +69,18 @@ def _stage_fn(items: list[Item], stage: LanguageStage) -> Callable[[], None]:
     return run
 
 
+def _cold_stage(config: dict[str, object], items: list[Item], warm: list[Item]) -> LanguageStage:
+    """A stage as a new worker has it: a new kernel (empty word cache) and empty evidence memos,
+    its filters files read, then warmed up on ``warm`` (other text than ``items``)."""
+    _fresh_caches()
+    stage = LanguageStage(config)
+    stage.setup()
+    for lang in {it.gold for it in items}:
+        stage.thresholds(lang)  # the filters files are read once per worker, not per document
+    _stage_fn(warm, stage)()
+    return stage
+
+
 def _load() -> str:
     return "load average " + " ".join(f"{x:.2f}" for x in os.getloadavg())
 
@@ -109,12 +121,7 @@ def main() -> None:
         ("language stage (model + CLD2 + policy)", {}),
         ("language stage, no second opinion", {"second_opinion": "none"}),
     ):
-        _fresh_caches()  # a new kernel (empty word cache) and empty evidence memos
-        stage = LanguageStage(config)
-        stage.setup()
-        for lang in {it.gold for it in items}:
-            stage.thresholds(lang)  # the filters files are read once per worker, not per document
-        _stage_fn(warm, stage)()  # warm-up on other text
+        stage = _cold_stage(config, items, warm)
         rows.append((name, _measure(_stage_fn(items, stage), n, args.repeat)))
     print(f"{'system':<48}{'first pass':>12}{f'best of {args.repeat}':>12}")
     for name, (first, best) in rows:
@@ -122,12 +129,7 @@ def main() -> None:
     if args.rounds > 1:
         firsts = []
         for _ in range(args.rounds):
-            _fresh_caches()
-            stage = LanguageStage({})
-            stage.setup()
-            for lang in {it.gold for it in items}:
-                stage.thresholds(lang)
-            _stage_fn(warm, stage)()
+            stage = _cold_stage({}, items, warm)
             firsts.append(_measure(_stage_fn(items, stage), n, 1)[0])
         ordered = sorted(firsts)
         print(

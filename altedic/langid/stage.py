@@ -101,6 +101,11 @@ def _unranked(pred: Sequence[tuple[str | None, float]], base: str) -> bool:
     return all(c is None or base_lang(c) != base for c, _ in pred)
 
 
+def _score_of(ranked: Sequence[tuple[str | None, float]], langs: Container[str]) -> float:
+    """The combined score of the labels of ``ranked`` whose base language is in ``langs``."""
+    return sum(v for c, v in ranked if c is not None and base_lang(c) in langs)
+
+
 def _minus_score(cs: tuple[str | None, float]) -> float:
     return -cs[1]
 
@@ -405,7 +410,7 @@ class LanguageStage:
                         # an outsider's words led (groups.yaml outsiders): the text is the
                         # outsider's, with the score of the outsider and the members
                         taken = (res.lang, *GROUPS[group].members)
-                        score = sum(v for c, v in ranked if c is not None and base_lang(c) in taken)
+                        score = _score_of(ranked, taken)
                         outsider_of = base_lang(lang)
                         lang, group = res.lang, None
                     elif res.lang != lang:
@@ -414,7 +419,7 @@ class LanguageStage:
                         # with the model's top member: measured, that raised the scores enough to
                         # turn 35 -> 48 correctly declared sentences into langid.mismatch.)
                         members = GROUPS[group].members
-                        score = sum(v for c, v in ranked if c is not None and base_lang(c) in members)
+                        score = _score_of(ranked, members)
                         lang = res.lang
                     flags.extend(res.flags)
                     decided_by = res.decided_by
@@ -462,7 +467,7 @@ class LanguageStage:
                 if call is not None and call.variety is not None and call.variety in model_langs:
                     # the variety's own label; it takes the score of the neighbour and itself (the
                     # model was sure of the family, the spelling names the member)
-                    score = sum(v for c, v in ranked if c is not None and base_lang(c) in (neighbour, call.variety))
+                    score = _score_of(ranked, (neighbour, call.variety))
                     lang, decided_by = call.variety, "regional"
                     flags.append(f"regional:{call.variety}")
                 elif call is not None and call.names:
