@@ -353,7 +353,8 @@ def test_hbs_country_evidence(text: str, expected: str) -> None:
         (
             "Tajništvo je izvijestilo povjerenstvo o radu Ministarstva unutarnjih poslova.",
             "hr",
-            {"hr": 3, "bs": 0, "sr": 0, "cnr": 0, "sl": 0},
+            # Slovenian writes tajništvo too (counted for both since the seventeenth session)
+            {"hr": 3, "bs": 0, "sr": 0, "cnr": 0, "sl": 1},
         ),
         (
             "Sekretarijat je obavijestio komisiju o radu Ministarstva unutrašnjih poslova.",
@@ -435,6 +436,53 @@ def test_hbs_everyday_doublets(text: str, expected: str, evidence: dict[str, int
         res = GroupResolver().resolve("hbs", text, ranked)
         assert res.lang == expected, (ranked, res)
         assert res.evidence == evidence, res
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "evidence"),
+    [
+        # written for the test: the same sentences in Croatian and in Bosnian (the seventeenth
+        # session's doublets: unatoč/uprkos, dužnosnik/zvaničnik, istodobno, stavak/stav,
+        # Talijan/Italijan, sportaš/sportista, uhićen/uhapšen, kavana/kafana, burza/berza)
+        (
+            "Unatoč upozorenjima, dužnosnik je istodobno najavio da će se stavak 3. mijenjati.",
+            "hr",
+            {"hr": 5, "bs": 1, "sr": 0, "cnr": 1, "sl": 0},
+        ),
+        (
+            "Uprkos upozorenjima, zvaničnik je istovremeno najavio da će se stav 3. mijenjati.",
+            "bs",
+            {"hr": 1, "bs": 3, "sr": 2, "cnr": 3, "sl": 0},
+        ),
+        ("Talijanski sportaš uhićen je ispred kavane kod burze.", "hr", {"hr": 5, "bs": 0, "sr": 0, "cnr": 0, "sl": 0}),
+        # Slovenian writes italijanski too: one hit for it, none that outweighs the others
+        (
+            "Italijanski sportista uhapšen je ispred kafane kod berze.",
+            "bs",
+            {"hr": 0, "bs": 5, "sr": 5, "cnr": 5, "sl": 1},
+        ),
+        # Bosnian only: uposlenik (Croatian zaposlenik), the month name juli (Serbian jul)
+        ("Uposlenici su juli proveli na godišnjem odmoru.", "bs", {"hr": 0, "bs": 2, "sr": 0, "cnr": 0, "sl": 0}),
+    ],
+)
+def test_hbs_seventeenth_session_doublets(text: str, expected: str, evidence: dict[str, int]) -> None:
+    for ranked in ([("hr", 0.6), ("bs", 0.3)], [("bs", 0.6), ("hr", 0.3)]):
+        res = GroupResolver().resolve("hbs", text, ranked)
+        assert res.lang == expected, (ranked, res)
+        assert res.evidence == evidence, res
+
+
+def test_hbs_words_slovenian_writes_as_croatian_count_for_both() -> None:
+    """otok, kemija, kruh, ravnatelj, glede, obveznost, točno are Slovenian words as much as
+    Croatian ones (Slovenski pravopis 2001): they count for both, so that Slovenian text holding
+    them is not pulled to Croatian (before the seventeenth session they counted for Croatian
+    alone: the first sentence was hr 3 / sl 2 and came out Croatian)."""
+    r = GroupResolver()
+    text = "Na otoku so učenci po pouku kemije pili kavo in jedli kruh."  # written for the test
+    res = r.resolve("hbs", text, [("hr", 0.6), ("sl", 0.3)])
+    assert res.lang == "sl" and res.evidence["hr"] == 3 and res.evidence["sl"] == 5, res
+    ev = r.evidence("hbs", "Ravnatelj je glede obveznosti šole točno odgovoril.")
+    assert ev["hr"] == ev["sl"] == 4 and ev["bs"] == 0, ev
 
 
 # Written for the test: the same content in Serbian ekavian and in ijekavian (Croatian or
