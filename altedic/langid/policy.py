@@ -188,6 +188,10 @@ class Group:
     lead every member's by more than the margin, the text is the outsider's. It is not decided
     further in the outsider's own group: the stage looks for the member's regional varieties
     first (Mirandese writes Spanish la, al), then for the outsider's."""
+    patterns: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """(regular expression, members) pairs: usage that is not a single word (Bosnian and Serbian
+    "sa" before a word Croatian writes "s" before); each match in the lower-cased text counts one
+    hit for each of the members, added to the words' and characters' hits."""
     lexicon: LexiconSpec | None = None
     """Word lists derived from other text (Tesseract's per-language web word lists for hr/bs):
     where neither the evidence nor the declaration decided and the pick would be one of the
@@ -593,6 +597,7 @@ def load_groups(path: str | Path | None = None) -> dict[str, Group]:
             "source",
             "words",
             "chars",
+            "patterns",
         }
         if unknown:
             raise ConfigError(f"unknown key(s) {sorted(unknown)}", file=label, key=key)
@@ -624,8 +629,38 @@ def load_groups(path: str | Path | None = None) -> dict[str, Group]:
             ties_by_count=by_count,
             outsiders=_member_words(outsiders, tuple(map(str, outsiders)), label, key, "outsiders"),
             lexicon=_lexicon_spec(g.get("lexicon"), path, members, label, f"{key}.lexicon"),
+            patterns=_member_patterns(g.get("patterns") or {}, members, label, f"{key}.patterns"),
         )
     return out
+
+
+def _member_patterns(
+    value: Any, members: tuple[str, ...], label: str, key: str
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """A group's ``patterns``: member (or several, separated by spaces) -> regular expressions,
+    each checked here so that a bad one is a ConfigError naming its key, not a failure in a run."""
+    if not isinstance(value, dict):
+        raise ConfigError(f"must map members ({', '.join(members)}) to regular expressions", file=label, key=key)
+    out: list[tuple[str, tuple[str, ...]]] = []
+    for names, entries in value.items():
+        named = str(names).split()
+        if not named or set(named) - set(members) or len(set(named)) != len(named):
+            raise ConfigError(
+                f"{names!r} must name members ({', '.join(members)}), once each, separated by spaces",
+                file=label,
+                key=key,
+            )
+        if not isinstance(entries, list):
+            raise ConfigError("must be a list of regular expressions", file=label, key=f"{key}.{names}")
+        for e in entries:
+            try:
+                re.compile(str(e))
+            except re.error as exc:
+                raise ConfigError(
+                    f"{e!r} is not a regular expression: {exc}", file=label, key=f"{key}.{names}"
+                ) from exc
+            out.append((str(e), tuple(named)))
+    return tuple(out)
 
 
 def _lexicon_spec(
@@ -714,6 +749,7 @@ class GroupResolver:
         self.sample_chars = sample_chars
         self._evidence = {name: _evidence_for(g) for name, g in GROUPS.items()}
         self._members = {name: frozenset(g.members) for name, g in GROUPS.items()}
+        self._patterns = {name: [(re.compile(rx), ms) for rx, ms in g.patterns] for name, g in GROUPS.items()}
 
     def load_lexicons(self) -> None:
         """Read every group's lexicon now (LanguageStage.setup: once per worker)."""
@@ -722,10 +758,16 @@ class GroupResolver:
                 _lexicon_for(g)
 
     def evidence(self, group: str, text: str) -> dict[str, int]:
-        """Number of distinctive words and characters of each member (then of each outsider)
-        found in ``text`` (its first ``sample_chars`` characters)."""
-        s = text[: self.sample_chars]
-        return self._evidence[group].count(s.lower())
+        """Number of distinctive words, characters and pattern matches of each member (then of
+        each outsider) found in ``text`` (its first ``sample_chars`` characters)."""
+        lowered = text[: self.sample_chars].lower()
+        counts = self._evidence[group].count(lowered)
+        for rx, named in self._patterns[group]:
+            n = len(rx.findall(lowered))
+            if n:
+                for m in named:
+                    counts[m] += n
+        return counts
 
     def resolve(
         self,

@@ -846,3 +846,37 @@ def test_dutch_sentence_ranked_afrikaans_is_dutch_by_its_words(stage: LanguageSt
     # written for the test; CLD2 and fastText together made it Afrikaans before the nl-af group
     got = stage.identify(["Wat er gisteren is gebeurd, is ernstig."])[0]
     assert (got["lang"], got["decided_by"]) == ("nl", "evidence"), got
+
+
+def test_hbs_sa_before_a_word_croatian_writes_s_before() -> None:
+    """groups.yaml hbs ``patterns``: "sa" before a word that does not begin with s, š, z, ž (nor
+    "mnom", nor a number in digits) is Bosnian, Serbian and Montenegrin usage; Croatian writes
+    "s" there. Sentences written for the test; capitals fold (the text is lower-cased first)."""
+    r = GroupResolver()
+    bosnian = "Razgovarao je sa njim o tome i sa kolegama iz ureda."
+    assert r.evidence("hbs", bosnian) == {"hr": 0, "bs": 2, "sr": 2, "cnr": 2, "sl": 0}
+    for ranked in ([("hr", 0.6), ("bs", 0.3)], [("bs", 0.6), ("hr", 0.3)]):
+        assert r.resolve("hbs", bosnian, ranked).lang == "bs"
+    assert r.evidence("hbs", "Sa njim je došla, a Sa ovim se slaže.")["bs"] == 2
+    for text in (
+        "Razgovarao je s njim o tome i s kolegama iz ureda.",  # the Croatian "s"
+        "Otišla je sa sestrom, sa zetom, sa šogorom, sa ženom, sa mnom i sa 5 prijatelja.",
+        "Ona je sanjala o tome.",  # "sa" inside a word
+    ):
+        assert set(r.evidence("hbs", text).values()) == {0}, text
+
+
+def test_group_patterns_are_checked_when_the_file_is_read(tmp_path: Path) -> None:
+    f = tmp_path / "groups.yaml"
+    _groups_file_refused(
+        f, "    members: [hr, bs]\n    patterns: {bs: ['sa (']}\n", "not a regular expression", "groups.x.patterns.bs"
+    )
+    _groups_file_refused(
+        f, "    members: [hr, bs]\n    patterns: {sr: ['sa ']}\n", "must name members", "groups.x.patterns"
+    )
+    _groups_file_refused(
+        f, "    members: [hr, bs]\n    patterns: {bs: 'sa '}\n", "list of regular expressions", "groups.x.patterns.bs"
+    )
+    _groups_file_refused(f, "    members: [hr, bs]\n    patterns: ['sa ']\n", "must map members", "groups.x.patterns")
+    f.write_text("groups:\n  x:\n    members: [hr, bs, sr]\n    patterns: {'bs sr': ['\\bsa \\w']}\n", encoding="utf-8")
+    assert load_groups(f)["x"].patterns == (("\\bsa \\w", ("bs", "sr")),)
