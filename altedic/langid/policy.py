@@ -548,6 +548,18 @@ def _read_yaml(path: str | Path | None, packaged: str, what: str) -> tuple[str, 
         raise ConfigError(f"cannot read {what}: {exc}", file=label) from exc
 
 
+def _named_members(names: Any, members: tuple[str, ...], label: str, key: str) -> list[str]:
+    """The members a key of ``words`` or ``patterns`` names (``"hr bs cnr"``), each once."""
+    named = str(names).split()
+    if not named or set(named) - set(members) or len(set(named)) != len(named):
+        raise ConfigError(
+            f"{names!r} must name members ({', '.join(members)}), once each, separated by spaces",
+            file=label,
+            key=key,
+        )
+    return named
+
+
 def _member_words(
     words: Any, members: tuple[str, ...], label: str, key: str, name: str = "words"
 ) -> dict[str, tuple[str, ...]]:
@@ -558,13 +570,7 @@ def _member_words(
         raise ConfigError(f"must map members ({', '.join(members)}) to entries", file=label, key=f"{key}.{name}")
     out: dict[str, list[str]] = {}
     for names, entries in words.items():
-        named = str(names).split()
-        if not named or set(named) - set(members) or len(set(named)) != len(named):
-            raise ConfigError(
-                f"{names!r} must name members ({', '.join(members)}), once each, separated by spaces",
-                file=label,
-                key=f"{key}.{name}",
-            )
+        named = _named_members(names, members, label, f"{key}.{name}")
         if not isinstance(entries, list):
             raise ConfigError("must be a list of words", file=label, key=f"{key}.{name}.{names}")
         for m in named:
@@ -643,13 +649,7 @@ def _member_patterns(
         raise ConfigError(f"must map members ({', '.join(members)}) to regular expressions", file=label, key=key)
     out: list[tuple[str, tuple[str, ...]]] = []
     for names, entries in value.items():
-        named = str(names).split()
-        if not named or set(named) - set(members) or len(set(named)) != len(named):
-            raise ConfigError(
-                f"{names!r} must name members ({', '.join(members)}), once each, separated by spaces",
-                file=label,
-                key=key,
-            )
+        named = _named_members(names, members, label, key)
         if not isinstance(entries, list):
             raise ConfigError("must be a list of regular expressions", file=label, key=f"{key}.{names}")
         for e in entries:
