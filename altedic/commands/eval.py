@@ -6,7 +6,8 @@ languages and over all labels, per confusable group, the top confusions and docu
 ``--paragraphs`` joins 3-5 sentences of one language into paragraph-sized items; ``--bare``
 measures the bare model (top-1 label, no policy) the same way; ``--json`` prints one JSON object;
 ``--open-world`` counts ``unknown`` as the right answer for gold languages the model has no label
-for (a folder that mixes in languages the model does not know, benchmarks/make_openworld_udhr.py).
+for (a folder that mixes in languages the model does not know, benchmarks/make_openworld_udhr.py or
+benchmarks/make_openworld_ud.py).
 """
 
 from __future__ import annotations

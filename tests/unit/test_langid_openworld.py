@@ -1,6 +1,7 @@
 """The open-world check of the language stage (issue 5: a regional language the model does not
-know must come out as unknown or as its own label, not as its big neighbour) and the UDHR
-evaluation helper (benchmarks/make_openworld_udhr.py), with the real lid.176 model and CLD2."""
+know must come out as unknown or as its own label, not as its big neighbour) and the
+evaluation helpers (benchmarks/make_openworld_udhr.py, make_openworld_ud.py), with the real lid.176 model
+and CLD2."""
 
 from __future__ import annotations
 
@@ -180,3 +181,54 @@ def test_udhr_eval_folder_from_a_tiny_fixture(tmp_path: Path) -> None:
         "Ogni om al à il derit 17. Dut â ç.",
         "Ogni om al à il derit 18. Dut â ç.",
     ]
+
+
+def _conllu(docs: list[list[tuple[str, bool]]], doc_markers: bool = True) -> str:
+    """A CoNLL-U file of ``docs`` (lists of (sentence, starts a paragraph)); tokens are not
+    needed by the builder, one dummy token line per sentence keeps the file well-formed."""
+    out: list[str] = []
+    for d, sents in enumerate(docs):
+        for i, (text, par) in enumerate(sents):
+            if doc_markers and i == 0:
+                out.append(f"# newdoc id = d{d}")
+            if par:
+                out.append("# newpar")
+            out += [f"# sent_id = d{d}s{i}", f"# text = {text}", "1\tx\tx\tX\t_\t_\t0\troot\t_\t_", ""]
+    return "\n".join(out) + "\n"
+
+
+def test_ud_eval_folder_from_tiny_treebanks(tmp_path: Path) -> None:
+    mod = benchmark_scripts.load("make_openworld_ud")
+    ud = tmp_path / "ud"
+    sentence = "Ein Satz mit genau vierzig Zeichen, gut. "  # 41 characters with the space
+    # five documents of 9 sentences, a paragraph break before the 5th: items of >= 300 characters
+    # end at the break (4 sentences, 164 characters >= 120) or after 8 sentences
+    docs = [[(f"{sentence.strip()} {d}{i}", i == 4) for i in range(9)] for d in range(5)]
+    (ud / "UD_German-X").mkdir(parents=True)
+    (ud / "UD_German-X" / "de_x-ud-test.conllu").write_text(_conllu(docs), "utf-8")
+    # a treebank without document markers and only a dev file: split within it
+    (ud / "UD_Norwegian-Bokmaal").mkdir()
+    flat = [[(f"Dette er en setning som er lang nok for prøven, nummer {i}.", False) for i in range(48)]]
+    (ud / "UD_Norwegian-Bokmaal" / "no_bokmaal-ud-dev.conllu").write_text(_conllu(flat, False), "utf-8")
+    (ud / "UD_Occitan-CorAG").mkdir()  # left out (medieval)
+    (ud / "UD_Occitan-CorAG" / "oc_corag-ud-test.conllu").write_text(_conllu(docs), "utf-8")
+    (ud / "UD_Empty-X").mkdir()  # no file: skipped
+    out = tmp_path / "ow"
+    counts = mod.write_folder(ud, out, per_half=50)
+    de_tune = load_items(out / "single" / "tune")
+    german = [it for it in de_tune if it.gold == "de"]
+    # documents 0, 2, 4 in tune; each gives the part before the break (4 sentences) and the rest
+    # (5 sentences, under 300 characters but over 120 at the end of the document)
+    assert len(german) == 6 and all(it.source == "ud:German-X" for it in german)
+    assert german[0].text.endswith(" 03") and german[1].text.startswith(sentence.strip() + " 04")
+    assert {it.gold for it in load_items(out / "single" / "test")} == {"de", "nb"}
+    assert not (out / "single" / "tune" / "UD_Occitan-CorAG.txt").exists()
+    # the Norwegian sentences (60-61 characters): items of 5 sentences, first half to tune
+    nb_tune = [it for it in de_tune if it.gold == "nb"]
+    nb_test = [it for it in load_items(out / "single" / "test") if it.gold == "nb"]
+    assert nb_tune and nb_test and "nummer 0." in nb_tune[0].text and "nummer 47." in nb_test[-1].text
+    # triple items: three consecutive items of one document, one per line
+    triples = [it for it in load_items(out / "triple" / "tune") if it.gold == "nb"]
+    assert triples and all(len(it.text.split("\n")) == 3 for it in triples)
+    assert counts["single/tune"] == len(de_tune)
+    assert len(mod.fingerprint(out)) == 16
