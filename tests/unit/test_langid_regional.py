@@ -87,6 +87,16 @@ REGIONAL: dict[str, tuple[str, str]] = {
         "The bairns gaed tae the schuil wi their mither. Whit a braw day it wis, an aw the fowk were oot in the sun.",
     ),
     "gsw": ("de", "D'Kinder sin hit ùff'm Màrt gsi ùn hàn e Wurscht gässe. Mer hàn àlli e schöne Tàà gha."),
+    "bar": (
+        "de",
+        "Mia san ned dahoam gwen, oba da Opa hod gsogt, dass ma boid wieda hoam kemma. Des Weda is scho "
+        "schee, und de Kinda spuin im Gartn.",
+    ),
+    "scn": (
+        "it",
+        "Iddu nun havi tempu pi jiri ô mircatu, picchì sugnu stancu e a casa è luntana. Quannu veni, ni "
+        "videmu nta chiazza dû paisi.",
+    ),
     "nds": (
         "de",
         "Ik heff dat Book leest, un dat weer nich slecht. De Kinner sünd in'n Goorn un speelt mit den Hund.",
@@ -252,6 +262,39 @@ def test_finnic_sami_and_romani_text_is_not_its_neighbour(stage: LanguageStage) 
         got = stage.identify([text])[0]
         assert got["lang"] == label and f"regional:{variety}" in got["flags"], got
         assert got["decided_by"] == "regional"
+
+
+# Eighteenth session, written for the test: White Sea Karelian in its Finnish-based spelling
+# (ta, š for Finnish s, the passive in -tah/-täh) and Livvi (da, -ttih), which fastText calls
+# Finnish; Finnish about the Czech Republic and Chechnya, whose š is in loans
+WHITE_SEA_KARELIAN = (
+    "Kanšallisen kulttuurin keškukšešša pietäh konsertti, ta festivalih kučutah laulu- ta tanššijoukkoja Karjalašša."
+)
+LIVVI = "Enzimäine pruazniekku pietäh kezäl, gostii vastattih kyläs da lapset pajatettih vahnoi pajoloi."
+FINNISH_LOANS = "Tšekin hallitus ja Tšetšenian edustajat keskustelivat Tšekin ja Suomen kaupasta Prahassa."
+
+
+def test_karelian_passive_and_s_as_sh_are_not_finnish(stage: LanguageStage, resolver: RegionalResolver) -> None:
+    for text in (WHITE_SEA_KARELIAN, LIVVI):
+        assert stage.model.predict([text], k=1)[0][0][0] == "fi"
+        got = stage.identify([text])[0]
+        assert got["lang"] is None and "regional:krl" in got["flags"], got
+    call = resolver.check("fi", FINNISH_LOANS)
+    assert call is not None and call.hits["krl"] == 0, call
+    assert stage.identify([FINNISH_LOANS])[0]["lang"] == "fi"
+
+
+def test_sicilian_and_corsican_share_u_but_not_their_own_words(resolver: RegionalResolver) -> None:
+    """Both write the article u and the ending -u where Italian writes il/lo and -o: those count
+    against Italian for both, so that Sicilian (nun, pi, nta, dû) and Corsican (hè, ùn, chj, à)
+    words decide."""
+    sicilian = resolver.check("it", REGIONAL["scn"][1])
+    corsican = resolver.check("it", REGIONAL["co"][1])
+    assert sicilian is not None and corsican is not None
+    assert sicilian.variety == "scn" and corsican.variety == "co", (sicilian, corsican)
+    # the shared -u words count for both
+    shared = resolver.check("it", "Tuttu u tempu u mircatu.")
+    assert shared is not None and shared.hits["co"] == shared.hits["scn"] >= 3 and shared.tied == ("co", "scn"), shared
 
 
 def test_veps_case_endings_count(resolver: RegionalResolver) -> None:
