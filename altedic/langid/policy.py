@@ -28,6 +28,7 @@ applies it in batches.
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import itertools
 import os
@@ -192,6 +193,13 @@ class Group:
     """(regular expression, members) pairs: usage that is not a single word (Bosnian and Serbian
     "sa" before a word Croatian writes "s" before); each match in the lower-cased text counts one
     hit for each of the members, added to the words' and characters' hits."""
+    topic: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    """Member -> entries that name the member's country (its towns, regions, institutions,
+    currency; same syntax as ``words``). Not evidence of the language: the other members' standards
+    write these names alike, and their text about that country holds them too. Counted only where
+    the words, characters and patterns leave members tied (or find nothing), after the declared
+    language and ``ties_by_count``: among the members still open, a lead of the resolver's
+    margin decides (``decided_by`` "topic")."""
     lexicon: LexiconSpec | None = None
     """Word lists derived from other text (Tesseract's per-language web word lists for hr/bs):
     where neither the evidence nor the declaration decided and the pick would be one of the
@@ -512,6 +520,19 @@ def _evidence_for(group: Group) -> Evidence:
     return got
 
 
+_TOPIC_EVIDENCE: dict[int, Evidence] = {}
+
+
+def _topic_evidence_for(group: Group) -> Evidence:
+    """One :class:`Evidence` over a group's ``topic`` entries (as if they were its words) per
+    group object and process."""
+    got = _TOPIC_EVIDENCE.get(id(group))
+    if got is None:
+        as_words = dataclasses.replace(group, words=group.topic, outsiders={}, chars={}, patterns=(), topic={})
+        got = _TOPIC_EVIDENCE[id(group)] = Evidence(as_words)
+    return got
+
+
 _LEXICONS: dict[int, Lexicon] = {}
 
 
@@ -602,6 +623,7 @@ def load_groups(path: str | Path | None = None) -> dict[str, Group]:
             "outsiders",
             "source",
             "words",
+            "topic",
             "chars",
             "patterns",
         }
@@ -636,6 +658,7 @@ def load_groups(path: str | Path | None = None) -> dict[str, Group]:
             outsiders=_member_words(outsiders, tuple(map(str, outsiders)), label, key, "outsiders"),
             lexicon=_lexicon_spec(g.get("lexicon"), path, members, label, f"{key}.lexicon"),
             patterns=_member_patterns(g.get("patterns") or {}, members, label, f"{key}.patterns"),
+            topic=_member_words(g.get("topic") or {}, members, label, key, "topic"),
         )
     return out
 
@@ -750,6 +773,7 @@ class GroupResolver:
         self._evidence = {name: _evidence_for(g) for name, g in GROUPS.items()}
         self._members = {name: frozenset(g.members) for name, g in GROUPS.items()}
         self._patterns = {name: [(re.compile(rx), ms) for rx, ms in g.patterns] for name, g in GROUPS.items()}
+        self._topic = {name: _topic_evidence_for(g) for name, g in GROUPS.items() if g.topic}
 
     def load_lexicons(self) -> None:
         """Read every group's lexicon now (LanguageStage.setup: once per worker)."""
@@ -824,6 +848,15 @@ class GroupResolver:
             # among these members the count decides what the margin left open (groups.yaml)
             most = max(ev.get(m, 0) for m in counted)
             tied = {m for m in tied if m not in counted or ev.get(m, 0) == most}
+        topic = self._topic.get(group)
+        if topic is not None and len(tied) != 1:
+            # names of a member's country decide only among the members the evidence left open
+            # (Group.topic): a Croatian text about Sarajevo is Croatian by its words
+            got = topic.count(text[: self.sample_chars].lower())
+            open_ = [m for m in g.members if (m in tied if tied else m not in g.needs_evidence)]
+            order = sorted(((m, got.get(m, 0)) for m in open_), key=_minus_count)
+            if order and order[0][1] > 0 and order[0][1] - (order[1][1] if len(order) > 1 else 0) >= self.margin:
+                return Resolution(order[0][0], [], ev, "topic")
         if tied and len(tied) < len(members):
             # undecided between the tied members only: the model's best-ranked one of them, or
             # (none of them ranked) the first of them in the group's order
