@@ -284,6 +284,17 @@ def test_karelian_passive_and_s_as_sh_are_not_finnish(stage: LanguageStage, reso
     assert stage.identify([FINNISH_LOANS])[0]["lang"] == "fi"
 
 
+def test_bavarian_in_austrian_spelling(resolver: RegionalResolver) -> None:
+    """Zehetner's Austrian and Upper Palatinate forms (waun, duat, owa, koana, olle, gonz, vüü),
+    which German does not write; a German sentence with da, des, a and nix is not Bavarian."""
+    call = resolver.check(
+        "de", "Waun's regnt, bleib ma duat, owa koana woaß wia laung. Olle san gonz nass, so vüü Wossa."
+    )
+    assert call is not None and call.variety == "bar" and call.hits["bar"] >= 7, call
+    german = resolver.check("de", "Da kam er, und des Kindes wegen hat er nix gesagt, a. M. liegt am Main.")
+    assert german is not None and german.variety is None and german.hits["bar"] == 0, german
+
+
 def test_sicilian_and_corsican_share_u_but_not_their_own_words(resolver: RegionalResolver) -> None:
     """Both write the article u and the ending -u where Italian writes il/lo and -o: those count
     against Italian for both, so that Sicilian (nun, pi, nta, dû) and Corsican (hè, ùn, chj, à)
