@@ -822,12 +822,12 @@ class GroupResolver:
         if g.name == "hbs" and ("ć" in text or "đ" in text or "Ć" in text or "Đ" in text) and _cd_word(text):
             ev["sl"] = 0  # Slovenian has no ć/đ
         tied: set[str] = set()
+        top_p = next((p for lang, p in ranked if lang == top), 0.0)
         if ev:
             order = sorted(ev.items(), key=_minus_count)
             best, n_best = order[0]
             n_second = order[1][1] if len(order) > 1 else 0
             # overriding a model that is sure of its member takes one more hit of evidence
-            top_p = next((p for lang, p in ranked if lang == top), 0.0)
             needed = self.margin + (1 if top_p >= 0.7 and best != base_lang(top) else 0)
             if n_best > 0 and n_best - n_second >= needed:
                 return Resolution(best, [], ev, "evidence")
@@ -851,12 +851,15 @@ class GroupResolver:
         topic = self._topic.get(group)
         if topic is not None and len(tied) != 1:
             # names of a member's country decide only among the members the evidence left open
-            # (Group.topic): a Croatian text about Sarajevo is Croatian by its words
+            # (Group.topic): a Croatian text about Sarajevo is Croatian by its words. Overriding a
+            # model that is sure of its member takes one more name, as with the words.
             got = topic.count(text[: self.sample_chars].lower())
             open_ = [m for m in g.members if (m in tied if tied else m not in g.needs_evidence)]
             order = sorted(((m, got.get(m, 0)) for m in open_), key=_minus_count)
-            if order and order[0][1] > 0 and order[0][1] - (order[1][1] if len(order) > 1 else 0) >= self.margin:
-                return Resolution(order[0][0], [], ev, "topic")
+            if order and order[0][1] > 0:
+                lead = order[0][1] - (order[1][1] if len(order) > 1 else 0)
+                if lead >= self.margin + (1 if top_p >= 0.7 and order[0][0] != base_lang(top) else 0):
+                    return Resolution(order[0][0], [], ev, "topic")
         if tied and len(tied) < len(members):
             # undecided between the tied members only: the model's best-ranked one of them, or
             # (none of them ranked) the first of them in the group's order

@@ -337,6 +337,15 @@ def test_hbs_country_names_decide_what_the_words_leave_open(text: str, expected:
         assert res.evidence["hr"] == res.evidence["bs"] and not res.evidence.get("sr"), res
 
 
+def test_hbs_country_names_need_one_more_to_override_a_sure_model() -> None:
+    """As with the words: against a model sure of another member (0.7 or more), a lead of one
+    name is not enough, two are."""
+    one = GroupResolver().resolve("hbs", "Sjednica je održana u Sarajevu.", [("hr", 0.9), ("bs", 0.05)])
+    assert one.decided_by != "topic" and one.lang == "hr", one
+    two = GroupResolver().resolve("hbs", "Sjednica je održana u Sarajevu i Tuzli.", [("hr", 0.9), ("bs", 0.05)])
+    assert (two.lang, two.decided_by) == ("bs", "topic"), two
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
