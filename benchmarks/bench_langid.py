@@ -44,7 +44,6 @@ def _fresh_caches() -> None:
     memos), so that the next system measured starts cold as a new worker would."""
     lid_model._CACHE.clear()
     policy._EVIDENCE.clear()
-    policy._TOPIC_EVIDENCE.clear()
 
 
 def _measure(fn: Callable[[], object], n: int, repeat: int) -> tuple[float, float]:

@@ -509,27 +509,21 @@ class Evidence:
         return dict(zip(self.members, counts, strict=True))
 
 
-_EVIDENCE: dict[int, Evidence] = {}
+_EVIDENCE: dict[tuple[int, bool], Evidence] = {}
 
 
-def _evidence_for(group: Group) -> Evidence:
-    """One :class:`Evidence` (and so one memo) per group object and process."""
-    got = _EVIDENCE.get(id(group))
+def _evidence_for(group: Group, topic: bool = False) -> Evidence:
+    """One :class:`Evidence` (and so one memo) per group object and process: over its words,
+    characters and outsiders, or (``topic``) over its ``topic`` entries as if they were its
+    words."""
+    got = _EVIDENCE.get((id(group), topic))
     if got is None:
-        got = _EVIDENCE[id(group)] = Evidence(group)
-    return got
-
-
-_TOPIC_EVIDENCE: dict[int, Evidence] = {}
-
-
-def _topic_evidence_for(group: Group) -> Evidence:
-    """One :class:`Evidence` over a group's ``topic`` entries (as if they were its words) per
-    group object and process."""
-    got = _TOPIC_EVIDENCE.get(id(group))
-    if got is None:
-        as_words = dataclasses.replace(group, words=group.topic, outsiders={}, chars={}, patterns=(), topic={})
-        got = _TOPIC_EVIDENCE[id(group)] = Evidence(as_words)
+        counted = (
+            dataclasses.replace(group, words=group.topic, outsiders={}, chars={}, patterns=(), topic={})
+            if topic
+            else group
+        )
+        got = _EVIDENCE[(id(group), topic)] = Evidence(counted)
     return got
 
 
@@ -773,7 +767,7 @@ class GroupResolver:
         self._evidence = {name: _evidence_for(g) for name, g in GROUPS.items()}
         self._members = {name: frozenset(g.members) for name, g in GROUPS.items()}
         self._patterns = {name: [(re.compile(rx), ms) for rx, ms in g.patterns] for name, g in GROUPS.items()}
-        self._topic = {name: _topic_evidence_for(g) for name, g in GROUPS.items() if g.topic}
+        self._topic = {name: _evidence_for(g, topic=True) for name, g in GROUPS.items() if g.topic}
 
     def load_lexicons(self) -> None:
         """Read every group's lexicon now (LanguageStage.setup: once per worker)."""
@@ -784,7 +778,10 @@ class GroupResolver:
     def evidence(self, group: str, text: str) -> dict[str, int]:
         """Number of distinctive words, characters and pattern matches of each member (then of
         each outsider) found in ``text`` (its first ``sample_chars`` characters)."""
-        lowered = text[: self.sample_chars].lower()
+        return self._counts(group, text[: self.sample_chars].lower())
+
+    def _counts(self, group: str, lowered: str) -> dict[str, int]:
+        """:meth:`evidence` of the lower-cased sample ``lowered``."""
         counts = self._evidence[group].count(lowered)
         for rx, named in self._patterns[group]:
             n = len(rx.findall(lowered))
@@ -792,6 +789,11 @@ class GroupResolver:
                 for m in named:
                     counts[m] += n
         return counts
+
+    def _needed(self, best: str, top: str, top_p: float) -> int:
+        """The lead (in hits) ``best`` needs to decide: the margin, and one more where it would
+        override a model that is sure (0.7 or more) of its member ``top``."""
+        return self.margin + (1 if top_p >= 0.7 and best != base_lang(top) else 0)
 
     def resolve(
         self,
@@ -809,7 +811,8 @@ class GroupResolver:
         g = GROUPS[group]
         members = self._members[group]
         top = next((lang for lang, _ in ranked if base_lang(lang) in members), ranked[0][0])
-        ev = self.evidence(group, text)
+        lowered = text[: self.sample_chars].lower()
+        ev = self._counts(group, lowered)
         if g.outsiders:
             # a language outside the group whose words (none of which a member writes) lead
             # every member's by more than the margin: the text is not the group's (Group.outsiders)
@@ -827,8 +830,7 @@ class GroupResolver:
             order = sorted(ev.items(), key=_minus_count)
             best, n_best = order[0]
             n_second = order[1][1] if len(order) > 1 else 0
-            # overriding a model that is sure of its member takes one more hit of evidence
-            needed = self.margin + (1 if top_p >= 0.7 and best != base_lang(top) else 0)
+            needed = self._needed(best, top, top_p)
             if n_best > 0 and n_best - n_second >= needed:
                 return Resolution(best, [], ev, "evidence")
             if n_best > 0:
@@ -853,12 +855,12 @@ class GroupResolver:
             # names of a member's country decide only among the members the evidence left open
             # (Group.topic): a Croatian text about Sarajevo is Croatian by its words. Overriding a
             # model that is sure of its member takes one more name, as with the words.
-            got = topic.count(text[: self.sample_chars].lower())
+            got = topic.count(lowered)
             open_ = [m for m in g.members if (m in tied if tied else m not in g.needs_evidence)]
             order = sorted(((m, got.get(m, 0)) for m in open_), key=_minus_count)
             if order and order[0][1] > 0:
                 lead = order[0][1] - (order[1][1] if len(order) > 1 else 0)
-                if lead >= self.margin + (1 if top_p >= 0.7 and order[0][0] != base_lang(top) else 0):
+                if lead >= self._needed(order[0][0], top, top_p):
                     return Resolution(order[0][0], [], ev, "topic")
         if tied and len(tied) < len(members):
             # undecided between the tied members only: the model's best-ranked one of them, or

@@ -8,7 +8,7 @@ import pytest
 
 from altedic.errors import ConfigError
 from altedic.langid.model import LidModel, clean_for_model
-from altedic.langid.policy import GroupResolver, dominant_script, group_for, load_groups
+from altedic.langid.policy import GroupResolver, Resolution, dominant_script, group_for, load_groups
 from altedic.langid.stage import LanguageStage
 from altedic.records import Document, doc_id
 
@@ -331,9 +331,8 @@ def test_hbs_country_names_decide_what_the_words_leave_open(text: str, expected:
     """Towns, regions and institutions of a member's country (groups.yaml ``topic``) decide a
     sentence that has no word only one standard writes, whatever the model ranks first; they are
     not counted as evidence of the language."""
-    for ranked in ([("hr", 0.6), ("bs", 0.3)], [("bs", 0.6), ("hr", 0.3)]):
-        res = GroupResolver().resolve("hbs", text, ranked)
-        assert (res.lang, res.decided_by) == (expected, "topic"), (ranked, res)
+    for res in _hbs_both_rankings(text):
+        assert (res.lang, res.decided_by) == (expected, "topic"), res
         assert res.evidence["hr"] == res.evidence["bs"] and not res.evidence.get("sr"), res
 
 
@@ -363,9 +362,8 @@ def test_hbs_country_names_need_one_more_to_override_a_sure_model() -> None:
 def test_hbs_country_names_do_not_outweigh_the_words(text: str, expected: str) -> None:
     """Until the eighteenth session the country names counted as words: Croatian news about
     Bosnia (SETimes) was then called Bosnian. The words of the standard decide first."""
-    for ranked in ([("hr", 0.6), ("bs", 0.3)], [("bs", 0.6), ("hr", 0.3)]):
-        res = GroupResolver().resolve("hbs", text, ranked)
-        assert (res.lang, res.decided_by) == (expected, "evidence"), (ranked, res)
+    for res in _hbs_both_rankings(text):
+        assert (res.lang, res.decided_by) == (expected, "evidence"), res
 
 
 def test_group_topic_entries_are_checked_when_the_file_is_read(tmp_path: Path) -> None:
@@ -378,11 +376,18 @@ def test_group_topic_entries_are_checked_when_the_file_is_read(tmp_path: Path) -
     assert load_groups(f)["x"].topic == {"bs": ("sarajev*",)}
 
 
+def _hbs_both_rankings(text: str) -> list[Resolution]:
+    """hbs's resolutions of ``text`` with the model ranking hr first, then bs first."""
+    return [
+        GroupResolver().resolve("hbs", text, ranked)
+        for ranked in ([("hr", 0.6), ("bs", 0.3)], [("bs", 0.6), ("hr", 0.3)])
+    ]
+
+
 def _hbs_decides_whatever_the_ranking(text: str, expected: str, evidence: dict[str, int]) -> None:
     """hbs gives ``expected`` with exactly these hits, whether the model ranks hr or bs first."""
-    for ranked in ([("hr", 0.6), ("bs", 0.3)], [("bs", 0.6), ("hr", 0.3)]):
-        res = GroupResolver().resolve("hbs", text, ranked)
-        assert res.lang == expected, (ranked, res)
+    for res in _hbs_both_rankings(text):
+        assert res.lang == expected, res
         assert res.evidence == evidence, res
 
 
@@ -896,8 +901,8 @@ def test_hbs_sa_before_a_word_croatian_writes_s_before() -> None:
     r = GroupResolver()
     bosnian = "Razgovarao je sa njim o tome i sa kolegama iz ureda."
     assert r.evidence("hbs", bosnian) == {"hr": 0, "bs": 2, "sr": 2, "cnr": 2, "sl": 0}
-    for ranked in ([("hr", 0.6), ("bs", 0.3)], [("bs", 0.6), ("hr", 0.3)]):
-        assert r.resolve("hbs", bosnian, ranked).lang == "bs"
+    for res in _hbs_both_rankings(bosnian):
+        assert res.lang == "bs", res
     assert r.evidence("hbs", "Sa njim je došla, a Sa ovim se slaže.")["bs"] == 2
     for text in (
         "Razgovarao je s njim o tome i s kolegama iz ureda.",  # the Croatian "s"
