@@ -387,6 +387,8 @@ class LanguageStage:
             flags: list[str] = []
             decided_by = "model"
             outsider_of: str | None = None  # the member whose group handed the text to an outsider
+            family_p: float | None = None  # fastText's own probability of a member a group picked
+            picked_hits: int | None = None  # the hits of the words with which a group picked the label
             lang, score = ranked[0] if ranked else (None, 0.0)
             script = scripts[i]
             if lang is not None and script is None:
@@ -421,6 +423,8 @@ class LanguageStage:
                         members = GROUPS[group].members
                         score = _score_of(ranked, members)
                         lang = res.lang
+                        family_p = next((p for c, p in pred if c is not None and base_lang(c) == lang), 0.0)
+                    picked_hits = res.evidence.get(res.lang, 0)
                     flags.extend(res.flags)
                     decided_by = res.decided_by
                 base = base_lang(lang)
@@ -430,7 +434,15 @@ class LanguageStage:
                     fam = (
                         base
                         if base in reg_neighbours
-                        else regional.family(base, score, [base_lang(c) for c, _ in ranked[:top_k] if c], reg_unsure)
+                        else regional.family(
+                            base,
+                            # a member the group's words picked over the model's choice is looked
+                            # at as the model saw it (Bavarian net, mir, zu are Luxembourgish
+                            # words too: lb-de picked lb for Bavarian text fastText called German)
+                            score if family_p is None else family_p,
+                            [base_lang(c) for c, _ in ranked[:top_k] if c],
+                            reg_unsure,
+                        )
                     )
                     if fam is not None:
                         if outsider_of is not None and outsider_of in reg_neighbours:
@@ -441,6 +453,14 @@ class LanguageStage:
                                 call = None
                         if call is None:
                             call = regional.check(fam, text)
+                            if picked_hits is not None and call is not None and call.names and fam != base:
+                                # in another family than the label's, a variety must out-count
+                                # the words with which a group picked the label (Luxembourgish
+                                # dat, vun, op, wat are Low German words too)
+                                if max(call.hits.values()) - picked_hits < regional.settings.margin:
+                                    call = None
+                                elif family_p is not None:
+                                    neighbour = fam  # the score is the family's the model saw
                         if call is not None and call.variety == base:
                             # the evidence agrees with a regional label: it is trusted as such
                             flags.append(f"regional:{base}")

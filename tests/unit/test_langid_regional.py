@@ -406,6 +406,59 @@ def test_ladino_that_the_group_relabels_occitan_is_still_ladino(stage: LanguageS
     assert got["lang"] is None and "regional:lad" in got["flags"] and got["decided_by"] == "regional", got
 
 
+def test_bavarian_that_the_group_relabels_luxembourgish_is_bavarian(stage: LanguageStage) -> None:
+    # fastText says German (0.85); net, mir, zu are Luxembourgish evidence in lb-de, which picked
+    # lb before the nineteenth session; a member a group picks against the model is now looked at
+    # as the model saw it (fastText's own lb probability is small), so German's varieties are
+    # checked, and Bavarian out-counts the Luxembourgish words that picked lb
+    text = (
+        "Mir san im Summa auf an Bauernhof gfahrn und ham do vui Viecher gseng. Des war net so wia ma gmoant "
+        "ham, owa schee wars scho, und de Kinda woitn olle Dog wieda hi."
+    )
+    assert stage.model.predict([text], k=1)[0][0][0] == "de"
+    assert stage.resolver.resolve("lb-de", text, [("de", 0.85), ("lb", 0.01)]).lang == "lb"
+    got = stage.identify([text])[0]
+    assert (got["lang"], got["decided_by"]) == ("bar", "regional") and "regional:bar" in got["flags"], got
+    # the score is the family's the model saw (German and Bavarian), not lb's and Bavarian's
+    assert got["score"] > 0.8, got
+    # Luxembourgish that fastText names stays Luxembourgish (its dat, vun, op are Low German words too)
+    lux = (
+        "Mir sinn am Summer op de Bauerenhaff gefuer an hunn do vill Déieren gesinn. Dat war net esou wéi mir "
+        "gemengt hunn, mee et war awer schéin, an d'Kanner wollten all Dag nees dohin."
+    )
+    assert stage.identify([lux])[0]["lang"] == "lb"
+
+
+def test_a_variety_must_out_count_the_words_that_picked_the_member() -> None:
+    """The regional call on a member a group picked against the model stands only where the
+    variety's hits lead the picked member's by the margin: written for the test, a Luxembourgish
+    text whose dat, vun, wat, op, de are Low German entries too; the resolver is asked directly
+    for both counts, then the stage with fastText's answer replaced by German."""
+    text = (
+        "Dat ass net wat mir wollten: d'Leit vun der Gemeng sinn op de Maart gaangen, an dat ass net gutt "
+        "fir d'Geschäfter vun der Stad, wat och de Buergermeeschter gesot huet."
+    )
+    stage = LanguageStage({})
+    stage.setup()
+    picked = stage.resolver.resolve("lb-de", text, [("de", 0.7), ("lb", 0.2)])
+    assert picked.lang == "lb", picked
+    assert stage.regional is not None
+    call = stage.regional.check("de", text)
+    assert call is not None and call.variety == "nds", call  # the Low German words alone name it
+    assert call.hits["nds"] - picked.evidence["lb"] < stage.regional.settings.margin, (call, picked)
+
+    class _SaysGerman:
+        def __getattr__(self, name: str) -> object:
+            return getattr(stage.model, name)
+
+        def predict(self, texts: list[str], k: int = 5, max_chars: int = 0) -> list[list[tuple[str, float]]]:
+            return [[("de", 0.7), ("lb", 0.2), ("nds", 0.05)] for _ in texts]
+
+    stage.model = _SaysGerman()  # type: ignore[assignment]
+    got = stage.identify([text])[0]
+    assert got["lang"] == "lb" and not any(f.startswith("regional:") for f in got["flags"]), got
+
+
 # a Ladino document whose paragraphs each hold two of its words, one too few to name it alone
 LADINO_PARAGRAPHS = [
     "Kada primavera en el mes de mayo la komunidad organiza una fiesta en la plasa, kon musika para todos los vizinos "
