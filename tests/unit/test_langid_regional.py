@@ -295,6 +295,21 @@ def test_bavarian_in_austrian_spelling(resolver: RegionalResolver) -> None:
     assert german is not None and german.variety is None and german.hits["bar"] == 0, german
 
 
+def test_bavarian_reduced_endings_and_the_article_de(resolver: RegionalResolver) -> None:
+    """Merkle's syllabic -n after f, ch, sch, p and -m after b, p (lafn, mochn, zwischn, hobm,
+    Suppm), where German writes -fen, -chen, -schen, -ben, -pen; the article de counts for Bavarian
+    as for Low German against German, so that it does not tip a Bavarian text to Low German."""
+    text = "De Leit hobm zwischn de Heisa a Suppm gmocht, und de Kinda mochn nix ois lafn und spuin."
+    call = resolver.check("de", text)
+    # hobm zwischn mochn ois lafn (5) + de x3 (bar and nds); not Suppm (a suffix entry needs
+    # three letters before it, and words of five letters or fewer are not looked at for suffixes)
+    assert call is not None and call.variety == "bar" and call.hits["bar"] == 8 and call.hits["nds"] == 3, call
+    german = resolver.check(
+        "de", "Die Leute haben zwischen den Häusern eine Suppe gekocht, und die Kinder machen nichts als laufen."
+    )
+    assert german is not None and german.hits["bar"] == 0 and german.variety is None, german
+
+
 def test_sicilian_and_corsican_share_u_but_not_their_own_words(resolver: RegionalResolver) -> None:
     """Both write the article u and the ending -u where Italian writes il/lo and -o: those count
     against Italian for both, so that Sicilian (nun, pi, nta, dû) and Corsican (hè, ùn, chj, à)
