@@ -310,6 +310,20 @@ def test_bavarian_reduced_endings_and_the_article_de(resolver: RegionalResolver)
     assert german is not None and german.hits["bar"] == 0 and german.variety is None, german
 
 
+def test_upper_sorbian_against_czech(resolver: RegionalResolver) -> None:
+    """Against Czech, whose alphabet has ě, č, š, ž, ř and ó, Upper Sorbian is told by what Czech
+    does not write (Faska 1981): wj/wš, wot, wo, kiž, hdźe, što, bě, -ow and -nje, and dź, ń; a
+    Czech sentence with Polish and German names (Gdańsk, Wagner, Kowalczyk) is not Sorbian."""
+    text = "Wjele ludźi, kiž bě wot města daloko, njewě, hdźe su Serbja wo swojim wobydlenje rěčeli."
+    call = resolver.check("cs", text)
+    # wjele, ludźi (ź), kiž, bě, wot, hdźe (and its ź), wo, wobydlenje (-nje), su
+    assert call is not None and call.variety == "hsb" and call.hits["hsb"] == 10, call
+    czech = resolver.check(
+        "cs", "V Gdańsku hrál orchestr Wagnera a Kowalczyk o tom napsal, že to byl nejlepší koncert roku."
+    )
+    assert czech is not None and czech.variety is None and czech.hits["hsb"] == 1, czech  # ń alone
+
+
 def test_sicilian_and_corsican_share_u_but_not_their_own_words(resolver: RegionalResolver) -> None:
     """Both write the article u and the ending -u where Italian writes il/lo and -o: those count
     against Italian for both, so that Sicilian (nun, pi, nta, dû) and Corsican (hè, ùn, chj, à)
