@@ -56,7 +56,9 @@ DEFAULTS: dict[str, Any] = {
     "second_opinion": "cld2",  # cld2 | none
     "second_opinion_below": 0.9,  # consult it when fastText's top probability is below this
     "second_opinion_weight": 1.0,  # weight of its shares against fastText's probabilities
-    "groups": {"on_undecided": "keep", "margin": 1},
+    # confusable groups (altedic/langid/groups.yaml); check false: the model's (and second
+    # opinion's) label stands (for measuring what the groups contribute: benchmarks/ablate_langid.py)
+    "groups": {"check": True, "on_undecided": "keep", "margin": 1},
     "declared": {"on_mismatch": "reject"},  # reject | relabel | keep
     "paragraphs": {
         "min_doc_chars": 400,  # documents at least this long get paragraph-level labels
@@ -174,6 +176,8 @@ class LanguageStage:
             raise ConfigError(
                 f"is {ow['min_chars']!r}; allowed: an integer >= 0", key="stages.langid.open_world.min_chars"
             )
+        if not isinstance(cfg["groups"]["check"], bool):
+            raise ConfigError(f"is {cfg['groups']['check']!r}; allowed: true, false", key="stages.langid.groups.check")
         reg = cfg["regional"]
         if not isinstance(reg["check"], bool):
             raise ConfigError(f"is {reg['check']!r}; allowed: true, false", key="stages.langid.regional.check")
@@ -338,6 +342,7 @@ class LanguageStage:
         fallback = getattr(second, "fallback", None)
         second_known = getattr(second, "languages", None)
         group_of = self._group_of
+        groups_on = cfg["groups"]["check"]
         ow_check = cfg["open_world"]["check"]
         ow_min = cfg["open_world"]["min_chars"]
         typical = self._typical
@@ -397,6 +402,8 @@ class LanguageStage:
             if lang is not None:
                 key = (lang, script)
                 group = group_of[key] if key in group_of else group_of.setdefault(key, group_for(lang, script))
+                if not groups_on:
+                    group = None
                 if group is not None:
                     trust = GROUPS[group].trust_model_above
                     if trust is not None and top_p >= trust and top_code == lang:
