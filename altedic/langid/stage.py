@@ -53,7 +53,7 @@ DEFAULTS: dict[str, Any] = {
     "labels": {},  # model label -> language code (or null = no language), for other models
     "top_k": 3,  # alternatives stored in lang_alternatives (1..10)
     "max_chars": 1000,  # characters of a text (or paragraph) given to the model
-    "second_opinion": "cld2",  # cld2 | none
+    "second_opinion": "cld2",  # cld2 | langdetect | none (langdetect measured weaker: docs/langid.md)
     "second_opinion_below": 0.9,  # consult it when fastText's top probability is below this
     "second_opinion_weight": 1.0,  # weight of its shares against fastText's probabilities
     # confusable groups (altedic/langid/groups.yaml); check false: the model's (and second

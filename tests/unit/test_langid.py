@@ -100,8 +100,27 @@ def test_bad_config_is_refused_with_key() -> None:
         LanguageStage({"languages": ["xx"]})
     with pytest.raises(ConfigError, match="model file not found"):
         LanguageStage({"model": "/nonexistent/model.ftz"}).setup()
-    with pytest.raises(ConfigError, match="allowed: cld2, none"):
+    with pytest.raises(ConfigError, match="allowed: cld2, langdetect, none"):
         LanguageStage({"second_opinion": "lingua"})
+
+
+def test_langdetect_as_the_second_opinion() -> None:
+    """langdetect (project card) can replace CLD2: deterministic (it samples n-grams at random;
+    each text gets a detector seeded alike), its codes mapped (no -> nb), no Maltese profile (it
+    calls Maltese Italian: one reason it is not the default, docs/langid.md)."""
+    from altedic.langid.policy import LangdetectOpinion
+
+    op = LangdetectOpinion()
+    assert {"hr", "sk", "nb", "cy"} <= op.languages and not {"mt", "ga", "no"} & op.languages
+    text = "Slovenská republika je vnútrozemský štát v strednej Európe, ktorý susedí s Rakúskom."
+    first = op.opinion(text)
+    assert first and first[0][0] == "sk" and all(op.opinion(text) == first for _ in range(3)), first
+    assert op.opinion("Il-Gvern Malti ħabbar illum miżuri ġodda għall-familji.")[0][0] == "it"
+    assert op.opinion("1234 ... !!!") == []
+    stage = LanguageStage({"second_opinion": "langdetect"})
+    got = stage.identify(["Kuća je bila velika, a vrt pun cvijeća i voćaka."])[0]
+    # fastText is below 0.9 here: langdetect was asked, and its Croatian decided within hbs
+    assert (got["lang"], got["decided_by"]) == ("hr", "second_opinion") and "second_opinion" in got["flags"], got
 
 
 # --- confusable groups, with real text and the real model --------------------------------

@@ -140,6 +140,11 @@ def test_model_languages_and_open_world_scoring() -> None:
     assert s["per_language"]["fur"]["recall"] == 0.5  # unknown is right for fur ...
     assert s["per_language"]["fr"]["recall"] == 0.5  # ... and still a miss for fr
     assert score(golds, preds)["per_language"]["fur"]["recall"] == 0.0
+    # a gold label with a script: the same script is right, another script wrong, and a
+    # prediction without a script (the bare model's sr) right by its language
+    golds = ["sr-Latn", "sr-Latn", "sr-Latn", "sr-Latn"]
+    preds = ["sr-Latn", "sr-Cyrl", "sr", "bs-Latn"]
+    assert score(golds, preds)["per_language"]["sr-Latn"]["recall"] == 0.5
 
 
 def _udhr_module() -> ModuleType:
