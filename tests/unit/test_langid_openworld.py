@@ -141,10 +141,13 @@ def test_model_languages_and_open_world_scoring() -> None:
     assert s["per_language"]["fr"]["recall"] == 0.5  # ... and still a miss for fr
     assert score(golds, preds)["per_language"]["fur"]["recall"] == 0.0
     # a gold label with a script: the same script is right, another script wrong, and a
-    # prediction without a script (the bare model's sr) right by its language
-    golds = ["sr-Latn", "sr-Latn", "sr-Latn", "sr-Latn"]
-    preds = ["sr-Latn", "sr-Cyrl", "sr", "bs-Latn"]
-    assert score(golds, preds)["per_language"]["sr-Latn"]["recall"] == 0.5
+    # prediction without a script (the bare model's sr) is read in the gold text's script:
+    # right by its language, and a false positive of that script's label where it is wrong
+    golds = ["sr-Latn", "sr-Latn", "sr-Latn", "sr-Latn", "sr-Cyrl", "bs-Cyrl", "bs-Cyrl"]
+    preds = ["sr-Latn", "sr-Cyrl", "sr", "bs-Latn", "sr", "sr", "sr-Cyrl"]
+    per = score(golds, preds)["per_language"]
+    assert per["sr-Latn"]["recall"] == 0.5 and per["sr-Cyrl"]["recall"] == 1.0
+    assert per["sr-Cyrl"]["precision"] == 1 / 4  # sr-Cyrl for the Latin line, both for bs-Cyrl
 
 
 def _udhr_module() -> ModuleType:
