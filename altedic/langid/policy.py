@@ -200,6 +200,13 @@ class Group:
     the words, characters and patterns leave members tied (or find nothing), after the declared
     language and ``ties_by_count``: among the members still open, a lead of the resolver's
     margin decides (``decided_by`` "topic")."""
+    unopposed: Mapping[str, tuple[int, tuple[str, ...]]] = field(default_factory=dict)
+    """Member -> (min_chars, opposed_by): a member of ``needs_evidence`` that the model ranks
+    first among the members keeps the model's pick without evidence of its own in a text of at
+    least ``min_chars`` characters that holds at least one of its words (shared ones count) and
+    no word of the ``opposed_by`` members (Serbian Latin news in which no word is ekavian, but
+    none is ijekavian or Croatian either: groups.yaml). After the declared language, before the
+    tie rules."""
     lexicon: LexiconSpec | None = None
     """Word lists derived from other text (Tesseract's per-language web word lists for hr/bs):
     where neither the evidence nor the declaration decided and the pick would be one of the
@@ -620,6 +627,7 @@ def load_groups(path: str | Path | None = None) -> dict[str, Group]:
             "topic",
             "chars",
             "patterns",
+            "unopposed",
         }
         if unknown:
             raise ConfigError(f"unknown key(s) {sorted(unknown)}", file=label, key=key)
@@ -653,7 +661,30 @@ def load_groups(path: str | Path | None = None) -> dict[str, Group]:
             lexicon=_lexicon_spec(g.get("lexicon"), path, members, label, f"{key}.lexicon"),
             patterns=_member_patterns(g.get("patterns") or {}, members, label, f"{key}.patterns"),
             topic=_member_words(g.get("topic") or {}, members, label, key, "topic"),
+            unopposed=_unopposed(g.get("unopposed"), members, label, f"{key}.unopposed"),
         )
+    return out
+
+
+def _unopposed(value: Any, members: tuple[str, ...], label: str, key: str) -> dict[str, tuple[int, tuple[str, ...]]]:
+    """groups.yaml ``unopposed``: {member: {min_chars: N, opposed_by: [members]}}."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ConfigError("must map members to {min_chars, opposed_by}", file=label, key=key)
+    out: dict[str, tuple[int, tuple[str, ...]]] = {}
+    for member, spec in value.items():
+        k = f"{key}.{member}"
+        if str(member) not in members:
+            raise ConfigError(f"must name members ({', '.join(members)})", file=label, key=k)
+        if not isinstance(spec, dict) or set(spec) != {"min_chars", "opposed_by"}:
+            raise ConfigError("must be {min_chars: N, opposed_by: [members]}", file=label, key=k)
+        n, against = spec["min_chars"], spec["opposed_by"]
+        if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+            raise ConfigError(f"min_chars is {n!r}; allowed: an integer >= 0", file=label, key=k)
+        if not isinstance(against, list) or not against or set(map(str, against)) - set(members):
+            raise ConfigError(f"opposed_by must list members ({', '.join(members)})", file=label, key=k)
+        out[str(member)] = (n, tuple(map(str, against)))
     return out
 
 
@@ -839,6 +870,13 @@ class GroupResolver:
                 tied = {m for m, n in ev.items() if n_best - n < needed}
         if declared and base_lang(declared) in members and (not tied or base_lang(declared) in tied):
             return Resolution(base_lang(declared), [], ev, "declared")
+        top_base = base_lang(top)
+        if top_base in g.unopposed and (not tied or top_base in tied) and ev.get(top_base):
+            # the model's pick of a member that needs evidence, in a long text with words it
+            # shares and none of the members that would contradict it (Group.unopposed)
+            min_chars, opposed_by = g.unopposed[top_base]
+            if len(text) >= min_chars and not any(ev.get(m) for m in opposed_by):
+                return Resolution(top_base, [], ev, "model")
         # a member that needs evidence of its own loses a tie to one that does not: the tie
         # means its hits are words the other shares (Serbian Latin is ekavian, a word Bosnian
         # and Serbian share is no evidence of ekavian text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -611,6 +612,66 @@ def test_hbs_ekavian_news_words_are_serbian(ekavian: str, ijekavian: str) -> Non
     # (zvaničnici counts for Serbian as for Bosnian: shared vocabulary, not the reflex)
     assert twin["hr"] >= 4 and twin["cnr"] >= 4 and twin["bs"] - twin["sr"] >= 4, twin
     assert r.resolve("hbs", ijekavian, [("sr", 0.8), ("bs", 0.1)]).lang in ("hr", "bs")
+
+
+# Written for the test: Serbian Latin news with words Serbian shares with Bosnian (takođe,
+# zvaničnici, tokom, saradnja, kompanija, fabrika) and no ekavian or ijekavian word, 300+ characters
+SHARED_ONLY = (
+    "Zvaničnici su takođe razgovarali o saradnji dveju zemalja tokom sastanka. Kompanija je najavila nova "
+    "ulaganja u industriju, a sindikati traže veće plate za radnike u fabrikama. Ministar je rekao da će "
+    "sporazum biti potpisan naredne godine, nakon razgovora sa partnerima iz regiona i sa predstavnicima banaka."
+).replace("dveju zemalja", "tih zemalja")
+
+
+def test_hbs_unopposed_serbian_in_long_text_without_ijekavian_words() -> None:
+    """groups.yaml ``unopposed``: the model's Serbian stands in a text of 300+ characters with
+    words Serbian shares and none that counts for Croatian (no ijekavian word); shorter, or with
+    one ijekavian word, or with none of Serbian's words, the tie goes to Bosnian as before, and
+    a declared language still comes first."""
+    text = SHARED_ONLY
+    assert len(text) >= 300
+    r = GroupResolver()
+    ev = r.evidence("hbs", text)
+    assert ev["hr"] == 0 and ev["sr"] == ev["bs"] >= 3, ev
+    res = r.resolve("hbs", text, [("sr", 0.7), ("bs", 0.2)])
+    assert (res.lang, res.decided_by) == ("sr", "model") and not res.flags, res
+    assert r.resolve("hbs", text[:250], [("sr", 0.7), ("bs", 0.2)]).lang == "bs"  # too short
+    ijekavian = text.replace("nakon razgovora", "poslije razgovora")  # poslije: hr bs cnr
+    assert r.evidence("hbs", ijekavian)["hr"] == 1
+    assert r.resolve("hbs", ijekavian, [("sr", 0.7), ("bs", 0.2)]).lang == "bs"
+    assert r.resolve("hbs", text, [("bs", 0.7), ("sr", 0.2)]).lang == "bs"  # the model ranks bs first
+    assert r.resolve("hbs", text, [("sr", 0.7), ("bs", 0.2)], declared="bs").decided_by == "declared"
+    plain = "Ovo je jedna obična rečenica koja nema nijedne posebne oznake. " * 6
+    assert r.evidence("hbs", plain)["sr"] == 0
+    assert r.resolve("hbs", plain, [("sr", 0.7), ("bs", 0.2)]).lang != "sr"
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ("[sr]", "must map members"),
+        ("{xx: {min_chars: 3, opposed_by: [hr]}}", "must name members"),
+        ("{sr: {min_chars: 3}}", "must be {min_chars"),
+        ("{sr: {min_chars: -1, opposed_by: [hr]}}", "an integer >= 0"),
+        ("{sr: {min_chars: 3, opposed_by: [xx]}}", "opposed_by must list members"),
+    ],
+)
+def test_bad_unopposed_is_refused(tmp_path: Path, spec: str, message: str) -> None:
+    f = tmp_path / "groups.yaml"
+    f.write_text(f"groups:\n  x:\n    members: [hr, sr]\n    unopposed: {spec}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=re.escape(message)) as e:
+        load_groups(f)
+    assert e.value.key is not None and e.value.key.startswith("groups.x.unopposed")
+
+
+def test_hbs_recenica_and_receno_are_no_ekavian_evidence() -> None:
+    """Short jat after r is e in all four standards (rečenica, rečeno); only reč, reči (word:
+    ijekavian riječ) and rečnik (rječnik) are ekavian. Until the nineteenth session the entry
+    "reč*" counted rečenica and rečeno for Serbian (and Slovenian)."""
+    r = GroupResolver()
+    assert r.evidence("hbs", "Rečeno je u prvoj rečenici.") == {"hr": 0, "bs": 0, "sr": 0, "cnr": 0, "sl": 0}
+    assert r.evidence("hbs", "Svaka reč iz rečnika.") == {"hr": 0, "bs": 0, "sr": 2, "cnr": 0, "sl": 1}
+    assert r.evidence("hbs", "Svaka riječ iz rječnika.") == {"hr": 2, "bs": 2, "sr": 0, "cnr": 2, "sl": 0}
 
 
 def test_hbs_percent_is_not_the_reflex_of_jat() -> None:
