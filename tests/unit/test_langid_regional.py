@@ -310,6 +310,20 @@ def test_bavarian_reduced_endings_and_the_article_de(resolver: RegionalResolver)
     assert german is not None and german.hits["bar"] == 0 and german.variety is None, german
 
 
+def test_swiss_german_nume_chunnt_and_doubled_umlauts(resolver: RegionalResolver) -> None:
+    """Baur's forms (nume, chunnt, chli, hani, öppis, esch) and the doubled umlauts of long vowels
+    (Ziischtig, Hüüser) are Alemannic against German; German's ii (Papst Johannes II.,
+    variieren, Assoziierung) is not counted."""
+    text = "Er chunnt nume am Ziischtig, hani ghört, und bringt öppis chli für d Hüüser, wo esch."
+    call = resolver.check("de", text)
+    # chunnt, nume, hani, öppis, chli, Hüüser (üü), esch: 7 (Ziischtig's ii is not an entry)
+    assert call is not None and call.variety == "gsw" and call.hits["gsw"] == 7 and call.hits["bar"] == 0, call
+    german = resolver.check(
+        "de", "Papst Johannes Paul II. sprach über das Assoziierungsabkommen; die Preise variieren."
+    )
+    assert german is not None and german.hits["gsw"] == 0, german
+
+
 def test_upper_sorbian_against_czech(resolver: RegionalResolver) -> None:
     """Against Czech, whose alphabet has ě, č, š, ž, ř and ó, Upper Sorbian is told by what Czech
     does not write (Faska 1981): wj/wš, wot, wo, kiž, hdźe, što, bě, -ow and -nje, and dź, ń; a
