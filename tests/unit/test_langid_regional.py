@@ -324,6 +324,31 @@ def test_swiss_german_nume_chunnt_and_doubled_umlauts(resolver: RegionalResolver
     assert german is not None and german.hits["gsw"] == 0, german
 
 
+def test_manx_that_the_model_calls_cornish_is_manx(resolver: RegionalResolver) -> None:
+    """lid.176 calls some Manx Cornish at a low probability (then rejected as unknown); Manx's
+    ta, cha, ayns, shoh, echey, ooilley name it against Cornish (Kneen 1931); a Cornish sentence
+    (yn, y, ny, an, ha: words both write, or Cornish only) is not Manx."""
+    manx = "Ta'n dooinney shen ayns y thie echey nish, agh cha nel eh mie dy liooar dy gholl magh."
+    call = resolver.check("kw", manx)
+    # dooinney, shen, ayns, echey, agh, cha, mie, dy twice: 9 (ta'n is not the entry ta)
+    assert call is not None and call.variety == "gv" and call.hits["gv"] == 9, call
+    cornish = resolver.check("kw", "Yma an den y'n chi ha ny wra ev mos yn-mes, rag ev yw klav.")
+    assert cornish is not None and cornish.variety is None and cornish.hits["gv"] == 0, cornish
+    stage = LanguageStage({})
+    stage.setup()
+
+    class _SaysCornish:
+        def __getattr__(self, name: str) -> object:
+            return getattr(stage.model, name)
+
+        def predict(self, texts: list[str], k: int = 5, max_chars: int = 0) -> list[list[tuple[str, float]]]:
+            return [[("kw", 0.3), ("gv", 0.1), ("cy", 0.05)] for _ in texts]
+
+    stage.model = _SaysCornish()  # type: ignore[assignment]
+    got = stage.identify([manx])[0]
+    assert (got["lang"], got["decided_by"]) == ("gv", "regional") and "regional:gv" in got["flags"], got
+
+
 def test_upper_sorbian_against_czech(resolver: RegionalResolver) -> None:
     """Against Czech, whose alphabet has ě, č, š, ž, ř and ó, Upper Sorbian is told by what Czech
     does not write (Faska 1981): wj/wš, wot, wo, kiž, hdźe, što, bě, -ow and -nje, and dź, ń; a
