@@ -1239,7 +1239,10 @@ class RegionalResolver:
           else the first of its neighbours among the ``alternatives``, the neighbour the model
           saw (a text fastText called es, or ca with it next, that a confusable group relabelled
           oc is checked for the varieties of Spanish, Ladino among them, or of Italian); else its
-          first neighbour.
+          first neighbour, except for an unsure label (below ``unsure_below``) of a variety whose
+          neighbours are no official languages and none of them among the alternatives: then the
+          family of the alternatives, as below (CLD2 calls Skolt Sami Manx, whose neighbour is
+          Cornish).
         * Any other label with a ``score`` below ``unsure_below``: the first neighbour (or
           variety's neighbour) among the model's ``alternatives`` (best first), unless the label
           is an official EU language (measured: Irish and Slovenian sentences with Spanish or
@@ -1252,6 +1255,16 @@ class RegionalResolver:
         if v is not None:
             if alternatives and alternatives[0] != label:
                 return next((c for c in alternatives if c in v.neighbours), v.neighbours[0])
+            if (
+                score < unsure_below
+                and alternatives
+                and not any(c in v.neighbours for c in alternatives)
+                and not any(n in EU_OFFICIAL for n in v.neighbours)
+            ):
+                # an unsure label of a variety whose neighbours are themselves small languages
+                # that the model did not rank (CLD2's Manx for Skolt Sami; Manx's neighbour is
+                # Cornish): looked at in the family of the alternatives, as any unsure label
+                return next((n for n in map(self.neighbour_of, alternatives[1:]) if n is not None), v.neighbours[0])
             return v.neighbours[0]
         if score >= unsure_below or label in EU_OFFICIAL:
             return None

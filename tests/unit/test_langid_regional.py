@@ -461,6 +461,13 @@ def test_a_variety_label_is_checked_in_the_family_the_model_saw(resolver: Region
     assert resolver.family("oc", 0.4, ["ca", "it", "eu"], 0.9) == "it"
     assert resolver.family("oc", 0.4, ["ca", "eu"], 0.9) == "fr"
     assert resolver.family("es", 0.4, ["oc"], 0.9) == "es"  # a neighbour is its own family
+    # an unsure Manx label (its only neighbour, Cornish, is no official language) that the model
+    # did not see next to Cornish: the families of the alternatives (CLD2 calls Skolt Sami Manx;
+    # Estonian is a neighbour of the Finnic and Sami varieties); with Cornish ranked, Cornish's
+    assert resolver.family("gv", 0.5, ["gv", "et", "fi"], 0.6) == "et"
+    assert resolver.family("gv", 0.5, ["gv", "en", "kw"], 0.6) == "kw"
+    assert resolver.family("gv", 0.7, ["gv", "et"], 0.6) == "kw"  # sure enough: its own family
+    assert resolver.family("co", 0.4, ["co", "et"], 0.9) == "it"  # Corsican's neighbours are official
 
 
 def test_ladino_that_the_group_relabels_occitan_is_still_ladino(stage: LanguageStage) -> None:
