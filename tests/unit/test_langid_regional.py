@@ -324,6 +324,18 @@ def test_swiss_german_nume_chunnt_and_doubled_umlauts(resolver: RegionalResolver
     assert german is not None and german.hits["gsw"] == 0, german
 
 
+def test_low_german_in_new_saxon_spelling_against_dutch(resolver: RegionalResolver) -> None:
+    """New Saxon hee, dee, keyn, eyns, up, hev (Hahn 2004) count against Dutch (hij, die, geen,
+    eens, op, heb); a Dutch sentence with an English loan (start-up) is not Low German."""
+    text = "Hee sea, dat dee kearl keynen tyd hadde, un wy hev eyns up den åvend wachtet."
+    call = resolver.check("nl", text)
+    # hee, dee, keynen, un, hev, eyns, up, å: 8
+    assert call is not None and call.variety == "nds" and call.hits["nds"] == 8, call
+    dutch = resolver.check("nl", "Hij zei dat de start-up geen tijd had en dat wij eens op de avond wachtten.")
+    # "start-up" is one chunk that is no entry: the first look does not open the count
+    assert dutch is not None and dutch.variety is None and dutch.hits["nds"] == 0, dutch
+
+
 def test_manx_that_the_model_calls_cornish_is_manx(resolver: RegionalResolver) -> None:
     """lid.176 calls some Manx Cornish at a low probability (then rejected as unknown); Manx's
     ta, cha, ayns, shoh, echey, ooilley name it against Cornish (Kneen 1931); a Cornish sentence
