@@ -187,6 +187,8 @@ OCCITAN_SPELLINGS = [
     "Tóuti li gènt de Prouvènço parlon aquesto lengo coume si paire: noun es uno lengo morto, aquéu parla viéu.",
     "Eth pòble d'Aran parla aranés shens dificultat e es fièr deth sòn patrimòni.",
     "Quò es la lenga daus pastres e lous vielhs de Lemosin la parlan enquera.",
+    # nineteenth session: cado, dre, pèr, sara and the feminine -ouno against French
+    "Cado persouno a dre à la vido e cadun sara libre pèr parla sa lengo.",
 ]
 
 
@@ -194,6 +196,12 @@ OCCITAN_SPELLINGS = [
 def test_occitan_in_other_spellings_is_named(resolver: RegionalResolver, text: str) -> None:
     call = resolver.check("fr", text)
     assert call is not None and call.variety == "oc", call
+
+
+def test_french_with_the_name_sara_is_not_occitan(resolver: RegionalResolver) -> None:
+    # Mistralian sara (sera) is also a first name: one hit, under the three a variety needs
+    call = resolver.check("fr", "Sara est partie pour Lyon avec son frère, qui a le droit de voter.")
+    assert call is not None and call.variety is None and call.hits["oc"] == 1, call
 
 
 @pytest.mark.parametrize("lang", sorted(OFFICIAL))
