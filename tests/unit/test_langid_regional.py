@@ -198,6 +198,19 @@ def test_occitan_in_other_spellings_is_named(resolver: RegionalResolver, text: s
     assert call is not None and call.variety == "oc", call
 
 
+def test_francoprovencal_o_grave_is_not_occitan_evidence_alone(resolver: RegionalResolver) -> None:
+    """Valdôtain and Savoyard spellings of Francoprovençal write ò, as Occitan does: against
+    French it counts for both, so that a Francoprovençal text is no longer Occitan by its ò alone
+    (the stage calls a tie unknown, which is right for a language lid.176 cannot name), while an
+    Occitan text still leads by its words."""
+    frp = "Nyon pou éhè arèhò ni tsacha dè son paï: tòtè lè parsenè on lò pouvèr dè sè défindrè dèvan la konstituchon."
+    call = resolver.check("fr", frp)
+    assert call is not None and call.variety is None and set(call.tied) == {"frp", "oc"}, call
+    oc = "Cada persona a drech a la vida: pòt parlar sa lenga e aquò es tanben un drech de l'òme."
+    call = resolver.check("fr", oc)
+    assert call is not None and call.variety == "oc" and call.hits["oc"] - call.hits["frp"] >= 2, call
+
+
 def test_french_with_the_name_sara_is_not_occitan(resolver: RegionalResolver) -> None:
     # Mistralian sara (sera) is also a first name: one hit, under the three a variety needs
     call = resolver.check("fr", "Sara est partie pour Lyon avec son frère, qui a le droit de voter.")
