@@ -948,6 +948,21 @@ def test_cyrillic_function_words_shared_by_serbian_count_for_it() -> None:
     assert ev == {"sr": 7, "mk": 5, "bg": 3}
 
 
+def test_macedonian_l_participle_is_no_serbian_evidence() -> None:
+    """била, било, бил are the l-participle in Serbian, Macedonian and Bulgarian alike: until the
+    nineteenth session била and било counted for Serbian alone, and Macedonian sentences with
+    them and nothing else were Serbian (23 development sentences). Macedonian со, сите, кон,
+    низ, уште, подоцна and the article -от count for it (written for the test)."""
+    r = GroupResolver()
+    ev = r.evidence("cyrl-south", "Базиликата била изградена подоцна од архитектот со сите дрва.")
+    # била (sr mk bg), подоцна, од (sr mk), архитектот (-от), со, сите
+    assert ev == {"sr": 2, "mk": 6, "bg": 1}, ev
+    res = r.resolve(
+        "cyrl-south", "Базиликата била изградена подоцна од архитектот со сите дрва.", [("sr", 0.6), ("mk", 0.3)]
+    )
+    assert (res.lang, res.decided_by) == ("mk", "evidence"), res
+
+
 def test_thresholds_of_a_language_without_a_file_are_the_default(tmp_path: Path) -> None:
     from altedic.filters import load_filters
 
