@@ -948,6 +948,16 @@ def test_cyrillic_function_words_shared_by_serbian_count_for_it() -> None:
     assert ev == {"sr": 7, "mk": 5, "bg": 3}
 
 
+def test_bulgarian_function_words_and_serbian_sme() -> None:
+    """Bulgarian са, тези, какво, трябва (Scatton 1984) count for it alone; сме is not listed,
+    because Serbian writes it too ("не сме": must not; written for the test)."""
+    r = GroupResolver()
+    # какво, трябва, тези, са, and я twice (a Bulgarian letter)
+    assert r.evidence("cyrl-south", "Какво трябва да направят тези хора, които са тук?") == {"sr": 0, "mk": 0, "bg": 6}
+    ev = r.evidence("cyrl-south", "Нико не сме бити произвољно ухапшен.")
+    assert ev["sr"] >= ev["mk"] and ev["sr"] >= ev["bg"], ev
+
+
 def test_macedonian_l_participle_is_no_serbian_evidence() -> None:
     """била, било, бил are the l-participle in Serbian, Macedonian and Bulgarian alike: until the
     nineteenth session била and било counted for Serbian alone, and Macedonian sentences with
