@@ -772,6 +772,18 @@ def test_nordic_spelling_decides_danish_and_bokmal(expected: str, text: str) -> 
         assert (res.lang, res.decided_by) == (expected, "evidence"), (ranked, res)
 
 
+def test_nordic_common_words_of_the_nineteenth_session() -> None:
+    """havde/hadde, næste/neste, sidste/siste, øjeblik/øyeblikk, derefter/deretter, -sion/-sjon
+    (Retskrivningsordbogen, Bokmålsordboka; written for the test); ske and sker count for Danish
+    and Swedish alike."""
+    r = GroupResolver()
+    da = r.evidence("nordic", "Derefter havde kommissionen et øjeblik til næste og sidste punkt.")
+    nb = r.evidence("nordic", "Deretter hadde kommisjonen et øyeblikk til neste og siste punkt.")
+    assert da == {"da": 6, "nb": 0, "nn": 0, "sv": 1}, da  # kommissionen is -sion in Swedish too
+    assert nb["da"] == 0 and nb["nb"] >= 6 and nb["sv"] == 0, nb
+    assert r.evidence("nordic", "Det sker") == {"da": 1, "nb": 0, "nn": 0, "sv": 1}
+
+
 def test_nordic_shared_words_are_no_swedish_evidence() -> None:
     """A word the members share counts for all of them or none: "eller" (all four) for none,
     "ta" (Bokmål, Nynorsk, Swedish) for the three alike, so neither tips Nynorsk into Swedish."""
