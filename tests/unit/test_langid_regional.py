@@ -172,6 +172,28 @@ def stage() -> LanguageStage:
     return s
 
 
+class _FixedAnswer:
+    """The real model for everything but ``predict``, which gives the same ranking for every text
+    (to test what the policy does with a label the real model gives only to other text)."""
+
+    def __init__(self, model: object, ranking: list[tuple[str, float]]) -> None:
+        self._model = model
+        self._ranking = ranking
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._model, name)
+
+    def predict(self, texts: list[str], k: int = 5, max_chars: int = 0) -> list[list[tuple[str, float]]]:
+        return [list(self._ranking) for _ in texts]
+
+
+def _stage_whose_model_says(ranking: list[tuple[str, float]]) -> LanguageStage:
+    stage = LanguageStage({})
+    stage.setup()
+    stage.model = _FixedAnswer(stage.model, ranking)  # type: ignore[assignment]
+    return stage
+
+
 @pytest.mark.parametrize("variety", sorted(REGIONAL))
 def test_each_variety_is_named_by_its_spelling(resolver: RegionalResolver, variety: str) -> None:
     neighbour, text = REGIONAL[variety]
@@ -367,17 +389,7 @@ def test_manx_that_the_model_calls_cornish_is_manx(resolver: RegionalResolver) -
     assert call is not None and call.variety == "gv" and call.hits["gv"] == 9, call
     cornish = resolver.check("kw", "Yma an den y'n chi ha ny wra ev mos yn-mes, rag ev yw klav.")
     assert cornish is not None and cornish.variety is None and cornish.hits["gv"] == 0, cornish
-    stage = LanguageStage({})
-    stage.setup()
-
-    class _SaysCornish:
-        def __getattr__(self, name: str) -> object:
-            return getattr(stage.model, name)
-
-        def predict(self, texts: list[str], k: int = 5, max_chars: int = 0) -> list[list[tuple[str, float]]]:
-            return [[("kw", 0.3), ("gv", 0.1), ("cy", 0.05)] for _ in texts]
-
-    stage.model = _SaysCornish()  # type: ignore[assignment]
+    stage = _stage_whose_model_says([("kw", 0.3), ("gv", 0.1), ("cy", 0.05)])
     got = stage.identify([manx])[0]
     assert (got["lang"], got["decided_by"]) == ("gv", "regional") and "regional:gv" in got["flags"], got
 
@@ -555,15 +567,7 @@ def test_a_variety_must_out_count_the_words_that_picked_the_member() -> None:
     assert call is not None and call.variety == "nds", call  # the Low German words alone name it
     assert call.hits["nds"] - picked.evidence["lb"] < stage.regional.settings.margin, (call, picked)
 
-    class _SaysGerman:
-        def __getattr__(self, name: str) -> object:
-            return getattr(stage.model, name)
-
-        def predict(self, texts: list[str], k: int = 5, max_chars: int = 0) -> list[list[tuple[str, float]]]:
-            return [[("de", 0.7), ("lb", 0.2), ("nds", 0.05)] for _ in texts]
-
-    stage.model = _SaysGerman()  # type: ignore[assignment]
-    got = stage.identify([text])[0]
+    got = _stage_whose_model_says([("de", 0.7), ("lb", 0.2), ("nds", 0.05)]).identify([text])[0]
     assert got["lang"] == "lb" and not any(f.startswith("regional:") for f in got["flags"]), got
 
 
