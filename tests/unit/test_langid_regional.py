@@ -379,6 +379,19 @@ def test_low_german_in_new_saxon_spelling_against_dutch(resolver: RegionalResolv
     assert dutch is not None and dutch.variety is None and dutch.hits["nds"] == 0, dutch
 
 
+def test_romagnol_against_italian(resolver: RegionalResolver) -> None:
+    """Romagnol -zioun, m'la, èsa, dirét, persouna (Masotti 1999) against Italian; not dla and
+    tla, which Ladin writes too (written for the test)."""
+    text = "Ogni persouna la à dirét m'la protezioun dla lègia e la putrà èsa sicura in ca sua."
+    call = resolver.check("it", text)
+    # persouna, dirét, m'la, protezioun, putrà, èsa: 6
+    assert call is not None and call.variety == "eml" and call.hits["eml"] == 6, call
+    italian = resolver.check("it", "Ogni persona ha diritto alla protezione della legge e potrà essere sicura.")
+    assert italian is not None and italian.hits["eml"] == 0, italian
+    ladin = resolver.check("it", "La jent dla valada rejona ladin y i mutons va tla scola dl paesc.")
+    assert ladin is not None and ladin.hits["eml"] == 0, ladin
+
+
 def test_manx_that_the_model_calls_cornish_is_manx(resolver: RegionalResolver) -> None:
     """lid.176 calls some Manx Cornish at a low probability (then rejected as unknown); Manx's
     ta, cha, ayns, shoh, echey, ooilley name it against Cornish (Kneen 1931); a Cornish sentence
