@@ -84,25 +84,22 @@ def measure(lid_dir: Path | None, proxies: list[str]) -> dict[str, Any]:
 
 
 def _print(result: dict[str, Any]) -> None:
-    datasets = list(next(iter(result.values())))
-    head = "| part | " + " | ".join(f"{d}: 24 / all" for d in datasets) + " |"
-    print(head)
+    first = next(iter(result.values()))  # every row has the same data sets and groups
+    datasets = list(first)
+    print("| part | " + " | ".join(f"{d}: 24 / all" for d in datasets) + " |")
     print("|---" * (len(datasets) + 1) + "|")
     for row, per in result.items():
         cells = [f"{per[d]['official']:.4f} / {per[d]['all']:.4f}" for d in datasets]
         print(f"| {row} | " + " | ".join(cells) + " |")
-    dev = [d for d in datasets if per_has_groups(result, d)]
-    for d in dev:
-        names = list(next(iter(result.values()))[d]["groups"])
+    for d in datasets:
+        names = list(first[d]["groups"])  # empty for the open-world folders
+        if not names:
+            continue
         print(f"\nconfusable groups, {d} (mean F1 of the members present)")
         print("| part | " + " | ".join(names) + " |")
         print("|---" * (len(names) + 1) + "|")
         for row, per in result.items():
             print(f"| {row} | " + " | ".join(f"{per[d]['groups'][n]:.3f}" for n in names) + " |")
-
-
-def per_has_groups(result: dict[str, Any], dataset: str) -> bool:
-    return bool(next(iter(result.values()))[dataset]["groups"])
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -401,9 +401,12 @@ class LanguageStage:
                 flags.append("no_letters")
             if lang is not None:
                 key = (lang, script)
-                group = group_of[key] if key in group_of else group_of.setdefault(key, group_for(lang, script))
                 if not groups_on:
                     group = None
+                elif key in group_of:
+                    group = group_of[key]
+                else:
+                    group = group_of.setdefault(key, group_for(lang, script))
                 if group is not None:
                     trust = GROUPS[group].trust_model_above
                     if trust is not None and top_p >= trust and top_code == lang:
@@ -430,7 +433,7 @@ class LanguageStage:
                         members = GROUPS[group].members
                         score = _score_of(ranked, members)
                         lang = res.lang
-                        family_p = next((p for c, p in pred if c is not None and base_lang(c) == lang), 0.0)
+                        family_p = next(iter(probs_of(pred, (lang,))), 0.0)
                     picked_hits = res.evidence.get(res.lang, 0)
                     flags.extend(res.flags)
                     decided_by = res.decided_by
