@@ -222,6 +222,12 @@ class LexiconSpec:
     label: str  # the file as named in messages
 
 
+def _read_list(location: Any) -> str:
+    """The text of a word-list file (a Path or a packaged Traversable), gzip or plain UTF-8."""
+    raw = location.read_bytes()
+    return gzip.decompress(raw).decode("utf-8") if raw[:2] == b"\x1f\x8b" else raw.decode("utf-8")
+
+
 class Lexicon:
     """A confusable group's lexicon: for each member, words found in its reference word list and
     in no other member's (``<member>\\t<word>`` lines, written by benchmarks/derive_lexicon.py).
@@ -242,8 +248,7 @@ class Lexicon:
         words: dict[str, str] = {}
         sizes: dict[str, int] = {}
         try:
-            raw = spec.location.read_bytes()
-            text = gzip.decompress(raw).decode("utf-8") if raw[:2] == b"\x1f\x8b" else raw.decode("utf-8")
+            text = _read_list(spec.location)
         except (OSError, EOFError, UnicodeDecodeError) as exc:
             raise ConfigError(f"cannot read the lexicon: {exc}", file=spec.label) from exc
         for n, line in enumerate(text.splitlines(), 1):
@@ -628,6 +633,7 @@ def load_groups(path: str | Path | None = None) -> dict[str, Group]:
             "chars",
             "patterns",
             "unopposed",
+            "word_files",
         }
         if unknown:
             raise ConfigError(f"unknown key(s) {sorted(unknown)}", file=label, key=key)
@@ -648,7 +654,14 @@ def load_groups(path: str | Path | None = None) -> dict[str, Group]:
         out[str(name)] = Group(
             name=str(name),
             members=members,
-            words=_member_words(words, members, label, key),
+            words=_with_word_files(
+                _member_words(words, members, label, key),
+                g.get("word_files"),
+                path,
+                members,
+                label,
+                f"{key}.word_files",
+            ),
             needs_evidence=frozenset(str(m) for m in g.get("needs_evidence") or ()),
             chars={m: str(c) for m, c in chars.items()},
             script=g.get("script"),
@@ -664,6 +677,53 @@ def load_groups(path: str | Path | None = None) -> dict[str, Group]:
             unopposed=_unopposed(g.get("unopposed"), members, label, f"{key}.unopposed"),
         )
     return out
+
+
+def _with_word_files(
+    words: dict[str, tuple[str, ...]],
+    value: Any,
+    path: str | Path | None,
+    members: tuple[str, ...],
+    label: str,
+    key: str,
+) -> dict[str, tuple[str, ...]]:
+    """``words`` with the words of a group's ``word_files`` added: member (or several, separated
+    by spaces) -> a file relative to the groups file (the packaged one: altedic/langid/), gzip or
+    plain text, one word per line in its first tab-separated column (the rest says why it is
+    there), ``#`` lines are comments. Exact words only (lower case letters): derived lists too long
+    to write into groups.yaml by hand (benchmarks/derive_ekavian.py)."""
+    if value is None:
+        return words
+    if not isinstance(value, dict):
+        raise ConfigError(f"must map members ({', '.join(members)}) to a file", file=label, key=key)
+    out = {m: list(ws) for m, ws in words.items()}
+    for names, name in value.items():
+        named = _named_members(names, members, label, key)
+        k = f"{key}.{names}"
+        if not isinstance(name, str):
+            raise ConfigError("must be a file name", file=label, key=k)
+        location: Any = (
+            Path(path).parent / name if path else resources.files("altedic.langid").joinpath(*name.split("/"))
+        )
+        shown = str(location) if path else f"altedic/langid/{name}"
+        try:
+            text = _read_list(location)
+        except (OSError, EOFError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"cannot read {name!r}: {exc}", file=label, key=k) from exc
+        listed: list[str] = []
+        for n, line in enumerate(text.splitlines(), 1):
+            if not line.strip() or line.startswith("#"):
+                continue
+            word = line.split("\t", 1)[0].strip()
+            if not _LETTERS.fullmatch(word) or word != word.lower():
+                raise ConfigError(f"line {n}: {word!r} is not a lower-case word", file=shown)
+            listed.append(word)
+        for m in named:
+            out.setdefault(m, []).extend(listed)
+    return {m: tuple(ws) for m, ws in out.items()}
+
+
+_LETTERS = re.compile(r"[^\W\d_]+")
 
 
 def _unopposed(value: Any, members: tuple[str, ...], label: str, key: str) -> dict[str, tuple[int, tuple[str, ...]]]:
