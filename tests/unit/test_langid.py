@@ -624,6 +624,23 @@ def test_hbs_ekavian_news_words_are_serbian(
     assert r.resolve("hbs", ijekavian, [("sr", 0.8), ("bs", 0.1)]).lang == "bs"
 
 
+# Written for the test (twentieth session): the currency evro and sprovesti, against Croatian and
+# Bosnian euro and provesti; evra counts for Slovenian too (Slovenian writes evro), evrima not
+EVRO = "Vlada je odlučila da sprovede reformu koja će koštati dva miliona evra, a ne više u evrima."
+EURO = "Vlada je odlučila da provede reformu koja će koštati dva milijuna eura, a ne više u eurima."
+
+
+def test_hbs_evro_and_sprovesti_are_serbian() -> None:
+    r = GroupResolver()
+    # sprovede, evra, evrima, and miliona, which Bosnian and Montenegrin write too
+    assert r.evidence("hbs", EVRO) == {"hr": 0, "bs": 1, "sr": 4, "cnr": 1, "sl": 1}
+    for ranked in ([("bs", 0.8), ("sr", 0.1)], [("hr", 0.6), ("bs", 0.3)]):
+        res = r.resolve("hbs", EVRO, ranked)
+        assert (res.lang, res.decided_by) == ("sr", "evidence"), (ranked, res)
+    # the Croatian twin: milijun is Croatian; euro, eura, provesti count for no member
+    assert r.evidence("hbs", EURO) == {"hr": 1, "bs": 0, "sr": 0, "cnr": 0, "sl": 0}
+
+
 # Written for the test: Serbian Latin news with words Serbian shares with Bosnian (takođe,
 # zvaničnici, tokom, saradnja, kompanija, fabrika) and no ekavian or ijekavian word, 300+ characters
 SHARED_ONLY = (
