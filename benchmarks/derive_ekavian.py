@@ -34,14 +34,13 @@ gzip without a time stamp), after ``#`` lines that name the source and the licen
 from __future__ import annotations
 
 import argparse
-import gzip
 import sys
 from collections.abc import Collection
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from derive_lexicon import find_tessdata, tesseract_words
+from derive_lexicon import output_args, tessdata_of, tesseract_words, write_gzip
 
 VOWELS = frozenset("aeiou")
 MIN_LETTERS = 5
@@ -94,18 +93,12 @@ def render(table: dict[str, list[str]], sizes: dict[str, int]) -> bytes:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--out", required=True, type=Path)
-    ap.add_argument("--tessdata", type=Path, default=None, help="folder of the .traineddata files")
+    output_args(ap)
     args = ap.parse_args(argv)
-    tessdata = args.tessdata or find_tessdata()
-    if tessdata is None:
-        sys.exit("derive_ekavian: no tessdata folder found; pass --tessdata")
+    tessdata = tessdata_of(args, "derive_ekavian")
     lists = {code: tesseract_words(code, tessdata) for code in ("srp_latn", "hrv", "bos", "slv")}
     table = ekavian(lists["srp_latn"], lists["hrv"] | lists["bos"], lists["slv"])
-    data = render(table, {code: len(ws) for code, ws in lists.items()})
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    with args.out.open("wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
-        gz.write(data)
+    write_gzip(args.out, render(table, {code: len(ws) for code, ws in lists.items()}))
     print(f"{len(table)} ekavian words; wrote {args.out} ({args.out.stat().st_size} bytes)")
     return 0
 

@@ -71,15 +71,33 @@ def tesseract_words(code: str, tessdata: Path) -> set[str]:
     return {w.lower() for w in words if Lexicon.WORD.fullmatch(w)}
 
 
+def output_args(ap: argparse.ArgumentParser) -> None:
+    """The ``--out`` and ``--tessdata`` options the derive_* scripts share."""
+    ap.add_argument("--out", required=True, type=Path)
+    ap.add_argument("--tessdata", type=Path, default=None, help="folder of the .traineddata files")
+
+
+def tessdata_of(args: argparse.Namespace, prog: str) -> Path:
+    """``--tessdata``, or the folder Debian installs the models in; exits when there is none."""
+    tessdata: Path | None = args.tessdata or find_tessdata()
+    if tessdata is None:
+        sys.exit(f"{prog}: no tessdata folder found; pass --tessdata")
+    return tessdata
+
+
+def write_gzip(out: Path, data: bytes) -> None:
+    """``data`` gzipped to ``out`` without a time stamp (the same bytes on every run)."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
+        gz.write(data)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("pairs", nargs="+", help="member=tesseract_code, e.g. hr=hrv bs=bos")
-    ap.add_argument("--out", required=True, type=Path)
-    ap.add_argument("--tessdata", type=Path, default=None, help="folder of the .traineddata files")
+    output_args(ap)
     args = ap.parse_args(argv)
-    tessdata = args.tessdata or find_tessdata()
-    if tessdata is None:
-        sys.exit("derive_lexicon: no tessdata folder found; pass --tessdata")
+    tessdata = tessdata_of(args, "derive_lexicon")
     pairs = [p.split("=", 1) for p in args.pairs]
     if len(pairs) < 2 or any(len(p) != 2 for p in pairs):
         sys.exit("derive_lexicon: give at least two member=code pairs")
@@ -94,10 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     ]
     header += [f"# {m}: {len(lists[m])} words listed, {len(only[m])} only here" for m, _ in pairs]
     body = [f"{m}\t{w}" for m, _ in pairs for w in sorted(only[m])]
-    data = ("\n".join(header + body) + "\n").encode("utf-8")
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    with args.out.open("wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
-        gz.write(data)
+    write_gzip(args.out, ("\n".join(header + body) + "\n").encode("utf-8"))
     for m, _ in pairs:
         print(f"{m}: {len(lists[m])} words, {len(only[m])} only in its list")
     print(f"wrote {args.out} ({args.out.stat().st_size} bytes)")
