@@ -702,10 +702,7 @@ def _with_word_files(
         k = f"{key}.{names}"
         if not isinstance(name, str):
             raise ConfigError("must be a file name", file=label, key=k)
-        location: Any = (
-            Path(path).parent / name if path else resources.files("altedic.langid").joinpath(*name.split("/"))
-        )
-        shown = str(location) if path else f"altedic/langid/{name}"
+        location, shown = _data_file(name, path)
         try:
             text = _read_list(location)
         except (OSError, EOFError, UnicodeDecodeError) as exc:
@@ -715,15 +712,12 @@ def _with_word_files(
             if not line.strip() or line.startswith("#"):
                 continue
             word = line.split("\t", 1)[0].strip()
-            if not _LETTERS.fullmatch(word) or word != word.lower():
+            if not Lexicon.WORD.fullmatch(word) or word != word.lower():
                 raise ConfigError(f"line {n}: {word!r} is not a lower-case word", file=shown)
             listed.append(word)
         for m in named:
             out.setdefault(m, []).extend(listed)
     return {m: tuple(ws) for m, ws in out.items()}
-
-
-_LETTERS = re.compile(r"[^\W\d_]+")
 
 
 def _unopposed(value: Any, members: tuple[str, ...], label: str, key: str) -> dict[str, tuple[int, tuple[str, ...]]]:
@@ -771,6 +765,15 @@ def _member_patterns(
     return tuple(out)
 
 
+def _data_file(name: str, path: str | Path | None) -> tuple[Any, str]:
+    """(location, name for messages) of a data file named in a groups file: relative to that
+    file, or, for the packaged groups.yaml, the packaged file under altedic/langid/."""
+    if path:
+        location = Path(path).parent / name
+        return location, str(location)
+    return resources.files("altedic.langid").joinpath(*name.split("/")), f"altedic/langid/{name}"
+
+
 def _lexicon_spec(
     value: Any, path: str | Path | None, members: tuple[str, ...], label: str, key: str
 ) -> LexiconSpec | None:
@@ -784,10 +787,9 @@ def _lexicon_spec(
     if isinstance(margin, bool) or not isinstance(margin, (int, float)) or margin <= 0:
         raise ConfigError(f"margin is {margin!r}; allowed: a number above 0", file=label, key=f"{key}.margin")
     name = value["file"]
-    location: Any = Path(path).parent / name if path else resources.files("altedic.langid").joinpath(*name.split("/"))
+    location, shown = _data_file(name, path)
     if not location.is_file():
         raise ConfigError(f"file {name!r} not found", file=label, key=f"{key}.file")
-    shown = str(location) if path else f"altedic/langid/{name}"
     return LexiconSpec(location=location, margin=float(margin), label=shown)
 
 
