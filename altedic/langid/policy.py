@@ -31,6 +31,7 @@ from __future__ import annotations
 import dataclasses
 import gzip
 import itertools
+import math
 import os
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
@@ -211,6 +212,10 @@ class Group:
     """Word lists derived from other text (Tesseract's per-language web word lists for hr/bs):
     where neither the evidence nor the declaration decided and the pick would be one of the
     lexicon's members, a clear lexicon lead picks among them (see :class:`Lexicon`)."""
+    frequencies: LexiconSpec | None = None
+    """Word frequencies of the members in a corpus of another genre (OpenSubtitles for hr/bs):
+    where the lexicon did not decide either, a clear lead in log-likelihood picks among the
+    table's members (see :class:`WordFrequencies`)."""
 
 
 @dataclass(frozen=True)
@@ -289,6 +294,87 @@ class Lexicon:
         best, s_best = order[0]
         s_second = order[1][1] if len(order) > 1 else 0.0
         if best in allowed and s_best - s_second >= self.margin:
+            return best
+        return None
+
+
+class WordFrequencies:
+    """A confusable group's word frequencies: how often each member's corpus uses each word
+    (a ``word`` column, then one count column per member; 0: not in that member's list; written
+    by benchmarks/derive_frequencies.py).
+
+    A naive-Bayes unigram score: a member's log-likelihood of a text is the sum, over the text's
+    words that any member's list holds, of log(count / total) in that member's corpus. A word
+    missing from a member's list (the lists are cut at their N commonest words) is counted as
+    often as that list's rarest word: it occurs at most that often there, and additive smoothing
+    would instead make every word missing from the smaller list a strong vote against it. The best
+    member decides when it leads every other member by ``margin`` (in nats).
+    """
+
+    def __init__(self, spec: LexiconSpec, members: Sequence[str]) -> None:
+        self.margin = spec.margin
+        try:
+            text = _read_list(spec.location)
+        except (OSError, EOFError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"cannot read the word frequencies: {exc}", file=spec.label) from exc
+        lines = [(n, line) for n, line in enumerate(text.splitlines(), 1) if line and not line.startswith("#")]
+        if not lines:
+            raise ConfigError("has no header row ('word', then members)", file=spec.label)
+        n0, head = lines[0]
+        names = head.split("\t")
+        if (
+            names[0] != "word"
+            or len(names) < 3
+            or len(set(names[1:])) != len(names) - 1
+            or set(names[1:]) - set(members)
+        ):
+            raise ConfigError(
+                f"line {n0}: the header must be 'word' and at least two of {', '.join(members)}, tab-separated",
+                file=spec.label,
+            )
+        self.members = tuple(names[1:])
+        counts: dict[str, tuple[int, ...]] = {}
+        for n, line in lines[1:]:
+            cells = line.split("\t")
+            if (
+                len(cells) != len(names)
+                or not all(c.isdigit() for c in cells[1:])
+                or not Lexicon.WORD.fullmatch(cells[0])
+            ):
+                raise ConfigError(
+                    f"line {n}: expected a word and {len(self.members)} counts, tab-separated", file=spec.label
+                )
+            if cells[0] in counts:
+                raise ConfigError(f"line {n}: {cells[0]!r} is listed twice", file=spec.label)
+            counts[cells[0]] = tuple(int(c) for c in cells[1:])
+        k = len(self.members)
+        totals = [sum(c[i] for c in counts.values()) for i in range(k)]
+        rarest = [min((c[i] for c in counts.values() if c[i]), default=0) for i in range(k)]
+        if not all(totals):
+            raise ConfigError("every member needs at least one counted word", file=spec.label)
+        log_total = [math.log(t) for t in totals]
+        self.log_p: dict[str, tuple[float, ...]] = {
+            w: tuple(math.log(c[i] or rarest[i]) - log_total[i] for i in range(k)) for w, c in counts.items()
+        }
+
+    def scores(self, text: str) -> dict[str, float]:
+        """Each member's log-likelihood of the words of ``text`` that the table holds (0.0 each
+        when it holds none)."""
+        sums = [0.0] * len(self.members)
+        get = self.log_p.get
+        for w in Lexicon.WORD.findall(text.lower()):
+            lp = get(w)
+            if lp is not None:
+                for i, v in enumerate(lp):
+                    sums[i] += v
+        return dict(zip(self.members, sums, strict=True))
+
+    def decide(self, text: str, allowed: Collection[str]) -> str | None:
+        """The member of ``allowed`` whose log-likelihood leads every other member's by ``margin``,
+        or None."""
+        order = sorted(self.scores(text).items(), key=lambda kv: (-kv[1], kv[0]))
+        best, s_best = order[0]
+        if best in allowed and s_best - order[1][1] >= self.margin:
             return best
         return None
 
@@ -552,6 +638,18 @@ def _lexicon_for(group: Group) -> Lexicon:
     return got
 
 
+_FREQUENCIES: dict[int, WordFrequencies] = {}
+
+
+def _frequencies_for(group: Group) -> WordFrequencies:
+    """One :class:`WordFrequencies` per group object and process (read on first use)."""
+    got = _FREQUENCIES.get(id(group))
+    if got is None:
+        assert group.frequencies is not None
+        got = _FREQUENCIES[id(group)] = WordFrequencies(group.frequencies, group.members)
+    return got
+
+
 def _probability(value: Any, label: str, key: str) -> float | None:
     if value is None:
         return None
@@ -626,6 +724,7 @@ def load_groups(path: str | Path | None = None) -> dict[str, Group]:
             "needs_evidence",
             "ties_by_count",
             "lexicon",
+            "frequencies",
             "outsiders",
             "source",
             "words",
@@ -672,6 +771,7 @@ def load_groups(path: str | Path | None = None) -> dict[str, Group]:
             ties_by_count=by_count,
             outsiders=_member_words(outsiders, tuple(map(str, outsiders)), label, key, "outsiders"),
             lexicon=_lexicon_spec(g.get("lexicon"), path, members, label, f"{key}.lexicon"),
+            frequencies=_lexicon_spec(g.get("frequencies"), path, members, label, f"{key}.frequencies"),
             patterns=_member_patterns(g.get("patterns") or {}, members, label, f"{key}.patterns"),
             topic=_member_words(g.get("topic") or {}, members, label, key, "topic"),
             unopposed=_unopposed(g.get("unopposed"), members, label, f"{key}.unopposed"),
@@ -839,7 +939,8 @@ class Resolution:
     flags: list[str]
     evidence: dict[str, int]
     decided_by: str
-    """``script``, ``evidence``, ``declared``, ``lexicon``, ``second_opinion``, ``model`` (undecided: flagged;
+    """``script``, ``evidence``, ``declared``, ``topic``, ``lexicon``, ``frequencies``, ``second_opinion``,
+    ``model`` (undecided: flagged;
     where the evidence narrowed the choice to a few members, the model's best-ranked of them)."""
 
 
@@ -863,10 +964,13 @@ class GroupResolver:
         self._topic = {name: _evidence_for(g, topic=True) for name, g in GROUPS.items() if g.topic}
 
     def load_lexicons(self) -> None:
-        """Read every group's lexicon now (LanguageStage.setup: once per worker)."""
+        """Read every group's lexicon and word frequencies now (LanguageStage.setup: once per
+        worker)."""
         for g in GROUPS.values():
             if g.lexicon is not None:
                 _lexicon_for(g)
+            if g.frequencies is not None:
+                _frequencies_for(g)
 
     def evidence(self, group: str, text: str) -> dict[str, int]:
         """Number of distinctive words, characters and pattern matches of each member (then of
@@ -989,6 +1093,14 @@ class GroupResolver:
             by_lexicon = lex.decide(text[: self.sample_chars], allowed)
             if by_lexicon is not None:
                 return Resolution(by_lexicon, [], ev, "lexicon")
+        freq = _frequencies_for(g) if g.frequencies is not None else None
+        if freq is not None and base_lang(second if by_second and second else top) in freq.members:
+            # the lexicon left it open: a clear lead in word frequencies decides among the
+            # table's members (groups.yaml frequencies; docs/langid.md, twenty-first session)
+            allowed = {m for m in (tied or freq.members) if m not in g.needs_evidence or ev.get(m)}
+            by_frequency = freq.decide(text[: self.sample_chars], allowed)
+            if by_frequency is not None:
+                return Resolution(by_frequency, [], ev, "frequencies")
         if by_second and second:
             return Resolution(second, [], ev, "second_opinion")
         flag = f"confusable:{g.name}"

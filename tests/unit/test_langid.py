@@ -119,8 +119,9 @@ def test_langdetect_as_the_second_opinion() -> None:
     assert op.opinion("Il-Gvern Malti ħabbar illum miżuri ġodda għall-familji.")[0][0] == "it"
     assert op.opinion("1234 ... !!!") == []
     stage = LanguageStage({"second_opinion": "langdetect"})
-    got = stage.identify(["Kuća je bila velika, a vrt pun cvijeća i voćaka."])[0]
-    # fastText is below 0.9 here: langdetect was asked, and its Croatian decided within hbs
+    got = stage.identify(["Kuća je bila velika i lijepa."])[0]
+    # fastText is below 0.9 here: langdetect was asked, and its Croatian decided within hbs (the
+    # subtitle word frequencies lean Croatian by 0.61 nats, short of their 1-nat margin)
     assert (got["lang"], got["decided_by"]) == ("hr", "second_opinion") and "second_opinion" in got["flags"], got
 
 
@@ -605,13 +606,16 @@ NEWS_HITS = [
     ({"hr": 0, "bs": 0, "sr": 5, "cnr": 0, "sl": 1}, {"hr": 5, "bs": 5, "sr": 0, "cnr": 5, "sl": 0}),
     ({"hr": 0, "bs": 2, "sr": 7, "cnr": 2, "sl": 0}, {"hr": 5, "bs": 6, "sr": 1, "cnr": 6, "sl": 0}),
 ]
+#: what the ijekavian twin is called, and by which step, when the model ranks Serbian first
+IJEKAVIAN_CALLED = [("hr", "frequencies"), ("bs", "model")]
 
 
 @pytest.mark.parametrize(
-    ("ekavian", "ijekavian", "hits"), list(zip(EKAVIAN_NEWS, IJEKAVIAN_NEWS, NEWS_HITS, strict=True))
+    ("ekavian", "ijekavian", "hits", "expected"),
+    list(zip(EKAVIAN_NEWS, IJEKAVIAN_NEWS, NEWS_HITS, IJEKAVIAN_CALLED, strict=True)),
 )
 def test_hbs_ekavian_news_words_are_serbian(
-    ekavian: str, ijekavian: str, hits: tuple[dict[str, int], dict[str, int]]
+    ekavian: str, ijekavian: str, hits: tuple[dict[str, int], dict[str, int]], expected: tuple[str, str]
 ) -> None:
     """Each ekavian form counts for Serbian alone (or with Slovenian, which writes zahteva the
     same way); its ijekavian twin counts for Croatian, Bosnian and Montenegrin, not Serbian."""
@@ -621,7 +625,12 @@ def test_hbs_ekavian_news_words_are_serbian(
         res = r.resolve("hbs", ekavian, ranked)
         assert (res.lang, res.decided_by) == ("sr", "evidence"), (ranked, res)
     assert r.evidence("hbs", ijekavian) == hits[1]
-    assert r.resolve("hbs", ijekavian, [("sr", 0.8), ("bs", 0.1)]).lang == "bs"
+    # the twin is not Serbian: the model's sr needs ekavian evidence. The first leaves hr, bs and
+    # cnr tied on the words, and the subtitle word frequencies pick Croatian; in the second,
+    # Bosnian leads Croatian on the words (također) and ties Montenegrin, the frequencies lean
+    # Croatian, which is no longer open, and the model's ranking takes Bosnian (flagged)
+    res = r.resolve("hbs", ijekavian, [("sr", 0.8), ("bs", 0.1)])
+    assert (res.lang, res.decided_by) == expected, res
 
 
 # Written for the test (twentieth session): the currency evro and sprovesti, against Croatian and
@@ -970,10 +979,11 @@ def test_second_opinion_weighs_by_the_share_it_covers() -> None:
 def test_a_shared_word_is_no_evidence_for_a_member_that_needs_its_own() -> None:
     # hiljada is Bosnian, Serbian and Montenegrin: a tie between bs, sr and cnr, and Latin-script
     # Serbian and Montenegrin need evidence of their own, so Bosnian is taken even when the model
-    # ranks sr first
+    # ranks sr first (by the subtitle word frequencies, which lean Bosnian here; without them the
+    # model's ranking took it, flagged)
     for ranked in ([("sr", 0.5), ("hr", 0.3)], [("sr", 0.5), ("bs", 0.3)]):
         res = GroupResolver().resolve("hbs", "Najveći broj je 66 hiljada.", ranked)
-        assert (res.lang, res.flags, res.decided_by) == ("bs", ["confusable:hbs"], "model")
+        assert (res.lang, res.flags, res.decided_by) == ("bs", [], "frequencies")
         assert res.evidence == {"hr": 0, "bs": 1, "sr": 1, "cnr": 1, "sl": 0}
     # with ekavian evidence of its own, Serbian wins
     res = GroupResolver().resolve("hbs", "Najveći broj je 66 hiljada, posle podne.", [("bs", 0.5)])

@@ -128,7 +128,13 @@ def test_stage_calls_the_examples_serbian_only_with_the_derived_words(tmp_path: 
         GROUPS.update(saved)
         policy._EVIDENCE.clear()
         policy._LEXICONS.pop(id(hand), None)  # keyed by the group object's id
-    assert got == [("bs-Latn", "model"), ("bs-Latn", "model"), ("bs-Latn", "model"), ("sr-Latn", "evidence")], got
+    # (Bosnian by the subtitle word frequencies, the step after the lexicon)
+    assert got == [
+        ("bs-Latn", "frequencies"),
+        ("bs-Latn", "frequencies"),
+        ("bs-Latn", "frequencies"),
+        ("sr-Latn", "evidence"),
+    ], got
 
 
 def _groups_file(tmp_path: Path, word_files: str) -> Path:
