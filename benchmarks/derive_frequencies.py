@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from derive_lexicon import write_gzip
+from derive_lexicon import write_lines
 
 from altedic.langid.policy import Lexicon
 
@@ -82,11 +82,8 @@ def main(argv: list[str] | None = None) -> int:
         header.append(
             f"# {member}: {Path(path).name} sha256 {digest}, {len(counts)} words, {sum(counts.values())} tokens"
         )
-    write_gzip(args.out, ("\n".join(header + table(lists)) + "\n").encode("utf-8"))
-    for member, _ in pairs:
-        print(f"{member}: {len(lists[member])} words, {sum(lists[member].values())} tokens")
-    print(f"wrote {args.out} ({args.out.stat().st_size} bytes)")
-    return 0
+    summary = [f"{m}: {len(lists[m])} words, {sum(lists[m].values())} tokens" for m, _ in pairs]
+    return write_lines(args.out, header + table(lists), summary)
 
 
 if __name__ == "__main__":

@@ -92,6 +92,16 @@ def write_gzip(out: Path, data: bytes) -> None:
         gz.write(data)
 
 
+def write_lines(out: Path, lines: list[str], summary: list[str]) -> int:
+    """``lines`` gzipped to ``out`` (:func:`write_gzip`, one per line); then ``summary`` and the
+    size written on stdout. Returns 0, the scripts' exit status."""
+    write_gzip(out, ("\n".join(lines) + "\n").encode("utf-8"))
+    for line in summary:
+        print(line)
+    print(f"wrote {out} ({out.stat().st_size} bytes)")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("pairs", nargs="+", help="member=tesseract_code, e.g. hr=hrv bs=bos")
@@ -112,11 +122,9 @@ def main(argv: list[str] | None = None) -> int:
     ]
     header += [f"# {m}: {len(lists[m])} words listed, {len(only[m])} only here" for m, _ in pairs]
     body = [f"{m}\t{w}" for m, _ in pairs for w in sorted(only[m])]
-    write_gzip(args.out, ("\n".join(header + body) + "\n").encode("utf-8"))
-    for m, _ in pairs:
-        print(f"{m}: {len(lists[m])} words, {len(only[m])} only in its list")
-    print(f"wrote {args.out} ({args.out.stat().st_size} bytes)")
-    return 0
+    return write_lines(
+        args.out, header + body, [f"{m}: {len(lists[m])} words, {len(only[m])} only in its list" for m, _ in pairs]
+    )
 
 
 if __name__ == "__main__":

@@ -1085,22 +1085,21 @@ class GroupResolver:
             and (not tied or second in tied)
             and (second not in g.needs_evidence or ev.get(second))
         )
-        lex = _lexicon_for(g) if g.lexicon is not None else None
-        if lex is not None and base_lang(second if by_second and second else top) in lex.members:
-            # between the lexicon's members, a clear lead in its words decides before the
-            # second opinion and the model (groups.yaml lexicon; docs/langid.md)
-            allowed = {m for m in (tied or lex.members) if m not in g.needs_evidence or ev.get(m)}
-            by_lexicon = lex.decide(text[: self.sample_chars], allowed)
-            if by_lexicon is not None:
-                return Resolution(by_lexicon, [], ev, "lexicon")
-        freq = _frequencies_for(g) if g.frequencies is not None else None
-        if freq is not None and base_lang(second if by_second and second else top) in freq.members:
-            # the lexicon left it open: a clear lead in word frequencies decides among the
-            # table's members (groups.yaml frequencies; docs/langid.md, twenty-first session)
-            allowed = {m for m in (tied or freq.members) if m not in g.needs_evidence or ev.get(m)}
-            by_frequency = freq.decide(text[: self.sample_chars], allowed)
-            if by_frequency is not None:
-                return Resolution(by_frequency, [], ev, "frequencies")
+        # between the members of the group's word tables, a clear lead decides before the second
+        # opinion and the model: first the lexicon's words (in one member's reference list and
+        # not the other's), then the members' word frequencies (groups.yaml lexicon,
+        # frequencies; docs/langid.md, thirteenth and twenty-first sessions)
+        picked = base_lang(second if by_second and second else top)
+        tables = (
+            ("lexicon", _lexicon_for(g) if g.lexicon is not None else None),
+            ("frequencies", _frequencies_for(g) if g.frequencies is not None else None),
+        )
+        for method, table in tables:
+            if table is not None and picked in table.members:
+                allowed = {m for m in (tied or table.members) if m not in g.needs_evidence or ev.get(m)}
+                by_table = table.decide(text[: self.sample_chars], allowed)
+                if by_table is not None:
+                    return Resolution(by_table, [], ev, method)
         if by_second and second:
             return Resolution(second, [], ev, "second_opinion")
         flag = f"confusable:{g.name}"

@@ -172,12 +172,12 @@ def test_frequencies_in_the_stage() -> None:
     assert not any(f.startswith("confusable:") for r in got for f in r["flags"]), got
 
 
+def _script(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(SCRIPT), *args], check=check, capture_output=True, text=True)
+
+
 def _derive(tmp_path: Path, *pairs: str, out: str = "t.tsv.gz") -> bytes:
-    subprocess.run(
-        [sys.executable, str(SCRIPT), *pairs, "--out", str(tmp_path / out), "--source", "test lists"],
-        check=True,
-        capture_output=True,
-    )
+    _script(*pairs, "--out", str(tmp_path / out), "--source", "test lists")
     return (tmp_path / out).read_bytes()
 
 
@@ -209,16 +209,14 @@ def test_derive_frequencies_writes_one_deterministic_table(tmp_path: Path) -> No
 def test_derive_frequencies_rejects_a_malformed_list(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("sam 60\nsam sixty\n", encoding="utf-8")
     (tmp_path / "b.txt").write_text("sam 30\n", encoding="utf-8")
-    run = subprocess.run(
-        [
-            sys.executable,
-            str(SCRIPT),
-            f"hr={tmp_path / 'a.txt'}",
-            f"bs={tmp_path / 'b.txt'}",
-            *("--out", str(tmp_path / "t.gz"), "--source", "x"),
-        ],
-        capture_output=True,
-        text=True,
+    run = _script(
+        f"hr={tmp_path / 'a.txt'}",
+        f"bs={tmp_path / 'b.txt'}",
+        "--out",
+        str(tmp_path / "t.gz"),
+        "--source",
+        "x",
+        check=False,
     )
     assert run.returncode != 0 and "a.txt:2: expected '<word> <count>'" in run.stderr
     assert not (tmp_path / "t.gz").exists()
@@ -234,16 +232,13 @@ _LISTS = Path(os.environ.get("ALTEDIC_FREQUENCYWORDS", "/nonexistent"))
 )
 def test_packaged_table_is_what_the_script_derives(tmp_path: Path) -> None:
     source = next(ln for ln in _packaged_lines() if ln.startswith("# github.com"))[2:]
-    got = subprocess.run(
-        [
-            sys.executable,
-            str(SCRIPT),
-            f"hr={_LISTS / 'hr_50k.txt'}",
-            f"bs={_LISTS / 'bs_50k.txt'}",
-            *("--out", str(tmp_path / "t.tsv.gz"), "--source", source),
-        ],
-        check=True,
-        capture_output=True,
+    got = _script(
+        f"hr={_LISTS / 'hr_50k.txt'}",
+        f"bs={_LISTS / 'bs_50k.txt'}",
+        "--out",
+        str(tmp_path / "t.tsv.gz"),
+        "--source",
+        source,
     )
-    assert got.returncode == 0
+    assert got.returncode == 0, got.stderr
     assert (tmp_path / "t.tsv.gz").read_bytes() == PACKAGED.read_bytes()
