@@ -13,7 +13,8 @@ testable rules that turn a model's top-k into a decision:
 2. **Confusable groups** (:data:`GROUPS`): when the best label is a member of a group, evidence
    decides between members, in this order: the script (Serbian Cyrillic is Serbian; Latin text
    with ć/đ is not Slovenian), distinctive characters and words written down by linguists
-   (sources cited per group), the source's declared language, the second opinion. Before all
+   (sources cited per group), the source's declared language, word tables derived from other
+   text (a lexicon, word frequencies: hr/bs), the second opinion. Before all
    these, a group's ``outsiders`` (a neighbour outside it, such as Spanish for gl-pt, with words
    no member writes) take the text where their words lead every member's by more than the
    margin (a declared member is then checked against it as any label is). When nothing
@@ -877,8 +878,9 @@ def _data_file(name: str, path: str | Path | None) -> tuple[Any, str]:
 def _lexicon_spec(
     value: Any, path: str | Path | None, members: tuple[str, ...], label: str, key: str
 ) -> LexiconSpec | None:
-    """A group's ``lexicon: {file, margin}``: ``file`` relative to the groups file (the packaged
-    one: altedic/langid/); the file itself is read on first use (:class:`Lexicon`)."""
+    """A group's ``lexicon: {file, margin}`` or ``frequencies: {file, margin}``: ``file`` relative
+    to the groups file (the packaged one: altedic/langid/); the file itself is read on first use
+    (:class:`Lexicon`, :class:`WordFrequencies`)."""
     if value is None:
         return None
     if not isinstance(value, dict) or set(value) - {"file", "margin"} or not isinstance(value.get("file"), str):
