@@ -228,10 +228,14 @@ class LexiconSpec:
     label: str  # the file as named in messages
 
 
-def _read_list(location: Any) -> str:
-    """The text of a word-list file (a Path or a packaged Traversable), gzip or plain UTF-8."""
-    raw = location.read_bytes()
-    return gzip.decompress(raw).decode("utf-8") if raw[:2] == b"\x1f\x8b" else raw.decode("utf-8")
+def _read_list(location: Any, what: str, file: str, key: str | None = None) -> str:
+    """The text of a word-list file (a Path or a packaged Traversable), gzip or plain UTF-8;
+    ConfigError "cannot read <what>" naming ``file`` (and ``key``) when it cannot be read."""
+    try:
+        raw = location.read_bytes()
+        return gzip.decompress(raw).decode("utf-8") if raw[:2] == b"\x1f\x8b" else raw.decode("utf-8")
+    except (OSError, EOFError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read {what}: {exc}", file=file, key=key) from exc
 
 
 class Lexicon:
@@ -253,10 +257,7 @@ class Lexicon:
         self.margin = spec.margin
         words: dict[str, str] = {}
         sizes: dict[str, int] = {}
-        try:
-            text = _read_list(spec.location)
-        except (OSError, EOFError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"cannot read the lexicon: {exc}", file=spec.label) from exc
+        text = _read_list(spec.location, "the lexicon", spec.label)
         for n, line in enumerate(text.splitlines(), 1):
             if not line or line.startswith("#"):
                 continue
@@ -314,10 +315,7 @@ class WordFrequencies:
 
     def __init__(self, spec: LexiconSpec, members: Sequence[str]) -> None:
         self.margin = spec.margin
-        try:
-            text = _read_list(spec.location)
-        except (OSError, EOFError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"cannot read the word frequencies: {exc}", file=spec.label) from exc
+        text = _read_list(spec.location, "the word frequencies", spec.label)
         lines = [(n, line) for n, line in enumerate(text.splitlines(), 1) if line and not line.startswith("#")]
         if not lines:
             raise ConfigError("has no header row ('word', then members)", file=spec.label)
@@ -804,10 +802,7 @@ def _with_word_files(
         if not isinstance(name, str):
             raise ConfigError("must be a file name", file=label, key=k)
         location, shown = _data_file(name, path)
-        try:
-            text = _read_list(location)
-        except (OSError, EOFError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"cannot read {name!r}: {exc}", file=label, key=k) from exc
+        text = _read_list(location, repr(name), label, k)
         listed: list[str] = []
         for n, line in enumerate(text.splitlines(), 1):
             if not line.strip() or line.startswith("#"):

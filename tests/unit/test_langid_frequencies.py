@@ -90,6 +90,14 @@ def test_table_errors_name_the_file_and_line(tmp_path: Path, text: str, message:
     assert str(tmp_path) in str(err.value)
 
 
+def test_an_unreadable_table_names_its_file(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.tsv.gz"
+    broken.write_bytes(gzip.compress(b"word\thr\tbs\nsam\t1\t1\n")[:12])
+    with pytest.raises(ConfigError, match="cannot read the word frequencies") as err:
+        WordFrequencies(LexiconSpec(broken, 1.0, str(broken)), ("hr", "bs"))
+    assert str(broken) in str(err.value)
+
+
 def test_groups_file_frequencies_key(tmp_path: Path) -> None:
     (tmp_path / "f.tsv").write_text("word\taa\tbb\none\t2\t1\n", encoding="utf-8")
     head = "groups:\n  x:\n    members: [aa, bb]\n    words:\n      aa: [one]\n"
