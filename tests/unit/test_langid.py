@@ -651,7 +651,8 @@ def test_hbs_evro_and_sprovesti_are_serbian() -> None:
 
 
 # Written for the test: Serbian Latin news with words Serbian shares with Bosnian (takođe,
-# zvaničnici, tokom, saradnja, kompanija, fabrika) and no ekavian or ijekavian word, 300+ characters
+# zvaničnici, tokom, saradnja, fabrika; kompanija, which Croatian writes too, counts for none) and
+# no ekavian or ijekavian word, 300+ characters
 SHARED_ONLY = (
     "Zvaničnici su takođe razgovarali o saradnji dveju zemalja tokom sastanka. Kompanija je najavila nova "
     "ulaganja u industriju, a sindikati traže veće plate za radnike u fabrikama. Ministar je rekao da će "
@@ -668,7 +669,7 @@ def test_hbs_unopposed_serbian_in_long_text_without_ijekavian_words() -> None:
     assert len(text) >= 300
     r = GroupResolver()
     ev = r.evidence("hbs", text)
-    assert ev == {"hr": 0, "bs": 8, "sr": 8, "cnr": 8, "sl": 0}, ev
+    assert ev == {"hr": 0, "bs": 7, "sr": 7, "cnr": 7, "sl": 0}, ev
     res = r.resolve("hbs", text, [("sr", 0.7), ("bs", 0.2)])
     assert (res.lang, res.decided_by) == ("sr", "model") and not res.flags, res
     assert r.resolve("hbs", text[:250], [("sr", 0.7), ("bs", 0.2)]).lang == "bs"  # too short
