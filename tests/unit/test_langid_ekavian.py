@@ -127,7 +127,7 @@ def test_stage_calls_the_examples_serbian_only_with_the_derived_words(tmp_path: 
         GROUPS.clear()
         GROUPS.update(saved)
         policy._EVIDENCE.clear()
-        policy._LEXICONS.pop(id(hand), None)  # keyed by the group object's id
+        policy._TABLES.pop(id(hand), None)  # keyed by the group object's id
     # (Bosnian by the subtitle word frequencies, the step after the lexicon)
     assert got == [
         ("bs-Latn", "frequencies"),
