@@ -67,7 +67,7 @@ def _datasets(lid_dir: Path | None, proxies: list[str]) -> list[tuple[str, list[
 
 def measure(lid_dir: Path | None, proxies: list[str]) -> dict[str, Any]:
     """{row: {dataset: {"official", "all", "groups"}}} for every row of ROWS."""
-    groups = [(g.name, g.members) for g in GROUPS.values()]
+    groups = [(g.name, g.members, g.script) for g in GROUPS.values()]
     out: dict[str, Any] = {}
     for name, items, open_world in _datasets(lid_dir, proxies):
         golds = [it.gold for it in items]

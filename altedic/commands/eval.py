@@ -86,7 +86,7 @@ def _main_lid(args: argparse.Namespace) -> int:
         unknowable = open_world_unknowable(golds, config.get("model"), config.get("labels"))
     result = score(golds, preds, unknowable=unknowable)
     result["unknowable"] = sorted(unknowable)
-    result["groups"] = group_f1(result, [(g.name, g.members) for g in GROUPS.values()])
+    result["groups"] = group_f1(result, [(g.name, g.members, g.script) for g in GROUPS.values()])
     result["docs_per_s"] = speed
     result["system"] = system
     result["unit"] = "paragraphs" if args.paragraphs else "lines"
