@@ -650,6 +650,28 @@ def test_hbs_evro_and_sprovesti_are_serbian() -> None:
     assert r.evidence("hbs", EURO) == {"hr": 1, "bs": 0, "sr": 0, "cnr": 0, "sl": 0}
 
 
+# Written for the test (twenty-third session): four words of the news in their ekavian form, none
+# of them on the lists before (umesto, podseća, podrazumeva, proleće), and the ijekavian twin
+UMESTO = "Umesto toga, ministar podseća da plan podrazumeva nove zakone, a rok je proleće."
+UMJESTO = "Umjesto toga, ministar podsjeća da plan podrazumijeva nove zakone, a rok je proljeće."
+
+
+def test_hbs_umesto_podseca_podrazumeva_prolece_are_serbian() -> None:
+    r = GroupResolver()
+    assert r.evidence("hbs", UMESTO) == {"hr": 0, "bs": 0, "sr": 4, "cnr": 0, "sl": 0}
+    assert r.evidence("hbs", UMJESTO) == {"hr": 4, "bs": 4, "sr": 0, "cnr": 4, "sl": 0}
+    for word in ("umesto", "proleće", "prolećni", "podseća", "podsetiti", "podrazumevati"):
+        assert r.evidence("hbs", word) == {"hr": 0, "bs": 0, "sr": 1, "cnr": 0, "sl": 0}, word
+    for word in ("umjesto", "proljeće", "proljećem", "podsjeća", "podsjetiti", "podrazumijevati"):
+        assert r.evidence("hbs", word) == {"hr": 1, "bs": 1, "sr": 0, "cnr": 1, "sl": 0}, word
+    for ranked in ([("bs", 0.8), ("sr", 0.1)], [("hr", 0.6), ("bs", 0.3)]):
+        res = r.resolve("hbs", UMESTO, ranked)
+        assert (res.lang, res.decided_by) == ("sr", "evidence"), (ranked, res)
+    # the twin: Serbian, the model's pick, has no word of its own and gives way
+    res = r.resolve("hbs", UMJESTO, [("sr", 0.8), ("bs", 0.1)])
+    assert res.lang in ("hr", "bs") and res.evidence["sr"] == 0, res
+
+
 # Written for the test: Serbian Latin news with words Serbian shares with Bosnian (takođe,
 # zvaničnici, tokom, saradnja, fabrika; kompanija, which Croatian writes too, counts for none) and
 # no ekavian or ijekavian word, 300+ characters
