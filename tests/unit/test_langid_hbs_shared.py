@@ -39,6 +39,8 @@ NONE = {"hr": 0, "bs": 0, "sr": 0, "cnr": 0, "sl": 0}
         ("definisati", {**NONE, "bs": 1, "sr": 1, "cnr": 1}),
         ("definišu", {**NONE, "bs": 1, "sr": 1, "cnr": 1}),
         ("tijekom", {**NONE, "hr": 1}),
+        # ni: every standard writes it, and Slovenian (twenty-third session: it was Slovenian's)
+        ("ni", NONE),
     ],
 )
 def test_shared_words_count_for_each_standard_that_writes_them(word: str, expected: dict[str, int]) -> None:
@@ -92,3 +94,25 @@ def test_news_sentences_in_the_stage() -> None:
     ], got
     # the model and CLD2 together rank Bosnian first for all but the last two
     assert [next(iter(r["alternatives"])) for r in got] == ["bs", "bs", "bs", "bs", "hr", "hr"], got
+
+
+# Sentences of the same set A with ni ("pa ni nove godine", "ni po godinama ... ni po radnoj
+# snazi", "ni po koju cenu") and no other word of the lists: until the twenty-third session ni
+# counted for Slovenian alone and they were Slovenian.
+DSL_NI = [
+    "Autor ove kolumne nema običaj slavljenja bilo čega, pa ni nove godine, ali do njega ipak dopiru glasovi "
+    "da se u Zagrebu slavilo fantastično.",
+    "Ovu rečenicu u hrvatskim kompanijama nerijetko izgovaraju ljudi čiji se sugovornici iznenade jer im "
+    "njihovo umirovljenje ni po godinama života ni po radnoj snazi ne bi palo na um.",
+    "Prema njegovim rečima, to je učinjeno tokom proboja ka Tuzli u julu 1995. godine, zato što su postojali "
+    "spiskovi onih koji ni po koju cenu ne smeju živi da se dokopaju slobode.",
+]
+
+
+def test_ni_is_no_slovenian_evidence() -> None:
+    r = GroupResolver()
+    assert [r.evidence("hbs", t) for t in DSL_NI] == [NONE, NONE, {"hr": 0, "bs": 1, "sr": 3, "cnr": 1, "sl": 2}]
+    stage = LanguageStage({})
+    stage.setup()
+    got = stage.identify(DSL_NI)
+    assert [(x["lang"], x["decided_by"]) for x in got] == [("hr", "topic"), ("hr", "topic"), ("sr-Latn", "evidence")]
