@@ -1,7 +1,8 @@
 """hbs words that several standards write (groups.yaml, twenty-second session): -irati verbs count
 for every member, opći/općina, kćerka, utjecaj and tužitelj for Croatian and Bosnian, and
 najviše, smisao, izuzetno, kompanija for none; with the real model and CLD2, news sentences that
-the Croatian-only reading of those words got wrong."""
+the Croatian-only reading of those words got wrong. Twenty-third session: ni and the -ira,
+-irala, -irali forms hbs writes alike are no Slovenian evidence."""
 
 from __future__ import annotations
 
@@ -41,6 +42,13 @@ NONE = {"hr": 0, "bs": 0, "sr": 0, "cnr": 0, "sl": 0}
         ("tijekom", {**NONE, "hr": 1}),
         # ni: every standard writes it, and Slovenian (twenty-third session: it was Slovenian's)
         ("ni", NONE),
+        # Slovenian's -ira, -irala, -irali, which hbs writes alike (and -ira, the genitive of -ir
+        # nouns); its -iral (hbs -irao) still counts (twenty-third session)
+        ("organizirala", NONE),
+        ("kritizirali", NONE),
+        ("varira", NONE),
+        ("obzira", NONE),
+        ("organiziral", {**NONE, "sl": 1}),
     ],
 )
 def test_shared_words_count_for_each_standard_that_writes_them(word: str, expected: dict[str, int]) -> None:
@@ -116,3 +124,24 @@ def test_ni_is_no_slovenian_evidence() -> None:
     stage.setup()
     got = stage.identify(DSL_NI)
     assert [(x["lang"], x["decided_by"]) for x in got] == [("hr", "topic"), ("hr", "topic"), ("sr-Latn", "evidence")]
+
+
+# Sentences of set A with a -ira, -irala or -irali verb (transformira, angažirala, blokirala) as
+# their only Slovenian word: until the twenty-third session they were Slovenian.
+DSL_IRA = [
+    "On je još od sedamdesetih bio na čelu umjerenog reformističkog desnog krila partije, te je davno počeo "
+    "zagovarati da se partija transformira prema socijaldemokraciji.",
+    "MSI je dobio 5,4 posto glasova, što je bio stanoviti napredak, Fini je izabran u parlament, a dobro je "
+    "prošla i Alessandra Mussolini, unuka fašističkog diktatora, koja se jako angažirala u stranci.",
+    "Posle incidenta policija je blokirala oblast, koja se nalazi u živom administrativnom centru "
+    "prestonice, dok su agenti odreda za eksplozivne naprave pretraživali telo.",
+]
+
+
+def test_ira_forms_hbs_writes_are_no_slovenian_evidence() -> None:
+    r = GroupResolver()
+    assert [r.evidence("hbs", t)["sl"] for t in DSL_IRA] == [0, 0, 1]  # telo: "sr sl"
+    stage = LanguageStage({})
+    stage.setup()
+    got = [x["lang"] for x in stage.identify(DSL_IRA)]
+    assert got == ["hr", "hr", "sr-Latn"], got
