@@ -2,7 +2,8 @@
 for every member, opći/općina, kćerka, utjecaj and tužitelj for Croatian and Bosnian, and
 najviše, smisao, izuzetno, kompanija for none; with the real model and CLD2, news sentences that
 the Croatian-only reading of those words got wrong. Twenty-third session: ni and the -ira,
--irala, -irali forms hbs writes alike are no Slovenian evidence."""
+-irala, -irali forms hbs writes alike are no Slovenian evidence, and deliti counts for Serbian and
+Slovenian."""
 
 from __future__ import annotations
 
@@ -49,6 +50,9 @@ NONE = {"hr": 0, "bs": 0, "sr": 0, "cnr": 0, "sl": 0}
         ("varira", NONE),
         ("obzira", NONE),
         ("organiziral", {**NONE, "sl": 1}),
+        # deliti, deli, delih: Serbian's and Slovenian's (twenty-third session: it was Serbian's)
+        ("delih", {**NONE, "sr": 1, "sl": 1}),
+        ("deliti", {**NONE, "sr": 1, "sl": 1}),
     ],
 )
 def test_shared_words_count_for_each_standard_that_writes_them(word: str, expected: dict[str, int]) -> None:
