@@ -448,7 +448,8 @@ def _hbs_decides_whatever_the_ranking(text: str, expected: str, evidence: dict[s
         (
             "Uz saglasnost stranaka, zaštita ekosistema navedena je u podtački b.",
             "bs",
-            {"hr": 0, "bs": 3, "sr": 3, "cnr": 3, "sl": 0},
+            # Slovenian writes ekosistem too (counted for it since the twenty-third session)
+            {"hr": 0, "bs": 3, "sr": 3, "cnr": 3, "sl": 1},
         ),
         (
             "Zaštita ekosustava navedena je u podtočki b.",
