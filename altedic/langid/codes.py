@@ -474,6 +474,16 @@ def base_lang(code: str) -> str:
     return got
 
 
+def with_script(code: str, script: str | None) -> str:
+    """``code`` written with ``script`` where its language is written in several scripts
+    (:data:`MULTI_SCRIPT`) and ``code`` names none yet (``sr`` for Latin text: ``sr-Latn``); else
+    ``code`` as it is. The language stage writes its labels so, and the evaluation writes the
+    bare model's the same way (altedic.langid.evaluate.run_bare)."""
+    if script and "-" not in code and base_lang(code) in MULTI_SCRIPT:
+        return f"{code}-{script}"
+    return code
+
+
 def script_of(code: str) -> str | None:
     """The script subtag of an altedic code if it has one, else the language's usual script
     (ISO 15924), else None for a code this module does not know."""

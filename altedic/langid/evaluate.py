@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from altedic.errors import InputError
-from altedic.langid.codes import EU_OFFICIAL, MULTI_SCRIPT, base_lang, normalise_lang
+from altedic.langid.codes import EU_OFFICIAL, base_lang, normalise_lang, with_script
 from altedic.records import Document, doc_id
 
 UNKNOWN = "unknown"
@@ -156,23 +156,21 @@ def run_stage(
 def run_bare(items: Sequence[Item], model: str | None = None) -> tuple[list[str], float]:
     """Predictions of the bare model (top-1 label, no policy, no threshold) and items/s.
 
-    A language written in several scripts (``MULTI_SCRIPT``: ``sr``, ``bs``...) is written with
-    the script of the text, as the stage writes it (``sr`` for Latin text is ``sr-Latn``), so
-    that the two are scored against the same labels (and a Macedonian text the model calls
-    ``sr`` is no false positive of Serbian Latin). Items/s: the model's predictions only."""
+    A language written in several scripts (``sr``, ``bs``...) is written with the script of the
+    text, as the stage writes it (:func:`~altedic.langid.codes.with_script`: ``sr`` for Latin
+    text is ``sr-Latn``), so that the two are scored against the same labels (and a Macedonian
+    text the model calls ``sr`` is no false positive of Serbian Latin). Items/s: the model's
+    predictions only."""
     from altedic.langid.model import LidModel
     from altedic.langid.policy import dominant_scripts
 
     m = LidModel(model)
     m.load()
+    texts = [it.text for it in items]
     t0 = time.perf_counter()
-    preds = [(p[0][0] or UNKNOWN) if p else UNKNOWN for p in m.predict([it.text for it in items], k=1)]
+    found = [(p[0][0] or UNKNOWN) if p else UNKNOWN for p in m.predict(texts, k=1)]
     dt = time.perf_counter() - t0
-    scripts = dominant_scripts([it.text for it in items])
-    preds = [
-        f"{p}-{script}" if script and p != UNKNOWN and "-" not in p and base_lang(p) in MULTI_SCRIPT else p
-        for p, script in zip(preds, scripts, strict=True)
-    ]
+    preds = [with_script(p, script) for p, script in zip(found, dominant_scripts(texts), strict=True)]
     return preds, len(items) / dt if dt > 0 else 0.0
 
 

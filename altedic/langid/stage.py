@@ -30,7 +30,7 @@ from typing import Any
 
 from altedic.errors import ConfigError
 from altedic.filters import known_languages, load_filters
-from altedic.langid.codes import EU_OFFICIAL, MULTI_SCRIPT, base_lang, normalise_lang
+from altedic.langid.codes import EU_OFFICIAL, base_lang, normalise_lang, with_script
 from altedic.langid.model import LidModel
 from altedic.langid.policy import (
     GROUPS,
@@ -515,8 +515,8 @@ class LanguageStage:
                             flags.append(f"atypical:{base}")
                             lang, score = None, 0.0
                             decided_by = "open_world"
-            if lang is not None and script and "-" not in lang and base_lang(lang) in MULTI_SCRIPT:
-                lang = f"{lang}-{script}"
+            if lang is not None:
+                lang = with_script(lang, script)
             if consulted:
                 flags.append("second_opinion")
             out.append(

@@ -15,6 +15,7 @@ from altedic.langid.codes import (
     normalise_lang,
     script_of,
     to_iso639_3,
+    with_script,
 )
 
 CELLAR = "http://publications.europa.eu/resource/authority/language/"
@@ -193,3 +194,12 @@ def test_every_table_code_is_a_fixed_point() -> None:
 def test_lid176_label_fixes_point_to_known_codes() -> None:
     assert LID176_LABEL_FIXES == {"als": "gsw", "no": "nb", "sh": "hbs"}
     assert all(is_known(v) for v in LID176_LABEL_FIXES.values())
+
+
+def test_with_script_writes_the_script_of_multi_script_languages_only() -> None:
+    assert with_script("sr", "Latn") == "sr-Latn"
+    assert with_script("bs", "Cyrl") == "bs-Cyrl"
+    assert with_script("sr-Cyrl", "Latn") == "sr-Cyrl"  # a script already named stays
+    assert with_script("hr", "Latn") == "hr"  # one script: no subtag
+    assert with_script("sr", None) == "sr"
+    assert with_script("unknown", "Latn") == "unknown"
