@@ -64,7 +64,7 @@ _ISO3ISH = re.compile(r"^([a-z]{2,3})(?:[-_]([A-Z][a-z]{3}))?$")
 
 _CACHE: dict[str, Any] = {}
 #: The kernel build this module expects (altedic.langid._fastlid.KERNEL_VERSION).
-KERNEL_VERSION = 5
+KERNEL_VERSION = 6
 _CACHE_LOCK = threading.Lock()
 
 

@@ -175,6 +175,30 @@ def test_word_cache_and_names_do_not_change_results() -> None:
         used.predict(TEXTS, 1, 0.0, ["a", "b"])
 
 
+def test_kernel_results_do_not_depend_on_the_batch_around_a_text(pair: tuple[LidModel, object]) -> None:
+    # Version 6 reads a text's words into a buffer that grows with the longest text seen, asks
+    # the memory for the next word's rows and looks new n-grams up 128 at a time: none of that may
+    # change a probability. A text of 3,000 words (the buffer grows), a word of 300 letters (three
+    # chunks of n-grams), then short texts again (the buffer is larger than they need), against
+    # each text alone in a fresh kernel, and the long ones against fastText.
+    from altedic.langid._fastlid import FastLid
+
+    _, ft = pair
+    arrays = load_fasttext(default_model_path())
+    long_text = " ".join(TEXTS[i % 10] for i in range(300))
+    long_word = "Europska" + "komisijadanasjeobjavila" * 13  # 307 letters, ~900 n-grams
+    batch = [TEXTS[0], long_text, TEXTS[1], long_word, TEXTS[2], "ab " + long_word + " cd", TEXTS[3]]
+    together = FastLid(arrays).predict(batch, 5)
+    alone = [FastLid(arrays).predict([t], 5)[0] for t in batch]
+    assert together == alone
+    for text in (long_text, long_word):
+        mine = together[batch.index(text)]
+        ref = ft.predict(text + "\n", 5, 0.0, "strict")  # type: ignore[attr-defined]
+        assert [arrays.labels[i] for i, _ in mine] == [lab for _, lab in ref]
+        for (_, p), (q, _) in zip(mine, ref, strict=True):
+            assert abs(p - q) < 1e-6
+
+
 SCRIPT_TEXTS = [
     "",
     "12345 !!! ---",
