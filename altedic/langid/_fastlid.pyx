@@ -32,9 +32,10 @@ hints, which change no result): a text's words are found and hashed first, each 
 asked for as it is found; while a word's rows are added, the rows of the next word, if the cache
 holds it; and a new word's n-grams are looked up in steps (all their bits, then the index slots
 of those whose bit is set, then their rows), so that the waits of one n-gram overlap those of
-the others instead of following them. The kernel alone, first pass over the benchmark's 8,000
-paragraphs, k=5, alternated in one process (docs/langid.md, Twenty-fourth session): about 15 %
-faster; every probability bit for bit as before.
+the others instead of following them. Every probability is bit for bit as before. The kernel
+alone, first pass over the benchmark's 8,000 paragraphs, both builds alternated in one process:
+9-17 % faster (median ratios of 10-12 pairs); in separate processes the machine's swings hide it
+(docs/langid.md, Twenty-fourth session).
 
 :func:`dominant_scripts` (the script of most letters of a text) lives here too: the regex count
 of :func:`altedic.langid.policy.dominant_script`, its readable twin, costs 50-80 us on a Greek or
