@@ -28,14 +28,14 @@ the cache or not, and a result never depends on what was predicted before (32,76
 mapped, 4 MB of rows; emptied when full).
 
 Version 6: the memory is asked for what is read next before it is needed (``__builtin_prefetch``
-hints, which change no result): a text's words are found and hashed first, each word's cache slot
-asked for as it is found; while a word's rows are added, the rows of the next word, if the cache
+hints, which change no result): a text's words are found and hashed 64 at a time ahead of their
+rows, each word's cache slot asked for as it is found; while a word's rows are added, the rows of the next word, if the cache
 holds it; and a new word's n-grams are looked up in steps (all their bits, then the index slots
 of those whose bit is set, then their rows), so that the waits of one n-gram overlap those of
 the others instead of following them. Every probability is bit for bit as before. The kernel
-alone, first pass over the benchmark's 8,000 paragraphs, both builds alternated in one process:
-9-17 % faster (median ratios of 10-12 pairs); in separate processes the machine's swings hide it
-(docs/langid.md, Twenty-fourth session).
+alone, first pass over the benchmark's 8,000 paragraphs, alternated with version 5: 1.14 times as
+fast in one process (median of 12 pairs), 1.21 in separate processes (8 pairs); the machine's
+swings are as large (docs/langid.md, Twenty-fourth session).
 
 :func:`dominant_scripts` (the script of most letters of a text) lives here too: the regex count
 of :func:`altedic.langid.policy.dominant_script`, its readable twin, costs 50-80 us on a Greek or
@@ -120,6 +120,7 @@ DEF WC_KEY = 32  # words of at most this many UTF-8 bytes are cached
 DEF WC_SLOTS = 1 << 15  # cache slots (direct mapped)
 DEF WC_ARENA = 1 << 20  # row indices the cache holds in all; emptied when full
 DEF NG_CHUNK = 128  # n-grams of a word looked up together (subwords)
+DEF TOK_BLOCK = 64  # words of a text found (and their cache slots asked for) ahead of their rows
 DEF SIGMOID_TABLE_SIZE = 512  # fastText src/loss.cc
 DEF MAX_SIGMOID = 8
 
@@ -178,9 +179,6 @@ cdef class FastLid:
     cdef int32_t* wc_rows
     cdef int32_t wc_used
     cdef int32_t* scratch
-    cdef Py_ssize_t* tok  # the words of the text being read: (start, length) pairs
-    cdef uint32_t* tokh  # and their hashes
-    cdef Py_ssize_t tokcap
     # Loss::t_sigmoid_ (fastText src/loss.cc): the table BinaryLogisticLoss (ns, ova) reads
     cdef float sig_table[SIGMOID_TABLE_SIZE + 1]
 
@@ -191,9 +189,6 @@ cdef class FastLid:
         self.wc = NULL
         self.wc_rows = NULL
         self.scratch = NULL
-        self.tok = NULL
-        self.tokh = NULL
-        self.tokcap = 0
         self.pbits = NULL
         self.pbits_n = 0
 
@@ -291,8 +286,6 @@ cdef class FastLid:
         free(self.wc)
         free(self.wc_rows)
         free(self.scratch)
-        free(self.tok)
-        free(self.tokh)
         free(self.pbits)
 
     cdef inline int find_word(self, const unsigned char* s, Py_ssize_t n, uint32_t h) noexcept nogil:
@@ -420,8 +413,7 @@ cdef class FastLid:
         return nr + got
 
     cdef int hidden_of(self, const unsigned char* s, Py_ssize_t n, uint64_t* hashes, Py_ssize_t hcap) noexcept nogil:
-        """Dictionary::getLine + Model::computeHidden; returns the number of rows averaged (-1:
-        no memory for the text's word list)."""
+        """Dictionary::getLine + Model::computeHidden; returns the number of rows averaged."""
         cdef Py_ssize_t i = 0, start, nh = 0, a, b
         cdef int seplen = 0, wid, j
         cdef uint32_t h
@@ -430,106 +422,100 @@ cdef class FastLid:
         cdef WEntry* e
         cdef Py_ssize_t nr
         cdef const int32_t* rr
-        cdef Py_ssize_t nw, tw
+        cdef Py_ssize_t nw, tw, pos
         cdef uint32_t hn
         cdef WEntry* en
-        cdef bint cacheable
+        cdef bint cacheable, more
+        cdef Py_ssize_t tok[2 * TOK_BLOCK]  # (start, length) of each word of the block
+        cdef uint32_t tokh[TOK_BLOCK]  # and its hash
         memset(self.hidden, 0, self.dim * sizeof(float))
-        # First the words and their hashes, asking the memory for their cache slots ahead of use
-        # (a slot is a random place in 1.5 MB: waiting for it was the kernel's largest cost);
-        # then, while a word's rows are added, the rows of the next word are asked for if the
-        # cache holds it. Prefetches are hints: what is added, and in which order, is unchanged.
-        if self.tokcap < n // 2 + 2:
-            free(self.tok)
-            free(self.tokh)
-            self.tokcap = n // 2 + 2  # words are separated, so a text has at most n/2 + 1
-            self.tok = <Py_ssize_t*>malloc(2 * self.tokcap * sizeof(Py_ssize_t))
-            self.tokh = <uint32_t*>malloc(self.tokcap * sizeof(uint32_t))
-            if self.tok == NULL or self.tokh == NULL:
-                free(self.tok)
-                free(self.tokh)
-                self.tok = NULL
-                self.tokh = NULL
-                self.tokcap = 0
-                return -1
-        nw = 0
+        # The words are read in blocks of TOK_BLOCK: first found and hashed, each one's cache slot
+        # asked for as it is found (a slot is a random place in 1.5 MB: waiting for it was the
+        # kernel's largest cost); then, while a word's rows are added, the rows of the next word
+        # are asked for if the cache holds it. Prefetches are hints: what is added, and in which
+        # order, is unchanged.
         cacheable = self.maxn > 0 and self.bucket > 0
-        while i <= n:
-            # skip separators
-            while i < n and altedic_is_sep(s, i, n, &seplen):
-                i += seplen
-            if i >= n:
-                break
-            start = i
-            while i < n and not altedic_is_sep(s, i, n, &seplen):
-                i += 1
-            h = fnv(s + start, i - start)
-            self.tok[2 * nw] = start
-            self.tok[2 * nw + 1] = i - start
-            self.tokh[nw] = h
-            nw += 1
-            if cacheable and i - start <= WC_KEY:
-                altedic_prefetch(&self.wc[(h ^ (h >> 15)) & (WC_SLOTS - 1)])
-        for tw in range(nw):
-            start = self.tok[2 * tw]
-            i = start + self.tok[2 * tw + 1]
-            h = self.tokh[tw]
-            if tw + 1 < nw and cacheable and self.tok[2 * tw + 3] <= WC_KEY:
-                # the next word's rows, if the cache holds it (a wrong guess costs a prefetch)
-                hn = self.tokh[tw + 1]
-                en = &self.wc[(hn ^ (hn >> 15)) & (WC_SLOTS - 1)]
-                if en.len == self.tok[2 * tw + 3] and en.hash == hn:
-                    rr = &self.wc_rows[en.off]
-                    for j in range(en.nrows):
-                        altedic_prefetch(self.inp_p + <Py_ssize_t>rr[j] * self.dim)
-            if i - start <= WC_KEY and self.maxn > 0 and self.bucket > 0:
-                # the word cache (see the module docstring): the rows the branch below would add,
-                # in the same order
-                e = &self.wc[(h ^ (h >> 15)) & (WC_SLOTS - 1)]
-                if not (e.len == i - start and e.hash == h and memcmp(e.key, s + start, i - start) == 0):
-                    wid = self.find_word(s + start, i - start, h)
-                    if wid >= 0 and self.wtype[wid] != 0:
+        pos = 0
+        more = True
+        while more:
+            nw = 0
+            while nw < TOK_BLOCK:
+                # skip separators
+                while pos < n and altedic_is_sep(s, pos, n, &seplen):
+                    pos += seplen
+                if pos >= n:
+                    more = False
+                    break
+                start = pos
+                while pos < n and not altedic_is_sep(s, pos, n, &seplen):
+                    pos += 1
+                h = fnv(s + start, pos - start)
+                tok[2 * nw] = start
+                tok[2 * nw + 1] = pos - start
+                tokh[nw] = h
+                nw += 1
+                if cacheable and pos - start <= WC_KEY:
+                    altedic_prefetch(&self.wc[(h ^ (h >> 15)) & (WC_SLOTS - 1)])
+            for tw in range(nw):
+                start = tok[2 * tw]
+                i = start + tok[2 * tw + 1]
+                h = tokh[tw]
+                if tw + 1 < nw and cacheable and tok[2 * tw + 3] <= WC_KEY:
+                    # the next word's rows, if the cache holds it (a wrong guess costs a prefetch)
+                    hn = tokh[tw + 1]
+                    en = &self.wc[(hn ^ (hn >> 15)) & (WC_SLOTS - 1)]
+                    if en.len == tok[2 * tw + 3] and en.hash == hn:
+                        rr = &self.wc_rows[en.off]
+                        for j in range(en.nrows):
+                            altedic_prefetch(self.inp_p + <Py_ssize_t>rr[j] * self.dim)
+                if i - start <= WC_KEY and self.maxn > 0 and self.bucket > 0:
+                    # the word cache (see the module docstring): the rows the branch below would
+                    # add, in the same order
+                    e = &self.wc[(h ^ (h >> 15)) & (WC_SLOTS - 1)]
+                    if not (e.len == i - start and e.hash == h and memcmp(e.key, s + start, i - start) == 0):
+                        wid = self.find_word(s + start, i - start, h)
+                        if wid >= 0 and self.wtype[wid] != 0:
+                            continue  # a label token
+                        if wid < 0 and i - start >= 9 and memcmp(s + start, b"__label__", 9) == 0:
+                            continue  # an unknown label
+                        nr = 0
+                        if wid >= 0:
+                            self.scratch[0] = wid
+                            nr = 1
+                        if wid != self.eos_id or wid < 0:
+                            nr = self.subwords(s + start, i - start, NULL, self.scratch, nr)
+                        if self.wc_used + nr > WC_ARENA:
+                            memset(self.wc, 0, WC_SLOTS * sizeof(WEntry))
+                            self.wc_used = 0
+                        memcpy(&self.wc_rows[self.wc_used], self.scratch, nr * sizeof(int32_t))
+                        e.hash = h
+                        e.len = <int32_t>(i - start)
+                        e.off = self.wc_used
+                        e.nrows = <int32_t>nr
+                        memcpy(e.key, s + start, i - start)
+                        self.wc_used += <int32_t>nr
+                    rr = &self.wc_rows[e.off]
+                    for j in range(e.nrows):
+                        self.add_row(rr[j], &count)
+                    if nh < hcap:
+                        hashes[nh] = <uint64_t><int64_t><int32_t>h
+                        nh += 1
+                    continue
+                wid = self.find_word(s + start, i - start, h)
+                if wid >= 0:
+                    if self.wtype[wid] != 0:
                         continue  # a label token
-                    if wid < 0 and i - start >= 9 and memcmp(s + start, b"__label__", 9) == 0:
-                        continue  # an unknown label
-                    nr = 0
-                    if wid >= 0:
-                        self.scratch[0] = wid
-                        nr = 1
-                    if wid != self.eos_id or wid < 0:
-                        nr = self.subwords(s + start, i - start, NULL, self.scratch, nr)
-                    if self.wc_used + nr > WC_ARENA:
-                        memset(self.wc, 0, WC_SLOTS * sizeof(WEntry))
-                        self.wc_used = 0
-                    memcpy(&self.wc_rows[self.wc_used], self.scratch, nr * sizeof(int32_t))
-                    e.hash = h
-                    e.len = <int32_t>(i - start)
-                    e.off = self.wc_used
-                    e.nrows = <int32_t>nr
-                    memcpy(e.key, s + start, i - start)
-                    self.wc_used += <int32_t>nr
-                rr = &self.wc_rows[e.off]
-                for j in range(e.nrows):
-                    self.add_row(rr[j], &count)
+                    self.add_row(wid, &count)
+                    if self.maxn > 0 and self.bucket > 0 and wid != self.eos_id:
+                        self.subwords(s + start, i - start, &count, NULL, 0)
+                else:
+                    if i - start >= 9 and memcmp(s + start, b"__label__", 9) == 0:
+                        continue  # Dictionary::getType: an unknown label
+                    if self.maxn > 0 and self.bucket > 0:
+                        self.subwords(s + start, i - start, &count, NULL, 0)
                 if nh < hcap:
                     hashes[nh] = <uint64_t><int64_t><int32_t>h
                     nh += 1
-                continue
-            wid = self.find_word(s + start, i - start, h)
-            if wid >= 0:
-                if self.wtype[wid] != 0:
-                    continue  # a label token
-                self.add_row(wid, &count)
-                if self.maxn > 0 and self.bucket > 0 and wid != self.eos_id:
-                    self.subwords(s + start, i - start, &count, NULL, 0)
-            else:
-                if i - start >= 9 and memcmp(s + start, b"__label__", 9) == 0:
-                    continue  # Dictionary::getType: an unknown label
-                if self.maxn > 0 and self.bucket > 0:
-                    self.subwords(s + start, i - start, &count, NULL, 0)
-            if nh < hcap:
-                hashes[nh] = <uint64_t><int64_t><int32_t>h
-                nh += 1
         # the end of the line: fastText reads the final '\n' as the EOS token
         if self.eos_id >= 0:
             self.add_row(self.eos_id, &count)
@@ -629,8 +615,6 @@ cdef class FastLid:
             for t in range(nt):
                 s = PyUnicode_AsUTF8AndSize(texts[t], &n)
                 rows = self.hidden_of(<const unsigned char*>s, n, hashes, hcap)
-                if rows < 0:
-                    raise MemoryError()
                 one = []
                 if rows == 0:
                     res.append(one)

@@ -176,11 +176,11 @@ def test_word_cache_and_names_do_not_change_results() -> None:
 
 
 def test_kernel_results_do_not_depend_on_the_batch_around_a_text(pair: tuple[LidModel, object]) -> None:
-    # Version 6 reads a text's words into a buffer that grows with the longest text seen, asks
-    # the memory for the next word's rows and looks new n-grams up 128 at a time: none of that may
-    # change a probability. A text of 3,000 words (the buffer grows), a word of 300 letters (three
-    # chunks of n-grams), then short texts again (the buffer is larger than they need), against
-    # each text alone in a fresh kernel, and the long ones against fastText.
+    # Version 6 finds a text's words 64 at a time ahead of their rows, asks the memory for the
+    # next word's rows and looks new n-grams up 128 at a time: none of that may change a
+    # probability. A text of 3,270 words (52 blocks of words), a word of 307 letters (eight
+    # chunks of n-grams), short texts between them, against each text alone in a fresh kernel,
+    # and the long ones against fastText.
     from altedic.langid._fastlid import FastLid
 
     _, ft = pair
