@@ -56,6 +56,16 @@ _LABEL_PREFIX = "__label__"
 # fastText splits words on these anyway (see its predict docstring); \n is rejected outright.
 _BREAK_CHARS = r"\n\r\v\f\x00\x85\u2028\u2029"
 _LINE_BREAKS = re.compile(f"[{_BREAK_CHARS}]+")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def utf8_safe(text: str) -> str:
+    """``text`` with each lone surrogate (a JSON escape of half a UTF-16 pair, which has no UTF-8
+    form) replaced by U+FFFD, as a UTF-8 decoder reads a broken byte: what fastText and CLD2,
+    which read UTF-8, are given for such a text."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
 #: fastText's end-of-line token written in the text as a word of its own (between word
 #: separators: space, tab or a line break): fastText would stop reading the line there
 #: (Dictionary::getLine), so the rest of the text would not count
@@ -285,12 +295,19 @@ class LidModel:
         call into the kernel; with the ``fasttext`` backend one call per text (its list API,
         ``multilinePredict``, returns labels without probabilities)."""
         self.load()
-        label_code = self.code_for_label
         if max_chars is not None:
             texts = [t if len(t) <= max_chars else model_input(t, max_chars) for t in texts]
         # a literal "</s>" word would end the text for fastText (and the kernel, which gives
         # fastText's results, would count it as one more end-of-line row): it becomes a space
         texts = [_EOS_WORD.sub(" ", t) if "</s>" in t else t for t in texts]
+        try:
+            return self._predict(texts, k)
+        except UnicodeEncodeError:
+            # a lone surrogate: the kernel reads UTF-8 (rare: the batch is simply run again)
+            return self._predict([utf8_safe(t) for t in texts], k)
+
+    def _predict(self, texts: Sequence[str], k: int) -> list[list[tuple[str | None, float]]]:
+        label_code = self.code_for_label
         raw: list[list[tuple[float, str | None]]]
         if self._kernel is not None:
             codes = self._codes
@@ -303,7 +320,8 @@ class LidModel:
             predict = self._model.predict
             raw = [
                 [(p, label_code(lab)) for p, lab in predict(_LINE_BREAKS.sub(" ", t) + "\n", k, 0.0, "strict")]
-                for t in texts
+                # (fastText's binding refuses a lone surrogate with a TypeError: replaced first)
+                for t in map(utf8_safe, texts)
             ]
         out: list[list[tuple[str | None, float]]] = []
         for preds in raw:

@@ -46,6 +46,7 @@ import yaml
 from altedic import yamlload
 from altedic.errors import ConfigError
 from altedic.langid.codes import EU_OFFICIAL, base_lang, normalise_lang
+from altedic.langid.model import utf8_safe
 
 # ---------------------------------------------------------------------------------------------
 # Script evidence
@@ -1103,8 +1104,8 @@ class Cld2Opinion:
     """CLD2 (``pycld2``) as a second opinion: ``opinion(text) -> [(code, share 0..1), ...]``.
 
     CLD2 reports up to three languages with the percentage of the text's bytes in each; we
-    return them as shares. Unknown/unreliable parts (``un``) are dropped. Text that pycld2
-    cannot encode (lone surrogates) gives no opinion.
+    return them as shares. Unknown/unreliable parts (``un``) are dropped; a lone surrogate
+    (which has no UTF-8 form) is read as U+FFFD.
 
     ``fallback``: with ``bestEffort`` (needed for an opinion on short text), CLD2 gives every
     chunk a small score for the *default language of its script* (``DefaultLangProb`` in
@@ -1140,6 +1141,9 @@ class Cld2Opinion:
     def opinion(self, text: str) -> list[tuple[str, float]]:
         try:
             _reliable, _nbytes, details = self._cld2.detect(text, isPlainText=True, bestEffort=True)
+        except UnicodeEncodeError:
+            # a lone surrogate has no UTF-8 form: read as U+FFFD, as the model reads it
+            _reliable, _nbytes, details = self._cld2.detect(utf8_safe(text), isPlainText=True, bestEffort=True)
         except self._cld2.error:
             return []
         out: list[tuple[str, float]] = []

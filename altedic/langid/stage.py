@@ -24,6 +24,7 @@ filters/default.yaml documents the per-language ones.
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Container, Iterable, Sequence
 from dataclasses import replace
 from typing import Any
@@ -89,6 +90,11 @@ _ALLOWED = {
 }
 
 _PRED_K = 5  # labels asked from fastText per text (more than top_k: the policy looks at them)
+# A letter above U+024F (Latin and its extensions): in a text that has no letter of the scripts
+# dominant_scripts counts (Latin, Cyrillic, Greek, Arabic, Hebrew, Armenian, Georgian), a letter
+# of another script (Han, Kana, Hangul, Devanagari, Thai...), so that the model's label stands
+_OTHER_LETTER = re.compile(r"[^\W\d_\x00-\u024f]")
+_SCRIPT_SAMPLE = 600  # the first characters of a text whose scripts are counted
 
 #: language -> itself and the members of every confusable group it is in (their probability is
 #: not "elsewhere" for the open-world check: Irish text with some Scottish Gaelic is still Irish)
@@ -335,7 +341,7 @@ class LanguageStage:
         # "THE JOINT COMMITTEE HAS ADOPTED THIS DECISION:") is given to the model in lower case
         # (as_model_reads). Development set: 355 such sentences, 281 -> 306 right.
         preds = self.model.predict([as_model_reads(t) for t in texts], k=_PRED_K, max_chars=max_chars)
-        scripts = dominant_scripts(texts)
+        scripts = dominant_scripts(texts, _SCRIPT_SAMPLE)
         below = cfg["second_opinion_below"]
         weight = float(cfg["second_opinion_weight"])
         second = self._second
@@ -396,7 +402,11 @@ class LanguageStage:
             picked_hits: int | None = None  # the hits of the words with which a group picked the label
             lang, score = ranked[0] if ranked else (None, 0.0)
             script = scripts[i]
-            if lang is not None and script is None:
+            if lang is not None and script is None and _OTHER_LETTER.search(text, 0, _SCRIPT_SAMPLE) is None:
+                # no letters at all (digits, punctuation, symbols): fastText's label is noise. A
+                # text in a script the stage does not name (Chinese, Japanese, Korean, Hindi...)
+                # keeps the model's label, so that such a text declared as an EU language is a
+                # confident mismatch, not a declaration trusted for want of a detected language
                 lang, score = None, 0.0
                 flags.append("no_letters")
             if lang is not None:

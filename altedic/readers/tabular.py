@@ -11,7 +11,10 @@ Options (recipe ``options:``):
 * ``max_record_mb``: a record larger than this is an error, not a memory blow-up (default 256).
 
 A broken record (invalid JSON or encoding, ragged CSV row, missing text) is recorded as an error
-with its line or row number and reading goes on with the next one.
+with its line or row number and reading goes on with the next one. In JSON Lines, a ``\\u``
+escape of half a UTF-16 surrogate pair (``"\\ud83d"`` without its ``"\\ude00"``: an emoji cut in
+two) is valid JSON but not valid Unicode, and no later step (the language model, Parquet) can
+encode it: such a record is an encoding error too, as with orjson and the readers built on it.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -28,6 +32,8 @@ from altedic.readers.text import _BOMS, looks_like_utf16
 from altedic.records import Document, ReadError
 
 _FIELDS = ("text", "id", "lang", "url", "date", "title", "licence")
+# a lone UTF-16 surrogate, as json.loads leaves an escape of half a pair
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _columns(ctx: ReadContext) -> dict[str, str]:
@@ -193,7 +199,35 @@ def read_jsonl(ctx: ReadContext) -> Iterator[Document | ReadError]:
         if not isinstance(obj, dict):
             yield ctx.error(f"expected a JSON object per line, got {type(obj).__name__}", pos, kind="json")
             continue
-        yield _make_doc(ctx, obj, cols, pos)
+        made = _make_doc(ctx, obj, cols, pos)
+        if "\\u" in line and isinstance(made, Document):
+            # only a \u escape can put a surrogate in a string (a raw one is not valid UTF-8)
+            lone = _lone_surrogate(made)
+            if lone is not None:
+                yield ctx.error(lone, pos, kind="encoding")
+                continue
+        yield made
+
+
+def _lone_surrogate(doc: Document) -> str | None:
+    """Where ``doc`` holds a lone surrogate (its field and character), or None."""
+    fields: list[tuple[str, str | None]] = [
+        ("text", doc.text),
+        ("id", doc.doc_ref),
+        ("url", doc.url),
+        ("date", doc.date),
+        ("title", doc.title),
+        ("lang", doc.declared_lang),
+        *((f"metadata {k!r}", v) for k, v in doc.metadata.items() if isinstance(v, str)),
+    ]
+    for name, value in fields:
+        m = _SURROGATE.search(value) if value else None
+        if m is not None:
+            return (
+                f"not valid Unicode: a lone surrogate (\\u{ord(m.group()):04x}, half of a UTF-16 pair) in "
+                f"the {name} field at character {m.start()}"
+            )
+    return None
 
 
 def read_csv(ctx: ReadContext) -> Iterator[Document | ReadError]:

@@ -52,6 +52,12 @@ def build_corpus(d: Path) -> dict[str, int]:
         _line("bg", 1) + b'{"text": "a\x00b", "lang": "bg"}\n\x00\x00\x00\n' + _line("el", 2)
     )
     expect["nul_bytes.jsonl"] = 2
+    # valid JSON, not valid Unicode: half of a UTF-16 pair (an emoji cut in two); it stopped
+    # the whole run in the language model until the twenty-fifth session
+    (j / "lone_surrogate.jsonl").write_bytes(
+        _line("mt", 1) + b'{"text": "Il-Kummissjoni \\ud83d ippubblikat rapport.", "lang": "mt"}\n' + _line("ga", 2)
+    )
+    expect["lone_surrogate.jsonl"] = 2
     many = b"".join(_line("mt", i) for i in range(3000))
     gz = gzip.compress(many)
     (j / "truncated.jsonl.gz").write_bytes(gz[: len(gz) // 2])
@@ -179,6 +185,7 @@ def test_every_hostile_file_is_accounted_for(hostile_run: tuple[Path, dict[str, 
     assert ("invalid_utf8.jsonl", "line 2") in errors
     assert ("mixed_encodings.jsonl", "line 2") in errors
     assert ("nul_bytes.jsonl", "line 2") in errors
+    assert ("lone_surrogate.jsonl", "line 2") in errors
     assert ("ragged.csv", "row 3 (line 3)") in errors and ("ragged.csv", "row 4 (line 4)") in errors
     names = {n for n, _ in errors}
     for bad in (

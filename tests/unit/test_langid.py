@@ -881,6 +881,55 @@ def test_declared_language_agreement_and_mismatch() -> None:
     assert (short.rejected, short.lang) == (False, "ga")
 
 
+# Written for this test: text in scripts the stage does not name (Chinese, Japanese, Korean,
+# Hindi), each declared as an EU language by a (mislabelled) source.
+OTHER_SCRIPTS = [
+    ("zh", "hr", "欧盟委员会今天发布了一份关于成员国环境状况的新报告。"),
+    ("ja", "el", "欧州委員会は本日、加盟国の環境の状態に関する新しい報告書を発表しました。"),
+    ("ko", "bg", "유럽연합 집행위원회는 오늘 회원국의 환경 상태에 관한 새로운 보고서를 발표했습니다."),
+    ("hi", "mt", "यूरोपीय आयोग ने आज सदस्य देशों में पर्यावरण की स्थिति पर एक नई रिपोर्ट प्रकाशित की।"),
+]
+
+
+@pytest.mark.parametrize(("lang", "declared", "text"), OTHER_SCRIPTS, ids=[c[0] for c in OTHER_SCRIPTS])
+def test_a_script_the_stage_does_not_name_is_not_trusted_as_declared(
+    stage: LanguageStage, lang: str, declared: str, text: str
+) -> None:
+    # Until the twenty-fifth session such a text had "no letters" (none of Latin, Cyrillic, Greek,
+    # Arabic, Hebrew, Armenian, Georgian), no detected language, and so the declaration stood:
+    # Chinese kept as Croatian. The model's label now stands and the mismatch is seen.
+    r = stage.identify([text])[0]
+    assert (r["lang"], "no_letters" in r["flags"]) == (lang, False)
+    assert r["score"] > 0.9
+    d = stage.annotate([_doc(text, declared)])[0]
+    stage.decide(d)
+    assert (d.reason, d.lang) == ("langid.mismatch", lang)
+
+
+def test_text_without_letters_is_still_unknown(stage: LanguageStage) -> None:
+    for text in ("12345 67890 !!! ---", "😀🎉 👍", "§ 3.1 — 2024/25 (%)", "²³ ½ ¼"):
+        r = stage.identify([text])[0]
+        assert (r["lang"], r["flags"][:1]) == (None, ["no_letters"]), text
+
+
+def test_a_lone_surrogate_is_read_as_the_replacement_character(stage: LanguageStage) -> None:
+    # a JSON escape of half a UTF-16 pair ("\\ud83d" without "\\ude00") has no UTF-8 form;
+    # fastText and CLD2 read UTF-8. Until the twenty-fifth session the stage raised
+    # UnicodeEncodeError, and a whole run stopped on one such document.
+    base = SENTENCES["hr"][:60] + " {} " + SENTENCES["hr"][60:]
+    broken, repaired = base.format("\ud83d"), base.format("\ufffd")
+    a, b = stage.identify([broken, SENTENCES["mt"]]), stage.identify([repaired, SENTENCES["mt"]])
+    assert a == b
+    assert a[0]["lang"] == "hr"
+    second = stage._second
+    assert second is not None and second.opinion(broken) == second.opinion(repaired)
+    for backend in ("kernel", "fasttext"):
+        if backend == "fasttext":
+            pytest.importorskip("fasttext")
+        m = LidModel(backend=backend)
+        assert m.predict([broken], k=3) == m.predict([repaired], k=3), backend
+
+
 def test_unknown_low_confidence_and_not_wanted() -> None:
     stage = LanguageStage({"languages": ["mt", "ga"]})
     docs = stage.annotate([_doc("12345 67890 !!!", n=0), _doc(SENTENCES["mt"], n=1), _doc(SENTENCES["de"], n=2)])

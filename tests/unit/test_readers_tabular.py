@@ -106,6 +106,41 @@ def test_broken_lines_are_errors_with_line_numbers_and_neighbours_survive(tmp_pa
     ]
 
 
+def test_jsonl_lone_surrogate_is_an_encoding_error(tmp_path: Path) -> None:
+    # "\\ud83d" without its "\\ude00" (an emoji cut in two) is valid JSON, not valid Unicode:
+    # no later step can encode it (the language model, Parquet), so the record is an error
+    # with its line; a whole pair (line 2) and an escaped backslash before "u" (line 4) are fine
+    lines = [
+        '{"text": "Dobar dan \\ud83d svima."}',
+        '{"text": "Dobar dan \\ud83d\\ude00 svima."}',
+        '{"text": "Dobar dan.", "title": "Naslov \\udc00"}',
+        '{"text": "C:\\\\users je mapa."}',
+        '{"text": "Laku noc.", "topic": "x\\ud800"}',
+    ]
+    p = tmp_path / "s.jsonl"
+    p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = _read(p, "jsonl", columns={"text": "text", "title": "title"}, keep_fields=["topic"])
+    errors = [(o.position, o.kind, o.message) for o in out if isinstance(o, ReadError)]
+    assert errors == [
+        (
+            "line 1",
+            "encoding",
+            "not valid Unicode: a lone surrogate (\\ud83d, half of a UTF-16 pair) in the text field at character 10",
+        ),
+        (
+            "line 3",
+            "encoding",
+            "not valid Unicode: a lone surrogate (\\udc00, half of a UTF-16 pair) in the title field at character 7",
+        ),
+        (
+            "line 5",
+            "encoding",
+            "not valid Unicode: a lone surrogate (\\ud800, half of a UTF-16 pair) in the metadata 'topic' field at character 1",
+        ),
+    ]
+    assert [o.text for o in out if isinstance(o, Document)] == ["Dobar dan \U0001f600 svima.", "C:\\users je mapa."]
+
+
 def test_jsonl_utf16_with_bom(tmp_path: Path) -> None:
     p = tmp_path / "u16.jsonl"
     p.write_bytes(_jsonl([{"text": EL}]).decode("utf-8").encode("utf-16"))
