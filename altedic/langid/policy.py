@@ -908,7 +908,11 @@ def group_for(lang: str, script: str | None) -> str | None:
     return None
 
 
-_CD_WORD = re.compile(r"[^\W\d_]*[ćđĆĐ][^\W\d_]*")
+# a word (a run of letters) with ć or đ. The look-behind lets a match start only where a run
+# starts: without it the engine tried every letter of a run as a start, each time to the run's
+# end, and a long run without ć or đ (a DNA sequence, "hahaha...") took quadratic time (16,000
+# letters: 3.9 s; twenty-fifth session). The same matches, in linear time.
+_CD_WORD = re.compile(r"(?<![^\W\d_])[^\W\d_]*[ćđĆĐ][^\W\d_]*")
 _SURNAME = re.compile(r"[A-ZČŠŽĆĐ][^\W\d_]*i[ćĆ](?:a|u|em|om|i|ima|eva|ev|evo|evi|evu|evom|eve)?")
 
 

@@ -794,6 +794,41 @@ def test_hbs_surname_does_not_rule_out_slovenian() -> None:
     assert GroupResolver().resolve("hbs", mixed, [("sl", 0.5), ("hr", 0.4)]).evidence["sl"] == 0
 
 
+def _letter_runs_with_cd(text: str) -> list[str]:
+    """The words the ć/đ rule looks at, by definition: maximal runs of letters (\\w but not a
+    digit or _) that hold ć, đ, Ć or Đ."""
+    runs, cur = [], ""
+    for ch in text + " ":
+        if re.fullmatch(r"[^\W\d_]", ch):
+            cur += ch
+            continue
+        if any(c in cur for c in "ćđĆĐ"):
+            runs.append(cur)
+        cur = ""
+    return runs
+
+
+def test_hbs_cd_words_are_the_letter_runs_and_a_long_run_is_cheap() -> None:
+    import random
+
+    from altedic.langid import policy
+
+    rng = random.Random(25)
+    alphabet = "aćđĆĐ Perić1_-.\u02bc\u0301ßIi\n"
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        assert [m.group() for m in policy._CD_WORD.finditer(text)] == _letter_runs_with_cd(text), repr(text)
+    # A run of 200,000 letters without ć or đ before the words: the pattern before the
+    # twenty-fifth session tried each letter of the run as a start (quadratic: 16,000 letters
+    # took 3.9 s in the stage, this one about ten minutes); now one pass
+    run = "acgt" * 50_000
+    assert policy._cd_word(run + " Ivan Perić je došao.") is False
+    assert policy._cd_word(run + " Već je kasno.") is True
+    text = run + " " + SENTENCES["hr"] + " Ministar Perić je rekao da će zakon stupiti na snagu."
+    res = GroupResolver().resolve("hbs", text, [("hr", 0.6), ("sl", 0.3)])
+    assert res.lang == "hr" and res.evidence["sl"] == 0, res
+
+
 # Written for the test: Slovenian sentences whose only group evidence was a loan word Bosnian and
 # Serbian write too (Evropa, januar, april, avgust, februar); fastText says Slovenian at 0.76-0.83
 SLOVENIAN_LOANS = [
