@@ -1144,10 +1144,11 @@ class Cld2Opinion:
 
     def opinion(self, text: str) -> list[tuple[str, float]]:
         try:
-            _reliable, _nbytes, details = self._cld2.detect(text, isPlainText=True, bestEffort=True)
-        except UnicodeEncodeError:
-            # a lone surrogate has no UTF-8 form: read as U+FFFD, as the model reads it
-            _reliable, _nbytes, details = self._cld2.detect(utf8_safe(text), isPlainText=True, bestEffort=True)
+            try:
+                _reliable, _nbytes, details = self._cld2.detect(text, isPlainText=True, bestEffort=True)
+            except UnicodeEncodeError:
+                # a lone surrogate has no UTF-8 form: read as U+FFFD, as the model reads it
+                _reliable, _nbytes, details = self._cld2.detect(utf8_safe(text), isPlainText=True, bestEffort=True)
         except self._cld2.error:
             return []
         out: list[tuple[str, float]] = []

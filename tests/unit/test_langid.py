@@ -958,6 +958,8 @@ def test_a_lone_surrogate_is_read_as_the_replacement_character(stage: LanguageSt
     assert a[0]["lang"] == "hr"
     second = stage._second
     assert second is not None and second.opinion(broken) == second.opinion(repaired)
+    # and where CLD2 then refuses the text (C1 controls), no opinion, not an exception
+    assert second.opinion("x\x7f\x80\x81 \ud800 \x9f") == second.opinion("x\x7f\x80\x81 \ufffd \x9f") == []
     for backend in ("kernel", "fasttext"):
         if backend == "fasttext":
             pytest.importorskip("fasttext")
