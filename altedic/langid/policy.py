@@ -67,7 +67,11 @@ _NON_LATIN = re.compile(
 )
 
 
-def dominant_script(text: str, sample: int = 600) -> str | None:
+#: the first characters of a text whose letters are counted by script
+SCRIPT_SAMPLE = 600
+
+
+def dominant_script(text: str, sample: int = SCRIPT_SAMPLE) -> str | None:
     """ISO 15924 code of the script of most letters in the first ``sample`` characters
     (Latn, Cyrl, Grek, Arab, Hebr, Armn, Geor), or None when none of them has a letter.
 
@@ -135,7 +139,7 @@ probs_of: Callable[[list[tuple[str | None, float]], Sequence[str]], list[float]]
 _SCRIPT_NAMES: tuple[str | None, ...] = (*_SCRIPT_CLASSES, None)  # index -1 = no letters
 
 
-def dominant_scripts(texts: Sequence[str], sample: int = 600) -> list[str | None]:
+def dominant_scripts(texts: Sequence[str], sample: int = SCRIPT_SAMPLE) -> list[str | None]:
     """:func:`dominant_script` of each text; the compiled loop when built (same results,
     tests/unit/test_fastlid.py), this module's regexes otherwise."""
     if _SCRIPTS_KERNEL is None:

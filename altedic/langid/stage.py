@@ -35,6 +35,7 @@ from altedic.langid.codes import EU_OFFICIAL, base_lang, normalise_lang, with_sc
 from altedic.langid.model import LidModel
 from altedic.langid.policy import (
     GROUPS,
+    SCRIPT_SAMPLE,
     GroupResolver,
     RegionalResolver,
     as_model_reads,
@@ -94,7 +95,6 @@ _PRED_K = 5  # labels asked from fastText per text (more than top_k: the policy 
 # dominant_scripts counts (Latin, Cyrillic, Greek, Arabic, Hebrew, Armenian, Georgian), a letter
 # of another script (Han, Kana, Hangul, Devanagari, Thai...), so that the model's label stands
 _OTHER_LETTER = re.compile(r"[^\W\d_\x00-\u024f]")
-_SCRIPT_SAMPLE = 600  # the first characters of a text whose scripts are counted
 
 #: language -> itself and the members of every confusable group it is in (their probability is
 #: not "elsewhere" for the open-world check: Irish text with some Scottish Gaelic is still Irish)
@@ -341,7 +341,7 @@ class LanguageStage:
         # "THE JOINT COMMITTEE HAS ADOPTED THIS DECISION:") is given to the model in lower case
         # (as_model_reads). Development set: 355 such sentences, 281 -> 306 right.
         preds = self.model.predict([as_model_reads(t) for t in texts], k=_PRED_K, max_chars=max_chars)
-        scripts = dominant_scripts(texts, _SCRIPT_SAMPLE)
+        scripts = dominant_scripts(texts)
         below = cfg["second_opinion_below"]
         weight = float(cfg["second_opinion_weight"])
         second = self._second
@@ -402,7 +402,7 @@ class LanguageStage:
             picked_hits: int | None = None  # the hits of the words with which a group picked the label
             lang, score = ranked[0] if ranked else (None, 0.0)
             script = scripts[i]
-            if lang is not None and script is None and _OTHER_LETTER.search(text, 0, _SCRIPT_SAMPLE) is None:
+            if lang is not None and script is None and _OTHER_LETTER.search(text, 0, SCRIPT_SAMPLE) is None:
                 # no letters at all (digits, punctuation, symbols): fastText's label is noise. A
                 # text in a script the stage does not name (Chinese, Japanese, Korean, Hindi...)
                 # keeps the model's label, so that such a text declared as an EU language is a
