@@ -7,7 +7,9 @@
 * :class:`RunError` -- the run finished but its results cannot be trusted (accounting identity
   broken, too many errors, output already exists): the run fails with a readable message.
 
-Anything else that escapes is a bug and fails the run with a traceback.
+Anything else that escapes is a bug and fails the run with a traceback; except from a reader,
+where it ends that file only, as one error of kind ``reader-fault`` (:mod:`altedic.readers.guard`),
+so that one input nobody foresaw cannot stop a run.
 """
 
 from __future__ import annotations

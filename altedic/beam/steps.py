@@ -35,9 +35,9 @@ from altedic.beam.nodes import (
     write_signature_file,
 )
 from altedic.beam.spill import EXACT, SIG, SpillWriter, read_range, shard_range
-from altedic.errors import InputError
 from altedic.readers import get_reader
 from altedic.readers.base import ReadContext, SourceInfo
+from altedic.readers.guard import clean_error, lone_surrogate_field, reader_failure, surrogate_error
 from altedic.records import Document, ReadError
 from altedic.schema import DOCUMENT_SCHEMA, ERROR_SCHEMA, PARALLEL_SCHEMA, REJECTED_SCHEMA, arrow_schema
 from altedic.stages import StageChain, StageConfig
@@ -115,25 +115,33 @@ class FileProcessor:
         n = errors = 0
         self._rejected = 0
         batch: list[Document] = []
-        try:
-            for item in reader(ctx):
+        items = (item for item in reader(ctx))  # the reader's own set-up runs inside next() too
+        while True:
+            # Only the reader is guarded here: an exception of the stages (below) is a fault of
+            # altedic and stops the run, while one of the reader is a fault of this file.
+            try:
+                item = next(items)
+            except StopIteration:
+                break
+            except Exception as exc:  # an InputError, or a reader-fault (altedic.readers.guard)
+                # The rest of the file is unreadable: one error record for it, with the position.
                 n += 1
-                if isinstance(item, ReadError):
-                    errors += 1
-                    yield ERRORS_TAG, item
-                else:
-                    batch.append(item)
-                    if len(batch) >= self.batch_size:
-                        yield from self._decide(batch)
-                        batch = []
-        except InputError as exc:
-            # The rest of the file is unreadable: one error record for it, with the position.
+                errors += 1
+                yield ERRORS_TAG, reader_failure(exc, info.name, info.format, task.uri, n - 1)
+                break
             n += 1
-            errors += 1
-            error = ReadError(
-                source=info.name, uri=exc.uri or task.uri, position=exc.position, message=exc.message, kind="input"
-            )
-            yield ERRORS_TAG, error
+            if isinstance(item, Document):
+                where = lone_surrogate_field(item)
+                if where is not None:
+                    item = surrogate_error(item, where)
+            if isinstance(item, ReadError):
+                errors += 1
+                yield ERRORS_TAG, clean_error(item)
+            else:
+                batch.append(item)
+                if len(batch) >= self.batch_size:
+                    yield from self._decide(batch)
+                    batch = []
         if batch:
             yield from self._decide(batch)
         for table in node_tables(self.nodes, final=True):  # one or a few node tables per file

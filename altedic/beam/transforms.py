@@ -35,7 +35,6 @@ from altedic.beam.steps import (
     WriteSettings,
     write_shard_table,
 )
-from altedic.errors import InputError
 from altedic.readers.base import ReadContext, SourceInfo
 from altedic.records import ReadError
 from altedic.schema import arrow_schema
@@ -366,7 +365,7 @@ class _ReadPairsFn(beam.DoFn):  # type: ignore[misc]
                 item = next(pairs)
             except StopIteration:
                 break
-            except InputError:
+            except Exception:  # InputError, or a reader-fault (altedic.readers.guard)
                 break  # the same failure is recorded once, in errors/, by the document read
             if not isinstance(item, ReadError):
                 yield {

@@ -16,6 +16,7 @@ import io
 import lzma
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import IO, Any
 
 from altedic.errors import InputError
@@ -217,6 +218,17 @@ class ReadContext:
         """Context for a member of an archive (``uri!member``)."""
         return replace(self, uri=f"{self.uri}!{member}", rel=f"{self.rel}!{member}", opener=opener)
 
+    @cached_property
+    def shown(self) -> tuple[str, str]:
+        """``(uri, rel)`` as records hold them: a file name that is not UTF-8 written with ``\\xNN``.
+
+        Python reads such a name's bytes as lone surrogates (``caf\\udce9.txt`` for Latin-1
+        ``café.txt``), which no record can hold (altedic.readers.guard); the file itself is opened
+        by its real name. Names that are UTF-8, i.e. all others, are returned as they are, so
+        their document ids do not change.
+        """
+        return _shown_name(self.uri), _shown_name(self.rel)
+
     def doc(self, text: str, position: str = "", **fields: Any) -> Document:
         """Build a document with a stable id and the source's provenance.
 
@@ -224,11 +236,12 @@ class ReadContext:
         (``declared_lang`` from the file itself beats the recipe's, for example).
         """
         src = self.source
+        uri, rel = self.shown
         d = Document(
-            id=doc_id(src.name, f"{self.rel}#{position}", text),
+            id=doc_id(src.name, f"{rel}#{position}", text),
             text=text,
             source=src.name,
-            uri=self.uri,
+            uri=uri,
             position=position,
             format=src.format,
             declared_lang=src.declared_lang,
@@ -250,4 +263,14 @@ class ReadContext:
 
     def error(self, message: str, position: str = "", kind: str = "input") -> ReadError:
         """Build the record of a part that could not be read."""
-        return ReadError(source=self.source.name, uri=self.uri, position=position, message=message, kind=kind)
+        return ReadError(source=self.source.name, uri=self.shown[0], position=position, message=message, kind=kind)
+
+
+def _shown_name(name: str) -> str:
+    """``name`` with the bytes that were not UTF-8 (surrogate escapes) written as ``\\xNN``."""
+    if name.isascii():
+        return name
+    try:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate that is not an escaped byte: U+FFFD, as elsewhere
+        return "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in name)

@@ -58,6 +58,10 @@ def build_corpus(d: Path) -> dict[str, int]:
         _line("mt", 1) + b'{"text": "Il-Kummissjoni \\ud83d ippubblikat rapport.", "lang": "mt"}\n' + _line("ga", 2)
     )
     expect["lone_surrogate.jsonl"] = 2
+    # a file name that is not UTF-8 (Latin-1 "café"): Python names it with a surrogate escape,
+    # which no record can hold; it stopped the run until the twenty-sixth session
+    (j / "caf\udce9.jsonl").write_bytes(_line("el", 1) + _line("bg", 2))
+    expect["caf\\xe9.jsonl"] = 2  # records write the byte as \xe9
     many = b"".join(_line("mt", i) for i in range(3000))
     gz = gzip.compress(many)
     (j / "truncated.jsonl.gz").write_bytes(gz[: len(gz) // 2])
