@@ -59,6 +59,36 @@ LANG_REGIONS: dict[str, tuple[str, ...]] = {
     "cy": ("GB",), "lb": ("LU",), "fy": ("NL",),
 }  # fmt: skip
 
+# Regional and minority languages (the language stage's labels: lid.176's and regional.yaml's)
+# and non-EU neighbours -> the regions where they are written. Without this a Sardinian,
+# Breton or Asturian document got no national phone detection at all (only +/00 numbers),
+# where the same number in Italian, French or Spanish text was found (twenty-sixth session).
+OTHER_LANG_REGIONS: dict[str, tuple[str, ...]] = {
+    "an": ("ES",), "ast": ("ES",), "bar": ("DE", "AT"), "br": ("FR",), "co": ("FR",), "csb": ("PL",),
+    "dsb": ("DE",), "eml": ("IT", "SM"), "fkv": ("NO",), "fo": ("FO",), "frp": ("FR", "IT", "CH"),
+    "frr": ("DE",), "fur": ("IT",), "gd": ("GB",), "gsw": ("CH", "FR", "DE"), "gv": ("IM",),
+    "hsb": ("DE",), "kw": ("GB",), "li": ("NL", "BE"), "lij": ("IT",), "lld": ("IT",),
+    "lmo": ("IT", "CH"), "mwl": ("PT",), "nap": ("IT",), "nds": ("DE", "NL"), "oc": ("FR", "ES", "IT"),
+    "pcd": ("FR", "BE"), "pms": ("IT",), "rm": ("CH",), "sc": ("IT",), "scn": ("IT",), "sco": ("GB",),
+    "se": ("NO", "SE", "FI"), "smn": ("FI",), "szl": ("PL",), "vec": ("IT",), "vls": ("BE",), "wa": ("BE",),
+    "bs": ("BA",), "sr": ("RS", "BA", "ME"), "cnr": ("ME",), "mk": ("MK",), "sq": ("AL",),
+    "nb": ("NO",), "nn": ("NO",), "no": ("NO",), "is": ("IS",), "tr": ("TR", "CY"), "uk": ("UA",),
+}  # fmt: skip
+
+
+def regions_for(lang: str | None, declared: str | None = None) -> tuple[str, ...]:
+    """Regions whose national phone numbers a document in ``lang`` may hold.
+
+    The language's own regions (official languages first, then the others); for a language
+    without any (Latin, Esperanto...), those of the language the source declares.
+    """
+    for code in (lang, declared):
+        base = (code or "").split("-")[0]
+        regions = LANG_REGIONS.get(base) or OTHER_LANG_REGIONS.get(base)
+        if regions:
+            return regions
+    return ()
+
 
 @dataclass(frozen=True, slots=True)
 class Match:

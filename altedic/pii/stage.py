@@ -16,8 +16,9 @@ Recipe section ``stages.pii`` (all optional)::
 * ``off``: nothing is done (useful per source).
 
 ``doc.pii`` holds only the types found (``{"email": 2}``); an empty dict means none found.
-Phone numbers are validated for the regions of ``doc.lang`` (else ``doc.declared_lang``);
-see :data:`altedic.pii.detectors.LANG_REGIONS`.
+Phone numbers are validated for the regions of ``doc.lang`` (for a language without any, of
+``doc.declared_lang``): see :func:`altedic.pii.detectors.regions_for`, :data:`LANG_REGIONS`
+(official languages) and :data:`OTHER_LANG_REGIONS` (regional languages and neighbours).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from collections import Counter
 from typing import Any
 
 from altedic.errors import ConfigError
-from altedic.pii.detectors import LANG_REGIONS, PII_TYPES, PLACEHOLDERS, find_all, redact
+from altedic.pii.detectors import PII_TYPES, PLACEHOLDERS, find_all, redact, regions_for
 from altedic.records import Document
 
 MODES: tuple[str, ...] = ("redact", "tag", "drop", "off")
@@ -78,8 +79,7 @@ class PIIStage:
         mode = self.mode_for(doc.source)
         if mode == "off" or not self.types:
             return
-        lang = (doc.lang or doc.declared_lang or "").split("-")[0]
-        matches = find_all(doc.text, self.types, LANG_REGIONS.get(lang, ()))
+        matches = find_all(doc.text, self.types, regions_for(doc.lang, doc.declared_lang))
         if not matches:
             return
         counts = Counter(m.type for m in matches)

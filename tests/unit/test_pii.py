@@ -6,7 +6,7 @@ import pytest
 
 from altedic.errors import ConfigError
 from altedic.pii import PIIStage, find_all
-from altedic.pii.detectors import LANG_REGIONS
+from altedic.pii.detectors import LANG_REGIONS, regions_for
 from altedic.records import Document
 
 
@@ -178,3 +178,32 @@ def test_no_digits_nothing_found(lang: str, text: str) -> None:
     d = doc(text, lang)
     PIIStage({}).process(d)
     assert (d.text, d.pii, d.reason) == (text, {}, None)
+
+
+def test_regional_languages_get_the_phone_plans_of_their_regions() -> None:
+    stage = PIIStage({})
+    cases = [  # (official, regional, text): the same number is found in both, as in the official
+        ("fr", "br", "Pgz. 02 98 12 34 56"),
+        ("fr", "oc", "Tel. 05 61 12 34 56"),
+        ("fr", "co", "Tel. 04 95 12 34 56"),
+        ("es", "ast", "Tel. 985 12 34 56"),
+        ("es", "an", "Tel. 976 12 34 56"),
+        ("it", "sc", "Tel. 070 1234567"),
+        ("it", "fur", "Tel. 0432 123456"),
+        ("it", "lld", "Tel. 0471 123456"),
+        ("de", "nds", "Tel. 0591 1234567"),
+        ("de", "hsb", "Tel. 03591 123456"),
+        ("pl", "szl", "Tel. 32 123 45 67"),
+        ("en", "gd", "Fòn: 01851 123456"),
+        ("en", "kw", "Pellgowser: 01872 123456"),
+    ]
+    for official, regional, text in cases:
+        out = []
+        for lang in (official, regional):
+            d = Document(id="x", text=text, source="s", uri="u", lang=lang)
+            stage.process(d)
+            out.append(d.text)
+        assert out[0] == out[1] == text.split(" ", 1)[0] + " <PHONE>", (regional, out)
+    assert regions_for("sr-Latn") == ("RS", "BA", "ME") and regions_for("mt") == ("MT",)
+    # a language without regions (Latin) takes those of the declared language; none: no plan
+    assert regions_for("la", "it") == ("IT",) and regions_for("la") == () and regions_for(None, "ga") == ("IE",)
