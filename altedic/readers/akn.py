@@ -99,9 +99,13 @@ QUOTED = frozenset({"quotedStructure", "embeddedStructure", "mod"})
 #: LEOS leaves bibliographic placeholders in drafts: ``OJ C [...], [...], p. [...]`` (and the
 #: same in other languages: ``IO C [...], [...], lch. [...]``, ``ABl. C [...]``, ``JO L [...]``).
 #: A ``[...]`` left at the end of a line (signatures: ``The President [...]``) is one too.
+#: That second alternative starts only where a run of spaces starts (``(?<!\s)``): tried at
+#: every position inside a long run (no-break spaces in a ``<p>``), ``\s*`` would rescan the rest
+#: of the run each time, quadratic time. A match from inside a run is the same as the one from
+#: its start, which a left-to-right search finds first, so the matches are unchanged.
 PLACEHOLDER = re.compile(
     r"\(?\b[^\W\d_]{1,4}\.?\s+[A-Z]{1,2}\s*\[\.\.\.\](?:,\s*\[\.\.\.\])*(?:,\s*[^\W\d_]{1,4}\.\s*\[\.\.\.\])?\)?\.?"
-    r"|\s*\[\.\.\.\]\s*$"
+    r"|(?<!\s)\s*\[\.\.\.\]\s*$"
 )
 
 

@@ -171,6 +171,22 @@ def test_akn_frbr_language_in_the_wild(tmp_path: Path, raw: str, expected: str |
     assert d.licence is None  # national legislation: no EU licence claimed
 
 
+def test_akn_long_run_of_spaces_is_read_in_linear_time(tmp_path: Path) -> None:
+    # 200,000 no-break spaces not followed by a placeholder: the old end-of-line placeholder
+    # pattern rescanned the run from each of its positions (minutes; 43 s at 100,000).
+    run = "\u00a0" * 200_000
+    p = tmp_path / "a.xml"
+    p.write_text(
+        '<akomaNtoso xmlns="http://docs.oasis-open.org/legaldocml/ns/akn/3.0"><act><body><article>'
+        f"<num>Artikolu 1</num><content><p>Il-test{run}x</p><p>Il-President{run}[...]</p></content>"
+        "</article></body></act></akomaNtoso>",
+        encoding="utf-8",
+    )
+    d = only_doc(list(get_reader("akn")(ReadContext(SourceInfo(name="t", format="akn"), str(p), "a.xml"))))
+    # the run is text (kept), the placeholder after the second run is still dropped with it
+    assert d.text == f"Artikolu 1\nIl-test{run}x\nIl-President"
+
+
 # ---- Europarl -------------------------------------------------------------------------------
 
 
