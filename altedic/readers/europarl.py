@@ -31,7 +31,11 @@ from altedic.records import Document, ReadError
 
 PUBLISHER = "European Parliament"
 _TAG = re.compile(r"^<\s*([A-Za-z]+)\b(.*?)/?>\s*$")
-_ATTR = re.compile(r"""([A-Za-z_]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
+#: An attribute name starts where a word starts (``(?<![A-Za-z_])``): tried at every letter of a
+#: long word with no ``=`` after it (``<SPEAKER aaaa...>``), ``[A-Za-z_]+`` would rescan the rest
+#: of the word each time, quadratic time. A name found from inside a word is never a match the
+#: word's start does not give first, so the attributes found are unchanged.
+_ATTR = re.compile(r"""(?<![A-Za-z_])([A-Za-z_]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
 
 
 def parse_tag(line: str) -> tuple[str, dict[str, str]] | None:

@@ -232,6 +232,30 @@ def test_europarl_invalid_utf8_line(tmp_path: Path) -> None:
     assert (doc.text, doc.declared_lang, doc.date) == ("Τίτλος\nΚείμενο.", "el", "2000-01-17")
 
 
+def test_europarl_long_word_in_a_tag_is_read_in_linear_time(tmp_path: Path) -> None:
+    # A tag with a 200,000-letter word and no "=": the old attribute pattern rescanned the word
+    # from each of its letters (minutes; 110 s at 100,000). The tag is a speaker without attributes.
+    p = tmp_path / "mt" / "ep-00-01-01.txt"
+    p.parent.mkdir()
+    p.write_text(
+        "<CHAPTER ID=1>\nTitle\n<SPEAKER "
+        + "a" * 200_000
+        + '>\nHello.\n<SPEAKER ID=3 NAME="Mr X" LANGUAGE=EN>\nThanks.\n',
+        encoding="utf-8",
+    )
+    src = SourceInfo(name="t", format="europarl", options={"unit": "speaker"})
+    out = list(get_reader("europarl")(ReadContext(src, str(p), "mt/ep-00-01-01.txt")))
+    assert [(d.position, d.text, d.metadata) for d in out if isinstance(d, Document)] == [
+        ("chapter 1 speaker - line 4", "Hello.", {"sitting": "ep-00-01-01", "chapter": "1"}),
+        (
+            "chapter 1 speaker 3 line 6",
+            "Thanks.",
+            {"sitting": "ep-00-01-01", "chapter": "1", "speaker": "Mr X", "speaker_id": "3", "original_lang": "en"},
+        ),
+    ]
+    assert len(out) == 2
+
+
 # ---- JRC-Acquis -----------------------------------------------------------------------------
 
 
