@@ -17,16 +17,25 @@ title and every text line of the chapter; a speaker document is one speaker turn
 translated turns can be told from original ones). The file's language is the parent folder's
 name (``en/``) when it is a language code, else the recipe's ``language``. A line with bytes
 that are not UTF-8 is one ReadError (``line N``) and is skipped.
+
+Lines end at ``\n``, ``\r\n`` or a lone ``\r`` (a file saved with old Mac line ends, or a mix):
+split on ``\n`` only, a CR-only file was one "line" that was no tag, so the whole sitting became
+one chapter of raw markup, or nothing at all per speaker. A UTF-8 byte-order mark is dropped (it
+made the first ``<CHAPTER>`` line a text line); a file with a UTF-16 byte-order mark is read as
+UTF-16, and bytes that are not UTF-16 end it with an InputError at their line.
 """
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 
+from altedic.errors import InputError
 from altedic.langid.codes import normalise_lang
 from altedic.readers.base import ReadContext
 from altedic.readers.legal import eu_provenance, option
+from altedic.readers.text import _BOMS
 from altedic.records import Document, ReadError
 
 PUBLISHER = "European Parliament"
@@ -36,6 +45,9 @@ _TAG = re.compile(r"^<\s*([A-Za-z]+)\b(.*?)/?>\s*$")
 #: of the word each time, quadratic time. A name found from inside a word is never a match the
 #: word's start does not give first, so the attributes found are unchanged.
 _ATTR = re.compile(r"""(?<![A-Za-z_])([A-Za-z_]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
+# a surrogate in a decoded line: an undecodable byte kept by "surrogateescape" (UTF-8) or half a
+# UTF-16 pair let through by "surrogatepass"; valid text decodes to neither
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def parse_tag(line: str) -> tuple[str, dict[str, str]] | None:
@@ -50,6 +62,49 @@ def parse_tag(line: str) -> tuple[str, dict[str, str]] | None:
         for a in _ATTR.finditer(m.group(2))
     }
     return m.group(1).upper(), attrs
+
+
+def _lines(ctx: ReadContext) -> Iterator[tuple[int, str | None, str]]:
+    """(line number, decoded line or None, error message) for each line (see module docstring).
+
+    Universal newlines (``newline=None``) end a line at ``\n``, ``\r\n`` or ``\r``, streaming. Bytes
+    that do not decode are kept in the line as surrogates and the line is reported on its own
+    (its neighbours are still read): in UTF-8 with the offset of the first bad byte in the line.
+    Only an odd last byte of a UTF-16 file (cut in half) ends reading with an InputError.
+    """
+    with ctx.open() as f:
+        head = f.peek(4)[:4] if hasattr(f, "peek") else b""
+        encoding = "utf-8"
+        for bom, enc in _BOMS:
+            if head.startswith(bom):
+                encoding = enc
+                f.read(len(bom))
+                break
+        utf8 = encoding == "utf-8"
+        text = io.TextIOWrapper(
+            f, encoding=encoding, errors="surrogateescape" if utf8 else "surrogatepass", newline=None
+        )
+        n = 0
+        try:
+            for n, line in enumerate(text, start=1):
+                bad = None if line.isascii() else _SURROGATE.search(line)
+                if bad is None:
+                    yield n, line, ""
+                elif utf8:
+                    try:
+                        line.encode("utf-8", "surrogateescape").decode("utf-8")
+                    except UnicodeDecodeError as exc:
+                        yield n, None, f"line is not valid UTF-8 (byte {exc.start}): skipped"
+                else:
+                    yield (
+                        n,
+                        None,
+                        f"line is not valid UTF-16 (half a surrogate pair at character {bad.start()}): skipped",
+                    )
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                f"not valid {encoding} after line {n}: {exc.reason}", uri=ctx.uri, position=f"line {n + 1}"
+            ) from None
 
 
 def read_europarl(ctx: ReadContext) -> Iterator[Document | ReadError]:
@@ -99,33 +154,31 @@ def read_europarl(ctx: ReadContext) -> Iterator[Document | ReadError]:
             **prov,
         )
 
-    with ctx.open() as f:
-        for n, raw in enumerate(f, start=1):
-            try:
-                line = raw.decode("utf-8").strip()
-            except UnicodeDecodeError as exc:
-                yield ctx.error(f"line is not valid UTF-8 (byte {exc.start}): skipped", f"line {n}", "encoding")
-                continue
-            if not line:
-                continue
-            tag = parse_tag(line) if line.startswith("<") else None
-            if tag is None:
-                if not lines:
-                    start_line = n
-                if chapter_title is None and not lines and not speaker:
-                    chapter_title = line  # the line after <CHAPTER> is its title
-                    if unit == "speaker":
-                        continue
-                lines.append(line)
-                continue
-            name, attrs = tag
-            if name == "CHAPTER":
-                yield from emit()
-                lines, speaker = [], {}
-                chapter_id, chapter_title = attrs.get("ID", ""), None
-            elif name == "SPEAKER":
+    for n, decoded, err in _lines(ctx):
+        if decoded is None:
+            yield ctx.error(err, f"line {n}", "encoding")
+            continue
+        line = decoded.strip()
+        if not line:
+            continue
+        tag = parse_tag(line) if line.startswith("<") else None
+        if tag is None:
+            if not lines:
+                start_line = n
+            if chapter_title is None and not lines and not speaker:
+                chapter_title = line  # the line after <CHAPTER> is its title
                 if unit == "speaker":
-                    yield from emit()
-                    lines = []
-                speaker = attrs
+                    continue
+            lines.append(line)
+            continue
+        name, attrs = tag
+        if name == "CHAPTER":
+            yield from emit()
+            lines, speaker = [], {}
+            chapter_id, chapter_title = attrs.get("ID", ""), None
+        elif name == "SPEAKER":
+            if unit == "speaker":
+                yield from emit()
+                lines = []
+            speaker = attrs
     yield from emit()

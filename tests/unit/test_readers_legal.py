@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from altedic.errors import ConfigError
+from altedic.errors import ConfigError, InputError
 from altedic.readers import get_reader
 from altedic.readers.base import ReadContext, SourceInfo
 from altedic.readers.jrc_acquis import decode_pseudo_entities
@@ -230,6 +230,72 @@ def test_europarl_invalid_utf8_line(tmp_path: Path) -> None:
     doc = out[1]
     assert isinstance(doc, Document)
     assert (doc.text, doc.declared_lang, doc.date) == ("Τίτλος\nΚείμενο.", "el", "2000-01-17")
+
+
+EP_SITTING = (
+    '<CHAPTER ID="1">\nResumption of the session\n<SPEAKER ID=2 LANGUAGE="EN" NAME="President">\n<P>\n'
+    'I declare resumed the session.\n<SPEAKER ID=3 NAME="Mr X">\nThank you.\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("lf", EP_SITTING.encode()),
+        # old Mac line ends: split on \n only this was one line, and the file was lost per speaker
+        ("cr", EP_SITTING.replace("\n", "\r").encode()),
+        ("mixed", EP_SITTING.replace("\n", "\r\n", 2).replace("<P>\n", "<P>\r").encode()),
+        # a UTF-8 byte-order mark made the first <CHAPTER> line the chapter's title text
+        ("bom", b"\xef\xbb\xbf" + EP_SITTING.encode()),
+        ("utf16", EP_SITTING.encode("utf-16")),
+    ],
+)
+def test_europarl_line_ends_and_byte_order_marks(tmp_path: Path, name: str, data: bytes) -> None:
+    p = tmp_path / "en" / "ep-00-01-18.txt"
+    p.parent.mkdir()
+    p.write_bytes(data)
+    for unit, expected in [
+        (
+            "speaker",
+            [
+                ("chapter 1 speaker 2 line 5", "Resumption of the session", "I declare resumed the session."),
+                ("chapter 1 speaker 3 line 7", "Resumption of the session", "Thank you."),
+            ],
+        ),
+        (
+            "chapter",
+            [
+                (
+                    "chapter 1",
+                    "Resumption of the session",
+                    "Resumption of the session\nI declare resumed the session.\nThank you.",
+                )
+            ],
+        ),
+    ]:
+        src = SourceInfo(name="t", format="europarl", options={"unit": unit})
+        out = list(get_reader("europarl")(ReadContext(src, str(p), "en/ep-00-01-18.txt")))
+        assert all(isinstance(d, Document) for d in out), out
+        assert [(d.position, d.title, d.text) for d in out if isinstance(d, Document)] == expected
+
+
+def test_europarl_invalid_utf16_line_and_cut_file(tmp_path: Path) -> None:
+    p = tmp_path / "en" / "ep-00-01-18.txt"
+    p.parent.mkdir()
+    # half a surrogate pair in line 7, then the file cut in the middle of a character
+    bad = EP_SITTING.encode("utf-16").replace("Thank".encode("utf-16-le"), b"\x00\xdcT\x00")
+    p.write_bytes(bad + "Cut".encode("utf-16-le") + b"o")
+    src = SourceInfo(name="t", format="europarl", options={"unit": "speaker"})
+    out: list[object] = []
+    with pytest.raises(InputError) as err:
+        out.extend(get_reader("europarl")(ReadContext(src, str(p), "en/ep-00-01-18.txt")))
+    assert (err.value.position, err.value.message) == ("line 8", "not valid utf-16-le after line 7: truncated data")
+    assert [(type(x).__name__, x.position) for x in out] == [
+        ("Document", "chapter 1 speaker 2 line 5"),
+        ("ReadError", "line 7"),
+    ]
+    assert isinstance(out[1], ReadError)
+    assert out[1].message == "line is not valid UTF-16 (half a surrogate pair at character 0): skipped"
 
 
 def test_europarl_long_word_in_a_tag_is_read_in_linear_time(tmp_path: Path) -> None:
