@@ -22,7 +22,7 @@ import yaml
 
 from altedic import yamlload
 from altedic.errors import ConfigError
-from altedic.readers import REGISTRY
+from altedic.readers import REGISTRY, option_problems
 from altedic.sources import SourceSpec
 
 RECIPE_SCHEMA = "recipe.v1"
@@ -203,6 +203,10 @@ def load_recipe(path: str | os.PathLike[str], output_override: str | None = None
                 file=label,
                 key=f"sources[{i}].format",
             )
+        problems = option_problems(entry.get("options") or {})
+        if problems:
+            key, problem = problems[0]
+            raise ConfigError(problem, file=label, key=f"sources[{i}].options.{key}")
         sources.append(_source_from_entry(entry, base, origin))
     seen: dict[str, int] = {}
     for i, s in enumerate(sources):

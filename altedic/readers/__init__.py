@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Iterator
+from typing import Any
 
 from altedic.errors import ConfigError
 from altedic.readers.base import ReadContext, SourceInfo
@@ -45,4 +46,22 @@ def get_reader(fmt: str) -> Reader:
     return reader
 
 
-__all__ = ["REGISTRY", "ReadContext", "Reader", "SourceInfo", "get_reader"]
+def option_problems(options: dict[str, Any]) -> list[tuple[str, str]]:
+    """(option, message) for each reader option that is wrong whatever the file: checked when a
+    recipe is loaded, so that the run stops before any work instead of failing every file.
+
+    ``encoding`` (text, JSONL, CSV) must be a text encoding and ``delimiter`` (CSV) one
+    character; the readers check the same (with the same messages) for options that come
+    another way (a DCAT catalogue's ``reader_options``).
+    """
+    from altedic.readers.tabular import delimiter_problem
+    from altedic.readers.text import encoding_problem
+
+    problems = []
+    for key, check in (("encoding", encoding_problem), ("delimiter", delimiter_problem)):
+        if key in options and (problem := check(options[key])):
+            problems.append((key, problem))
+    return problems
+
+
+__all__ = ["REGISTRY", "ReadContext", "Reader", "SourceInfo", "get_reader", "option_problems"]

@@ -6,8 +6,9 @@ Options (recipe ``options:``):
   ``text``), optional ``id`` (stored as ``doc_ref``), ``lang`` (declared language per row),
   ``url``, ``date``, ``title``, ``licence`` (per-row licence, decided by the licence policy).
 * ``keep_fields``: list of other columns copied into ``metadata`` (as strings); default none.
-* ``encoding`` (JSONL/CSV): as for text files; default UTF-8 (BOM honoured).
-* ``delimiter`` (CSV): default ``,``.
+* ``encoding`` (JSONL/CSV): as for text files; default UTF-8 (BOM honoured). A name that is not a
+  text encoding (``x-bogus``, ``hex``, ``base64``...) is an InputError naming the option.
+* ``delimiter`` (CSV): one character, default ``,``; not a line break or the quote ``"``.
 * ``max_record_mb``: a record larger than this is an error, not a memory blow-up (default 256).
 
 A broken record (invalid JSON or encoding, ragged CSV row, missing text) is recorded as an error
@@ -28,7 +29,7 @@ from typing import Any
 
 from altedic.errors import InputError
 from altedic.readers.base import ReadContext
-from altedic.readers.text import _BOMS, looks_like_utf16
+from altedic.readers.text import _BOMS, encoding_option, looks_like_utf16
 from altedic.records import Document, ReadError
 
 _FIELDS = ("text", "id", "lang", "url", "date", "title", "licence")
@@ -109,7 +110,7 @@ def _refuse_binary(sample: bytes, encoding: str, uri: str) -> None:
     than 10% of the sample not decodable in the declared encoding. A text file with a few bad
     lines is read line by line (each bad line an error, its neighbours kept).
     """
-    if not sample or encoding.startswith("utf-16"):
+    if not sample or encoding.startswith(("utf-16", "utf-32")):
         return
     guess = looks_like_utf16(sample) if b"\0" in sample else None
     if guess:
@@ -133,7 +134,7 @@ def _refuse_binary(sample: bytes, encoding: str, uri: str) -> None:
 
 def _text_lines(ctx: ReadContext) -> Iterator[tuple[int, str | None, str]]:
     """(line number, decoded line or None, error message) for each line of a text file."""
-    encoding = ctx.options.get("encoding", "utf-8")
+    encoding = encoding_option(ctx)
     limit = int(ctx.options.get("max_record_mb", 256)) * 2**20
     with ctx.open() as f:
         sample = f.peek(8192)[:8192] if hasattr(f, "peek") else b""
@@ -145,8 +146,8 @@ def _text_lines(ctx: ReadContext) -> Iterator[tuple[int, str | None, str]]:
                 break
         else:
             _refuse_binary(sample, encoding, ctx.uri)
-        if encoding.startswith("utf-16"):
-            # Lines of UTF-16 cannot be split on b"\n"; decode as a stream (errors end the file).
+        if encoding.startswith(("utf-16", "utf-32")):
+            # Lines of UTF-16/32 cannot be split on b"\n"; decode as a stream (errors end the file).
             wrapper = io.TextIOWrapper(f, encoding=encoding, newline="")
             n = 0
             try:
@@ -230,12 +231,26 @@ def _lone_surrogate(doc: Document) -> str | None:
     return None
 
 
+def delimiter_problem(value: object) -> str | None:
+    """What is wrong with ``value`` as ``options.delimiter`` of a CSV source (a message), or None.
+
+    The csv module wants exactly one character (``;;`` is a TypeError there); a line break or
+    the quote character would split rows or fields in the wrong places without an error.
+    """
+    if isinstance(value, str) and len(value) == 1 and value not in '\r\n"':
+        return None
+    return f"{value!r} is not a CSV delimiter; give one character (not a line break or '\"'), such as ',', ';' or a tab"
+
+
 def read_csv(ctx: ReadContext) -> Iterator[Document | ReadError]:
     """One document per CSV row after the header row; ragged rows are errors."""
     cols = _columns(ctx)
     csv.field_size_limit(int(ctx.options.get("max_record_mb", 256)) * 2**20)
     delimiter = ctx.options.get("delimiter", ",")
-    encoding = ctx.options.get("encoding", "utf-8")
+    problem = delimiter_problem(delimiter)
+    if problem:
+        raise InputError(f"options.delimiter: {problem}", uri=ctx.uri)
+    encoding = encoding_option(ctx)
     data = ctx.read_bytes()
     for bom, enc in _BOMS:
         if data.startswith(bom):
@@ -244,8 +259,11 @@ def read_csv(ctx: ReadContext) -> Iterator[Document | ReadError]:
     try:
         # surrogateescape keeps undecodable bytes visible per row instead of failing the file.
         text = data.decode(encoding, errors="surrogateescape")
-    except LookupError:
-        raise InputError(f"unknown encoding {encoding!r} in options.encoding", uri=ctx.uri) from None
+    except UnicodeDecodeError as exc:
+        # what surrogateescape cannot keep: a byte below 0x80 in UTF-16/32 (a file cut in half)
+        raise InputError(
+            f"not valid {encoding} at byte {exc.start}: {exc.reason}", uri=ctx.uri, position=f"byte {exc.start}"
+        ) from None
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = next(reader)

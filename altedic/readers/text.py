@@ -3,9 +3,10 @@
 Options (recipe ``options:``):
 
 * ``unit``: ``file`` (default), ``paragraph`` or ``line``.
-* ``encoding``: ``utf-8`` (default; a UTF-8 or UTF-16 byte-order mark is honoured) or any codec
-  name Python knows (``cp1252``, ``utf-16-le``...). Encodings are never guessed silently: a file
-  that is not valid in the declared encoding is an error that says where and what to set.
+* ``encoding``: ``utf-8`` (default; a UTF-8 or UTF-16 byte-order mark is honoured) or any text
+  encoding Python knows (``cp1252``, ``utf-16-le``...; see :func:`text_encoding`). Encodings are
+  never guessed silently: a file that is not valid in the declared encoding is an error that
+  says where and what to set.
 """
 
 from __future__ import annotations
@@ -22,6 +23,65 @@ _BOMS = [
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 ]
+
+
+#: Codecs that Python counts as text encodings but that no file is written in: ``undefined``
+#: refuses every byte, ``idna`` and ``punycode`` encode domain names, ``unicode_escape`` and
+#: ``raw_unicode_escape`` turn backslash escapes into characters.
+_NOT_FILE_ENCODINGS = frozenset({"undefined", "idna", "punycode", "unicode-escape", "raw-unicode-escape"})
+_ENCODING_EXAMPLES = "utf-8, utf-16-le, cp1252 or iso-8859-2"
+
+
+def text_encoding(name: object) -> str | None:
+    """Python's name of the text encoding ``name`` (``UTF-16LE`` -> ``utf-16-le``), else None.
+
+    None for a name Python does not know and for a codec that is not the encoding of a text
+    file: a bytes-to-bytes or str-to-str transform (``hex``, ``base64``, ``zlib``, ``rot13``...;
+    ``bytes.decode`` refuses them with a LookupError, a codec's own decoder returns bytes) or
+    one of :data:`_NOT_FILE_ENCODINGS`. Every reader that takes an encoding from a recipe or
+    from a file checks it here, so that a wrong name is a clear error, never a crash.
+    """
+    if not isinstance(name, str) or not name:
+        return None
+    try:
+        info = codecs.lookup(name)
+    except LookupError:
+        return None
+    if not info._is_text_encoding or info.name in _NOT_FILE_ENCODINGS:
+        return None
+    return info.name
+
+
+def encoding_problem(name: object) -> str | None:
+    """What is wrong with ``name`` as an encoding (a message that quotes it), or None if it is one.
+
+    Shared by the readers (an InputError naming ``options.encoding``) and the recipe loader (a
+    ConfigError naming the source's key before any work starts).
+    """
+    if text_encoding(name) is not None:
+        return None
+    try:
+        known = isinstance(name, str) and bool(name) and bool(codecs.lookup(name))
+    except LookupError:
+        known = False
+    what = (
+        "is not a text encoding (a transform, or a codec no file is written in)"
+        if known
+        else "is not an encoding Python knows"
+    )
+    return f"{name!r} {what}; use a text encoding such as {_ENCODING_EXAMPLES}"
+
+
+def encoding_option(ctx: ReadContext, default: str = "utf-8") -> str:
+    """The source's ``options.encoding`` (or ``default``) as Python's codec name.
+
+    Raises InputError naming the option when it is not a text encoding (see :func:`text_encoding`).
+    """
+    raw = ctx.options.get("encoding", default)
+    encoding = text_encoding(raw)
+    if encoding is None:
+        raise InputError(f"options.encoding: {encoding_problem(raw)}", uri=ctx.uri)
+    return encoding
 
 
 def looks_like_utf16(data: bytes) -> str | None:
@@ -68,7 +128,7 @@ def decode_bytes(data: bytes, uri: str, encoding: str = "utf-8") -> str:
             position=f"byte {exc.start}",
         ) from None
     except LookupError:
-        raise InputError(f"unknown encoding {encoding!r} in options.encoding", uri=uri) from None
+        raise InputError(f"options.encoding: {encoding_problem(encoding)}", uri=uri) from None
     if "\x00" in text:
         pos = text.index("\x00")
         raise InputError(
@@ -84,7 +144,8 @@ def read_text(ctx: ReadContext) -> Iterator[Document | ReadError]:
     unit = ctx.options.get("unit", "file")
     if unit not in ("file", "paragraph", "line"):
         raise InputError(f"options.unit must be file, paragraph or line, not {unit!r}", uri=ctx.uri)
-    text = decode_bytes(ctx.read_bytes(), ctx.uri, ctx.options.get("encoding", "utf-8"))
+    encoding = encoding_option(ctx)
+    text = decode_bytes(ctx.read_bytes(), ctx.uri, encoding)
     if unit == "file":
         if text.strip():
             yield ctx.doc(text, position="file")

@@ -236,3 +236,56 @@ def test_binary_junk_is_one_error_not_one_per_line(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"set options\.encoding: utf-16-le"):
         _read(nobom, "jsonl")
     assert [o.text for o in _read(nobom, "jsonl", encoding="utf-16-le") if isinstance(o, Document)] == [EL]
+
+
+SUGGEST = "; use a text encoding such as utf-8, utf-16-le, cp1252 or iso-8859-2"
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "text"])
+@pytest.mark.parametrize(
+    ("encoding", "what"),
+    [
+        ("x-bogus", "is not an encoding Python knows"),
+        *(
+            (name, "is not a text encoding (a transform, or a codec no file is written in)")
+            for name in ("hex", "base64", "zlib", "rot13", "undefined", "idna", "unicode_escape")
+        ),
+    ],
+)
+def test_encoding_option_that_is_no_text_encoding_is_one_clear_error(
+    tmp_path: Path, fmt: str, encoding: str, what: str
+) -> None:
+    # JSONL crashed (LookupError per line, or a UnicodeError/TypeError), text crashed on 'undefined'
+    p = tmp_path / "in.txt"
+    p.write_bytes(b'text\n"{}"\n')
+    with pytest.raises(InputError) as err:
+        _read(p, fmt, encoding=encoding)
+    assert (err.value.uri, err.value.position) == (str(p), "")
+    assert err.value.message == f"options.encoding: {encoding!r} {what}{SUGGEST}"
+
+
+def test_encoding_option_other_spellings_and_utf32(tmp_path: Path) -> None:
+    p = tmp_path / "a.jsonl"
+    p.write_bytes(_jsonl([{"text": EL}, {"text": MT}]).decode().encode("utf-16-le"))
+    # 'UTF-16LE' is utf-16-le: read as a stream of UTF-16, not split on b"\n"
+    assert [d.text for d in _read(p, "jsonl", encoding="UTF-16LE") if isinstance(d, Document)] == [EL, MT]
+    p.write_bytes(_jsonl([{"text": EL}, {"text": MT}]).decode().encode("utf-32-le"))
+    out = _read(p, "jsonl", encoding="UTF_32LE")
+    assert [(type(d).__name__, d.position, getattr(d, "text", None)) for d in out] == [
+        ("Document", "line 1", EL),
+        ("Document", "line 2", MT),
+    ]
+
+
+@pytest.mark.parametrize("delimiter", [";;", "", "\n", '"', 1, None])
+def test_csv_delimiter_that_is_not_one_character_is_one_clear_error(tmp_path: Path, delimiter: object) -> None:
+    # ';;' was a TypeError from the csv module
+    p = tmp_path / "a.csv"
+    p.write_text("text;id\nx;1\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        _read(p, "csv", delimiter=delimiter)
+    assert err.value.message == (
+        f"options.delimiter: {delimiter!r} is not a CSV delimiter; give one character "
+        "(not a line break or '\"'), such as ',', ';' or a tab"
+    )
+    assert [(d.text, d.doc_ref) for d in _read(p, "csv", delimiter=";", columns={"id": "id"})] == [("x", "1")]  # type: ignore[union-attr]

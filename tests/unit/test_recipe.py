@@ -122,3 +122,35 @@ def test_shipped_recipes_are_valid(repo_root: Path) -> None:
     assert "demo.yaml" in [p.name for p in recipes]
     for p in recipes:
         assert load_recipe(p).sources
+
+
+@pytest.mark.parametrize(
+    ("options", "key", "message"),
+    [
+        (
+            "{encoding: x-bogus}",
+            "sources[0].options.encoding",
+            "'x-bogus' is not an encoding Python knows; use a text encoding such as utf-8, utf-16-le, cp1252 or iso-8859-2",
+        ),
+        (
+            "{encoding: hex}",
+            "sources[0].options.encoding",
+            "'hex' is not a text encoding (a transform, or a codec no file is written in); "
+            "use a text encoding such as utf-8, utf-16-le, cp1252 or iso-8859-2",
+        ),
+        (
+            "{delimiter: ';;'}",
+            "sources[0].options.delimiter",
+            "';;' is not a CSV delimiter; give one character (not a line break or '\"'), such as ',', ';' or a tab",
+        ),
+    ],
+)
+def test_bad_encoding_or_delimiter_stops_before_any_work(tmp_path: Path, options: str, key: str, message: str) -> None:
+    p = _write(tmp_path, GOOD.replace("options: {columns: {text: body}}", f"options: {options}"))
+    with pytest.raises(ConfigError) as exc:
+        load_recipe(p)
+    assert (exc.value.file, exc.value.key) == (str(p), key)
+    assert str(exc.value) == f"{p}: at '{key}': {message}"
+    # a text encoding under another spelling and a one-character delimiter are fine
+    good = GOOD.replace("options: {columns: {text: body}}", "options: {encoding: UTF-16LE, delimiter: ';'}")
+    assert load_recipe(_write(tmp_path, good)).sources[0].options == {"encoding": "UTF-16LE", "delimiter": ";"}
