@@ -197,6 +197,13 @@ def read_jsonl(ctx: ReadContext) -> Iterator[Document | ReadError]:
         except RecursionError:
             yield ctx.error("JSON nested too deeply", pos, kind="json")
             continue
+        except ValueError as exc:
+            # An integer of more than sys.get_int_max_str_digits() digits (4300): valid JSON that
+            # Python refuses to convert (a guard against quadratic-time conversion). The hint to
+            # raise that limit is for programmers, not for whoever fixes the data.
+            reason = str(exc).split("; use sys.set_int_max_str_digits()")[0]
+            yield ctx.error(f"cannot read this JSON: {reason}", pos, kind="json")
+            continue
         if not isinstance(obj, dict):
             yield ctx.error(f"expected a JSON object per line, got {type(obj).__name__}", pos, kind="json")
             continue

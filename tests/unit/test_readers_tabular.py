@@ -141,6 +141,25 @@ def test_jsonl_lone_surrogate_is_an_encoding_error(tmp_path: Path) -> None:
     assert [o.text for o in out if isinstance(o, Document)] == ["Dobar dan \U0001f600 svima.", "C:\\users je mapa."]
 
 
+def test_jsonl_integer_too_long_for_python_is_an_error_for_its_line(tmp_path: Path) -> None:
+    # json.loads raised ValueError (not JSONDecodeError) for an integer of more than 4300 digits
+    p = tmp_path / "big.jsonl"
+    p.write_bytes(_jsonl([{"text": MT}]) + b'{"text": "big", "n": ' + b"7" * 5000 + b"}\n" + _jsonl([{"text": GA}]))
+    out = _read(p, "jsonl")
+    assert [(type(o).__name__, o.position) for o in out] == [
+        ("Document", "line 1"),
+        ("ReadError", "line 2"),
+        ("Document", "line 3"),
+    ]
+    err = out[1]
+    assert isinstance(err, ReadError)
+    assert (err.kind, err.message) == (
+        "json",
+        "cannot read this JSON: Exceeds the limit (4300 digits) for integer string conversion: value has 5000 digits",
+    )
+    assert [o.text for o in out if isinstance(o, Document)] == [MT, GA]
+
+
 def test_jsonl_utf16_with_bom(tmp_path: Path) -> None:
     p = tmp_path / "u16.jsonl"
     p.write_bytes(_jsonl([{"text": EL}]).decode("utf-8").encode("utf-16"))
