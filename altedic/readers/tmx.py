@@ -37,6 +37,7 @@ from altedic.errors import InputError
 from altedic.langid.codes import normalise_lang
 from altedic.readers.base import ReadContext
 from altedic.readers.legal import eu_provenance, option
+from altedic.readers.text import encoding_problem, text_encoding
 from altedic.readers.xmlsafe import Element, collapse_ws, local, parse_xml_fragment, safe_iterparse
 from altedic.records import Document, ReadError
 
@@ -100,25 +101,42 @@ def tu_record(el: Element, number: int, line: int) -> TU:
     return tu
 
 
-def _sniff_encoding(head: bytes) -> tuple[str, int]:
-    """Codec name and BOM length from the first bytes (BOM, UTF-16 without BOM, declaration)."""
+def _sniff_encoding(head: bytes) -> tuple[str, int, str]:
+    """Codec name, BOM length and what is wrong with the declared encoding ("" if nothing).
+
+    From the first bytes: BOM, UTF-16 without BOM, else the XML declaration. A declared name
+    that is not a text encoding (``hex``, ``base64``, ``undefined``...: see
+    :func:`altedic.readers.text.text_encoding`) or that the declaration itself contradicts
+    (``UTF-16`` or ``cp037`` in a declaration written in ASCII bytes: the file is in an
+    ASCII-compatible encoding) cannot be the file's: the file is then read as UTF-8, XML's
+    default, and the problem is reported. A unit with bytes that are not UTF-8 is still an
+    encoding error of its own (U+FFFD check in :func:`_recover`), so nothing is garbled silently.
+    """
     if head.startswith(codecs.BOM_UTF8):
-        return "utf-8", 3
+        return "utf-8", 3, ""
     if head.startswith(codecs.BOM_UTF16_LE):
-        return "utf-16-le", 2
+        return "utf-16-le", 2, ""
     if head.startswith(codecs.BOM_UTF16_BE):
-        return "utf-16-be", 2
+        return "utf-16-be", 2, ""
     if head.startswith(b"<\x00"):
-        return "utf-16-le", 0
+        return "utf-16-le", 0, ""
     if head.startswith(b"\x00<"):
-        return "utf-16-be", 0
+        return "utf-16-be", 0, ""
     m = re.match(rb"<\?xml[^>]*encoding=[\"']([A-Za-z0-9._-]+)", head)
-    name = m.group(1).decode("ascii").lower() if m else "utf-8"
-    try:
-        codecs.lookup(name)
-    except LookupError:
-        name = "utf-8"
-    return name, 0
+    if m is None:
+        return "utf-8", 0, ""
+    declared = m.group(1).decode("ascii")
+    name = text_encoding(declared)
+    if name is None:
+        problem = f"the XML declaration's encoding {encoding_problem(declared)}"
+    elif m.group(0).decode(name, errors="replace") != m.group(0).decode("ascii"):
+        problem = (
+            f"the XML declaration names encoding {declared!r}, but it is itself written in an "
+            "ASCII-compatible encoding (such as UTF-8), which that encoding is not"
+        )
+    else:
+        return name, 0, ""
+    return "utf-8", 0, f"{problem}; the file was read as UTF-8 (fix the declaration if that is wrong)"
 
 
 def _clear(el: Element) -> None:
@@ -156,9 +174,21 @@ def _recover(ctx: ReadContext, skip: int, first: InputError, hdr: dict[str, str]
     """Re-read the file as text and parse it unit by unit (see module docstring)."""
     with ctx.open() as f:
         head = f.read(4096)
-        codec, bom = _sniff_encoding(head)
+        codec, bom, problem = _sniff_encoding(head)
         decoder = codecs.getincrementaldecoder(codec)(errors="replace")
-        buf = decoder.decode(head[bom:])
+        line = 1
+
+        def decode(chunk: bytes, final: bool = False) -> str:
+            # errors="replace" marks bad bytes with U+FFFD (an error per unit, below); a decoder
+            # that fails all the same ends the file with an error at the line reached
+            try:
+                return decoder.decode(chunk, final=final)
+            except UnicodeError as exc:
+                raise InputError(
+                    f"the rest of the file cannot be decoded as {codec}: {exc}", uri=ctx.uri, position=f"line {line}"
+                ) from None
+
+        buf = decode(head[bom:])
         if re.search(r"<!ENTITY", buf[: buf.find("<tmx") if "<tmx" in buf else len(buf)]):
             raise InputError("TMX file refused: it declares XML entities", uri=ctx.uri, position="line 1 (DOCTYPE)")
         if not hdr:
@@ -169,15 +199,17 @@ def _recover(ctx: ReadContext, skip: int, first: InputError, hdr: dict[str, str]
                     hdr.update({k: v for k, v in h.attrib.items() if isinstance(k, str)})
                 except InputError:
                     pass  # a broken header is reported below with the file's first syntax error
-        line = 1
         number = 0
         errors = 0
         eof = False
+        if problem:
+            errors += 1
+            yield ctx.error(problem, "line 1 (XML declaration)", "encoding")
 
         def more() -> bool:
             chunk = f.read(_CHUNK)
             nonlocal buf
-            buf += decoder.decode(chunk, final=not chunk)
+            buf += decode(chunk, final=not chunk)
             return not chunk
 
         while True:

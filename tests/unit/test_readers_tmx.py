@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 
+import pytest
+
+from altedic.errors import InputError
 from altedic.readers.base import ReadContext, SourceInfo
 from altedic.readers.tmx import iter_tmx_pairs, read_tmx
 from altedic.records import Document, ReadError
@@ -101,17 +105,20 @@ def test_truncated_file_keeps_complete_units(tmp_path: Path) -> None:
     assert docs_of(out) == EXPECTED[:3]
 
 
+EXPECTED_WITHOUT_TU1 = [
+    ("32099D0001", "el", "Δεύτερη γραμμή."),
+    ("32099D0001", "en", "Second line."),
+    ("32099D0002", "en", "Other document."),
+    ("32099D0002", "mt", "Dokument ieħor."),
+]
+
+
 def test_invalid_bytes_in_one_unit(tmp_path: Path) -> None:
     p = write(tmp_path, BODY, enc="UTF-8", bom=False)
     p.write_bytes(p.read_bytes().replace("Сиренето".encode(), b"\xff\xfe\xfd"))
     out = list(read_tmx(ctx_for(p)))
     assert [(e.position, e.kind) for e in out if isinstance(e, ReadError)] == [("tu 1, line 4", "encoding")]
-    assert docs_of(out) == [
-        ("32099D0001", "el", "Δεύτερη γραμμή."),
-        ("32099D0001", "en", "Second line."),
-        ("32099D0002", "en", "Other document."),
-        ("32099D0002", "mt", "Dokument ieħor."),
-    ]
+    assert docs_of(out) == EXPECTED_WITHOUT_TU1
 
 
 def test_pairs_pivot_and_all(tmp_path: Path) -> None:
@@ -139,3 +146,81 @@ def test_unknown_language_code_reported_once(tmp_path: Path) -> None:
     out = list(read_tmx(ctx_for(write(tmp_path, body))))
     assert [(e.position, e.kind) for e in out if isinstance(e, ReadError)] == [("tu 1", "language")]
     assert docs_of(out) == [("d", "en", "One.\nTwo.")]
+
+
+DECL_UTF8 = "; the file was read as UTF-8 (fix the declaration if that is wrong)"
+SUGGEST = "; use a text encoding such as utf-8, utf-16-le, cp1252 or iso-8859-2"
+
+
+@pytest.mark.parametrize(
+    ("declared", "message"),
+    [
+        *(
+            (
+                name,
+                f"the XML declaration names encoding {name!r}, but it is itself written in an "
+                "ASCII-compatible encoding (such as UTF-8), which that encoding is not",
+            )
+            for name in ("UTF-16", "UTF-32", "utf-16-le", "cp037")
+        ),
+        *(
+            (
+                name,
+                f"the XML declaration's encoding {name!r} is not a text encoding (a transform, or a codec no file "
+                f"is written in){SUGGEST}",
+            )
+            for name in ("hex", "base64", "zlib", "uu", "rot13", "undefined", "idna")
+        ),
+        ("x-bogus", f"the XML declaration's encoding 'x-bogus' is not an encoding Python knows{SUGGEST}"),
+    ],
+)
+def test_declared_encoding_that_cannot_be_the_files(tmp_path: Path, declared: str, message: str) -> None:
+    # UTF-8 bytes whose declaration names another encoding: libxml2 refuses the file, and the
+    # recovery crashed (UnicodeError: UTF-16 stream does not start with BOM; bytes from hex...)
+    p = tmp_path / "t.tmx"
+    p.write_bytes((HEAD.format(enc=declared) + BODY + TAIL).encode("utf-8"))
+    out = list(read_tmx(ctx_for(p)))
+    assert [(e.position, e.kind, e.message) for e in out if isinstance(e, ReadError)] == [
+        ("line 1 (XML declaration)", "encoding", message + DECL_UTF8)
+    ]
+    assert docs_of(out) == EXPECTED
+    # a unit whose bytes are not UTF-8 is still an error of its own, the others are kept
+    p.write_bytes(p.read_bytes().replace("Сиренето".encode(), b"\xff\xfe\xfd"))
+    out = list(read_tmx(ctx_for(p)))
+    assert [(e.position, e.kind) for e in out if isinstance(e, ReadError)] == [
+        ("line 1 (XML declaration)", "encoding"),
+        ("tu 1, line 4", "encoding"),
+    ]
+    assert docs_of(out) == EXPECTED_WITHOUT_TU1
+
+
+def _codec_that_fails(name: str) -> codecs.CodecInfo | None:
+    """A text codec whose incremental decoder raises on the word 'Other' (no such codec ships)."""
+    if name != "x_altedic_fails":
+        return None
+
+    class Decoder(codecs.IncrementalDecoder):
+        def decode(self, data: bytes, final: bool = False) -> str:
+            if b"Other" in data:
+                raise UnicodeError("cannot decode 'Other'")
+            return data.decode("utf-8", "replace")
+
+    utf8 = codecs.lookup("utf-8")
+    return codecs.CodecInfo(utf8.encode, utf8.decode, incrementaldecoder=Decoder, name="x-altedic-fails")
+
+
+def test_decoder_failure_in_recovery_is_an_error_with_position(tmp_path: Path) -> None:
+    p = tmp_path / "t.tmx"
+    p.write_bytes((HEAD.format(enc="x-altedic-fails") + BODY + TAIL).encode("utf-8"))
+    codecs.register(_codec_that_fails)
+    try:
+        out: list[object] = []
+        with pytest.raises(InputError) as err:
+            out.extend(read_tmx(ctx_for(p)))
+    finally:
+        codecs.unregister(_codec_that_fails)
+    assert out == []
+    assert (err.value.position, err.value.message) == (
+        "line 1",
+        "the rest of the file cannot be decoded as x-altedic-fails: cannot decode 'Other'",
+    )
