@@ -7,7 +7,9 @@ element cleared (and its already-read siblings deleted) as soon as it is turned 
 If the file is not well-formed somewhere, reading switches to *recovery at TU granularity*: the
 file is re-read as text, cut into ``<tu>...</tu>`` chunks, and each chunk is parsed on its own,
 so one broken unit gives one :class:`ReadError` (``tu 17 (line 2301)``) and the others are
-kept. Units already emitted before the error are not emitted twice.
+kept. Units already emitted before the error are not emitted twice: units are numbered as the
+streaming pass numbers them, so a ``<tu>`` in a comment, CDATA section or processing
+instruction is not counted.
 
 Handled: UTF-16 with or without BOM (DGT-TM files are UTF-16LE with BOM and CRLF), UTF-8; the
 old ``lang`` attribute and ``xml:lang``; locale-like codes (``EN-GB``, ``BG-01``) normalised by
@@ -48,7 +50,12 @@ CODE_ELEMENTS = frozenset({"bpt", "ept", "ph", "it", "ut", "sub"})
 DOC_PROP = "Txt::Doc. No."
 DGT_PUBLISHER = "European Commission, Directorate-General for Translation"
 
-_TU_START = re.compile(r"<tu[\s>/]")
+#: What the recovery looks for: a unit's start or end tag, or the start of a comment, CDATA
+#: section or processing instruction, whose content is skipped to its end (a ``<tu>`` written
+#: in a comment is not a unit: counting it numbered the units wrongly, and the unit that the
+#: streaming pass had already emitted came a second time).
+_SCAN = re.compile(r"<tu[\s>/]|</tu\s*>|<!--|<!\[CDATA\[|<\?")
+_SKIP_TO = {"<!--": "-->", "<![CDATA[": "]]>", "<?": "?>"}
 _CHUNK = 1 << 20
 
 
@@ -206,54 +213,82 @@ def _recover(ctx: ReadContext, skip: int, first: InputError, hdr: dict[str, str]
             errors += 1
             yield ctx.error(problem, "line 1 (XML declaration)", "encoding")
 
+        pos = 0  # where the scan goes on in buf
+        lpos = 0  # buf[lpos] is on line `line`
+        unclosed: tuple[str, int] | None = None  # a comment, CDATA section or PI the file ends in, its line
+
         def more() -> bool:
             chunk = f.read(_CHUNK)
             nonlocal buf
             buf += decode(chunk, final=not chunk)
             return not chunk
 
-        while True:
-            m = _TU_START.search(buf)
-            if m is None:
-                if eof:
-                    break
-                keep = max(0, len(buf) - 8)  # a "<tu" may be split across two reads
-                line += buf.count("\n", 0, keep)
-                buf = buf[keep:]
-                eof = more()
-                continue
-            line += buf.count("\n", 0, m.start())
-            buf = buf[m.start() :]
+        def drop(upto: int) -> int:
+            """Forget buf[:upto] (scanned, nothing in it needed any more); return upto."""
+            nonlocal buf, line, lpos
+            line += buf.count("\n", lpos, upto)
+            buf, lpos = buf[upto:], 0
+            return upto
+
+        def scan(start: int, trim: bool) -> re.Match[str] | None:
+            """The next ``<tu`` or ``</tu>`` tag from ``start`` on outside comments, CDATA sections
+            and processing instructions, reading more of the file as needed (and, if ``trim``,
+            forgetting what was scanned); None at the end of the file."""
+            nonlocal eof
             while True:
-                end = buf.find("</tu>")
-                nxt = _TU_START.search(buf, 3)
-                if end >= 0 or nxt is not None or eof:
-                    break
-                eof = more()
-            number += 1
-            if end >= 0 and (nxt is None or end < nxt.start()):
-                text, buf = buf[: end + 5], buf[end + 5 :]
-                line_here = line
-                line += text.count("\n")
-                if number <= skip:
+                m = _SCAN.search(buf, start)
+                if m is None:
+                    if eof:
+                        return None
+                    start = max(start, len(buf) - 16)  # a tag may be split across two reads
+                    if trim:
+                        start -= drop(start)
+                    eof = more()
                     continue
-                if "\ufffd" in text:
+                close = _SKIP_TO.get(m.group())
+                if close is None:
+                    return m
+                look = m.end()
+                while (found := buf.find(close, look)) < 0 and not eof:
+                    look = max(look, len(buf) - len(close) + 1)
+                    eof = more()
+                if found < 0:
+                    # as in XML, the rest of the file is inside it: reported, never read as units
+                    nonlocal unclosed
+                    unclosed = (m.group(), line + buf.count("\n", lpos, m.start()))
+                    return None
+                start = found + len(close)
+
+        while (m := scan(pos, True)) is not None:
+            if m.group().startswith("</"):
+                pos = m.end()  # the end tag of a unit reported as not closed
+                continue
+            line += buf.count("\n", lpos, m.start())
+            lpos = m.start()
+            number += 1
+            nxt = scan(m.end(), False)  # this unit's end tag, or the next unit's start
+            if nxt is not None and nxt.group().startswith("</"):
+                pos = nxt.end()
+                text = buf[m.start() : pos]
+                if number <= skip:
+                    pass
+                elif "\ufffd" in text:
                     errors += 1
                     yield ctx.error(
                         f"translation unit {number} has bytes that are invalid in {codec}",
-                        f"tu {number}, line {line_here}",
+                        f"tu {number}, line {line}",
                         "encoding",
                     )
-                    continue
-                try:
-                    el = parse_xml_fragment(text, ctx.uri, f"tu {number}", line_here, "TMX translation unit")
-                except InputError as exc:
-                    errors += 1
-                    yield ctx.error(exc.message, exc.position, "xml")
-                    continue
-                yield tu_record(el, number, line_here)
+                else:
+                    try:
+                        el = parse_xml_fragment(text, ctx.uri, f"tu {number}", line, "TMX translation unit")
+                    except InputError as exc:
+                        errors += 1
+                        yield ctx.error(exc.message, exc.position, "xml")
+                    else:
+                        yield tu_record(el, number, line)
             else:
-                stop = nxt.start() if nxt is not None else len(buf)
+                pos = nxt.start() if nxt is not None else len(buf)
                 if number > skip:
                     errors += 1
                     what = (
@@ -262,8 +297,16 @@ def _recover(ctx: ReadContext, skip: int, first: InputError, hdr: dict[str, str]
                         else "is cut off: the file ends inside it (truncated file)"
                     )
                     yield ctx.error(f"translation unit {number} {what}", f"tu {number}, line {line}", "xml")
-                line += buf.count("\n", 0, stop)
-                buf = buf[stop:]
+            if pos > _CHUNK:
+                pos -= drop(pos)  # keep memory flat: what is before pos is done
+        if unclosed is not None:
+            errors += 1
+            opener, at = unclosed
+            yield ctx.error(
+                f"the file ends inside the {opener} opened here (truncated file?): nothing after it was read",
+                f"line {at}",
+                "xml",
+            )
     if errors == 0:
         yield ctx.error(
             f"{first.message} ({number} translation units were read one by one and kept)", first.position, "xml"

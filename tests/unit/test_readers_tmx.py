@@ -224,3 +224,51 @@ def test_decoder_failure_in_recovery_is_an_error_with_position(tmp_path: Path) -
         "line 1",
         "the rest of the file cannot be decoded as x-altedic-fails: cannot decode 'Other'",
     )
+
+
+BROKEN = '<tu>\n<prop type="Txt::Doc. No.">d</prop>\n<tuv lang="EN-GB"><seg>Broken <b>tag</seg></tuv>\n</tu>\n'
+
+
+@pytest.mark.parametrize(
+    "noise",
+    [
+        ("<!-- <tu> 17 removed by QA -->\n", ""),
+        ("", "<![CDATA[see the <tu> element]]>"),
+        ("<?qa <tu> ?>\n", "<!-- </tu> -->"),
+    ],
+)
+def test_recovery_skips_tu_tags_in_comments_cdata_and_pis(tmp_path: Path, noise: tuple[str, str]) -> None:
+    # The recovery counted every "<tu" of the text: one in a comment or CDATA section before the
+    # first broken unit made it emit unit 2 a second time and shifted later error positions.
+    between, inside = noise
+    body = (
+        tu("d", EN_GB="One.")
+        + between
+        + tu("d", EN_GB=f"Two.{inside}")
+        + BROKEN
+        + tu("d", EN_GB="Four.")
+        + BROKEN
+        + tu("d", EN_GB="Six.")
+    )
+    out = list(read_tmx(ctx_for(write(tmp_path, body, enc="UTF-8", bom=False))))
+    shift = between.count("\n")
+    assert [(e.position, e.kind) for e in out if isinstance(e, ReadError)] == [
+        (f"tu 3, line {14 + shift}, column 43", "xml"),
+        (f"tu 5, line {22 + shift}, column 43", "xml"),
+    ]
+    two = "Two.see the <tu> element" if "CDATA" in inside else "Two."
+    assert docs_of(out) == [("d", "en", f"One.\n{two}\nFour.\nSix.")]
+
+
+def test_recovery_of_a_file_that_ends_inside_a_comment(tmp_path: Path) -> None:
+    p = write(tmp_path, tu("d", EN_GB="One.") + BROKEN + "<!-- " + tu("d", EN_GB="Three."), enc="UTF-8", bom=False)
+    p.write_bytes(p.read_bytes()[: p.read_bytes().index(b"</body>")])
+    out = list(read_tmx(ctx_for(p)))
+    assert [(e.position, e.message) for e in out if isinstance(e, ReadError)] == [
+        (
+            "tu 2, line 10, column 43",
+            "TMX translation unit is not well-formed: Opening and ending tag mismatch: b line 3 and seg",
+        ),
+        ("line 12", "the file ends inside the <!-- opened here (truncated file?): nothing after it was read"),
+    ]
+    assert docs_of(out) == [("d", "en", "One.")]
