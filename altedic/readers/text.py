@@ -38,8 +38,9 @@ def text_encoding(name: object) -> str | None:
     None for a name Python does not know and for a codec that is not the encoding of a text
     file: a bytes-to-bytes or str-to-str transform (``hex``, ``base64``, ``zlib``, ``rot13``...;
     ``bytes.decode`` refuses them with a LookupError, a codec's own decoder returns bytes) or
-    one of :data:`_NOT_FILE_ENCODINGS`. Every reader that takes an encoding from a recipe or
-    from a file checks it here, so that a wrong name is a clear error, never a crash.
+    one of :data:`_NOT_FILE_ENCODINGS`. The text, JSONL and CSV readers (``options.encoding``)
+    and the TMX recovery (the XML declaration) check names here, so that a wrong name is a
+    clear error, never a crash.
     """
     if not isinstance(name, str) or not name:
         return None
