@@ -326,7 +326,11 @@ def read_parquet(ctx: ReadContext) -> Iterator[Document | ReadError]:
             uri=ctx.uri,
         )
     field_type = pf.schema_arrow.field(cols["text"]).type
-    if not (pa.types.is_string(field_type) or pa.types.is_large_string(field_type)):
+    # pandas categoricals and polars Categorical/Enum are dictionary-encoded text
+    value_type = field_type.value_type if pa.types.is_dictionary(field_type) else field_type
+    if not (
+        pa.types.is_string(value_type) or pa.types.is_large_string(value_type) or pa.types.is_string_view(value_type)
+    ):
         raise InputError(f"wrong schema: text column {cols['text']!r} has type {field_type}, not string", uri=ctx.uri)
     row = 0
     try:

@@ -201,6 +201,29 @@ def test_parquet_mapping_and_wrong_schema(tmp_path: Path) -> None:
         _read(junk, "parquet")
 
 
+def test_parquet_text_as_dictionary_large_string_or_string_view(tmp_path: Path) -> None:
+    # pandas categoricals and polars Categorical/Enum columns are dictionary-encoded; polars and
+    # newer Arrow writers use large_string and string_view: all text (refused until the 26th session)
+    texts = [MT, GA, MT, EL, BG]
+    columns = {
+        "dictionary": pa.array(texts).dictionary_encode(),
+        "large_string": pa.array(texts, type=pa.large_string()),
+        "string_view": pa.array(texts, type=pa.string_view()),
+    }
+    for name, array in columns.items():
+        p = tmp_path / f"{name}.parquet"
+        pq.write_table(pa.table({"text": array}), p)
+        assert pq.ParquetFile(p).schema_arrow.field("text").type == array.type, name  # as written
+        out = _read(p, "parquet")
+        assert [(type(o).__name__, o.text, o.position) for o in out] == [  # type: ignore[union-attr]
+            ("Document", t, f"row {i}") for i, t in enumerate(texts, 1)
+        ], name
+    ints = tmp_path / "int_dictionary.parquet"  # numbers stay refused, dictionary-encoded or not
+    pq.write_table(pa.table({"text": pa.array([1, 2, 1]).dictionary_encode()}), ints)
+    with pytest.raises(InputError, match="wrong schema: text column 'text' has type int64, not string"):
+        _read(ints, "parquet")
+
+
 def test_text_units_and_encodings(tmp_path: Path) -> None:
     p = tmp_path / "t.txt"
     p.write_text(f"{MT}\n{GA}\n\n\n{EL}\n", encoding="utf-8")
