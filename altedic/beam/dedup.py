@@ -21,7 +21,10 @@ key is one GroupByKey/CoGroupByKey)::
                 chunks, once per chunk, and sent as lists to the partitions q that need them;
                 there both ends meet and the pair is kept at Jaccard >= threshold]
              -> one step: union-find over the verified edges -> verdicts: leaves dedup.near
-                (duplicate_of = the component's smallest rank key), centres their cluster size
+                (duplicate_of = the component's smallest rank key), centres their cluster size,
+                and the moves: exact survivors (weight > 1) that are leaves
+      exact verdicts + moves: partition of the id the verdict names -> the verdicts whose
+             survivor was removed as a near duplicate name the component's centre instead
     verdicts travel as lists (one per partition or step), never one element per document
     kept documents' signatures -> OUT/dedup/signatures-*.parquet (+ params.json), written by
     the shard writers next to each data shard
@@ -234,17 +237,35 @@ class _Verify(beam.DoFn):  # type: ignore[misc]
             yield edges
 
 
-class _Components(beam.DoFn):  # type: ignore[misc]
-    """All verified edges, their ends and the weighted survivors (lists) -> near verdicts and sizes."""
+MOVES = "moves"
 
-    def __init__(self) -> None:
+
+class _Components(beam.DoFn):  # type: ignore[misc]
+    """All verified edges, their ends and the weighted survivors (lists) -> near verdicts and
+    sizes (main), and the exact representatives removed as near duplicates (tagged ``moves``),
+    as lists keyed by the partition of the representative's id, to meet their copies' verdicts."""
+
+    def __init__(self, partitions: int) -> None:
+        self.partitions = partitions
         self.rejected = Metrics.counter("altedic", "dedup_near_rejected")
 
-    def process(self, element: tuple[int, Iterable[tuple[str, list[Any]]]]) -> Iterator[list[Verdict]]:
-        verdicts = core.components(element[1])
+    def process(self, element: tuple[int, Iterable[tuple[str, list[Any]]]]) -> Iterator[Any]:
+        verdicts, moves = core.components(element[1])
         self.rejected.inc(sum(1 for v in verdicts if v[3] is not None))
         if verdicts:
             yield verdicts
+        for p, items in bt.moves_by_partition(moves, self.partitions):
+            yield beam.pvalue.TaggedOutput(MOVES, (p, items))
+
+
+def _repoint(element: tuple[int, dict[str, Iterable[Any]]]) -> Iterator[list[Verdict]]:
+    """One representative partition: dedup.exact verdicts + the moves -> the verdicts, naming
+    the kept document (:func:`bt.repoint_exact`), as one list."""
+    _, groups = element
+    moves = [m for items in groups[MOVES] for m in items]
+    verdicts = bt.repoint_exact((v for items in groups[REJECTED] for v in items), moves)
+    if verdicts:
+        yield verdicts
 
 
 class _LocalDedup(beam.DoFn):  # type: ignore[misc]
@@ -352,12 +373,13 @@ class DedupCore(beam.PTransform):  # type: ignore[misc]
                 | "ResolveExact" >> beam.ParDo(_ResolveExact()).with_outputs(REJECTED, main="survivors")
             )
             survivors = resolved.survivors
-            verdict_parts.append(resolved[REJECTED])
         else:
             survivors = nodes | "Weight1" >> beam.Map(bt.with_weight, 1)
 
         # ---- near --------------------------------------------------------------------------
         if not cfg.near:
+            if cfg.exact:
+                verdict_parts.append(resolved[REJECTED])
             verdict_parts.append(survivors | "Sizes" >> beam.FlatMap(_size_list))
             return verdict_parts | "AllVerdicts" >> beam.Flatten()
 
@@ -416,7 +438,7 @@ class DedupCore(beam.PTransform):  # type: ignore[misc]
 
         # ---- components: one step over the verified edges ------------------------------------
         weighted = survivors | "Weighted" >> beam.FlatMap(_weighted_list)
-        verdict_parts.append(
+        near = (
             (
                 edges | "EdgeItems" >> beam.Map(_tagged, "e"),
                 ends.infos | "EndItems" >> beam.Map(_tagged, "n"),
@@ -424,8 +446,21 @@ class DedupCore(beam.PTransform):  # type: ignore[misc]
             )
             | "FlattenComponents" >> beam.Flatten()
             | "GroupComponents" >> beam.GroupByKey()
-            | "Components" >> beam.ParDo(_Components())
+            | "Components" >> beam.ParDo(_Components(parts_n)).with_outputs(MOVES, main="verdicts")
         )
+        verdict_parts.append(near.verdicts)
+        if cfg.exact:
+            # An exact group's survivor may have been removed as a near duplicate: its copies'
+            # verdicts meet the moves by partition of the id they name, to name the kept document.
+            verdict_parts.append(
+                {
+                    REJECTED: resolved[REJECTED]
+                    | "ExactByRepresentative" >> beam.FlatMap(bt.by_representative, parts_n),
+                    MOVES: near[MOVES],
+                }
+                | "JoinMoves" >> beam.CoGroupByKey()
+                | "RepointExact" >> beam.FlatMap(_repoint)
+            )
         return verdict_parts | "AllVerdicts" >> beam.Flatten()
 
 

@@ -57,9 +57,10 @@ def similar(cfg: DedupConfig, pa_: bt.Payload, pb: bt.Payload) -> bool:
     return bool(sim >= cfg.threshold)
 
 
-def components(items: Iterable[tuple[str, list[Any]]]) -> list[Verdict]:
+def components(items: Iterable[tuple[str, list[Any]]]) -> tuple[list[Verdict], list[bt.Move]]:
     """Every verified edge list (``e``), the pairs' ends' infos (``n``) and the weighted
-    survivors (``w``) -> near verdicts and cluster sizes (:func:`bt.component_verdicts`)."""
+    survivors (``w``) -> (near verdicts and cluster sizes, the exact representatives removed as
+    near duplicates) (:func:`bt.component_results`)."""
     edges: list[tuple[str, str]] = []
     infos: dict[str, bt.Info] = {}
     weighted: dict[str, bt.Info] = {}
@@ -71,7 +72,7 @@ def components(items: Iterable[tuple[str, list[Any]]]) -> list[Verdict]:
                 infos[rank] = (group, nbytes, weight)
         else:
             weighted.update(values)
-    return list(bt.component_verdicts(edges, infos, weighted))
+    return bt.component_results(edges, infos, weighted)
 
 
 def distinct_pairs(lists: Iterable[Iterable[tuple[str, str]]]) -> list[tuple[str, str]]:
@@ -107,13 +108,16 @@ def local_verdicts(tables: Iterable[pa.Table], cfg: DedupConfig) -> tuple[list[l
     table = pa.concat_tables(nodes)
     del nodes
 
+    # dedup.exact verdicts wait for the components step when near dedup is on: it may remove
+    # their representative, and they must then name the component's kept document instead
+    exact_rejected: list[list[Verdict]] = []
     if cfg.exact:
         kept_parts: list[pa.Table] = []
         for _p, part in exact_parts(table, parts_n):  # one partition per key: nothing to group
             kept, rejected = bt.resolve_exact([part])
             counts["exact_rejected"] += len(rejected)
             if rejected:
-                verdicts.append(rejected)
+                exact_rejected.append(rejected)
             if kept.num_rows:
                 kept_parts.append(kept)
         survivors = pa.concat_tables(kept_parts) if kept_parts else bt.SURVIVOR_SCHEMA.empty_table()
@@ -122,6 +126,7 @@ def local_verdicts(tables: Iterable[pa.Table], cfg: DedupConfig) -> tuple[list[l
     del table
 
     if not cfg.near:
+        verdicts.extend(exact_rejected)
         items = list(bt.size_verdicts(survivors))
         if items:
             verdicts.append(items)
@@ -169,8 +174,10 @@ def local_verdicts(tables: Iterable[pa.Table], cfg: DedupConfig) -> tuple[list[l
 
     tagged: list[tuple[str, list[Any]]] = [("e", e) for e in edge_lists]
     tagged += [("n", n) for n in end_infos] + [("w", list(bt.weighted(survivors)))]
-    near = components(tagged)
+    near, moves = components(tagged)
     counts["near_rejected"] = sum(1 for v in near if v[3] is not None)
+    # (the Beam wiring joins them by partition of the representative's id; here all at once)
+    verdicts.extend(bt.repoint_exact(rejected, moves) for rejected in exact_rejected)
     if near:
         verdicts.append(near)
     return verdicts, counts

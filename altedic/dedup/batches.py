@@ -68,6 +68,9 @@ Verdict = tuple[str, str, int, Any, Any, Any, Any]
 #: What the components step needs of a node: (group or None for a previous output's document,
 #: row bytes, weight).
 Info = tuple[Any, int, int]
+#: An exact group's representative that the components step removed as a near duplicate:
+#: (its id, the id of its component's kept document, whether that one is already released).
+Move = tuple[str, str, bool]
 
 
 def nodes_table(rows: list[tuple[Any, ...]]) -> pa.Table:
@@ -85,7 +88,11 @@ def hex_partition(keys: Iterable[str], partitions: int) -> np.ndarray:
 
 def rank_partition(rank: str, partitions: int) -> int:
     """Partition of a rank key: from the hex digits of its document id (uniformly spread)."""
-    doc_id = ex.id_of(rank)
+    return id_partition(ex.id_of(rank), partitions)
+
+
+def id_partition(doc_id: str, partitions: int) -> int:
+    """Partition of a document id (that of its rank key, :func:`rank_partition`)."""
     try:
         return int(doc_id[:12], 16) % partitions
     except ValueError:  # an id that is not hex (a user's own ids)
@@ -136,6 +143,8 @@ def _codes(column: pa.ChunkedArray | pa.Array) -> np.ndarray:
 
 
 _PREVIOUS_PREFIX = f"{ex.PREVIOUS_PRIORITY:0{ex.PRIORITY_WIDTH}d}"
+#: The end of a verdict's detail when ``duplicate_of`` is a previous output's document.
+RELEASED = " (already released)"
 
 
 def resolve_exact(tables: Iterable[pa.Table]) -> tuple[pa.Table, list[Verdict]]:
@@ -145,6 +154,10 @@ def resolve_exact(tables: Iterable[pa.Table]) -> tuple[pa.Table, list[Verdict]]:
     0). In a group of equal (scope, exact key), the smallest rank key survives with the number
     of this run's members as weight; every other member of this run is rejected as
     ``dedup.exact``. A group led by a previous output's document has no survivor of this run.
+
+    The rejections name the group's survivor as ``duplicate_of``. When near dedup is on, that
+    survivor may itself be removed as a near duplicate; :func:`repoint_exact` then moves them to
+    the document kept for the component (``duplicate_of`` must name a released document).
     """
     table = pa.concat_tables([t.select(NODE_SCHEMA.names) for t in tables]).combine_chunks()
     if table.num_rows == 0:
@@ -179,7 +192,7 @@ def resolve_exact(tables: Iterable[pa.Table]) -> tuple[pa.Table, list[Verdict]]:
         if not ex.is_previous(best):
             keep.append(s0)
             weights.append(len(members))
-        where = " (already released)" if ex.is_previous(best) else ""
+        where = RELEASED if ex.is_previous(best) else ""
         detail = f"same normalised text as {ex.id_of(best)}{where}"
         for i in members:
             if i != s:
@@ -413,14 +426,23 @@ def verify_pairs(
 def component_verdicts(
     edges: Iterable[tuple[str, str]], infos: dict[str, Info], weighted: dict[str, Info]
 ) -> Iterator[Verdict]:
-    """Verified near-duplicate edges -> verdicts, by union-find (the centre of a component is its
-    smallest rank key, i.e. the document to keep).
+    """Verified near-duplicate edges -> verdicts (:func:`component_results` without the moves)."""
+    yield from component_results(edges, infos, weighted)[0]
+
+
+def component_results(
+    edges: Iterable[tuple[str, str]], infos: dict[str, Info], weighted: dict[str, Info]
+) -> tuple[list[Verdict], list[Move]]:
+    """Verified near-duplicate edges -> (verdicts, moves), by union-find (the centre of a
+    component is its smallest rank key, i.e. the document to keep).
 
     ``infos``: (group, nbytes, weight) of every edge end (group None: a previous output's
     document, which gets no verdict); ``weighted``: survivors of exact dedup with a weight
     other than 1, which get their cluster size if no component takes them in. Leaves are
     rejected as ``dedup.near`` with the centre as ``duplicate_of``; a centre of this run gets the
-    sum of its component's weights as cluster size (when not 1).
+    sum of its component's weights as cluster size (when not 1). A leaf that stands for exact
+    copies (weight above 1) is also a *move*: its copies' ``dedup.exact`` verdicts name it and
+    must name the centre instead (:func:`repoint_exact`).
     """
     from altedic.dedup.components import connected_components
 
@@ -428,25 +450,72 @@ def component_verdicts(
     totals: dict[str, int] = {}
     for node, centre in centre_of.items():
         totals[centre] = totals.get(centre, 0) + infos[node][2]
+    verdicts: list[Verdict] = []
+    moves: list[Move] = []
     for node in sorted(centre_of):
         centre = centre_of[node]
         group, nbytes, weight = infos[node]
         if group is None:
             continue
         if node != centre:
-            where = " (already released)" if ex.is_previous(centre) else ""
-            yield (
-                ex.id_of(node),
-                group,
-                nbytes,
-                "dedup.near",
-                f"near duplicate of {ex.id_of(centre)}{where}",
-                ex.id_of(centre),
-                None,
+            where = RELEASED if ex.is_previous(centre) else ""
+            verdicts.append(
+                (
+                    ex.id_of(node),
+                    group,
+                    nbytes,
+                    "dedup.near",
+                    f"near duplicate of {ex.id_of(centre)}{where}",
+                    ex.id_of(centre),
+                    None,
+                )
             )
+            if weight > 1:
+                moves.append((ex.id_of(node), ex.id_of(centre), ex.is_previous(centre)))
         elif totals[node] != 1:
-            yield (ex.id_of(node), group, nbytes, None, None, None, totals[node])
+            verdicts.append((ex.id_of(node), group, nbytes, None, None, None, totals[node]))
     for node in sorted(set(weighted) - set(centre_of)):
         group, nbytes, weight = weighted[node]
         if group is not None and weight != 1:
-            yield (ex.id_of(node), group, nbytes, None, None, None, weight)
+            verdicts.append((ex.id_of(node), group, nbytes, None, None, None, weight))
+    return verdicts, moves
+
+
+def by_representative(rejected: Iterable[Verdict], partitions: int) -> Iterator[tuple[int, list[Verdict]]]:
+    """``dedup.exact`` verdicts -> lists by the partition of the id they name (their group's
+    survivor), where they meet that survivor's :class:`Move`, if any."""
+    by_p: dict[int, list[Verdict]] = {}
+    for v in rejected:
+        by_p.setdefault(id_partition(v[5], partitions), []).append(v)
+    yield from sorted(by_p.items())
+
+
+def moves_by_partition(moves: Iterable[Move], partitions: int) -> Iterator[tuple[int, list[Move]]]:
+    """Moves -> lists by the partition of the representative's id (see :func:`by_representative`)."""
+    by_p: dict[int, list[Move]] = {}
+    for m in moves:
+        by_p.setdefault(id_partition(m[0], partitions), []).append(m)
+    yield from sorted(by_p.items())
+
+
+def repoint_exact(rejected: Iterable[Verdict], moves: Iterable[Move]) -> list[Verdict]:
+    """``dedup.exact`` verdicts + the moved representatives -> the verdicts, those whose
+    representative was removed as a near duplicate now naming the component's kept document.
+
+    The reason stays ``dedup.exact`` (the text is an exact copy; cluster sizes and counts do not
+    change) and the detail names both steps: "same normalised text as R, a near duplicate of K".
+    """
+    moved = {rep: (kept, released) for rep, kept, released in moves}
+    out: list[Verdict] = []
+    for v in rejected:
+        # A verdict naming a released document is final: that document is kept by definition,
+        # and a document of this run with the same id (a changed file) is another one.
+        m = None if v[4].endswith(RELEASED) else moved.get(v[5])
+        if m is None:
+            out.append(v)
+            continue
+        kept, released = m
+        where = RELEASED if released else ""
+        detail = f"same normalised text as {v[5]}, a near duplicate of {kept}{where}"
+        out.append((v[0], v[1], v[2], v[3], detail, kept, v[6]))
+    return out

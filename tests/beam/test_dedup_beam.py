@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
 from pathlib import Path
@@ -142,7 +143,7 @@ CONFIG: dict[str, Any] = {"source_priority": ["s0"], "quality_key": "score", "ma
 EXPECTED_KEPT = {3: 4, 12: 3, 21: 3, 31: 1, 32: 1, 33: 1, 34: 1, 35: 1, 36: 1}  # id -> cluster size
 EXPECTED_REJECTED = {
     1: ("dedup.near", 3),
-    2: ("dedup.exact", 1),
+    2: ("dedup.exact", 3),  # an exact copy of doc 1, itself a near duplicate of doc 3: names the kept doc 3
     4: ("dedup.near", 3),
     11: ("dedup.near", 12),
     13: ("dedup.near", 12),
@@ -204,6 +205,7 @@ def in_process(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str
         "estimate_verify": (corpus(), {**CONFIG, "verify": "estimate"}),
         "lang": (scope_docs, {"max_rounds": 2}),
         "global": (scope_docs, {"scope": "global", "max_rounds": 2}),
+        "chains": (chain_corpus(), {"partitions": 4}),
     }
     # each scenario again with the dedup core's steps run in the runner process (local_verdicts),
     # and a larger corpus over several partitions, with and without exact and near dedup
@@ -246,6 +248,19 @@ def big_corpus() -> list[Document]:
     return docs
 
 
+def chain_corpus() -> list[Document]:
+    """Six clusters of a text A, its exact copy and a near copy, one per order of their ids (the
+    smallest id is kept): in two of them the exact copies' survivor is a near duplicate of the
+    kept document."""
+    docs = []
+    for k, order in enumerate(itertools.permutations(("A", "A_copy", "A_near"))):
+        base = text("el", 60 + k)
+        texts = {"A": base, "A_copy": base, "A_near": edit(base, 1)}
+        docs += [doc(200 + 10 * k + position, texts[name], "el") for position, name in enumerate(order)]
+    random.Random(5).shuffle(docs)
+    return docs
+
+
 def test_dedup_core_in_process_gives_the_beam_wiring_verdicts(
     in_process: tuple[Path, dict[str, dict[str, Any]]],
 ) -> None:
@@ -282,6 +297,27 @@ def test_known_clusters_resolve_to_expected_keeper(in_process: tuple[Path, dict[
         "params.json",
         "signatures-00000-of-00001.parquet",
     ]
+
+
+def test_every_duplicate_of_is_a_kept_document(in_process: tuple[Path, dict[str, dict[str, Any]]]) -> None:
+    """In every scenario, on both wirings, a rejection's ``duplicate_of`` is a document of the
+    release (the kept document of its cluster), also when the survivor of its exact group was
+    itself removed as a near duplicate (``chains``: each cluster's smallest id is kept)."""
+    _, got = in_process
+    for name, res in got.items():
+        assert {dup for _, dup in res["rejected"].values()} <= set(res["kept"]), name
+    for name in ("chains", "chains_local"):
+        chains = got[name]
+        assert chains["kept"] == {200 + 10 * k: 3 for k in range(6)}
+        expected: dict[int, tuple[str, int]] = {}
+        for k, order in enumerate(itertools.permutations(("A", "A_copy", "A_near"))):
+            for position, doc_name in enumerate(order[1:], 1):
+                # dedup.exact when the other exact copy comes first (the exact group's survivor);
+                # else dedup.near (A_near, or that survivor when A_near comes first)
+                other = {"A": "A_copy", "A_copy": "A"}.get(doc_name)
+                exact = other in order[:position]
+                expected[200 + 10 * k + position] = ("dedup.exact" if exact else "dedup.near", 200 + 10 * k)
+        assert chains["rejected"] == expected, name
 
 
 def test_determinism_two_runs_any_input_order(in_process: tuple[Path, dict[str, dict[str, Any]]]) -> None:

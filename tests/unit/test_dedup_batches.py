@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 
 import numpy as np
@@ -245,3 +246,127 @@ def test_pair_routing_brings_both_payloads_to_the_pair_partition_whatever_the_ba
             checked += c
         assert sorted(edges) == expected
         assert checked == len(expected_checked)
+
+
+# Three documents: A, A with double spaces (the same text once normalised: an exact copy) and A
+# without full stops (the same words: a near duplicate). Which one is kept depends on the ids,
+# here given by the input order (as a reader's position-based ids are).
+_CHAIN_TEXT = (
+    "The Commission shall adopt implementing acts laying down the detailed rules for the application "
+    "of this Regulation. Member States shall ensure that the competent authorities have the necessary "
+    "powers to carry out their tasks under this Regulation. "
+) * 3
+#: name -> (text as normalised, i.e. what the exact key and the signature are made of)
+_CHAIN = {"A": _CHAIN_TEXT, "A_spaces": _CHAIN_TEXT, "A_nopunct": _CHAIN_TEXT.replace(".", "")}
+#: input order -> {name: (reason, duplicate_of)} (the kept document: (None, None))
+_CHAIN_EXPECTED = {
+    ("A", "A_spaces", "A_nopunct"): {
+        "A": (None, None),
+        "A_spaces": ("dedup.exact", "A"),
+        "A_nopunct": ("dedup.near", "A"),
+    },
+    ("A", "A_nopunct", "A_spaces"): {
+        "A": (None, None),
+        "A_nopunct": ("dedup.near", "A"),
+        "A_spaces": ("dedup.exact", "A"),
+    },
+    ("A_spaces", "A", "A_nopunct"): {
+        "A_spaces": (None, None),
+        "A": ("dedup.exact", "A_spaces"),
+        "A_nopunct": ("dedup.near", "A_spaces"),
+    },
+    ("A_spaces", "A_nopunct", "A"): {
+        "A_spaces": (None, None),
+        "A_nopunct": ("dedup.near", "A_spaces"),
+        "A": ("dedup.exact", "A_spaces"),
+    },
+    # the exact group's survivor (A, then A_spaces) is itself a near duplicate of A_nopunct: its
+    # copy names A_nopunct, the document kept (it named the removed survivor before)
+    ("A_nopunct", "A", "A_spaces"): {
+        "A_nopunct": (None, None),
+        "A": ("dedup.near", "A_nopunct"),
+        "A_spaces": ("dedup.exact", "A_nopunct"),
+    },
+    ("A_nopunct", "A_spaces", "A"): {
+        "A_nopunct": (None, None),
+        "A_spaces": ("dedup.near", "A_nopunct"),
+        "A": ("dedup.exact", "A_nopunct"),
+    },
+}
+
+
+def test_exact_copies_of_a_near_duplicate_name_the_kept_document_in_every_order() -> None:
+    """``duplicate_of`` of every rejection is the document kept for its cluster, in all 6 input
+    orders, whatever the partitions and the cut of the node tables: the dedup.exact verdicts of a
+    group whose survivor is removed as a near duplicate are moved to the component's centre
+    (``local_verdicts``: resolve_exact -> LSH -> component_results -> repoint_exact)."""
+    from altedic.beam.dedupcore import local_verdicts
+    from altedic.dedup.config import DedupConfig
+
+    hasher = MinHasher()
+    assert sorted(_CHAIN_EXPECTED) == sorted(itertools.permutations(_CHAIN))
+    for order, expected in _CHAIN_EXPECTED.items():
+        ids = {name: f"{k:032x}" for k, name in enumerate(order)}  # input position -> id
+        name_of = {i: name for name, i in ids.items()}
+        texts = [_CHAIN[name] for name in order]
+        bands = bt.band_keys_of(hasher.signatures(texts), 14, 8)
+        rows = [
+            (ex.rank_key(ids[name], 1, None), "en", _hex(t), b, "chunk", "en", 100 + k)
+            for k, (name, t, b) in enumerate(zip(order, texts, bands, strict=True))
+        ]
+        for partitions, cut in ((1, 1), (16, 2), (3, 0)):
+            cfg = DedupConfig.from_dict({"verify": "none", "partitions": partitions})  # no spill chunks to read
+            lists, counts = local_verdicts([bt.nodes_table(rows[:cut]), bt.nodes_table(rows[cut:])], cfg)
+            verdicts = {v[0]: v for vs in lists for v in vs}
+            assert sum(len(vs) for vs in lists) == len(verdicts)  # one verdict per document
+            got = {name_of[i]: (v[3], name_of.get(v[5])) for i, v in verdicts.items()}
+            kept = order[0]
+            assert got == expected, (order, partitions)
+            assert verdicts[ids[kept]][6] == 3  # the cluster size counts the exact copy and the near one
+            assert counts["exact_rejected"] == 1 and counts["near_rejected"] == 1
+            exact = next(v for v in verdicts.values() if v[3] == "dedup.exact")
+            survivor = min(ids["A"], ids["A_spaces"])
+            if survivor == ids[kept]:
+                assert exact[4] == f"same normalised text as {ids[kept]}"
+            else:  # the detail says through which document it is a duplicate of the kept one
+                assert exact[4] == f"same normalised text as {survivor}, a near duplicate of {ids[kept]}"
+
+
+def test_component_results_moves_and_repoint_exact() -> None:
+    """A near leaf standing for exact copies (weight > 1) is a move; repoint_exact moves its
+    copies' verdicts to the centre (released or not), leaves the others, and leaves a verdict
+    naming a released document even when a document of this run with that id was moved."""
+    a, b, c, e = (_rank(i) for i in (1, 2, 3, 5))
+    prev = _rank(9, priority=0)
+    edges = [(a, b), (a, c), (prev, e)]
+    infos = {a: ("mt", 10, 1), b: ("mt", 11, 3), c: ("mt", 12, 1), e: ("ga", 14, 2), prev: (None, 0, 0)}
+    weighted = {b: ("mt", 11, 3), e: ("ga", 14, 2)}
+    verdicts, moves = bt.component_results(edges, infos, weighted)
+    assert verdicts == list(bt.component_verdicts(edges, infos, weighted))
+    idn = ex.id_of
+    assert moves == [(idn(b), idn(a), False), (idn(e), idn(prev), True)]
+    assert {v[0]: v[6] for v in verdicts if v[3] is None} == {idn(a): 5}  # 1 + 3 + 1
+    x = f"{20:032x}"
+    rejected = [
+        (f"{21:032x}", "mt", 5, "dedup.exact", f"same normalised text as {idn(b)}", idn(b), None),
+        (f"{22:032x}", "ga", 6, "dedup.exact", f"same normalised text as {idn(e)}", idn(e), None),
+        (f"{23:032x}", "mt", 7, "dedup.exact", f"same normalised text as {x}", x, None),
+        # a released document whose id a document of this run also has (a changed file)
+        (f"{24:032x}", "mt", 8, "dedup.exact", f"same normalised text as {idn(b)} (already released)", idn(b), None),
+    ]
+    got = bt.repoint_exact(rejected, moves)
+    assert got[0] == (
+        f"{21:032x}", "mt", 5, "dedup.exact", f"same normalised text as {idn(b)}, a near duplicate of {idn(a)}", idn(a), None
+    )  # fmt: skip
+    assert got[1][4:6] == (
+        f"same normalised text as {idn(e)}, a near duplicate of {idn(prev)} (already released)",
+        idn(prev),
+    )
+    assert got[2:] == rejected[2:]
+    # the Beam wiring's join: verdicts and moves meet in the partition of the representative's id
+    for partitions in (1, 4, 16):
+        moved = dict(bt.moves_by_partition(moves, partitions))
+        joined = [
+            v for p, vs in bt.by_representative(rejected, partitions) for v in bt.repoint_exact(vs, moved.get(p, []))
+        ]
+        assert sorted(joined) == sorted(got)
