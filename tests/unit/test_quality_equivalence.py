@@ -203,6 +203,52 @@ def test_very_long_repetitive_text(impl: str) -> None:
         assert_same(text, pair)
 
 
+# --- linear time on long chunks ----------------------------------------------------------------------
+# The tokenizer used to take time quadratic in the length of one whitespace-free chunk (signals.tokenize
+# says why). This input took minutes before the fix; it asserts the exact result, not a time. The random
+# comparison below checks the faster form against its definition (the frozen reference) where the
+# hazards are dense.
+
+FR_LIKE = signals.SignalConfig(elisions=True, abbreviation_periods=True)  # fr; bg and sl differ only by elisions
+
+
+def test_long_hyphenated_chunk_with_abbreviation_periods() -> None:
+    """200,000 characters of ``a-`` (fr, bg, sl settings: 295 s before): every hyphen splits."""
+    text = "a-" * 100_000
+    assert signals.tokenize(text, FR_LIKE) == ["a", "-"] * 100_000
+    assert signals.compute_signals(text, FR_LIKE)["tokens"] == 200_000
+    # before a lowercase word the abbreviation period keeps the whole chunk as one token, as its
+    # definition says (the regex's ``\S*?`` spans the hyphens); after a hyphen it cannot
+    assert signals.tokenize(text + "a. x", FR_LIKE) == [text + "a.", "x"]
+    assert signals.tokenize(text + "-. x", FR_LIKE) == ["a", "-"] * 100_000 + ["-", ".", "x"]
+    assert signals.tokenize("l'" + text + "a. 5", FR_LIKE) == ["l'", text + "a.", "5"]
+
+
+# adversarial alphabets: hyphens between letters, periods before lowercase and uppercase words,
+# runs of '.!?' with and without closers and spaces, apostrophes, '_', digits, '@', non-ASCII letters
+HAZARD_ALPHABETS = ["a-", "a-. b", "ab-. \n", "a.!?\"' ", ".!? x", "!?.\"'”’»)] \n", "a-b.c !?'\"", "aA-.1@ _'’",
+                    "aé-лσ. 1\n", "l'a-.  \t", "a-_.", "..!!?? \"»)]x", "il-ta' .x", "a-!.\u00a0\u2028X"]  # fmt: skip
+
+
+def _hazard_texts(count: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    out = []
+    for _ in range(count):
+        alphabet = rng.choice(HAZARD_ALPHABETS)
+        out.append("".join(rng.choice(alphabet) for _ in range(rng.choice([1, 5, 20, 80, 300]))))
+    return out
+
+
+def test_tokenize_is_its_definition_on_hazard_texts() -> None:
+    """tokenize (abbreviation alternative only where it can match) equals ``word_pattern(...).findall``."""
+    both = [pair for pair in CONFIGS if pair[0].split_hyphens and pair[0].abbreviation_periods]
+    assert len(both) == 4
+    for i, text in enumerate(_hazard_texts(400, 20260602)):
+        # each of the 16 option sets in turn, and each time one with both options the fault needed
+        for new_cfg, ref_cfg in (CONFIGS[i % len(CONFIGS)], both[i % len(both)]):
+            assert signals.tokenize(text, new_cfg) == ref.tokenize(text, ref_cfg), (text, new_cfg)
+
+
 # --- hypothesis --------------------------------------------------------------------------------------
 
 SNIPPETS = sorted({*" ".join(WORDS.values()).split(), *ODD, *SEPARATORS, "ΟΔΟΣ", "ab", "a", "b", "ba"})
