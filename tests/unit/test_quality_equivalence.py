@@ -203,11 +203,11 @@ def test_very_long_repetitive_text(impl: str) -> None:
         assert_same(text, pair)
 
 
-# --- linear time on long chunks ----------------------------------------------------------------------
-# The tokenizer used to take time quadratic in the length of one whitespace-free chunk (signals.tokenize
-# says why). This input took minutes before the fix; it asserts the exact result, not a time. The random
-# comparison below checks the faster form against its definition (the frozen reference) where the
-# hazards are dense.
+# --- linear time on long chunks and long punctuation runs --------------------------------------------
+# Two patterns used to take time quadratic in the length of one whitespace-free chunk or one run of
+# '.!?' (signals.tokenize and signals._SENTENCE_END say why). These inputs took minutes before the
+# fix; they assert the exact result, not a time. The random comparisons below check the faster
+# forms against their definitions (the frozen reference) where the hazards are dense.
 
 FR_LIKE = signals.SignalConfig(elisions=True, abbreviation_periods=True)  # fr; bg and sl differ only by elisions
 
@@ -222,6 +222,15 @@ def test_long_hyphenated_chunk_with_abbreviation_periods() -> None:
     assert signals.tokenize(text + "a. x", FR_LIKE) == [text + "a.", "x"]
     assert signals.tokenize(text + "-. x", FR_LIKE) == ["a", "-"] * 100_000 + ["-", ".", "x"]
     assert signals.tokenize("l'" + text + "a. 5", FR_LIKE) == ["l'", text + "a.", "5"]
+
+
+def test_long_run_of_sentence_punctuation() -> None:
+    """A C4-kept line with a run of 200,000 '!' not followed by a space (every language; minutes before)."""
+    text = "Wow this is great" + "!" * 200_000 + "x. " + "Yes! " * 1000 + "end."
+    # the line itself, then "x. " and the 1000 "Yes! "
+    assert signals.compute_signals(text, signals.SignalConfig())["c4_sentences"] == 1002
+    dots = "a b c " + "." * 200_000 + "x. y?! z"
+    assert signals._SENTENCE_END.findall(dots) == [". ", "?! "]
 
 
 # adversarial alphabets: hyphens between letters, periods before lowercase and uppercase words,
@@ -247,6 +256,14 @@ def test_tokenize_is_its_definition_on_hazard_texts() -> None:
         # each of the 16 option sets in turn, and each time one with both options the fault needed
         for new_cfg, ref_cfg in (CONFIGS[i % len(CONFIGS)], both[i % len(both)]):
             assert signals.tokenize(text, new_cfg) == ref.tokenize(text, ref_cfg), (text, new_cfg)
+
+
+def test_sentence_end_is_its_definition_on_hazard_texts() -> None:
+    """The look-behind, possessive ``_SENTENCE_END`` finds the matches of the pattern as first written."""
+    for text in _hazard_texts(400, 20260603):
+        for t in (text, "Wow this is " + text + " x."):
+            new = [(m.start(), m.end()) for m in signals._SENTENCE_END.finditer(t)]
+            assert new == [(m.start(), m.end()) for m in ref._SENTENCE_END.finditer(t)], t
 
 
 # --- hypothesis --------------------------------------------------------------------------------------
