@@ -34,9 +34,11 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from importlib import import_module
+from itertools import accumulate
 from typing import Any
 
 import phonenumbers
@@ -556,9 +558,28 @@ def find_all(text: str, types: tuple[str, ...] = PII_TYPES, regions: tuple[str, 
         if not found:
             continue
         found.sort(key=_by_start_longest)
+        # A match is taken when it overlaps no match taken before it (earlier types, then earlier
+        # matches of this type): no ``o`` with ``o.start < m.end and o.end > m.start``. Among the
+        # taken matches sorted by start, those starting before ``m.end`` are a prefix, found by
+        # bisection, and one of them reaches past ``m.start`` exactly when the largest end in that
+        # prefix does. This type's own matches are taken in start order, so they keep their own
+        # sorted starts and running largest end. Comparing each match with every taken one (as
+        # first written) was quadratic: 40,000 e-mail addresses took 69 s.
+        before = sorted(taken, key=_by_start)
+        starts = [o.start for o in before]
+        reach = list(accumulate((o.end for o in before), max))
+        own_starts: list[int] = []
+        own_reach: list[int] = []
         for m in found:
-            if all(m.end <= o.start or m.start >= o.end for o in taken):
-                taken.append(m)
+            i = bisect_left(starts, m.end)
+            if i and reach[i - 1] > m.start:
+                continue
+            i = bisect_left(own_starts, m.end)
+            if i and own_reach[i - 1] > m.start:
+                continue
+            taken.append(m)
+            own_starts.append(m.start)
+            own_reach.append(max(own_reach[-1], m.end) if own_reach else m.end)
     taken.sort(key=_by_start)
     return taken
 
