@@ -57,12 +57,55 @@ _CARD_IIN = re.compile(
 )
 _IPV4 = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)")
 _IPV6 = re.compile(r"(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])")
+# Followed from altedic/pii/detectors.py: section keywords widened (plurals, headings) and list
+# items after a section number (a deliberate change of behaviour, not of the candidate scan).
+# A dotted quad after a section keyword is a section number. Plural and inflected keywords and the
+# headings "Table 4.1.2.3" / "Figure 4.1.2.3" count too (en, de, fr, es, it, pt, nl, el, bg, pl), and
+# so does a list item after one: "paragraphs 5.2.1.3 and 5.2.1.4", "points 2.1, 2.1.1.1 or 2.1.1.2",
+# "Sections 9.1.2.1 to 9.1.2.4", "σημεία 5.2.1.3 και 5.2.1.4", "точки 5.2.1.3 и 5.2.1.4" (see
+# :func:`_is_section_number`). Addresses listed without a keyword ("from 8.8.8.8 and 1.1.1.1")
+# are still addresses; one listed after a section number is not (a rare loss, accepted).
 _SECTION_WORD = re.compile(
     r"(?:point|section|paragraph|par|art|article|annex|chapter|version|v|punkt|pkt|abschnitt|nummer|nr|"
     r"punto|apartado|paragrafo|parágrafo|alinéa|σημείο|τμήμα|παράγραφος|точка|раздел|параграф|bod|odstavec|"
-    r"kohta|pont|punktas|punkts|punct|odsek|točka|paragrafu|punt|pwynt|mír|alt|no|n°|nº)\.?\s*$",
+    r"kohta|pont|punktas|punkts|punct|odsek|točka|paragrafu|punt|pwynt|mír|alt|no|n°|nº"
+    # added later, as whole words only (``endpoints``, ``systems``, ``timetables`` are not keywords)
+    r"|\b(?:points|sections|paragraphs|paras?|arts|articles|annexes|chapters|tables?|figures?|figs?|items?|"
+    r"punkte|abschnitte|nummern|absatz|absätze|abs|ziffer[n]?|kapitel|anhang|tabelle[n]?|abbildung(?:en)?|abb|"
+    r"paragraphes|tableaux?|chapitres?|annexes?|puntos|apartados|secci[oó]n|secciones|cuadros?|tablas?|"
+    r"figuras?|cap[ií]tulos?|anexos?|punti|paragrafi|sezion[ei]|tabell[ae]|capitol[oi]|allegat[oi]|"
+    r"parágrafos|pontos?|sec[çc][ãa]o|sec[çc][õo]es|quadros?|tabelas?|alinéas|punten|tabel(?:len)?|figuur|"
+    r"hoofdstuk(?:ken)?|bijlagen?|σημεία|σημείων|τμήματα|παράγραφοι|παραγράφους|παραγράφων|πίνακας|πίνακα|"
+    r"σχήμα|κεφάλαιο|точки|раздели|параграфи|таблица|фигура|глава|приложение|punkty|punktów|tabela|rysunek|"
+    r"rozdział|ust))\.?\s*$",
     re.IGNORECASE,
 )
+# The end of a list item just before a number: a dotted number, then a comma, semicolon, dash or
+# slash, or a word for "and", "or", "to" in those languages.
+_SECTION_LIST_ITEM = re.compile(
+    r"(?<![\d.])(\d+(?:\.\d+)+)\s*(?:[,;/–—-]\s*|\s(?:and|or|to|through|und|oder|bis|et|ou|à|au|y|o|a|al|"
+    r"e|ed|en|tot|και|έως|ή|и|или|до|i|oraz|lub|do)\s+)$",
+    re.IGNORECASE,
+)
+
+
+def _is_section_number(text: str, start: int, sections: set[int]) -> bool:
+    """Whether the dotted quad at ``start`` is a section number: a section keyword just before it,
+    or a list item just before it (``5.2.1.3 and``) that is one. ``sections`` holds the ends of
+    the quads already found to be section numbers; a list is followed back at most 8 items."""
+    pos = start
+    for _ in range(8):
+        if _SECTION_WORD.search(text, max(0, pos - 24), pos):
+            return True
+        item = _SECTION_LIST_ITEM.search(text, max(0, pos - 40), pos)
+        if item is None:
+            return False
+        if item.end(1) in sections:
+            return True
+        pos = item.start(1)
+    return False
+
+
 # Phone candidates: international (+CC or 00CC), national with trunk 0, or a bare digit group.
 _PHONE = re.compile(r"(?<![\w+/.,-])(?:\+|00)?\(?\d[\d ()./-]{5,20}\d(?![\w/]|[.,-]\d)")
 _PHONE_KEYWORD = re.compile(
@@ -108,8 +151,10 @@ def _is_public_ip(s: str) -> bool:
 
 def find_ips(text: str) -> Iterator[Match]:
     if "." in text:
+        sections: set[int] = set()
         for m in _IPV4.finditer(text):
-            if _SECTION_WORD.search(text, max(0, m.start() - 24), m.start()):
+            if _is_section_number(text, m.start(), sections):
+                sections.add(m.end())
                 continue
             if _is_public_ip(m.group()):
                 yield Match(m.start(), m.end(), "ip")

@@ -107,6 +107,30 @@ def test_overlap_iban_wins_over_phone() -> None:
     assert [t for _, t in found("IBAN IE29 AIBK 9311 5212 3456 78 only", "ga")] == ["iban"]
 
 
+@pytest.mark.parametrize(
+    ("lang", "text", "ips"),
+    [
+        ("en", "the requirements of paragraphs 5.2.1.3 and 5.2.1.4 apply", []),
+        ("en", "referred to in points 2.1.1.1 and 2.1.1.2 of Annex II", []),
+        ("en", "points 2.1, 2.2 and 2.1.1.1 or 2.1.1.2", []),
+        ("en", "Table 4.1.2.3: test conditions; Figure 4.1.2.4", []),
+        ("en", "Sections 9.1.2.1 to 9.1.2.4", []),
+        ("de", "Punkte 5.2.1.3 und 5.2.1.4, Tabelle 6.1.2.3", []),
+        ("fr", "paragraphes 5.2.1.3 et 5.2.1.4", []),
+        ("es", "apartados 5.2.1.3 y 5.2.1.4", []),
+        ("el", "σημεία 5.2.1.3 και 5.2.1.4", []),
+        ("bg", "точки 5.2.1.3 и 5.2.1.4", []),
+        # addresses: no keyword, or a word that only ends like one
+        ("en", "Login from 8.8.8.8 and 1.1.1.1 today", ["8.8.8.8", "1.1.1.1"]),
+        ("en", "hosts 8.8.8.8, 1.1.1.1 or 9.9.9.9", ["8.8.8.8", "1.1.1.1", "9.9.9.9"]),
+        ("en", "endpoints 8.8.8.8 and 1.1.1.1; systems 9.9.9.9", ["8.8.8.8", "1.1.1.1", "9.9.9.9"]),
+        ("el", "συνδέθηκε από 8.8.8.8 και 1.1.1.1", ["8.8.8.8", "1.1.1.1"]),
+    ],
+)
+def test_section_numbers_in_lists_are_not_addresses(lang: str, text: str, ips: list[str]) -> None:
+    assert found(text, lang) == [(ip, "ip") for ip in ips]
+
+
 def test_many_matches_overlaps_resolved_by_bisection() -> None:
     """100,000 e-mail addresses (700,000 characters): each match used to be compared with every
     match taken before it (minutes); now by bisection. Then three types in turn, the birth number
