@@ -8,7 +8,10 @@ and turns every distribution it can read into a child source:
 * **files**: the distribution's ``dcat:downloadURL`` (else ``dcat:accessURL``) mapped to local
   paths by the source's ``options.mirror`` (URL prefix -> local path; the longest prefix wins;
   relative local paths resolve against the source root). The pipeline never fetches: an
-  unmapped URL is a warning and the distribution is skipped.
+  unmapped URL is a warning and the distribution is skipped. A URL names exactly one file (or
+  one mirrored directory, read whole): ``*``, ``?`` and ``[`` in it are characters of that name,
+  never wildcards, so that a distribution can never pull in another dataset's files under its
+  own licence.
 * **reader**: ``options.formats`` (raw format or media type -> reader name) first, then
   ``dct:format`` (EU file-type authority table, or a label), then ``dcat:mediaType`` (IANA), then
   the file extension. Ambiguous formats (generic XML, HTML) need ``options.formats``.
@@ -806,16 +809,23 @@ def expand_catalogue(spec: SourceSpec) -> tuple[list[SourceSpec], list[str]]:
                     warnings.append(f"{label}: no dcat:downloadURL or dcat:accessURL; skipped")
                     continue
                 mapped: list[str] = []
+                roots: list[str] = []
                 for u in urls:
                     local = _map_url(u, mirror)
                     if local is None:
                         warnings.append(
                             f"{label}: {u} is not mirrored locally (add a prefix of it to options.mirror); not read"
                         )
-                    elif not (glob.glob(local) if glob.has_magic(local) else os.path.exists(local)):
+                    elif not os.path.exists(local):
                         warnings.append(f"{label}: {u} maps to {local}, which does not exist; not read")
                     else:
-                        mapped.append(os.path.join(local, "**", "*") if os.path.isdir(local) else local)
+                        # The child's paths are patterns (the driver and `altedic sources` glob them):
+                        # escaped, a URL such as https://files.ex.org/*/*.jsonl names a file called
+                        # "*.jsonl" in a directory called "*", never every dataset's files (which were
+                        # then read under this distribution's licence).
+                        pattern = glob.escape(local)
+                        mapped.append(os.path.join(pattern, "**", "*") if os.path.isdir(local) else pattern)
+                        roots.append(os.path.dirname(local.rstrip("/")) or "/")
                 if not mapped:
                     continue
                 reader = _reader_for(
@@ -842,7 +852,7 @@ def expand_catalogue(spec: SourceSpec) -> tuple[list[SourceSpec], list[str]]:
                 if name in names:
                     name = f"{name}-{_short_hash(path, ds.iri or '', dist.iri or '', *urls)}"
                 names.add(name)
-                common = os.path.commonpath([os.path.dirname(m.split("**")[0].rstrip("/")) or "/" for m in mapped])
+                common = os.path.commonpath(roots)
                 children.append(
                     SourceSpec(
                         name=name,

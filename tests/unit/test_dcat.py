@@ -258,3 +258,64 @@ def test_the_dcat_reader_explains_its_misuse() -> None:
         InputError, match=r"a DCAT catalogue is not read as documents: the driver expands it into its distributions"
     ):
         list(read_dcat(ctx))
+
+
+GLOB_CATALOGUE = """@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .
+<https://ex.org/dsA> a dcat:Dataset ; dct:title "A" ; dct:description "a" ;
+  dct:license <http://creativecommons.org/publicdomain/zero/1.0/> ; dcat:distribution <https://ex.org/distA> .
+<https://ex.org/distA> a dcat:Distribution ; dcat:downloadURL <%s> ; dcat:accessURL <https://files.ex.org/> ;
+  dct:format "jsonl" .
+<https://ex.org/dsB> a dcat:Dataset ; dct:title "B" ; dct:description "b" ;
+  dct:license <http://creativecommons.org/licenses/by-nc/4.0/> ; dcat:distribution <https://ex.org/distB> .
+<https://ex.org/distB> a dcat:Distribution ; dcat:downloadURL <https://files.ex.org/b/b.jsonl> ;
+  dcat:accessURL <https://files.ex.org/> ; dct:format "jsonl" .
+"""
+
+
+def _glob_recipe(tmp_path: Path, url: str) -> Path:
+    (tmp_path / "mirror" / "b").mkdir(parents=True)
+    (tmp_path / "mirror" / "b" / "b.jsonl").write_text('{"text": "not commercial"}\n', encoding="utf-8")
+    (tmp_path / "cat.ttl").write_text(GLOB_CATALOGUE % url, encoding="utf-8")
+    recipe = tmp_path / "r.yaml"
+    recipe.write_text(
+        "version: 1\nname: t\nsources:\n  - name: cat\n    format: dcat\n    paths: cat.ttl\n"
+        '    options: {mirror: {"https://files.ex.org/": mirror/}}\noutput: {path: out}\n',
+        encoding="utf-8",
+    )
+    return recipe
+
+
+def test_a_download_url_with_wildcards_reads_no_other_datasets_files(tmp_path: Path) -> None:
+    """A URL names one file: dataset A's https://files.ex.org/*/*.jsonl used to be globbed and read
+    dataset B's file (refused on its own as CC-BY-NC) under A's CC0."""
+    from altedic.recipe import load_recipe
+    from altedic.run import plan_sources
+
+    plan = plan_sources(load_recipe(_glob_recipe(tmp_path, "https://files.ex.org/*/*.jsonl")))
+    assert plan.tasks == []
+    assert [(r.name, r.reason) for r in plan.refused] == [("cat/dsB/distB", "licence.non_commercial")]
+    assert plan.warnings == [
+        f"cat: cat.ttl: distribution https://ex.org/distA of dataset https://ex.org/dsA: https://files.ex.org/*/*.jsonl "
+        f"maps to {tmp_path}/mirror/*/*.jsonl, which does not exist; not read"
+    ]
+
+
+# Beam compiles the escape "[[]" into the regex "[[]", which Python flags as a possible nested set.
+@pytest.mark.filterwarnings("ignore:Possible nested set:FutureWarning")
+def test_wildcard_characters_in_a_url_name_exactly_that_file(tmp_path: Path) -> None:
+    """A mirrored file really called "*" / "[1]?.jsonl" is read, and only that file (the child's
+    paths are escaped patterns, matched by Beam in the driver)."""
+    from altedic.recipe import load_recipe
+    from altedic.run import plan_sources
+
+    recipe = _glob_recipe(tmp_path, "https://files.ex.org/*/%5B1%5D%3F.jsonl")
+    (tmp_path / "mirror" / "*").mkdir()
+    for name in ("[1]?.jsonl", "1x.jsonl", "[1]x.jsonl"):
+        (tmp_path / "mirror" / "*" / name).write_text('{"text": "public domain"}\n', encoding="utf-8")
+    plan = plan_sources(load_recipe(recipe))
+    assert [(plan.infos[t.source].name, t.uri, t.rel) for t in plan.tasks] == [
+        ("cat/dsA/distA", f"{tmp_path}/mirror/*/[1]?.jsonl", "[1]?.jsonl")
+    ]
+    (child,) = plan.specs
+    assert child.paths == [f"{tmp_path}/mirror/[*]/[[]1][?].jsonl"]
+    assert child.root == f"{tmp_path}/mirror/*"
