@@ -309,10 +309,55 @@ def _jsonld_graph(data: bytes, uri: str, contexts: dict[str, str]) -> Any:
     return g
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _valid_unicode(text: str) -> str:
+    """``text`` with UTF-16 surrogate pairs joined into their character and each lone surrogate
+    (half of a pair: not a Unicode character, no UTF-8 form) replaced by U+FFFD."""
+    if not _SURROGATE.search(text):
+        return text
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
+def _without_surrogates(g: Any, warnings: list[str]) -> None:
+    """Replace, in place, every IRI, blank-node label and literal of ``g`` holding a surrogate.
+
+    An escape such as Turtle's ``\\uD83D`` or JSON's ``"\\ud83d"`` (an emoji cut in half) is
+    accepted by the parsers and gives a lone surrogate, which has no UTF-8 form: stamped on every
+    document as metadata it stopped the run at the Parquet writer. Catalogue values are
+    descriptive (titles, names, labels), so the character is read as U+FFFD, as a browser shows
+    it, with one warning per value, rather than refusing every dataset of the catalogue for one
+    title. A licence or URL so changed is no longer a known licence or an existing file: the
+    distribution is then refused or not read, with the usual reason, never read under a wrong
+    licence. A pair written as two escapes (Turtle ``\\uD83D\\uDE00``, which rdflib keeps as two
+    surrogates) is joined into its character.
+    """
+    from rdflib import BNode, Literal, URIRef
+
+    def fixed(t: Any) -> Any:
+        if isinstance(t, Literal):
+            return Literal(_valid_unicode(str(t)), lang=t.language, datatype=t.datatype)
+        return (BNode if isinstance(t, BNode) else URIRef)(_valid_unicode(str(t)))
+
+    bad = [tr for tr in g if any(_SURROGATE.search(str(t)) for t in tr)]
+    for tr in bad:
+        g.remove(tr)
+        s, p, o = (fixed(t) for t in tr)
+        g.add((s, p, o))
+        where = "[blank node]" if isinstance(s, BNode) else f"<{s}>"
+        if any(_valid_unicode(str(t)).count("\ufffd") > str(t).count("\ufffd") for t in tr):
+            warnings.append(
+                f"{where} {_curie(str(p))}: a lone UTF-16 surrogate (half of a pair, not valid Unicode) "
+                f"read as U+FFFD: {str(o)[:80]!r}"
+            )
+
+
 def load_graph(path: str, options: dict[str, Any], root: str, warnings: list[str] | None = None) -> Any:
     """An rdflib Graph of one catalogue file (compressed files are decompressed by content).
 
-    Repairs applied to a slightly broken Turtle file are appended to ``warnings``.
+    Repairs applied to a slightly broken Turtle file, and lone surrogates read as U+FFFD, are
+    appended to ``warnings``.
     """
     if warnings is None:
         warnings = []
@@ -330,7 +375,9 @@ def load_graph(path: str, options: dict[str, Any], root: str, warnings: list[str
             url: (p if os.path.isabs(p) else os.path.join(root, p))
             for url, p in (options.get("jsonld_contexts") or {}).items()
         }
-        return _jsonld_graph(data, path, contexts)
+        g = _jsonld_graph(data, path, contexts)
+        _without_surrogates(g, warnings)
+        return g
     g = Graph()
     try:
         g.parse(io.BytesIO(data), format=fmt, publicID=path)
@@ -345,6 +392,7 @@ def load_graph(path: str, options: dict[str, Any], root: str, warnings: list[str
             raise ConfigError(f"not valid RDF ({fmt}): {exc}", file=path) from exc
         for r in repairs:
             warnings.append(f"not valid Turtle, read after a repair: {r}")
+    _without_surrogates(g, warnings)
     return g
 
 
@@ -757,13 +805,18 @@ def _map_url(url: str, mirror: list[tuple[str, str]]) -> str | None:
 
 
 def _meta(**values: str | list[str] | None) -> dict[str, str]:
+    """The metadata stamped on every document of a child source, as valid Unicode.
+
+    Catalogue values were cleaned when the graph was read; the catalogue's own file name is not
+    (a name that is not UTF-8 is decoded with surrogate escapes), hence the check here too.
+    """
     out: dict[str, str] = {}
     for k, val in values.items():
         if isinstance(val, list):
             if val:
-                out[k] = " | ".join(val)
+                out[k] = _valid_unicode(" | ".join(val))
         elif val:
-            out[k] = val
+            out[k] = _valid_unicode(val)
     return out
 
 

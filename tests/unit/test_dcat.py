@@ -4,6 +4,7 @@ tests/fixtures/sources/dcat (the same test catalogue in Turtle, JSON-LD and RDF/
 from __future__ import annotations
 
 import dataclasses
+import os
 from pathlib import Path
 from typing import Any
 
@@ -319,3 +320,73 @@ def test_wildcard_characters_in_a_url_name_exactly_that_file(tmp_path: Path) -> 
     (child,) = plan.specs
     assert child.paths == [f"{tmp_path}/mirror/[*]/[[]1][?].jsonl"]
     assert child.root == f"{tmp_path}/mirror/*"
+
+
+SURROGATE_TTL = r"""@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .
+@prefix foaf: <http://xmlns.com/foaf/0.1/> .
+<https://ex.org/ds1> a dcat:Dataset ; dct:title "Title \uD83D cut" ; dct:description "Smile \uD83D\uDE00" ;
+  dct:publisher [ foaf:name "Pub \uDE00" ] ; dcat:distribution <https://ex.org/dist1> .
+<https://ex.org/dist1> a dcat:Distribution ; dcat:downloadURL <https://files.ex.org/news.jsonl> ;
+  dcat:accessURL <https://files.ex.org/> ; dct:license <http://creativecommons.org/publicdomain/zero/1.0/> .
+"""
+
+SURROGATE_JSONLD = r"""{"@context": {"dcat": "http://www.w3.org/ns/dcat#", "dct": "http://purl.org/dc/terms/",
+  "foaf": "http://xmlns.com/foaf/0.1/"},
+ "@graph": [{"@id": "https://ex.org/ds1", "@type": "dcat:Dataset", "dct:title": "Title \ud83d cut",
+   "dct:description": "Smile \ud83d\ude00", "dct:publisher": {"foaf:name": "Pub \ude00"},
+   "dcat:distribution": {"@id": "https://ex.org/dist1", "@type": "dcat:Distribution",
+     "dcat:downloadURL": {"@id": "https://files.ex.org/news.jsonl"}, "dcat:accessURL": {"@id": "https://files.ex.org/"},
+     "dct:license": {"@id": "http://creativecommons.org/publicdomain/zero/1.0/"}}}]}"""
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("c.ttl", SURROGATE_TTL),
+        ("c.jsonld", SURROGATE_JSONLD),
+        # N-Triples: the Turtle catalogue's statements, one a line
+        (
+            "c.nt",
+            r"""<https://ex.org/ds1> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://www.w3.org/ns/dcat#Dataset> .
+<https://ex.org/ds1> <http://purl.org/dc/terms/title> "Title \uD83D cut" .
+<https://ex.org/ds1> <http://purl.org/dc/terms/description> "Smile \uD83D\uDE00" .
+<https://ex.org/ds1> <http://purl.org/dc/terms/publisher> _:p .
+_:p <http://xmlns.com/foaf/0.1/name> "Pub \uDE00" .
+<https://ex.org/ds1> <http://www.w3.org/ns/dcat#distribution> <https://ex.org/dist1> .
+<https://ex.org/dist1> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://www.w3.org/ns/dcat#Distribution> .
+<https://ex.org/dist1> <http://www.w3.org/ns/dcat#downloadURL> <https://files.ex.org/news.jsonl> .
+<https://ex.org/dist1> <http://www.w3.org/ns/dcat#accessURL> <https://files.ex.org/> .
+<https://ex.org/dist1> <http://purl.org/dc/terms/license> <http://creativecommons.org/publicdomain/zero/1.0/> .
+""",
+        ),
+    ],
+)
+def test_a_lone_surrogate_in_a_catalogue_literal_is_read_as_u_fffd(tmp_path: Path, name: str, text: str) -> None:
+    """Half a UTF-16 pair in a title went into every document's metadata and stopped the run at
+    the Parquet writer; it is now U+FFFD with a warning (a whole pair is joined, silently)."""
+    (tmp_path / "mirror").mkdir()
+    (tmp_path / "mirror" / "news.jsonl").write_text('{"text": "x"}\n', encoding="utf-8")
+    # a catalogue file name that is not UTF-8 (decoded with surrogate escapes) is metadata too
+    path = tmp_path / (name[:1] + os.fsdecode(b"\xff") + name[1:])
+    path.write_text(text, encoding="utf-8")
+    (child,) = expand_catalogue(
+        SourceSpec(
+            name="s",
+            format="dcat",
+            paths=[str(path)],
+            root=str(tmp_path),
+            options={"mirror": {"https://files.ex.org/": "mirror/"}, "default_format": "jsonl"},
+        )
+    )[0]
+    assert child.metadata["dataset_title"] == "Title \ufffd cut"
+    assert child.metadata["catalogue_file"] == f"c\ufffd{name[1:]}"
+    assert child.publisher == "Pub \ufffd"
+    assert child.licence == "http://creativecommons.org/publicdomain/zero/1.0/"
+    p = parse_catalogue(str(path))
+    assert p.datasets[0].description == "Smile \U0001f600"
+    assert [w for w in p.warnings if "surrogate" in w] == [
+        "<https://ex.org/ds1> dct:title: a lone UTF-16 surrogate (half of a pair, not valid Unicode) read as U+FFFD: "
+        "'Title \ufffd cut'",
+        "[blank node] http://xmlns.com/foaf/0.1/name: a lone UTF-16 surrogate (half of a pair, not valid Unicode) "
+        "read as U+FFFD: 'Pub \ufffd'",
+    ]
