@@ -124,7 +124,10 @@ def read_zip(ctx: ReadContext) -> Iterator[Document | ReadError]:
             key=f"sources[{ctx.source.name}].options.member_format",
         )
     pattern = ctx.options.get("member_glob")
-    if ctx.uri.count("!") >= max_depth:
+    depth, outer = 0, ctx.archive  # archives this one is inside ('!' may also be part of a name)
+    while outer is not None:
+        depth, outer = depth + 1, outer.archive
+    if depth >= max_depth:
         yield ctx.error(f"archive nested deeper than {max_depth} levels: not read", "", "archive")
         return
 

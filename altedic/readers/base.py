@@ -193,6 +193,22 @@ class ReadContext:
     """Path relative to the source root: the stable part of document ids."""
     opener: Callable[[], IO[bytes]] | None = None
     """How to open the raw bytes; None means open ``uri`` from the file system."""
+    archive: ReadContext | None = field(default=None, repr=False, compare=False)
+    """The archive this input is a member of (set by :meth:`child`), None for a plain file.
+
+    Only this says where an archive's URI ends and the member's name begins: a ``!`` in a
+    directory or file name (``bang!dir/doc.html``) is a character of the name, not a separator.
+    """
+
+    @property
+    def member(self) -> str | None:
+        """The member's name inside :attr:`archive` (``DOC_1/act.xml``), None for a plain file."""
+        return self.uri[len(self.archive.uri) + 1 :] if self.archive is not None else None
+
+    @property
+    def file_name(self) -> str:
+        """The input's own file name: the last part of the member's name, or of the file's path."""
+        return (self.member if self.member is not None else self.uri).rsplit("/", 1)[-1]
 
     @property
     def options(self) -> dict[str, Any]:
@@ -216,7 +232,7 @@ class ReadContext:
 
     def child(self, member: str, opener: Callable[[], IO[bytes]]) -> ReadContext:
         """Context for a member of an archive (``uri!member``)."""
-        return replace(self, uri=f"{self.uri}!{member}", rel=f"{self.rel}!{member}", opener=opener)
+        return replace(self, uri=f"{self.uri}!{member}", rel=f"{self.rel}!{member}", opener=opener, archive=self)
 
     @cached_property
     def shown(self) -> tuple[str, str]:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from altedic.langid.codes import normalise_lang
 from altedic.readers.base import ReadContext
-from altedic.readers.legal import sibling_bytes
+from altedic.readers.legal import plain_name, sibling_bytes
 from altedic.readers.xmlsafe import Element, collapse_ws, parse_xml
 from altedic.records import Document
 
@@ -76,7 +76,7 @@ def parse_notice(data: bytes, uri: str) -> Notice:
 
 def find_notice(ctx: ReadContext) -> Notice | None:
     """The notice next to ``ctx``'s file, or None (see module docstring for the names tried)."""
-    name = ctx.uri.rsplit("/", 1)[-1].rsplit("!", 1)[-1].rsplit("/", 1)[-1]
+    name = ctx.file_name
     stem = name.split(".", 1)[0]
     explicit = ctx.options.get("notice")
     candidates = (
@@ -84,6 +84,10 @@ def find_notice(ctx: ReadContext) -> Notice | None:
     )
     for cand in candidates:
         if cand == name:
+            continue
+        if not explicit and not plain_name(cand):
+            # Built from the file's own name, which is no path trick; a name no file can have
+            # (a stem of 250 bytes + ".notice.xml") simply has no notice.
             continue
         data = sibling_bytes(ctx, cand)
         if data is not None:

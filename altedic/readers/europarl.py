@@ -113,7 +113,7 @@ def read_europarl(ctx: ReadContext) -> Iterator[Document | ReadError]:
     parts = ctx.rel.replace("\\", "/").split("/")
     folder_lang = normalise_lang(parts[-2]) if len(parts) >= 2 and len(parts[-2]) <= 3 else None
     lang = folder_lang or ctx.source.declared_lang
-    sitting = parts[-1].split("!")[-1].rsplit(".", 1)[0]
+    sitting = ctx.file_name.rsplit(".", 1)[0]
     prov = eu_provenance(ctx, PUBLISHER)
     m = re.search(r"ep-(\d\d)-(\d\d)-(\d\d)", sitting)
     date = None

@@ -12,8 +12,9 @@ What is read:
   one document per physical file (``package: per_annex``). ELI (``NO.ELI``), OJ reference
   (``PUBLICATION.REF``), document type (``LEGAL.VALUE``) and title come from the manifest.
 * A **content file** (root ``ACT``, ``ANNEX``, ``CONS.ACT``, ``GENERAL``...): read on its own,
-  unless its ``BIB.INSTANCE/DOCUMENT.REF/@FILE`` manifest sits next to it, in which case the
-  manifest assembles it and the file yields nothing by itself (no duplicate text). A TOC file
+  unless its ``BIB.INSTANCE/DOCUMENT.REF/@FILE`` manifest sits next to it, parses and lists
+  this file in a ``REF.PHYS``, in which case the manifest assembles it and the file yields
+  nothing by itself (no duplicate text). A TOC file
   (root ``PUBLICATION``) yields nothing. ``package: none`` reads every content file on its own
   and ignores manifests.
 
@@ -47,7 +48,6 @@ from altedic.readers.legal import (
     iso_date,
     option,
     sibling_bytes,
-    sibling_exists,
 )
 from altedic.readers.xmlsafe import Element, local, parse_xml
 from altedic.records import Document, ReadError
@@ -341,6 +341,29 @@ def _manifest(root: Element) -> _Manifest:
     return _Manifest(files, meta, title, lang, date)
 
 
+def _assembled_by(ctx: ReadContext, manifest: str) -> bool:
+    """True when the manifest ``manifest`` named by this content file takes responsibility for it.
+
+    Only then may the content file yield nothing by itself: the manifest exists next to it, is
+    well-formed, is a manifest (root ``DOC``) and lists this very file in a ``REF.PHYS`` (its
+    reading then yields the text or an error naming the part). A content file pointing at a
+    manifest that does not list it (an annex left out), at a malformed one, at another content
+    file (two files pointing at each other) or at itself is read on its own: it was otherwise
+    lost without a trace (3 files in, 1 document out, no error).
+    """
+    own = ctx.file_name
+    if manifest == own:
+        return False
+    try:
+        data = sibling_bytes(ctx, manifest)
+        if data is None:
+            return False
+        root = parse_xml(data, f"{ctx.uri.rsplit('/', 1)[0]}/{manifest}", "Formex manifest")
+    except InputError:  # unsafe name, unreadable or malformed: the manifest reports itself when read
+        return False
+    return local(root.tag) == "DOC" and any(name == own for _kind, name in _manifest(root).files)
+
+
 def _lang_from_name(uri: str) -> str | None:
     """``L_202400903EN.000101.fmx.xml`` -> ``EN`` (the OJ file naming: series, number, language)."""
     import re
@@ -371,7 +394,7 @@ def read_formex(ctx: ReadContext) -> Iterator[Document | ReadError]:
 
     meta = _bib(root)
     manifest = meta.pop("manifest", None)
-    if package != "none" and manifest and manifest != ctx.uri.rsplit("/", 1)[-1] and sibling_exists(ctx, manifest):
+    if package != "none" and manifest and _assembled_by(ctx, manifest):
         return  # the manifest next to this file assembles it (see module docstring)
     text = extract(root)
     if not text.parts:

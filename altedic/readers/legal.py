@@ -14,11 +14,12 @@
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import zipfile
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 
 from altedic.errors import ConfigError, InputError
 from altedic.readers.base import ReadContext, _open_uri, open_decompressed
@@ -147,24 +148,49 @@ def iso_date(value: str | None) -> str | None:
     return f"{m.group(1)}-{m.group(2)}-{m.group(3)}"
 
 
-_SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._()\- ]{0,200}$")
+def plain_name(name: str) -> bool:
+    """True when ``name`` is a plain file name: one path component that cannot leave its folder.
+
+    Refused: empty, ``.``, ``..``, any ``/`` or ``\\``, control characters (NUL included), more
+    than 255 bytes (no file system holds it). Anything else is a name like any other
+    (``règlement_2024.html``, ``CELEX+32024R0903.html``, ``doc[1].html``, ``.hidden.html``,
+    ``doc!1.html``): joined to a folder it names a file in that folder and nothing else.
+    """
+    return (
+        name not in ("", ".", "..")
+        and "/" not in name
+        and "\\" not in name
+        and not any(c < " " or c == "\x7f" for c in name)
+        and len(name.encode("utf-8", "surrogatepass")) <= 255
+    )
+
+
+def _open_archive(archive: ReadContext, limit: int) -> IO[bytes]:
+    """The archive ``archive`` as a seekable stream (zipfile needs to seek)."""
+    raw = archive.open()
+    if raw.seekable():
+        return raw
+    with raw:
+        return io.BytesIO(raw.read(limit + 1))
 
 
 def sibling_bytes(ctx: ReadContext, name: str) -> bytes | None:
     """Bytes of the file ``name`` next to ``ctx.uri`` (same directory or same zip folder).
 
-    Returns None when it does not exist. ``name`` must be a plain file name (no ``/``, no
-    ``..``): a manifest cannot make a reader open anything outside its own package.
+    Returns None when it does not exist. ``name`` must be a :func:`plain_name` (InputError
+    otherwise): a manifest cannot make a reader open anything outside its own package. The
+    input is an archive member only when :attr:`ReadContext.archive` says so; a ``!`` in a
+    plain file's path is part of its name.
     """
-    if not _SAFE_NAME.match(name) or ".." in name:
+    if not plain_name(name):
         raise InputError(f"package manifest names an unsafe file '{name}' (path tricks refused)", uri=ctx.uri)
     limit = int(ctx.options.get("max_decompressed_mb", 4096)) * 2**20
-    if "!" in ctx.uri:
-        archive, member = ctx.uri.split("!", 1)
+    member = ctx.member
+    if ctx.archive is not None and member is not None:
         folder = member.rsplit("/", 1)[0] + "/" if "/" in member else ""
         target = folder + name
         try:
-            with _open_uri(archive) as raw, zipfile.ZipFile(raw) as zf:
+            with _open_archive(ctx.archive, limit) as raw, zipfile.ZipFile(raw) as zf:
                 try:
                     info = zf.getinfo(target)
                 except KeyError:
@@ -173,7 +199,7 @@ def sibling_bytes(ctx: ReadContext, name: str) -> bytes | None:
                     raise InputError(f"package part '{name}' is larger than the limit", uri=ctx.uri)
                 with zf.open(info) as f:
                     return f.read(limit + 1)
-        except (OSError, zipfile.BadZipFile) as exc:
+        except (OSError, EOFError, zipfile.BadZipFile) as exc:
             raise InputError(f"cannot open package part '{name}': {exc}", uri=ctx.uri) from exc
     if "://" in ctx.uri:
         path = ctx.uri.rsplit("/", 1)[0] + "/" + name
@@ -188,13 +214,6 @@ def sibling_bytes(ctx: ReadContext, name: str) -> bytes | None:
         return None
     except OSError as exc:
         raise InputError(f"cannot open package part '{name}': {exc}", uri=ctx.uri) from exc
-
-
-def sibling_exists(ctx: ReadContext, name: str) -> bool:
-    """True when :func:`sibling_bytes` would find ``name`` (cheap for plain directories)."""
-    if "!" not in ctx.uri and "://" not in ctx.uri:
-        return bool(_SAFE_NAME.match(name)) and os.path.isfile(os.path.join(os.path.dirname(ctx.uri), name))
-    return sibling_bytes(ctx, name) is not None
 
 
 def option(ctx: ReadContext, key: str, allowed: tuple[str, ...]) -> str:

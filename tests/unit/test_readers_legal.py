@@ -363,3 +363,134 @@ def test_cellar_notice_next_to_content_enriches(tmp_path: Path) -> None:
     )
     # The content's own title and date win over the notice's.
     assert (d.title, d.date, d.declared_lang) == ("REGOLAMENT (UE) 2099/1 dwar il-ġobon tal-ħaġar", "2099-01-15", "mt")
+
+
+# ---- A Formex content file is skipped only when its manifest takes it ----------------------
+
+PKG = FIX / "formex" / "pkg"
+MAIN, ANNEX, MANIFEST = "L_209900002GA.000101.fmx.xml", "L_209900002GA.000201.fmx.xml", "L_209900002GA.doc.fmx.xml"
+ANNEX_TEXT = "IARSCRÍBHINN\n\nLiosta na dteangacha."
+
+
+def _formex_files(tmp_path: Path, manifest: str | None) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Read every file of a package in ``tmp_path`` (``manifest`` replaces the manifest's text);
+    per file: (name, [(kind, text or message)])."""
+    for name in (MAIN, ANNEX):
+        (tmp_path / name).write_bytes((PKG / name).read_bytes())
+    if manifest is not None:
+        (tmp_path / MANIFEST).write_text(manifest, encoding="utf-8")
+    src = SourceInfo(name="t", format="formex")
+    out = []
+    for p in sorted(tmp_path.iterdir()):
+        try:
+            items = [
+                ("doc", i.text) if isinstance(i, Document) else ("error", i.message)
+                for i in get_reader("formex")(ReadContext(src, str(p), p.name))
+            ]
+        except InputError as exc:
+            items = [("InputError", exc.message.split(":")[0])]
+        out.append((p.name, items))
+    return out
+
+
+def test_formex_annex_not_listed_by_its_manifest_is_read_on_its_own(tmp_path: Path) -> None:
+    """The annex names the manifest in DOCUMENT.REF but the manifest's REF.PHYS leaves it out:
+    3 files in gave 1 document out and no error (the annex was lost)."""
+    manifest = (PKG / MANIFEST).read_text(encoding="utf-8")
+    without_annex = manifest.replace(f'<REF.PHYS FILE="{ANNEX}" TYPE="DOC.XML"/>', "")
+    assert without_annex != manifest
+    assert _formex_files(tmp_path, without_annex) == [
+        (MAIN, []),  # listed: the manifest assembles it
+        (ANNEX, [("doc", ANNEX_TEXT)]),
+        (MANIFEST, [("doc", "Rialachán (AE) 2099/2\n\nAirteagal 1\nIs teanga oifigiúil í an Ghaeilge.")]),
+    ]
+
+
+def test_formex_parts_of_a_malformed_or_missing_manifest_are_read_on_their_own(tmp_path: Path) -> None:
+    main_text = "Rialachán (AE) 2099/2\n\nAirteagal 1\nIs teanga oifigiúil í an Ghaeilge."
+    assert _formex_files(tmp_path, "<DOC><FMX>") == [
+        (MAIN, [("doc", main_text)]),
+        (ANNEX, [("doc", ANNEX_TEXT)]),
+        (MANIFEST, [("InputError", "Formex file is truncated or not well-formed (the file ends inside an element)")]),
+    ]
+    (tmp_path / MANIFEST).unlink()
+    assert _formex_files(tmp_path, None) == [(MAIN, [("doc", main_text)]), (ANNEX, [("doc", ANNEX_TEXT)])]
+
+
+def test_formex_content_files_pointing_at_each_other_are_both_read(tmp_path: Path) -> None:
+    a = '<ACT><BIB.INSTANCE><DOCUMENT.REF FILE="b.xml"/></BIB.INSTANCE><TITLE><TI><P>Act A</P></TI></TITLE></ACT>'
+    b = '<ANNEX><BIB.INSTANCE><DOCUMENT.REF FILE="a.xml"/></BIB.INSTANCE><TITLE><TI><P>Annex B</P></TI></TITLE></ANNEX>'
+    (tmp_path / "a.xml").write_text(a, encoding="utf-8")
+    (tmp_path / "b.xml").write_text(b, encoding="utf-8")
+    src = SourceInfo(name="t", format="formex")
+    texts = [
+        [d.text for d in get_reader("formex")(ReadContext(src, str(tmp_path / n), n)) if isinstance(d, Document)]
+        for n in ("a.xml", "b.xml")
+    ]
+    assert texts == [["Act A"], ["Annex B"]]
+
+
+# ---- File names: a good document never becomes an error because of its name ------------------
+
+HTML_P = '<html><body><p class="oj-normal">Member States shall report every month.</p></body></html>'
+NOTICE_CELEX = (
+    '<NOTICE type="object"><WORK><SAMEAS><URI><IDENTIFIER>32024R0903</IDENTIFIER><TYPE>celex</TYPE></URI>'
+    "</SAMEAS></WORK></NOTICE>"
+)
+
+
+def read_path(fmt: str, path: Path) -> list[Document | ReadError]:
+    return list(get_reader(fmt)(ReadContext(SourceInfo(name="t", format=fmt), str(path), path.name)))
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "règlement_2024.html",
+        "_draft.html",
+        "CELEX+32024R0903.html",
+        "doc[1].html",
+        "a&b.html",
+        "-1.html",
+        ".hidden.html",
+        "x" * 230 + ".html",
+        "x" * 250 + ".html",  # <stem>.notice.xml would be longer than any file name: no notice
+        "doc!1.html",
+        "bang!dir/doc.html",
+    ],
+)
+def test_a_file_name_never_turns_a_good_document_into_an_error(tmp_path: Path, name: str) -> None:
+    """The Cellar-notice lookup refused such names as 'unsafe' (a check meant for names read from
+    a manifest) and took any '!' for an archive separator ('cannot open package part')."""
+    path = tmp_path / name
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(HTML_P, encoding="utf-8")
+    d = only_doc(read_path("eurlex_html", path))
+    assert (d.text, d.doc_ref, "notice" in d.metadata) == ("Member States shall report every month.", None, False)
+    notice = path.parent / (path.name.split(".", 1)[0] + ".notice.xml")
+    if len(notice.name.encode()) <= 255:
+        notice.write_text(NOTICE_CELEX, encoding="utf-8")
+        d = only_doc(read_path("eurlex_html", path))
+        assert (d.doc_ref, d.metadata["notice"]) == ("32024R0903", "cellar")
+
+
+def test_akn_file_name_with_a_non_ascii_letter(tmp_path: Path) -> None:
+    path = tmp_path / "Überblick.akn.xml"
+    path.write_text(
+        '<akomaNtoso xmlns="http://docs.oasis-open.org/legaldocml/ns/akn/3.0"><act><body><article><num>Artikolu 1</num>'
+        "<content><p>Il-Kummissjoni Ewropea ppubblikat rapport.</p></content></article></body></act></akomaNtoso>",
+        encoding="utf-8",
+    )
+    assert only_doc(read_path("akn", path)).text == "Artikolu 1\nIl-Kummissjoni Ewropea ppubblikat rapport."
+
+
+def test_formex_manifest_may_name_any_plain_file(tmp_path: Path) -> None:
+    """A REF.PHYS name is checked to be one plain file name (no '/', '..', control character),
+    not matched against a list of 'safe' ASCII characters."""
+    annex = "IARSCRÍBHINN [1]+Ü!.fmx.xml"
+    (tmp_path / MAIN).write_bytes((PKG / MAIN).read_bytes())
+    (tmp_path / annex).write_bytes((PKG / ANNEX).read_bytes())
+    (tmp_path / MANIFEST).write_text((PKG / MANIFEST).read_text(encoding="utf-8").replace(ANNEX, annex), "utf-8")
+    d = only_doc(read_path("formex", tmp_path / MANIFEST))
+    assert (d.metadata["files"], d.text.endswith(ANNEX_TEXT)) == (f"{MAIN} {annex}", True)
+    assert read_path("formex", tmp_path / annex) == []  # assembled by the manifest

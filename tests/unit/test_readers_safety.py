@@ -190,3 +190,31 @@ def test_sibling_names_with_path_tricks_refused(tmp_path: Path) -> None:
         ("REF.PHYS 1", True),
         ("REF.PHYS 2", False),
     ]
+
+
+def test_bang_in_archive_and_member_names_is_no_separator(tmp_path: Path) -> None:
+    """'!' separates an archive from its member only where the reader really opened a member:
+    a zip in 'bang!dir', a member 'a!b.html' and a zip in a zip are read with their siblings
+    (manifest parts, notices) found; the first '!' used to be taken as the separator."""
+    pkg = FIX / "formex" / "pkg"
+    html = b'<html><body><p class="oj-normal">Member States shall report every month.</p></body></html>'
+    notice = b"<NOTICE><WORK><SAMEAS><URI><IDENTIFIER>32024R0903</IDENTIFIER><TYPE>celex</TYPE></URI></SAMEAS></WORK></NOTICE>"
+    inner = make_zip(tmp_path / "inner.zip", {"x!y/a!b.html": html, "x!y/a!b.notice.xml": notice})
+    (tmp_path / "bang!dir").mkdir()
+    z = make_zip(
+        tmp_path / "bang!dir" / "pkg!1.zip",
+        {
+            **{f"DOC_1/{f.name}": f.read_bytes() for f in sorted(pkg.iterdir())},
+            "a!b.html": html,
+            "a!b.notice.xml": notice,
+            "in!ner.zip": inner.read_bytes(),
+        },
+    )
+    out = run("zip", z)
+    assert [
+        (x.uri.removeprefix(str(z)), x.doc_ref) if isinstance(x, Document) else (x.position, x.message) for x in out
+    ] == [
+        ("!DOC_1/L_209900002GA.doc.fmx.xml", "32099R0002"),
+        ("!a!b.html", "32024R0903"),
+        ("!in!ner.zip!x!y/a!b.html", "32024R0903"),
+    ]
