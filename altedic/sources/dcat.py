@@ -265,7 +265,9 @@ def _jsonld_graph(data: bytes, uri: str, contexts: dict[str, str]) -> Any:
 
     try:
         doc = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except RecursionError as exc:
+        raise ConfigError("not valid JSON-LD: arrays or objects nested too deeply to be read", file=uri) from exc
+    except ValueError as exc:  # not UTF-8, not JSON, or an integer of more than 4300 digits
         raise ConfigError(f"not valid JSON-LD: {exc}", file=uri) from exc
 
     def loader(url: str, options: Any = None) -> dict[str, Any]:
@@ -288,6 +290,8 @@ def _jsonld_graph(data: bytes, uri: str, contexts: dict[str, str]) -> Any:
                 raise cause from exc
             cause = getattr(cause, "cause", None) or cause.__cause__
         raise ConfigError(f"JSON-LD cannot be processed: {exc}", file=uri) from exc
+    except RecursionError as exc:  # pyld expands (and copies) nested objects recursively
+        raise ConfigError("JSON-LD cannot be processed: objects nested too deeply", file=uri) from exc
 
     g = Graph()
 
@@ -297,7 +301,17 @@ def _jsonld_graph(data: bytes, uri: str, contexts: dict[str, str]) -> Any:
         if t["type"] == "blank node":
             return BNode(t["value"].removeprefix("_:"))
         if t.get("language"):
-            return Literal(t["value"], lang=t["language"])
+            try:
+                return Literal(t["value"], lang=t["language"])
+            except ValueError as exc:
+                # rdflib accepts only BCP 47 tags ("en", "en-US"); Turtle's parser refuses the
+                # same file ("not valid RDF"), so this is the same catalogue error, not a crash
+                # in the middle of the run.
+                raise ConfigError(
+                    f"not valid JSON-LD: the @language {t['language']!r} of the value {t['value'][:60]!r} is "
+                    "not a language tag (BCP 47: 'en', 'en-US'; not 'en_US')",
+                    file=uri,
+                ) from exc
         dt = t.get("datatype")
         if dt and dt != "http://www.w3.org/2001/XMLSchema#string":
             return Literal(t["value"], datatype=URIRef(dt))

@@ -390,3 +390,46 @@ def test_a_lone_surrogate_in_a_catalogue_literal_is_read_as_u_fffd(tmp_path: Pat
         "[blank node] http://xmlns.com/foaf/0.1/name: a lone UTF-16 surrogate (half of a pair, not valid Unicode) "
         "read as U+FFFD: 'Pub \ufffd'",
     ]
+
+
+def _jsonld_dataset(extra: str) -> str:
+    return (
+        '{"@context": {"dcat": "http://www.w3.org/ns/dcat#", "dct": "http://purl.org/dc/terms/"}, '
+        f'"@id": "https://ex.org/ds1", "@type": "dcat:Dataset", "dct:title": "T", {extra}}}'
+    )
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (
+            '"dct:description": {"@value": "d", "@language": "en_US"}',
+            "not valid JSON-LD: the @language 'en_us' of the value 'd' is not a language tag (BCP 47: 'en', 'en-US'; not 'en_US')",
+        ),
+        (
+            '"dct:description": {"@value": "Deskrizzjoni", "@language": "123"}',
+            "not valid JSON-LD: the @language '123' of the value 'Deskrizzjoni' is not a language tag",
+        ),
+        (
+            '"dct:description": {"@value": "d", "@language": "en us"}',
+            "not valid JSON-LD: the @language 'en us' of the value 'd' is not a language tag",
+        ),
+        ('"dct:relation": ' + "[" * 100_000 + "]" * 100_000, "not valid JSON-LD: arrays or objects nested too deeply"),
+        (
+            '"dct:relation": ' + '{"dct:relation": ' * 900 + '{"@id": "https://ex.org/y"}' + "}" * 900,
+            "JSON-LD cannot be processed: objects nested too deeply",
+        ),
+        ('"dct:extent": ' + "9" * 5000, "not valid JSON-LD: Exceeds the limit (4300 digits) for integer string"),
+    ],
+    ids=["en_US", "123", "en us", "deep-arrays", "deep-objects", "huge-integer"],
+)
+def test_jsonld_that_rdflib_or_python_cannot_take_is_a_config_error(tmp_path: Path, extra: str, message: str) -> None:
+    """A language tag rdflib refuses (ValueError), deep nesting (RecursionError in json.loads or in
+    pyld) and a huge integer (ValueError) crashed the run; they are catalogue errors, like a
+    Turtle file that is not valid RDF."""
+    path = tmp_path / "c.jsonld"
+    path.write_text(_jsonld_dataset(extra), encoding="utf-8")
+    with pytest.raises(ConfigError) as exc:
+        parse_catalogue(str(path))
+    assert exc.value.file == str(path)
+    assert str(exc.value).startswith(f"{path}: {message}")
