@@ -21,7 +21,8 @@ What is read:
 Traps handled (each has a fixture in tests/fixtures/readers/formex/):
 
 * ``QUOT.START``/``QUOT.END`` are *empty* elements that stand for quotation marks: the mark is
-  ``chr(int(CODE, 16))`` (``2018`` -> ‘, ``201C`` -> “), default ‘ and ’.
+  ``chr(int(CODE, 16))`` (``2018`` -> ‘, ``201C`` -> “), default ‘ and ’ (also for a code that
+  is no printable character: a control, a lone surrogate, out of range, not hexadecimal).
 * ``NOTE`` footnotes sit inline in mid-sentence: they are cut out of the body (the text on both
   sides joins up) and kept in ``metadata['notes']`` (``notes: metadata``, default) or dropped
   (``notes: drop``).
@@ -34,6 +35,7 @@ Traps handled (each has a fixture in tests/fixtures/readers/formex/):
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -148,6 +150,24 @@ def _walk_children(el: Element, w: _Walk, mark: str | None = None) -> None:
         w.lines.text(child.tail)
 
 
+def _quote_mark(code: str | None, default: str) -> str:
+    """The quotation mark of a ``QUOT.START``/``QUOT.END`` ``CODE`` (hexadecimal code point).
+
+    A code that is no quotation mark at all falls back to the default mark, as a missing one
+    does: not hexadecimal, beyond U+10FFFF, or a character of category C (a control such as NUL
+    ``0`` or ESC ``1B``, a lone surrogate such as ``D83D``, a format, private-use or unassigned
+    code point). The text keeps its quotation and nothing unprintable or invalid enters it (a
+    lone surrogate stopped the run at the Parquet writer).
+    """
+    if not code:
+        return default
+    try:
+        mark = chr(int(code, 16))
+    except (ValueError, OverflowError):  # not hex; negative or beyond U+10FFFF; beyond C long
+        return default
+    return default if unicodedata.category(mark).startswith("C") else mark
+
+
 def _walk(el: Element, w: _Walk) -> None:
     """Append the text of ``el`` (not its tail) to ``w``."""
     name = local(el.tag)
@@ -161,12 +181,7 @@ def _walk(el: Element, w: _Walk) -> None:
     if name in SKIP:
         return
     if name in ("QUOT.START", "QUOT.END"):
-        code = el.get("CODE")
-        default = "‘" if name == "QUOT.START" else "’"
-        try:
-            w.lines.text(chr(int(code, 16)) if code else default)
-        except ValueError:
-            w.lines.text(default)
+        w.lines.text(_quote_mark(el.get("CODE"), "‘" if name == "QUOT.START" else "’"))
         return
     block = name in BLOCKS
     if block:
@@ -320,7 +335,8 @@ def _manifest(root: Element) -> _Manifest:
             yn = no_doc.get("FORMAT") == "YN"
             meta["number"] = f"({com}) {year}/{num}" if yn else f"({com}) No {num}/{year}"
             if legal in _CELEX_TYPE:
-                meta["celex"] = f"3{year}{_CELEX_TYPE[legal]}{int(num):04d}" if num.isdigit() else ""
+                # ASCII digits only: "9²" passes str.isdigit() and then int() fails
+                meta["celex"] = f"3{year}{_CELEX_TYPE[legal]}{int(num):04d}" if num.isascii() and num.isdigit() else ""
                 if not meta["celex"]:
                     del meta["celex"]
     if pub is not None:

@@ -494,3 +494,47 @@ def test_formex_manifest_may_name_any_plain_file(tmp_path: Path) -> None:
     d = only_doc(read_path("formex", tmp_path / MANIFEST))
     assert (d.metadata["files"], d.text.endswith(ANNEX_TEXT)) == (f"{MAIN} {annex}", True)
     assert read_path("formex", tmp_path / annex) == []  # assembled by the manifest
+
+
+# ---- Formex: values that are not what they claim ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("code", "marks"),
+    [
+        ("201C", "“ġbejna“"),
+        ("D83D", "‘ġbejna’"),  # a lone surrogate (stopped the run at the Parquet writer)
+        ("0", "‘ġbejna’"),  # NUL
+        ("1B", "‘ġbejna’"),  # ESC
+        ("200B", "‘ġbejna’"),  # a format character (zero width space)
+        ("110000", "‘ġbejna’"),  # beyond Unicode
+        ("F" * 24, "‘ġbejna’"),  # beyond a C long (OverflowError)
+        ("quote", "‘ġbejna’"),
+    ],
+)
+def test_formex_quot_code_that_is_no_printable_character_gives_the_default_mark(
+    tmp_path: Path, code: str, marks: str
+) -> None:
+    path = tmp_path / "act.xml"
+    path.write_text(
+        f'<ACT><TITLE><TI><P>Il-<QUOT.START CODE="{code}"/>ġbejna<QUOT.END CODE="{code}"/> hija tajba.</P></TI></TITLE></ACT>',
+        encoding="utf-8",
+    )
+    assert only_doc(read_path("formex", path)).text == f"Il-{marks} hija tajba."
+
+
+def test_formex_manifest_number_with_a_non_ascii_digit(tmp_path: Path) -> None:
+    """'9²' passes str.isdigit() and int('9²') raised ValueError: the package was lost."""
+    for name in (MAIN, ANNEX):
+        (tmp_path / name).write_bytes((PKG / name).read_bytes())
+    manifest = (PKG / MANIFEST).read_text(encoding="utf-8")
+    for number, celex, doc_ref in (
+        ("9", "32099R0009", "32099R0009"),
+        ("9²", None, "http://data.europa.eu/eli/reg/2099/2/oj"),
+        ("٩", None, "http://data.europa.eu/eli/reg/2099/2/oj"),  # an Arabic-Indic nine: int() takes it, CELEX does not
+    ):
+        (tmp_path / MANIFEST).write_text(
+            manifest.replace("<NO.CURRENT>2</NO.CURRENT>", f"<NO.CURRENT>{number}</NO.CURRENT>"), encoding="utf-8"
+        )
+        d = only_doc(read_path("formex", tmp_path / MANIFEST))
+        assert (d.metadata["number"], d.metadata.get("celex"), d.doc_ref) == (f"(AE) 2099/{number}", celex, doc_ref)
