@@ -136,6 +136,53 @@ def test_eurlex_html_undeclared_latin1_is_not_garbled(tmp_path: Path) -> None:
     assert d.text == "Artikel 1\nGrüße"
 
 
+@pytest.mark.parametrize(
+    ("head", "body", "text"),
+    [
+        # Word's "Web Page (Unicode)" output is UTF-8; a <meta> declaring UTF-16 means UTF-8 (HTML)
+        ('<meta http-equiv="Content-Type" content="text/html; charset=unicode">', "Għażla".encode(), "Għażla"),
+        ('<meta charset="utf-16">', "Għażla".encode(), "Għażla"),
+        ('<meta charset="utf8mb4">', "Għażla".encode(), "Għażla"),
+        ('<meta charset="x-user-defined">', "Grüße".encode("cp1252"), "Grüße"),
+        ('<meta charset="x-mac-roman">', "Grüße".encode("mac_roman"), "Grüße"),
+        # labels nobody knows are ignored, as browsers ignore them: the undeclared default
+        ('<meta charset="x-bogus-42">', "Għażla".encode(), "Għażla"),
+        ('<meta charset="hex">', "Grüße".encode("cp1252"), "Grüße"),
+    ],
+    ids=["unicode", "utf-16", "utf8mb4", "x-user-defined", "x-mac-roman", "unknown-utf8", "unknown-cp1252"],
+)
+def test_eurlex_html_charset_libxml2_does_not_know(tmp_path: Path, head: str, body: bytes, text: str) -> None:
+    """Building the parser with such a charset raised LookupError outside any handler."""
+    p = tmp_path / "a.html"
+    p.write_bytes(f'<html><head>{head}</head><body><p class="oj-normal">'.encode() + body + b"</p></body></html>")
+    assert only_doc(read_path("eurlex_html", p)).text == text
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "".join(f"<div><p>Paragraph {i}.</p>" for i in range(300)) + "<p>Last.</p>",
+        "<div>" * 300 + "</div>" * 300 + "<p>Last.</p>",
+    ],
+    ids=["unclosed", "closed"],
+)
+def test_eurlex_html_deeper_than_the_parser_limit_is_refused_not_cut(tmp_path: Path, body: str) -> None:
+    """libxml2 stops at depth 256 and returned what it had (253 of 301 paragraphs, or none of the
+    text after the deep part) with no error."""
+    p = tmp_path / "a.html"
+    p.write_text(f"<html><body>{body}</body></html>", encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        read_path("eurlex_html", p)
+    assert exc.value.message == (
+        "EUR-Lex HTML file is nested deeper than libxml2's limit of 256 elements (Excessive depth in document: "
+        "256, use XML_PARSE_HUGE option); refused rather than cut off where the limit was hit"
+    )
+    assert exc.value.position.startswith("line 1, column ")  # where libxml2 stopped
+    # 250 levels are read whole
+    p.write_text("<html><body>" + "<div>" * 250 + "<p>Deep.</p>" + "</div>" * 250 + "<p>Last.</p></body></html>")
+    assert only_doc(read_path("eurlex_html", p)).text == "Deep.\nLast."
+
+
 # ---- Akoma Ntoso ----------------------------------------------------------------------------
 
 
