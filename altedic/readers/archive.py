@@ -13,7 +13,10 @@ pitfalls" and CWE-22):
 * a member with an absolute path, a drive letter, a backslash path or a ``..`` component is not
   read (ReadError ``archive``); nothing is ever written to disk anyway;
 * encrypted members are reported, not read; archives nested deeper than ``max_depth`` (2) are
-  reported.
+  reported;
+* a member compressed with a method Python cannot decompress (Deflate64, PPMd...) is reported,
+  not read, and a member whose data is damaged (bad deflate stream, CRC) is reported with what
+  was read of it before: the other members are read either way.
 
 Each member goes to the reader named by the option ``member_format`` (a format name, or
 ``auto``, the default), else to the reader chosen by *content sniffing* (:func:`sniff_format`).
@@ -28,8 +31,10 @@ from __future__ import annotations
 import codecs
 import fnmatch
 import io
+import lzma
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import replace
 from typing import IO
@@ -55,6 +60,13 @@ _XML_ROOTS = {
     "COMPETITION.INIT": "formex",
     "NOTICE": "notice",
 }
+#: Compression methods Python's zipfile decompresses; any other (Deflate64 = 9, which Windows
+#: Explorer writes for large files, PPMd, Zstandard...) raised NotImplementedError on open.
+_METHODS = frozenset({zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA})
+#: What reading a damaged member raises: a bad CRC or header (BadZipFile), a cut stream
+#: (EOFError), bad deflate/bzip2/lzma data (zlib.error, OSError, lzma.LZMAError). Each becomes
+#: an error record for that member; the other members are still read.
+_MEMBER_ERRORS = (zipfile.BadZipFile, EOFError, OSError, zlib.error, lzma.LZMAError, NotImplementedError)
 _SKIP_EXT = (".pdf", ".png", ".jpg", ".jpeg", ".gif", ".tif", ".tiff", ".css", ".js", ".docx", ".doc")
 _ROOT = re.compile(r"<(?![?!])(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)")
 
@@ -182,6 +194,15 @@ def _member(
     if info.flag_bits & 0x1:
         yield ctx.error("member is encrypted: not read", pos, "archive")
         return
+    if info.compress_type not in _METHODS:
+        method = getattr(zipfile, "compressor_names", {}).get(info.compress_type, "unknown")  # undocumented table
+        yield ctx.error(
+            f"member is compressed with {method} (method {info.compress_type}), which cannot be decompressed "
+            "here (stored, deflate, bzip2 and lzma can): not read",
+            pos,
+            "archive",
+        )
+        return
     if info.file_size > max(info.compress_size, 1) * max_ratio:
         yield ctx.error(
             f"member compression ratio {info.file_size // max(info.compress_size, 1)}:1 exceeds max_ratio={max_ratio} (zip bomb?)",
@@ -198,7 +219,7 @@ def _member(
         try:
             with zf.open(info) as f:
                 head = f.read(4096)
-        except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        except _MEMBER_ERRORS as exc:
             yield ctx.error(f"member cannot be decompressed: {exc}", pos, "archive")
             return
         sniffed = sniff_format(name, head)
@@ -217,5 +238,5 @@ def _member(
         yield from reader(child)
     except InputError as exc:
         yield child.error(exc.message, exc.position or pos, "input")
-    except (zipfile.BadZipFile, EOFError) as exc:
+    except _MEMBER_ERRORS as exc:
         yield child.error(f"member cannot be decompressed: {exc}", pos, "archive")

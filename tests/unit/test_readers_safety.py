@@ -218,3 +218,41 @@ def test_bang_in_archive_and_member_names_is_no_separator(tmp_path: Path) -> Non
         ("!a!b.html", "32024R0903"),
         ("!in!ner.zip!x!y/a!b.html", "32024R0903"),
     ]
+
+
+def test_zip_member_with_corrupt_deflate_data_or_deflate64_is_an_error_record(tmp_path: Path) -> None:
+    """zlib.error (bad deflate data) and NotImplementedError (Deflate64, method 9) escaped the
+    archive reader and stopped the run; each is now an error for its member only."""
+    act = b"<ACT><TITLE><TI><P>Titolo</P></TI></TITLE></ACT>"
+    z = make_zip(tmp_path / "c.zip", {"a.xml": act * 20, "b.xml": act})
+    data = bytearray(z.read_bytes())
+    start = data.find(b"a.xml") + len("a.xml")  # a.xml's compressed data follows its local header
+    for i in range(start + 2, start + 30):
+        data[i] ^= 0x55
+    z.write_bytes(bytes(data))
+    s = make_zip(tmp_path / "s.zip", {"a.xml": act, "b.xml": act}, zipfile.ZIP_STORED)
+    data = bytearray(s.read_bytes())  # a.xml's method set to 9 (Deflate64) in both headers
+    i, j = data.find(b"PK\x03\x04"), data.find(b"PK\x01\x02")
+    data[i + 8 : i + 10] = data[j + 10 : j + 12] = (9).to_bytes(2, "little")
+    s.write_bytes(bytes(data))
+
+    def summary(out: list[Document | ReadError]) -> list[tuple[str, str, str]]:
+        return [
+            ("doc", x.uri.split("!")[1], x.text) if isinstance(x, Document) else (x.kind, x.position, x.message)
+            for x in out
+        ]
+
+    corrupt = ("archive", "member a.xml", "member cannot be decompressed: Error -3 while decompressing data: ")
+    for options in ({}, {"member_format": "formex"}):  # failing while sniffing, or inside the reader
+        got = summary(run("zip", z, **options))
+        assert [(k, p, m[: len(corrupt[2])]) for k, p, m in got[:1]] == [corrupt], got
+        assert got[1:] == [("doc", "b.xml", "Titolo")]
+        assert summary(run("zip", s, **options)) == [
+            (
+                "archive",
+                "member a.xml",
+                "member is compressed with deflate64 (method 9), which cannot be decompressed here "
+                "(stored, deflate, bzip2 and lzma can): not read",
+            ),
+            ("doc", "b.xml", "Titolo"),
+        ]
