@@ -228,7 +228,8 @@ def html_encoding(data: bytes) -> str:
 
 
 def parse_html(data: bytes, uri: str, what: str = "HTML document") -> Element:
-    """Parse (X)HTML with libxml2's HTML parser: no DTD, no network; comments and PIs removed."""
+    """Parse (X)HTML with libxml2's HTML parser: no DTD, no network; comments, PIs, scripts, style
+    sheets, ``noscript`` fallbacks and templates removed."""
     if not data.strip():
         raise InputError(f"{what} is empty", uri=uri, position="byte 0")
     parser = lxml_html.HTMLParser(
@@ -257,7 +258,16 @@ def parse_html(data: bytes, uri: str, what: str = "HTML document") -> Element:
             else:
                 msg = f"{what} exceeds a libxml2 safety limit ({detail}); refused rather than cut off where it was hit"
             raise InputError(msg, uri=uri, position=f"line {e.line}, column {e.column}")
+    # What a browser does not show as text: scripts, style sheets, inert templates and the
+    # fallback a page shows only without scripts ("please enable JavaScript"). libxml2 keeps their
+    # content as text nodes, so a <script> inside a paragraph would read as part of the sentence.
+    # The text after each of them (its tail) is kept.
+    etree.strip_elements(root, *_NOT_TEXT, with_tail=False)
     return root
+
+
+# HTML elements whose content is never the page's text (see parse_html)
+_NOT_TEXT = ("script", "style", "noscript", "template")
 
 
 def local(tag: object) -> str:

@@ -183,6 +183,27 @@ def test_eurlex_html_deeper_than_the_parser_limit_is_refused_not_cut(tmp_path: P
     assert only_doc(read_path("eurlex_html", p)).text == "Deep.\nLast."
 
 
+def test_eurlex_html_scripts_and_styles_are_not_text(tmp_path: Path) -> None:
+    """libxml2 keeps the content of <script>, <style>, <noscript> and <template> as text nodes: a
+    script inside a paragraph was read as part of the Maltese sentence."""
+    p = tmp_path / "a.html"
+    p.write_text(
+        '<html lang="mt"><head><style>p{color:red}</style><script>var a=1;</script></head><body>'
+        '<p class="oj-doc-ti">REGOLAMENT (UE) 2099/1</p>'
+        '<p class="oj-normal">Il-Kummissjoni <script type="text/javascript">document.write("x");</script>'
+        "adottat dan ir-Regolament.<style>.x{}</style></p>"
+        "<noscript><p>Jekk jogħġbok ippermetti JavaScript.</p></noscript>"
+        '<p class="oj-normal">Dan ir-Regolament <template><b>mudell</b></template>għandu jidħol fis-seħħ.</p>'
+        "</body></html>",
+        encoding="utf-8",
+    )
+    d = only_doc(read_path("eurlex_html", p))
+    assert d.title == "REGOLAMENT (UE) 2099/1"
+    assert d.text == (
+        "REGOLAMENT (UE) 2099/1\n\nIl-Kummissjoni adottat dan ir-Regolament.\nDan ir-Regolament għandu jidħol fis-seħħ."
+    )
+
+
 # ---- Akoma Ntoso ----------------------------------------------------------------------------
 
 
