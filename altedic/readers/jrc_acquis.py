@@ -26,6 +26,8 @@ from altedic.readers.xmlsafe import collapse_ws, local, parse_xml
 from altedic.records import Document, ReadError
 
 PUBLISHER = "European Commission, Joint Research Centre"
+_XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _PSEUDO = re.compile(r"%([A-Za-z][A-Za-z0-9]{1,9})%")
 
 
@@ -45,31 +47,38 @@ def read_jrc_acquis(ctx: ReadContext) -> Iterator[Document | ReadError]:
     if local(root.tag) not in ("TEI.2", "TEI"):
         yield ctx.error(f"not a JRC-Acquis TEI file: root element is <{local(root.tag)}>", "root", "schema")
         return
+    # TEI P5 puts every element in its namespace and writes xml:id / xml:lang: "{*}" matches an
+    # element in any namespace or none.
+    ident = root.get("id") or root.get(_XML_ID) or ""
     celex = root.get("n") or None
-    if celex is None and root.get("id", "").startswith("jrc"):
-        celex = root.get("id", "")[3:].rsplit("-", 1)[0].replace("_", "(", 1)
+    if celex is None and ident.startswith("jrc"):
+        celex = ident[3:].rsplit("-", 1)[0].replace("_", "(", 1)
         celex = celex + ")" if "(" in celex else celex
-    lang = normalise_lang(root.get("lang")) or normalise_lang(root.get("id", "").rsplit("-", 1)[-1] or None)
-    titles = [collapse_ws("".join(t.itertext())) for t in root.iter("title")]
+    lang = (
+        normalise_lang(root.get("lang"))
+        or normalise_lang(root.get(_XML_LANG))
+        or normalise_lang(ident.rsplit("-", 1)[-1] or None)
+    )
+    titles = [collapse_ws("".join(t.itertext())) for t in root.iter("{*}title")]
     # The first title is the corpus's own label ("JRC-ACQUIS 31958R0001 English").
     title = next((decode_pseudo_entities(t) for t in titles if t and not t.startswith("JRC-ACQUIS")), None)
     eurovoc = [
-        collapse_ws(c.text or "") for c in root.iter("classCode") if (c.get("scheme") or "").lower() == "eurovoc"
+        collapse_ws(c.text or "") for c in root.iter("{*}classCode") if (c.get("scheme") or "").lower() == "eurovoc"
     ]
     retrieved = next(
         (
             collapse_ws(d.text or "")
-            for d in root.iter("date")
+            for d in root.iter("{*}date")
             if d.getparent() is not None and local(d.getparent().tag) == "bibl"
         ),
         None,
     )
-    body = next(root.iter("body"), None)
+    body = next(root.iter("{*}body"), None)
     if body is None:
         yield ctx.error("JRC-Acquis file has no <body>", "text", "empty")
         return
     lines = []
-    for el in body.iter("head", "p"):
+    for el in body.iter("{*}head", "{*}p"):
         line = decode_pseudo_entities(collapse_ws("".join(el.itertext())))
         if line:
             lines.append(line)

@@ -402,6 +402,29 @@ def test_jrc_acquis_irish_pseudo_entities() -> None:
     assert d.text == "Rialachán (CE) Uimh. 1/2099\nTá an réim seo 15 % níos fearr agus 20 %.\n%notanentity% fanann sé."
 
 
+def test_jrc_acquis_tei_p5_namespace_maltese(tmp_path: Path) -> None:
+    """A TEI P5 file (every element in the TEI namespace, xml:id and xml:lang) was accepted by its
+    root name and then refused as having no <body>."""
+    p = tmp_path / "jrc32099L0002-mt.xml"
+    p.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:id="jrc32099L0002-mt" xml:lang="mt"><teiHeader><fileDesc>'
+        "<titleStmt><title>JRC-ACQUIS 32099L0002 Maltese</title><title>Direttiva 2099/2/KE dwar il-ġobon</title>"
+        "</titleStmt><publicationStmt><p>Ippubblikat.</p></publicationStmt><sourceDesc><bibl>Downloaded on "
+        "<date>2006-02-22</date></bibl></sourceDesc></fileDesc><profileDesc><textClass>"
+        '<classCode scheme="eurovoc">1234</classCode></textClass></profileDesc></teiHeader>'
+        "<text><body><div><head>Direttiva 2099/2/KE</head><p>Il-ġobon Għawdxi huwa %agrave% la mod.</p>"
+        "<p>Din id-Direttiva tidħol fis-seħħ.</p></div></body></text></TEI>",
+        encoding="utf-8",
+    )
+    d = only_doc(read_path("jrc_acquis", p))
+    assert d.doc_ref == "32099L0002"  # from xml:id
+    assert d.declared_lang == "mt"  # xml:lang
+    assert d.title == "Direttiva 2099/2/KE dwar il-ġobon"
+    assert d.text == "Direttiva 2099/2/KE\nIl-ġobon Għawdxi huwa à la mod.\nDin id-Direttiva tidħol fis-seħħ."
+    assert d.metadata == {"paragraphs": "3", "celex": "32099L0002", "eurovoc": "1234", "downloaded": "2006-02-22"}
+
+
 def test_pseudo_entities() -> None:
     assert decode_pseudo_entities("%Ccedil%a %eacute%t%eacute% 5 % %euro%") == "Ça été 5 % €"
 
