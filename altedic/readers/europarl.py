@@ -22,7 +22,10 @@ Lines end at ``\n``, ``\r\n`` or a lone ``\r`` (a file saved with old Mac line e
 split on ``\n`` only, a CR-only file was one "line" that was no tag, so the whole sitting became
 one chapter of raw markup, or nothing at all per speaker. A UTF-8 byte-order mark is dropped (it
 made the first ``<CHAPTER>`` line a text line); a file with a UTF-16 byte-order mark is read as
-UTF-16, and bytes that are not UTF-16 end it with an InputError at their line.
+UTF-16, and bytes that are not UTF-16 end it with an InputError at their line. A file that
+looks like UTF-16 without a byte-order mark is an InputError (read as UTF-8, every line was text
+with a NUL beside each letter), and a line holding a NUL character is a ReadError (``line N``)
+and is skipped, as an undecodable line is: NUL is never text.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ from altedic.errors import InputError
 from altedic.langid.codes import normalise_lang
 from altedic.readers.base import ReadContext
 from altedic.readers.legal import eu_provenance, option
-from altedic.readers.text import _BOMS
+from altedic.readers.text import _BOMS, looks_like_utf16
 from altedic.records import Document, ReadError
 
 PUBLISHER = "European Parliament"
@@ -81,6 +84,16 @@ def _lines(ctx: ReadContext) -> Iterator[tuple[int, str | None, str]]:
                 f.read(len(bom))
                 break
         utf8 = encoding == "utf-8"
+        if utf8:
+            sample = f.peek(4096)[:4096] if hasattr(f, "peek") else b""
+            guess = looks_like_utf16(sample)
+            if guess:
+                raise InputError(
+                    f"looks like {guess.upper()} without a byte-order mark (NUL bytes beside every ASCII "
+                    "character); Europarl files are UTF-8, or UTF-16 with a byte-order mark",
+                    uri=ctx.uri,
+                    position="byte 0",
+                )
         text = io.TextIOWrapper(
             f, encoding=encoding, errors="surrogateescape" if utf8 else "surrogatepass", newline=None
         )
@@ -88,7 +101,10 @@ def _lines(ctx: ReadContext) -> Iterator[tuple[int, str | None, str]]:
         try:
             for n, line in enumerate(text, start=1):
                 bad = None if line.isascii() else _SURROGATE.search(line)
-                if bad is None:
+                nul = line.find("\x00")
+                if nul >= 0 and bad is None:
+                    yield n, None, f"line holds a NUL character at character {nul + 1} (binary data?): skipped"
+                elif bad is None:
                     yield n, line, ""
                 elif utf8:
                     try:

@@ -366,6 +366,35 @@ def test_europarl_invalid_utf16_line_and_cut_file(tmp_path: Path) -> None:
     assert out[1].message == "line is not valid UTF-16 (half a surrogate pair at character 0): skipped"
 
 
+def test_europarl_nul_line_and_utf16_without_bom(tmp_path: Path) -> None:
+    """A line holding NUL was kept as text; UTF-16 without a byte-order mark was read as UTF-8 into
+    documents with a NUL beside every letter."""
+    p = tmp_path / "ga" / "ep-00-01-18.txt"
+    p.parent.mkdir()
+    p.write_bytes(
+        "<CHAPTER ID=1>\nAtosú an tseisiúin\nTá an\x00 seisiún\x00 atosaithe.\nGo raibh maith agat.\n".encode()
+    )
+    src = SourceInfo(name="t", format="europarl", options={"unit": "chapter"})
+    out = list(get_reader("europarl")(ReadContext(src, str(p), "ga/ep-00-01-18.txt")))
+    assert [(type(x).__name__, x.position) for x in out] == [("ReadError", "line 3"), ("Document", "chapter 1")]
+    assert isinstance(out[0], ReadError) and isinstance(out[1], Document)
+    assert (out[0].kind, out[0].message) == (
+        "encoding",
+        "line holds a NUL character at character 6 (binary data?): skipped",
+    )
+    assert (out[1].text, out[1].declared_lang) == ("Atosú an tseisiúin\nGo raibh maith agat.", "ga")
+
+    for enc in ("utf-16-le", "utf-16-be"):
+        p.write_bytes(EP_SITTING.encode(enc))
+        with pytest.raises(InputError) as err:
+            list(get_reader("europarl")(ReadContext(src, str(p), "ga/ep-00-01-18.txt")))
+        assert (err.value.position, err.value.message) == (
+            "byte 0",
+            f"looks like {enc.upper()} without a byte-order mark (NUL bytes beside every ASCII character); "
+            "Europarl files are UTF-8, or UTF-16 with a byte-order mark",
+        )
+
+
 def test_europarl_long_word_in_a_tag_is_read_in_linear_time(tmp_path: Path) -> None:
     # A tag with a 200,000-letter word and no "=": the old attribute pattern rescanned the word
     # from each of its letters (minutes; 110 s at 100,000). The tag is a speaker without attributes.
