@@ -123,11 +123,24 @@ def _lines(ctx: ReadContext) -> Iterator[tuple[int, str | None, str]]:
             ) from None
 
 
+def _folder_lang(ctx: ReadContext) -> str | None:
+    """The language named by the file's folder (``en/ep-00-01-18.txt``). For an archive member the
+    member's own folder (``txt.zip!en/ep-...``; the archive's rel joined to it made the folder
+    ``txt.zip!en``), else the folder of the archive itself (``en/sittings.zip!ep-...``)."""
+    ctx_: ReadContext | None = ctx
+    while ctx_ is not None:
+        path = ctx_.member if ctx_.member is not None else ctx_.rel
+        parts = path.replace("\\", "/").split("/")
+        if len(parts) >= 2:
+            return normalise_lang(parts[-2]) if len(parts[-2]) <= 3 else None
+        ctx_ = ctx_.archive
+    return None
+
+
 def read_europarl(ctx: ReadContext) -> Iterator[Document | ReadError]:
     """Documents per chapter or per speaker turn (see module docstring)."""
     unit = option(ctx, "unit", ("chapter", "speaker"))
-    parts = ctx.rel.replace("\\", "/").split("/")
-    folder_lang = normalise_lang(parts[-2]) if len(parts) >= 2 and len(parts[-2]) <= 3 else None
+    folder_lang = _folder_lang(ctx)
     lang = folder_lang or ctx.source.declared_lang
     sitting = ctx.file_name.rsplit(".", 1)[0]
     prov = eu_provenance(ctx, PUBLISHER)

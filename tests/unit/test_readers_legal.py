@@ -395,6 +395,31 @@ def test_europarl_nul_line_and_utf16_without_bom(tmp_path: Path) -> None:
         )
 
 
+def test_europarl_language_from_the_folder_inside_a_zip(tmp_path: Path) -> None:
+    """The folder was read from the joined name ``sittings.zip!bg/ep-...``: ``sittings.zip!bg`` is no
+    language, so a zipped Europarl release lost its languages."""
+    import zipfile
+
+    sitting = "<CHAPTER ID=1>\nВъзобновяване на сесията\nОбявявам сесията за възобновена.\n"
+    (tmp_path / "mt").mkdir()
+    with zipfile.ZipFile(tmp_path / "sittings.zip", "w") as z:
+        z.writestr("bg/ep-00-01-18.txt", sitting)
+        z.writestr("txt/ga/ep-00-01-18.txt", "<CHAPTER ID=1>\nAtosú\nTá an seisiún atosaithe.\n")
+    with zipfile.ZipFile(tmp_path / "mt" / "flat.zip", "w") as z:
+        z.writestr("ep-00-01-18.txt", "<CHAPTER ID=1>\nTkomplija\nIs-sessjoni titkompla.\n")
+    src = SourceInfo(name="t", format="zip", options={"member_format": "europarl"})
+    got = []
+    for rel in ("sittings.zip", "mt/flat.zip"):
+        for d in get_reader("zip")(ReadContext(src, str(tmp_path / rel), rel)):
+            assert isinstance(d, Document), d
+            got.append((d.uri.rsplit("!", 1)[1], d.declared_lang, d.title))
+    assert got == [
+        ("bg/ep-00-01-18.txt", "bg", "Възобновяване на сесията"),
+        ("txt/ga/ep-00-01-18.txt", "ga", "Atosú"),
+        ("ep-00-01-18.txt", "mt", "Tkomplija"),  # a member without a folder: the archive's folder
+    ]
+
+
 def test_europarl_long_word_in_a_tag_is_read_in_linear_time(tmp_path: Path) -> None:
     # A tag with a 200,000-letter word and no "=": the old attribute pattern rescanned the word
     # from each of its letters (minutes; 110 s at 100,000). The tag is a speaker without attributes.
