@@ -50,6 +50,8 @@ def load_items(
         raise InputError(f"half is {half!r}; allowed: even, odd", uri=str(folder))
     parity = None if half is None else (0 if half == "even" else 1)
     root = Path(folder)
+    if not root.is_dir():
+        raise InputError("no such folder" if not root.exists() else "not a folder", uri=str(root))
     files = sorted(root.glob("*.txt"))
     if not files:
         raise InputError("no *.txt files (lines '<lang>\\t<source>\\t<text>') in this folder", uri=str(root))

@@ -272,3 +272,18 @@ def test_ud_eval_folder_from_tiny_treebanks(tmp_path: Path) -> None:
     assert triples and all(len(it.text.split("\n")) == 3 for it in triples)
     assert counts["single/tune"] == len(de_tune)
     assert len(mod.fingerprint(out)) == 16
+
+
+def test_eval_folder_that_is_missing_or_a_file_is_named_as_such(tmp_path: Path) -> None:
+    """Both were reported as "no *.txt files in this folder", which sends a user looking for files."""
+    from altedic.errors import InputError
+
+    f = tmp_path / "mt.txt"
+    f.write_text("mt\tx\tIl-Kummissjoni adottat dan ir-Regolament.\n", encoding="utf-8")
+    for path, message in [(tmp_path / "missing", "no such folder"), (f, "not a folder")]:
+        with pytest.raises(InputError) as err:
+            load_items(path)
+        assert (err.value.uri, err.value.message) == (str(path), message)
+    assert [(i.gold, i.source, i.text) for i in load_items(tmp_path)] == [
+        ("mt", "x", "Il-Kummissjoni adottat dan ir-Regolament.")
+    ]
