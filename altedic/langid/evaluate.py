@@ -13,6 +13,7 @@ prediction ``sr-Cyrl``) unless the gold label itself carries a script. A rejecte
 
 from __future__ import annotations
 
+import io
 import random
 import time
 from collections import Counter
@@ -59,7 +60,19 @@ def load_items(
     items: list[Item] = []
     for f in files:
         rows: list[Item] = []
-        with f.open(encoding="utf-8") as fh:
+        data = f.read_bytes()
+        try:
+            content = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line_start = data.rfind(b"\n", 0, exc.start) + 1
+            line_no = data.count(b"\n", 0, exc.start) + 1
+            raise InputError(
+                f"not valid UTF-8 at byte {exc.start - line_start} of the line: {exc.reason}",
+                uri=str(f),
+                position=f"line {line_no}",
+            ) from None
+        # universal newlines (\n, \r\n or \r), as a file opened in text mode reads them
+        with io.StringIO(content, newline=None) as fh:
             for n, line in enumerate(fh, 1):
                 line = line.rstrip("\n")
                 if not line.strip() or (parity is not None and n % 2 != parity):
@@ -71,6 +84,8 @@ def load_items(
                 if gold is None:
                     raise InputError(f"unknown language label {parts[0]!r}", uri=str(f), position=f"line {n}")
                 text = parts[2].strip()
+                if not text:
+                    raise InputError("the text is empty", uri=str(f), position=f"line {n}")
                 if "\\n" in text:
                     text = text.replace("\\n", "\n")  # an escaped line break: a multi-paragraph item
                 rows.append(Item(gold, parts[1], text))

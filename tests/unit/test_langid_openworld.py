@@ -287,3 +287,26 @@ def test_eval_folder_that_is_missing_or_a_file_is_named_as_such(tmp_path: Path) 
     assert [(i.gold, i.source, i.text) for i in load_items(tmp_path)] == [
         ("mt", "x", "Il-Kummissjoni adottat dan ir-Regolament.")
     ]
+
+
+@pytest.mark.parametrize(
+    ("data", "position", "message"),
+    [
+        # a Latin-1 file: a UnicodeDecodeError with a traceback, no file, no line
+        (
+            b"mt\tx\tIl-Kummissjoni.\nde\tq\tGr\xfc\xdfe aus M\xfcnchen\n",
+            "line 2",
+            "not valid UTF-8 at byte 7 of the line: invalid start byte",
+        ),
+        # an item without text was scored as an error of the stage
+        (b"mt\tx\tIl-Kummissjoni.\r\nga\ty\t  \r\n", "line 2", "the text is empty"),
+    ],
+    ids=["latin-1", "empty-text"],
+)
+def test_eval_file_errors_name_the_file_and_line(tmp_path: Path, data: bytes, position: str, message: str) -> None:
+    from altedic.errors import InputError
+
+    (tmp_path / "a.txt").write_bytes(data)
+    with pytest.raises(InputError) as err:
+        load_items(tmp_path)
+    assert (err.value.uri, err.value.position, err.value.message) == (str(tmp_path / "a.txt"), position, message)
