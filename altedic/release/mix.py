@@ -7,8 +7,12 @@ Two ways to set the rate of each language (expected number of copies of each doc
 * ``temperature`` T (> 0): target shares ``p_l ∝ (n_l / N) ** (1 / T)`` over the estimated
   tokens ``n_l`` of each language (T = 1 keeps the natural mix, larger T flattens it towards
   uniform), as in XLM-R / mT5 sampling (Conneau et al. 2020, §3.1; Xue et al. 2021, §2.2).
-  The rate is ``p_l * target / n_l`` where ``target`` is ``target_tokens`` or, by default,
-  the release's total estimated tokens.
+  The rate is ``p_l * target / n_l`` where ``target`` is ``target_tokens`` (> 0; with
+  temperature only: weights are rates already) or, by default, the release's total estimated
+  tokens.
+
+A value of the wrong type in the weights file (a rate written ``abc``, a seed of ``1.5``) is a
+ConfigError naming the file and the key.
 
 Each document is kept ``floor(r)`` times plus once more with probability ``frac(r)``, decided
 by ``BLAKE2b(seed, id)``: the choice depends on the seed and the document only, not on the
@@ -58,6 +62,8 @@ def load_weights_file(path: str | Path) -> dict[str, Any]:
         data = yamlload.safe_load(p.read_text("utf-8"))
     except FileNotFoundError:
         raise ConfigError("weights file not found", file=str(p)) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"not UTF-8 text (byte {exc.start}: {exc.reason})", file=str(p)) from None
     except yaml.YAMLError as exc:
         raise ConfigError(f"not valid YAML: {exc}", file=str(p)) from None
     if not isinstance(data, dict):
@@ -67,7 +73,26 @@ def load_weights_file(path: str | Path) -> dict[str, Any]:
         raise ConfigError(
             f"unknown keys {sorted(unknown)} (allowed: weights, temperature, default, seed, target_tokens)", file=str(p)
         )
+    # Types are checked here, where the file can be named (a rate written "abc" was a ValueError
+    # traceback); the ranges are checked where the values are used (sampling_rates).
+    weights = data.get("weights")
+    if weights is not None:
+        if not isinstance(weights, dict):
+            raise ConfigError("'weights' must map language codes to rates", file=str(p), key="weights")
+        for lg, rate in weights.items():
+            if not _is_number(rate):
+                raise ConfigError(f"the rate of {lg!r} must be a number, got {rate!r}", file=str(p), key="weights")
+    for key in ("temperature", "default"):
+        if key in data and not _is_number(data[key]):
+            raise ConfigError(f"{key!r} must be a number, got {data[key]!r}", file=str(p), key=key)
+    for key in ("seed", "target_tokens"):
+        if key in data and (isinstance(data[key], bool) or not isinstance(data[key], int)):
+            raise ConfigError(f"{key!r} must be a whole number, got {data[key]!r}", file=str(p), key=key)
     return data
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def sampling_rates(
@@ -80,6 +105,12 @@ def sampling_rates(
     """Rate (expected copies per document, >= 0) of every language with kept documents."""
     if (weights is None) == (temperature is None):
         raise ConfigError("give exactly one of 'weights' and 'temperature'")
+    if target_tokens is not None:
+        if weights is not None:
+            # weights are rates per document: a target size would be silently ignored
+            raise ConfigError("target_tokens goes with temperature sampling, not with weights", key="target_tokens")
+        if not target_tokens > 0:
+            raise ConfigError(f"target_tokens must be > 0, got {target_tokens}", key="target_tokens")
     tokens = {lg: v["kept"]["tokens_est"] for lg, v in stats["languages"].items() if v["kept"]["documents"] > 0}
     if weights is not None:
         if not isinstance(weights, dict):

@@ -206,3 +206,41 @@ def test_mix_command(tmp_path: Path, release: tuple[Path, dict[str, Any]], capsy
     wfile.write_text("weights: {mt: 1}\nbogus: 1\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="unknown keys"):
         _run("mix", [str(out), "--weights", str(wfile), "--out", str(tmp_path / "x")])
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        # each of these was a ValueError, TypeError or UnicodeDecodeError traceback
+        (b"weights: {mt: abc}\n", "at 'weights': the rate of 'mt' must be a number, got 'abc'"),
+        (b"weights: {mt: true}\n", "at 'weights': the rate of 'mt' must be a number, got True"),
+        (b"temperature: hot\n", "at 'temperature': 'temperature' must be a number, got 'hot'"),
+        (b"weights: {mt: 1}\ndefault: many\n", "at 'default': 'default' must be a number, got 'many'"),
+        (b"weights: {mt: 1}\nseed: 1.5\n", "at 'seed': 'seed' must be a whole number, got 1.5"),
+        (b"weights: {mt: 1}\nseed: \xff\n", "not UTF-8 text (byte 23: invalid start byte)"),
+    ],
+    ids=["rate", "bool-rate", "temperature", "default", "seed", "not-utf8"],
+)
+def test_mix_weights_file_with_wrong_types_names_file_and_key(
+    tmp_path: Path, release: tuple[Path, dict[str, Any]], content: bytes, message: str
+) -> None:
+    out, _ = release
+    wfile = tmp_path / "weights.yaml"
+    wfile.write_bytes(content)
+    with pytest.raises(ConfigError) as err:
+        _run("mix", [str(out), "--weights", str(wfile), "--out", str(tmp_path / "m")])
+    assert str(err.value) == f"{wfile}: {message}"
+    assert not (tmp_path / "m").exists()
+
+
+def test_mix_target_tokens_must_be_positive_and_go_with_temperature(release: tuple[Path, dict[str, Any]]) -> None:
+    """A negative target wrote an empty release; a target beside weights was silently ignored."""
+    out, _ = release
+    stats = json.loads((out / "stats.json").read_text("utf-8"))
+    for target in (-5, 0):
+        with pytest.raises(ConfigError) as err:
+            sampling_rates(stats, temperature=1.0, target_tokens=target)
+        assert str(err.value) == f"at 'target_tokens': target_tokens must be > 0, got {target}"
+    with pytest.raises(ConfigError) as err:
+        sampling_rates(stats, weights={"mt": 1.0}, target_tokens=100)
+    assert str(err.value) == "at 'target_tokens': target_tokens goes with temperature sampling, not with weights"
