@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 
-from altedic.errors import InputError
+from altedic.errors import ConfigError, InputError
 from altedic.release.inspect import (
     checks_text,
     format_document,
@@ -33,21 +34,40 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument(
         "out", help="output directory of a run (holds manifest.json): a local folder or a URI (gs://, s3://...)"
     )
-    p.add_argument("--sample", type=int, metavar="N", default=0, help="show N kept documents")
+    p.add_argument("--sample", type=_count(0), metavar="N", default=0, help="show N kept documents")
     p.add_argument("--lang", metavar="CODE", help="language of the documents to show")
     p.add_argument(
         "--rejected", metavar="REASON", help="show documents rejected with this reason code (e.g. quality.stop_words)"
     )
     p.add_argument("--seed", type=int, default=0, help="seed of the deterministic sample (default 0)")
     p.add_argument("--no-verify", action="store_true", help="skip checksum verification")
-    p.add_argument("--width", type=int, default=100, help="text width for documents (default 100)")
+    p.add_argument("--width", type=_count(20), default=100, help="text width for documents (default 100, at least 20)")
     p.set_defaults(func=run)
     return p
+
+
+def _count(least: int) -> Callable[[str], int]:
+    """An argparse type: a whole number >= ``least`` (a negative --sample showed nothing, silently)."""
+
+    def parse(value: str) -> int:
+        try:
+            n = int(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+        if n < least:
+            raise argparse.ArgumentTypeError(f"must be at least {least}, got {n}")
+        return n
+
+    return parse
 
 
 def run(args: argparse.Namespace) -> int:
     manifest = load_manifest(args.out)
     out = sys.stdout
+    if args.lang and not (args.sample or args.rejected):
+        raise ConfigError(
+            "--lang chooses the documents of --sample N or --rejected REASON; give one of them", key="--lang"
+        )
     if args.rejected:
         docs = sample_rejected(args.out, manifest, args.rejected, args.sample or 5, lang=args.lang, seed=args.seed)
         out.write(
@@ -55,6 +75,18 @@ def run(args: argparse.Namespace) -> int:
             + (f" in {args.lang}" if args.lang else "")
             + ":\n\n"
         )
+        if not docs:
+            # a misspelt reason looks like a rule that removed nothing: name the ones there are
+            try:
+                reasons = load_stats(args.out, manifest).get("reasons", {})
+            except InputError:
+                reasons = {}
+            if reasons:
+                out.write(
+                    "reasons in this release: "
+                    + ", ".join(f"{r} ({sum(by_lang.values())})" for r, by_lang in sorted(reasons.items()))
+                    + "\n"
+                )
         for d in docs:
             out.write(format_document(d, width=args.width) + "\n")
         return 0

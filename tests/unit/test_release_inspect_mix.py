@@ -244,3 +244,27 @@ def test_mix_target_tokens_must_be_positive_and_go_with_temperature(release: tup
     with pytest.raises(ConfigError) as err:
         sampling_rates(stats, weights={"mt": 1.0}, target_tokens=100)
     assert str(err.value) == "at 'target_tokens': target_tokens goes with temperature sampling, not with weights"
+
+
+def test_inspect_misspelt_reason_and_bad_arguments_are_not_silent(
+    release: tuple[Path, dict[str, Any]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A misspelt reason printed only "0 document(s)"; --sample -1 and --lang alone showed nothing."""
+    out, _ = release
+    reasons = json.loads((out / "stats.json").read_text("utf-8"))["reasons"]
+    assert _run("inspect", [str(out), "--rejected", "quality.stopwords"]) == 0
+    assert capsys.readouterr().out == (
+        "0 document(s) rejected with quality.stopwords:\n\nreasons in this release: "
+        + ", ".join(f"{r} ({sum(v.values())})" for r, v in sorted(reasons.items()))
+        + "\n"
+    )
+    assert "quality.stop_words (2)" in ", ".join(f"{r} ({sum(v.values())})" for r, v in sorted(reasons.items()))
+    with pytest.raises(SystemExit):
+        _run("inspect", [str(out), "--sample", "-1"])
+    assert "argument --sample: must be at least 0, got -1" in capsys.readouterr().err
+    with pytest.raises(ConfigError) as err:
+        _run("inspect", [str(out), "--lang", "ga"])
+    assert (
+        str(err.value)
+        == "at '--lang': --lang chooses the documents of --sample N or --rejected REASON; give one of them"
+    )
