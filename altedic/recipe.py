@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 import os
 from dataclasses import dataclass, field
 from functools import cache
@@ -170,6 +171,19 @@ def _source_from_entry(entry: dict[str, Any], base: Path, origin: str) -> Source
     )
 
 
+def _refuse_nan(value: Any, key: str, label: str) -> None:
+    """YAML's ``.nan`` passes every range check of the schema (each comparison with NaN is false)
+    and then broke the run (``shard_size_mb: .nan``) or turned a rule off without a word."""
+    if isinstance(value, float) and math.isnan(value):
+        raise ConfigError("NaN is not a value a recipe can hold", file=label, key=key or None)
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _refuse_nan(v, f"{key}.{k}" if key else str(k), label)
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            _refuse_nan(v, f"{key}[{i}]", label)
+
+
 def load_recipe(path: str | os.PathLike[str], output_override: str | None = None) -> Recipe:
     """Read, validate and resolve a recipe; raise ConfigError naming file and key on any problem."""
     p = Path(path)
@@ -187,6 +201,7 @@ def load_recipe(path: str | os.PathLike[str], output_override: str | None = None
         for s in data.get("sources", []) or []:
             if isinstance(s, dict) and s.get("retrieved") is not None and not isinstance(s["retrieved"], str):
                 s["retrieved"] = str(s["retrieved"])
+    _refuse_nan(data, "", label)
     validate_data(data, label)
     base = p.resolve().parent
     sources: list[SourceSpec] = []

@@ -13,6 +13,7 @@ threshold passes).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -75,7 +76,7 @@ THRESHOLD_KEYS: frozenset[str] = frozenset(r.key for r in RULES) | {"line_punct_
 
 
 def check_thresholds(thresholds: dict[str, Any], where: str) -> None:
-    """Raise :class:`ConfigError` for an unknown key or a value that is not a number/null."""
+    """Raise :class:`ConfigError` for an unknown key or a value that is not a number >= 0 or null."""
     for k, v in thresholds.items():
         if k not in THRESHOLD_KEYS:
             raise ConfigError(f"unknown threshold {k!r}; allowed: {', '.join(sorted(THRESHOLD_KEYS))}", file=where)
@@ -84,6 +85,12 @@ def check_thresholds(thresholds: dict[str, Any], where: str) -> None:
                 raise ConfigError("must be true or false", file=where, key=k)
         elif v is not None and (isinstance(v, bool) or not isinstance(v, int | float)):
             raise ConfigError(f"must be a number or null, got {v!r}", file=where, key=k)
+        elif v is not None and math.isnan(v):
+            # every comparison with NaN is false: the rule would be off without saying so
+            raise ConfigError("must be a number or null, got NaN (null turns a rule off)", file=where, key=k)
+        elif v is not None and v < 0:
+            # no signal is negative: a min below 0 never fires, a max below 0 rejects everything
+            raise ConfigError(f"must be >= 0 (no signal is negative), got {v!r}", file=where, key=k)
 
 
 def _fmt(x: float) -> str:

@@ -71,6 +71,24 @@ def test_good_recipe_resolves_paths_against_the_recipe(tmp_path: Path) -> None:
         (("output: {path: out}\n", "output: {path: out, shard_size_mb: -3}\n"), "output.shard_size_mb", "-3"),
         (("name: t\n", "name: 'bad name!'\n"), "name", "does not match"),
         (("    format: jsonl\n", "    format: [jsonl]\n"), "sources[0].format", "wrong type"),
+        # passed validation, then OverflowError / ValueError tracebacks at the run's start
+        (
+            ("output: {path: out}\n", "output: {path: out, shard_size_mb: .inf}\n"),
+            "output.shard_size_mb",
+            "inf is greater than the maximum of 1048576",
+        ),
+        (
+            ("output: {path: out}\n", "output: {path: out, shard_size_mb: .nan}\n"),
+            "output.shard_size_mb",
+            "NaN is not a value a recipe can hold",
+        ),
+        (
+            ("output: {path: out}\n", "output: {path: out}\nstages: {normalise: {min_chars: .nan}}\n"),
+            "stages.normalise.min_chars",
+            "NaN is not a value",
+        ),
+        # free text where the statistics and the AI Act summary take a date's range
+        (("retrieved: 2026-11-01\n", "retrieved: yesterday\n"), "sources[0].retrieved", "'yesterday' does not match"),
     ],
 )
 def test_bad_recipes_name_file_key_and_allowed(tmp_path: Path, change: tuple[str, str], key: str, message: str) -> None:
@@ -154,3 +172,25 @@ def test_bad_encoding_or_delimiter_stops_before_any_work(tmp_path: Path, options
     # a text encoding under another spelling and a one-character delimiter are fine
     good = GOOD.replace("options: {columns: {text: body}}", "options: {encoding: UTF-16LE, delimiter: ';'}")
     assert load_recipe(_write(tmp_path, good)).sources[0].options == {"encoding": "UTF-16LE", "delimiter": ";"}
+
+
+@pytest.mark.parametrize("retrieved", ["2026-11-01", "'2026-11-01'", "2026-11-01T10:00:00Z", "2026-11-01 10:00:00"])
+def test_retrieved_date_with_or_without_time(tmp_path: Path, retrieved: str) -> None:
+    (s,) = load_recipe(_write(tmp_path, GOOD.replace("retrieved: 2026-11-01\n", f"retrieved: {retrieved}\n"))).sources
+    assert s.retrieved is not None and s.retrieved.startswith("2026-11-01")
+
+
+def test_quality_threshold_nan_or_negative_is_refused(tmp_path: Path) -> None:
+    """NaN turned a rule off without a word (every comparison with it is false); a negative max
+    rejected everything."""
+    from altedic.quality.rules import check_thresholds
+
+    for value, message in [
+        (float("nan"), "at 'min_words': must be a number or null, got NaN (null turns a rule off)"),
+        (-0.5, "at 'max_dup_line_frac': must be >= 0 (no signal is negative), got -0.5"),
+    ]:
+        key = "min_words" if value != value else "max_dup_line_frac"
+        with pytest.raises(ConfigError) as exc:
+            check_thresholds({key: value}, "filters/mt.yaml")
+        assert str(exc.value) == f"filters/mt.yaml: {message}"
+    check_thresholds({"min_words": 0, "max_words": float("inf"), "min_lang_score": None}, "filters/mt.yaml")
