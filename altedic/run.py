@@ -502,6 +502,14 @@ def run(
 ) -> RunResult:
     """Run a recipe end to end and return the manifest. Raises ConfigError/RunError for user-facing problems."""
     beam_args = list(beam_args or [])
+    # checked before anything is read: a --workers of -2 ran as one worker and was recorded as
+    # -2 in the manifest; a rate of 5 or NaN made the error-rate check pass whatever happened
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise ConfigError(f"must be a whole number >= 1, got {workers!r}", key="--workers")
+    if max_error_rate is not None and not 0 <= max_error_rate <= 1:
+        raise ConfigError(f"must be a share between 0 and 1, got {max_error_rate!r}", key="--max-error-rate")
+    if out is not None and not out.strip():
+        raise ConfigError("is empty: give an output directory or URI, or leave --out out", key="--out")
     started = datetime.now(UTC).isoformat(timespec="seconds")
     recipe = load_recipe(recipe_path, output_override=os.path.abspath(out) if out and fsutil.is_local(out) else out)
     out_dir = recipe.output
@@ -527,7 +535,12 @@ def run(
         for note in build_pipeline(pipeline, recipe, plan, staging, local, in_process=runner is not None):
             log(note)
         _prepare_output(out_dir, overwrite)
-        fsutil.makedirs(staging)
+        try:
+            fsutil.makedirs(staging)
+        except OSError as exc:
+            raise ConfigError(
+                f"cannot create the output directory {out_dir}: {exc.strerror or exc}", key="output.path"
+            ) from exc
         with _Progress(progress and runner is not None):
             result = pipeline.run()
             result.wait_until_finish()

@@ -112,6 +112,41 @@ def test_readable_errors_for_user_mistakes(tmp_path: Path) -> None:
     assert r.returncode == 2 and "sources" in r.stderr and "Traceback" not in r.stderr
 
 
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        # ran with one worker and wrote "workers": -2 into the manifest
+        (["--workers", "-2"], "altedic: error: at '--workers': must be a whole number >= 1, got -2"),
+        (["--workers", "0"], "altedic: error: at '--workers': must be a whole number >= 1, got 0"),
+        # a rate above 1 or NaN made the error-rate check pass whatever the run met
+        (["--max-error-rate", "5"], "altedic: error: at '--max-error-rate': must be a share between 0 and 1, got 5.0"),
+        (
+            ["--max-error-rate", "nan"],
+            "altedic: error: at '--max-error-rate': must be a share between 0 and 1, got nan",
+        ),
+        # an empty --out fell back to the recipe's output without a word
+        (["--out", ""], "altedic: error: at '--out': is empty: give an output directory or URI, or leave --out out"),
+    ],
+)
+def test_run_options_out_of_range_stop_before_any_work(tmp_path: Path, args: list[str], message: str) -> None:
+    out = tmp_path / "o"
+    argv = ["run", str(DEMO), "--quiet", *args] + ([] if "--out" in args else ["--out", str(out)])
+    r = altedic(*argv)
+    assert (r.returncode, r.stderr.strip().splitlines()[-1]) == (2, message)
+    assert not out.exists()
+
+
+def test_output_that_cannot_be_created_is_named(tmp_path: Path) -> None:
+    """A FileNotFoundError traceback before."""
+    (tmp_path / "file").write_text("not a folder", encoding="utf-8")
+    out = tmp_path / "file" / "out"
+    r = altedic("run", str(DEMO), "--quiet", "--out", str(out))
+    assert (r.returncode, r.stderr.strip().splitlines()[-1]) == (
+        2,
+        f"altedic: error: at 'output.path': cannot create the output directory {out}: Not a directory",
+    )
+
+
 def _comparable(m: dict) -> dict:  # type: ignore[type-arg]
     m = json.loads(json.dumps(m))
     m.pop("run")
