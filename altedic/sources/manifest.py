@@ -145,11 +145,39 @@ def validate_manifest(data: Any, base_dir: str | None = None) -> list[str]:
                 problems.append(
                     f"location: '{loc}' is a URL; the pipeline reads local files only: download it and give the local path"
                 )
-            elif not (glob.glob(full, recursive=True) if glob.has_magic(full) else os.path.exists(full)):
+                continue
+            matched = glob.glob(full, recursive=True) if glob.has_magic(full) else ([full] if os.path.exists(full) else [])
+            outside = _outside(base_dir, loc, matched)
+            if outside is not None:
+                problems.append(
+                    f"location: '{loc}' {outside}; a contributed source reads the files in its manifest's folder "
+                    "and below it only: move the files there (a recipe's own source can name any path)"
+                )
+            elif not matched:
                 problems.append(
                     f"location: '{loc}' matches no file (looked in {base_dir}); check the path, relative to the manifest"
                 )
     return problems
+
+
+def _outside(base_dir: str, loc: str, matched: list[str]) -> str | None:
+    """Why ``loc`` reaches outside ``base_dir`` (None when it does not).
+
+    A manifest comes from outside the project: with an absolute path, a ``..`` or a symbolic link
+    its location could name any file the build machine can read (``/etc``, a key in the home
+    folder), whose text would then be read into the corpus as the contributor's documents.
+    """
+    if os.path.isabs(loc) or os.path.splitdrive(loc)[0]:
+        return "is an absolute path"
+    root = os.path.realpath(base_dir)
+    lexical = os.path.normpath(os.path.join(root, loc))
+    if lexical != root and not lexical.startswith(root + os.sep):
+        return "leads out of the manifest's folder (..)"
+    for f in matched:
+        real = os.path.realpath(f)
+        if real != root and not real.startswith(root + os.sep):
+            return f"matches {os.path.relpath(f, base_dir)}, a link to {real}, outside the manifest's folder"
+    return None
 
 
 def _locations(data: dict[str, Any]) -> list[str]:

@@ -147,3 +147,38 @@ def test_cli_on_refused_and_broken_manifests(capsys: pytest.CaptureFixture[str])
         "  - licence: required field is missing; give the licence as an SPDX id (`CC-BY-4.0`), a licence IRI, or its full name",
         "  - licnese: unknown field; did you mean 'licence'?",
     ]
+
+
+def test_location_outside_the_manifest_folder_is_refused(tmp_path: Path) -> None:
+    """A contributed manifest named /etc/passwd, ../../ or a link out of its folder, was called
+    valid, and the run read those files into the corpus as the contributor's documents."""
+    folder = tmp_path / "community"
+    (folder / "data").mkdir(parents=True)
+    (folder / "data" / "mt.txt").write_text("Il-Kunsill Lokali ltaqa' llum.\n", encoding="utf-8")
+    secret = tmp_path / "secret"
+    secret.mkdir()
+    (secret / "key.txt").write_text("not for the corpus\n", encoding="utf-8")
+    (folder / "data" / "link").symlink_to(secret, target_is_directory=True)
+    head = (
+        "manifest_version: 1\nname: mt-texts\ncontact: a@b.mt\nlanguages: [mt]\nformat: text\n"
+        "licence: CC-BY-4.0\nrights_holder: X\nattribution: X\npersonal_data: false\nlocation: "
+    )
+    why = "a contributed source reads the files in its manifest's folder and below it only: move the files there (a recipe's own source can name any path)"
+    for location, problem in [
+        (str(secret / "key.txt"), "is an absolute path"),
+        ("../secret/*.txt", "leads out of the manifest's folder (..)"),
+        (
+            "data/link/*.txt",
+            f"matches data/link/key.txt, a link to {secret.resolve() / 'key.txt'}, outside the manifest's folder",
+        ),
+    ]:
+        m = folder / "m.yaml"
+        m.write_text(head + f"'{location}'\n", encoding="utf-8")
+        assert validate_manifest(read_manifest_file(str(m)), str(folder)) == [
+            f"location: '{location}' {problem}; {why}"
+        ]
+        with pytest.raises(ConfigError):
+            load_manifest(str(m))
+    # inside the folder, by any spelling, is fine
+    m.write_text(head + "./data/../data/*.txt\n", encoding="utf-8")
+    assert load_manifest(str(m)).paths == [str(folder / "data" / "*.txt")]
