@@ -10,22 +10,39 @@ Options (recipe ``options:``):
   text encoding (``x-bogus``, ``hex``, ``base64``...) is an InputError naming the option.
 * ``delimiter`` (CSV): one character, default ``,``; not a line break or the quote ``"``.
 * ``max_record_mb``: a record larger than this is an error, not a memory blow-up (default 256).
+  In CSV, a field (the csv module's limit) or a physical line longer than this many MiB of
+  characters.
+
+All three formats stream: memory holds about one record (one Parquet batch), not the file.
 
 A broken record (invalid JSON or encoding, ragged CSV row, missing text) is recorded as an error
 with its line or row number and reading goes on with the next one. In JSON Lines, a ``\\u``
 escape of half a UTF-16 surrogate pair (``"\\ud83d"`` without its ``"\\ude00"``: an emoji cut in
 two) is valid JSON but not valid Unicode, and no later step (the language model, Parquet) can
 encode it: such a record is an encoding error too, as with orjson and the readers built on it.
+
+CSV is decoded as it is read (``io.TextIOWrapper``, ``newline=""`` so that line breaks inside
+quoted fields stay as written). Rows, positions (``row R (line L)``, lines ending at LF, CRLF or
+a lone CR) and so document ids are those of the whole-file reader it replaced. Bytes the encoding
+refuses make their row an ``encoding`` error that names the byte, the column and the character
+(``not valid utf-8 in this row: byte 0xe9 in column 'text' at character 3``), and the rows before
+and after are kept; in UTF-16 and UTF-32 too (half a surrogate pair, a file cut in the middle of
+a character), where the whole-file reader refused the file. The choice: one bad cell costs one
+row, as one bad line costs one line in JSON Lines; a wrong ``options.encoding`` shows as many
+such rows, each saying what to set. A file that is not text at all (binary data, UTF-16 without
+a byte-order mark) is one InputError at ``byte 0``, as in JSON Lines, not an error per "row".
+A compressed file cut short keeps the rows read before the cut, then ends with an InputError.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import IO, Any
 
 from altedic.errors import InputError
 from altedic.readers.base import ReadContext
@@ -132,20 +149,28 @@ def _refuse_binary(sample: bytes, encoding: str, uri: str) -> None:
         )
 
 
+def _start_text(f: IO[bytes], encoding: str, uri: str) -> str:
+    """The encoding to decode ``f`` in, after skipping its byte-order mark; refuses a binary file.
+
+    A UTF-8 or UTF-16 byte-order mark beats ``encoding`` (``options.encoding``); without one,
+    the first 8 KiB are judged by :func:`_refuse_binary` (InputError for binary data or
+    BOM-less UTF-16).
+    """
+    sample = f.peek(8192)[:8192] if hasattr(f, "peek") else b""
+    for bom, enc in _BOMS:
+        if sample.startswith(bom):
+            f.read(len(bom))
+            return enc
+    _refuse_binary(sample, encoding, uri)
+    return encoding
+
+
 def _text_lines(ctx: ReadContext) -> Iterator[tuple[int, str | None, str]]:
     """(line number, decoded line or None, error message) for each line of a text file."""
     encoding = encoding_option(ctx)
     limit = int(ctx.options.get("max_record_mb", 256)) * 2**20
     with ctx.open() as f:
-        sample = f.peek(8192)[:8192] if hasattr(f, "peek") else b""
-        head = sample[:4]
-        for bom, enc in _BOMS:
-            if head.startswith(bom):
-                encoding = enc
-                f.read(len(bom))
-                break
-        else:
-            _refuse_binary(sample, encoding, ctx.uri)
+        encoding = _start_text(f, encoding, ctx.uri)
         if encoding.startswith(("utf-16", "utf-32")):
             # Lines of UTF-16/32 cannot be split on b"\n"; decode as a stream (errors end the file).
             wrapper = io.TextIOWrapper(f, encoding=encoding, newline="")
@@ -249,62 +274,143 @@ def delimiter_problem(value: object) -> str | None:
     return f"{value!r} is not a CSV delimiter; give one character (not a line break or '\"'), such as ',', ';' or a tab"
 
 
+#: Name of the decoding error handler of the CSV reader (see :func:`_escape_undecodable`).
+_ESCAPE = "altedic.escape-undecodable"
+#: What that handler puts in the text: U+DC00 + the byte's value (U+DC80-U+DCFF: as surrogateescape).
+_ESCAPED = re.compile("[\udc00-\udcff]")
+
+
+def _escape_undecodable(exc: UnicodeError) -> tuple[str, int]:
+    """Decoding error handler: each byte the codec refuses becomes the character U+DC00 + byte.
+
+    As ``surrogateescape`` for bytes 0x80-0xFF; unlike it, also for bytes below 0x80, which a
+    UTF-16 or UTF-32 decoder can refuse (half a surrogate pair, a file cut in the middle of a
+    character) and ``surrogateescape`` then raises on. Decoding never fails, so the row holding
+    the bad bytes can be an error of its own and its neighbours kept.
+    """
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    return "".join(chr(0xDC00 + b) for b in exc.object[exc.start : exc.end]), exc.end
+
+
+codecs.register_error(_ESCAPE, _escape_undecodable)
+
+
+class _LineTooLong(Exception):
+    """A physical line of a CSV file is longer than options.max_record_mb (it has been skipped)."""
+
+
+class _CsvLines:
+    """The physical lines of a decoded CSV stream, as :func:`csv.reader` takes them, counted.
+
+    Lines end at LF, CRLF or a lone CR, as ``io.StringIO(text, newline="")`` split them before
+    streaming, so that rows and line numbers are the same. A line of more than ``limit``
+    characters (line break not counted) is never held whole: it is skipped in 1 MiB pieces and
+    :class:`_LineTooLong` is raised once; ``csv.reader`` drops the record it was building and
+    starts afresh with the next line when called again. ``n`` counts every line, skipped or not:
+    ``reader.line_num`` does not count a skipped one.
+    """
+
+    def __init__(self, text: IO[str], limit: int) -> None:
+        self._text = text
+        self._limit = limit
+        self._after_cut_cr = False
+        self.n = 0
+
+    def __iter__(self) -> _CsvLines:
+        return self
+
+    def __next__(self) -> str:
+        # limit + 3: a line of ``limit`` characters and a CRLF is never cut in two
+        line = self._text.readline(self._limit + 3)
+        if self._after_cut_cr:
+            self._after_cut_cr = False
+            if line == "\n":  # the LF of a CRLF whose CR ended a skipped piece: same line
+                line = self._text.readline(self._limit + 3)
+        if not line:
+            raise StopIteration
+        self.n += 1
+        if len(line) - (2 if line.endswith("\r\n") else 1 if line[-1] in "\r\n" else 0) <= self._limit:
+            return line
+        piece, size = line, self._limit + 3
+        while piece and piece[-1] not in "\r\n":
+            piece, size = self._text.readline(1 << 20), 1 << 20
+        # readline(size) may stop between the CR and the LF of a CRLF (the next line is then "\n")
+        self._after_cut_cr = piece.endswith("\r") and len(piece) == size
+        raise _LineTooLong
+
+
 def read_csv(ctx: ReadContext) -> Iterator[Document | ReadError]:
-    """One document per CSV row after the header row; ragged rows are errors."""
+    """One document per CSV row after the header row; ragged rows are errors.
+
+    Streams: the file is decoded as it is read (memory: about one record, not the file).
+    """
     cols = _columns(ctx)
-    csv.field_size_limit(int(ctx.options.get("max_record_mb", 256)) * 2**20)
+    limit = int(ctx.options.get("max_record_mb", 256)) * 2**20
+    csv.field_size_limit(limit)
     delimiter = ctx.options.get("delimiter", ",")
     problem = delimiter_problem(delimiter)
     if problem:
         raise InputError(f"options.delimiter: {problem}", uri=ctx.uri)
     encoding = encoding_option(ctx)
-    data = ctx.read_bytes()
-    for bom, enc in _BOMS:
-        if data.startswith(bom):
-            data, encoding = data[len(bom) :], enc
-            break
-    try:
-        # surrogateescape keeps undecodable bytes visible per row instead of failing the file.
-        text = data.decode(encoding, errors="surrogateescape")
-    except UnicodeDecodeError as exc:
-        # what surrogateescape cannot keep: a byte below 0x80 in UTF-16/32 (a file cut in half)
-        raise InputError(
-            f"not valid {encoding} at byte {exc.start}: {exc.reason}", uri=ctx.uri, position=f"byte {exc.start}"
-        ) from None
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = next(reader)
-    except StopIteration:
-        return
-    except csv.Error as exc:
-        raise InputError(f"cannot read the CSV header: {exc}", uri=ctx.uri, position="row 1") from None
-    if cols["text"] not in header:
-        raise InputError(
-            f"no column {cols['text']!r} for the text; the header has {header[:20]} (set options.columns.text)",
-            uri=ctx.uri,
-            position="row 1",
-        )
-    row_no = 1
-    while True:
+    too_long = f"record larger than options.max_record_mb={limit // 2**20} MB"
+    with ctx.open() as f:
+        encoding = _start_text(f, encoding, ctx.uri)
+        # newline="": line breaks inside quoted fields stay as written (the csv module's rule)
+        text = io.TextIOWrapper(f, encoding=encoding, errors=_ESCAPE, newline="")
+        lines = _CsvLines(text, limit)
+        reader = csv.reader(lines, delimiter=delimiter)
         try:
-            values = next(reader)
+            header = next(reader)
         except StopIteration:
-            break
+            return
         except csv.Error as exc:
+            raise InputError(f"cannot read the CSV header: {exc}", uri=ctx.uri, position="row 1") from None
+        except _LineTooLong:
+            raise InputError(f"cannot read the CSV header: {too_long}", uri=ctx.uri, position="row 1") from None
+        if cols["text"] not in header:
+            raise InputError(
+                f"no column {cols['text']!r} for the text; the header has {header[:20]} (set options.columns.text)",
+                uri=ctx.uri,
+                position="row 1",
+            )
+        row_no = 1
+        while True:
+            try:
+                values = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                row_no += 1
+                yield ctx.error(f"malformed CSV: {exc}", f"row {row_no}", kind="csv")
+                continue
+            except _LineTooLong:
+                row_no += 1
+                yield ctx.error(too_long, f"row {row_no} (line {lines.n})", kind="csv")
+                continue
             row_no += 1
-            yield ctx.error(f"malformed CSV: {exc}", f"row {row_no}", kind="csv")
-            continue
-        row_no += 1
-        pos = f"row {row_no} (line {reader.line_num})"
-        if not values:
-            continue
-        if len(values) != len(header):
-            yield ctx.error(f"ragged row: {len(values)} fields where the header has {len(header)}", pos, kind="csv")
-            continue
-        if any("\udc80" <= ch <= "\udcff" for v in values for ch in v):
-            yield ctx.error(f"not valid {encoding} in this row; set options.encoding", pos, kind="encoding")
-            continue
-        yield _make_doc(ctx, dict(zip(header, values, strict=True)), cols, pos)
+            pos = f"row {row_no} (line {lines.n})"
+            if not values:
+                continue
+            # bytes the decoder refused first: they can also be why a row looks ragged
+            bad = _undecodable(header, values)
+            if bad:
+                yield ctx.error(f"not valid {encoding} in this row: {bad}; set options.encoding", pos, kind="encoding")
+                continue
+            if len(values) != len(header):
+                yield ctx.error(f"ragged row: {len(values)} fields where the header has {len(header)}", pos, kind="csv")
+                continue
+            yield _make_doc(ctx, dict(zip(header, values, strict=True)), cols, pos)
+
+
+def _undecodable(header: list[str], values: list[str]) -> str | None:
+    """Where the first byte the decoder refused is in a row (its column and character), or None."""
+    for i, value in enumerate(values):
+        m = None if value.isascii() else _ESCAPED.search(value)
+        if m is not None:
+            column = f"column {header[i]!r}" if i < len(header) else f"field {i + 1}"
+            return f"byte 0x{ord(m.group()) - 0xDC00:02x} in {column} at character {m.start()}"
+    return None
 
 
 def read_parquet(ctx: ReadContext) -> Iterator[Document | ReadError]:
