@@ -32,6 +32,26 @@ row, as one bad line costs one line in JSON Lines; a wrong ``options.encoding`` 
 such rows, each saying what to set. A file that is not text at all (binary data, UTF-16 without
 a byte-order mark) is one InputError at ``byte 0``, as in JSON Lines, not an error per "row".
 A compressed file cut short keeps the rows read before the cut, then ends with an InputError.
+
+Values that are not strings (JSON Lines and Parquet; CSV cells are always strings):
+
+* ``text`` must be text. In JSON Lines a number, boolean, list or object there is a ``schema``
+  error for its line (a number is not a document, and guessing its format would be invented
+  text). A Parquet text column is a string column (``string``, ``large_string``,
+  ``string_view``, dictionary-encoded or not) or a variable-length binary one (``binary``,
+  ``large_binary``, ``binary_view``, dictionary-encoded or not), read as UTF-8: exporters that
+  write strings without Parquet's UTF8 annotation make those. Any other type (numbers,
+  timestamps, lists, ``fixed_size_binary``, whose values of one width are codes or hashes, an
+  all-null column) is one InputError ``wrong schema`` for the file: the type is the column's,
+  so every row would be the same error.
+* The other mapped fields and ``keep_fields`` become strings: bytes decoded as UTF-8 (never
+  Python's ``b'...'``), numbers, booleans, dates and timestamps with ``str`` (``7``, ``1.5``,
+  ``True``, ``2024-01-02 03:04:05``), lists, structs and maps as JSON with sorted keys (dates,
+  decimals and bytes inside them written as above).
+* Bytes that are not UTF-8, in the text or any column read (a ``binary`` column, or a Parquet
+  ``string`` column whose writer did not check its bytes), make the row an error of kind
+  ``encoding`` that names the column (``column 'title' holds bytes that are not UTF-8 text
+  (invalid start byte at byte 3)``); the other rows are kept.
 """
 
 from __future__ import annotations
@@ -65,13 +85,59 @@ def _columns(ctx: ReadContext) -> dict[str, str]:
     return cols
 
 
-def _str(v: Any) -> str | None:
-    if v is None:
-        return None
-    if isinstance(v, str):
+class _Undecodable:
+    """A Parquet string value whose bytes are not UTF-8 (Arrow does not check them on reading)."""
+
+    __slots__ = ("error",)
+
+    def __init__(self, error: UnicodeDecodeError) -> None:
+        self.error = error
+
+
+class _BadCell(Exception):
+    """A cell that cannot be a document string: bytes that are not UTF-8 (``message`` says where)."""
+
+    def __init__(self, column: str, error: UnicodeDecodeError, nested: bool = False) -> None:
+        where = " in a nested value" if nested else ""
+        super().__init__(
+            f"column {column!r} holds bytes that are not UTF-8 text{where} ({error.reason} at byte {error.start})"
+        )
+        self.message = str(self)
+
+
+def _json_default(v: Any) -> Any:
+    """JSON for what Parquet nests in lists and structs: bytes as UTF-8 text, the rest as ``str``.
+
+    Dates, times, timestamps, decimals and durations (``str`` gives ``2024-01-02``, ``1.50``),
+    as they are written when not nested. Raises UnicodeDecodeError for bytes that are not UTF-8.
+    """
+    if isinstance(v, bytes):
+        return v.decode("utf-8")
+    return str(v)
+
+
+def _cell(v: Any, column: str) -> str | None:
+    """A cell as a document string (None for a null).
+
+    Strings as they are; bytes (a Parquet ``binary`` column) decoded as UTF-8, never their
+    Python repr ``b'...'``; lists and objects (JSON, Parquet lists, structs, maps) as JSON with
+    sorted keys; numbers, booleans, dates and timestamps with ``str`` (``7``, ``1.5``, ``True``,
+    ``2024-01-02 03:04:05``). Raises :class:`_BadCell` for bytes that are not UTF-8.
+    """
+    if v is None or isinstance(v, str):
         return v
-    if isinstance(v, (dict, list)):
-        return json.dumps(v, ensure_ascii=False, sort_keys=True)
+    try:
+        if isinstance(v, bytes):
+            return v.decode("utf-8")
+        if isinstance(v, _Undecodable):
+            raise v.error
+        if isinstance(v, (dict, list)):
+            try:
+                return json.dumps(v, ensure_ascii=False, sort_keys=True, default=_json_default)
+            except UnicodeDecodeError as exc:
+                raise _BadCell(column, exc, nested=True) from None
+    except UnicodeDecodeError as exc:
+        raise _BadCell(column, exc) from None
     return str(v)
 
 
@@ -79,26 +145,32 @@ def _make_doc(ctx: ReadContext, row: dict[str, Any], cols: dict[str, str], posit
     text = row.get(cols["text"])
     if text is None:
         return ctx.error(f"no text: column {cols['text']!r} is missing or null", position, kind="schema")
-    if not isinstance(text, str):
-        return ctx.error(
-            f"text column {cols['text']!r} holds a {type(text).__name__}, not a string", position, kind="schema"
-        )
     fields: dict[str, Any] = {}
-    if "id" in cols:
-        fields["doc_ref"] = _str(row.get(cols["id"]))
-    for f in ("url", "date", "title"):
-        if f in cols:
-            fields[f] = _str(row.get(cols[f]))
-    if "lang" in cols and row.get(cols["lang"]):
-        from altedic.langid.codes import normalise_lang
+    try:
+        if isinstance(text, (bytes, _Undecodable)):
+            text = _cell(text, cols["text"])
+        if not isinstance(text, str):
+            return ctx.error(
+                f"text column {cols['text']!r} holds a {type(text).__name__}, not a string", position, kind="schema"
+            )
+        if "id" in cols:
+            fields["doc_ref"] = _cell(row.get(cols["id"]), cols["id"])
+        for f in ("url", "date", "title"):
+            if f in cols:
+                fields[f] = _cell(row.get(cols[f]), cols[f])
+        if "lang" in cols and row.get(cols["lang"]):
+            from altedic.langid.codes import normalise_lang
 
-        fields["declared_lang"] = normalise_lang(_str(row.get(cols["lang"])))
-    keep = ctx.options.get("keep_fields") or []
-    if keep:
-        fields["metadata"] = {k: s for k in keep if (s := _str(row.get(k))) is not None}
+            fields["declared_lang"] = normalise_lang(_cell(row.get(cols["lang"]), cols["lang"]))
+        keep = ctx.options.get("keep_fields") or []
+        if keep:
+            fields["metadata"] = {k: s for k in keep if (s := _cell(row.get(k), k)) is not None}
+        licence = _cell(row.get(cols["licence"]), cols["licence"]) if "licence" in cols else None
+    except _BadCell as bad:
+        return ctx.error(bad.message, position, kind="encoding")
     doc = ctx.doc(text, position, **fields)
     if "licence" in cols:
-        _apply_row_licence(ctx, doc, _str(row.get(cols["licence"])), cols["licence"])
+        _apply_row_licence(ctx, doc, licence, cols["licence"])
     return doc
 
 
@@ -434,14 +506,15 @@ def read_parquet(ctx: ReadContext) -> Iterator[Document | ReadError]:
     field_type = pf.schema_arrow.field(cols["text"]).type
     # pandas categoricals and polars Categorical/Enum are dictionary-encoded text
     value_type = field_type.value_type if pa.types.is_dictionary(field_type) else field_type
-    if not (
-        pa.types.is_string(value_type) or pa.types.is_large_string(value_type) or pa.types.is_string_view(value_type)
-    ):
-        raise InputError(f"wrong schema: text column {cols['text']!r} has type {field_type}, not string", uri=ctx.uri)
+    if not any(is_type(value_type) for is_type in _TEXT_TYPES):
+        raise InputError(
+            f"wrong schema: text column {cols['text']!r} has type {field_type}, not string (or binary holding UTF-8)",
+            uri=ctx.uri,
+        )
     row = 0
     try:
         for batch in pf.iter_batches(batch_size=1024, columns=wanted):
-            for rec in batch.to_pylist():
+            for rec in _batch_rows(batch):
                 row += 1
                 yield _make_doc(ctx, rec, cols, f"row {row}")
     except (pa.ArrowInvalid, OSError) as exc:
@@ -450,3 +523,51 @@ def read_parquet(ctx: ReadContext) -> Iterator[Document | ReadError]:
         ) from None
     finally:
         f.close()
+
+
+def _is_text_type(t: Any) -> bool:
+    import pyarrow as pa
+
+    return bool(pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t))
+
+
+def _is_binary_type(t: Any) -> bool:
+    import pyarrow as pa
+
+    return bool(pa.types.is_binary(t) or pa.types.is_large_binary(t) or pa.types.is_binary_view(t))
+
+
+#: Arrow types a Parquet text column may have (also dictionary-encoded): strings, and bytes of
+#: variable length read as UTF-8 (some exporters write strings without Parquet's UTF8
+#: annotation; Spark's ``binaryAsString`` exists for them). Not ``fixed_size_binary``: bytes of
+#: one width are codes, hashes or UUIDs, not text.
+_TEXT_TYPES = (_is_text_type, _is_binary_type)
+
+
+def _batch_rows(batch: Any) -> list[dict[str, Any]]:
+    """The rows of a record batch as dicts; a string that is not UTF-8 becomes an :class:`_Undecodable`.
+
+    Parquet does not make its writers check that a string column holds UTF-8, and Arrow does not
+    check it on reading: ``to_pylist`` then raises for the whole batch. Only then is the batch
+    converted column by column, and value by value in a column that fails, so that the one bad
+    value is an error for its row and the other 1023 rows are kept.
+    """
+    try:
+        return batch.to_pylist()  # type: ignore[no-any-return]
+    except UnicodeDecodeError:
+        pass
+    columns: list[list[Any]] = []
+    for column in batch.columns:
+        try:
+            columns.append(column.to_pylist())
+        except UnicodeDecodeError:
+            columns.append([_value(column, i) for i in range(len(column))])
+    names = batch.schema.names
+    return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
+
+
+def _value(column: Any, i: int) -> Any:
+    try:
+        return column[i].as_py()
+    except UnicodeDecodeError as exc:
+        return _Undecodable(exc)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import bz2
+import datetime
+import decimal
 import gzip
 import json
 import lzma
@@ -331,3 +333,155 @@ def test_csv_delimiter_that_is_not_one_character_is_one_clear_error(tmp_path: Pa
         "(not a line break or '\"'), such as ',', ';' or a tab"
     )
     assert [(d.text, d.doc_ref) for d in _read(p, "csv", delimiter=";", columns={"id": "id"})] == [("x", "1")]  # type: ignore[union-attr]
+
+
+def _summary(out: list[Document | ReadError]) -> list[tuple[object, ...]]:
+    return [
+        ("doc", o.position, o.text, o.title, o.declared_lang, o.metadata)
+        if isinstance(o, Document)
+        else ("err", o.position, o.kind, o.message)
+        for o in out
+    ]
+
+
+@pytest.mark.parametrize(
+    "binary",
+    [pa.binary(), pa.large_binary(), pa.binary_view(), "dictionary"],
+    ids=["binary", "large_binary", "binary_view", "dictionary"],
+)
+def test_parquet_binary_columns_are_utf8_text_or_an_encoding_error_naming_the_column(
+    tmp_path: Path, binary: object
+) -> None:
+    # some exporters write strings as Parquet binary without the UTF8 annotation: the title was
+    # written as b'...' (Python's repr) and a binary text column refused the whole file
+    def col(values: list[bytes | None]) -> pa.Array:
+        if binary == "dictionary":
+            return pa.array(values, pa.binary()).dictionary_encode()
+        return pa.array(values, binary)
+
+    p = tmp_path / "b.parquet"
+    table = pa.table(
+        {
+            "text": col([MT.encode(), GA.encode(), b"bad \xff", EL.encode(), BG.encode()]),
+            "title": col(["Titlu ħ".encode(), None, b"ok", "Τίτλος".encode(), b"T\xc3"]),
+            "lang": col([b"mlt", b"ga", b"", b"ell", b"bg"]),
+            "code": pa.array([b"m1", b"g1", b"x1", b"e\x80", b"b1"], pa.binary(2)),
+        }
+    )
+    pq.write_table(table, p)
+    assert pq.ParquetFile(p).schema_arrow.field("text").type == table.schema.field("text").type  # as written
+    out = _read(p, "parquet", columns={"title": "title", "lang": "lang"}, keep_fields=["code"])
+    assert _summary(out) == [
+        ("doc", "row 1", MT, "Titlu ħ", "mt", {"code": "m1"}),
+        ("doc", "row 2", GA, None, "ga", {"code": "g1"}),
+        (
+            "err",
+            "row 3",
+            "encoding",
+            "column 'text' holds bytes that are not UTF-8 text (invalid start byte at byte 4)",
+        ),
+        (
+            "err",
+            "row 4",
+            "encoding",
+            "column 'code' holds bytes that are not UTF-8 text (invalid start byte at byte 1)",
+        ),
+        (
+            "err",
+            "row 5",
+            "encoding",
+            "column 'title' holds bytes that are not UTF-8 text (unexpected end of data at byte 1)",
+        ),
+    ]
+
+
+def test_parquet_fixed_size_binary_text_column_is_a_wrong_schema(tmp_path: Path) -> None:
+    # bytes of one width are codes, hashes or UUIDs, not text (variable-length binary is read)
+    p = tmp_path / "f.parquet"
+    pq.write_table(pa.table({"text": pa.array([b"abcd"], pa.binary(4))}), p)
+    with pytest.raises(InputError) as err:
+        _read(p, "parquet")
+    assert err.value.message == (
+        "wrong schema: text column 'text' has type fixed_size_binary[4], not string (or binary holding UTF-8)"
+    )
+
+
+def test_parquet_string_column_holding_invalid_utf8_is_an_error_for_its_row(tmp_path: Path) -> None:
+    # Parquet writers need not check that a string column holds UTF-8, nor Arrow on reading:
+    # to_pylist raised UnicodeDecodeError and the file stopped (a reader-fault) at its first batch
+    def unchecked(values: list[bytes]) -> pa.Array:
+        offsets = [0]
+        for v in values:
+            offsets.append(offsets[-1] + len(v))
+        return pa.Array.from_buffers(
+            pa.string(),
+            len(values),
+            [None, pa.py_buffer(pa.array(offsets, pa.int32()).buffers()[1]), pa.py_buffer(b"".join(values))],
+        )
+
+    p = tmp_path / "s.parquet"
+    texts = [MT.encode(), b"caf\xe9", GA.encode()]
+    urls = [b"https://e.eu/1", b"https://e.eu/2", b"https://e.eu/\xff"]
+    pq.write_table(pa.table({"text": unchecked(texts), "url": unchecked(urls)}), p)
+    out = _read(p, "parquet", columns={"url": "url"})
+    assert [(type(o).__name__, o.position) for o in out] == [
+        ("Document", "row 1"),
+        ("ReadError", "row 2"),
+        ("ReadError", "row 3"),
+    ]
+    assert (out[0].text, out[0].url) == (MT, "https://e.eu/1")  # type: ignore[union-attr]
+    assert [(o.kind, o.message) for o in out[1:]] == [  # type: ignore[union-attr]
+        ("encoding", "column 'text' holds bytes that are not UTF-8 text (unexpected end of data at byte 3)"),
+        ("encoding", "column 'url' holds bytes that are not UTF-8 text (invalid start byte at byte 13)"),
+    ]
+
+
+def test_parquet_metadata_of_other_types_is_stringified_and_nested_values_are_json(tmp_path: Path) -> None:
+    # a list of dates, or a struct holding bytes, stopped the file (TypeError from json.dumps)
+    p = tmp_path / "m.parquet"
+    pq.write_table(
+        pa.table(
+            {
+                "text": [MT, GA],
+                "n": [7, None],
+                "score": [1.5, 2.0],
+                "flag": [True, False],
+                "when": pa.array([datetime.datetime(2024, 1, 2, 3, 4, 5), None], pa.timestamp("us")),
+                "day": [datetime.date(2024, 1, 2), datetime.date(1999, 12, 31)],
+                "amount": pa.array([decimal.Decimal("1.50"), decimal.Decimal("-2.00")]),
+                "days": pa.array([[datetime.date(2024, 1, 2)], []], pa.list_(pa.date32())),
+                "tags": [["x", "ħ"], None],
+                "blob": pa.array(
+                    [{"b": b"v\xc3\xa9", "a": 1}, {"b": b"\xff", "a": 2}],
+                    pa.struct([("b", pa.binary()), ("a", pa.int64())]),
+                ),
+            }
+        ),
+        p,
+    )
+    keep = ["n", "score", "flag", "when", "day", "amount", "days", "tags", "blob"]
+    out = _read(p, "parquet", columns={"date": "day"}, keep_fields=keep)
+    first = out[0]
+    assert isinstance(first, Document)
+    assert (first.date, first.metadata) == (
+        "2024-01-02",
+        {
+            "n": "7",
+            "score": "1.5",
+            "flag": "True",
+            "when": "2024-01-02 03:04:05",
+            "day": "2024-01-02",
+            "amount": "1.50",
+            "days": '["2024-01-02"]',
+            "tags": '["x", "ħ"]',
+            "blob": '{"a": 1, "b": "vé"}',
+        },
+    )
+    assert _summary(out[1:]) == [
+        (
+            "err",
+            "row 2",
+            "encoding",
+            "column 'blob' holds bytes that are not UTF-8 text in a nested value (invalid start byte at byte 0)",
+        )
+    ]
