@@ -50,15 +50,21 @@ def option_problems(options: dict[str, Any]) -> list[tuple[str, str]]:
     """(option, message) for each reader option that is wrong whatever the file: checked when a
     recipe is loaded, so that the run stops before any work instead of failing every file.
 
-    ``encoding`` (text, JSONL, CSV) must be a text encoding and ``delimiter`` (CSV) one
-    character; the readers check the same (with the same messages) for options that come
+    ``encoding`` (text, JSONL, CSV) must be a text encoding, ``delimiter`` (CSV) one character,
+    ``columns`` and ``keep_fields`` (JSONL, CSV, Parquet) column names; the readers check the same (with the same messages) for options that come
     another way (a DCAT catalogue's ``reader_options``).
     """
-    from altedic.readers.tabular import delimiter_problem
+    from altedic.readers.tabular import columns_problem, delimiter_problem, keep_fields_problem
     from altedic.readers.text import encoding_problem
 
     problems = []
-    for key, check in (("encoding", encoding_problem), ("delimiter", delimiter_problem)):
+    checks = (
+        ("encoding", encoding_problem),
+        ("delimiter", delimiter_problem),
+        ("columns", columns_problem),
+        ("keep_fields", keep_fields_problem),
+    )
+    for key, check in checks:
         if key in options and (problem := check(options[key])):
             problems.append((key, problem))
     return problems

@@ -74,13 +74,37 @@ _FIELDS = ("text", "id", "lang", "url", "date", "title", "licence")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def _columns(ctx: ReadContext) -> dict[str, str]:
-    cols = dict(ctx.options.get("columns") or {})
-    unknown = set(cols) - set(_FIELDS)
+def columns_problem(value: object) -> str | None:
+    """What is wrong with ``options.columns`` (None when nothing is): a mapping of document fields
+    to column names, each a non-empty string (``{text: 5}`` looked for a column named 5 in every
+    row and made each one an error)."""
+    if not isinstance(value, dict):
+        return f"must map document fields ({', '.join(_FIELDS)}) to column names, got {type(value).__name__}"
+    unknown = set(value) - set(_FIELDS)
     if unknown:
-        raise InputError(
-            f"options.columns has unknown field(s) {sorted(unknown)}; allowed: {', '.join(_FIELDS)}", uri=ctx.uri
-        )
+        return f"has unknown field(s) {sorted(map(str, unknown))}; allowed: {', '.join(_FIELDS)}"
+    for k, v in value.items():
+        if not isinstance(v, str) or not v:
+            return f"{k}: a column name is a non-empty string, got {v!r} (quote it in YAML: '{v}')"
+    return None
+
+
+def keep_fields_problem(value: object) -> str | None:
+    """What is wrong with ``options.keep_fields`` (None when nothing is): a list of column names."""
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        return f"must be a list of column names (non-empty strings), got {value!r}"
+    return None
+
+
+def _columns(ctx: ReadContext) -> dict[str, str]:
+    cols = ctx.options.get("columns") or {}
+    problem = columns_problem(cols)
+    if problem:
+        raise InputError(f"options.columns {problem}", uri=ctx.uri)
+    keep = ctx.options.get("keep_fields")
+    if keep is not None and (problem := keep_fields_problem(keep)):
+        raise InputError(f"options.keep_fields {problem}", uri=ctx.uri)
+    cols = dict(cols)
     cols.setdefault("text", "text")
     return cols
 

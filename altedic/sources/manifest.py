@@ -138,6 +138,10 @@ def validate_manifest(data: Any, base_dir: str | None = None) -> list[str]:
         close = difflib.get_close_matches(fmt, list(REGISTRY), n=1)
         hint = f"did you mean '{close[0]}'?" if close else f"known formats: {', '.join(sorted(REGISTRY))}"
         problems.append(f"format: unknown reader '{fmt}'; {hint}")
+    if isinstance(data.get("options"), dict):
+        from altedic.readers import option_problems
+
+        problems.extend(f"options.{key}: {message}" for key, message in option_problems(data["options"]))
     if base_dir is not None and isinstance(data.get("location"), str | list):
         for loc in _locations(data):
             full = loc if os.path.isabs(loc) else os.path.join(base_dir, loc)
@@ -146,7 +150,9 @@ def validate_manifest(data: Any, base_dir: str | None = None) -> list[str]:
                     f"location: '{loc}' is a URL; the pipeline reads local files only: download it and give the local path"
                 )
                 continue
-            matched = glob.glob(full, recursive=True) if glob.has_magic(full) else ([full] if os.path.exists(full) else [])
+            matched = (
+                glob.glob(full, recursive=True) if glob.has_magic(full) else ([full] if os.path.exists(full) else [])
+            )
             outside = _outside(base_dir, loc, matched)
             if outside is not None:
                 problems.append(

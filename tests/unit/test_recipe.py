@@ -161,6 +161,22 @@ def test_shipped_recipes_are_valid(repo_root: Path) -> None:
             "sources[0].options.delimiter",
             "';;' is not a CSV delimiter; give one character (not a line break or '\"'), such as ',', ';' or a tab",
         ),
+        # a column named 5 was looked for in every row: each row an error, the run "fine"
+        (
+            "{columns: {text: 5}}",
+            "sources[0].options.columns",
+            "text: a column name is a non-empty string, got 5 (quote it in YAML: '5')",
+        ),
+        (
+            "{columns: {text: body, author: writer}}",
+            "sources[0].options.columns",
+            "has unknown field(s) ['author']; allowed: text, id, lang, url, date, title, licence",
+        ),
+        (
+            "{columns: {text: body}, keep_fields: body}",
+            "sources[0].options.keep_fields",
+            "must be a list of column names (non-empty strings), got 'body'",
+        ),
     ],
 )
 def test_bad_encoding_or_delimiter_stops_before_any_work(tmp_path: Path, options: str, key: str, message: str) -> None:

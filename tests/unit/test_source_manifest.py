@@ -182,3 +182,20 @@ def test_location_outside_the_manifest_folder_is_refused(tmp_path: Path) -> None
     # inside the folder, by any spelling, is fine
     m.write_text(head + "./data/../data/*.txt\n", encoding="utf-8")
     assert load_manifest(str(m)).paths == [str(folder / "data" / "*.txt")]
+
+
+def test_reader_options_are_checked_in_a_manifest(tmp_path: Path) -> None:
+    """``columns: {text: 5}`` was a valid manifest whose every record was unreadable."""
+    m = tmp_path / "m.yaml"
+    m.write_text(
+        (MAN / "good.yaml")
+        .read_text(encoding="utf-8")
+        .replace("columns: {text: text, id: id, lang: lang}", "columns: {text: 5}\n  encoding: x-bogus"),
+        encoding="utf-8",
+    )
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "a.jsonl").write_text('{"text": "Il-Kunsill ltaqa."}\n', encoding="utf-8")
+    assert validate_manifest(read_manifest_file(str(m)), str(tmp_path)) == [
+        "options.encoding: 'x-bogus' is not an encoding Python knows; use a text encoding such as utf-8, utf-16-le, cp1252 or iso-8859-2",
+        "options.columns: text: a column name is a non-empty string, got 5 (quote it in YAML: '5')",
+    ]
