@@ -18,8 +18,12 @@ from altedic.errors import InputError
 from altedic.readers.base import ReadContext
 from altedic.records import Document, ReadError
 
+# UTF-32's marks first: the little-endian one starts with UTF-16's (FF FE 00 00 vs FF FE), and a
+# UTF-32 file read as UTF-16 was a NUL after every character.
 _BOMS = [
     (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 ]

@@ -485,3 +485,32 @@ def test_parquet_metadata_of_other_types_is_stringified_and_nested_values_are_js
             "column 'blob' holds bytes that are not UTF-8 text in a nested value (invalid start byte at byte 0)",
         )
     ]
+
+
+_UTF32_CASES = {
+    "text": ("a.txt", "Is-sessjoni titkompla.\n\nIl-Kunsill ltaqa'.\n", {"unit": "paragraph"}),
+    "jsonl": ("a.jsonl", '{"text": "Tá an seisiún atosaithe."}\n{"text": "Άρθρο 1"}\n', {}),
+    "csv": ("a.csv", 'text,id\n"Член 1",x\nGrüße,y\n', {}),
+    "europarl": ("mt/ep-00-01-18.txt", "<CHAPTER ID=1>\nTkomplija\nIs-sessjoni titkompla.\n", {}),
+}
+
+
+@pytest.mark.parametrize("fmt", sorted(_UTF32_CASES))
+@pytest.mark.parametrize("bom", ["le", "be"])
+def test_utf32_with_byte_order_mark(tmp_path: Path, fmt: str, bom: str) -> None:
+    """UTF-32's little-endian mark begins with UTF-16's: the file was read as UTF-16 (a NUL after
+    every character: errors or "no column 'text'"), and a big-endian one as UTF-8."""
+    name, text, options = _UTF32_CASES[fmt]
+    p = tmp_path / name
+    p.parent.mkdir(parents=True, exist_ok=True)
+    p.write_bytes(("\ufeff" + text).encode("utf-32-le" if bom == "le" else "utf-32-be"))
+    src = SourceInfo(name="t", format=fmt, options=dict(options))
+    out = list(get_reader(fmt)(ReadContext(src, str(p), name)))
+    assert all(isinstance(d, Document) for d in out), out
+    expected = {
+        "text": ["Is-sessjoni titkompla.", "Il-Kunsill ltaqa'."],
+        "jsonl": ["Tá an seisiún atosaithe.", "Άρθρο 1"],
+        "csv": ["Член 1", "Grüße"],
+        "europarl": ["Tkomplija\nIs-sessjoni titkompla."],
+    }[fmt]
+    assert [d.text for d in out if isinstance(d, Document)] == expected
