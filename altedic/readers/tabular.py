@@ -511,12 +511,20 @@ def _undecodable(header: list[str], values: list[str]) -> str | None:
 
 def read_parquet(ctx: ReadContext) -> Iterator[Document | ReadError]:
     """One document per row, read batch by batch (bounded memory)."""
+
+    cols = _columns(ctx)
+    f = ctx.open()
+    try:  # the file is closed however reading ends (a schema error too)
+        yield from _parquet_rows(ctx, f, cols)
+    finally:
+        f.close()
+
+
+def _parquet_rows(ctx: ReadContext, f: IO[bytes], cols: dict[str, str]) -> Iterator[Document | ReadError]:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    cols = _columns(ctx)
     try:
-        f = ctx.open()
         pf = pq.ParquetFile(f)
     except (pa.ArrowInvalid, OSError) as exc:
         raise InputError(f"not a readable Parquet file: {exc}", uri=ctx.uri) from None
@@ -545,8 +553,6 @@ def read_parquet(ctx: ReadContext) -> Iterator[Document | ReadError]:
         raise InputError(
             f"Parquet data is corrupt after row {row}: {exc}", uri=ctx.uri, position=f"row {row + 1}"
         ) from None
-    finally:
-        f.close()
 
 
 def _is_text_type(t: Any) -> bool:

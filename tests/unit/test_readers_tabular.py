@@ -514,3 +514,23 @@ def test_utf32_with_byte_order_mark(tmp_path: Path, fmt: str, bom: str) -> None:
         "europarl": ["Tkomplija\nIs-sessjoni titkompla."],
     }[fmt]
     assert [d.text for d in out if isinstance(d, Document)] == expected
+
+
+def test_parquet_file_is_closed_after_a_schema_error(tmp_path: Path) -> None:
+    """A wrong schema raised before the reading loop's ``finally``: the file stayed open."""
+    p = tmp_path / "a.parquet"
+    pq.write_table(pa.table({"body": ["Il-Kunsill ltaqa'."]}), p)
+    ctx = ReadContext(SourceInfo(name="t", format="parquet"), str(p), "a.parquet")
+    opened = []
+    real_open = ctx.open
+
+    def spy() -> object:
+        f = real_open()
+        opened.append(f)
+        return f
+
+    ctx.open = spy  # type: ignore[method-assign]
+    with pytest.raises(InputError) as err:
+        list(get_reader("parquet")(ctx))
+    assert err.value.message.startswith("wrong schema: no column 'text' for the text")
+    assert [f.closed for f in opened] == [True]
