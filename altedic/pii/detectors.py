@@ -230,33 +230,57 @@ def _scan(rx: re.Pattern[str], text: str, starts: Iterable[int]) -> Iterator[re.
                 yield m
 
 
-# the characters of _EMAIL's local part (dot-atom) and of its domain
+# the characters of _EMAIL's local part (dot-atom) and the dot
 _EMAIL_LOCAL_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$%&'*+/=?^_`{|}~-.")
-_EMAIL_DOMAIN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.-")
+
+
+def _email_may_follow(c: str) -> bool:
+    r"""Whether _EMAIL's lookbehind ``(?<![\w.+-])`` lets a match start after ``c`` (``\w``:
+    ``str.isalnum()`` or ``_``)."""
+    return not (c.isalnum() or c in "_.+-")
+
+
+def _email_start(text: str, first: int, at: int) -> int:
+    """The only position in ``[first, at)`` where :data:`_EMAIL` can match through the ``@`` at
+    ``at``, or -1; ``text[first:at]`` holds local-part characters and dots only.
+
+    A match through that ``@`` starts at a position ``p`` where (a) ``text[p]`` is not a dot, (b)
+    ``text[p:at]`` is a dot-atom (no ``..``, no dot just before the ``@``: the local part must end
+    at the ``@``) and (c) the lookbehind lets it start after ``text[p - 1]``. The rest of the
+    match, the domain, does not depend on ``p``: if the first such ``p`` fails, every later one
+    fails too. So one anchored try per ``@`` gives the full scan's match, where searching the whole
+    run (until November 2026) tried every position of it: quadratic on a long run of ``!``, ``=``
+    or ``#`` before an ``@`` (20,000 of them: 5.3 s, 40,000: 21 s; now milliseconds).
+    """
+    if text[at - 1] == ".":
+        return -1
+    dots = text.rfind("..", first, at)
+    for p in range(first if dots < 0 else dots + 2, at):
+        if text[p] != "." and (p == 0 or _email_may_follow(text[p - 1])):
+            return p
+    return -1
 
 
 def find_emails(text: str) -> Iterator[Match]:
     """E-mail addresses; the pattern runs only around each ``@``.
 
-    A match holds exactly one ``@`` (neither the local part nor the domain may contain one), its
-    local part is inside the run of local-part characters just before that ``@`` and its domain
-    inside the run of ``[A-Za-z0-9.-]`` after it (plus the one character the final lookahead
-    reads). Searching that window only, ``@`` by ``@``, gives the full scan's matches.
+    A match holds exactly one ``@`` (neither the local part nor the domain may contain one) and its
+    local part is inside the run of local-part characters just before that ``@``: for each ``@``,
+    the one position of that run where a match can start (:func:`_email_start`) is tried,
+    anchored. ``@`` by ``@``, this gives the full scan's matches in linear time.
     """
     at = text.find("@")
     end = 0
-    n = len(text)
     while at >= 0:
         lo = at
         while lo > 0 and text[lo - 1] in _EMAIL_LOCAL_CHARS:
             lo -= 1
-        hi = at + 1
-        while hi < n and text[hi] in _EMAIL_DOMAIN_CHARS:
-            hi += 1
-        m = _EMAIL.search(text, max(lo, end), min(n, hi + 1))
-        if m is not None:
-            end = m.end()
-            yield Match(m.start(), m.end(), "email")
+        if max(lo, end) < at:
+            start = _email_start(text, max(lo, end), at)
+            m = _EMAIL.match(text, start) if start >= 0 else None
+            if m is not None:
+                end = m.end()
+                yield Match(m.start(), m.end(), "email")
         at = text.find("@", at + 1)
 
 
