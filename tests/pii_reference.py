@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import sys
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib import import_module
@@ -44,9 +46,16 @@ class Match:
     type: str
 
 
+# Followed from altedic/pii/detectors.py: internationalised e-mail (RFC 6531, IDNA). The local part's
+# atoms, the domain labels and the TLD also take Unicode letters and digits (``\w``, ``[^\W_]``,
+# ``[^\W\d_]``) and combining marks (every character of general category M); the TLD may be an A-label.
+_MARKS = "".join(chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)).startswith("M"))
+_ATEXT = r"\w!#$%&'*+/=?^`{|}~\-" + _MARKS  # marks are no regex syntax: written as they are
 _EMAIL = re.compile(
-    r"(?<![\w.+-])[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
-    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![\w-])"
+    r"(?<![\w.+\-" + _MARKS + r"])[" + _ATEXT + r"]+(?:\.[" + _ATEXT + r"]+)*"
+    r"@(?:[^\W_](?:(?:[^\W_]|[\-" + _MARKS + r"]){0,61}(?:[^\W_]|[" + _MARKS + r"]))?\.)+"
+    r"(?:[^\W\d_](?:[^\W\d_]|[" + _MARKS + r"]){1,23}|[Xx][Nn]--[A-Za-z0-9-]{0,58}[A-Za-z0-9])"
+    r"(?![\w\-" + _MARKS + r"])"
 )
 _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b")
 _CARD = re.compile(r"(?<![\d.,/-])(?:\d{4}[ -]){3}\d{1,7}(?![\d.,/-]\d)|(?<![\d.,/-])\d{13,19}(?![\d.,/-]\d)")

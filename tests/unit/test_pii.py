@@ -250,3 +250,55 @@ def test_regional_languages_get_the_phone_plans_of_their_regions() -> None:
     assert regions_for("sr-Latn") == ("RS", "BA", "ME") and regions_for("mt") == ("MT",)
     # a language without regions (Latin) takes those of the declared language; none: no plan
     assert regions_for("la", "it") == ("IT",) and regions_for("la") == () and regions_for(None, "ga") == ("IE",)
+
+
+# --- internationalised e-mail (RFC 6531 local parts, IDN domains): whole addresses are redacted
+
+
+def redacted(text: str, lang: str) -> str:
+    d = doc(text, lang)
+    PIIStage({}).process(d)
+    return d.text
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        # non-ASCII letters in the local part: the address was not found at all (the ASCII pattern
+        # could not start after "é", a word character), so it stayed in the text
+        ("es", "Escriba a josé.garcía@correos.es antes del lunes.", "Escriba a <EMAIL> antes del lunes."),
+        ("fr", "l'adresse est prénom.nom.promoNN@eigsi.fr en version", "l'adresse est <EMAIL> en version"),
+        # decomposed (NFD) text: the ASCII pattern started after the last combining mark and left the
+        # name visible ("josé.garcí<EMAIL>")
+        ("es", "Escriba a jose\u0301.garci\u0301a@correos.es.", "Escriba a <EMAIL>."),
+        ("de", "Post an info@mu\u0308nchen.de bitte.", "Post an <EMAIL> bitte."),
+        # IDN domains (RFC 5890), with a trailing sentence dot or comma left outside
+        (
+            "de",
+            "Anfragen an info@münchen.de oder kontakt@straße.de richten.",
+            "Anfragen an <EMAIL> oder <EMAIL> richten.",
+        ),
+        (
+            "de",
+            "Jürgen Müller (jürgen.müller@bürgeramt-köln.de) ist zuständig.",
+            "Jürgen Müller (<EMAIL>) ist zuständig.",
+        ),
+        ("el", "@Δημήτρης: γράψε στο ιωάννης@παράδειγμα.ελ.", "@Δημήτρης: γράψε στο <EMAIL>."),
+        (
+            "bg",
+            "Пишете на иван.петров@министерство.бг или на user@localhost.",
+            "Пишете на <EMAIL> или на user@localhost.",
+        ),
+        ("bg", "Адрес: иван@пример.xn--90ae, a@b и @поща.", "Адрес: <EMAIL>, a@b и @поща."),
+        ("pl", "Kontakt: łukasz.wałęsa@urząd.gov.pl, @urzad na Twitterze.", "Kontakt: <EMAIL>, @urzad na Twitterze."),
+        ("mt", "Ibgħat lil ġorġ.żammit@ħamrun.gov.mt jew lil a@b.", "Ibgħat lil <EMAIL> jew lil a@b."),
+        (
+            "ga",
+            "Seol ríomhphost chuig seán.ó.briain@oideachas.ie nó chuig siobhán@fáilte.ie.",
+            "Seol ríomhphost chuig <EMAIL> nó chuig <EMAIL>.",
+        ),
+        ("hu", "Írjon a józsef.kovács@pénzügy.hu címre.", "Írjon a <EMAIL> címre."),
+    ],
+)
+def test_international_email_addresses_redacted_whole(lang: str, text: str, expected: str) -> None:
+    assert redacted(text, lang) == expected

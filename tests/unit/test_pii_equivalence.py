@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import random
 import re
+import sys
 
 import pii_reference as ref
 import pytest
@@ -45,6 +46,9 @@ POSITIVES = [
     "NIR 2 55 08 2A 123 456 46", "Steuer-ID 86 095 742 719", "IdNr 86095742719", "IdNr 86 095742 719",
     "NIF 123456789", "rodné číslo 7103192745", "rodné číslo 710319/2745", "rodného čísla 710319/274",
     "NIR 255082B12345673", "NIR 1850578 006 084 91", "1000016W", "131052+1003", "811228+9874", "19811228+9874",
+    # internationalised e-mail: Unicode local parts and domains, decomposed marks, A-label TLD
+    "josé.garcía@correos.es", "jose\u0301.garci\u0301a@correos.es", "ιωάννης@παράδειγμα.ελ", "kontakt@straße.de",
+    "ġorġ@ħamrun.gov.mt", "x@y.xn--p1ai",
 ]  # fmt: skip
 # Lookalikes (EU legal references, dates, numbers) and keywords that gate formats.
 OTHERS = [
@@ -57,7 +61,7 @@ OTHERS = [
     "tel.", "Tel:", "τηλ.", "тел.", "phone", "fax", "mob", "IBAN", "USt-IdNr.", "Nr.", "n°", "σημείο",
     "@", "a@", "@b.cd", "x@@y.eu", "abc:def::", "cafe:babe::", "a:b:c:d:e:f",
 ]  # fmt: skip
-ODD = ["²", "³", "٣٤٥", "５", "ı", "ſ", "é", "Ω", "ж", "\n", "\t", "\u00a0", "“", "—", "€", "_"]
+ODD = ["²", "³", "٣٤٥", "５", "ı", "ſ", "é", "Ω", "ж", "\n", "\t", "\u00a0", "“", "—", "€", "_", "\u0301", "ß"]
 SEPARATORS = ["", " ", " ", ", ", ". ", "-", "/", "(", ")", ":", "+", ".", "\n", " tel. ", " PESEL: ", "@"]
 
 
@@ -224,6 +228,9 @@ def test_other_scripts_digits() -> None:
 EMAIL_PIECES = [
     "a", "b", "Z", "1", ".", "..", "@", "!", "#", "=", "+", "-", "_", " ", "x.eu", "a@b.cd", "b.c.de",
     "@@", "-x.eu", "x-.eu", "loc@host",
+    # non-ASCII: letters, digits of other scripts, combining marks (a leading one too), numerics that
+    # are \w but not \d, Unicode TLDs and A-labels, characters that are none of these
+    "é", "ß", "ł", "ελ", "бг", "\u0301", "e\u0301", "٣", "²", "ü.de", "x.xn--p1ai", "xn--", "’", "\u200d", "«",
 ]  # fmt: skip
 
 
@@ -247,3 +254,16 @@ def test_email_long_runs_before_at(run: str) -> None:
     for tail in ("@x", "@x.eu", "@x.eu.", "@.eu"):
         text = run * 700 + tail
         assert spans(fast.find_emails(text)) == spans(ref.find_emails(text)), (run, tail)
+
+
+def test_email_character_tests_are_the_pattern_classes() -> None:
+    """find_emails walks back over the local part with a per-character test and _email_start checks
+    the lookbehind with another; the one try per ``@`` is exact only if both are exactly the
+    pattern's character classes. For every code point, they agree with the reference's classes; the
+    combining marks, collected from three planes, are those of all seventeen."""
+    assert set(ref._MARKS) == fast._MARKS and len(ref._MARKS) > 2000
+    local = re.compile("[" + ref._ATEXT + ".]")
+    lookbehind = re.compile(r"[\w.+\-" + ref._MARKS + "]")
+    for c in map(chr, range(sys.maxunicode + 1)):
+        assert fast._email_local_char(c) == bool(local.fullmatch(c)), hex(ord(c))
+        assert fast._email_may_follow(c) != bool(lookbehind.fullmatch(c)), hex(ord(c))
