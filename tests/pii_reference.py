@@ -67,13 +67,97 @@ _CARD_IIN = re.compile(
 _IPV4 = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)")
 _IPV6 = re.compile(r"(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])")
 # Followed from altedic/pii/detectors.py: section keywords widened (plurals, headings) and list
-# items after a section number (a deliberate change of behaviour, not of the candidate scan).
+# items after a section number; then the keywords of the other EU languages, keywords after the
+# number (hu, fi, lt, lv) and the ordinal dot in list items (deliberate changes of behaviour, not
+# of the candidate scan).
 # A dotted quad after a section keyword is a section number. Plural and inflected keywords and the
-# headings "Table 4.1.2.3" / "Figure 4.1.2.3" count too (en, de, fr, es, it, pt, nl, el, bg, pl), and
-# so does a list item after one: "paragraphs 5.2.1.3 and 5.2.1.4", "points 2.1, 2.1.1.1 or 2.1.1.2",
-# "Sections 9.1.2.1 to 9.1.2.4", "σημεία 5.2.1.3 και 5.2.1.4", "точки 5.2.1.3 и 5.2.1.4" (see
-# :func:`_is_section_number`). Addresses listed without a keyword ("from 8.8.8.8 and 1.1.1.1")
-# are still addresses; one listed after a section number is not (a rare loss, accepted).
+# headings "Table 4.1.2.3" / "Figure 4.1.2.3" count too, and so does a list item after one:
+# "paragraphs 5.2.1.3 and 5.2.1.4", "points 2.1, 2.1.1.1 or 2.1.1.2", "Sections 9.1.2.1 to 9.1.2.4",
+# "σημεία 5.2.1.3 και 5.2.1.4", "точки 5.2.1.3 и 5.2.1.4", "u točkama 4.2.1.3. i 4.2.1.4." (see
+# :func:`_is_section_number`). Hungarian, Finnish, Latvian and Lithuanian put the keyword after the
+# number ("a 4.2.1.3. és 4.2.1.4. pontban", "4.2.1.3 kohdassa", "4.2.1.3. punktā", "4.2.1.3 punkte"):
+# a keyword just after the quad, or after the list it starts, counts too. Addresses listed without a
+# keyword ("from 8.8.8.8 and 1.1.1.1") are still addresses; one listed after a section number is not
+# (a rare loss, accepted).
+#
+# The keywords of all 24 EU languages: point, section, paragraph, chapter, annex, table, figure, with
+# the inflected forms that EU legal texts use before a number (case endings, Hungarian possessives,
+# Irish initial mutations: "mhír", "bpointe", "gcaibidil"). Those added since the first list are
+# whole words only (``endpoints``, ``systems``, ``timetables``, ``skyrimas`` are not keywords), and a
+# form that is also a common word before an address is left out (Estonian "lisa", annex and "add";
+# Finnish "lukuun", of chapter and "lukuun ottamatta", except).
+_HU_BACK = "ban|ból|ra|hoz|nak"  # Hungarian case endings (inessive, elative, sublative, allative,
+_HU_FRONT = "ben|ből|re|hez|nek"  # dative), by vowel harmony
+_SECTION_WORDS_AFTER = (
+    # hu: (al)pont point, (al)szakasz section, bekezdés paragraph, fejezet chapter, melléklet annex,
+    # táblázat table, ábra figure; bare, plural, possessive (pontja "its point") and plural possessive
+    rf"(?:al)?pont(?:ok(?:{_HU_BACK}|at)?|ot|{_HU_BACK}|ja|já(?:{_HU_BACK}|t)|jai(?:{_HU_BACK}|t)?)?|"
+    rf"(?:al)?szakasz(?:ok(?:{_HU_BACK}|at)?|t|{_HU_BACK}|a|á(?:{_HU_BACK}|t)|ai(?:{_HU_BACK}|t)?)?|"
+    rf"táblázat(?:ok(?:{_HU_BACK}|at)?|ot|{_HU_BACK}|a|á(?:{_HU_BACK}|t)|ai(?:{_HU_BACK}|t)?)?|"
+    rf"(?:bekezdés|fejezet|melléklet)(?:ek(?:{_HU_FRONT}|et)?|{_HU_FRONT}|e|é(?:{_HU_FRONT}|t)|ei(?:{_HU_FRONT}|t)?)?|"
+    r"bekezdést|(?:fejezet|melléklet)et|"  # accusative
+    rf"ábr(?:a|á(?:n|{_HU_BACK}|t|k(?:on|{_HU_BACK}|at)?|ja|ján))|"
+)
+_SECTION_WORDS_BOTH = (
+    # fi: (ala)kohta point, (ala)jakso section, luku chapter, liite annex, taulukko table, kuva figure,
+    # momentti paragraph
+    r"(?:ala)?koh(?:ta(?:a|an|na)?|da(?:n|ssa|sta|lla|lta|lle|ksi|t)|tien|tia|dissa|dista|tiin|dille|dilla)|"
+    r"(?:ala)?jakso(?:n|a|ssa|sta|on|lla|t|jen|ja|issa|ista|ihin)?|"
+    r"lu(?:ku|vun|kua|vussa|vusta|vut|kujen|vuissa|vuista)|"
+    r"liit(?:e|teen|että|teessä|teestä|teeseen|teet|teiden|teitä|teissä|teistä|teisiin)|"
+    r"tauluk(?:ko|on|koa|ossa|osta|koon|ot|oiden|oita|oissa|oista|oihin)|"
+    r"kuv(?:a|an|aa|assa|asta|aan|at|ien|ia|issa|ista|iin)|moment(?:ti|in|tia|issa|ista|tiin|it)|"
+    # lt: (pa)punktis/punktas point, (po)skirsnis section, skyrius chapter, priedas annex, lentelė table,
+    # paveikslas (pav.) figure, dalis paragraph
+    r"punkt(?:as|o|ui|ą|u|e|ai|ų|ams|us|ais|uose)|papunk(?:tis|čio|čiui|tį|čiu|tyje|čiai|čių|čiams|čius|čiais|čiuose)|"
+    r"(?:po)?skirsn(?:is|io|iui|į|iu|yje|iai|ių|iams|ius|iais|iuose)|skyri(?:us|aus|ui|ų|umi|uje|ai|ams|ais|uose)|"
+    r"pried(?:as|o|ui|ą|u|e|ai|ų|ams|us|ais|uose)|lentel(?:ė|ės|ei|ę|e|ėje|ių|ėms|es|ėmis|ėse)|"
+    r"paveiksl(?:as|o|ui|ą|u|e|ai|ų|ams|us|ais|uose)|pav|dal(?:is|ies|iai|į|imi|yje|ys|ių|ims|imis|yse)|"
+    # lv: (apakš)punkts point, (apakš)iedaļa / sadaļa section, nodaļa chapter, daļa paragraph,
+    # pielikums annex, tabula table, attēls figure
+    r"(?:apakš)?punkt(?:s|a|am|u|ā|i|iem|us|os)|(?:apakš)?(?:ie|sa|no)?daļ(?:a|as|ai|u|ā|ām|ās)|"
+    r"pielikum(?:s|a|am|u|ā|i|iem|us|os)|tabul(?:a|as|ai|u|ā|ām|ās)|attēl(?:s|a|am|u|ā|i|iem|us|os)"
+)
+_SECTION_WORDS_BEFORE = (
+    # et: (ala)punkt point, jagu / (all)jaotis section, peatükk chapter, lõige paragraph, tabel table,
+    # joonis figure
+    r"(?:ala)?punkt(?:i(?:s|st|le|l|lt|ga|ni|d|de(?:s|st|le|l|ga)?)?|e)|ja(?:gu|os|ost|kku|od|gude|gudes)|"
+    r"(?:all)?jaotis(?:e|es|est|ele|t|ed|te|tes)?|peatü(?:kk|ki|kis|kist|kki|kile|kid|kide|kides)|"
+    r"lõi(?:ge|ke|kes|kest|get|kele|ked|gete|getes)|tabel(?:i|is|ist|isse|ile|id|ite|ites)|"
+    r"joonis(?:e|el|elt|ele|t|ed|te|tel)?|"
+    # cs, sk: (pod)bod point, (pod)oddíl / oddiel section, odstavec / odsek paragraph, kapitola chapter,
+    # příloha / príloha annex, tabulka / tabuľka table, obrázek / obrázok (obr.) figure, část / časť part
+    r"(?:pod)?bod(?:u|ě|e|em|om|y|ů|ov|ům|ech|och)?|(?:pod)?oddíl(?:u|e|em|y|ů|ům|ech)?|"
+    r"(?:pod)?oddiel(?:u|e|om|y|ov|och)?|(?:pod)?odstav(?:ec|ce|ci|cem|ců|cům|cích)|"
+    r"odsek(?:a|u|om|y|i|ov|och|ih)?|kapitol(?:a|y|e|u|ou|ám|ách|ami)?|příloh(?:a|y|u|ou|ám|ách)?|příloze|"
+    r"príloh(?:a|y|e|u|ou|ám|ách)?|tabul(?:ka|ky|ce|ku|kou|ek|kám|kách)|tabu(?:ľka|ľky|ľke|ľku|ľkou|liek|ľkách)|"
+    r"obráz(?:ek|ku|kem|ky|ků|cích|ok|ka|kom|kov|koch)|obr|část(?:i|í|em|ech)?|čas(?:ť|ti|tí|ťou|tiach)|"
+    # sl, hr: (pod)točka point, (pod)oddelek / odjeljak section, odstavek / stavak paragraph,
+    # poglavje / poglavlje chapter, priloga / prilog annex, preglednica / tablica table, slika figure
+    r"(?:pod)?toč(?:k(?:a|e|i|o|u|om|ama|ah|ami)?|aka)|(?:pod)?oddel(?:ek|ka|ku|kom|ki|kov|kih|koma)|"
+    r"(?:pod)?odjel(?:jak|jka|jku|jkom|jci|jaka|jcima)|odstav(?:ek|ka|ku|kom|ki|kov|kih)|"
+    r"stav(?:ak|ka|ku|kom|ci|aka|cima)|poglav(?:je|ja|ju|jem|ij|jih)|poglavl(?:je|ja|ju|jem|jima)|"
+    r"prilo(?:g|ga|ge|gi|go|gu|gom|gah|gama|zi|zima)|preglednic(?:a|e|i|o|ah)|tablic(?:a|e|i|u|om|ama)|"
+    r"slik(?:a|e|i|o|u|om|ah|ama)|slici|tabel(?:e|i|o)|"
+    # ro: (sub)punct (pct.) point, (sub)secțiune section, alineat (alin.) / paragraf paragraph, capitol
+    # chapter, anexă annex, tabel table, figură figure (ș, ț with comma or, in older texts, cedilla)
+    r"(?:sub)?punct(?:ul|ului|ele|elor|e)|pct|(?:sub)?sec[țţ]iun(?:e|ea|ii|i|ile|ilor)|"
+    r"aline(?:at|atul|atului|ate|atele|atelor)|alin|paragraf(?:ul|ului|e|ele|elor)?|capitol(?:ul|ului|e|ele|elor)?|"
+    r"anex(?:a|ă|ei|e|ele|elor)|tabel(?:ul|ului|ele|elor)|figur(?:a|ă|ii|i|ile|ilor)|"
+    # da, sv: punkt point, (under)afsnit / avsnitt section, stycke paragraph, kapitel chapter,
+    # bilag / bilaga annex, tabel / tabell table, figur figure
+    r"punkt(?:et|er|erne|en|erna)|(?:under)?afsnit(?:tet|tene)?|(?:under)?avsnitt(?:et|en)?|stycke(?:t|na)?|"
+    r"kapit(?:el|let|ler|lerne|len)|bilag(?:et|ene|a|an|or|orna)?|tabel(?:len|ler|lerne)|tabell(?:en|er|erna)?|"
+    r"figur(?:en|er|erne|erna)?|"
+    # ga: mír / fomhír paragraph, pointe point, roinn section, alt article, caibidil chapter,
+    # iarscríbhinn annex, tábla table, fíor figure; lenited (mhír) and eclipsed (bpointe) forms
+    r"(?:fo)?mh?ír(?:e|eanna)?|(?:p|ph|bp)oint(?:e|í)|roinn(?:e)?|ranna|h?ailt|(?:c|ch|gc)aibid(?:il|le|lí)|"
+    r"h?iarscríbhinn(?:e|í)?|(?:t|th|dt)ábla(?:í)?|(?:f|fh|bhf)íor(?:acha)?|"
+    # mt: punt point, sezzjoni / taqsima section, paragrafu paragraph, kapitolu chapter, anness annex,
+    # tabella table, figura figure
+    r"punti|(?:sub)?sezzjoni(?:jiet)?|(?:sub)?taqsim(?:a|iet)|(?:sub)?paragraf(?:u|i)|kapitol(?:u|i)|"
+    r"anness(?:i)?|tabelli|figuri"
+)
 _SECTION_WORD = re.compile(
     r"(?:point|section|paragraph|par|art|article|annex|chapter|version|v|punkt|pkt|abschnitt|nummer|nr|"
     r"punto|apartado|paragrafo|parágrafo|alinéa|σημείο|τμήμα|παράγραφος|точка|раздел|параграф|bod|odstavec|"
@@ -86,32 +170,58 @@ _SECTION_WORD = re.compile(
     r"parágrafos|pontos?|sec[çc][ãa]o|sec[çc][õo]es|quadros?|tabelas?|alinéas|punten|tabel(?:len)?|figuur|"
     r"hoofdstuk(?:ken)?|bijlagen?|σημεία|σημείων|τμήματα|παράγραφοι|παραγράφους|παραγράφων|πίνακας|πίνακα|"
     r"σχήμα|κεφάλαιο|точки|раздели|параграфи|таблица|фигура|глава|приложение|punkty|punktów|tabela|rysunek|"
-    r"rozdział|ust))\.?\s*$",
+    r"rozdział|ust|" + _SECTION_WORDS_BOTH + "|" + _SECTION_WORDS_BEFORE + r"))\.?\s*$",
     re.IGNORECASE,
 )
-# The end of a list item just before a number: a dotted number, then a comma, semicolon, dash or
-# slash, or a word for "and", "or", "to" in those languages.
+# A keyword just after the quad (hu, fi, lt, lv), after an ordinal dot and a few spaces.
+_SECTION_WORD_AFTER = re.compile(
+    r"\.?\s{1,4}(?:" + _SECTION_WORDS_AFTER + _SECTION_WORDS_BOTH + r")(?!\w)", re.IGNORECASE
+)
+# The words for "and", "or", "to" between the items of a list of section numbers.
+_SECTION_LIST_WORDS = (
+    r"and|or|to|through|und|oder|bis|et|ou|à|au|y|o|a|al|e|ed|en|tot|και|έως|ή|и|или|до|i|oraz|lub|do|"
+    # hu, fi, et, lt, lv, ro, cs, sk, sl, hr, da, sv, ga, mt
+    r"és|vagy|illetve|valamint|ja|tai|sekä|või|kuni|ir|arba|bei|iki|un|vai|līdz|[șş]i|sau|până\s+la|la|"
+    r"nebo|či|až|alebo|aj|in|ali|ili|te|og|eller|til|och|till|agus|nó|go(?:\s+dtí)?|u|jew|sa"
+)
+# The end of a list item just before a number: a dotted number (with the ordinal dot of hu, lv, hr,
+# sl, cs, sk, et, da: "4.2.1.3."), then a comma, semicolon, dash or slash, or a list word.
 _SECTION_LIST_ITEM = re.compile(
-    r"(?<![\d.])(\d+(?:\.\d+)+)\s*(?:[,;/–—-]\s*|\s(?:and|or|to|through|und|oder|bis|et|ou|à|au|y|o|a|al|"
-    r"e|ed|en|tot|και|έως|ή|и|или|до|i|oraz|lub|do)\s+)$",
-    re.IGNORECASE,
+    r"(?<![\d.])(\d+(?:\.\d+)+)\.?\s*(?:[,;/–—-]\s*|\s(?:" + _SECTION_LIST_WORDS + r")\s+)$", re.IGNORECASE
+)
+# The next list item just after a number: the same separators, then a dotted number (bounded: a
+# longer one is cut, and the list then ends there).
+_SECTION_LIST_ITEM_AFTER = re.compile(
+    r"\.?\s{0,4}(?:[,;/–—-]\s{0,4}|\s(?:" + _SECTION_LIST_WORDS + r")\s{1,4})\d{1,9}(?:\.\d{1,9}){1,8}", re.IGNORECASE
 )
 
 
-def _is_section_number(text: str, start: int, sections: set[int]) -> bool:
-    """Whether the dotted quad at ``start`` is a section number: a section keyword just before it,
-    or a list item just before it (``5.2.1.3 and``) that is one. ``sections`` holds the ends of
-    the quads already found to be section numbers; a list is followed back at most 8 items."""
+def _is_section_number(text: str, start: int, end: int, sections: set[int]) -> bool:
+    """Whether the dotted quad ``text[start:end]`` is a section number: a section keyword just
+    before it, or a list item just before it (``5.2.1.3 and``) that is one; or a keyword of the
+    languages that write it after the number just after the quad (``4.2.1.3. pontban``) or after
+    the list the quad starts (``4.2.1.3. és 4.2.1.4. pontban``). ``sections`` holds the ends of the
+    quads already found to be section numbers; a list is followed at most 8 items back, and 8
+    forward. Each step looks at a bounded stretch of text (24 or 40 characters back, a few spaces
+    and one word or dotted number forward), so the cost per quad is bounded."""
     pos = start
     for _ in range(8):
         if _SECTION_WORD.search(text, max(0, pos - 24), pos):
             return True
         item = _SECTION_LIST_ITEM.search(text, max(0, pos - 40), pos)
         if item is None:
-            return False
+            break
         if item.end(1) in sections:
             return True
         pos = item.start(1)
+    pos = end
+    for _ in range(8):
+        if _SECTION_WORD_AFTER.match(text, pos):
+            return True
+        item = _SECTION_LIST_ITEM_AFTER.match(text, pos)
+        if item is None:
+            return False
+        pos = item.end()
     return False
 
 
@@ -162,7 +272,7 @@ def find_ips(text: str) -> Iterator[Match]:
     if "." in text:
         sections: set[int] = set()
         for m in _IPV4.finditer(text):
-            if _is_section_number(text, m.start(), sections):
+            if _is_section_number(text, m.start(), m.end(), sections):
                 sections.add(m.end())
                 continue
             if _is_public_ip(m.group()):

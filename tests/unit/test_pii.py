@@ -302,3 +302,108 @@ def redacted(text: str, lang: str) -> str:
 )
 def test_international_email_addresses_redacted_whole(lang: str, text: str, expected: str) -> None:
     assert redacted(text, lang) == expected
+
+
+# --- section numbers in the other EU languages are not IP addresses; addresses without a keyword
+# --- (or after a word that only looks like one) still are. Each text has both.
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        # hu: the keyword comes after the number (with its ordinal dot), also after a list
+        (
+            "hu",
+            "Az I. melléklet 4.2.1.3. pontjában leírt szerver IP-címe 193.224.0.10.",
+            "Az I. melléklet 4.2.1.3. pontjában leírt szerver IP-címe <IP>.",
+        ),
+        (
+            "hu",
+            "a 4.2.1.3. és 4.2.1.4. pontban, illetve a 4.2.1.5–4.2.1.7. pontokban; pontosan 193.224.0.10",
+            "a 4.2.1.3. és 4.2.1.4. pontban, illetve a 4.2.1.5–4.2.1.7. pontokban; pontosan <IP>",
+        ),
+        ("hu", "4.2.1.3. táblázat: a 193.224.0.10 címről", "4.2.1.3. táblázat: a <IP> címről"),
+        # fi: before and after the number
+        (
+            "fi",
+            "liitteessä I olevan 4.2.1.3 ja 4.2.1.4 kohdan mukaisesti; palvelin 193.166.3.2",
+            "liitteessä I olevan 4.2.1.3 ja 4.2.1.4 kohdan mukaisesti; palvelin <IP>",
+        ),
+        (
+            "fi",
+            "kohdassa 4.2.1.3 tarkoitettu; kaikki 193.166.3.2 lukuun ottamatta",
+            "kohdassa 4.2.1.3 tarkoitettu; kaikki <IP> lukuun ottamatta",
+        ),
+        # et
+        (
+            "et",
+            "I lisa punktides 4.2.1.3 ja 4.2.1.4 ning punktis 4.2.1.5; lisa 8.8.8.8 serverina",
+            "I lisa punktides 4.2.1.3 ja 4.2.1.4 ning punktis 4.2.1.5; lisa <IP> serverina",
+        ),
+        # lt: after and before
+        (
+            "lt",
+            "I priedo 4.2.1.3 ir 4.2.1.4 punktuose; IP adreso 8.8.8.8 skyrimas",
+            "I priedo 4.2.1.3 ir 4.2.1.4 punktuose; IP adreso <IP> skyrimas",
+        ),
+        ("lt", "papunktyje 4.2.1.3 ir skyrimas 8.8.8.8", "papunktyje 4.2.1.3 ir skyrimas <IP>"),
+        # lv
+        (
+            "lv",
+            "I pielikuma 4.2.1.3. un 4.2.1.4. punktā; punktā 4.2.1.5; servera adrese 8.8.8.8",
+            "I pielikuma 4.2.1.3. un 4.2.1.4. punktā; punktā 4.2.1.5; servera adrese <IP>",
+        ),
+        # ro: comma-below and cedilla spellings
+        (
+            "ro",
+            "la punctele 4.2.1.3 și 4.2.1.4, la punctul 4.2.1.5 și în secţiunea 4.2.1.6; serverul 8.8.8.8",
+            "la punctele 4.2.1.3 și 4.2.1.4, la punctul 4.2.1.5 și în secţiunea 4.2.1.6; serverul <IP>",
+        ),
+        # cs, sk
+        (
+            "cs",
+            "v bodech 4.2.1.3 a 4.2.1.4 přílohy I a v oddílu 4.2.1.5; server 8.8.8.8",
+            "v bodech 4.2.1.3 a 4.2.1.4 přílohy I a v oddílu 4.2.1.5; server <IP>",
+        ),
+        (
+            "sk",
+            "v bode 4.2.1.3 alebo 4.2.1.4 a v odseku 4.2.1.5; server 8.8.8.8",
+            "v bode 4.2.1.3 alebo 4.2.1.4 a v odseku 4.2.1.5; server <IP>",
+        ),
+        # sl, hr: hr writes the ordinal dot in lists too
+        (
+            "sl",
+            "v točkah 4.2.1.3 in 4.2.1.4 ter v oddelku 4.2.1.5; strežnik 8.8.8.8",
+            "v točkah 4.2.1.3 in 4.2.1.4 ter v oddelku 4.2.1.5; strežnik <IP>",
+        ),
+        (
+            "hr",
+            "u točkama 4.2.1.3. i 4.2.1.4. te u točki 4.2.1.5.; poslužitelj 8.8.8.8",
+            "u točkama 4.2.1.3. i 4.2.1.4. te u točki 4.2.1.5.; poslužitelj <IP>",
+        ),
+        # da, sv
+        (
+            "da",
+            "kravene i punkt 4.2.1.3 og 4.2.1.4 samt afsnit 4.2.1.5; server 8.8.8.8",
+            "kravene i punkt 4.2.1.3 og 4.2.1.4 samt afsnit 4.2.1.5; server <IP>",
+        ),
+        (
+            "sv",
+            "kraven i avsnitt 4.2.1.3 och punkterna 4.2.1.4 eller 4.2.1.5; servern 8.8.8.8",
+            "kraven i avsnitt 4.2.1.3 och punkterna 4.2.1.4 eller 4.2.1.5; servern <IP>",
+        ),
+        # ga: plural and mutated forms; mt: the article joined with a hyphen
+        (
+            "ga",
+            "i míreanna 4.2.1.3 agus 4.2.1.4 agus i bpointe 4.2.1.5; freastalaí 8.8.8.8",
+            "i míreanna 4.2.1.3 agus 4.2.1.4 agus i bpointe 4.2.1.5; freastalaí <IP>",
+        ),
+        (
+            "mt",
+            "fil-punti 4.2.1.3 u 4.2.1.4 u fit-taqsima 4.2.1.5; is-server 8.8.8.8",
+            "fil-punti 4.2.1.3 u 4.2.1.4 u fit-taqsima 4.2.1.5; is-server <IP>",
+        ),
+    ],
+)
+def test_section_numbers_in_other_eu_languages(lang: str, text: str, expected: str) -> None:
+    assert redacted(text, lang) == expected

@@ -10,6 +10,7 @@ dotless i), with the candidates at the very start and end of the text too.
 
 from __future__ import annotations
 
+import functools
 import random
 import re
 import sys
@@ -60,6 +61,9 @@ OTHERS = [
     "ΑΜΚΑ", "AMKA", "NIR", "sécurité sociale", "Steuer-ID", "IdNr", "NIF", "contribuinte", "rodné číslo",
     "tel.", "Tel:", "τηλ.", "тел.", "phone", "fax", "mob", "IBAN", "USt-IdNr.", "Nr.", "n°", "σημείο",
     "@", "a@", "@b.cd", "x@@y.eu", "abc:def::", "cafe:babe::", "a:b:c:d:e:f",
+    # section keywords before and after the number, list words, ordinal dots
+    "pontban", "pontjában", "kohdassa", "punktis", "punktā", "punkte", "točki", "bode", "afsnit", "mhír", "és",
+    "ja", "u", "până la", "4.2.1.3.", "v bodech 4.2.1.3 a",
 ]  # fmt: skip
 ODD = ["²", "³", "٣٤٥", "５", "ı", "ſ", "é", "Ω", "ж", "\n", "\t", "\u00a0", "“", "—", "€", "_", "\u0301", "ß"]
 SEPARATORS = ["", " ", " ", ", ", ". ", "-", "/", "(", ")", ":", "+", ".", "\n", " tel. ", " PESEL: ", "@"]
@@ -256,14 +260,93 @@ def test_email_long_runs_before_at(run: str) -> None:
         assert spans(fast.find_emails(text)) == spans(ref.find_emails(text)), (run, tail)
 
 
+# every code point, once (lone surrogates included: a str may hold them)
+ALL_CHARS = "".join(map(chr, range(sys.maxunicode + 1)))
+
+
 def test_email_character_tests_are_the_pattern_classes() -> None:
     """find_emails walks back over the local part with a per-character test and _email_start checks
     the lookbehind with another; the one try per ``@`` is exact only if both are exactly the
     pattern's character classes. For every code point, they agree with the reference's classes; the
     combining marks, collected from three planes, are those of all seventeen."""
     assert set(ref._MARKS) == fast._MARKS and len(ref._MARKS) > 2000
-    local = re.compile("[" + ref._ATEXT + ".]")
-    lookbehind = re.compile(r"[\w.+\-" + ref._MARKS + "]")
-    for c in map(chr, range(sys.maxunicode + 1)):
-        assert fast._email_local_char(c) == bool(local.fullmatch(c)), hex(ord(c))
-        assert fast._email_may_follow(c) != bool(lookbehind.fullmatch(c)), hex(ord(c))
+    local = set(re.findall("[" + ref._ATEXT + ".]", ALL_CHARS))
+    assert {c for c in ALL_CHARS if fast._email_local_char(c)} == local
+    lookbehind = set(re.findall(r"[\w.+\-" + ref._MARKS + "]", ALL_CHARS))
+    assert {c for c in ALL_CHARS if not fast._email_may_follow(c)} == lookbehind
+
+
+def _strings(pattern: str) -> set[str]:
+    """Every string a finite pattern matches (literals, classes, alternation, groups, ``?``): the
+    keyword lists are written as such patterns. Uses the standard library's regex parser."""
+    from re import _constants as c  # type: ignore[attr-defined]
+    from re import _parser  # type: ignore[attr-defined]
+
+    def seq(items: list[tuple[object, object]]) -> set[str]:
+        out = {""}
+        for op, av in items:
+            out = {a + b for a in out for b in one(op, av)}
+        return out
+
+    def one(op: object, av: object) -> set[str]:
+        if op is c.AT:  # \\b
+            return {""}
+        if op is c.LITERAL:
+            return {chr(av)}  # type: ignore[arg-type]
+        if op is c.IN:
+            chars: set[str] = set()
+            for o, a in av:  # type: ignore[attr-defined]
+                assert o in (c.LITERAL, c.RANGE), o
+                chars.update([chr(a)] if o is c.LITERAL else map(chr, range(a[0], a[1] + 1)))
+            return chars
+        if op is c.BRANCH:
+            return set().union(*(seq(b) for b in av[1]))  # type: ignore[index]
+        if op is c.SUBPATTERN:
+            return seq(av[-1])  # type: ignore[index]
+        assert op is c.MAX_REPEAT, op
+        lo, hi, sub = av  # type: ignore[misc]
+        body, out, cur = seq(sub), set(), {""}
+        for k in range(hi + 1):
+            out |= cur if k >= lo else set()
+            cur = {a + b for a in cur for b in body}
+        return out
+
+    return seq(list(_parser.parse(pattern)))
+
+
+@functools.cache
+def section_words() -> tuple[list[str], list[str]]:
+    """Every keyword form of the reference: before a quad, and after one."""
+    before = ref._SECTION_WORD.pattern.removesuffix(r"\.?\s*$")
+    after = ref._SECTION_WORD_AFTER.pattern.removeprefix(r"\.?\s{1,4}").removesuffix(r"(?!\w)")
+    return sorted(_strings(before)), sorted(_strings(after))
+
+
+def test_section_keywords_match_reference() -> None:
+    """Every section keyword form (about 1,200), before and after quads, in lists, capitalised, glued
+    to other letters, with dots and odd spaces: find_ips and the keyword test before a quad
+    (detectors._section_word_before, a faster form of the reference's search) agree with the
+    reference; and each form, right before a quad or right after one, makes it a section number."""
+    words_before, words_after = section_words()
+    assert len(words_before) > 900 and len(words_after) > 500
+    for w in words_before + words_after:
+        before = (f"{w} 4.2.1.3 and 8.8.8.8", f"x{w}. 8.8.8.8", f"(ab_{w}\u00a0\u00a08.8.8.8,{w.upper()} 1.1.1.1")
+        after = (f"8.8.8.8 {w}", f"8.8.8.8. és 1.1.1.1. {w.capitalize()}", f"8.8.8.8 {w}x", f"{w[:-1]} 8.8.8.8 {w[1:]}")
+        for text in before + after:
+            assert spans(fast.find_ips(text)) == spans(ref.find_ips(text)), text
+        for text in before:  # every window: the keyword cut at its start, spaces and dots at its end
+            for pos in range(len(text) + 1):
+                want = ref._SECTION_WORD.search(text, max(0, pos - 24), pos) is not None
+                assert fast._section_word_before(text, pos) == want, (text, pos)
+    for w in words_before:
+        assert list(fast.find_ips(f"{w} 8.8.8.8")) == [], w
+    for w in words_after:
+        assert list(fast.find_ips(f"8.8.8.8. {w}")) == [], w
+
+
+def test_section_word_before_characters() -> None:
+    """_section_word_before reads ``\\s`` as str.isspace() and ``\\w`` as str.isalnum() or ``_``, and
+    knows that every keyword ends with a letter or ``°``: for every code point, as the patterns do."""
+    assert {c for c in ALL_CHARS if c.isspace()} == set(re.findall(r"\s", ALL_CHARS))
+    assert {c for c in ALL_CHARS if fast._is_word_char(c)} == set(re.findall(r"\w", ALL_CHARS))
+    assert {w[-1] for w in section_words()[0] if not w[-1].isalpha()} == {"°"}
