@@ -149,11 +149,21 @@ _M = _class_ranges(_MARKS)
 # character in a local part; only letters, digits and marks are taken, so punctuation around an
 # address (« », ’, “ ”) stays outside. On ASCII text, the pattern is the ASCII one it replaces
 # (plus the A-label TLD).
-_EMAIL_ATEXT = rf"\w!#$%&'*+/=?^`{{|}}~\-{_M}"
+#
+# Written for speed: about 1 µs a match, where the same rule written plainly (tests/pii_reference.py)
+# took 3 µs and the ASCII pattern 0.4 µs. The 299 ranges of marks, in a class with ``\w``, would be
+# tried one by one on every character that fails the class; alone, behind a one-range guard (no
+# mark is below U+0300), they cost one comparison. The local part's atoms are possessive (an atom
+# is followed by a dot or the ``@``, never by its own characters: giving some back never helps). A
+# label is a letter or digit and up to 62 more characters, the last not a hyphen: the plain form's
+# "first, up to 61, then a letter, digit or mark".
+_EMAIL_MARK = rf"(?![\x00-\u02ff])[{_M}]"
+_EMAIL_ATOM = rf"(?:[\w!#$%&'*+/=?^`{{|}}~\-]++|{_EMAIL_MARK})++"
 _EMAIL = re.compile(
-    rf"(?<![\w.+\-{_M}])[{_EMAIL_ATEXT}]+(?:\.[{_EMAIL_ATEXT}]+)*"
-    rf"@(?:[^\W_](?:(?:[^\W_]|[\-{_M}]){{0,61}}(?:[^\W_]|[{_M}]))?\.)+"
-    rf"(?:[^\W\d_](?:[^\W\d_]|[{_M}]){{1,23}}|[Xx][Nn]--[A-Za-z0-9-]{{0,58}}[A-Za-z0-9])(?![\w\-{_M}])"
+    rf"(?<![\w.+\-])(?<!{_EMAIL_MARK}){_EMAIL_ATOM}(?:\.{_EMAIL_ATOM})*"
+    rf"@(?:[^\W_](?:[^\W_]|-|{_EMAIL_MARK}){{0,62}}+(?<!-)\.)+"
+    rf"(?:[^\W\d_](?:[^\W\d_]|{_EMAIL_MARK}){{1,23}}|[Xx][Nn]--[A-Za-z0-9-]{{0,58}}[A-Za-z0-9])"
+    rf"(?![\w\-])(?!{_EMAIL_MARK})"
 )
 _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b")
 _CARD = re.compile(r"(?<![\d.,/-])(?:\d{4}[ -]){3}\d{1,7}(?![\d.,/-]\d)|(?<![\d.,/-])\d{13,19}(?![\d.,/-]\d)")
