@@ -159,11 +159,14 @@ _SECTION_WORDS_BEFORE = (
     r"anness(?:i)?|tabelli|figuri"
 )
 _SECTION_WORD = re.compile(
-    r"(?:point|section|paragraph|par|art|article|annex|chapter|version|v|punkt|pkt|abschnitt|nummer|nr|"
-    r"punto|apartado|paragrafo|parágrafo|alinéa|σημείο|τμήμα|παράγραφος|точка|раздел|параграф|bod|odstavec|"
-    r"kohta|pont|punktas|punkts|punct|odsek|točka|paragrafu|punt|pwynt|mír|alt|no|n°|nº"
+    r"(?:point|section|paragraph|article|annex|chapter|version|punkt|abschnitt|nummer|"
+    r"punto|apartado|paragrafo|parágrafo|alinéa|σημείο|τμήμα|παράγραφος|точка|раздел|параграф|odstavec|"
+    r"kohta|punktas|punkts|punct|odsek|točka|paragrafu|pwynt|mír|n°|nº"
     # added later, as whole words only (``endpoints``, ``systems``, ``timetables`` are not keywords)
-    r"|\b(?:points|sections|paragraphs|paras?|arts|articles|annexes|chapters|tables?|figures?|figs?|items?|"
+    # (par, art, v, pkt, nr, bod, pont, punt, alt, no moved here in the 27th session: as ends of any
+    # word, "dev", "apart", "interno", "Dupont" made the address after them a section number)
+    r"|\b(?:par|art|v|pkt|nr|bod|pont|punt|alt|no|"
+    r"points|sections|paragraphs|paras?|arts|articles|annexes|chapters|tables?|figures?|figs?|items?|"
     r"punkte|abschnitte|nummern|absatz|absätze|abs|ziffer[n]?|kapitel|anhang|tabelle[n]?|abbildung(?:en)?|abb|"
     r"paragraphes|tableaux?|chapitres?|annexes?|puntos|apartados|secci[oó]n|secciones|cuadros?|tablas?|"
     r"figuras?|cap[ií]tulos?|anexos?|punti|paragrafi|sezion[ei]|tabell[ae]|capitol[oi]|allegat[oi]|"

@@ -262,13 +262,15 @@ _SECTION_WORDS_BEFORE = (
     r"punti|(?:sub)?sezzjoni(?:jiet)?|(?:sub)?taqsim(?:a|iet)|(?:sub)?paragraf(?:u|i)|kapitol(?:u|i)|"
     r"anness(?:i)?|tabelli|figuri"
 )
-# The first keywords match the end of any word ("apart", "dev" end with "art", "v").
+# The first keywords match the end of any word (compounds: "subsection", "Unterabschnitt"); short
+# ones are whole words (_SECTION_WORDS_WHOLE): "dev", "apart", "interno", "Dupont" ended with them.
 _SECTION_WORDS_FIRST = (
-    r"point|section|paragraph|par|art|article|annex|chapter|version|v|punkt|pkt|abschnitt|nummer|nr|"
-    r"punto|apartado|paragrafo|parágrafo|alinéa|σημείο|τμήμα|παράγραφος|точка|раздел|параграф|bod|odstavec|"
-    r"kohta|pont|punktas|punkts|punct|odsek|točka|paragrafu|punt|pwynt|mír|alt|no|n°|nº"
+    r"point|section|paragraph|article|annex|chapter|version|punkt|abschnitt|nummer|"
+    r"punto|apartado|paragrafo|parágrafo|alinéa|σημείο|τμήμα|παράγραφος|точка|раздел|параграф|odstavec|"
+    r"kohta|punktas|punkts|punct|odsek|točka|paragrafu|pwynt|mír|n°|nº"
 )
 _SECTION_WORDS_WHOLE = (
+    r"par|art|v|pkt|nr|bod|pont|punt|alt|no|"  # short ones: whole words (dev, apart, interno, Dupont end so)
     r"points|sections|paragraphs|paras?|arts|articles|annexes|chapters|tables?|figures?|figs?|items?|"
     r"punkte|abschnitte|nummern|absatz|absätze|abs|ziffer[n]?|kapitel|anhang|tabelle[n]?|abbildung(?:en)?|abb|"
     r"paragraphes|tableaux?|chapitres?|annexes?|puntos|apartados|secci[oó]n|secciones|cuadros?|tablas?|"

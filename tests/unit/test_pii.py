@@ -407,3 +407,26 @@ def test_international_email_addresses_redacted_whole(lang: str, text: str, expe
 )
 def test_section_numbers_in_other_eu_languages(lang: str, text: str, expected: str) -> None:
     assert redacted(text, lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        # short keywords matched the end of any word: the address after "interno", "Dupont", "dev"
+        # was read as a section number and left in the text
+        (
+            "it",
+            "Il server interno risponde da 8.8.8.8 e il server esterno 1.1.1.1.",
+            "Il server interno risponde da <IP> e il server esterno <IP>.",
+        ),
+        ("es", "El servidor externo 8.8.8.8 responde.", "El servidor externo <IP> responde."),
+        ("fr", "La machine de M. Dupont 8.8.8.8 répond.", "La machine de M. Dupont <IP> répond."),
+        ("en", "The dev 8.8.8.8 and the smart 1.1.1.1 hosts.", "The dev <IP> and the smart <IP> hosts."),
+        # the same short keywords as words of their own still make a section number
+        ("en", "See par. 4.2.1.3, Art. 4.2.1.4 and no 4.2.1.5.", "See par. 4.2.1.3, Art. 4.2.1.4 and no 4.2.1.5."),
+        ("pl", "Zob. pkt 4.2.1.3 i nr 4.2.1.4.", "Zob. pkt 4.2.1.3 i nr 4.2.1.4."),
+        ("cs", "Viz bod 4.2.1.3 a v 4.2.1.4.", "Viz bod 4.2.1.3 a v 4.2.1.4."),
+    ],
+)
+def test_short_section_keywords_are_whole_words(lang: str, text: str, expected: str) -> None:
+    assert redacted(text, lang) == expected
