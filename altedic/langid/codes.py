@@ -20,7 +20,8 @@ source (Formex ``LG.DOC``, TMX ``xml:lang``, Cellar expression language, DCAT
 * values seen in the wild: ``en-EN``, ``el-GR``, country codes used as language codes
   (``gr`` -> ``el``, ``cz`` -> ``cs``, ``dk`` -> ``da``, ``ua`` -> ``uk``), deprecated
   codes (``iw``, ``in``, ``ji``, ``jw``, ``mo``, ``sh``, ``scc``, ``scr``), English language
-  names (``Maltese``, ``Irish``).
+  names (``Maltese``, ``Irish``) and the languages' own names (``Malti``, ``Gaeilge``,
+  ``Ελληνικά``, ``hrvatski jezik``, with or without accents: :data:`ENDONYMS`).
 
 It returns None for empty input, for codes it does not know and for the special codes
 ``und``/``mul``/``zxx``/``mis``/``qaa``-``qtz`` (ISO 639-2 "undetermined", "multiple", "no
@@ -48,6 +49,7 @@ Decisions that are not obvious (each one documented where the table says it):
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 # ---------------------------------------------------------------------------------------------
@@ -405,6 +407,48 @@ def _build() -> tuple[dict[str, _Lang], dict[str, str]]:
 _LANGS, _LOOKUP = _build()
 _BY_NAME: dict[str, str] = {lang.name.lower(): code for code, lang in _LANGS.items()}
 _BY_NAME.update({"norwegian": "nb", "gaelic": "gd", "irish gaelic": "ga", "moldovan": "ro", "flemish": "nl"})
+
+#: Each language's name in that language (CLDR's display names in the language's own locale, with
+#: the "<name> language" forms that portals write): a national portal's export or a community's
+#: file may say ``Malti``, ``Gaeilge``, ``Ελληνικά`` or ``hrvatski jezik`` where an English one
+#: says ``Maltese``; only English names were understood, and the declared language was lost.
+ENDONYMS: dict[str, tuple[str, ...]] = {
+    # the 24 official languages of the EU
+    "bg": ("български", "български език"), "cs": ("čeština", "český jazyk"), "da": ("dansk",),
+    "de": ("deutsch", "deutsche sprache"), "el": ("ελληνικά", "ελληνική γλώσσα"), "en": ("english",),
+    "es": ("español", "castellano"), "et": ("eesti", "eesti keel"), "fi": ("suomi", "suomen kieli"),
+    "fr": ("français", "langue française"), "ga": ("gaeilge",), "hr": ("hrvatski", "hrvatski jezik"),
+    "hu": ("magyar", "magyar nyelv"), "it": ("italiano", "lingua italiana"),
+    "lt": ("lietuvių", "lietuvių kalba"), "lv": ("latviešu", "latviešu valoda"), "mt": ("malti",),
+    "nl": ("nederlands",), "pl": ("polski", "język polski"), "pt": ("português", "língua portuguesa"),
+    "ro": ("română", "limba română"), "sk": ("slovenčina", "slovenský jazyk"),
+    "sl": ("slovenščina", "slovenski jezik"), "sv": ("svenska",),
+    # regional and minority languages of the EU, and its neighbours
+    "ast": ("asturianu",), "br": ("brezhoneg",), "bs": ("bosanski", "bosanski jezik"), "ca": ("català",),
+    "cnr": ("crnogorski", "црногорски"), "co": ("corsu",), "csb": ("kaszëbsczi",), "cy": ("cymraeg",),
+    "dsb": ("dolnoserbšćina",), "eu": ("euskara",), "fo": ("føroyskt",), "fur": ("furlan",),
+    "fy": ("frysk",), "gd": ("gàidhlig",), "gl": ("galego",), "gv": ("gaelg",),
+    "hsb": ("hornjoserbšćina",), "is": ("íslenska",), "kw": ("kernewek",), "lb": ("lëtzebuergesch",),
+    "li": ("limburgs",), "lij": ("ligure",), "lld": ("ladin",), "mk": ("македонски", "македонски јазик"),
+    "nap": ("napulitano",), "nb": ("norsk", "norsk bokmål"), "nds": ("plattdüütsch", "plattdeutsch"),
+    "nn": ("nynorsk", "norsk nynorsk"), "oc": ("occitan",), "rm": ("rumantsch",), "sc": ("sardu",),
+    "scn": ("sicilianu",), "se": ("davvisámegiella",), "sq": ("shqip", "gjuha shqipe"),
+    "sr": ("српски", "српски језик", "srpski", "srpski jezik"), "szl": ("ślōnski",),
+    "be": ("беларуская",), "ru": ("русский", "русский язык"), "tr": ("türkçe",),
+    "uk": ("українська", "українська мова"), "vec": ("vèneto",), "wa": ("walon",),
+}  # fmt: skip
+
+
+def _fold(name: str) -> str:
+    """``name`` without its accents (``Français`` -> ``francais``), as exports often write it."""
+    return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+
+
+for _code, _names in ENDONYMS.items():
+    for _name in _names:
+        for _form in {_name, _fold(_name)}:
+            # a form that is already another language's English name keeps that meaning
+            _BY_NAME.setdefault(_form, _code)
 
 _SPLIT = re.compile(r"[-_]")
 _SCRIPT_RE = re.compile(r"^[A-Za-z]{4}$")

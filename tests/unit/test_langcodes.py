@@ -203,3 +203,42 @@ def test_with_script_writes_the_script_of_multi_script_languages_only() -> None:
     assert with_script("hr", "Latn") == "hr"  # one script: no subtag
     assert with_script("sr", None) == "sr"
     assert with_script("unknown", "Latn") == "unknown"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # a language's own name, as a national portal's export writes it: None before
+        ("Malti", "mt"),
+        ("Gaeilge", "ga"),
+        ("Ελληνικά", "el"),
+        ("ΕΛΛΗΝΙΚΑ", "el"),  # capitals drop the accent
+        ("български език", "bg"),
+        ("hrvatski jezik", "hr"),
+        ("Français", "fr"),
+        ("francais", "fr"),  # accents stripped by an export
+        ("Română", "ro"),
+        ("romana", "ro"),
+        ("Čeština", "cs"),
+        ("Lietuvių kalba", "lt"),
+        ("latviešu valoda", "lv"),
+        ("Slovenščina", "sl"),
+        ("Lëtzebuergesch", "lb"),
+        ("Euskara", "eu"),
+        ("Srpski", "sr"),
+        ("Српски", "sr"),
+        ("  Suomen   kieli ", "fi"),
+    ],
+)
+def test_endonyms(raw: str, expected: str) -> None:
+    assert normalise_lang(raw) == expected
+
+
+def test_every_official_language_has_its_own_name() -> None:
+    from altedic.langid.codes import ENDONYMS
+
+    assert set(EU_OFFICIAL) <= set(ENDONYMS)
+    for code, names in ENDONYMS.items():
+        for name in names:
+            assert normalise_lang(name) == code, name
+    assert normalise_lang("Latin") == "la" and normalise_lang("Ladin") == "lld"  # English names unchanged
