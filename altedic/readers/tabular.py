@@ -3,7 +3,9 @@
 Options (recipe ``options:``):
 
 * ``columns``: mapping of document fields to column names; ``text`` is required (default
-  ``text``), optional ``id`` (stored as ``doc_ref``), ``lang`` (declared language per row),
+  ``text``), optional ``id`` (stored as ``doc_ref``), ``lang`` (declared language per row; a
+  value no code, English name or own name of a language matches is kept in
+  ``metadata['declared_lang_unrecognised']``),
   ``url``, ``date``, ``title``, ``licence`` (per-row licence, decided by the licence policy).
 * ``keep_fields``: list of other columns copied into ``metadata`` (as strings); default none.
 * ``encoding`` (JSONL/CSV): as for text files; default UTF-8 (BOM honoured). A name that is not a
@@ -182,13 +184,21 @@ def _make_doc(ctx: ReadContext, row: dict[str, Any], cols: dict[str, str], posit
         for f in ("url", "date", "title"):
             if f in cols:
                 fields[f] = _cell(row.get(cols[f]), cols[f])
+        unrecognised = None
         if "lang" in cols and row.get(cols["lang"]):
-            from altedic.langid.codes import normalise_lang
+            from altedic.langid.codes import SPECIAL_CODES, normalise_lang
 
-            fields["declared_lang"] = normalise_lang(_cell(row.get(cols["lang"]), cols["lang"]))
+            raw = _cell(row.get(cols["lang"]), cols["lang"])
+            fields["declared_lang"] = normalise_lang(raw)
+            if fields["declared_lang"] is None and raw is not None and raw.strip().lower() not in SPECIAL_CODES:
+                # kept where a person can see it: the detector then decides alone, and a source
+                # whose language column the code table does not read would otherwise look undeclared
+                unrecognised = raw.strip()[:64]
         keep = ctx.options.get("keep_fields") or []
         if keep:
             fields["metadata"] = {k: s for k in keep if (s := _cell(row.get(k), k)) is not None}
+        if unrecognised:
+            fields.setdefault("metadata", {})["declared_lang_unrecognised"] = unrecognised
         licence = _cell(row.get(cols["licence"]), cols["licence"]) if "licence" in cols else None
     except _BadCell as bad:
         return ctx.error(bad.message, position, kind="encoding")

@@ -534,3 +534,21 @@ def test_parquet_file_is_closed_after_a_schema_error(tmp_path: Path) -> None:
         list(get_reader("parquet")(ctx))
     assert err.value.message.startswith("wrong schema: no column 'text' for the text")
     assert [f.closed for f in opened] == [True]
+
+
+def test_declared_language_the_code_table_does_not_read_is_kept_in_metadata(tmp_path: Path) -> None:
+    """An unreadable value in the language column was dropped without a trace: the document then
+    looked undeclared, and no mismatch between the source and the detector could be seen."""
+    p = tmp_path / "a.jsonl"
+    rows = [
+        ("Malti", "mt", None),
+        ("xx-bogus", None, "xx-bogus"),
+        (5, None, "5"),
+        ("und", None, None),
+        ("", None, None),
+    ]
+    p.write_text("".join(json.dumps({"text": "Il-Kunsill ltaqa' llum.", "lang": raw}) + "\n" for raw, _, _ in rows))
+    docs = _read(p, "jsonl", columns={"text": "text", "lang": "lang"})
+    assert [
+        (d.declared_lang, d.metadata.get("declared_lang_unrecognised")) for d in docs if isinstance(d, Document)
+    ] == [(code, kept) for _, code, kept in rows]
