@@ -38,7 +38,7 @@ from altedic.errors import InputError
 from altedic.langid.codes import normalise_lang
 from altedic.readers.base import ReadContext
 from altedic.readers.legal import eu_provenance, option
-from altedic.readers.text import _BOMS, looks_like_utf16
+from altedic.readers.text import looks_like_utf16, skip_bom
 from altedic.records import Document, ReadError
 
 PUBLISHER = "European Parliament"
@@ -76,13 +76,7 @@ def _lines(ctx: ReadContext) -> Iterator[tuple[int, str | None, str]]:
     Only an odd last byte of a UTF-16 file (cut in half) ends reading with an InputError.
     """
     with ctx.open() as f:
-        head = f.peek(4)[:4] if hasattr(f, "peek") else b""
-        encoding = "utf-8"
-        for bom, enc in _BOMS:
-            if head.startswith(bom):
-                encoding = enc
-                f.read(len(bom))
-                break
+        encoding = skip_bom(f) or "utf-8"
         utf8 = encoding == "utf-8"
         if utf8:
             sample = f.peek(4096)[:4096] if hasattr(f, "peek") else b""

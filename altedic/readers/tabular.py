@@ -68,7 +68,7 @@ from typing import IO, Any
 
 from altedic.errors import InputError
 from altedic.readers.base import ReadContext
-from altedic.readers.text import _BOMS, encoding_option, looks_like_utf16
+from altedic.readers.text import encoding_option, looks_like_utf16, skip_bom
 from altedic.records import Document, ReadError
 
 _FIELDS = ("text", "id", "lang", "url", "date", "title", "licence")
@@ -258,16 +258,14 @@ def _refuse_binary(sample: bytes, encoding: str, uri: str) -> None:
 def _start_text(f: IO[bytes], encoding: str, uri: str) -> str:
     """The encoding to decode ``f`` in, after skipping its byte-order mark; refuses a binary file.
 
-    A UTF-8 or UTF-16 byte-order mark beats ``encoding`` (``options.encoding``); without one,
-    the first 8 KiB are judged by :func:`_refuse_binary` (InputError for binary data or
+    A UTF-8, UTF-16 or UTF-32 byte-order mark beats ``encoding`` (``options.encoding``); without
+    one, the first 8 KiB are judged by :func:`_refuse_binary` (InputError for binary data or
     BOM-less UTF-16).
     """
-    sample = f.peek(8192)[:8192] if hasattr(f, "peek") else b""
-    for bom, enc in _BOMS:
-        if sample.startswith(bom):
-            f.read(len(bom))
-            return enc
-    _refuse_binary(sample, encoding, uri)
+    marked = skip_bom(f)
+    if marked is not None:
+        return marked
+    _refuse_binary(f.peek(8192)[:8192] if hasattr(f, "peek") else b"", encoding, uri)
     return encoding
 
 

@@ -3,7 +3,7 @@
 Options (recipe ``options:``):
 
 * ``unit``: ``file`` (default), ``paragraph`` or ``line``.
-* ``encoding``: ``utf-8`` (default; a UTF-8 or UTF-16 byte-order mark is honoured) or any text
+* ``encoding``: ``utf-8`` (default; a UTF-8, UTF-16 or UTF-32 byte-order mark is honoured) or any text
   encoding Python knows (``cp1252``, ``utf-16-le``...; see :func:`text_encoding`). Encodings are
   never guessed silently: a file that is not valid in the declared encoding is an error that
   says where and what to set.
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import codecs
 from collections.abc import Iterator
+from typing import IO
 
 from altedic.errors import InputError
 from altedic.readers.base import ReadContext
@@ -27,6 +28,17 @@ _BOMS = [
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 ]
+
+
+def skip_bom(f: IO[bytes]) -> str | None:
+    """Read past the byte-order mark ``f`` starts with and return its encoding; None (nothing read)
+    when there is none. ``f`` must be able to peek (every :meth:`ReadContext.open` stream can)."""
+    head = f.peek(4)[:4] if hasattr(f, "peek") else b""
+    for bom, enc in _BOMS:
+        if head.startswith(bom):
+            f.read(len(bom))
+            return enc
+    return None
 
 
 #: Codecs that Python counts as text encodings but that no file is written in: ``undefined``
