@@ -27,7 +27,7 @@ from altedic.langid.codes import normalise_lang
 from altedic.readers.base import ReadContext
 from altedic.readers.cellar import enrich
 from altedic.readers.legal import LegalText, LineBuilder, eu_provenance, option
-from altedic.readers.xmlsafe import Element, collapse_ws, parse_html
+from altedic.readers.xmlsafe import XML_LANG, Element, collapse_ws, parse_html
 from altedic.records import Document, ReadError
 
 PUBLISHER = "Publications Office of the European Union"
@@ -200,11 +200,7 @@ def read_eurlex_html(ctx: ReadContext) -> Iterator[Document | ReadError]:
     if "hd-coll" in header and "hd-uniq" in header and m:
         coll = header["hd-coll"].replace("Series ", "")
         meta["oj_ref"] = f"OJ {coll}, {header['hd-uniq']}, {header['hd-date']}"
-    lang = (
-        normalise_lang(header.get("hd-lg"))
-        or normalise_lang(root.get("lang"))
-        or normalise_lang(root.get("{http://www.w3.org/XML/1998/namespace}lang"))
-    )
+    lang = normalise_lang(header.get("hd-lg")) or normalise_lang(root.get("lang")) or normalise_lang(root.get(XML_LANG))
     meta.update(text.notes_metadata(notes_mode))
     yield enrich(
         ctx,

@@ -22,12 +22,10 @@ from collections.abc import Iterator
 from altedic.langid.codes import normalise_lang
 from altedic.readers.base import ReadContext
 from altedic.readers.legal import eu_provenance
-from altedic.readers.xmlsafe import collapse_ws, local, parse_xml
+from altedic.readers.xmlsafe import XML_ID, XML_LANG, collapse_ws, local, parse_xml
 from altedic.records import Document, ReadError
 
 PUBLISHER = "European Commission, Joint Research Centre"
-_XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
-_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _PSEUDO = re.compile(r"%([A-Za-z][A-Za-z0-9]{1,9})%")
 
 
@@ -49,14 +47,14 @@ def read_jrc_acquis(ctx: ReadContext) -> Iterator[Document | ReadError]:
         return
     # TEI P5 puts every element in its namespace and writes xml:id / xml:lang: "{*}" matches an
     # element in any namespace or none.
-    ident = root.get("id") or root.get(_XML_ID) or ""
+    ident = root.get("id") or root.get(XML_ID) or ""
     celex = root.get("n") or None
     if celex is None and ident.startswith("jrc"):
         celex = ident[3:].rsplit("-", 1)[0].replace("_", "(", 1)
         celex = celex + ")" if "(" in celex else celex
     lang = (
         normalise_lang(root.get("lang"))
-        or normalise_lang(root.get(_XML_LANG))
+        or normalise_lang(root.get(XML_LANG))
         or normalise_lang(ident.rsplit("-", 1)[-1] or None)
     )
     titles = [collapse_ws("".join(t.itertext())) for t in root.iter("{*}title")]

@@ -40,10 +40,9 @@ from altedic.langid.codes import normalise_lang
 from altedic.readers.base import ReadContext
 from altedic.readers.legal import eu_provenance, option
 from altedic.readers.text import encoding_problem, text_encoding
-from altedic.readers.xmlsafe import Element, collapse_ws, local, parse_xml_fragment, safe_iterparse
+from altedic.readers.xmlsafe import XML_LANG, Element, collapse_ws, local, parse_xml_fragment, safe_iterparse
 from altedic.records import Document, ReadError
 
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 #: Inline elements whose content is native code, not text (TMX 1.4b section 3.7).
 CODE_ELEMENTS = frozenset({"bpt", "ept", "ph", "it", "ut", "sub"})
 #: The DGT-TM property that names the source document (CELEX number).

@@ -270,6 +270,11 @@ def parse_html(data: bytes, uri: str, what: str = "HTML document") -> Element:
 _NOT_TEXT = ("script", "style", "noscript", "template")
 
 
+#: ``xml:lang`` and ``xml:id`` as lxml names them (the ``xml`` prefix is bound to this namespace)
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
+
+
 def local(tag: object) -> str:
     """Local name of an element tag (``{ns}name`` -> ``name``); "" for comments, PIs, entities."""
     if not isinstance(tag, str):
@@ -297,6 +302,8 @@ def line_of(data: bytes | str, offset: int) -> int:
 
 
 __all__ = [
+    "XML_ID",
+    "XML_LANG",
     "Element",
     "check_no_entities",
     "collapse_ws",
