@@ -444,11 +444,16 @@ def _fold(name: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
 
 
-for _code, _names in ENDONYMS.items():
-    for _name in _names:
-        for _form in {_name, _fold(_name)}:
-            # a form that is already another language's English name keeps that meaning
-            _BY_NAME.setdefault(_form, _code)
+def _add_endonyms(by_name: dict[str, str]) -> None:
+    """Add each :data:`ENDONYMS` name, with and without accents, to ``by_name``; a form that is
+    already another language's English name keeps that meaning."""
+    for code, names in ENDONYMS.items():
+        for name in names:
+            for form in (name, _fold(name)):
+                by_name.setdefault(form, code)
+
+
+_add_endonyms(_BY_NAME)
 
 _SPLIT = re.compile(r"[-_]")
 _SCRIPT_RE = re.compile(r"^[A-Za-z]{4}$")
