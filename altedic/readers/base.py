@@ -20,6 +20,7 @@ from functools import cached_property
 from typing import IO, Any
 
 from altedic.errors import InputError
+from altedic.readers.guard import replace_surrogates
 from altedic.records import Document, ReadError, doc_id
 
 # Magic numbers of the compressions detected by content (never by file name alone).
@@ -289,4 +290,4 @@ def _shown_name(name: str) -> str:
     try:
         return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
     except UnicodeEncodeError:  # a surrogate that is not an escaped byte: U+FFFD, as elsewhere
-        return "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in name)
+        return replace_surrogates(name)

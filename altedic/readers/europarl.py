@@ -37,6 +37,7 @@ from collections.abc import Iterator
 from altedic.errors import InputError
 from altedic.langid.codes import normalise_lang
 from altedic.readers.base import ReadContext
+from altedic.readers.guard import LONE_SURROGATE
 from altedic.readers.legal import eu_provenance, option
 from altedic.readers.text import looks_like_utf16, skip_bom
 from altedic.records import Document, ReadError
@@ -48,9 +49,6 @@ _TAG = re.compile(r"^<\s*([A-Za-z]+)\b(.*?)/?>\s*$")
 #: of the word each time, quadratic time. A name found from inside a word is never a match the
 #: word's start does not give first, so the attributes found are unchanged.
 _ATTR = re.compile(r"""(?<![A-Za-z_])([A-Za-z_]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
-# a surrogate in a decoded line: an undecodable byte kept by "surrogateescape" (UTF-8) or half a
-# UTF-16 pair let through by "surrogatepass"; valid text decodes to neither
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def parse_tag(line: str) -> tuple[str, dict[str, str]] | None:
@@ -94,7 +92,9 @@ def _lines(ctx: ReadContext) -> Iterator[tuple[int, str | None, str]]:
         n = 0
         try:
             for n, line in enumerate(text, start=1):
-                bad = None if line.isascii() else _SURROGATE.search(line)
+                # a surrogate: an undecodable byte kept by "surrogateescape" (UTF-8) or half a
+                # UTF-16 pair let through by "surrogatepass"; valid text decodes to neither
+                bad = None if line.isascii() else LONE_SURROGATE.search(line)
                 nul = line.find("\x00")
                 if nul >= 0 and bad is None:
                     yield n, None, f"line holds a NUL character at character {nul + 1} (binary data?): skipped"

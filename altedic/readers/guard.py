@@ -33,7 +33,8 @@ from altedic.records import Document, ReadError
 
 log = logging.getLogger(__name__)
 
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+#: a lone surrogate: the one pattern the readers look for it with
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 #: Document fields holding one string (or None), checked besides ``text`` and ``metadata``.
 _STRING_FIELDS = (
@@ -91,17 +92,17 @@ def lone_surrogate_field(doc: Document) -> str | None:
         return None
     for name in _STRING_FIELDS:
         value = getattr(doc, name)
-        if isinstance(value, str) and _LONE_SURROGATE.search(value):
+        if isinstance(value, str) and LONE_SURROGATE.search(value):
             return name
     for k, v in doc.metadata.items():
-        if _LONE_SURROGATE.search(k) or (isinstance(v, str) and _LONE_SURROGATE.search(v)):
+        if LONE_SURROGATE.search(k) or (isinstance(v, str) and LONE_SURROGATE.search(v)):
             return f"metadata[{replace_surrogates(k)!r}]"
     return None  # pragma: no cover -- the joined search found one, so a field holds it
 
 
 def replace_surrogates(s: str) -> str:
     """``s`` with every lone surrogate replaced by U+FFFD."""
-    return _LONE_SURROGATE.sub("\ufffd", s)
+    return LONE_SURROGATE.sub("\ufffd", s)
 
 
 def surrogate_error(doc: Document, field: str) -> ReadError:
@@ -111,7 +112,7 @@ def surrogate_error(doc: Document, field: str) -> ReadError:
         value = getattr(doc, field)
     where = ""
     if isinstance(value, str):
-        m = _LONE_SURROGATE.search(value)
+        m = LONE_SURROGATE.search(value)
         if m is not None:
             where = f" (U+{ord(m.group()):04X} at character {m.start()})"
     return clean_error(
@@ -131,7 +132,7 @@ def surrogate_error(doc: Document, field: str) -> ReadError:
 
 def clean_error(err: ReadError) -> ReadError:
     """``err`` with lone surrogates in its strings replaced by U+FFFD (so that it can be written)."""
-    if _LONE_SURROGATE.search("\0".join((err.source, err.uri, err.position, err.message, err.kind))):
+    if LONE_SURROGATE.search("\0".join((err.source, err.uri, err.position, err.message, err.kind))):
         return ReadError(
             source=replace_surrogates(err.source),
             uri=replace_surrogates(err.uri),
@@ -176,6 +177,7 @@ def reader_failure(exc: Exception, source: str, fmt: str, uri: str, items: int) 
 
 
 __all__ = [
+    "LONE_SURROGATE",
     "clean_error",
     "has_lone_surrogate",
     "lone_surrogate_field",

@@ -68,12 +68,11 @@ from typing import IO, Any
 
 from altedic.errors import InputError
 from altedic.readers.base import ReadContext
+from altedic.readers.guard import LONE_SURROGATE
 from altedic.readers.text import encoding_option, looks_like_utf16, skip_bom
 from altedic.records import Document, ReadError
 
 _FIELDS = ("text", "id", "lang", "url", "date", "title", "licence")
-# a lone UTF-16 surrogate, as json.loads leaves an escape of half a pair
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def columns_problem(value: object) -> str | None:
@@ -358,7 +357,7 @@ def _lone_surrogate(doc: Document) -> str | None:
         *((f"metadata {k!r}", v) for k, v in doc.metadata.items() if isinstance(v, str)),
     ]
     for name, value in fields:
-        m = _SURROGATE.search(value) if value else None
+        m = LONE_SURROGATE.search(value) if value else None
         if m is not None:
             return (
                 f"not valid Unicode: a lone surrogate (\\u{ord(m.group()):04x}, half of a UTF-16 pair) in "

@@ -42,6 +42,7 @@ from urllib.parse import unquote
 
 from altedic.errors import ConfigError
 from altedic.readers.base import open_decompressed
+from altedic.readers.guard import LONE_SURROGATE
 from altedic.sources import SourceSpec
 
 # rdflib is imported lazily (it is heavy and only the driver needs it).
@@ -323,13 +324,10 @@ def _jsonld_graph(data: bytes, uri: str, contexts: dict[str, str]) -> Any:
     return g
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
 def _valid_unicode(text: str) -> str:
     """``text`` with UTF-16 surrogate pairs joined into their character and each lone surrogate
     (half of a pair: not a Unicode character, no UTF-8 form) replaced by U+FFFD."""
-    if not _SURROGATE.search(text):
+    if not LONE_SURROGATE.search(text):
         return text
     return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
@@ -354,7 +352,7 @@ def _without_surrogates(g: Any, warnings: list[str]) -> None:
             return Literal(_valid_unicode(str(t)), lang=t.language, datatype=t.datatype)
         return (BNode if isinstance(t, BNode) else URIRef)(_valid_unicode(str(t)))
 
-    bad = [tr for tr in g if any(_SURROGATE.search(str(t)) for t in tr)]
+    bad = [tr for tr in g if any(LONE_SURROGATE.search(str(t)) for t in tr)]
     for tr in bad:
         g.remove(tr)
         s, p, o = (fixed(t) for t in tr)
