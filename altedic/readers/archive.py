@@ -66,7 +66,7 @@ _METHODS = frozenset({zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP
 #: What reading a damaged member raises: a bad CRC or header (BadZipFile), a cut stream
 #: (EOFError), bad deflate/bzip2/lzma data (zlib.error, OSError, lzma.LZMAError). Each becomes
 #: an error record for that member; the other members are still read.
-_MEMBER_ERRORS = (zipfile.BadZipFile, EOFError, OSError, zlib.error, lzma.LZMAError, NotImplementedError)
+MEMBER_ERRORS = (zipfile.BadZipFile, EOFError, OSError, zlib.error, lzma.LZMAError, NotImplementedError)
 _SKIP_EXT = (".pdf", ".png", ".jpg", ".jpeg", ".gif", ".tif", ".tiff", ".css", ".js", ".docx", ".doc")
 _ROOT = re.compile(r"<(?![?!])(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)")
 
@@ -219,7 +219,7 @@ def _member(
         try:
             with zf.open(info) as f:
                 head = f.read(4096)
-        except _MEMBER_ERRORS as exc:
+        except MEMBER_ERRORS as exc:
             yield ctx.error(f"member cannot be decompressed: {exc}", pos, "archive")
             return
         sniffed = sniff_format(name, head)
@@ -238,5 +238,5 @@ def _member(
         yield from reader(child)
     except InputError as exc:
         yield child.error(exc.message, exc.position or pos, "input")
-    except _MEMBER_ERRORS as exc:
+    except MEMBER_ERRORS as exc:
         yield child.error(f"member cannot be decompressed: {exc}", pos, "archive")

@@ -15,15 +15,14 @@
 from __future__ import annotations
 
 import io
-import lzma
 import os
 import re
 import zipfile
-import zlib
 from dataclasses import dataclass, field
 from typing import IO, Any
 
 from altedic.errors import ConfigError, InputError
+from altedic.readers.archive import MEMBER_ERRORS
 from altedic.readers.base import ReadContext, _open_uri, open_decompressed
 from altedic.readers.xmlsafe import collapse_ws
 
@@ -201,8 +200,7 @@ def sibling_bytes(ctx: ReadContext, name: str) -> bytes | None:
                     raise InputError(f"package part '{name}' is larger than the limit", uri=ctx.uri)
                 with zf.open(info) as f:
                     return f.read(limit + 1)
-        except (OSError, EOFError, zipfile.BadZipFile, zlib.error, lzma.LZMAError, NotImplementedError) as exc:
-            # NotImplementedError: a compression method zipfile lacks (Deflate64); zlib.error: bad data
+        except MEMBER_ERRORS as exc:  # a damaged member, or a method zipfile lacks (Deflate64)
             raise InputError(f"cannot open package part '{name}': {exc}", uri=ctx.uri) from exc
     if "://" in ctx.uri:
         path = ctx.uri.rsplit("/", 1)[0] + "/" + name
