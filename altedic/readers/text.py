@@ -30,15 +30,22 @@ _BOMS = [
 ]
 
 
+def bom_of(data: bytes) -> tuple[str, int] | None:
+    """The encoding and length of the byte-order mark ``data`` starts with, else None."""
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            return enc, len(bom)
+    return None
+
+
 def skip_bom(f: IO[bytes]) -> str | None:
     """Read past the byte-order mark ``f`` starts with and return its encoding; None (nothing read)
     when there is none. ``f`` must be able to peek (every :meth:`ReadContext.open` stream can)."""
-    head = f.peek(4)[:4] if hasattr(f, "peek") else b""
-    for bom, enc in _BOMS:
-        if head.startswith(bom):
-            f.read(len(bom))
-            return enc
-    return None
+    found = bom_of(f.peek(4)[:4] if hasattr(f, "peek") else b"")
+    if found is None:
+        return None
+    f.read(found[1])
+    return found[0]
 
 
 #: Codecs that Python counts as text encodings but that no file is written in: ``undefined``
@@ -129,11 +136,10 @@ def looks_like_utf16(data: bytes) -> str | None:
 
 def decode_bytes(data: bytes, uri: str, encoding: str = "utf-8") -> str:
     """Decode ``data``; a BOM wins over ``encoding``; InputError with the byte offset on failure."""
-    for bom, enc in _BOMS:
-        if data.startswith(bom):
-            data = data[len(bom) :]
-            encoding = enc
-            break
+    found = bom_of(data)
+    if found is not None:
+        encoding, size = found
+        data = data[size:]
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
