@@ -18,7 +18,8 @@ Options (recipe ``options:``):
 All three formats stream: memory holds about one record (one Parquet batch), not the file.
 
 A broken record (invalid JSON or encoding, ragged CSV row, missing text) is recorded as an error
-with its line or row number and reading goes on with the next one. In JSON Lines, a ``\\u``
+with its line or row number and reading goes on with the next one, in UTF-16 and UTF-32 files
+too (:func:`_wide_lines`). In JSON Lines, a ``\\u``
 escape of half a UTF-16 surrogate pair (``"\\ud83d"`` without its ``"\\ude00"``: an emoji cut in
 two) is valid JSON but not valid Unicode, and no later step (the language model, Parquet) can
 encode it: such a record is an encoding error too, as with orjson and the readers built on it.
@@ -275,16 +276,7 @@ def _text_lines(ctx: ReadContext) -> Iterator[tuple[int, str | None, str]]:
     with ctx.open() as f:
         encoding = _start_text(f, encoding, ctx.uri)
         if encoding.startswith(("utf-16", "utf-32")):
-            # Lines of UTF-16/32 cannot be split on b"\n"; decode as a stream (errors end the file).
-            wrapper = io.TextIOWrapper(f, encoding=encoding, newline="")
-            n = 0
-            try:
-                for n, line in enumerate(wrapper, start=1):
-                    yield n, line, ""
-            except UnicodeDecodeError as exc:
-                raise InputError(
-                    f"not valid {encoding} after line {n}: {exc.reason}", uri=ctx.uri, position=f"line {n + 1}"
-                ) from None
+            yield from _wide_lines(f, encoding, limit)
             return
         n = 0
         while True:
@@ -302,6 +294,33 @@ def _text_lines(ctx: ReadContext) -> Iterator[tuple[int, str | None, str]]:
                 yield n, raw.decode(encoding), ""
             except UnicodeDecodeError as exc:
                 yield n, None, f"not valid {encoding} at byte {exc.start} of the line: {exc.reason}"
+
+
+def _wide_lines(f: IO[bytes], encoding: str, limit: int) -> Iterator[tuple[int, str | None, str]]:
+    """:func:`_text_lines` for UTF-16 and UTF-32, whose lines cannot be split on ``b"\\n"``.
+
+    The file is decoded as a stream. A byte the codec refuses is marked by the error handler of
+    the CSV reader (:func:`_escape_undecodable`), so it costs only its own line, which becomes an
+    error. A line of more than ``limit`` characters is skipped in 1 MiB pieces, never held whole.
+    """
+    text = io.TextIOWrapper(f, encoding=encoding, errors=_ESCAPE, newline="")
+    n = 0
+    while True:
+        line = text.readline(limit + 1)
+        if not line:
+            return
+        n += 1
+        if len(line) > limit and line[-1] not in "\r\n":
+            while line and line[-1] not in "\r\n":
+                line = text.readline(1 << 20)
+            yield n, None, f"record larger than options.max_record_mb={limit // 2**20} MB"
+            continue
+        bad = None if line.isascii() else _ESCAPED.search(line)
+        if bad is not None:
+            byte = ord(bad.group()) - 0xDC00
+            yield n, None, f"not valid {encoding} at character {bad.start()} of the line (byte 0x{byte:02x})"
+            continue
+        yield n, line, ""
 
 
 def read_jsonl(ctx: ReadContext) -> Iterator[Document | ReadError]:

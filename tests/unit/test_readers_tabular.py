@@ -321,6 +321,43 @@ def test_encoding_option_other_spellings_and_utf32(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-32-le"])
+def test_jsonl_wide_encoding_bad_unit_costs_only_its_line(tmp_path: Path, encoding: str) -> None:
+    """A code unit the UTF-16/32 codec refuses used to end the file with an InputError, losing
+    every line after it; now only its line is an error."""
+    wide = 4 if encoding.startswith("utf-32") else 2
+    lines = [json.dumps({"text": t}, ensure_ascii=False) + "\n" for t in (EL, "Ħ", MT)]
+    good = [line.encode(encoding) for line in lines]
+    # a lone high surrogate (UTF-16) or a code point above U+10FFFF (UTF-32) before the "Ħ"
+    bad_unit = {"utf-16-le": b"\x00\xd8", "utf-16-be": b"\xd8\x00", "utf-32-le": b"\x00\x00\x11\x00"}[encoding]
+    at = len('{"text": "') * wide
+    bom = "\ufeff".encode(encoding)
+    p = tmp_path / "a.jsonl"
+    p.write_bytes(bom + good[0] + good[1][:at] + bad_unit + good[1][at:] + good[2])
+    out = _read(p, "jsonl")
+    shown = [(type(d).__name__, d.position, getattr(d, "text", None) or getattr(d, "message", None)) for d in out]
+    byte = bad_unit[0]
+    assert shown == [
+        ("Document", "line 1", EL),
+        ("ReadError", "line 2", f"not valid {encoding} at character 10 of the line (byte 0x{byte:02x})"),
+        ("Document", "line 3", MT),
+    ]
+
+
+def test_jsonl_wide_encoding_record_over_the_limit_is_skipped(tmp_path: Path) -> None:
+    big = json.dumps({"text": "Ġ" * (2**20 + 10)}, ensure_ascii=False)
+    lines = [json.dumps({"text": EL}, ensure_ascii=False), big, json.dumps({"text": MT}, ensure_ascii=False)]
+    p = tmp_path / "a.jsonl"
+    p.write_bytes(("\ufeff" + "\n".join(lines) + "\n").encode("utf-16-le"))
+    out = _read(p, "jsonl", max_record_mb=1)
+    shown = [(type(d).__name__, d.position, getattr(d, "text", None) or getattr(d, "message", None)) for d in out]
+    assert shown == [
+        ("Document", "line 1", EL),
+        ("ReadError", "line 2", "record larger than options.max_record_mb=1 MB"),
+        ("Document", "line 3", MT),
+    ]
+
+
 @pytest.mark.parametrize("delimiter", [";;", "", "\n", '"', 1, None])
 def test_csv_delimiter_that_is_not_one_character_is_one_clear_error(tmp_path: Path, delimiter: object) -> None:
     # ';;' was a TypeError from the csv module
