@@ -510,6 +510,36 @@ def normalise_lang(code: str | None) -> str | None:
     return base
 
 
+def unrecognised_declaration(raw: str | None) -> str | None:
+    """A declared-language value that :func:`normalise_lang` cannot read, as written (stripped, at
+    most 64 characters), for a reader to keep in ``metadata['declared_lang_unrecognised']``: the
+    detector then decides alone, and a source whose declarations the code table does not read
+    would otherwise look undeclared. None for a value it reads, an empty one, or one that
+    declares no language (``und``, ``mul``, ``zxx``, ``mis``, the private-use ``qaa``-``qtz``),
+    also as an IRI (``.../language/MUL``)."""
+    if raw is None or not raw.strip() or normalise_lang(raw) is not None:
+        return None
+    s = raw.strip()
+    tail = _IRI_TAIL.search(s) if ("/" in s or "#" in s) else None
+    head = next((p for p in _SPLIT.split(tail.group(1) if tail else s) if p), "").lower()
+    if head in SPECIAL_CODES or (len(head) == 3 and "qaa" <= head <= "qtz"):
+        return None
+    return s[:64]
+
+
+def read_declaration(*declared: str | None, hint: str | None = None) -> tuple[str | None, str | None]:
+    """A reader's declared language from the values a file declares it with, in order of trust
+    (Formex ``LG.DOC``, an ``xml:lang``...), and a weaker ``hint`` tried last (a language read
+    from the file's name or an identifier's suffix). Returns the code (or None) and, when no
+    value gives one, the first declared value that is not understood
+    (:func:`unrecognised_declaration`), for ``metadata['declared_lang_unrecognised']``."""
+    for raw in (*declared, hint):
+        code = normalise_lang(raw)
+        if code is not None:
+            return code, None
+    return None, next((u for raw in declared if (u := unrecognised_declaration(raw)) is not None), None)
+
+
 _BASE_OF: dict[str, str] = {}  # memo of base_lang (the language stage asks ~10 times per text)
 
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
-from altedic.langid.codes import normalise_lang
+from altedic.langid.codes import normalise_lang, read_declaration
 from altedic.readers.base import ReadContext
 from altedic.readers.cellar import enrich
 from altedic.readers.legal import LegalText, LineBuilder, eu_provenance, iso_date, option
@@ -240,15 +240,16 @@ def _meta(doc: Element) -> dict[str, str]:
     return meta
 
 
-def _lang(meta: dict[str, str]) -> str | None:
-    lang = normalise_lang(meta.get("lang_raw") or None)
-    if lang:
-        return lang
+def _lang(meta: dict[str, str]) -> tuple[str | None, str | None]:
+    """The declared language (``FRBRlanguage``, else the language of the FRBR expression or work
+    IRI) and, when there is none, the ``FRBRlanguage`` value that was not understood."""
+    hint = None
     for key in ("frbr_expression", "frbr_work"):
         m = re.search(r"/([A-Za-z]{2,3})@", meta.get(key, ""))
         if m and normalise_lang(m.group(1)):
-            return normalise_lang(m.group(1))
-    return None
+            hint = m.group(1)
+            break
+    return read_declaration(meta.get("lang_raw") or None, hint=hint)
 
 
 def read_akn(ctx: ReadContext) -> Iterator[Document | ReadError]:
@@ -267,10 +268,12 @@ def read_akn(ctx: ReadContext) -> Iterator[Document | ReadError]:
         yield ctx.error("Akoma Ntoso file has no text", f"<{local(doc.tag)}>", "empty")
         return
     meta = _meta(doc)
-    lang = _lang(meta)
+    lang, unrecognised = _lang(meta)
     raw_lang = meta.pop("lang_raw", "")
     if raw_lang:
         meta["frbr_language"] = raw_lang
+    if unrecognised:
+        meta["declared_lang_unrecognised"] = unrecognised
     date = iso_date(meta.pop("date", None))
     if date and date > "2100":  # AKN's "unknown date" convention (2999-01-01, 9999-01-01)
         date = None

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from altedic.langid.codes import normalise_lang
+from altedic.langid.codes import normalise_lang, unrecognised_declaration
 from altedic.readers.base import ReadContext
 from altedic.readers.legal import plain_name, sibling_bytes
 from altedic.readers.xmlsafe import Element, collapse_ws, parse_xml
@@ -33,6 +33,7 @@ class Notice:
     title: str | None = None
     date: str | None = None
     lang: str | None = None
+    lang_unrecognised: str | None = None
     eurovoc: list[str] = field(default_factory=list)
 
 
@@ -64,7 +65,10 @@ def parse_notice(data: bytes, uri: str) -> Notice:
         code = el.findtext("URI/IDENTIFIER") or el.findtext("IDENTIFIER") or el.findtext("VALUE") or el.text
         if code and normalise_lang(code.strip()):
             n.lang = normalise_lang(code.strip())
+            n.lang_unrecognised = None
             break
+        if n.lang_unrecognised is None:
+            n.lang_unrecognised = unrecognised_declaration(code)
     seen: set[str] = set()
     for el in root.iter("WORK_IS_ABOUT_CONCEPT_EUROVOC"):
         ident = el.findtext("IDENTIFIER")
@@ -114,5 +118,8 @@ def enrich(ctx: ReadContext, doc: Document) -> Document:
         doc.date = notice.date
     if notice.lang and not doc.declared_lang:
         doc.declared_lang = notice.lang
+        doc.metadata.pop("declared_lang_unrecognised", None)  # the file's, now read from the notice
+    elif notice.lang_unrecognised and not doc.declared_lang:
+        doc.metadata.setdefault("declared_lang_unrecognised", notice.lang_unrecognised)
     doc.metadata["notice"] = "cellar"
     return doc

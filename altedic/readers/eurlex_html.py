@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from altedic.langid.codes import normalise_lang
+from altedic.langid.codes import read_declaration
 from altedic.readers.base import ReadContext
 from altedic.readers.cellar import enrich
 from altedic.readers.legal import LegalText, LineBuilder, eu_provenance, option
@@ -200,7 +200,9 @@ def read_eurlex_html(ctx: ReadContext) -> Iterator[Document | ReadError]:
     if "hd-coll" in header and "hd-uniq" in header and m:
         coll = header["hd-coll"].replace("Series ", "")
         meta["oj_ref"] = f"OJ {coll}, {header['hd-uniq']}, {header['hd-date']}"
-    lang = normalise_lang(header.get("hd-lg")) or normalise_lang(root.get("lang")) or normalise_lang(root.get(XML_LANG))
+    lang, unrecognised = read_declaration(header.get("hd-lg"), root.get("lang"), root.get(XML_LANG))
+    if unrecognised:
+        meta["declared_lang_unrecognised"] = unrecognised
     meta.update(text.notes_metadata(notes_mode))
     yield enrich(
         ctx,

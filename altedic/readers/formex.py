@@ -40,7 +40,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from altedic.errors import InputError
-from altedic.langid.codes import normalise_lang
+from altedic.langid.codes import read_declaration
 from altedic.readers.base import ReadContext
 from altedic.readers.cellar import enrich
 from altedic.readers.legal import (
@@ -416,7 +416,9 @@ def read_formex(ctx: ReadContext) -> Iterator[Document | ReadError]:
     if not text.parts:
         yield ctx.error("Formex file has no text (no TITLE, PREAMBLE, ENACTING.TERMS or CONTENTS)", "root", "empty")
         return
-    lang = meta.pop("lg_doc", None) or _lang_from_name(ctx.uri)
+    lang, unrecognised = read_declaration(meta.pop("lg_doc", None), hint=_lang_from_name(ctx.uri))
+    if unrecognised:
+        meta["declared_lang_unrecognised"] = unrecognised
     date = meta.pop("date", None)
     meta["articles"] = str(len(text.articles()))
     meta.update(text.notes_metadata(notes_mode))
@@ -425,7 +427,7 @@ def read_formex(ctx: ReadContext) -> Iterator[Document | ReadError]:
         ctx.doc(
             text.render(),
             position=f"doc {rname}",
-            declared_lang=normalise_lang(lang) if lang else None,
+            declared_lang=lang,
             doc_ref=meta.get("oj_ref") or meta.get("number"),
             title=text.title,
             date=date,
@@ -461,7 +463,9 @@ def _read_package(
     if not parts:
         return
     meta = dict(man.meta)
-    lang = normalise_lang(man.lang or _lang_from_name(ctx.uri))
+    lang, unrecognised = read_declaration(man.lang, hint=_lang_from_name(ctx.uri))
+    if unrecognised:
+        meta["declared_lang_unrecognised"] = unrecognised
     doc_ref = meta.get("celex") or meta.get("eli") or meta.get("oj_ref")
     if package == "one":
         whole = LegalText(title=man.title)

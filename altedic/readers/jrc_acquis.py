@@ -19,7 +19,7 @@ import html.entities
 import re
 from collections.abc import Iterator
 
-from altedic.langid.codes import normalise_lang
+from altedic.langid.codes import read_declaration
 from altedic.readers.base import ReadContext
 from altedic.readers.legal import eu_provenance
 from altedic.readers.xmlsafe import XML_ID, XML_LANG, collapse_ws, local, parse_xml
@@ -52,11 +52,7 @@ def read_jrc_acquis(ctx: ReadContext) -> Iterator[Document | ReadError]:
     if celex is None and ident.startswith("jrc"):
         celex = ident[3:].rsplit("-", 1)[0].replace("_", "(", 1)
         celex = celex + ")" if "(" in celex else celex
-    lang = (
-        normalise_lang(root.get("lang"))
-        or normalise_lang(root.get(XML_LANG))
-        or normalise_lang(ident.rsplit("-", 1)[-1] or None)
-    )
+    lang, unrecognised = read_declaration(root.get("lang"), root.get(XML_LANG), hint=ident.rsplit("-", 1)[-1] or None)
     titles = [collapse_ws("".join(t.itertext())) for t in root.iter("{*}title")]
     # The first title is the corpus's own label ("JRC-ACQUIS 31958R0001 English").
     title = next((decode_pseudo_entities(t) for t in titles if t and not t.startswith("JRC-ACQUIS")), None)
@@ -90,6 +86,8 @@ def read_jrc_acquis(ctx: ReadContext) -> Iterator[Document | ReadError]:
         meta["eurovoc"] = " ".join(e for e in eurovoc if e)
     if retrieved:
         meta["downloaded"] = retrieved
+    if unrecognised:
+        meta["declared_lang_unrecognised"] = unrecognised
     yield ctx.doc(
         "\n".join(lines),
         position=f"doc {celex or '-'}",

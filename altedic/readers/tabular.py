@@ -186,14 +186,11 @@ def _make_doc(ctx: ReadContext, row: dict[str, Any], cols: dict[str, str], posit
                 fields[f] = _cell(row.get(cols[f]), cols[f])
         unrecognised = None
         if "lang" in cols and row.get(cols["lang"]):
-            from altedic.langid.codes import SPECIAL_CODES, normalise_lang
+            from altedic.langid.codes import normalise_lang, unrecognised_declaration
 
             raw = _cell(row.get(cols["lang"]), cols["lang"])
             fields["declared_lang"] = normalise_lang(raw)
-            if fields["declared_lang"] is None and raw is not None and raw.strip().lower() not in SPECIAL_CODES:
-                # kept where a person can see it: the detector then decides alone, and a source
-                # whose language column the code table does not read would otherwise look undeclared
-                unrecognised = raw.strip()[:64]
+            unrecognised = unrecognised_declaration(raw)
         keep = ctx.options.get("keep_fields") or []
         if keep:
             fields["metadata"] = {k: s for k in keep if (s := _cell(row.get(k), k)) is not None}
