@@ -69,12 +69,17 @@ def load_stats(out_dir: str | Path, manifest: dict[str, Any]) -> dict[str, Any]:
     return release_stats(out_dir, manifest)
 
 
-def verify_shards(out_dir: str | Path, manifest: dict[str, Any]) -> list[ShardCheck]:
-    """Check every listed shard against the manifest (size, SHA-256, row count) and find unlisted ones."""
+def verify_shards(
+    out_dir: str | Path, manifest: dict[str, Any], kinds: tuple[str, ...] | None = None
+) -> list[ShardCheck]:
+    """Check every listed shard against the manifest (size, SHA-256, row count) and find unlisted
+    ones; with ``kinds`` (``("data",)``), only the shards of those kinds and their folders."""
     root = str(out_dir)
     checks: list[ShardCheck] = []
     listed = set()
     for shard in manifest.get("shards", []):
+        if kinds is not None and shard.get("kind") not in kinds:
+            continue
         rel = shard["path"]
         listed.add(rel)
         path = fsutil.join(root, rel)
@@ -101,6 +106,8 @@ def verify_shards(out_dir: str | Path, manifest: dict[str, Any]) -> list[ShardCh
             continue
         checks.append(ShardCheck(rel, "ok"))
     for sub in ("data", "rejected", "errors"):
+        if kinds is not None and sub not in kinds:
+            continue
         for name in fsutil.list_files(fsutil.join(root, sub)):
             rel = f"{sub}/{Path(name).as_posix()}"
             if rel.endswith(".parquet") and rel not in listed:

@@ -47,7 +47,7 @@ import yaml
 from altedic import fsutil, yamlload
 from altedic.errors import ConfigError, RunError
 from altedic.release.finalise import finalise, sha256_file
-from altedic.release.inspect import load_manifest, load_stats
+from altedic.release.inspect import load_manifest, load_stats, verify_shards
 from altedic.release.stats import read_parquet_table
 from altedic.schema import arrow_schema
 
@@ -169,6 +169,16 @@ def mix(
     if max_rows_per_shard < 1:
         raise ConfigError("max_rows_per_shard must be >= 1")
     parent = load_manifest(src)
+    # The new manifest names this release as its parent: sampling shards that no longer match
+    # their checksums would pass damaged or altered data on under a fresh, valid manifest.
+    bad = [c for c in verify_shards(src, parent, kinds=("data",)) if not c.ok]
+    if bad:
+        listed = "; ".join(f"{c.path}: {c.status}, {c.detail}" for c in bad[:5])
+        more = f" (and {len(bad) - 5} more)" if len(bad) > 5 else ""
+        raise RunError(
+            f"{src}: {len(bad)} data shard(s) do not match the manifest, so this release cannot be mixed: "
+            f"{listed}{more}. `altedic inspect {src}` lists every check."
+        )
     stats = load_stats(src, parent)
     rates = sampling_rates(stats, weights, temperature, default, target_tokens)
     started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")

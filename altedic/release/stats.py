@@ -572,9 +572,14 @@ def _parquet_source(path: str) -> Iterator[Any]:
 
 
 def read_parquet_table(path: str, **kwargs: Any) -> pa.Table:
-    """``pyarrow.parquet.read_table`` of a local path or a URI (keyword arguments passed on)."""
-    with _parquet_source(path) as source:
-        return pq.read_table(source, **kwargs)
+    """``pyarrow.parquet.read_table`` of a local path or a URI (keyword arguments passed on);
+    InputError naming the shard when it is missing or cannot be read (a truncated or corrupted
+    shard was a pyarrow traceback in ``altedic inspect --sample`` and ``altedic mix``)."""
+    try:
+        with _parquet_source(path) as source:
+            return pq.read_table(source, **kwargs)
+    except (OSError, pa.ArrowInvalid) as exc:
+        raise InputError(f"cannot read shard: {exc}", uri=path) from exc
 
 
 @contextmanager

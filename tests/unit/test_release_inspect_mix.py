@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 import release_fixture as rf
 
-from altedic.errors import ConfigError, RunError
+from altedic.errors import ConfigError, InputError, RunError
 from altedic.release.inspect import load_manifest, sample_documents, sample_rejected, verify_shards
 from altedic.release.mix import copies, mix, sampling_rates
 
@@ -268,3 +268,51 @@ def test_inspect_misspelt_reason_and_bad_arguments_are_not_silent(
         str(err.value)
         == "at '--lang': --lang chooses the documents of --sample N or --rejected REASON; give one of them"
     )
+
+
+def test_samples_of_a_cut_shard_are_an_error_naming_it(tmp_path: Path, release: tuple[Path, dict[str, Any]]) -> None:
+    """`altedic inspect --sample` / `--rejected` on a shard cut short was a pyarrow traceback."""
+    src, _ = release
+    out = tmp_path / "copy"
+    shutil.copytree(src, out)
+    manifest = load_manifest(out)
+    for rel in ("data/lang=ga/part-00000-of-00001.parquet", "rejected/part-00000-of-00001.parquet"):
+        victim = out / rel
+        victim.write_bytes(victim.read_bytes()[:100])
+    with pytest.raises(InputError) as err:
+        sample_documents(out, manifest, "ga", 2)
+    assert err.value.uri == str(out / "data/lang=ga/part-00000-of-00001.parquet")
+    assert err.value.message.startswith("cannot read shard: ")
+    with pytest.raises(InputError) as err:
+        sample_rejected(out, manifest, "quality.stop_words", 2)
+    assert err.value.uri == str(out / "rejected/part-00000-of-00001.parquet")
+    # the shards that are whole still give their samples
+    assert [d["lang"] for d in sample_documents(out, manifest, "mt", 1)] == ["mt"]
+
+
+def test_mix_refuses_a_release_whose_data_shards_do_not_match_the_manifest(
+    tmp_path: Path, release: tuple[Path, dict[str, Any]]
+) -> None:
+    """A mixed release names its parent by the parent manifest's hash: sampling a cut or altered
+    shard (a traceback, or silently different documents) would pass the damage on under a new,
+    valid manifest."""
+    src, _ = release
+    out = tmp_path / "copy"
+    shutil.copytree(src, out)
+    victim = out / "data/lang=ga/part-00000-of-00001.parquet"
+    raw = bytearray(victim.read_bytes())
+    raw[len(raw) // 2] ^= 0xFF  # same size, different content
+    victim.write_bytes(bytes(raw))
+    with pytest.raises(RunError) as err:
+        mix(out, tmp_path / "mixed", temperature=0.5)
+    assert str(err.value).startswith(
+        f"{out}: 1 data shard(s) do not match the manifest, so this release cannot be mixed: "
+        "data/lang=ga/part-00000-of-00001.parquet: checksum, sha256 "
+    )
+    assert str(err.value).endswith(f"`altedic inspect {out}` lists every check.")
+    assert not (tmp_path / "mixed").exists()
+    # a damaged rejected shard does not concern the mix (it samples kept documents only)
+    shutil.copy(src / "data/lang=ga/part-00000-of-00001.parquet", victim)
+    rej = out / "rejected/part-00000-of-00001.parquet"
+    rej.write_bytes(rej.read_bytes()[:100])
+    assert mix(out, tmp_path / "mixed", temperature=0.5)["languages"]
