@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,14 +58,60 @@ def load_manifest(out_dir: str | Path) -> dict[str, Any]:
     data = _read_json(path)
     if not isinstance(data, dict) or "shards" not in data:
         raise ConfigError("not an altedic manifest (no 'shards' list)", file=str(path))
+    problem = manifest_problem(data)
+    if problem is not None:
+        key, message = problem
+        raise ConfigError(message, file=str(path), key=key)
     return data
+
+
+#: The kinds of shard a release lists (``parallel``: aligned segment pairs of translation memories).
+SHARD_KINDS = ("data", "rejected", "errors", "parallel")
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+def manifest_problem(manifest: dict[str, Any]) -> tuple[str, str] | None:
+    """The first thing wrong with the parts of a manifest that inspect, mix and summary rely on,
+    as (key, message), or None. A hand-edited or damaged manifest was a KeyError or TypeError
+    traceback; a shard path leading out of the release (absolute, ``..``) would have been read,
+    hashed and sampled as if it were a shard of it."""
+    shards = manifest.get("shards")
+    if not isinstance(shards, list):
+        return "shards", f"must be a list of shards, not {type(shards).__name__}"
+    for i, shard in enumerate(shards):
+        key = f"shards[{i}]"
+        if not isinstance(shard, dict):
+            return key, f"must be a mapping (path, kind, ...), not {type(shard).__name__}"
+        rel = shard.get("path")
+        if not isinstance(rel, str) or not rel.strip():
+            return f"{key}.path", "missing: every shard names its file, relative to the release"
+        parts = rel.replace("\\", "/").split("/")
+        if rel.startswith(("/", "\\")) or ".." in parts or (parts[0].endswith(":") and len(parts[0]) > 1):
+            return f"{key}.path", f"{rel!r} leads out of the release (a shard path is relative, without '..')"
+        kind = shard.get("kind")
+        if kind not in SHARD_KINDS:
+            return f"{key}.kind", f"{kind!r} is not a shard kind (allowed: {', '.join(SHARD_KINDS)})"
+        if shard.get("lang") is not None and not isinstance(shard["lang"], str):
+            return f"{key}.lang", f"must be a language code, not {type(shard['lang']).__name__}"
+        for field in ("rows", "bytes"):
+            value = shard.get(field)
+            if field in shard and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+                return f"{key}.{field}", f"must be a whole number >= 0, not {value!r}"
+        if "sha256" in shard and not (isinstance(shard["sha256"], str) and _SHA256.fullmatch(shard["sha256"])):
+            return f"{key}.sha256", "must be 64 lower-case hexadecimal digits"
+    for section in ("sources", "languages", "schemas"):
+        if section in manifest and not isinstance(manifest[section], dict):
+            return section, f"must be a mapping, not {type(manifest[section]).__name__}"
+    return None
 
 
 def load_stats(out_dir: str | Path, manifest: dict[str, Any]) -> dict[str, Any]:
     """``OUT/stats.json`` if present, else statistics computed from the shards."""
     path = fsutil.join(str(out_dir), "stats.json")
     if fsutil.exists(path):
-        data: dict[str, Any] = _read_json(path)
+        data = _read_json(path)
+        if not isinstance(data, dict):
+            raise ConfigError(f"expected a JSON object, not {type(data).__name__}", file=path)
         return data
     return release_stats(out_dir, manifest)
 

@@ -503,27 +503,12 @@ def write_summary(out_dir: str | Path, manifest: dict[str, Any], stats: dict[str
 
 
 def summary_from_release(out_dir: str | Path) -> tuple[Path, Path]:
-    """Regenerate the summary of an existing release from its ``manifest.json`` and ``stats.json``."""
+    """Regenerate the summary of an existing release from its ``manifest.json`` and ``stats.json``
+    (computed from the shards when absent, as in an output written before stats.json existed).
+    The manifest is read and checked as ``altedic inspect`` reads it: a broken or hand-edited
+    one is a ConfigError naming the file and key (a traceback or an undecodable file before)."""
+    from altedic.release.inspect import load_manifest, load_stats
+
     root = Path(out_dir)
-    manifest = read_json(root / "manifest.json")
-    if (root / "stats.json").is_file():
-        stats = read_json(root / "stats.json")
-    else:
-        # An output written before stats.json existed: compute the statistics from its shards.
-        from altedic.release.stats import release_stats
-
-        stats = release_stats(root, manifest)
-    return write_summary(root, manifest, stats)
-
-
-def read_json(path: Path) -> dict[str, Any]:
-    """Read a release's JSON file; a missing or broken file is a :class:`ConfigError` naming it."""
-    try:
-        data = json.loads(path.read_text("utf-8"))
-    except FileNotFoundError:
-        raise ConfigError("not found: is this an altedic output directory?", file=str(path)) from None
-    except json.JSONDecodeError as exc:
-        raise ConfigError(f"not valid JSON: {exc}", file=str(path)) from None
-    if not isinstance(data, dict):
-        raise ConfigError("expected a JSON object", file=str(path))
-    return data
+    manifest = load_manifest(root)
+    return write_summary(root, manifest, load_stats(root, manifest))

@@ -17,6 +17,7 @@ import release_fixture as rf
 from altedic.errors import ConfigError, InputError, RunError
 from altedic.release.inspect import load_manifest, sample_documents, sample_rejected, verify_shards
 from altedic.release.mix import copies, mix, sampling_rates
+from altedic.release.summary import summary_from_release
 
 
 @pytest.fixture(scope="module")
@@ -316,3 +317,74 @@ def test_mix_refuses_a_release_whose_data_shards_do_not_match_the_manifest(
     rej = out / "rejected/part-00000-of-00001.parquet"
     rej.write_bytes(rej.read_bytes()[:100])
     assert mix(out, tmp_path / "mixed", temperature=0.5)["languages"]
+
+
+@pytest.mark.parametrize(
+    ("edit", "key", "message"),
+    [
+        (lambda m: m["shards"][0].pop("path"), "shards[0].path", "missing: every shard names its file"),
+        (lambda m: m.__setitem__("shards", "x"), "shards", "must be a list of shards, not str"),
+        (lambda m: m["shards"].__setitem__(0, "data/x.parquet"), "shards[0]", "must be a mapping"),
+        (
+            lambda m: m["shards"][1].__setitem__("path", "../../etc/passwd"),
+            "shards[1].path",
+            "leads out of the release",
+        ),
+        (lambda m: m["shards"][1].__setitem__("path", "/etc/passwd"), "shards[1].path", "leads out of the release"),
+        (
+            lambda m: m["shards"][1].__setitem__("path", "gs://b/x.parquet"),
+            "shards[1].path",
+            "leads out of the release",
+        ),
+        (lambda m: m["shards"][0].__setitem__("kind", "dedup"), "shards[0].kind", "'dedup' is not a shard kind"),
+        (lambda m: m["shards"][0].__setitem__("rows", "3"), "shards[0].rows", "must be a whole number >= 0, not '3'"),
+        (
+            lambda m: m["shards"][0].__setitem__("bytes", True),
+            "shards[0].bytes",
+            "must be a whole number >= 0, not True",
+        ),
+        (
+            lambda m: m["shards"][0].__setitem__("sha256", "abc"),
+            "shards[0].sha256",
+            "must be 64 lower-case hexadecimal",
+        ),
+        (lambda m: m["shards"][0].__setitem__("lang", 7), "shards[0].lang", "must be a language code, not int"),
+        (lambda m: m.__setitem__("sources", []), "sources", "must be a mapping, not list"),
+    ],
+)
+def test_a_damaged_manifest_is_a_config_error_naming_the_key(
+    tmp_path: Path, release: tuple[Path, dict[str, Any]], edit: Any, key: str, message: str
+) -> None:
+    """inspect, mix and summary read the manifest the same way; each of these was a KeyError,
+    TypeError or AttributeError traceback, and a shard path out of the release was read."""
+    src, manifest = release
+    out = tmp_path / "copy"
+    shutil.copytree(src, out)
+    damaged = json.loads(json.dumps(manifest))
+    edit(damaged)
+    (out / "manifest.json").write_text(json.dumps(damaged), encoding="utf-8")
+    for call in (
+        lambda: load_manifest(out),
+        lambda: mix(out, tmp_path / "mixed", temperature=0.5),
+        lambda: summary_from_release(out),
+    ):
+        with pytest.raises(ConfigError) as err:
+            call()
+        assert (err.value.file, err.value.key) == (str(out / "manifest.json"), key)
+        assert message in str(err.value)
+
+
+def test_summary_reads_a_broken_stats_file_as_a_config_error(
+    tmp_path: Path, release: tuple[Path, dict[str, Any]]
+) -> None:
+    src, _ = release
+    out = tmp_path / "copy"
+    shutil.copytree(src, out)
+    (out / "stats.json").write_text("[1]", encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        summary_from_release(out)
+    assert str(err.value) == f"{out / 'stats.json'}: expected a JSON object, not list"
+    (out / "manifest.json").write_bytes(b"\xff\xfe{}")
+    with pytest.raises(ConfigError) as err:
+        summary_from_release(out)
+    assert str(err.value).startswith(f"{out / 'manifest.json'}: not valid JSON: 'utf-8' codec can't decode byte 0xff")
