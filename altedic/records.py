@@ -137,3 +137,16 @@ class ReadError:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+#: The language a document with no detected and no declared language is counted under.
+UNDETERMINED_LANG = "und"
+
+
+def counted_lang(lang: str | None, declared: str | None) -> str:
+    """The language a document is counted under in the statistics and the manifest's accounting:
+    its detected language; for a document rejected without one (a licence refusal before the
+    language stage, a text the stage could not name), the language its source declares, so that
+    a language community sees what was removed from its language; else ``und``. The shard's
+    ``lang`` column itself stays empty for such a document: it was not detected."""
+    return lang or declared or UNDETERMINED_LANG

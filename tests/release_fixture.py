@@ -18,7 +18,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from altedic.records import Document, doc_id
+from altedic.records import Document, counted_lang, doc_id
 from altedic.schema import arrow_schema, to_row
 
 EU = {
@@ -282,7 +282,7 @@ def build_release(out: Path, name: str = "fixture", release_section: dict[str, A
         languages.setdefault(d.lang, {"kept": 0, "rejected": {}})["kept"] += 1
     for d in rejected:
         assert d.reason is not None
-        entry = languages.setdefault(d.lang or "und", {"kept": 0, "rejected": {}})
+        entry = languages.setdefault(counted_lang(d.lang, d.declared_lang), {"kept": 0, "rejected": {}})
         entry["rejected"][d.reason] = entry["rejected"].get(d.reason, 0) + 1
     manifest: dict[str, Any] = {
         "manifest_version": 1,

@@ -38,7 +38,7 @@ from altedic.beam.spill import EXACT, SIG, SpillWriter, read_range, shard_range
 from altedic.readers import get_reader
 from altedic.readers.base import ReadContext, SourceInfo
 from altedic.readers.guard import clean_error, lone_surrogate_field, reader_failure, surrogate_error
-from altedic.records import Document, ReadError
+from altedic.records import Document, ReadError, counted_lang
 from altedic.schema import DOCUMENT_SCHEMA, ERROR_SCHEMA, PARALLEL_SCHEMA, REJECTED_SCHEMA, arrow_schema
 from altedic.stages import StageChain, StageConfig
 
@@ -223,8 +223,10 @@ def _table_counts(table: pa.Table, kind: str) -> dict[str, dict[str, int]]:
         keys = ["\terrors"] * len(sources)
     else:
         langs = table.column("lang").to_pylist()
+        names = set(table.column_names)
+        declared = table.column("declared_lang").to_pylist() if "declared_lang" in names else [None] * len(langs)
         outcomes = ["kept"] * len(sources) if kind == "data" else table.column("reason").to_pylist()
-        keys = [f"{lang or 'und'}\t{o}" for lang, o in zip(langs, outcomes, strict=True)]
+        keys = [f"{counted_lang(lg, d)}\t{o}" for lg, d, o in zip(langs, declared, outcomes, strict=True)]
     for src, key in zip(sources, keys, strict=True):
         c = counts.setdefault(src, {})
         c[key] = c.get(key, 0) + 1

@@ -26,6 +26,7 @@ import pyarrow.compute as pc
 
 from altedic import fsutil
 from altedic.errors import ConfigError, InputError
+from altedic.records import UNDETERMINED_LANG
 from altedic.release.finalise import sha256_file
 from altedic.release.stats import open_parquet, read_parquet_table, release_stats
 
@@ -255,7 +256,7 @@ def _sample(paths: list[str], n: int, seed: int, where: pc.Expression | None) ->
     keyed: list[tuple[bytes, int, str]] = []
     for i, path in enumerate(paths):
         table = read_parquet_table(
-            path, columns=["id", *(["reason"] if where is not None else []), *(["lang"] if where is not None else [])]
+            path, columns=["id", *(["reason", "lang", "declared_lang"] if where is not None else [])]
         )
         if where is not None:
             table = table.filter(where)
@@ -292,7 +293,9 @@ def sample_rejected(
     paths = [fsutil.join(root, s["path"]) for s in manifest["shards"] if s.get("kind") == "rejected"]
     where = pc.field("reason") == reason
     if lang is not None:
-        where = where & (pc.field("lang") == lang)
+        # the language it is counted under (altedic.records.counted_lang): detected, else declared
+        counted = pc.coalesce(pc.field("lang"), pc.field("declared_lang"), pc.scalar(UNDETERMINED_LANG))
+        where = where & (counted == lang)
     return _sample(paths, n, seed, where)
 
 

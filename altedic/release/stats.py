@@ -41,6 +41,7 @@ import pyarrow.parquet as pq
 
 from altedic import fsutil
 from altedic.errors import InputError
+from altedic.records import UNDETERMINED_LANG, counted_lang
 from altedic.schema import kv_columns
 
 STATS_VERSION = 1
@@ -57,7 +58,7 @@ TOKEN_ESTIMATOR: dict[str, str] = {
 COUNTERS: tuple[str, ...] = ("documents", "characters", "words", "bytes", "tokens_est")
 
 #: Unknown language (rejected before language identification) and missing values.
-UNDETERMINED = "und"
+UNDETERMINED = UNDETERMINED_LANG  # kept for callers of this module
 NONE_LABEL = "none"
 
 #: Regular expression (RE2) of a word: a maximal run of characters that are neither ASCII
@@ -251,7 +252,9 @@ class PartialStats:
         words = pc.fill_null(pc.count_substring_regex(text, WORD_PATTERN), 0).to_numpy(zero_copy_only=False)
         words = words.astype(np.int64)
         tokens = (nbytes + 3) // 4  # ceil(bytes / 4), see TOKEN_ESTIMATOR
-        lang = strings("lang", UNDETERMINED)
+        detected = strings("lang", "")
+        declared = strings("declared_lang", "")
+        lang = [counted_lang(d, s) for d, s in zip(detected, declared, strict=True)]
         source = strings("source", NONE_LABEL)
         outcome = ["kept"] * n if kept else strings("reason", "unknown")
 
@@ -526,6 +529,7 @@ def _finish_entry(entry: dict[str, Any]) -> dict[str, Any]:
 _DOC_COLUMNS = (
     "text",
     "lang",
+    "declared_lang",
     "source",
     "reason",
     "lang_score",

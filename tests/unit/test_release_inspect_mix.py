@@ -388,3 +388,40 @@ def test_summary_reads_a_broken_stats_file_as_a_config_error(
     with pytest.raises(ConfigError) as err:
         summary_from_release(out)
     assert str(err.value).startswith(f"{out / 'manifest.json'}: not valid JSON: 'utf-8' codec can't decode byte 0xff")
+
+
+def test_rejected_by_language_finds_documents_counted_under_their_declared_or_no_language(
+    tmp_path: Path, release: tuple[Path, dict[str, Any]]
+) -> None:
+    """`--rejected REASON --lang xx` matched the detected language only: a Dutch document refused
+    for its licence (no language detected, counted under nl) and the 'und' rejections could not
+    be shown, although the per-language table counts them there."""
+    import pyarrow as pa
+
+    from altedic.records import Document
+    from altedic.schema import arrow_schema, to_row
+
+    out, manifest = release
+    [undetermined] = sample_rejected(out, manifest, "langid.undetermined", 5, lang="und")
+    assert (undetermined["lang"], undetermined["declared_lang"]) == (None, None)
+
+    schema = arrow_schema("rejected.v1")
+    docs = [
+        Document(id="nl1", text="Het verslag.", source="s", uri="u", declared_lang="nl").reject(
+            "licence.non_commercial"
+        ),
+        Document(id="mt1", text="Ir-rapport.", source="s", uri="u", declared_lang="mt").reject(
+            "licence.non_commercial"
+        ),
+        Document(id="it1", text="Il rapporto.", source="s", uri="u", declared_lang="nl", lang="it").reject(
+            "licence.non_commercial"
+        ),
+    ]
+    (tmp_path / "rejected").mkdir()
+    pq.write_table(
+        pa.Table.from_pylist([{f.name: to_row(d.to_dict()).get(f.name) for f in schema} for d in docs], schema=schema),
+        tmp_path / "rejected/part-0.parquet",
+    )
+    small = {"shards": [{"path": "rejected/part-0.parquet", "kind": "rejected"}]}
+    assert [d["id"] for d in sample_rejected(tmp_path, small, "licence.non_commercial", 5, lang="nl")] == ["nl1"]
+    assert [d["id"] for d in sample_rejected(tmp_path, small, "licence.non_commercial", 5, lang="it")] == ["it1"]

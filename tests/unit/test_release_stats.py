@@ -197,3 +197,52 @@ def test_bins_and_words() -> None:
     )
     # NO-BREAK SPACE separates words (Unicode category Zs).
     assert p.to_dict()["totals"]["kept"]["words"] == 4
+
+
+def _rejected_table(rows: list[tuple[str | None, str | None, str]]) -> pa.Table:
+    """Rejected rows (detected lang, declared lang, reason) of the rejected.v1 contract."""
+    from altedic.records import Document
+
+    schema = arrow_schema("rejected.v1")
+    docs = []
+    for i, (lang, declared, reason) in enumerate(rows):
+        d = Document(id=f"d{i}", text="Tekst fuq l-ilma.", source="s", uri="u", declared_lang=declared, lang=lang)
+        docs.append(d.reject(reason))
+    return pa.Table.from_pylist(
+        [{f.name: to_row(d.to_dict()).get(f.name) for f in schema} for d in docs], schema=schema
+    )
+
+
+def test_a_rejection_without_a_detected_language_counts_under_the_declared_one() -> None:
+    """A licence refusal (before the language stage) of a Dutch document was counted under 'und',
+    so the Dutch figures did not show it; the statistics and the manifest's accounting
+    (altedic.beam.steps._table_counts) now count it under 'nl', by the same rule."""
+    from altedic.beam.steps import _table_counts
+
+    table = _rejected_table(
+        [
+            (None, "nl", "licence.non_commercial"),
+            (None, None, "langid.undetermined"),
+            ("it", "mt", "langid.mismatch"),  # detected wins: the mismatch is counted under it
+            (None, "mt", "langid.low_confidence"),
+        ]
+    )
+    part = PartialStats()
+    part.add_documents(table, kept=False)
+    stats = part.to_dict()
+    assert {lg: sorted(v["rejected"]) for lg, v in stats["languages"].items()} == {
+        "it": ["langid.mismatch"],
+        "mt": ["langid.low_confidence"],
+        "nl": ["licence.non_commercial"],
+        "und": ["langid.undetermined"],
+    }
+    assert _table_counts(table, "rejected") == {
+        "s": {
+            "nl\tlicence.non_commercial": 1,
+            "und\tlangid.undetermined": 1,
+            "it\tlangid.mismatch": 1,
+            "mt\tlangid.low_confidence": 1,
+        }
+    }
+    # the shard itself keeps the language as detected: none
+    assert table.column("lang").to_pylist() == [None, None, "it", None]
