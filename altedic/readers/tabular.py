@@ -19,7 +19,7 @@ All three formats stream: memory holds about one record (one Parquet batch), not
 
 A broken record (invalid JSON or encoding, ragged CSV row, missing text) is recorded as an error
 with its line or row number and reading goes on with the next one, in UTF-16 and UTF-32 files
-too (:func:`_wide_lines`). In JSON Lines, a ``\\u``
+too (:func:`_text_lines`). In JSON Lines, a ``\\u``
 escape of half a UTF-16 surrogate pair (``"\\ud83d"`` without its ``"\\ude00"``: an emoji cut in
 two) is valid JSON but not valid Unicode, and no later step (the language model, Parquet) can
 encode it: such a record is an encoding error too, as with orjson and the readers built on it.
@@ -64,8 +64,8 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterator
-from typing import IO, Any
+from collections.abc import Callable, Iterator
+from typing import IO, Any, AnyStr
 
 from altedic.errors import InputError
 from altedic.readers.base import ReadContext
@@ -267,25 +267,32 @@ def _start_text(f: IO[bytes], encoding: str, uri: str) -> str:
 
 
 def _text_lines(ctx: ReadContext) -> Iterator[tuple[int, str | None, str]]:
-    """(line number, decoded line or None, error message) for each line of a text file."""
+    """(line number, decoded line or None, error message) for each line of a text file.
+
+    UTF-16 and UTF-32 lines cannot be split on ``b"\\n"``: those files are decoded as a stream,
+    where a byte the codec refuses is marked by the error handler of the CSV reader
+    (:func:`_escape_undecodable`), so that it costs only its own line, as in UTF-8.
+    """
     encoding = encoding_option(ctx)
     limit = int(ctx.options.get("max_record_mb", 256)) * 2**20
+    too_long = f"record larger than options.max_record_mb={limit // 2**20} MB"
     with ctx.open() as f:
         encoding = _start_text(f, encoding, ctx.uri)
         if encoding.startswith(("utf-16", "utf-32")):
-            yield from _wide_lines(f, encoding, limit)
+            text = io.TextIOWrapper(f, encoding=encoding, errors=_ESCAPE, newline="")
+            for n, line in _bounded_lines(text.readline, limit, ("\r", "\n")):
+                bad = None if line is None or line.isascii() else _ESCAPED.search(line)
+                if line is None:
+                    yield n, None, too_long
+                elif bad is not None:
+                    byte = ord(bad.group()) - 0xDC00
+                    yield n, None, f"not valid {encoding} at character {bad.start()} of the line (byte 0x{byte:02x})"
+                else:
+                    yield n, line, ""
             return
-        n = 0
-        while True:
-            raw = f.readline(limit + 1)
-            if not raw:
-                break
-            n += 1
-            if len(raw) > limit and not raw.endswith(b"\n"):
-                # Skip the rest of the oversized record without holding it in memory.
-                while raw and not raw.endswith(b"\n"):
-                    raw = f.readline(1 << 20)
-                yield n, None, f"record larger than options.max_record_mb={limit // 2**20} MB"
+        for n, raw in _bounded_lines(f.readline, limit, (b"\n",)):
+            if raw is None:
+                yield n, None, too_long
                 continue
             try:
                 yield n, raw.decode(encoding), ""
@@ -293,31 +300,23 @@ def _text_lines(ctx: ReadContext) -> Iterator[tuple[int, str | None, str]]:
                 yield n, None, f"not valid {encoding} at byte {exc.start} of the line: {exc.reason}"
 
 
-def _wide_lines(f: IO[bytes], encoding: str, limit: int) -> Iterator[tuple[int, str | None, str]]:
-    """:func:`_text_lines` for UTF-16 and UTF-32, whose lines cannot be split on ``b"\\n"``.
-
-    The file is decoded as a stream. A byte the codec refuses is marked by the error handler of
-    the CSV reader (:func:`_escape_undecodable`), so it costs only its own line, which becomes an
-    error. A line of more than ``limit`` characters is skipped in 1 MiB pieces, never held whole.
-    """
-    text = io.TextIOWrapper(f, encoding=encoding, errors=_ESCAPE, newline="")
+def _bounded_lines(
+    readline: Callable[[int], AnyStr], limit: int, ends: tuple[AnyStr, ...]
+) -> Iterator[tuple[int, AnyStr | None]]:
+    """The lines ``readline`` gives (bytes or characters), numbered from 1; None for a line of
+    more than ``limit`` units, which is skipped in 1 MiB pieces without being held whole."""
     n = 0
     while True:
-        line = text.readline(limit + 1)
+        line = readline(limit + 1)
         if not line:
             return
         n += 1
-        if len(line) > limit and line[-1] not in "\r\n":
-            while line and line[-1] not in "\r\n":
-                line = text.readline(1 << 20)
-            yield n, None, f"record larger than options.max_record_mb={limit // 2**20} MB"
+        if len(line) > limit and not line.endswith(ends):
+            while line and not line.endswith(ends):
+                line = readline(1 << 20)
+            yield n, None
             continue
-        bad = None if line.isascii() else _ESCAPED.search(line)
-        if bad is not None:
-            byte = ord(bad.group()) - 0xDC00
-            yield n, None, f"not valid {encoding} at character {bad.start()} of the line (byte 0x{byte:02x})"
-            continue
-        yield n, line, ""
+        yield n, line
 
 
 def read_jsonl(ctx: ReadContext) -> Iterator[Document | ReadError]:
