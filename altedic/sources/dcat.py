@@ -501,7 +501,30 @@ def _language(value: str) -> str:
     code = _local_name(value)
     if "/" not in value and len(code) <= 3 and code.islower():
         return code
+    if code.upper() == "OP_DATPRO":  # the EU authority's "provisional data": no language
+        return "und"
     return _EU_LANG.get(code.upper(), code.lower())
+
+
+def _declared_language(langs: list[str], fallback: str | None, label: str, warnings: list[str]) -> str | None:
+    """The language a distribution's documents are declared in: the one language its DCAT record
+    (or its dataset's) names; the catalogue source's own ``language`` when the record names none;
+    none when it names several, or a value that declares no language (``MUL``, ``ZXX``, ``UND``,
+    the EU authority's ``OP_DATPRO``). A value no language code matches is reported as a warning
+    and read as undeclared: the catalogue is the publisher's, not the recipe's, so one dataset's
+    unknown code must not stop the run (it was a ConfigError that stopped every source)."""
+    from altedic.langid.codes import normalise_lang, unrecognised_declaration
+
+    if not langs:
+        return fallback
+    unknown = sorted({u for lang in langs if (u := unrecognised_declaration(lang)) is not None})
+    if unknown:
+        warnings.append(
+            f"{label}: dct:language {', '.join(repr(u) for u in unknown)} is not a language code altedic knows; "
+            "its documents are read as undeclared (the detector decides alone)"
+        )
+    codes = {c for lang in langs if (c := normalise_lang(lang)) is not None}
+    return codes.pop() if len(codes) == 1 and not unknown else None
 
 
 def _licence_of(v: _View, node: Any, where: str) -> tuple[str | None, str | None]:
@@ -912,7 +935,7 @@ def expand_catalogue(spec: SourceSpec) -> tuple[list[SourceSpec], list[str]]:
                         f"licence declared by source '{spec.name}'" if spec.licence else None
                     )
                 langs = dist.languages or ds.languages
-                language = langs[0] if len(langs) == 1 else (spec.language if not langs else None)
+                language = _declared_language(langs, spec.language, label, warnings)
                 name = f"{spec.name}/{ds.key}/{dist.key}"
                 if name in names:
                     name = f"{name}-{_short_hash(path, ds.iri or '', dist.iri or '', *urls)}"

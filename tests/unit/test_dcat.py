@@ -433,3 +433,56 @@ def test_jsonld_that_rdflib_or_python_cannot_take_is_a_config_error(tmp_path: Pa
         parse_catalogue(str(path))
     assert exc.value.file == str(path)
     assert str(exc.value).startswith(f"{path}: {message}")
+
+
+LANG_CATALOGUE = """@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .
+<https://ex.org/dsA> a dcat:Dataset ; dct:title "A" ; dct:description "a" ; %s
+  dct:license <http://creativecommons.org/publicdomain/zero/1.0/> ; dcat:distribution <https://ex.org/distA> .
+<https://ex.org/distA> a dcat:Distribution ; dcat:downloadURL <https://files.ex.org/a/a.jsonl> ;
+  dcat:accessURL <https://files.ex.org/> ; dct:format "jsonl" .
+"""
+EU_LANG = "http://publications.europa.eu/resource/authority/language/"
+
+
+@pytest.mark.parametrize(
+    ("languages", "declared", "warned"),
+    [
+        (["MLT"], "mt", None),
+        (["MUL"], None, None),  # multilingual: declares no one language
+        (["OP_DATPRO"], None, None),  # the EU authority's "provisional data"
+        (["ZXX"], None, None),
+        (["XQX"], None, "'xqx'"),
+        (["MLT", "XQX"], None, "'xqx'"),
+        (["MLT", "ENG"], None, None),  # two languages: none declared, as before
+        ([], "ga", None),  # no dct:language: the catalogue source's own language
+    ],
+)
+def test_a_dataset_language_altedic_does_not_know_is_a_warning_not_the_end_of_the_run(
+    tmp_path: Path, languages: list[str], declared: str | None, warned: str | None
+) -> None:
+    """One dataset declaring MUL, OP_DATPRO or a code altedic does not know stopped the whole run
+    with "unknown language code" (a ConfigError for a value the publisher wrote, not the recipe)."""
+    from altedic.recipe import load_recipe
+    from altedic.run import plan_sources
+
+    (tmp_path / "mirror" / "a").mkdir(parents=True)
+    (tmp_path / "mirror" / "a" / "a.jsonl").write_text('{"text": "Rapport dwar l-ilma."}\n', encoding="utf-8")
+    lang = "dct:language " + ", ".join(f"<{EU_LANG}{c}>" for c in languages) + " ;" if languages else ""
+    (tmp_path / "cat.ttl").write_text(LANG_CATALOGUE % lang, encoding="utf-8")
+    recipe = tmp_path / "r.yaml"
+    recipe.write_text(
+        "version: 1\nname: t\nsources:\n  - name: cat\n    format: dcat\n    paths: cat.ttl\n    language: ga\n"
+        '    options: {mirror: {"https://files.ex.org/": mirror/}}\noutput: {path: out}\n',
+        encoding="utf-8",
+    )
+    plan = plan_sources(load_recipe(recipe))
+    assert [(i.name, i.declared_lang) for i in plan.infos] == [("cat/dsA/distA", declared)]
+    language_warnings = [w for w in plan.warnings if "dct:language" in w]
+    if warned is None:
+        assert language_warnings == []
+    else:
+        assert language_warnings == [
+            "cat: cat.ttl: distribution https://ex.org/distA of dataset https://ex.org/dsA: dct:language "
+            f"{warned} is not a language code altedic knows; its documents are read as undeclared "
+            "(the detector decides alone)"
+        ]
