@@ -148,6 +148,24 @@ def _glob_root(pattern: str) -> str:
     return "/".join(fixed) or "/"
 
 
+def language_problem(language: Any) -> str | None:
+    """What is wrong with a source's ``language`` (None when it is fine). A code, locale or name
+    the code table reads is fine, and so is a value that declares no language (``mul`` for a
+    source in several languages, ``und``, ``zxx``): the source is then undeclared. Anything else
+    was accepted by ``altedic validate`` and stopped ``altedic run`` at planning."""
+    from altedic.langid.codes import normalise_lang, unrecognised_declaration
+
+    if language is None:
+        return None
+    text = str(language)
+    if normalise_lang(text) is not None or unrecognised_declaration(text) is None:
+        return None
+    return (
+        f"unknown language code {text!r}: give an ISO 639 code (mt, ga, el), a locale (pt-BR) or the "
+        "language's name (Maltese, Malti); leave it out, or write mul, for a source in several languages"
+    )
+
+
 def _source_from_entry(entry: dict[str, Any], base: Path, origin: str) -> SourceSpec:
     paths = entry["paths"] if isinstance(entry["paths"], list) else [entry["paths"]]
     resolved = [_resolve(base, p) for p in paths]
@@ -222,6 +240,9 @@ def load_recipe(path: str | os.PathLike[str], output_override: str | None = None
         if problems:
             key, problem = problems[0]
             raise ConfigError(problem, file=label, key=f"sources[{i}].options.{key}")
+        bad_language = language_problem(entry.get("language"))
+        if bad_language:
+            raise ConfigError(bad_language, file=label, key=f"sources[{i}].language")
         sources.append(_source_from_entry(entry, base, origin))
     seen: dict[str, int] = {}
     for i, s in enumerate(sources):

@@ -40,7 +40,7 @@ from altedic.beam.transforms import (
 )
 from altedic.errors import ConfigError, RunError
 from altedic.readers.base import SourceInfo
-from altedic.recipe import Recipe, load_recipe
+from altedic.recipe import Recipe, language_problem, load_recipe
 from altedic.sources import SourceSpec
 from altedic.stages import StageConfig
 
@@ -127,13 +127,11 @@ def plan_sources(recipe: Recipe) -> Plan:
                 Refusal(spec.name, spec.origin, spec.licence, decision.reason or "licence.refused", decision.detail)
             )
             continue
-        declared = None
-        if spec.language:
-            declared = normalise_lang(spec.language)
-            if declared is None:
-                raise ConfigError(
-                    f"unknown language code {spec.language!r}", file=spec.origin, key=f"{spec.name}.language"
-                )
+        declared = normalise_lang(spec.language) if spec.language else None
+        problem = language_problem(spec.language)
+        if problem:
+            # a contributed manifest's or another expansion's language (a recipe's is checked on loading)
+            raise ConfigError(problem, file=spec.origin, key=f"{spec.name}.language")
         spec.licence_evidence = decision.evidence
         info = spec.info(licence_id=decision.licence_id, declared_lang=declared)
         info.licence_policy = overrides

@@ -42,11 +42,14 @@ class SourceSpec:
     """Where the source was defined: ``recipe.yaml:sources[2]``, a manifest path, a catalogue."""
 
     def info(self, licence_id: str | None = None, declared_lang: str | None = None) -> SourceInfo:
-        """The picklable part that readers and stages need."""
+        """The picklable part that readers and stages need. The declared language is a code of
+        altedic's system (``Malti`` -> ``mt``); a value that declares none (``mul``) is None."""
+        from altedic.langid.codes import normalise_lang
+
         return SourceInfo(
             name=self.name,
             format=self.format,
-            declared_lang=declared_lang if declared_lang is not None else self.language,
+            declared_lang=declared_lang if declared_lang is not None else normalise_lang(self.language),
             licence=licence_id if licence_id is not None else self.licence,
             licence_evidence=self.licence_evidence,
             publisher=self.publisher,

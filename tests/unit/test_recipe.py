@@ -210,3 +210,25 @@ def test_quality_threshold_nan_or_negative_is_refused(tmp_path: Path) -> None:
             check_thresholds({key: value}, "filters/mt.yaml")
         assert str(exc.value) == f"filters/mt.yaml: {message}"
     check_thresholds({"min_words": 0, "max_words": float("inf"), "min_lang_score": None}, "filters/mt.yaml")
+
+
+@pytest.mark.parametrize("language", ["xq", "Klingonese", "5"])
+def test_unknown_source_language_stops_at_loading(tmp_path: Path, language: str) -> None:
+    """`altedic validate` said such a recipe was valid; `altedic run` then stopped at planning."""
+    with pytest.raises(ConfigError) as err:
+        load_recipe(_write(tmp_path, GOOD.replace("language: mlt", f"language: '{language}'")))
+    assert (err.value.key, str(err.value).split(": at 'sources[0].language': ")[1]) == (
+        "sources[0].language",
+        f"unknown language code {language!r}: give an ISO 639 code (mt, ga, el), a locale (pt-BR) or the "
+        "language's name (Maltese, Malti); leave it out, or write mul, for a source in several languages",
+    )
+
+
+@pytest.mark.parametrize(("language", "declared"), [("mul", None), ("und", None), ("Malti", "mt"), ("pt-BR", "pt")])
+def test_a_source_in_several_languages_may_say_mul(tmp_path: Path, language: str, declared: str | None) -> None:
+    """`language: mul` stopped the run with "unknown language code 'mul'"; it now plans the source
+    as undeclared, and names of languages are read as before."""
+    from altedic.run import plan_sources
+
+    recipe = load_recipe(_write(tmp_path, GOOD.replace("language: mlt", f"language: {language}")))
+    assert [i.declared_lang for i in plan_sources(recipe).infos] == [declared]
