@@ -72,6 +72,12 @@ def _main_lid(args: argparse.Namespace) -> int:
     from altedic.langid.evaluate import group_f1, load_items, open_world_unknowable, run_bare, run_stage, score
     from altedic.langid.policy import GROUPS
 
+    if args.per_lang is not None and args.per_lang < 1:
+        # -1 dropped the last item of each language (a slice), 0 scored nothing as macro-F1 0
+        raise ConfigError(f"must be 1 or more, not {args.per_lang}", key="--per-lang")
+    if args.filters_dir is not None and not Path(args.filters_dir).is_dir():
+        # was silently ignored: the shipped filters/ were used instead of the ones meant
+        raise ConfigError(f"filters directory {args.filters_dir} does not exist", key="--filters-dir")
     config = _load_config(args.config)
     items = load_items(args.dir, paragraphs=args.paragraphs, seed=args.seed, per_lang=args.per_lang, half=args.half)
     if args.bare:

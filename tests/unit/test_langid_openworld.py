@@ -310,3 +310,24 @@ def test_eval_file_errors_name_the_file_and_line(tmp_path: Path, data: bytes, po
     with pytest.raises(InputError) as err:
         load_items(tmp_path)
     assert (err.value.uri, err.value.position, err.value.message) == (str(tmp_path / "a.txt"), position, message)
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--per-lang", "-1"], "altedic: error: at '--per-lang': must be 1 or more, not -1"),
+        (["--per-lang", "0"], "altedic: error: at '--per-lang': must be 1 or more, not 0"),
+        (["--filters-dir", "NOPE"], "altedic: error: at '--filters-dir': filters directory NOPE does not exist"),
+    ],
+)
+def test_eval_lid_refuses_arguments_that_changed_the_measurement_silently(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    """--per-lang -1 dropped each language's last item (a slice) and 0 printed macro-F1 0.0000;
+    a --filters-dir that does not exist was ignored, so the shipped thresholds were measured."""
+    from altedic.cli import main
+
+    (tmp_path / "mt.txt").write_text("mt\ts\tIl-Kummissjoni ppubblikat rapport.\n", encoding="utf-8")
+    argv = [a.replace("NOPE", str(tmp_path / "nope")) for a in argv]
+    assert main(["eval", "lid", str(tmp_path), *argv]) == 2
+    assert capsys.readouterr().err.strip() == message.replace("NOPE", str(tmp_path / "nope"))
