@@ -4,6 +4,7 @@ tests/fixtures/sources/dcat (the same test catalogue in Turtle, JSON-LD and RDF/
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -273,17 +274,24 @@ GLOB_CATALOGUE = """@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <h
 """
 
 
-def _glob_recipe(tmp_path: Path, url: str) -> Path:
-    (tmp_path / "mirror" / "b").mkdir(parents=True)
-    (tmp_path / "mirror" / "b" / "b.jsonl").write_text('{"text": "not commercial"}\n', encoding="utf-8")
-    (tmp_path / "cat.ttl").write_text(GLOB_CATALOGUE % url, encoding="utf-8")
+def _dcat_recipe(tmp_path: Path, catalogue: str, mirrored: str, text: str, extra: str = "") -> Path:
+    """A recipe reading ``catalogue`` (Turtle) with https://files.ex.org/ mirrored in tmp_path/mirror,
+    where ``mirrored`` (a path under it) holds one JSON line of ``text``; ``extra``: more source keys."""
+    local = tmp_path / "mirror" / mirrored
+    local.parent.mkdir(parents=True)
+    local.write_text(json.dumps({"text": text}) + "\n", encoding="utf-8")
+    (tmp_path / "cat.ttl").write_text(catalogue, encoding="utf-8")
     recipe = tmp_path / "r.yaml"
     recipe.write_text(
-        "version: 1\nname: t\nsources:\n  - name: cat\n    format: dcat\n    paths: cat.ttl\n"
+        f"version: 1\nname: t\nsources:\n  - name: cat\n    format: dcat\n    paths: cat.ttl\n{extra}"
         '    options: {mirror: {"https://files.ex.org/": mirror/}}\noutput: {path: out}\n',
         encoding="utf-8",
     )
     return recipe
+
+
+def _glob_recipe(tmp_path: Path, url: str) -> Path:
+    return _dcat_recipe(tmp_path, GLOB_CATALOGUE % url, "b/b.jsonl", "not commercial")
 
 
 def test_a_download_url_with_wildcards_reads_no_other_datasets_files(tmp_path: Path) -> None:
@@ -465,16 +473,8 @@ def test_a_dataset_language_altedic_does_not_know_is_a_warning_not_the_end_of_th
     from altedic.recipe import load_recipe
     from altedic.run import plan_sources
 
-    (tmp_path / "mirror" / "a").mkdir(parents=True)
-    (tmp_path / "mirror" / "a" / "a.jsonl").write_text('{"text": "Rapport dwar l-ilma."}\n', encoding="utf-8")
     lang = "dct:language " + ", ".join(f"<{EU_LANG}{c}>" for c in languages) + " ;" if languages else ""
-    (tmp_path / "cat.ttl").write_text(LANG_CATALOGUE % lang, encoding="utf-8")
-    recipe = tmp_path / "r.yaml"
-    recipe.write_text(
-        "version: 1\nname: t\nsources:\n  - name: cat\n    format: dcat\n    paths: cat.ttl\n    language: ga\n"
-        '    options: {mirror: {"https://files.ex.org/": mirror/}}\noutput: {path: out}\n',
-        encoding="utf-8",
-    )
+    recipe = _dcat_recipe(tmp_path, LANG_CATALOGUE % lang, "a/a.jsonl", "Rapport dwar l-ilma.", "    language: ga\n")
     plan = plan_sources(load_recipe(recipe))
     assert [(i.name, i.declared_lang) for i in plan.infos] == [("cat/dsA/distA", declared)]
     language_warnings = [w for w in plan.warnings if "dct:language" in w]
