@@ -153,12 +153,12 @@ def language_problem(language: Any) -> str | None:
     the code table reads is fine, and so is a value that declares no language (``mul`` for a
     source in several languages, ``und``, ``zxx``): the source is then undeclared. Anything else
     was accepted by ``altedic validate`` and stopped ``altedic run`` at planning."""
-    from altedic.langid.codes import normalise_lang, unrecognised_declaration
+    from altedic.langid.codes import unrecognised_declaration
 
     if language is None:
         return None
     text = str(language)
-    if normalise_lang(text) is not None or unrecognised_declaration(text) is None:
+    if unrecognised_declaration(text) is None:  # read, or declaring no language
         return None
     return (
         f"unknown language code {text!r}: give an ISO 639 code (mt, ga, el), a locale (pt-BR) or the "

@@ -108,7 +108,6 @@ def _rel(uri: str, root: str) -> str:
 
 def plan_sources(recipe: Recipe) -> Plan:
     """Expand catalogues, decide licences, normalise declared languages and list the input files."""
-    from altedic.langid.codes import normalise_lang
     from altedic.licence.policy import decide
 
     specs, warnings = _expand(recipe)
@@ -127,13 +126,12 @@ def plan_sources(recipe: Recipe) -> Plan:
                 Refusal(spec.name, spec.origin, spec.licence, decision.reason or "licence.refused", decision.detail)
             )
             continue
-        declared = normalise_lang(spec.language) if spec.language else None
         problem = language_problem(spec.language)
         if problem:
             # a contributed manifest's or another expansion's language (a recipe's is checked on loading)
             raise ConfigError(problem, file=spec.origin, key=f"{spec.name}.language")
         spec.licence_evidence = decision.evidence
-        info = spec.info(licence_id=decision.licence_id, declared_lang=declared)
+        info = spec.info(licence_id=decision.licence_id)  # the declared language normalised there
         info.licence_policy = overrides
         index = len(plan.infos)
         plan.specs.append(spec)

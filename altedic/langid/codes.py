@@ -468,14 +468,10 @@ LID176_LABEL_FIXES: dict[str, str] = {
 }
 
 
-@lru_cache(maxsize=4096)
-def normalise_lang(code: str | None) -> str | None:
-    """Normalise any language code or label to altedic's code system (see the module docstring).
-
-    Returns ``xx`` (ISO 639-1), ``xxx`` (ISO 639-3, when no 639-1 code exists), optionally with a
-    script subtag (``sr-Latn``), or None for empty, unknown or special (``und``, ``mul``...)
-    input. Pure, cached, and safe to call on every record.
-    """
+def _code_parts(code: str | None) -> tuple[str, list[str]] | None:
+    """A language value as :func:`normalise_lang` reads it: the code itself (stripped, without a
+    fastText ``__label__`` prefix, the last segment of an IRI) and its subtags (split on ``-`` and
+    ``_``); None when nothing is left."""
     if code is None:
         return None
     s = code.strip()
@@ -489,10 +485,28 @@ def normalise_lang(code: str | None) -> str | None:
             return None
         s = m.group(1)
     parts = [p for p in _SPLIT.split(s) if p]
-    if not parts:
+    return (s, parts) if parts else None
+
+
+def _declares_none(head: str) -> bool:
+    """``und``, ``mul``, ``zxx``, ``mis`` or a private-use code ``qaa``-``qtz`` (lower case)."""
+    return head in SPECIAL_CODES or (len(head) == 3 and "qaa" <= head <= "qtz")
+
+
+@lru_cache(maxsize=4096)
+def normalise_lang(code: str | None) -> str | None:
+    """Normalise any language code or label to altedic's code system (see the module docstring).
+
+    Returns ``xx`` (ISO 639-1), ``xxx`` (ISO 639-3, when no 639-1 code exists), optionally with a
+    script subtag (``sr-Latn``), or None for empty, unknown or special (``und``, ``mul``...)
+    input. Pure, cached, and safe to call on every record.
+    """
+    found = _code_parts(code)
+    if found is None:
         return None
+    s, parts = found
     head = parts[0].lower()
-    if head in SPECIAL_CODES or (len(head) == 3 and "qaa" <= head <= "qtz"):
+    if _declares_none(head):
         return None
     base = _LOOKUP.get(head)
     if base is None:
@@ -519,12 +533,10 @@ def unrecognised_declaration(raw: str | None) -> str | None:
     also as an IRI (``.../language/MUL``)."""
     if raw is None or not raw.strip() or normalise_lang(raw) is not None:
         return None
-    s = raw.strip()
-    tail = _IRI_TAIL.search(s) if ("/" in s or "#" in s) else None
-    head = next((p for p in _SPLIT.split(tail.group(1) if tail else s) if p), "").lower()
-    if head in SPECIAL_CODES or (len(head) == 3 and "qaa" <= head <= "qtz"):
+    found = _code_parts(raw)
+    if found is not None and _declares_none(found[1][0].lower()):
         return None
-    return s[:64]
+    return raw.strip()[:64]
 
 
 def read_declaration(*declared: str | None, hint: str | None = None) -> tuple[str | None, str | None]:

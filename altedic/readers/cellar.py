@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from altedic.langid.codes import normalise_lang, unrecognised_declaration
+from altedic.langid.codes import read_declaration
 from altedic.readers.base import ReadContext
 from altedic.readers.legal import plain_name, sibling_bytes
 from altedic.readers.xmlsafe import Element, collapse_ws, parse_xml
@@ -61,14 +61,13 @@ def parse_notice(data: bytes, uri: str) -> Notice:
         n.eli = _first_value(root, "ELI") or _first_value(root, "RESOURCE_LEGAL_ELI")
     n.title = _first_value(root, "EXPRESSION_TITLE")
     n.date = _first_value(root, "WORK_DATE_DOCUMENT")
-    for el in root.iter("EXPRESSION_USES_LANGUAGE", "LANG"):
-        code = el.findtext("URI/IDENTIFIER") or el.findtext("IDENTIFIER") or el.findtext("VALUE") or el.text
-        if code and normalise_lang(code.strip()):
-            n.lang = normalise_lang(code.strip())
-            n.lang_unrecognised = None
-            break
-        if n.lang_unrecognised is None:
-            n.lang_unrecognised = unrecognised_declaration(code)
+    # the first code read; when none is, the first one not understood
+    n.lang, n.lang_unrecognised = read_declaration(
+        *(
+            el.findtext("URI/IDENTIFIER") or el.findtext("IDENTIFIER") or el.findtext("VALUE") or el.text
+            for el in root.iter("EXPRESSION_USES_LANGUAGE", "LANG")
+        )
+    )
     seen: set[str] = set()
     for el in root.iter("WORK_IS_ABOUT_CONCEPT_EUROVOC"):
         ident = el.findtext("IDENTIFIER")

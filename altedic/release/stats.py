@@ -41,7 +41,7 @@ import pyarrow.parquet as pq
 
 from altedic import fsutil
 from altedic.errors import InputError
-from altedic.records import UNDETERMINED_LANG, counted_lang
+from altedic.records import counted_lang
 from altedic.schema import kv_columns
 
 STATS_VERSION = 1
@@ -57,8 +57,7 @@ TOKEN_ESTIMATOR: dict[str, str] = {
 #: Per-document counters kept for every (language, source, outcome) cell.
 COUNTERS: tuple[str, ...] = ("documents", "characters", "words", "bytes", "tokens_est")
 
-#: Unknown language (rejected before language identification) and missing values.
-UNDETERMINED = UNDETERMINED_LANG  # kept for callers of this module
+#: A missing value (no licence, no publisher, no score...).
 NONE_LABEL = "none"
 
 #: Regular expression (RE2) of a word: a maximal run of characters that are neither ASCII
