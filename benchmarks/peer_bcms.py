@@ -30,7 +30,6 @@ import argparse
 import json
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 from altedic.langid.evaluate import load_items, run_stage, score
@@ -60,13 +59,7 @@ json.dump(out, sys.stdout)
 def peer_labels(python: str, model_dir: Path, texts: list[str]) -> list[tuple[str, bool]]:
     """The classifier's label for each text and whether the text held none of its words."""
     job = json.dumps({"dir": str(model_dir), "texts": texts})
-    with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as f:
-        f.write(PEER)
-        script = f.name
-    try:
-        done = subprocess.run([python, script], input=job, capture_output=True, text=True, check=False)
-    finally:
-        Path(script).unlink()
+    done = subprocess.run([python, "-c", PEER], input=job, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         sys.exit(f"the classifier's interpreter failed:\n{done.stderr.strip()}")
     return [(PEER_LABELS[lab], empty) for lab, empty in json.loads(done.stdout)]

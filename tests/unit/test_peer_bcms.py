@@ -15,7 +15,8 @@ peer = benchmark_scripts.load("peer_bcms")
 
 
 def _interpreter(folder: Path, body: str) -> str:
-    """An executable standing in for the classifier's Python: ``$2`` would be the script."""
+    """An executable standing in for the classifier's Python (its arguments, ``-c`` and the
+    script, are ignored)."""
     path = folder / "fake-python"
     path.write_text("#!/bin/sh\n" + body, encoding="utf-8")
     path.chmod(path.stat().st_mode | stat.S_IXUSR)
