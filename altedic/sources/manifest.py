@@ -133,6 +133,14 @@ def validate_manifest(data: Any, base_dir: str | None = None) -> list[str]:
             else f"{shown} is not valid ({err.validator})"
         )
         problems.append(f"{_field(path)}: {what}; {FIXES.get(top, 'see schemas/source-manifest.v1.json')}")
+    langs = data.get("languages")
+    if isinstance(langs, list):
+        from altedic.recipe import language_problem
+
+        for i, code in enumerate(langs):
+            problem = language_problem(code) if isinstance(code, str) else None
+            if problem:
+                problems.append(f"languages[{i}]: {problem}")
     fmt = data.get("format")
     if isinstance(fmt, str) and fmt not in REGISTRY:
         close = difflib.get_close_matches(fmt, list(REGISTRY), n=1)

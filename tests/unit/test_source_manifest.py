@@ -199,3 +199,21 @@ def test_reader_options_are_checked_in_a_manifest(tmp_path: Path) -> None:
         "options.encoding: 'x-bogus' is not an encoding Python knows; use a text encoding such as utf-8, utf-16-le, cp1252 or iso-8859-2",
         "options.columns: text: a column name is a non-empty string, got 5 (quote it in YAML: '5')",
     ]
+
+
+def test_unknown_language_code_is_a_problem_of_the_manifest(tmp_path: Path) -> None:
+    # `xx` fits the field's pattern but names no language: `sources validate` called it valid and
+    # `altedic run` then stopped at planning with "unknown language code 'xx'"
+    (tmp_path / "mt.txt").write_text("Il-Kunsill approva r-regolament.\n", encoding="utf-8")
+    m = tmp_path / "m.yaml"
+    m.write_text(
+        "manifest_version: 1\nname: mt-texts\ncontact: a@b.mt\nlanguages: [mt, xx, mul]\nformat: text\n"
+        "location: mt.txt\nlicence: CC0-1.0\nrights_holder: X\nattribution: X\npersonal_data: false\n",
+        encoding="utf-8",
+    )
+    assert validate_manifest(read_manifest_file(str(m)), str(tmp_path)) == [
+        "languages[1]: unknown language code 'xx': give an ISO 639 code (mt, ga, el), a locale (pt-BR) or the "
+        "language's name (Maltese, Malti); leave it out, or write mul, for a source in several languages"
+    ]
+    with pytest.raises(ConfigError, match=r"m.yaml: 1 problem in the source manifest:\n  - languages\[1\]: unknown"):
+        load_manifest(str(m))
