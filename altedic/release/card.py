@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from altedic.release.stats import language_rows
+from altedic.release.stats import accounting_text, language_rows
 from altedic.schema import load_contract
 
 #: SPDX ids whose lower-case form is a licence id known to the Hugging Face Hub.
@@ -297,8 +297,7 @@ def render_card(stats: dict[str, Any], manifest: dict[str, Any]) -> str:
             ],
         ),
         "",
-        f"Accounting: read {t['read']:,} = kept {t['kept']['documents']:,} + rejected {t['rejected']['documents']:,} "
-        f"+ errors {t['errors']:,}.",
+        f"Accounting: {accounting_text(t)}.",
         "",
         "## Limitations",
         "",

@@ -28,7 +28,7 @@ from altedic import fsutil
 from altedic.errors import ConfigError, InputError
 from altedic.records import UNDETERMINED_LANG
 from altedic.release.finalise import sha256_file
-from altedic.release.stats import open_parquet, read_parquet_table, release_stats
+from altedic.release.stats import accounting_text, open_parquet, read_parquet_table, release_stats
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,8 +212,7 @@ def overview(stats: dict[str, Any], manifest: dict[str, Any], checks: list[Shard
             ],
         ),
         "",
-        f"read {t['read']:,} = kept {t['kept']['documents']:,} + rejected {t['rejected']['documents']:,} + errors {t['errors']:,}"
-        f"   (tokens~ = {stats['token_estimator']['formula']})",
+        accounting_text(t) + f"   (tokens~ = {stats['token_estimator']['formula']})",
     ]
     if stats["reasons"]:
         out += [

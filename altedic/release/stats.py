@@ -276,6 +276,20 @@ class PartialStats:
             labels = [NONE_LABEL if math.isnan(s) else lab for s, lab in zip(score.tolist(), labels, strict=True)]
             self._count(("hist", "lang_score"), [lang, outcome, labels])
 
+        if "lang_flags" in names and "metadata" in names:
+            # the extra parts of a document the language stage split (part 1, 2... of one input)
+            flags = table.column("lang_flags")
+            split = pc.list_parent_indices(flags).filter(pc.equal(pc.list_flatten(flags), "split"))
+            if len(split):
+                rows = pc.unique(split)
+                metas = table.column("metadata").take(rows).to_pylist()
+                derived = [
+                    source[i]
+                    for i, meta in zip(rows.to_pylist(), metas, strict=True)
+                    if _meta_get(meta, "part") not in (None, "0")
+                ]
+                self._count(("derived",), [derived])
+
         if "quality" in names:
             self._add_quality(table.column("quality"), lang, outcome)
         if "pii" in names:
@@ -381,6 +395,7 @@ class PartialStats:
         pii: dict[str, dict[str, dict[str, int]]] = {}
         pii_docs: dict[str, dict[str, int]] = {}
         errors: dict[str, dict[str, int]] = {}
+        derived: dict[str, int] = {}
 
         for key, v in self.sums.items():
             family = key[0]
@@ -422,6 +437,8 @@ class PartialStats:
             elif family == "error":
                 _, src, kind = key
                 errors.setdefault(src, {})[kind] = v
+            elif family == "derived":
+                derived[key[1]] = v
 
         totals: dict[str, Any] = {"kept": zero(), "rejected": zero()}
         languages: dict[str, dict[str, Any]] = {}
@@ -448,10 +465,20 @@ class PartialStats:
         for src, entry in sources.items():
             entry["errors"] = dict(sorted(errors.get(src, {}).items()))
             entry["errors_total"] = sum(entry["errors"].values())
-            entry["read"] = entry["kept"]["documents"] + entry["rejected_total"]["documents"] + entry["errors_total"]
+            # read: the inputs; derived: the extra parts of split documents (rows = read + derived)
+            entry["derived"] = derived.get(src, 0)
+            entry["read"] = (
+                entry["kept"]["documents"]
+                + entry["rejected_total"]["documents"]
+                + entry["errors_total"]
+                - entry["derived"]
+            )
             entry["languages"] = sorted({lg for (lg, s, o) in cells if s == src and o == "kept"})
         totals["errors"] = sum(sum(k.values()) for k in errors.values())
-        totals["read"] = totals["kept"]["documents"] + totals["rejected"]["documents"] + totals["errors"]
+        totals["derived"] = sum(derived.values())
+        totals["read"] = (
+            totals["kept"]["documents"] + totals["rejected"]["documents"] + totals["errors"] - totals["derived"]
+        )
 
         quality: dict[str, Any] = {}
         for (sig, lg, out), agg in q_agg.items():
@@ -528,6 +555,8 @@ def _finish_entry(entry: dict[str, Any]) -> dict[str, Any]:
 _DOC_COLUMNS = (
     "text",
     "lang",
+    "lang_flags",
+    "metadata",
     "declared_lang",
     "source",
     "reason",
@@ -617,7 +646,8 @@ def check_accounting(stats: dict[str, Any], manifest: dict[str, Any]) -> list[st
     """Differences between the statistics and the manifest's per-source and per-language counts.
 
     Returns an empty list when they agree. For every source in the manifest with a ``read``
-    count: read, kept, errors and each rejection reason must equal the statistics; for every
+    count: read, derived (the extra parts of split documents), kept, errors and each rejection
+    reason must equal the statistics; for every
     language in the manifest: kept and each rejection reason. Mixed releases (no ``read``) check
     only ``kept``.
     """
@@ -630,6 +660,7 @@ def check_accounting(stats: dict[str, Any], manifest: dict[str, Any]) -> list[st
             pairs.append(("kept", m["kept"], s["kept"]["documents"]))
         if "read" in m:
             pairs.append(("read", m["read"], s["read"]))
+            pairs.append(("derived", m.get("derived", 0), s.get("derived", 0)))
             pairs.append(("errors", m.get("errors", 0), s["errors_total"]))
             m_rej = m.get("rejected", {})
             for reason in sorted(set(m_rej) | set(s["rejected"])):
@@ -654,6 +685,26 @@ def check_accounting(stats: dict[str, Any], manifest: dict[str, Any]) -> list[st
                     f"language '{lang}': manifest rejected[{reason}] = {m_rej.get(reason, 0)}, shards have {got}"
                 )
     return problems
+
+
+def _meta_get(meta: Any, key: str) -> Any:
+    """``key``'s value in a metadata cell: a list of ``{key, value}`` structs (document.v1) or of
+    (key, value) pairs (a map column); None when absent."""
+    for e in meta or ():
+        k, v = (e["key"], e["value"]) if isinstance(e, dict) else e
+        if k == key:
+            return v
+    return None
+
+
+def accounting_text(totals: dict[str, Any]) -> str:
+    """``read R [+ D split parts] = kept K + rejected J + errors E`` from the ``totals`` of stats."""
+    derived = totals.get("derived", 0)
+    parts = f" + {derived:,} split part{'s' if derived != 1 else ''}" if derived else ""
+    return (
+        f"read {totals['read']:,}{parts} = kept {totals['kept']['documents']:,} + rejected "
+        f"{totals['rejected']['documents']:,} + errors {totals['errors']:,}"
+    )
 
 
 def stats_json(stats: dict[str, Any]) -> str:
