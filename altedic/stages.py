@@ -33,6 +33,7 @@ class DocStage(Protocol):
 class PIIProcessor(Protocol):
     def setup(self) -> None: ...
     def process(self, doc: Document) -> None: ...
+    def scrub(self, doc: Document) -> None: ...
 
 
 def _enabled(cfg: dict[str, Any]) -> bool:
@@ -136,6 +137,11 @@ class StageChain:
             for d in active:
                 if not d.rejected:
                     self.pii.process(d)
+            for d in done:
+                self.pii.scrub(d)  # rejected before the stages: their text goes to rejected/
+            for d in active:
+                if d.rejected:
+                    self.pii.scrub(d)  # rejected by the language stage's annotation
         for d in active:
             if not d.rejected:
                 self.langid.decide(d)

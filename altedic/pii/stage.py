@@ -15,6 +15,13 @@ Recipe section ``stages.pii`` (all optional)::
   and counted.
 * ``off``: nothing is done (useful per source).
 
+Text written to ``rejected/`` is part of the release too. A document rejected before this stage
+(a licence refusal, ``normalise.*``) is scrubbed by :meth:`PIIStage.scrub`: in ``redact`` and
+``drop`` mode its matches are counted and replaced by their placeholders, so that no mode that
+removes personal data from the kept text leaves it in the rejected text; a document ``drop``
+rejects is kept in ``rejected/`` redacted in the same way. ``tag`` and ``off`` leave the text as
+it is, as they do for kept documents.
+
 ``doc.pii`` holds only the types found (``{"email": 2}``); an empty dict means none found.
 Phone numbers are validated for the regions of ``doc.lang`` (for a language without any, of
 ``doc.declared_lang``): see :func:`altedic.pii.detectors.regions_for`, :data:`LANG_REGIONS`
@@ -85,8 +92,18 @@ class PIIStage:
         counts = Counter(m.type for m in matches)
         for t, n in counts.items():
             doc.pii[t] = doc.pii.get(t, 0) + n
-        if mode == "redact":
+        if mode in ("redact", "drop"):
             doc.text = redact(doc.text, matches, self.placeholders)
-        elif mode == "drop":
+        if mode == "drop":
             summary = ", ".join(f"{t}={n}" for t, n in sorted(counts.items()))
             doc.reject(f"pii.{matches[0].type}", f"personal data found ({summary}); source mode drop")
+
+    def scrub(self, doc: Document) -> None:
+        """Count and redact the matches of a document rejected before this stage, in ``redact``
+        and ``drop`` mode (its text goes to ``rejected/``); other documents are left alone."""
+        if not doc.rejected or doc.pii or self.mode_for(doc.source) not in ("redact", "drop") or not self.types:
+            return
+        matches = find_all(doc.text, self.types, regions_for(doc.lang, doc.declared_lang))
+        if matches:
+            doc.pii.update(Counter(m.type for m in matches))
+            doc.text = redact(doc.text, matches, self.placeholders)

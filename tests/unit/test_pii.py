@@ -91,6 +91,11 @@ def test_redact_tag_drop_per_source() -> None:
     stage.process(s)
     assert s.reason == "pii.email"
     assert s.reason_detail == "personal data found (email=1, phone=1); source mode drop"
+    # the dropped document goes to rejected/, which ships with the release: redacted there too
+    assert (s.text, s.pii) == (
+        "Kuntatt: <EMAIL>, <PHONE>, Artikolu 5 tar-Regolament 2019/437.",
+        {"email": 1, "phone": 1},
+    )
     r = doc(text, "mt", source="raw")
     stage.process(r)
     assert (r.text, r.pii) == (text, {})
@@ -430,3 +435,33 @@ def test_section_numbers_in_other_eu_languages(lang: str, text: str, expected: s
 )
 def test_short_section_keywords_are_whole_words(lang: str, text: str, expected: str) -> None:
     assert redacted(text, lang) == expected
+
+
+def test_documents_rejected_before_the_stage_are_scrubbed_in_redact_and_drop_mode() -> None:
+    # a row a licence column refuses (or one normalisation rejects) never reached the stage, and
+    # went to rejected/ with its e-mail address and phone number as read, uncounted
+    from altedic.stages import StageChain, StageConfig
+
+    text = "Kuntatt: maria@example.mt, +356 2123 4567, Artikolu 5 tar-Regolament 2019/437."
+    chain = StageChain(
+        StageConfig(
+            normalise={},
+            langid={"method": "declared"},
+            quality={"enabled": False},
+            pii={"mode": "redact", "sources": {"strict": "drop", "tagged": "tag", "raw": "off"}},
+        )
+    )
+    chain.setup()
+    docs = []
+    for source in ("s", "strict", "tagged", "raw"):
+        d = Document(id=source, text=text, source=source, uri="u", declared_lang="mt")
+        d.reject("licence.non_commercial", "CC-BY-NC-4.0 in column licence")
+        docs.append(d)
+    out = {d.source: (d.text, d.pii, d.reason) for d in chain.process_batch(docs)}
+    redacted = "Kuntatt: <EMAIL>, <PHONE>, Artikolu 5 tar-Regolament 2019/437."
+    assert out == {
+        "s": (redacted, {"email": 1, "phone": 1}, "licence.non_commercial"),
+        "strict": (redacted, {"email": 1, "phone": 1}, "licence.non_commercial"),
+        "tagged": (text, {}, "licence.non_commercial"),
+        "raw": (text, {}, "licence.non_commercial"),
+    }
