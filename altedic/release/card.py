@@ -229,7 +229,9 @@ def render_card(stats: dict[str, Any], manifest: dict[str, Any]) -> str:
                 s.get("licence"),
                 s.get("licence_evidence"),
                 s.get("publisher"),
-                ", ".join(s.get("languages", [])),
+                # Languages with kept documents, from the shards (stats.json): the manifest's
+                # source entries do not list languages.
+                ", ".join(st.get("languages", [])),
                 st.get("kept", {}).get("documents", 0),
                 s.get("retrieved"),
             ]
@@ -277,7 +279,8 @@ def render_card(stats: dict[str, Any], manifest: dict[str, Any]) -> str:
         "```json",
         json.dumps(
             {
-                "stages": manifest.get("stages", {}),
+                # The stage settings as the recipe gave them (recorded with the resolved recipe).
+                "stages": (manifest.get("recipe") or {}).get("stages") or {},
                 "implementations": manifest.get("implementations", {}),
                 "altedic_version": manifest.get("altedic_version"),
             },

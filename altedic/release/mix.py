@@ -260,6 +260,7 @@ def mix(
         "name": f"{parent.get('name', 'release')}-mix",
         "schemas": parent.get("schemas", {}),
         "run": {"started": started, "finished": None, "runner": "altedic mix", "workers": 1},
+        # The parent's recipe, with its stage settings (recipe.stages), which the card and summary show.
         "recipe": parent.get("recipe", {}),
         "mix": {
             "parent": {
@@ -282,7 +283,6 @@ def mix(
         "languages": {lg: {"kept": n, "rejected": {}} for lg, n in sorted(out_rows.items()) if n > 0},
         "accounting": {"ok": True, "identity": "mixed release: kept = sum of sampled copies per language"},
         "implementations": parent.get("implementations", {}),
-        "stages": parent.get("stages", {}),
     }
     manifest.update(finalise(str(dst), manifest))
     manifest["run"]["finished"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")

@@ -1,0 +1,90 @@
+"""The release documents of a real run (the demo recipe): what the dataset card and the AI Act
+summary say is read from where ``altedic run`` writes it, not from where a test fixture put it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import release_fixture as rf
+
+#: The demo recipe's ``stages`` section (pipelines/demo.yaml) as the card shows it.
+DEMO_STAGES = {
+    "dedup": {},
+    "langid": {},
+    "normalise": {"fix_mojibake": True, "min_chars": 20, "unicode_form": "NFC"},
+    "pii": {"mode": "redact"},
+    "quality": {},
+}
+#: Languages with kept documents per source in the demo release.
+DEMO_SOURCE_LANGUAGES = {
+    "eu-legal-texts": ["bg", "ga", "mt"],
+    "national-portal": ["fi", "fr", "pt", "sl"],
+    "web-news": ["bg", "ca", "de", "el", "et", "eu", "ga", "hr", "mt", "pl"],
+}
+
+
+def _stages_block(card: str) -> dict[str, Any]:
+    text = card.split("Settings and versions of the stages (from the manifest):\n\n```json\n")[1].split("\n```")[0]
+    block: dict[str, Any] = json.loads(text)
+    return block
+
+
+def _source_rows(card: str) -> list[str]:
+    return card.split("## Sources\n\n")[1].split("\n\n")[0].splitlines()[2:]
+
+
+def test_card_shows_the_recipes_stages_and_each_sources_languages(demo_release: Path) -> None:
+    card = (demo_release / "README.md").read_text("utf-8")
+    assert _stages_block(card)["stages"] == DEMO_STAGES
+    assert _source_rows(card) == [
+        "| eu-legal-texts | text | EU-Reuse-2011-833 | recipe | Publications Office of the European Union "
+        "| bg, ga, mt | 3 | 2026-11-01 |",
+        "| national-portal | csv | CC-BY-4.0 | recipe | Example National Open Data Portal "
+        "| fi, fr, pt, sl | 4 | 2026-10-15 |",
+        "| web-news | jsonl | CC-BY-4.0 | recipe | Example European News Network "
+        "| bg, ca, de, el, et, eu, ga, hr, mt, pl | 15 | 2026-11-01 |",
+    ]
+
+
+def test_summary_gives_the_pii_mode_and_each_sources_languages(demo_release: Path) -> None:
+    summary = json.loads((demo_release / "training-content-summary.json").read_text("utf-8"))
+    pii = summary["data_processing"]["illegal_content_and_personal_data"]
+    assert (pii["pii_mode"], pii["pii_mode_by_source"]) == ("redact", {})
+    md = (demo_release / "training-content-summary.md").read_text("utf-8")
+    assert "- PII mode: redact (each match replaced by a typed placeholder (`<EMAIL>`, `<PHONE>`, `<IBAN>`...))\n" in md
+    listed = [
+        *summary["data_sources"]["public_datasets"]["large_datasets"],
+        *summary["data_sources"]["crawled"]["sources"],
+        *summary["data_sources"]["other"]["datasets"],
+    ]
+    assert {d["name"]: d["languages"] for d in listed} == DEMO_SOURCE_LANGUAGES
+
+
+def test_a_mix_of_the_demo_carries_the_stages_and_its_own_languages(demo_release: Path, tmp_path: Path) -> None:
+    from altedic.release.mix import mix
+
+    # Only Maltese and Irish: the sources' languages are the mixed release's, not the parent's.
+    mix(demo_release, tmp_path / "mixed", weights={"mt": 1.0, "ga": 2.0}, default=0.0, seed=0)
+    card = (tmp_path / "mixed" / "README.md").read_text("utf-8")
+    assert _stages_block(card)["stages"] == DEMO_STAGES
+    assert [row.split(" | ")[5] for row in _source_rows(card)] == ["ga, mt", "ga, mt"]
+    summary = json.loads((tmp_path / "mixed" / "training-content-summary.json").read_text("utf-8"))
+    assert summary["data_processing"]["illegal_content_and_personal_data"]["pii_mode"] == "redact"
+
+
+def test_the_release_fixture_has_the_manifest_keys_a_run_writes(demo_release: Path, tmp_path: Path) -> None:
+    """tests/release_fixture.py stands in for a run in the unit tests: it must not invent keys
+    (a top-level ``stages``, per-source ``languages``) that made readers of them pass there."""
+    real = json.loads((demo_release / "manifest.json").read_text("utf-8"))
+    fixture = rf.build_finalised_release(tmp_path / "fixture")
+    # dedup_files: the dedup signature files, which the synthetic release does not write.
+    assert set(fixture) == set(real) - {"dedup_files"}
+    (source_keys,) = {frozenset(s) for s in real["sources"].values()}
+    assert {frozenset(s) for s in fixture["sources"].values()} == {source_keys}
+    assert set(fixture["accounting"]) == set(real["accounting"])
+    (acc_keys,) = {frozenset(s) for s in real["accounting"]["per_source"].values()}
+    assert {frozenset(s) for s in fixture["accounting"]["per_source"].values()} == {acc_keys}
+    assert set(fixture["implementations"]) == set(real["implementations"])
+    assert set(fixture["recipe"]["stages"]) == set(real["recipe"]["stages"])
