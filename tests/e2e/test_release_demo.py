@@ -4,9 +4,12 @@ summary say is read from where ``altedic run`` writes it, not from where a test 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 import release_fixture as rf
 
 #: The demo recipe's ``stages`` section (pipelines/demo.yaml) as the card shows it.
@@ -88,3 +91,57 @@ def test_the_release_fixture_has_the_manifest_keys_a_run_writes(demo_release: Pa
     assert {frozenset(s) for s in fixture["accounting"]["per_source"].values()} == {acc_keys}
     assert set(fixture["implementations"]) == set(real["implementations"])
     assert set(fixture["recipe"]["stages"]) == set(real["recipe"]["stages"])
+
+
+def test_a_run_that_keeps_nothing_is_an_empty_release_that_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every document rejected: no data/ folder. load_dataset raises DataFilesNotFoundError (the
+    card keeps its "all" config, so `datasets` does not guess and load the summary JSON as data),
+    the card says why the release is empty, and inspect --sample says there is nothing to sample
+    (it printed nothing and exited 0)."""
+    (tmp_path / "in.jsonl").write_text(
+        '{"id": "fr-1", "lang": "fr", "text": "Bonjour tout le monde, voici un texte court."}\n'
+        '{"id": "fr-2", "lang": "fr", "text": "La Commission a publié un rapport aujourd\'hui."}\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "recipe.yaml").write_text(
+        "version: 1\nname: all-rejected\nsources:\n  - name: s1\n    format: jsonl\n    paths: in.jsonl\n"
+        "    licence: CC-BY-4.0\n    profile: web\n    options: {columns: {text: text, id: id, lang: lang}}\n"
+        "stages: {normalise: {}, langid: {}, quality: {}, pii: {mode: redact}, dedup: {}}\noutput: {path: out}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    r = _cli("run", str(tmp_path / "recipe.yaml"), "--out", str(out), "--quiet")
+    assert r.returncode == 0, r.stderr
+    assert not (out / "data").exists()
+    card = (out / "README.md").read_text("utf-8")
+    assert (
+        "\n# all-rejected\n\n**This release is empty**: built with altedic 0.1.0 (ALT-EDIC corpus builder), it holds "
+        "no document because every document read was rejected or unreadable (read 2 = kept 0 + rejected 2 + "
+        "errors 0; see Removed documents). It has no data shards (`data/`), so "
+        '`load_dataset("path/to/this/release")` raises `DataFilesNotFoundError`.'
+    ) in card
+    r = _cli("inspect", str(out), "--sample", "3")
+    assert (r.returncode, r.stdout) == (2, "")
+    assert r.stderr == (
+        "altedic: error: at '--sample': nothing to sample: the release is empty (no kept document, no data shard); "
+        f"`altedic inspect {out}` shows what was read and rejected, `--rejected REASON` shows rejected documents\n"
+    )
+    r = _cli("inspect", str(out), "--rejected", "quality.too_few_words")
+    assert r.returncode == 0 and r.stdout.startswith("2 document(s) rejected with quality.too_few_words:\n")
+
+    datasets = pytest.importorskip("datasets")
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    from datasets.exceptions import DataFilesNotFoundError
+
+    with pytest.raises(DataFilesNotFoundError):
+        datasets.load_dataset(str(out), cache_dir=str(tmp_path / "cache"))
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "altedic.cli", *args], capture_output=True, text=True, timeout=600, check=False
+    )

@@ -13,11 +13,13 @@ from typing import Any
 import pyarrow.parquet as pq
 import pytest
 import release_fixture as rf
+import yaml
 
 from altedic.errors import ConfigError, InputError, RunError
 from altedic.release.inspect import load_manifest, sample_documents, sample_rejected, verify_shards
 from altedic.release.mix import copies, mix, sampling_rates
 from altedic.release.summary import summary_from_release
+from altedic.schema import load_contract
 
 
 @pytest.fixture(scope="module")
@@ -425,3 +427,41 @@ def test_rejected_by_language_finds_documents_counted_under_their_declared_or_no
     small = {"shards": [{"path": "rejected/part-0.parquet", "kind": "rejected"}]}
     assert [d["id"] for d in sample_rejected(tmp_path, small, "licence.non_commercial", 5, lang="nl")] == ["nl1"]
     assert [d["id"] for d in sample_rejected(tmp_path, small, "licence.non_commercial", 5, lang="it")] == ["it1"]
+
+
+def test_an_empty_mix_says_so_in_the_card_and_to_inspect(tmp_path: Path, release: tuple[Path, dict[str, Any]]) -> None:
+    """Every weight 0: no data shard. The card said "holds 0 documents ... stored as Parquet
+    shards" with a load_dataset example that fails, and inspect --sample printed nothing (exit 0)."""
+    src, _ = release
+    out = tmp_path / "empty"
+    manifest = mix(src, out, weights={}, default=0.0, seed=0)
+    assert [s for s in manifest["shards"] if s["kind"] == "data"] == [] and not (out / "data").exists()
+    card = (out / "README.md").read_text("utf-8")
+    meta = yaml.safe_load(card.split("---\n")[1])
+    assert meta["language"] == []
+    assert meta["configs"] == [
+        {
+            "config_name": "all",
+            "default": True,
+            "data_files": [{"split": "train", "path": "data/lang=*/*.parquet"}],
+            "columns": [f["name"] for f in load_contract("document.v1")["fields"]],
+        }
+    ]
+    assert [c["config_name"] for c in meta["dataset_info"]] == ["all"]
+    assert card.split("---\n", 2)[2].startswith(
+        "\n# fixture-mix\n\n**This release is empty**: built with altedic 0.1.0 (ALT-EDIC corpus builder), it holds "
+        "no document because the mix's sampling rates gave no document a copy (see `mix.rates` in `manifest.json`). "
+        'It has no data shards (`data/`), so `load_dataset("path/to/this/release")` raises `DataFilesNotFoundError`. '
+        "Rejected documents, if any, are in `rejected/` with their reason codes "
+        "(`altedic inspect OUT --rejected REASON`).\n\n"
+    )
+    assert 'load_dataset("path/to/this/release", ' not in card
+    expected = (
+        "at '--sample': nothing to sample: the release is empty (no kept document, no data shard); "
+        f"`altedic inspect {out}` shows what was read and rejected, `--rejected REASON` shows rejected documents"
+    )
+    for argv in (["--sample", "3"], ["--sample", "3", "--lang", "mt"]):
+        with pytest.raises(ConfigError) as err:
+            _run("inspect", [str(out), *argv])
+        assert str(err.value) == expected
+    assert _run("inspect", [str(out)]) == 0
