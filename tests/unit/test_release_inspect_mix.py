@@ -465,3 +465,53 @@ def test_an_empty_mix_says_so_in_the_card_and_to_inspect(tmp_path: Path, release
             _run("inspect", [str(out), *argv])
         assert str(err.value) == expected
     assert _run("inspect", [str(out)]) == 0
+
+
+@pytest.mark.parametrize(
+    ("where", "message"),
+    [
+        ("rel/data/lang=mt/mixed", "{dst} is inside the release {src}: the mixed release would be written among"),
+        ("rel", "{dst} is inside the release {src}: the mixed release would be written among"),
+        ("rel/data/../mixed", "{dst} is inside the release {src}: the mixed release would be written among"),
+        ("link/mixed", "{dst} is inside the release {src}: the mixed release would be written among"),
+        (".", "the release {src} is inside {dst}: the mixed release would be written around its parent"),
+    ],
+    ids=["in-data", "same", "dot-dot", "symlink", "around"],
+)
+def test_mix_refuses_an_output_inside_its_parent_or_around_it(
+    tmp_path: Path, release: tuple[Path, dict[str, Any]], where: str, message: str
+) -> None:
+    """`altedic mix REL --out REL/data/lang=mt/mixed` wrote a release among REL's files, after
+    which `altedic inspect REL` failed on files its manifest does not list."""
+    src = tmp_path / "rel"
+    shutil.copytree(release[0], src)
+    (tmp_path / "link").symlink_to(src / "data")
+    before = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*"))
+    dst = tmp_path / where
+    with pytest.raises(ConfigError) as err:
+        mix(src, dst, weights={"mt": 1.0}, seed=0)
+    assert str(err.value).startswith("at '--out': " + message.format(src=src, dst=dst))
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == before
+    assert all(c.ok for c in verify_shards(src, load_manifest(src)))
+
+
+def test_mix_output_beside_its_parent_is_fine_and_nesting_is_decided_per_path_part(
+    tmp_path: Path, release: tuple[Path, dict[str, Any]]
+) -> None:
+    from altedic.release.mix import _within
+
+    src, _ = release
+    # A sibling whose name starts with the parent's name is not inside it.
+    beside = src.parent / (src.name + "-mixed")
+    assert mix(src, beside, weights={"mt": 1.0}, default=0.0, seed=0)["mix"]["documents"]["mt"] == {"in": 3, "out": 3}
+    assert [
+        _within(p, f)
+        for p, f in [
+            ("gs://b/rel/data/x", "gs://b/rel"),
+            ("gs://b/rel/", "gs://b/rel"),
+            ("gs://b/rel-mixed", "gs://b/rel"),
+            ("gs://b/rel", "gs://b/rel/data"),
+            ("/b/rel/x", "gs://b/rel"),
+            ("file:///b/rel/x", "/b/rel"),
+        ]
+    ] == [True, True, False, False, False, True]
