@@ -145,3 +145,32 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "altedic.cli", *args], capture_output=True, text=True, timeout=600, check=False
     )
+
+
+def test_uri_holds_what_the_contract_says(demo_release: Path, repo_root: Path) -> None:
+    """The contract said "as given in the recipe" (``demo/web-news.jsonl``); a run records the
+    absolute path it read, and the contract, hence the card's schema table, now says so."""
+    import pyarrow.parquet as pq
+
+    from altedic.schema import load_contract
+
+    description = {f["name"]: f["description"] for f in load_contract("document.v1")["fields"]}["uri"]
+    assert description == (
+        "File (or archive!member) the document came from, as the run read it: a local path made absolute "
+        "(resolved against the recipe's folder), a remote URI (gs://, s3://...) as matched. It names a place on "
+        "the machine that built the release; the id does not depend on it (it uses the path relative to the "
+        "source's root)."
+    )
+    assert f"| `uri` | string | no | {description} |" in (demo_release / "README.md").read_text("utf-8")
+    demo = (repo_root / "pipelines" / "demo").resolve()
+    uris = {
+        u
+        for f in sorted(demo_release.glob("*/**/*.parquet"))
+        if f.parts[len(demo_release.parts)] != "dedup"
+        for u in pq.read_table(f, columns=["uri"]).column("uri").to_pylist()
+    }
+    assert uris == {
+        str(demo / "web-news.jsonl"),
+        str(demo / "portal-export.csv"),
+        *(str(demo / "legal" / f"regulation-{lg}.txt") for lg in ("bg", "ga", "mt")),
+    }
