@@ -1,5 +1,9 @@
 """A small synthetic release (the shape the pipeline writes) for the release tests.
 
+The manifest has the keys ``altedic run`` writes (``altedic.run.build_manifest``) and no others:
+stage settings only under ``recipe.stages``, no per-source ``languages`` (a test compares the
+key sets with the demo release's).
+
 ``build_release(out)`` writes ``OUT/data/lang=<code>/part-*.parquet`` (document.v1),
 ``OUT/rejected/part-00000-of-00001.parquet`` (rejected.v1), ``OUT/errors/part-00000-of-00001.parquet``
 (error.v1), ``OUT/manifest.json`` and ``OUT/_SUCCESS``, and returns the manifest. The texts are
@@ -52,6 +56,16 @@ WEB = {
     "profile": "web",
 }
 SOURCES = {"eu-acts": EU, "community-mt": COMMUNITY, "regional-web": WEB}
+
+#: The recipe's ``stages`` section, recorded in the manifest at ``recipe.stages`` (the only place
+#: a run records the stage settings).
+STAGES: dict[str, Any] = {
+    "normalise": {"unicode_form": "NFC", "min_chars": 10},
+    "langid": {},
+    "quality": {},
+    "pii": {"mode": "redact", "sources": {"regional-web": "tag"}},
+    "dedup": {"threshold": 0.8},
+}
 
 # (provenance, lang, text, extra fields)
 KEPT: list[tuple[dict[str, Any], str, str, dict[str, Any]]] = [
@@ -262,16 +276,22 @@ def build_release(out: Path, name: str = "fixture", release_section: dict[str, A
         for d in r:
             assert d.reason is not None
             rej[d.reason] = rej.get(d.reason, 0) + 1
+        # The keys altedic.run.build_manifest writes (no per-source languages: those come
+        # from the shards, stats.json's sources[name].languages).
         sources[sname] = {
             "format": prov["format"],
+            "origin": f"recipe.yaml:sources[{list(SOURCES).index(sname)}]",
             "licence": prov["licence"],
             "licence_evidence": prov["licence_evidence"],
             "publisher": prov["publisher"],
             "attribution": prov["attribution"],
             "retrieved": prov["retrieved"],
-            "languages": sorted({d.lang for d in k if d.lang}),
+            "declared_language": None,
+            "profile": prov["profile"],
             "metadata": {},
+            "files": 1,
             "read": len(k) + len(r) + len(e),
+            "derived": 0,
             "kept": len(k),
             "rejected": dict(sorted(rej.items())),
             "errors": len(e),
@@ -299,7 +319,8 @@ def build_release(out: Path, name: str = "fixture", release_section: dict[str, A
             "version": 1,
             "name": name,
             "sources": [{"name": n, "format": p["format"], "licence": p["licence"]} for n, p in SOURCES.items()],
-            "stages": {"langid": {}, "quality": {}, "pii": {"redact": True}, "dedup": {"near": {"threshold": 0.8}}},
+            # As a recipe gives them (the manifest has no other record of the stage settings).
+            "stages": STAGES,
             "release": release_section
             if release_section is not None
             else {
@@ -336,26 +357,28 @@ def build_release(out: Path, name: str = "fixture", release_section: dict[str, A
                 "detail": "NC licences are excluded",
             },
         ],
+        "warnings": [],
         "languages": dict(sorted(languages.items())),
         "accounting": {
+            "identity": "read + derived = kept + rejected + errors",
             "ok": True,
-            "identity": "read = kept + rejected + errors",
+            "problems": [],
             "per_source": {
                 n: {
                     "read": s["read"],
+                    "derived": 0,
                     "kept": s["kept"],
-                    "rejected": sum(s["rejected"].values()),
+                    "rejected": s["rejected"],
                     "errors": s["errors"],
+                    "ok": True,
                 }
                 for n, s in sources.items()
             },
         },
-        "implementations": {"minhash": "compiled"},
-        "stages": {
-            "langid": {"model": "lid.176.ftz"},
-            "quality": {"version": 1},
-            "pii": {"redact": True, "types": ["email", "phone", "iban"]},
-            "dedup": {"exact": True, "near": {"threshold": 0.8, "num_perm": 128}},
+        "implementations": {
+            "minhash": {"implementation": "compiled", "spec": "minhash-v1"},
+            "langid_model": "compiled",
+            "quality_ngrams": "compiled",
         },
     }
     (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -131,6 +131,10 @@ def card_metadata(stats: dict[str, Any], manifest: dict[str, Any]) -> dict[str, 
             "task_categories": ["text-generation"],
             "size_categories": [size_category(stats["totals"]["kept"]["documents"])],
             "tags": ["altedic", "multilingual"],
+            # An empty release (no kept document) keeps the "all" config: without configs,
+            # `datasets` guesses the data files and loads whatever it finds (the summary JSON
+            # as a one-row dataset, rejected/ shards as data). With it, load_dataset raises
+            # DataFilesNotFoundError, and the card's text says why.
             "configs": [
                 {
                     "config_name": "all",
@@ -168,25 +172,46 @@ def _md_table(headers: list[str], rows: list[list[Any]]) -> str:
     return "\n".join(lines)
 
 
+def empty_release_text(stats: dict[str, Any], manifest: dict[str, Any]) -> str:
+    """The card's opening for a release without any kept document (so without ``data/``)."""
+    t = stats["totals"]
+    if "mix" in manifest:
+        why = "the mix's sampling rates gave no document a copy (see `mix.rates` in `manifest.json`)"
+    elif t["read"] == 0:
+        why = "no document was read"
+    else:
+        why = f"every document read was rejected or unreadable ({accounting_text(t)}; see Removed documents)"
+    return (
+        f"**This release is empty**: built with altedic {manifest.get('altedic_version', '?')} (ALT-EDIC corpus "
+        f"builder), it holds no document because {why}. It has no data shards (`data/`), so "
+        '`load_dataset("path/to/this/release")` raises `DataFilesNotFoundError`. Rejected documents, if any, are '
+        "in `rejected/` with their reason codes (`altedic inspect OUT --rejected REASON`)."
+    )
+
+
 def render_card(stats: dict[str, Any], manifest: dict[str, Any]) -> str:
     """The dataset card (Markdown with a YAML front matter)."""
     meta = card_metadata(stats, manifest)
     name = meta["pretty_name"]
     t = stats["totals"]
     out: list[str] = ["---", yaml.safe_dump(meta, sort_keys=False, allow_unicode=True).rstrip(), "---", ""]
+    out += [f"# {name}", ""]
+    if t["kept"]["documents"] == 0:
+        out += [empty_release_text(stats, manifest), ""]
+    else:
+        out += [
+            f"A multilingual text corpus built with altedic {manifest.get('altedic_version', '?')} (ALT-EDIC corpus builder). "
+            f"It holds {t['kept']['documents']:,} documents ({t['kept']['characters']:,} characters, about "
+            f"{t['kept']['tokens_est']:,} tokens) in {len(meta['language'])} languages, stored as Parquet shards "
+            "partitioned by language (`data/lang=<code>/part-*.parquet`).",
+            "",
+            "```python",
+            "from datasets import load_dataset",
+            f'ds = load_dataset("path/to/this/release", "{meta["language"][0]}")  # one config per language, or "all"',
+            "```",
+            "",
+        ]
     out += [
-        f"# {name}",
-        "",
-        f"A multilingual text corpus built with altedic {manifest.get('altedic_version', '?')} (ALT-EDIC corpus builder). "
-        f"It holds {t['kept']['documents']:,} documents ({t['kept']['characters']:,} characters, about "
-        f"{t['kept']['tokens_est']:,} tokens) in {len(meta['language'])} languages, stored as Parquet shards "
-        "partitioned by language (`data/lang=<code>/part-*.parquet`).",
-        "",
-        "```python",
-        "from datasets import load_dataset",
-        f'ds = load_dataset("path/to/this/release", "{meta["language"][0] if meta["language"] else "all"}")  # one config per language, or "all"',
-        "```",
-        "",
         "Every column loads with `datasets`, pyarrow, polars, duckdb and datatrove. Per-document collections "
         "(`metadata`, `quality`, `pii`, `lang_alternatives`) are lists of `{key, value}` pairs, e.g. "
         '`{q["key"]: q["value"] for q in row["quality"]}`; in duckdb, `map_from_entries(quality)`.',
@@ -229,7 +254,9 @@ def render_card(stats: dict[str, Any], manifest: dict[str, Any]) -> str:
                 s.get("licence"),
                 s.get("licence_evidence"),
                 s.get("publisher"),
-                ", ".join(s.get("languages", [])),
+                # Languages with kept documents, from the shards (stats.json): the manifest's
+                # source entries do not list languages.
+                ", ".join(st.get("languages", [])),
                 st.get("kept", {}).get("documents", 0),
                 s.get("retrieved"),
             ]
@@ -277,7 +304,8 @@ def render_card(stats: dict[str, Any], manifest: dict[str, Any]) -> str:
         "```json",
         json.dumps(
             {
-                "stages": manifest.get("stages", {}),
+                # The stage settings as the recipe gave them (recorded with the resolved recipe).
+                "stages": (manifest.get("recipe") or {}).get("stages") or {},
                 "implementations": manifest.get("implementations", {}),
                 "altedic_version": manifest.get("altedic_version"),
             },

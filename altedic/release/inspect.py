@@ -271,15 +271,25 @@ def _sample(paths: list[str], n: int, seed: int, where: pc.Expression | None) ->
 def sample_documents(
     out_dir: str | Path, manifest: dict[str, Any], lang: str | None, n: int, seed: int = 0
 ) -> list[dict[str, Any]]:
-    """``n`` kept documents (of ``lang``, or of every language), chosen deterministically for ``seed``."""
+    """``n`` kept documents (of ``lang``, or of every language), chosen deterministically for ``seed``.
+
+    A ConfigError when there is nothing to sample: a release without any data shard (every
+    document rejected, or a mix that gave none a copy) or a ``lang`` without one.
+    """
     root = str(out_dir)
+    langs = sorted({str(s.get("lang")) for s in manifest["shards"] if s.get("kind") == "data"})
+    if not langs:
+        raise ConfigError(
+            "nothing to sample: the release is empty (no kept document, no data shard); "
+            f"`altedic inspect {root}` shows what was read and rejected, `--rejected REASON` shows rejected documents",
+            key="--sample",
+        )
     paths = [
         fsutil.join(root, s["path"])
         for s in manifest["shards"]
         if s.get("kind") == "data" and (lang is None or s.get("lang") == lang)
     ]
     if lang is not None and not paths:
-        langs = sorted({str(s.get("lang")) for s in manifest["shards"] if s.get("kind") == "data"})
         raise ConfigError(f"no shards for language '{lang}' (languages: {', '.join(langs)})", key="--lang")
     return _sample(paths, n, seed, None)
 

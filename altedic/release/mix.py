@@ -36,6 +36,7 @@ import datetime as dt
 import hashlib
 import json
 import math
+import os
 from pathlib import Path
 from typing import Any
 
@@ -164,6 +165,21 @@ def mix(
     """Write the mixed release to ``dest`` (must not exist or be empty) and return its manifest."""
     src = str(out_dir)
     dst = str(dest)
+    # A mix written inside its parent lands among the parent's files (which the parent's manifest
+    # does not list, so `altedic inspect` of the parent fails); a parent inside the output would
+    # be read while the mix is written around it.
+    if _within(dst, src):
+        raise ConfigError(
+            f"{dst} is inside the release {src}: the mixed release would be written among the parent's files; "
+            "choose an output outside it",
+            key="--out",
+        )
+    if _within(src, dst):
+        raise ConfigError(
+            f"the release {src} is inside {dst}: the mixed release would be written around its parent; "
+            "choose an output that does not contain it",
+            key="--out",
+        )
     if fsutil.list_files(dst):
         raise RunError(f"{dst}: output directory exists and is not empty")
     if max_rows_per_shard < 1:
@@ -260,6 +276,7 @@ def mix(
         "name": f"{parent.get('name', 'release')}-mix",
         "schemas": parent.get("schemas", {}),
         "run": {"started": started, "finished": None, "runner": "altedic mix", "workers": 1},
+        # The parent's recipe, with its stage settings (recipe.stages), which the card and summary show.
         "recipe": parent.get("recipe", {}),
         "mix": {
             "parent": {
@@ -282,7 +299,6 @@ def mix(
         "languages": {lg: {"kept": n, "rejected": {}} for lg, n in sorted(out_rows.items()) if n > 0},
         "accounting": {"ok": True, "identity": "mixed release: kept = sum of sampled copies per language"},
         "implementations": parent.get("implementations", {}),
-        "stages": parent.get("stages", {}),
     }
     manifest.update(finalise(str(dst), manifest))
     manifest["run"]["finished"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
@@ -291,6 +307,18 @@ def mix(
     )
     fsutil.write_bytes(fsutil.join(dst, "_SUCCESS"), b"")
     return manifest
+
+
+def _within(path: str, folder: str) -> bool:
+    """Whether ``path`` is ``folder`` or under it: local paths once resolved (symbolic links,
+    ``..``, ``file://``), URIs by their text up to a ``/``; a local path is never under a URI."""
+    if fsutil.is_local(path) != fsutil.is_local(folder):
+        return False
+    if fsutil.is_local(path):
+        p, f = (os.path.realpath(fsutil.local_path(x)) for x in (path, folder))
+        return os.path.commonpath([p, f]) == f
+    p, f = path.rstrip("/"), folder.rstrip("/")
+    return p == f or p.startswith(f + "/")
 
 
 class _ShardWriter:

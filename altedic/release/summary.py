@@ -56,7 +56,9 @@ TEMPLATE = (
     "Template for the Public Summary of Training Content for general-purpose AI models "
     "(European Commission, AI Office, July 2025), AI Act Article 53(1)(d)"
 )
-SUMMARY_VERSION = 1
+#: 2: ``data_processing.illegal_content_and_personal_data.pii_mode`` and ``pii_mode_by_source``
+#: replace ``pii_redaction`` (read from a manifest key no run wrote, so always null).
+SUMMARY_VERSION = 2
 CATEGORIES = ("public", "licensed", "private", "crawled", "user", "synthetic", "other")
 
 #: The template's size bands for text (tokens).
@@ -97,6 +99,30 @@ DEFAULT_ILLEGAL_CONTENT_MEASURES = (
     "rules (e-mail addresses, phone numbers, IBANs and other identifiers) and, when redaction is configured, "
     "replaced by placeholders. The counts below are the detected matches."
 )
+
+
+#: What each mode of the PII stage does (see :mod:`altedic.pii.stage`), for section 3.2.
+PII_MODE_TEXT = {
+    "redact": "each match replaced by a typed placeholder (`<EMAIL>`, `<PHONE>`, `<IBAN>`...)",
+    "tag": "matches counted, the text left unchanged",
+    "drop": "documents with a match rejected with reason `pii.<type>`",
+    "off": "no detection",
+}
+
+
+def pii_modes(manifest: dict[str, Any]) -> tuple[str, dict[str, str]]:
+    """The PII stage's mode and its per-source overrides, as the run applied them.
+
+    Read from the recipe recorded in the manifest (``recipe.stages.pii``) with the stage's own
+    defaults (:class:`altedic.pii.stage.PIIStage`): a recipe without a ``pii`` section or without
+    ``mode`` redacts; ``enabled: false`` turns the stage off for every source.
+    """
+    stages = (manifest.get("recipe") or {}).get("stages") or {}
+    cfg = stages.get("pii") or {}
+    if not cfg.get("enabled", True):
+        return "off", {}
+    by_source = cfg.get("sources") or {}
+    return str(cfg.get("mode", "redact")), {str(k): str(v) for k, v in sorted(by_source.items())}
 
 
 def _release_section(manifest: dict[str, Any]) -> dict[str, Any]:
@@ -201,7 +227,9 @@ def build_summary(manifest: dict[str, Any], stats: dict[str, Any]) -> dict[str, 
                 "publisher": s.get("publisher"),
                 "licence": s.get("licence"),
                 "attribution": s.get("attribution"),
-                "languages": list(s.get("languages", [])),
+                # Languages with kept documents, from the shards (the manifest's source
+                # entries do not list them).
+                "languages": list(st.get("languages", [])),
                 "retrieved": s.get("retrieved"),
                 "documents": st["kept"]["documents"],
                 "tokens_est": st["kept"]["tokens_est"],
@@ -266,7 +294,7 @@ def build_summary(manifest: dict[str, Any], stats: dict[str, Any]) -> dict[str, 
     rights_rejections = {
         r: sum(by.values()) for r, by in stats["reasons"].items() if r.startswith(("licence.", "tdm.", "rights."))
     }
-    pii_stage = (manifest.get("stages") or {}).get("pii") or {}
+    pii_mode, pii_mode_by_source = pii_modes(manifest)
     pii = stats["pii"]
     pii_rejections = {r: sum(by.values()) for r, by in stats["reasons"].items() if r.startswith("pii.")}
     processing = {
@@ -282,7 +310,8 @@ def build_summary(manifest: dict[str, Any], stats: dict[str, Any]) -> dict[str, 
         },
         "illegal_content_and_personal_data": {
             "measures": rel.get("illegal_content_measures", DEFAULT_ILLEGAL_CONTENT_MEASURES),
-            "pii_redaction": pii_stage.get("redact"),
+            "pii_mode": pii_mode,
+            "pii_mode_by_source": pii_mode_by_source,
             "pii_matches_in_kept_documents": dict(pii["matches"].get("kept", {})),
             "pii_matches_in_rejected_documents": dict(pii["matches"].get("rejected", {})),
             "kept_documents_with_pii": sum(pii["documents_with_pii"].get("kept", {}).values()),
@@ -328,6 +357,16 @@ def _tbl(headers: list[str], rows: list[list[Any]]) -> list[str]:
         *("| " + " | ".join(_v(c) for c in r) + " |" for r in rows),
         "",
     ]
+
+
+def _pii_text(section: dict[str, Any]) -> str:
+    """``redact (each match replaced ...)``, then the sources handled otherwise, if any."""
+    mode = section["pii_mode"]
+    text = f"{mode} ({PII_MODE_TEXT.get(mode, 'unknown mode')})"
+    overrides = section["pii_mode_by_source"]
+    if overrides:
+        text += "; per source: " + ", ".join(f"{name}: {m}" for name, m in overrides.items())
+    return text
 
 
 def render_summary_md(summary: dict[str, Any]) -> str:
@@ -459,7 +498,7 @@ def render_summary_md(summary: dict[str, Any]) -> str:
         "",
         p["illegal_content_and_personal_data"]["measures"],
         "",
-        f"- PII redaction: {_v(p['illegal_content_and_personal_data']['pii_redaction'])}",
+        f"- PII mode: {_pii_text(p['illegal_content_and_personal_data'])}",
         f"- Kept documents with detected personal data: {p['illegal_content_and_personal_data']['kept_documents_with_pii']:,}",
         "",
         *_tbl(

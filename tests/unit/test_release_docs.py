@@ -16,7 +16,7 @@ import yaml
 from altedic.errors import ConfigError, RunError
 from altedic.release.card import hub_licence, size_category
 from altedic.release.finalise import RELEASE_FILES, finalise, sha256_file
-from altedic.release.summary import build_summary, size_band, source_category, summary_from_release
+from altedic.release.summary import build_summary, pii_modes, size_band, source_category, summary_from_release
 from altedic.schema import load_contract
 
 
@@ -144,7 +144,7 @@ def test_summary_figures_equal_the_stats(release: tuple[Path, dict[str, Any]]) -
     pii = p["illegal_content_and_personal_data"]
     assert pii["pii_matches_in_kept_documents"] == stats["pii"]["matches"]["kept"] == {"email": 1, "phone": 1}
     assert pii["kept_documents_with_pii"] == 2
-    assert pii["pii_redaction"] is True
+    assert (pii["pii_mode"], pii["pii_mode_by_source"]) == ("redact", {"regional-web": "tag"})
     assert p["other"]["rejected_by_reason"] == {r: sum(v.values()) for r, v in stats["reasons"].items()}
     md = (out / "training-content-summary.md").read_text("utf-8")
     for heading in (
@@ -159,6 +159,64 @@ def test_summary_figures_equal_the_stats(release: tuple[Path, dict[str, Any]]) -
         assert heading in md
     assert "| licence.non_commercial | 2 |" in md
     assert "| email | 1 | 0 |" in md
+    assert (
+        "- PII mode: redact (each match replaced by a typed placeholder (`<EMAIL>`, `<PHONE>`, `<IBAN>`...)); "
+        "per source: regional-web: tag\n" in md
+    )
+
+
+def test_card_and_summary_read_stages_and_languages_where_the_manifest_has_them(
+    release: tuple[Path, dict[str, Any]],
+) -> None:
+    """Stage settings are at recipe.stages and per-source languages in stats.json (the
+    manifest has neither a top-level 'stages' nor per-source 'languages')."""
+    out, manifest = release
+    assert "stages" not in manifest and all("languages" not in s for s in manifest["sources"].values())
+    card = (out / "README.md").read_text("utf-8")
+    block = card.split("Settings and versions of the stages (from the manifest):\n\n```json\n")[1].split("\n```")[0]
+    assert json.loads(block) == {
+        "altedic_version": "0.1.0",
+        "implementations": {
+            "langid_model": "compiled",
+            "minhash": {"implementation": "compiled", "spec": "minhash-v1"},
+            "quality_ngrams": "compiled",
+        },
+        "stages": rf.STAGES,
+    }
+    rows = card.split("## Sources\n\n")[1].split("\n\n")[0].splitlines()[2:]
+    assert rows == [
+        "| community-mt | jsonl | CC-BY-4.0 | recipe | Għaqda tal-Malti | mt | 1 | 2026-11-01 |",
+        "| eu-acts | formex | EU-Reuse-2011-833 | recipe | Publications Office of the EU | bg, el, ga, mt | 6 | 2026-10-01 |",
+        "| regional-web | warc | CC0-1.0 | recipe |  | ca, eu, fy, lb | 5 | 2026-09-15 |",
+    ]
+    summary = json.loads((out / "training-content-summary.json").read_text("utf-8"))
+    s = summary["data_sources"]
+    by_name = {
+        d["name"]: d["languages"]
+        for d in [*s["public_datasets"]["large_datasets"], *s["crawled"]["sources"], *s["other"]["datasets"]]
+    }
+    assert by_name == {
+        "community-mt": ["mt"],
+        "eu-acts": ["bg", "el", "ga", "mt"],
+        "regional-web": ["ca", "eu", "fy", "lb"],
+    }
+
+
+@pytest.mark.parametrize(
+    ("pii", "expected"),
+    [
+        (None, ("redact", {})),
+        ({}, ("redact", {})),
+        ({"mode": "tag"}, ("tag", {})),
+        ({"mode": "drop", "sources": {"b": "off", "a": "redact"}}, ("drop", {"a": "redact", "b": "off"})),
+        ({"enabled": False, "mode": "redact"}, ("off", {})),
+    ],
+)
+def test_pii_mode_is_the_recipes_with_the_stages_defaults(
+    pii: dict[str, Any] | None, expected: tuple[str, dict[str, str]]
+) -> None:
+    stages: dict[str, Any] = {"langid": {}} if pii is None else {"langid": {}, "pii": pii}
+    assert pii_modes({"recipe": {"stages": stages}}) == expected
 
 
 def test_summary_command_regenerates_identical_files(tmp_path: Path) -> None:

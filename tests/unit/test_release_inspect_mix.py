@@ -13,11 +13,13 @@ from typing import Any
 import pyarrow.parquet as pq
 import pytest
 import release_fixture as rf
+import yaml
 
 from altedic.errors import ConfigError, InputError, RunError
 from altedic.release.inspect import load_manifest, sample_documents, sample_rejected, verify_shards
 from altedic.release.mix import copies, mix, sampling_rates
 from altedic.release.summary import summary_from_release
+from altedic.schema import load_contract
 
 
 @pytest.fixture(scope="module")
@@ -425,3 +427,91 @@ def test_rejected_by_language_finds_documents_counted_under_their_declared_or_no
     small = {"shards": [{"path": "rejected/part-0.parquet", "kind": "rejected"}]}
     assert [d["id"] for d in sample_rejected(tmp_path, small, "licence.non_commercial", 5, lang="nl")] == ["nl1"]
     assert [d["id"] for d in sample_rejected(tmp_path, small, "licence.non_commercial", 5, lang="it")] == ["it1"]
+
+
+def test_an_empty_mix_says_so_in_the_card_and_to_inspect(tmp_path: Path, release: tuple[Path, dict[str, Any]]) -> None:
+    """Every weight 0: no data shard. The card said "holds 0 documents ... stored as Parquet
+    shards" with a load_dataset example that fails, and inspect --sample printed nothing (exit 0)."""
+    src, _ = release
+    out = tmp_path / "empty"
+    manifest = mix(src, out, weights={}, default=0.0, seed=0)
+    assert [s for s in manifest["shards"] if s["kind"] == "data"] == [] and not (out / "data").exists()
+    card = (out / "README.md").read_text("utf-8")
+    meta = yaml.safe_load(card.split("---\n")[1])
+    assert meta["language"] == []
+    assert meta["configs"] == [
+        {
+            "config_name": "all",
+            "default": True,
+            "data_files": [{"split": "train", "path": "data/lang=*/*.parquet"}],
+            "columns": [f["name"] for f in load_contract("document.v1")["fields"]],
+        }
+    ]
+    assert [c["config_name"] for c in meta["dataset_info"]] == ["all"]
+    assert card.split("---\n", 2)[2].startswith(
+        "\n# fixture-mix\n\n**This release is empty**: built with altedic 0.1.0 (ALT-EDIC corpus builder), it holds "
+        "no document because the mix's sampling rates gave no document a copy (see `mix.rates` in `manifest.json`). "
+        'It has no data shards (`data/`), so `load_dataset("path/to/this/release")` raises `DataFilesNotFoundError`. '
+        "Rejected documents, if any, are in `rejected/` with their reason codes "
+        "(`altedic inspect OUT --rejected REASON`).\n\n"
+    )
+    assert 'load_dataset("path/to/this/release", ' not in card
+    expected = (
+        "at '--sample': nothing to sample: the release is empty (no kept document, no data shard); "
+        f"`altedic inspect {out}` shows what was read and rejected, `--rejected REASON` shows rejected documents"
+    )
+    for argv in (["--sample", "3"], ["--sample", "3", "--lang", "mt"]):
+        with pytest.raises(ConfigError) as err:
+            _run("inspect", [str(out), *argv])
+        assert str(err.value) == expected
+    assert _run("inspect", [str(out)]) == 0
+
+
+@pytest.mark.parametrize(
+    ("where", "message"),
+    [
+        ("rel/data/lang=mt/mixed", "{dst} is inside the release {src}: the mixed release would be written among"),
+        ("rel", "{dst} is inside the release {src}: the mixed release would be written among"),
+        ("rel/data/../mixed", "{dst} is inside the release {src}: the mixed release would be written among"),
+        ("link/mixed", "{dst} is inside the release {src}: the mixed release would be written among"),
+        (".", "the release {src} is inside {dst}: the mixed release would be written around its parent"),
+    ],
+    ids=["in-data", "same", "dot-dot", "symlink", "around"],
+)
+def test_mix_refuses_an_output_inside_its_parent_or_around_it(
+    tmp_path: Path, release: tuple[Path, dict[str, Any]], where: str, message: str
+) -> None:
+    """`altedic mix REL --out REL/data/lang=mt/mixed` wrote a release among REL's files, after
+    which `altedic inspect REL` failed on files its manifest does not list."""
+    src = tmp_path / "rel"
+    shutil.copytree(release[0], src)
+    (tmp_path / "link").symlink_to(src / "data")
+    before = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*"))
+    dst = tmp_path / where
+    with pytest.raises(ConfigError) as err:
+        mix(src, dst, weights={"mt": 1.0}, seed=0)
+    assert str(err.value).startswith("at '--out': " + message.format(src=src, dst=dst))
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == before
+    assert all(c.ok for c in verify_shards(src, load_manifest(src)))
+
+
+def test_mix_output_beside_its_parent_is_fine_and_nesting_is_decided_per_path_part(
+    tmp_path: Path, release: tuple[Path, dict[str, Any]]
+) -> None:
+    from altedic.release.mix import _within
+
+    src, _ = release
+    # A sibling whose name starts with the parent's name is not inside it.
+    beside = src.parent / (src.name + "-mixed")
+    assert mix(src, beside, weights={"mt": 1.0}, default=0.0, seed=0)["mix"]["documents"]["mt"] == {"in": 3, "out": 3}
+    assert [
+        _within(p, f)
+        for p, f in [
+            ("gs://b/rel/data/x", "gs://b/rel"),
+            ("gs://b/rel/", "gs://b/rel"),
+            ("gs://b/rel-mixed", "gs://b/rel"),
+            ("gs://b/rel", "gs://b/rel/data"),
+            ("/b/rel/x", "gs://b/rel"),
+            ("file:///b/rel/x", "/b/rel"),
+        ]
+    ] == [True, True, False, False, False, True]
