@@ -1,7 +1,7 @@
 """The one record that flows through every stage, and the record of an unreadable input.
 
 A :class:`Document` is created by a reader (with provenance), annotated by the language,
-quality, PII and dedup stages, and finally either written to ``OUT/data/lang=<code>/`` or,
+quality, PII and dedup stages, and finally either written to ``OUT/data/<code>/`` or,
 when a stage sets :attr:`Document.reason`, to ``OUT/rejected/``.
 
 Ids are stable: :func:`doc_id` hashes the source name, the document's place inside the source

@@ -4,7 +4,7 @@ The manifest has the keys ``altedic run`` writes (``altedic.run.build_manifest``
 stage settings only under ``recipe.stages``, no per-source ``languages`` (a test compares the
 key sets with the demo release's).
 
-``build_release(out)`` writes ``OUT/data/lang=<code>/part-*.parquet`` (document.v1),
+``build_release(out)`` writes ``OUT/data/<code>/part-*.parquet`` (document.v1),
 ``OUT/rejected/part-00000-of-00001.parquet`` (rejected.v1), ``OUT/errors/part-00000-of-00001.parquet``
 (error.v1), ``OUT/manifest.json`` and ``OUT/_SUCCESS``, and returns the manifest. The texts are
 short sentences written for these tests in Maltese, Irish, Greek, Bulgarian, Luxembourgish,
@@ -251,7 +251,7 @@ def build_release(out: Path, name: str = "fixture", release_section: dict[str, A
         # Maltese gets two shards so that multi-shard languages are covered.
         parts = [docs[:2], docs[2:]] if lang == "mt" else [docs]
         for i, part in enumerate(parts):
-            rel = f"data/lang={lang}/part-{i:05d}-of-{len(parts):05d}.parquet"
+            rel = f"data/{lang}/part-{i:05d}-of-{len(parts):05d}.parquet"
             info = _write(out / rel, [d.to_dict() for d in part], "document.v1")
             shards.append({"path": rel, "kind": "data", "lang": lang, **info})
     rejected = rejected_documents()

@@ -206,10 +206,10 @@ class WriteSettings:
 
 
 def shard_path(kind: str, lang: str | None, shard: int, n: int) -> str:
-    """Relative path of a shard: ``data/lang=mt/part-00000-of-00002.parquet``."""
+    """Relative path of a shard: ``data/mt/part-00000-of-00002.parquet``."""
     name = f"part-{shard:05d}-of-{n:05d}.parquet"
     if kind == "data":
-        return f"data/lang={lang}/{name}"
+        return f"data/{lang}/{name}"
     return f"{kind}/{name}"
 
 

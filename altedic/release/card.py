@@ -2,7 +2,7 @@
 
 The header follows the Hub's dataset-card metadata (https://huggingface.co/docs/hub/datasets-cards
 and the ``configs`` section of https://huggingface.co/docs/datasets/repository_structure): one
-config per language whose ``data_files`` point at ``data/lang=<code>/*.parquet``, plus an
+config per language whose ``data_files`` point at ``data/<code>/*.parquet``, plus an
 ``all`` config (the default) over every language. ``load_dataset(OUT, "mt")`` then loads the
 Maltese shards of a local release with no further arguments.
 
@@ -139,14 +139,14 @@ def card_metadata(stats: dict[str, Any], manifest: dict[str, Any]) -> dict[str, 
                 {
                     "config_name": "all",
                     "default": True,
-                    "data_files": [{"split": "train", "path": "data/lang=*/*.parquet"}],
+                    "data_files": [{"split": "train", "path": "data/*/*.parquet"}],
                     "columns": columns,
                 }
             ]
             + [
                 {
                     "config_name": lg,
-                    "data_files": [{"split": "train", "path": f"data/lang={lg}/*.parquet"}],
+                    "data_files": [{"split": "train", "path": f"data/{lg}/*.parquet"}],
                     "columns": columns,
                 }
                 for lg in langs
@@ -203,7 +203,7 @@ def render_card(stats: dict[str, Any], manifest: dict[str, Any]) -> str:
             f"A multilingual text corpus built with altedic {manifest.get('altedic_version', '?')} (ALT-EDIC corpus builder). "
             f"It holds {t['kept']['documents']:,} documents ({t['kept']['characters']:,} characters, about "
             f"{t['kept']['tokens_est']:,} tokens) in {len(meta['language'])} languages, stored as Parquet shards "
-            "partitioned by language (`data/lang=<code>/part-*.parquet`).",
+            "partitioned by language (`data/<code>/part-*.parquet`).",
             "",
             "```python",
             "from datasets import load_dataset",

@@ -254,7 +254,7 @@ def mix(
             offset = 0
             while offset < chunk.num_rows:
                 if writer is None:
-                    writer = _ShardWriter(dst, f"data/lang={lang}/part-{part:05d}-of-{n_parts:05d}.parquet", schema)
+                    writer = _ShardWriter(dst, f"data/{lang}/part-{part:05d}-of-{n_parts:05d}.parquet", schema)
                 take = min(max_rows_per_shard - written, chunk.num_rows - offset)
                 writer.write(chunk.slice(offset, take))
                 offset += take

@@ -51,6 +51,6 @@ def test_demo_pipeline_runs_from_its_serialised_proto_in_another_process(tmp_pat
     )
     assert r.returncode == 0, r.stderr[-3000:]
     shards = sorted(str(f.relative_to(staging)) for f in staging.rglob("*.parquet"))
-    assert any(s.startswith("data/lang=mt/") for s in shards)
+    assert any(s.startswith("data/mt/") for s in shards)
     assert "errors/part-00000-of-00001.parquet" in shards
     assert (staging / "_counts.json").is_file()

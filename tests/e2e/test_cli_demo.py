@@ -55,7 +55,7 @@ def test_layout_schema_checksums_and_counts(demo_out: Path) -> None:
         assert t.num_rows == s["rows"]
         assert t.schema.equals(arrow_schema(contract[s["kind"]]), check_metadata=False)
         if s["kind"] == "data":
-            assert s["path"].startswith(f"data/lang={s['lang']}/")
+            assert s["path"].startswith(f"data/{s['lang']}/")
             assert set(t.column("lang").to_pylist()) == {s["lang"]}
 
 

@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
@@ -41,6 +42,19 @@ def _releases(release: tuple[Path, dict[str, Any]], demo: Path) -> list[tuple[Pa
 
 def test_pyarrow(release: tuple[Path, dict[str, Any]], demo_release: Path) -> None:
     for out, manifest in _releases(release, demo_release):
+        # the plain calls, with their defaults: under data/lang=<code>/ (until the twenty-ninth
+        # session) pyarrow inferred a dictionary-typed hive column 'lang' from the folder names
+        # that clashed with the string column 'lang' of every shard ("Unable to merge: Field lang
+        # has incompatible types"), in pq.read_table and pandas.read_parquet alike
+        table = pq.read_table(out / "data", columns=["id", "lang"])
+        assert table.schema.field("lang").type == pa.string()
+        counts_plain: dict[str, int] = {}
+        for lg in table.column("lang").to_pylist():
+            counts_plain[lg] = counts_plain.get(lg, 0) + 1
+        assert counts_plain == _expected(manifest)
+        pd = pytest.importorskip("pandas")
+        frame = pd.read_parquet(out / "data", columns=["lang"])
+        assert frame["lang"].value_counts().to_dict() == _expected(manifest)
         dataset = ds.dataset(out / "data", format="parquet", partitioning="hive")
         table = dataset.to_table(columns=["id", "lang"])
         counts: dict[str, int] = {}
@@ -53,11 +67,7 @@ def test_pyarrow(release: tuple[Path, dict[str, Any]], demo_release: Path) -> No
 def test_polars(release: tuple[Path, dict[str, Any]], demo_release: Path) -> None:
     pl = pytest.importorskip("polars")
     for out, manifest in _releases(release, demo_release):
-        df = (
-            pl.scan_parquet(str(out / "data" / "lang=*" / "*.parquet"), hive_partitioning=False)
-            .select("lang")
-            .collect()
-        )
+        df = pl.scan_parquet(str(out / "data" / "*" / "*.parquet")).select("lang").collect()
         got = dict(df.group_by("lang").len().iter_rows())
         assert got == _expected(manifest)
 
@@ -67,9 +77,7 @@ def test_duckdb(release: tuple[Path, dict[str, Any]], demo_release: Path) -> Non
     for out, manifest in _releases(release, demo_release):
         con = duckdb.connect()
         glob = str(out / "data" / "*" / "*.parquet")
-        rows = con.execute(
-            f"SELECT lang, count(*) FROM read_parquet('{glob}', hive_partitioning=false) GROUP BY lang"
-        ).fetchall()
+        rows = con.execute(f"SELECT lang, count(*) FROM read_parquet('{glob}') GROUP BY lang").fetchall()
         assert dict(rows) == _expected(manifest)
         con.close()
 
@@ -80,9 +88,7 @@ def test_datatrove_parquet_reader(release: tuple[Path, dict[str, Any]], demo_rel
 
     for out, manifest in _releases(release, demo_release):
         for lang, n in _expected(manifest).items():
-            reader = ParquetReader(
-                str(out / "data" / f"lang={lang}"), glob_pattern="*.parquet", text_key="text", id_key="id"
-            )
+            reader = ParquetReader(str(out / "data" / lang), glob_pattern="*.parquet", text_key="text", id_key="id")
             docs = list(reader.run())
             assert len(docs) == n
             assert {d.metadata["lang"] for d in docs} == {lang}

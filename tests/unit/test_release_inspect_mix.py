@@ -58,22 +58,22 @@ def test_inspect_detects_a_corrupted_shard(
     out = tmp_path / "copy"
     shutil.copytree(src, out)
     manifest = load_manifest(out)
-    victim = out / "data/lang=ga/part-00000-of-00001.parquet"
+    victim = out / "data/ga/part-00000-of-00001.parquet"
     raw = bytearray(victim.read_bytes())
     raw[len(raw) // 2] ^= 0xFF  # same size, different content
     victim.write_bytes(bytes(raw))
-    (out / "data/lang=el/part-00000-of-00001.parquet").unlink()
-    shutil.copy(out / "data/lang=bg/part-00000-of-00001.parquet", out / "data/lang=bg/part-00001-of-00001.parquet")
+    (out / "data/el/part-00000-of-00001.parquet").unlink()
+    shutil.copy(out / "data/bg/part-00000-of-00001.parquet", out / "data/bg/part-00001-of-00001.parquet")
     bad = {(c.path, c.status) for c in verify_shards(out, manifest) if not c.ok}
     assert bad == {
-        ("data/lang=ga/part-00000-of-00001.parquet", "checksum"),
-        ("data/lang=el/part-00000-of-00001.parquet", "missing"),
-        ("data/lang=bg/part-00001-of-00001.parquet", "unlisted"),
+        ("data/ga/part-00000-of-00001.parquet", "checksum"),
+        ("data/el/part-00000-of-00001.parquet", "missing"),
+        ("data/bg/part-00001-of-00001.parquet", "unlisted"),
     }
     assert _run("inspect", [str(out)]) == 1
     text = capsys.readouterr().out
     assert "checksums: 9 of 12 shards OK" in text
-    assert "CHECKSUM   data/lang=ga/part-00000-of-00001.parquet" in text
+    assert "CHECKSUM   data/ga/part-00000-of-00001.parquet" in text
 
 
 def test_inspect_without_stats_and_with_a_broken_shard_still_gives_the_verdicts(
@@ -85,13 +85,13 @@ def test_inspect_without_stats_and_with_a_broken_shard_still_gives_the_verdicts(
     out = tmp_path / "copy"
     shutil.copytree(src, out)
     (out / "stats.json").unlink()
-    victim = out / "data/lang=ga/part-00000-of-00001.parquet"
+    victim = out / "data/ga/part-00000-of-00001.parquet"
     victim.write_bytes(victim.read_bytes()[: victim.stat().st_size // 2])
     assert _run("inspect", [str(out)]) == 1
     text = capsys.readouterr().out
     assert text.startswith("no statistics: stats.json is missing and ")
     assert "cannot read shard" in text and "checksums: 10 of 11 shards OK" in text
-    assert "SIZE       data/lang=ga/part-00000-of-00001.parquet" in text
+    assert "SIZE       data/ga/part-00000-of-00001.parquet" in text
 
 
 def test_sample_is_deterministic_and_seeded(
@@ -279,12 +279,12 @@ def test_samples_of_a_cut_shard_are_an_error_naming_it(tmp_path: Path, release: 
     out = tmp_path / "copy"
     shutil.copytree(src, out)
     manifest = load_manifest(out)
-    for rel in ("data/lang=ga/part-00000-of-00001.parquet", "rejected/part-00000-of-00001.parquet"):
+    for rel in ("data/ga/part-00000-of-00001.parquet", "rejected/part-00000-of-00001.parquet"):
         victim = out / rel
         victim.write_bytes(victim.read_bytes()[:100])
     with pytest.raises(InputError) as err:
         sample_documents(out, manifest, "ga", 2)
-    assert err.value.uri == str(out / "data/lang=ga/part-00000-of-00001.parquet")
+    assert err.value.uri == str(out / "data/ga/part-00000-of-00001.parquet")
     assert err.value.message.startswith("cannot read shard: ")
     with pytest.raises(InputError) as err:
         sample_rejected(out, manifest, "quality.stop_words", 2)
@@ -302,7 +302,7 @@ def test_mix_refuses_a_release_whose_data_shards_do_not_match_the_manifest(
     src, _ = release
     out = tmp_path / "copy"
     shutil.copytree(src, out)
-    victim = out / "data/lang=ga/part-00000-of-00001.parquet"
+    victim = out / "data/ga/part-00000-of-00001.parquet"
     raw = bytearray(victim.read_bytes())
     raw[len(raw) // 2] ^= 0xFF  # same size, different content
     victim.write_bytes(bytes(raw))
@@ -310,12 +310,12 @@ def test_mix_refuses_a_release_whose_data_shards_do_not_match_the_manifest(
         mix(out, tmp_path / "mixed", temperature=0.5)
     assert str(err.value).startswith(
         f"{out}: 1 data shard(s) do not match the manifest, so this release cannot be mixed: "
-        "data/lang=ga/part-00000-of-00001.parquet: checksum, sha256 "
+        "data/ga/part-00000-of-00001.parquet: checksum, sha256 "
     )
     assert str(err.value).endswith(f"`altedic inspect {out}` lists every check.")
     assert not (tmp_path / "mixed").exists()
     # a damaged rejected shard does not concern the mix (it samples kept documents only)
-    shutil.copy(src / "data/lang=ga/part-00000-of-00001.parquet", victim)
+    shutil.copy(src / "data/ga/part-00000-of-00001.parquet", victim)
     rej = out / "rejected/part-00000-of-00001.parquet"
     rej.write_bytes(rej.read_bytes()[:100])
     assert mix(out, tmp_path / "mixed", temperature=0.5)["languages"]
@@ -443,7 +443,7 @@ def test_an_empty_mix_says_so_in_the_card_and_to_inspect(tmp_path: Path, release
         {
             "config_name": "all",
             "default": True,
-            "data_files": [{"split": "train", "path": "data/lang=*/*.parquet"}],
+            "data_files": [{"split": "train", "path": "data/*/*.parquet"}],
             "columns": [f["name"] for f in load_contract("document.v1")["fields"]],
         }
     ]
@@ -470,7 +470,7 @@ def test_an_empty_mix_says_so_in_the_card_and_to_inspect(tmp_path: Path, release
 @pytest.mark.parametrize(
     ("where", "message"),
     [
-        ("rel/data/lang=mt/mixed", "{dst} is inside the release {src}: the mixed release would be written among"),
+        ("rel/data/mt/mixed", "{dst} is inside the release {src}: the mixed release would be written among"),
         ("rel", "{dst} is inside the release {src}: the mixed release would be written among"),
         ("rel/data/../mixed", "{dst} is inside the release {src}: the mixed release would be written among"),
         ("link/mixed", "{dst} is inside the release {src}: the mixed release would be written among"),
@@ -481,7 +481,7 @@ def test_an_empty_mix_says_so_in_the_card_and_to_inspect(tmp_path: Path, release
 def test_mix_refuses_an_output_inside_its_parent_or_around_it(
     tmp_path: Path, release: tuple[Path, dict[str, Any]], where: str, message: str
 ) -> None:
-    """`altedic mix REL --out REL/data/lang=mt/mixed` wrote a release among REL's files, after
+    """`altedic mix REL --out REL/data/mt/mixed` wrote a release among REL's files, after
     which `altedic inspect REL` failed on files its manifest does not list."""
     src = tmp_path / "rel"
     shutil.copytree(release[0], src)
