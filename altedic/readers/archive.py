@@ -168,8 +168,11 @@ def read_zip(ctx: ReadContext) -> Iterator[Document | ReadError]:
                     uri=ctx.uri,
                     position="central directory",
                 )
+            seen: dict[str, int] = {}
             for info in infos:
-                yield from _member(ctx, zf, info, member_format, pattern, max_ratio, get_reader)
+                # Members of the same name are all read (zipfile lists each), the 2nd as 'run 2'.
+                seen[info.filename] = run = seen.get(info.filename, 0) + 1
+                yield from _member(ctx, zf, info, member_format, pattern, max_ratio, get_reader, run)
     finally:
         raw.close()
 
@@ -182,9 +185,10 @@ def _member(
     pattern: object,
     max_ratio: int,
     get_reader: object,
+    run: int = 1,
 ) -> Iterator[Document | ReadError]:
     name = info.filename
-    pos = f"member {name}"
+    pos = f"member {name}" + (f" run {run}" if run > 1 else "")
     if isinstance(pattern, str) and not fnmatch.fnmatch(name, pattern):
         return
     why = _unsafe(name)
@@ -231,12 +235,12 @@ def _member(
             )
             return
         fmt = sniffed
-    child = ctx.child(name, opener)
+    child = ctx.child(name, opener, run)
     child = replace(child, source=replace(ctx.source, format=fmt))
     reader = get_reader(fmt)  # type: ignore[operator]
     try:
         yield from reader(child)
     except InputError as exc:
-        yield child.error(exc.message, exc.position or pos, "input")
+        yield child.error(exc.message, exc.position or f"member {name}", "input")
     except MEMBER_ERRORS as exc:
-        yield child.error(f"member cannot be decompressed: {exc}", pos, "archive")
+        yield child.error(f"member cannot be decompressed: {exc}", f"member {name}", "archive")

@@ -420,6 +420,33 @@ def test_europarl_language_from_the_folder_inside_a_zip(tmp_path: Path) -> None:
     ]
 
 
+def test_europarl_chapter_id_that_comes_back_is_a_new_run(tmp_path: Path) -> None:
+    """The same ``<CHAPTER ID=1>`` twice with the same text gave two documents with one id
+    (position 'chapter 1' twice) and the run failed its accounting; the second is 'run 2', as a
+    TMX document number that comes back. Speaker turns were already told apart by their line."""
+    p = tmp_path / "ga" / "ep-00-01-17.txt"
+    p.parent.mkdir()
+    chapter = '<CHAPTER ID=1>\nAtosú an tseisiúin\n<SPEAKER ID=1 NAME="Uachtarán">\nTá an seisiún atosaithe.\n'
+    p.write_text(chapter + "<CHAPTER ID=2>\nMiontuairiscí\nFaomhadh.\n" + chapter + chapter, encoding="utf-8")
+    src = SourceInfo(name="t", format="europarl")
+    out = list(get_reader("europarl")(ReadContext(src, str(p), "ga/ep-00-01-17.txt")))
+    assert [(d.position, d.doc_ref, d.text) for d in out if isinstance(d, Document)] == [
+        ("chapter 1", "ep-00-01-17 chapter 1", "Atosú an tseisiúin\nTá an seisiún atosaithe."),
+        ("chapter 2", "ep-00-01-17 chapter 2", "Miontuairiscí\nFaomhadh."),
+        ("chapter 1 run 2", "ep-00-01-17 chapter 1", "Atosú an tseisiúin\nTá an seisiún atosaithe."),
+        ("chapter 1 run 3", "ep-00-01-17 chapter 1", "Atosú an tseisiúin\nTá an seisiún atosaithe."),
+    ]
+    assert len({d.id for d in out}) == 4
+    src = SourceInfo(name="t", format="europarl", options={"unit": "speaker"})
+    out = list(get_reader("europarl")(ReadContext(src, str(p), "ga/ep-00-01-17.txt")))
+    assert [d.position for d in out] == [
+        "chapter 1 speaker 1 line 4",
+        "chapter 2 speaker - line 7",
+        "chapter 1 speaker 1 line 11",
+        "chapter 1 speaker 1 line 15",
+    ]
+
+
 def test_europarl_long_word_in_a_tag_is_read_in_linear_time(tmp_path: Path) -> None:
     # A tag with a 200,000-letter word and no "=": the old attribute pattern rescanned the word
     # from each of its letters (minutes; 110 s at 100,000). The tag is a speaker without attributes.

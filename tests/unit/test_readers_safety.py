@@ -3,6 +3,7 @@ path tricks. Every one must end as a clear InputError/ReadError, never a hang or
 
 from __future__ import annotations
 
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -131,6 +132,41 @@ def test_zip_member_format_option_and_errors_inside_members(tmp_path: Path) -> N
     )
     out = run("zip", z, member_format="formex")
     assert [(type(x).__name__, x.uri.split("!")[1]) for x in out] == [("Document", "x.txt"), ("ReadError", "y.txt")]
+
+
+def test_zip_members_of_the_same_name_are_runs(tmp_path: Path) -> None:
+    """A zip may hold two members of one name (``zipfile`` appends): with the same content their
+    documents had one id and the run failed its accounting. The 2nd is read as 'member NAME run 2',
+    also inside a nested archive that is itself the 2nd of its name."""
+    act = b"<ACT><TITLE><TI><P>Titolo</P></TI></TITLE></ACT>"
+    inner, p = tmp_path / "inner.zip", tmp_path / "dup.zip"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # zipfile: "Duplicate name"
+        with zipfile.ZipFile(inner, "w") as zf:
+            zf.writestr("act.xml", act)
+            zf.writestr("act.xml", act)
+        with zipfile.ZipFile(p, "w") as zf:
+            zf.writestr("act.xml", act)
+            zf.writestr("act.xml", act)
+            zf.writestr("bad.xml", b"<ACT><P>")
+            zf.writestr("bad.xml", b"<ACT><P>")
+            zf.writestr("in.zip", inner.read_bytes())
+            zf.writestr("in.zip", inner.read_bytes())
+    out = run("zip", p)
+    assert [
+        (type(x).__name__, x.uri.removeprefix(str(p)), x.position, x.text if isinstance(x, Document) else x.kind)
+        for x in out
+    ] == [
+        ("Document", "!act.xml", "doc ACT", "Titolo"),
+        ("Document", "!act.xml", "member act.xml run 2, doc ACT", "Titolo"),
+        ("ReadError", "!bad.xml", "line 1, column 9", "input"),
+        ("ReadError", "!bad.xml", "member bad.xml run 2, line 1, column 9", "input"),
+        ("Document", "!in.zip!act.xml", "doc ACT", "Titolo"),
+        ("Document", "!in.zip!act.xml", "member act.xml run 2, doc ACT", "Titolo"),
+        ("Document", "!in.zip!act.xml", "member in.zip run 2, doc ACT", "Titolo"),
+        ("Document", "!in.zip!act.xml", "member in.zip run 2, member act.xml run 2, doc ACT", "Titolo"),
+    ]
+    assert len({x.id for x in out if isinstance(x, Document)}) == 6
 
 
 def test_zip_bomb_ratio_and_totals(tmp_path: Path) -> None:
