@@ -114,6 +114,32 @@ def _unsafe(name: str) -> str | None:
     return None
 
 
+def member_refusal(info: zipfile.ZipInfo, max_ratio: int) -> str | None:
+    """Why the member ``info`` must not be opened (encrypted, a compression method zipfile
+    lacks, a compression ratio above ``max_ratio``), or None. Every reader that opens a member
+    asks this first: the archive reader, and :func:`altedic.readers.legal.sibling_bytes` for the
+    parts a package manifest names (it read a zip-bomb member the archive reader had refused)."""
+    if info.flag_bits & 0x1:
+        return "member is encrypted: not read"
+    if info.compress_type not in _METHODS:
+        method = getattr(zipfile, "compressor_names", {}).get(info.compress_type, "unknown")  # undocumented table
+        return (
+            f"member is compressed with {method} (method {info.compress_type}), which cannot be decompressed "
+            "here (stored, deflate, bzip2 and lzma can): not read"
+        )
+    if info.file_size > max(info.compress_size, 1) * max_ratio:
+        return (
+            f"member compression ratio {info.file_size // max(info.compress_size, 1)}:1 exceeds "
+            f"max_ratio={max_ratio} (zip bomb?)"
+        )
+    return None
+
+
+def max_ratio_option(ctx: ReadContext) -> int:
+    """The source's ``max_ratio`` option (default 200; ConfigError if not a positive integer)."""
+    return _int_option(ctx, "max_ratio", 200)
+
+
 def _int_option(ctx: ReadContext, key: str, default: int) -> int:
     value = ctx.options.get(key, default)
     if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
@@ -127,7 +153,7 @@ def read_zip(ctx: ReadContext) -> Iterator[Document | ReadError]:
 
     max_members = _int_option(ctx, "max_members", 10000)
     max_total = _int_option(ctx, "max_total_mb", 4096) * 2**20
-    max_ratio = _int_option(ctx, "max_ratio", 200)
+    max_ratio = max_ratio_option(ctx)
     max_depth = _int_option(ctx, "max_depth", 2)
     member_format = str(ctx.options.get("member_format", "auto"))
     if member_format != "auto" and member_format not in REGISTRY:
@@ -195,24 +221,9 @@ def _member(
     if why:
         yield ctx.error(f"member name refused ({why}): {name!r}", pos, "archive")
         return
-    if info.flag_bits & 0x1:
-        yield ctx.error("member is encrypted: not read", pos, "archive")
-        return
-    if info.compress_type not in _METHODS:
-        method = getattr(zipfile, "compressor_names", {}).get(info.compress_type, "unknown")  # undocumented table
-        yield ctx.error(
-            f"member is compressed with {method} (method {info.compress_type}), which cannot be decompressed "
-            "here (stored, deflate, bzip2 and lzma can): not read",
-            pos,
-            "archive",
-        )
-        return
-    if info.file_size > max(info.compress_size, 1) * max_ratio:
-        yield ctx.error(
-            f"member compression ratio {info.file_size // max(info.compress_size, 1)}:1 exceeds max_ratio={max_ratio} (zip bomb?)",
-            pos,
-            "archive",
-        )
+    refused = member_refusal(info, max_ratio)
+    if refused:
+        yield ctx.error(refused, pos, "archive")
         return
 
     def opener() -> IO[bytes]:

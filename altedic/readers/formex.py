@@ -448,13 +448,17 @@ def _read_package(
     for i, (kind, name) in enumerate(man.files):
         try:
             data = sibling_bytes(ctx, name)
-            if data is None:
-                yield ctx.error(
-                    f"package part '{name}' listed in the manifest is missing next to it",
-                    f"REF.PHYS {i + 1}",
-                    "formex-package",
-                )
-                continue
+        except InputError as exc:  # an unsafe name, an unreadable part, one the archive limits refuse
+            yield ctx.error(exc.message, f"REF.PHYS {i + 1} ({name})", "formex-package")
+            continue
+        if data is None:
+            yield ctx.error(
+                f"package part '{name}' listed in the manifest is missing next to it",
+                f"REF.PHYS {i + 1}",
+                "formex-package",
+            )
+            continue
+        try:
             part_root = parse_xml(data, f"{ctx.uri.rsplit('/', 1)[0]}/{name}", "Formex package part")
         except InputError as exc:
             yield ctx.error(exc.message, f"REF.PHYS {i + 1} ({name}) {exc.position}".strip(), "xml")

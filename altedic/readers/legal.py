@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from altedic.errors import ConfigError, InputError
-from altedic.readers.archive import MEMBER_ERRORS
+from altedic.readers.archive import MEMBER_ERRORS, max_ratio_option, member_refusal
 from altedic.readers.base import ReadContext, _open_uri, open_decompressed
 from altedic.readers.xmlsafe import collapse_ws
 
@@ -198,6 +198,10 @@ def sibling_bytes(ctx: ReadContext, name: str) -> bytes | None:
                     return None
                 if info.file_size > limit:
                     raise InputError(f"package part '{name}' is larger than the limit", uri=ctx.uri)
+                # the archive reader's own limits: a part it refuses to read is not read here either
+                refused = member_refusal(info, max_ratio_option(ctx))
+                if refused:
+                    raise InputError(f"package part '{name}' not read: {refused}", uri=ctx.uri)
                 with zf.open(info) as f:
                     return f.read(limit + 1)
         except MEMBER_ERRORS as exc:  # a damaged member, or a method zipfile lacks (Deflate64)

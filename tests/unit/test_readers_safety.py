@@ -196,6 +196,44 @@ def test_formex_package_inside_zip(tmp_path: Path) -> None:
     ]
 
 
+def test_formex_package_part_refused_by_the_archive_limits_is_not_read_through_the_manifest(tmp_path: Path) -> None:
+    """The archive refused a zip-bomb member (ratio above max_ratio), but the manifest that names
+    it read it all the same, into memory (only max_decompressed_mb applied): 640 KB of zip gave
+    1.5 GB. The part is now refused there too, with the archive's reason, and the act is kept."""
+    pkg = FIX / "formex" / "pkg"
+    annex = "L_209900002GA.000201.fmx.xml"
+    members = {f"DOC_1/{f.name}": f.read_bytes() for f in sorted(pkg.iterdir()) if f.name != annex}
+    members[f"DOC_1/{annex}"] = b"<ANNEX><CONTENTS><P>" + b" " * 5_000_000 + b"Bomba</P></CONTENTS></ANNEX>"
+    z = make_zip(tmp_path / "cellar.zip", members)
+    out = run("zip", z)
+    with zipfile.ZipFile(z) as zf:  # about 1000:1; the exact figure is zlib's
+        info = zf.getinfo(f"DOC_1/{annex}")
+    ratio = f"member compression ratio {info.file_size // info.compress_size}:1 exceeds max_ratio=200 (zip bomb?)"
+    assert [
+        (x.uri.split("!")[1], x.position, x.metadata["files"])
+        if isinstance(x, Document)
+        else (x.uri.split("!")[-1], x.position, x.kind, x.message)
+        for x in out
+    ] == [
+        (
+            "DOC_1/L_209900002GA.doc.fmx.xml",
+            "REF.PHYS 2 (L_209900002GA.000201.fmx.xml)",
+            "formex-package",
+            f"package part 'L_209900002GA.000201.fmx.xml' not read: {ratio}",
+        ),
+        ("DOC_1/L_209900002GA.doc.fmx.xml", "package", "L_209900002GA.000101.fmx.xml"),
+        (str(z), f"member DOC_1/{annex}", "archive", ratio),
+    ]
+    # the same limit as the archive reader's: a higher max_ratio lets both read the annex (this
+    # annex names no manifest, so the archive reader also reads it on its own)
+    out = run("zip", z, max_ratio=2000)
+    assert [(x.uri.split("!")[1], x.metadata.get("files"), x.text[-5:]) for x in out if isinstance(x, Document)] == [
+        ("DOC_1/L_209900002GA.doc.fmx.xml", f"L_209900002GA.000101.fmx.xml {annex}", "Bomba"),
+        (f"DOC_1/{annex}", None, "Bomba"),
+    ]
+    assert [x for x in out if isinstance(x, ReadError)] == []
+
+
 @pytest.mark.parametrize(
     ("name", "head", "fmt"),
     [
