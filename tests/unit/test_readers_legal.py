@@ -204,6 +204,24 @@ def test_eurlex_html_scripts_and_styles_are_not_text(tmp_path: Path) -> None:
     )
 
 
+def test_eurlex_html_control_characters_around_a_footnote_marker(tmp_path: Path) -> None:
+    """The text joined around a removed marker was written back into the tree: a form feed (a
+    page break from a word processor) or another control character there made lxml raise
+    ValueError and the file was one reader-fault. The form feed is whitespace before the marker
+    (removed with it); other control characters that lxml refuses are dropped there, the
+    separators among them turned into a space."""
+    p = tmp_path / "a.html"
+    p.write_bytes(
+        b'<html lang="ga"><body><p class="oj-normal">An Coiste\x0c<a href="#ntr1-L_2024">'
+        b'(<span class="oj-note-tag">1</span>)</a>, ag f\xc3\xa1il\x01 tuairim\x1fan Choiste.</p>'
+        b'<p class="oj-normal"><span class="oj-note-tag">2</span>\x0bT\xc3\xa1 s\xc3\xa9 seo i bhfeidhm.</p>'
+        b'<p class="oj-note">(1) IO C 184, 25.5.2023, lch. 28.</p></body></html>'
+    )
+    d = only_doc(read_path("eurlex_html", p))
+    assert d.text == "An Coiste, ag fáil tuairim an Choiste.\nTá sé seo i bhfeidhm."
+    assert d.metadata["notes"] == "(1) IO C 184, 25.5.2023, lch. 28."
+
+
 # ---- Akoma Ntoso ----------------------------------------------------------------------------
 
 
