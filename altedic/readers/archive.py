@@ -41,6 +41,7 @@ from typing import IO
 
 from altedic.errors import ConfigError, InputError
 from altedic.readers.base import ReadContext
+from altedic.readers.guard import reader_failure
 from altedic.records import Document, ReadError
 
 #: Root element (local name) -> format, for XML members.
@@ -249,9 +250,16 @@ def _member(
     child = ctx.child(name, opener, run)
     child = replace(child, source=replace(ctx.source, format=fmt))
     reader = get_reader(fmt)  # type: ignore[operator]
+    items = 0
     try:
-        yield from reader(child)
+        for item in reader(child):
+            items += 1
+            yield item
     except InputError as exc:
         yield child.error(exc.message, exc.position or f"member {name}", "input")
     except MEMBER_ERRORS as exc:
         yield child.error(f"member cannot be decompressed: {exc}", f"member {name}", "archive")
+    except Exception as exc:  # unforeseen (a reader-fault): ends this member only, as the read step ends a file
+        # Left to the read step, it ended the whole archive: the members after this one were lost.
+        err = reader_failure(exc, ctx.source.name, fmt, child.shown[0], items)
+        yield replace(err, position=child.placed(err.position))

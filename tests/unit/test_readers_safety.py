@@ -169,6 +169,52 @@ def test_zip_members_of_the_same_name_are_runs(tmp_path: Path) -> None:
     assert len({x.id for x in out if isinstance(x, Document)}) == 6
 
 
+def test_zip_member_whose_reader_fails_unexpectedly_is_an_error_for_that_member(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only InputError and decompression errors were caught per member: any other exception of a
+    member's reader (a form feed before an EUR-Lex footnote marker raised lxml's ValueError)
+    ended the whole archive as one reader-fault and the members after it were lost. It is now a
+    reader-fault of that member, as the read step makes it for a file, and the others are read."""
+    import altedic.readers.eurlex_html as eurlex_html
+
+    real_extract = eurlex_html.extract
+
+    def extract(root: object) -> object:
+        if "BOOM" in "".join(root.itertext()):  # type: ignore[attr-defined]
+            raise ValueError("All strings must be XML compatible")
+        return real_extract(root)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(eurlex_html, "extract", extract)
+    page = '<html lang="mt"><body><p class="oj-normal">{}</p></body></html>'
+    z = make_zip(
+        tmp_path / "m.zip",
+        {
+            "a.html": page.format("L-ewwel paġna.").encode(),
+            "b.html": page.format("BOOM").encode(),
+            "c.html": page.format("It-tielet paġna.").encode(),
+        },
+    )
+    out = run("zip", z)
+    assert [
+        (x.uri.split("!")[1], x.position, x.text)
+        if isinstance(x, Document)
+        else (x.uri.split("!")[1], x.position, x.kind, x.message)
+        for x in out
+    ] == [
+        ("a.html", "doc", "L-ewwel paġna."),
+        (
+            "b.html",
+            "file",
+            "reader-fault",
+            "the eurlex_html reader failed unexpectedly (ValueError: All strings must be XML compatible); the rest "
+            "of the file is not read. This is a fault of altedic on an input it did not foresee: please report it "
+            "with the file",
+        ),
+        ("c.html", "doc", "It-tielet paġna."),
+    ]
+
+
 def test_zip_bomb_ratio_and_totals(tmp_path: Path) -> None:
     z = make_zip(tmp_path / "bomb.zip", {"zeros.xml": b"<ACT>" + b" " * 5_000_000 + b"</ACT>"})
     out = run("zip", z)
