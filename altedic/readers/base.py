@@ -181,6 +181,10 @@ class SourceInfo:
     """Provenance stamped on every document of the source (dataset title, contributor...)."""
     licence_policy: dict[str, Any] | None = None
     """The recipe's licence-policy overrides, for per-row licences decided while reading."""
+    paths: tuple[str, ...] | None = None
+    """The source's paths as planned (absolute paths, URIs or globs), or None when not known (a
+    reader called on its own). Tells a reader whether a file next to the one it reads is part of
+    the source too (:func:`altedic.readers.legal.sibling_in_source`)."""
 
 
 @dataclass

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import io
 import os
 import re
@@ -219,6 +220,28 @@ def sibling_bytes(ctx: ReadContext, name: str) -> bytes | None:
         return None
     except OSError as exc:
         raise InputError(f"cannot open package part '{name}': {exc}", uri=ctx.uri) from exc
+
+
+def sibling_in_source(ctx: ReadContext, name: str) -> bool:
+    """Whether the file ``name`` next to ``ctx``'s file (a plain name, see :func:`sibling_bytes`)
+    is read by the same source too.
+
+    In an archive: when the source's ``member_glob`` (if any) takes it, as the archive reader
+    reads every member it takes. A file: when it matches one of the source's paths (as a glob;
+    ``*`` may match a ``/`` here, which only matters for names in other folders, and the sibling
+    is in the folder of a file the same paths matched). True when the paths are not known (a
+    reader called on its own, outside a run).
+    """
+    member = ctx.member
+    if ctx.archive is not None and member is not None:
+        folder = member.rsplit("/", 1)[0] + "/" if "/" in member else ""
+        pattern = ctx.options.get("member_glob")
+        return not isinstance(pattern, str) or fnmatch.fnmatch(folder + name, pattern)
+    if ctx.source.paths is None:
+        return True
+    remote = "://" in ctx.uri
+    path = ctx.uri.rsplit("/", 1)[0] + "/" + name if remote else os.path.join(os.path.dirname(ctx.uri), name)
+    return any(fnmatch.fnmatchcase(path, pattern) for pattern in ctx.source.paths)
 
 
 def option(ctx: ReadContext, key: str, allowed: tuple[str, ...]) -> str:

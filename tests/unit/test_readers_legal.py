@@ -596,6 +596,57 @@ def test_formex_annex_not_listed_by_its_manifest_is_read_on_its_own(tmp_path: Pa
     ]
 
 
+def _planned_read(tmp_path: Path, paths: str, options: str = "{}") -> list[tuple[str, str, str]]:
+    """Plan a recipe whose one Formex source reads ``paths`` (under ``tmp_path``) and read its files
+    as a run does: per item (file name, position, first line of the text or the error message)."""
+    from altedic.recipe import load_recipe
+    from altedic.run import plan_sources
+
+    (tmp_path / "r.yaml").write_text(
+        "version: 1\nname: t\nsources:\n"
+        f'  - {{name: f, format: {"zip" if "zip" in paths else "formex"}, paths: "{paths}", '
+        f"licence: EU-Reuse-2011-833, options: {options}}}\noutput: {{path: out}}\n",
+        encoding="utf-8",
+    )
+    plan = plan_sources(load_recipe(tmp_path / "r.yaml"))
+    out = []
+    for task in plan.tasks:
+        for i in get_reader(plan.infos[task.source].format)(ReadContext(plan.infos[task.source], task.uri, task.rel)):
+            what = i.text.split("\n")[0] if isinstance(i, Document) else i.message
+            out.append((i.uri.removeprefix(f"{tmp_path}/"), i.position, what))
+    return out
+
+
+def test_formex_act_whose_manifest_the_source_does_not_read_is_read_on_its_own(tmp_path: Path) -> None:
+    """A content file yields nothing when its manifest assembles it; but when the source's paths
+    name the act alone, nothing read the manifest, and the act was lost without a trace (read 0,
+    no error). A reader called alone still leaves it to the manifest (the paths are not known)."""
+    import zipfile
+
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    for name in (MAIN, ANNEX, MANIFEST):
+        (pkg / name).write_bytes((PKG / name).read_bytes())
+    title = "Rialachán (AE) 2099/2"
+    assert _planned_read(tmp_path, f"pkg/{MAIN}") == [(f"pkg/{MAIN}", "doc ACT", title)]
+    assert _planned_read(tmp_path, "pkg/*.000?01.fmx.xml") == [
+        (f"pkg/{MAIN}", "doc ACT", title),
+        (f"pkg/{ANNEX}", "doc ANNEX", "IARSCRÍBHINN"),
+    ]
+    # the manifest among the paths: it assembles the act and the annex, which yield nothing
+    assert _planned_read(tmp_path, "pkg/*.xml") == [(f"pkg/{MANIFEST}", "package", title)]
+    assert _planned_read(tmp_path, "pkg/**") == [(f"pkg/{MANIFEST}", "package", title)]
+    # in a zip: the member_glob says which members the source reads
+    with zipfile.ZipFile(tmp_path / "pkg.zip", "w") as zf:
+        for name in (MAIN, ANNEX, MANIFEST):
+            zf.writestr(f"DOC_1/{name}", (PKG / name).read_bytes())
+    assert _planned_read(tmp_path, "pkg.zip", "{member_glob: '*.000101.fmx.xml'}") == [
+        (f"pkg.zip!DOC_1/{MAIN}", "doc ACT", title)
+    ]
+    assert _planned_read(tmp_path, "pkg.zip") == [(f"pkg.zip!DOC_1/{MANIFEST}", "package", title)]
+    assert read_path("formex", pkg / MAIN) == []
+
+
 def test_formex_parts_of_a_malformed_or_missing_manifest_are_read_on_their_own(tmp_path: Path) -> None:
     main_text = "Rialachán (AE) 2099/2\n\nAirteagal 1\nIs teanga oifigiúil í an Ghaeilge."
     assert _formex_files(tmp_path, "<DOC><FMX>") == [
