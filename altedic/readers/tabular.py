@@ -17,7 +17,7 @@ Options (recipe ``options:``):
 
 All three formats stream: memory holds about one record (one Parquet batch), not the file.
 
-A broken record (invalid JSON or encoding, ragged CSV row, missing text) is recorded as an error
+A broken record (invalid JSON or encoding, ragged CSV row, a CSV quote left open, missing text) is recorded as an error
 with its line or row number and reading goes on with the next one, in UTF-16 and UTF-32 files
 too (:func:`_text_lines`). In JSON Lines, a ``\\u``
 escape of half a UTF-16 surrogate pair (``"\\ud83d"`` without its ``"\\ude00"``: an emoji cut in
@@ -507,7 +507,12 @@ def read_csv(ctx: ReadContext) -> Iterator[Document | ReadError]:
         # newline="": line breaks inside quoted fields stay as written (the csv module's rule)
         text = io.TextIOWrapper(f, encoding=encoding, errors=_ESCAPE, newline="")
         lines = _CsvLines(text, limit)
-        reader = csv.reader(lines, delimiter=delimiter)
+        # strict: a quoted field must end with a quote followed by the delimiter or the line's
+        # end, and must end before the file does. Lenient, a quote left open took the following
+        # lines into its field until the next stray quote (or the end of the file): records were
+        # merged into one silently. Strict, that is a csv.Error, one error record for the lines
+        # read (below), and reading goes on with the next line.
+        reader = csv.reader(lines, delimiter=delimiter, strict=True)
         try:
             header = next(reader)
         except StopIteration:
@@ -524,13 +529,20 @@ def read_csv(ctx: ReadContext) -> Iterator[Document | ReadError]:
             )
         row_no = 1
         while True:
+            first = lines.n + 1  # the record's first physical line
             try:
                 values = next(reader)
             except StopIteration:
                 break
             except csv.Error as exc:
                 row_no += 1
-                yield ctx.error(f"malformed CSV: {exc}", f"row {row_no}", kind="csv")
+                where = f"line {first}" if lines.n <= first else f"lines {first}-{lines.n}"
+                yield ctx.error(
+                    f"malformed CSV in {where}: {exc} (a quoted field not closed, or text after its closing "
+                    'quote; a quote inside a quoted field is written twice: ""); skipped',
+                    f"row {row_no} (line {lines.n})",
+                    kind="csv",
+                )
                 continue
             except _LineTooLong:
                 row_no += 1

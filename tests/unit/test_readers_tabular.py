@@ -432,6 +432,43 @@ def test_parquet_binary_columns_are_utf8_text_or_an_encoding_error_naming_the_co
     ]
 
 
+def test_csv_quote_left_open_is_an_error_not_merged_rows(tmp_path: Path) -> None:
+    """The lenient csv module took the lines after an unclosed quote into its field up to the next
+    stray quote, or to the end of the file: two records became one document and no error. Those
+    lines are now one csv error; records before and after are kept, and quoted fields over
+    several lines or with doubled quotes are read as before."""
+    p = tmp_path / "q.csv"
+    p.write_text(
+        "id,text\n"
+        f'1,"{MT}\nsecond line, ""quoted"""\n'  # a legitimate field over two lines
+        f'2,"{GA}\n'  # never closed: the next line's quote comes after it
+        f'3,"{EL}"\n'
+        f"4,{BG}\n"
+        f'5,"{MT} open to the end\n'
+        f"6,{GA}\n",
+        encoding="utf-8",
+    )
+    out = _read(p, "csv", columns={"text": "text", "id": "id"})
+    assert [
+        (o.position, o.doc_ref, o.text) if isinstance(o, Document) else (o.position, o.kind, o.message) for o in out
+    ] == [
+        ("row 2 (line 3)", "1", f'{MT}\nsecond line, "quoted"'),
+        (
+            "row 3 (line 5)",
+            "csv",
+            "malformed CSV in lines 4-5: ',' expected after '\"' (a quoted field not closed, or text after its "
+            'closing quote; a quote inside a quoted field is written twice: ""); skipped',
+        ),
+        ("row 4 (line 6)", "4", BG),
+        (
+            "row 5 (line 8)",
+            "csv",
+            "malformed CSV in lines 7-8: unexpected end of data (a quoted field not closed, or text after its "
+            'closing quote; a quote inside a quoted field is written twice: ""); skipped',
+        ),
+    ]
+
+
 def test_parquet_value_python_cannot_hold_is_an_error_for_its_row(tmp_path: Path) -> None:
     """Dates, timestamps and durations out of Python's range, and a time zone the database does
     not know, are valid Parquet; Arrow's conversion raised for the whole batch and the file was
