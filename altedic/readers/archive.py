@@ -4,6 +4,9 @@ extracted to disk.
 Guards (zip bombs and path tricks; cf. the ``zipfile`` documentation's "Decompression
 pitfalls" and CWE-22):
 
+* a file that does not start with a zip header (data in front of the archive: a tar of zips,
+  a self-extracting program) is refused (InputError at ``byte 0``): ``zipfile`` would read only
+  the last zip in it;
 * more members than ``max_members`` (default 10000) or a total declared uncompressed size above
   ``max_total_mb`` (default 4096) refuses the whole archive (InputError) before any member is
   read;
@@ -176,6 +179,18 @@ def read_zip(ctx: ReadContext) -> Iterator[Document | ReadError]:
             data = raw.read(max_total + 1)
             raw.close()
             raw = io.BytesIO(data)
+        # zipfile finds the central directory from the end and accepts any data in front of the
+        # archive: a tar.gz holding zips was read as its last zip, the others ignored without a
+        # word. A zip starts with a member's local header (or, empty, the end record).
+        magic = raw.read(4)
+        raw.seek(0)
+        if magic not in (b"PK\x03\x04", b"PK\x05\x06"):
+            raise InputError(
+                f"not a readable zip archive: it does not start with a zip header (bytes {magic!r}); "
+                "data in front of a zip (a tar archive of zips, a self-extracting program) is not read",
+                uri=ctx.uri,
+                position="byte 0",
+            )
         try:
             zf = zipfile.ZipFile(raw)
         except (zipfile.BadZipFile, OSError, EOFError) as exc:

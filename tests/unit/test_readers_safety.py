@@ -3,6 +3,7 @@ path tricks. Every one must end as a clear InputError/ReadError, never a hang or
 
 from __future__ import annotations
 
+import gzip
 import warnings
 import zipfile
 from pathlib import Path
@@ -231,6 +232,34 @@ def test_zip_corrupt(tmp_path: Path) -> None:
     p.write_bytes(b"PK\x03\x04 not really a zip")
     with pytest.raises(InputError, match="not a readable zip"):
         run("zip", p)
+
+
+def test_data_in_front_of_a_zip_is_refused(tmp_path: Path) -> None:
+    """zipfile finds the central directory from the end and takes data in front of it: a tar.gz
+    of two zips given to format zip was read as the last zip, the first ignored without a word."""
+    import tarfile
+
+    act = b"<ACT><TITLE><TI><P>Titolo</P></TI></TITLE></ACT>"
+    first, second = make_zip(tmp_path / "first.zip", {"a.xml": act}), make_zip(tmp_path / "second.zip", {"b.xml": act})
+    tgz = tmp_path / "zips.tar.gz"
+    with tarfile.open(tgz, "w:gz") as tf:
+        for z in (first, second):
+            tf.add(z, arcname=z.name)
+    sfx = tmp_path / "setup.zip"
+    sfx.write_bytes(b"MZ\x90\x00" + b"\x00" * 60 + second.read_bytes())  # a self-extracting program
+    for path, magic in ((tgz, gzip.decompress(tgz.read_bytes())[:4]), (sfx, b"MZ\x90\x00")):
+        with pytest.raises(InputError) as err:
+            run("zip", path)
+        assert (err.value.position, err.value.message) == (
+            "byte 0",
+            f"not a readable zip archive: it does not start with a zip header (bytes {magic!r}); data in front "
+            "of a zip (a tar archive of zips, a self-extracting program) is not read",
+        )
+    # a zip compressed whole (zip.gz) is decompressed first and read
+    gz = tmp_path / "first.zip.gz"
+    with gzip.open(gz, "wb") as f:
+        f.write(first.read_bytes())
+    assert [(d.uri.split("!")[1], d.text) for d in run("zip", gz) if isinstance(d, Document)] == [("a.xml", "Titolo")]
 
 
 def test_formex_package_inside_zip(tmp_path: Path) -> None:
