@@ -4,6 +4,9 @@ extracted to disk.
 Guards (zip bombs and path tricks; cf. the ``zipfile`` documentation's "Decompression
 pitfalls" and CWE-22):
 
+* a file that does not start with a zip header (data in front of the archive: a tar of zips,
+  a self-extracting program) is refused (InputError at ``byte 0``): ``zipfile`` would read only
+  the last zip in it;
 * more members than ``max_members`` (default 10000) or a total declared uncompressed size above
   ``max_total_mb`` (default 4096) refuses the whole archive (InputError) before any member is
   read;
@@ -41,6 +44,7 @@ from typing import IO
 
 from altedic.errors import ConfigError, InputError
 from altedic.readers.base import ReadContext
+from altedic.readers.guard import reader_failure
 from altedic.records import Document, ReadError
 
 #: Root element (local name) -> format, for XML members.
@@ -114,6 +118,32 @@ def _unsafe(name: str) -> str | None:
     return None
 
 
+def member_refusal(info: zipfile.ZipInfo, max_ratio: int) -> str | None:
+    """Why the member ``info`` must not be opened (encrypted, a compression method zipfile
+    lacks, a compression ratio above ``max_ratio``), or None. Every reader that opens a member
+    asks this first: the archive reader, and :func:`altedic.readers.legal.sibling_bytes` for the
+    parts a package manifest names (it read a zip-bomb member the archive reader had refused)."""
+    if info.flag_bits & 0x1:
+        return "member is encrypted: not read"
+    if info.compress_type not in _METHODS:
+        method = getattr(zipfile, "compressor_names", {}).get(info.compress_type, "unknown")  # undocumented table
+        return (
+            f"member is compressed with {method} (method {info.compress_type}), which cannot be decompressed "
+            "here (stored, deflate, bzip2 and lzma can): not read"
+        )
+    if info.file_size > max(info.compress_size, 1) * max_ratio:
+        return (
+            f"member compression ratio {info.file_size // max(info.compress_size, 1)}:1 exceeds "
+            f"max_ratio={max_ratio} (zip bomb?)"
+        )
+    return None
+
+
+def max_ratio_option(ctx: ReadContext) -> int:
+    """The source's ``max_ratio`` option (default 200; ConfigError if not a positive integer)."""
+    return _int_option(ctx, "max_ratio", 200)
+
+
 def _int_option(ctx: ReadContext, key: str, default: int) -> int:
     value = ctx.options.get(key, default)
     if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
@@ -127,7 +157,7 @@ def read_zip(ctx: ReadContext) -> Iterator[Document | ReadError]:
 
     max_members = _int_option(ctx, "max_members", 10000)
     max_total = _int_option(ctx, "max_total_mb", 4096) * 2**20
-    max_ratio = _int_option(ctx, "max_ratio", 200)
+    max_ratio = max_ratio_option(ctx)
     max_depth = _int_option(ctx, "max_depth", 2)
     member_format = str(ctx.options.get("member_format", "auto"))
     if member_format != "auto" and member_format not in REGISTRY:
@@ -149,6 +179,18 @@ def read_zip(ctx: ReadContext) -> Iterator[Document | ReadError]:
             data = raw.read(max_total + 1)
             raw.close()
             raw = io.BytesIO(data)
+        # zipfile finds the central directory from the end and accepts any data in front of the
+        # archive: a tar.gz holding zips was read as its last zip, the others ignored without a
+        # word. A zip starts with a member's local header (or, empty, the end record).
+        magic = raw.read(4)
+        raw.seek(0)
+        if magic not in (b"PK\x03\x04", b"PK\x05\x06"):
+            raise InputError(
+                f"not a readable zip archive: it does not start with a zip header (bytes {magic!r}); "
+                "data in front of a zip (a tar archive of zips, a self-extracting program) is not read",
+                uri=ctx.uri,
+                position="byte 0",
+            )
         try:
             zf = zipfile.ZipFile(raw)
         except (zipfile.BadZipFile, OSError, EOFError) as exc:
@@ -168,8 +210,11 @@ def read_zip(ctx: ReadContext) -> Iterator[Document | ReadError]:
                     uri=ctx.uri,
                     position="central directory",
                 )
+            seen: dict[str, int] = {}
             for info in infos:
-                yield from _member(ctx, zf, info, member_format, pattern, max_ratio, get_reader)
+                # Members of the same name are all read (zipfile lists each), the 2nd as 'run 2'.
+                seen[info.filename] = run = seen.get(info.filename, 0) + 1
+                yield from _member(ctx, zf, info, member_format, pattern, max_ratio, get_reader, run)
     finally:
         raw.close()
 
@@ -182,33 +227,19 @@ def _member(
     pattern: object,
     max_ratio: int,
     get_reader: object,
+    run: int = 1,
 ) -> Iterator[Document | ReadError]:
     name = info.filename
-    pos = f"member {name}"
+    pos = f"member {name}" + (f" run {run}" if run > 1 else "")
     if isinstance(pattern, str) and not fnmatch.fnmatch(name, pattern):
         return
     why = _unsafe(name)
     if why:
         yield ctx.error(f"member name refused ({why}): {name!r}", pos, "archive")
         return
-    if info.flag_bits & 0x1:
-        yield ctx.error("member is encrypted: not read", pos, "archive")
-        return
-    if info.compress_type not in _METHODS:
-        method = getattr(zipfile, "compressor_names", {}).get(info.compress_type, "unknown")  # undocumented table
-        yield ctx.error(
-            f"member is compressed with {method} (method {info.compress_type}), which cannot be decompressed "
-            "here (stored, deflate, bzip2 and lzma can): not read",
-            pos,
-            "archive",
-        )
-        return
-    if info.file_size > max(info.compress_size, 1) * max_ratio:
-        yield ctx.error(
-            f"member compression ratio {info.file_size // max(info.compress_size, 1)}:1 exceeds max_ratio={max_ratio} (zip bomb?)",
-            pos,
-            "archive",
-        )
+    refused = member_refusal(info, max_ratio)
+    if refused:
+        yield ctx.error(refused, pos, "archive")
         return
 
     def opener() -> IO[bytes]:
@@ -231,12 +262,19 @@ def _member(
             )
             return
         fmt = sniffed
-    child = ctx.child(name, opener)
+    child = ctx.child(name, opener, run)
     child = replace(child, source=replace(ctx.source, format=fmt))
     reader = get_reader(fmt)  # type: ignore[operator]
+    items = 0
     try:
-        yield from reader(child)
+        for item in reader(child):
+            items += 1
+            yield item
     except InputError as exc:
-        yield child.error(exc.message, exc.position or pos, "input")
+        yield child.error(exc.message, exc.position or f"member {name}", "input")
     except MEMBER_ERRORS as exc:
-        yield child.error(f"member cannot be decompressed: {exc}", pos, "archive")
+        yield child.error(f"member cannot be decompressed: {exc}", f"member {name}", "archive")
+    except Exception as exc:  # unforeseen (a reader-fault): ends this member only, as the read step ends a file
+        # Left to the read step, it ended the whole archive: the members after this one were lost.
+        err = reader_failure(exc, ctx.source.name, fmt, child.shown[0], items)
+        yield replace(err, position=child.placed(err.position))

@@ -181,6 +181,10 @@ class SourceInfo:
     """Provenance stamped on every document of the source (dataset title, contributor...)."""
     licence_policy: dict[str, Any] | None = None
     """The recipe's licence-policy overrides, for per-row licences decided while reading."""
+    paths: tuple[str, ...] | None = None
+    """The source's paths as planned (absolute paths, URIs or globs), or None when not known (a
+    reader called on its own). Tells a reader whether a file next to the one it reads is part of
+    the source too (:func:`altedic.readers.legal.sibling_in_source`)."""
 
 
 @dataclass
@@ -200,6 +204,11 @@ class ReadContext:
     Only this says where an archive's URI ends and the member's name begins: a ``!`` in a
     directory or file name (``bang!dir/doc.html``) is a character of the name, not a separator.
     """
+    run: int = 1
+    """Which member of its archive of the same name this input is (set by :meth:`child`): a zip
+    can hold two members named alike (``zipfile`` appends rather than replaces). From 2 on, every
+    position of the member's records starts with ``member NAME run N``, so that its documents do
+    not share ids with the first one's (see :meth:`placed`)."""
 
     @property
     def member(self) -> str | None:
@@ -231,9 +240,26 @@ class ReadContext:
         with self.open() as f:
             return f.read()
 
-    def child(self, member: str, opener: Callable[[], IO[bytes]]) -> ReadContext:
-        """Context for a member of an archive (``uri!member``)."""
-        return replace(self, uri=f"{self.uri}!{member}", rel=f"{self.rel}!{member}", opener=opener, archive=self)
+    def child(self, member: str, opener: Callable[[], IO[bytes]], run: int = 1) -> ReadContext:
+        """Context for a member of an archive (``uri!member``); ``run``: see :attr:`run`."""
+        return replace(
+            self, uri=f"{self.uri}!{member}", rel=f"{self.rel}!{member}", opener=opener, archive=self, run=run
+        )
+
+    def placed(self, position: str) -> str:
+        """``position`` inside this input, prefixed with ``member NAME run N, `` for each archive
+        member on the way that is the Nth (N > 1) of its name in its archive, outermost first (the
+        name tells the levels of nested archives apart). Unchanged for every other input, so the
+        ids of documents from members of distinct names do not change."""
+        runs = []
+        ctx: ReadContext | None = self
+        while ctx is not None:
+            if ctx.run > 1 and ctx.member is not None:
+                runs.append(f"member {_shown_name(ctx.member)} run {ctx.run}")
+            ctx = ctx.archive
+        if not runs:
+            return position
+        return ", ".join([*reversed(runs), position] if position else reversed(runs))
 
     @cached_property
     def shown(self) -> tuple[str, str]:
@@ -254,6 +280,7 @@ class ReadContext:
         """
         src = self.source
         uri, rel = self.shown
+        position = self.placed(position)
         d = Document(
             id=doc_id(src.name, f"{rel}#{position}", text),
             text=text,
@@ -280,7 +307,9 @@ class ReadContext:
 
     def error(self, message: str, position: str = "", kind: str = "input") -> ReadError:
         """Build the record of a part that could not be read."""
-        return ReadError(source=self.source.name, uri=self.shown[0], position=position, message=message, kind=kind)
+        return ReadError(
+            source=self.source.name, uri=self.shown[0], position=self.placed(position), message=message, kind=kind
+        )
 
 
 def _shown_name(name: str) -> str:

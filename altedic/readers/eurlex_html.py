@@ -89,6 +89,28 @@ def _is_marker(el: Element) -> bool:
     return el.tag == "span" and ("FootnoteReference" in cls or "note-tag" in cls)
 
 
+#: The whitespace removed before a footnote marker: HTML's ASCII whitespace (form feed included,
+#: WHATWG "ASCII whitespace"), the vertical tab, and the no-break space the OJ uses for layout.
+_BEFORE_MARKER = " \t\r\n\f\v\u00a0"
+#: Characters libxml2's HTML parser keeps in text but lxml refuses to have written back (not XML
+#: characters): C0 controls other than tab, LF and CR, and U+FFFE/U+FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+#: What they become in the text written back, as the normaliser would make them (altedic.normalise):
+#: VT, FF and the FS/GS/RS/US separators a space (within a line, where a line break would be
+#: collapsed to one anyway), the rest nothing.
+_NOT_XML_SPACES = frozenset("\x0b\x0c\x1c\x1d\x1e\x1f")
+
+
+def _settable(text: str) -> str:
+    """``text`` with what lxml refuses to set as an element's text replaced (see :data:`_NOT_XML`).
+
+    Joining the text around a marker wrote a control character of the page back into the tree,
+    and lxml's ValueError ended the file (a form feed before a marker in a page made by a word
+    processor, for one).
+    """
+    return _NOT_XML.sub(lambda m: " " if m.group() in _NOT_XML_SPACES else "", text)
+
+
 def _remove_markers(root: Element) -> int:
     """Cut footnote markers out of the text, with the whitespace before them. Returns the count."""
     markers = [el for el in root.iter("a", "span") if _is_marker(el)]
@@ -100,9 +122,9 @@ def _remove_markers(root: Element) -> int:
         prev = el.getprevious()
         tail = el.tail or ""
         if prev is not None:
-            prev.tail = (prev.tail or "").rstrip(" \t\r\n\u00a0") + tail
+            prev.tail = _settable((prev.tail or "").rstrip(_BEFORE_MARKER) + tail)
         else:
-            parent.text = (parent.text or "").rstrip(" \t\r\n\u00a0") + tail
+            parent.text = _settable((parent.text or "").rstrip(_BEFORE_MARKER) + tail)
         parent.remove(el)
         removed += 1
     return removed

@@ -149,13 +149,21 @@ def read_europarl(ctx: ReadContext) -> Iterator[Document | ReadError]:
     speaker: dict[str, str] = {}
     lines: list[str] = []
     start_line = 0
+    runs: dict[str, int] = {}  # chapter id -> chapters of that id emitted so far
 
     def emit() -> Iterator[Document]:
         if not lines:
             return
         meta = {"sitting": sitting, "chapter": chapter_id}
         pos = f"chapter {chapter_id or '-'}"
-        if unit == "speaker":
+        if unit == "chapter":
+            # A chapter id that comes back in the file (the same <CHAPTER ID=1> twice) is a new
+            # document: 'chapter 1 run 2', as TMX numbers a document number that comes back. With
+            # the same position and text both had one id, and the run's accounting broke.
+            runs[chapter_id] = runs.get(chapter_id, 0) + 1
+            if runs[chapter_id] > 1:
+                pos += f" run {runs[chapter_id]}"
+        else:
             pos += f" speaker {speaker.get('ID', '-')} line {start_line}"
             if speaker.get("NAME"):
                 meta["speaker"] = speaker["NAME"]

@@ -12,9 +12,10 @@ What is read:
   one document per physical file (``package: per_annex``). ELI (``NO.ELI``), OJ reference
   (``PUBLICATION.REF``), document type (``LEGAL.VALUE``) and title come from the manifest.
 * A **content file** (root ``ACT``, ``ANNEX``, ``CONS.ACT``, ``GENERAL``...): read on its own,
-  unless its ``BIB.INSTANCE/DOCUMENT.REF/@FILE`` manifest sits next to it, parses and lists
-  this file in a ``REF.PHYS``, in which case the manifest assembles it and the file yields
-  nothing by itself (no duplicate text). A TOC file
+  unless its ``BIB.INSTANCE/DOCUMENT.REF/@FILE`` manifest sits next to it, is read by the same
+  source (its paths, or the archive's ``member_glob``, take it), parses and lists this file in
+  a ``REF.PHYS``, in which case the manifest assembles it and the file yields nothing by itself
+  (no duplicate text). A TOC file
   (root ``PUBLICATION``) yields nothing. ``package: none`` reads every content file on its own
   and ignores manifests.
 
@@ -50,6 +51,7 @@ from altedic.readers.legal import (
     iso_date,
     option,
     sibling_bytes,
+    sibling_in_source,
 )
 from altedic.readers.xmlsafe import Element, local, parse_xml
 from altedic.records import Document, ReadError
@@ -361,7 +363,8 @@ def _assembled_by(ctx: ReadContext, manifest: str) -> bool:
     """True when the manifest ``manifest`` named by this content file takes responsibility for it.
 
     Only then may the content file yield nothing by itself: the manifest exists next to it, is
-    well-formed, is a manifest (root ``DOC``) and lists this very file in a ``REF.PHYS`` (its
+    read by the same source (:func:`sibling_in_source`), is well-formed, is a manifest (root
+    ``DOC``) and lists this very file in a ``REF.PHYS`` (its
     reading then yields the text or an error naming the part). A content file pointing at a
     manifest that does not list it (an annex left out), at a malformed one, at another content
     file (two files pointing at each other) or at itself is read on its own: it was otherwise
@@ -369,6 +372,11 @@ def _assembled_by(ctx: ReadContext, manifest: str) -> bool:
     """
     own = ctx.file_name
     if manifest == own:
+        return False
+    if not sibling_in_source(ctx, manifest):
+        # The source does not read the manifest (its paths name the act file alone): nothing
+        # would assemble this file, and it was lost without a trace (read 0, no error). It is
+        # read on its own, as the user asked for this file.
         return False
     try:
         data = sibling_bytes(ctx, manifest)
@@ -448,13 +456,17 @@ def _read_package(
     for i, (kind, name) in enumerate(man.files):
         try:
             data = sibling_bytes(ctx, name)
-            if data is None:
-                yield ctx.error(
-                    f"package part '{name}' listed in the manifest is missing next to it",
-                    f"REF.PHYS {i + 1}",
-                    "formex-package",
-                )
-                continue
+        except InputError as exc:  # an unsafe name, an unreadable part, one the archive limits refuse
+            yield ctx.error(exc.message, f"REF.PHYS {i + 1} ({name})", "formex-package")
+            continue
+        if data is None:
+            yield ctx.error(
+                f"package part '{name}' listed in the manifest is missing next to it",
+                f"REF.PHYS {i + 1}",
+                "formex-package",
+            )
+            continue
+        try:
             part_root = parse_xml(data, f"{ctx.uri.rsplit('/', 1)[0]}/{name}", "Formex package part")
         except InputError as exc:
             yield ctx.error(exc.message, f"REF.PHYS {i + 1} ({name}) {exc.position}".strip(), "xml")

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import io
 import os
 import re
@@ -22,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from altedic.errors import ConfigError, InputError
-from altedic.readers.archive import MEMBER_ERRORS
+from altedic.readers.archive import MEMBER_ERRORS, max_ratio_option, member_refusal
 from altedic.readers.base import ReadContext, _open_uri, open_decompressed
 from altedic.readers.xmlsafe import collapse_ws
 
@@ -198,6 +199,10 @@ def sibling_bytes(ctx: ReadContext, name: str) -> bytes | None:
                     return None
                 if info.file_size > limit:
                     raise InputError(f"package part '{name}' is larger than the limit", uri=ctx.uri)
+                # the archive reader's own limits: a part it refuses to read is not read here either
+                refused = member_refusal(info, max_ratio_option(ctx))
+                if refused:
+                    raise InputError(f"package part '{name}' not read: {refused}", uri=ctx.uri)
                 with zf.open(info) as f:
                     return f.read(limit + 1)
         except MEMBER_ERRORS as exc:  # a damaged member, or a method zipfile lacks (Deflate64)
@@ -215,6 +220,28 @@ def sibling_bytes(ctx: ReadContext, name: str) -> bytes | None:
         return None
     except OSError as exc:
         raise InputError(f"cannot open package part '{name}': {exc}", uri=ctx.uri) from exc
+
+
+def sibling_in_source(ctx: ReadContext, name: str) -> bool:
+    """Whether the file ``name`` next to ``ctx``'s file (a plain name, see :func:`sibling_bytes`)
+    is read by the same source too.
+
+    In an archive: when the source's ``member_glob`` (if any) takes it, as the archive reader
+    reads every member it takes. A file: when it matches one of the source's paths (as a glob;
+    ``*`` may match a ``/`` here, which only matters for names in other folders, and the sibling
+    is in the folder of a file the same paths matched). True when the paths are not known (a
+    reader called on its own, outside a run).
+    """
+    member = ctx.member
+    if ctx.archive is not None and member is not None:
+        folder = member.rsplit("/", 1)[0] + "/" if "/" in member else ""
+        pattern = ctx.options.get("member_glob")
+        return not isinstance(pattern, str) or fnmatch.fnmatch(folder + name, pattern)
+    if ctx.source.paths is None:
+        return True
+    remote = "://" in ctx.uri
+    path = ctx.uri.rsplit("/", 1)[0] + "/" + name if remote else os.path.join(os.path.dirname(ctx.uri), name)
+    return any(fnmatch.fnmatchcase(path, pattern) for pattern in ctx.source.paths)
 
 
 def option(ctx: ReadContext, key: str, allowed: tuple[str, ...]) -> str:

@@ -17,7 +17,7 @@ Options (recipe ``options:``):
 
 All three formats stream: memory holds about one record (one Parquet batch), not the file.
 
-A broken record (invalid JSON or encoding, ragged CSV row, missing text) is recorded as an error
+A broken record (invalid JSON or encoding, ragged CSV row, a CSV quote left open, missing text) is recorded as an error
 with its line or row number and reading goes on with the next one, in UTF-16 and UTF-32 files
 too (:func:`_text_lines`). In JSON Lines, a ``\\u``
 escape of half a UTF-16 surrogate pair (``"\\ud83d"`` without its ``"\\ude00"``: an emoji cut in
@@ -120,14 +120,42 @@ class _Undecodable:
         self.error = error
 
 
-class _BadCell(Exception):
-    """A cell that cannot be a document string: bytes that are not UTF-8 (``message`` says where)."""
+class _Unconvertible:
+    """A Parquet value Python cannot hold: a date, timestamp or duration outside ``datetime``'s
+    range (years 1-9999, ``timedelta`` up to 999999999 days), or a timestamp in a time zone the
+    time-zone database does not know. Arrow raises on converting it, for the whole batch."""
 
-    def __init__(self, column: str, error: UnicodeDecodeError, nested: bool = False) -> None:
+    __slots__ = ("error", "type")
+
+    def __init__(self, error: Exception, arrow_type: Any) -> None:
+        self.error = error
+        self.type = str(arrow_type)
+
+    def reason(self) -> str:
+        if isinstance(self.error, KeyError):  # pytz's UnknownTimeZoneError, zoneinfo's ZoneInfoNotFoundError
+            return f"unknown time zone {self.error.args[0] if self.error.args else ''!r}"
+        return f"out of the range of Python's dates and times ({self.error or type(self.error).__name__})"
+
+
+#: What Arrow's conversion of one value to Python raises beyond UnicodeDecodeError: OverflowError
+#: and ValueError for dates out of range, KeyError for an unknown time zone.
+_CONVERSION_ERRORS = (OverflowError, ValueError, KeyError)
+
+
+class _BadCell(Exception):
+    """A cell that cannot be a document string: bytes that are not UTF-8 (kind ``encoding``) or a
+    value Python cannot hold (kind ``schema``); ``message`` says where."""
+
+    def __init__(self, column: str, error: UnicodeDecodeError | _Unconvertible, nested: bool = False) -> None:
         where = " in a nested value" if nested else ""
-        super().__init__(
-            f"column {column!r} holds bytes that are not UTF-8 text{where} ({error.reason} at byte {error.start})"
-        )
+        if isinstance(error, _Unconvertible):
+            self.kind = "schema"
+            super().__init__(f"column {column!r} holds a {error.type} value that cannot be read: {error.reason()}")
+        else:
+            self.kind = "encoding"
+            super().__init__(
+                f"column {column!r} holds bytes that are not UTF-8 text{where} ({error.reason} at byte {error.start})"
+            )
         self.message = str(self)
 
 
@@ -157,6 +185,8 @@ def _cell(v: Any, column: str) -> str | None:
             return v.decode("utf-8")
         if isinstance(v, _Undecodable):
             raise v.error
+        if isinstance(v, _Unconvertible):
+            raise _BadCell(column, v)
         if isinstance(v, (dict, list)):
             try:
                 return json.dumps(v, ensure_ascii=False, sort_keys=True, default=_json_default)
@@ -173,7 +203,7 @@ def _make_doc(ctx: ReadContext, row: dict[str, Any], cols: dict[str, str], posit
         return ctx.error(f"no text: column {cols['text']!r} is missing or null", position, kind="schema")
     fields: dict[str, Any] = {}
     try:
-        if isinstance(text, (bytes, _Undecodable)):
+        if isinstance(text, (bytes, _Undecodable, _Unconvertible)):
             text = _cell(text, cols["text"])
         if not isinstance(text, str):
             return ctx.error(
@@ -198,7 +228,7 @@ def _make_doc(ctx: ReadContext, row: dict[str, Any], cols: dict[str, str], posit
             fields.setdefault("metadata", {})["declared_lang_unrecognised"] = unrecognised
         licence = _cell(row.get(cols["licence"]), cols["licence"]) if "licence" in cols else None
     except _BadCell as bad:
-        return ctx.error(bad.message, position, kind="encoding")
+        return ctx.error(bad.message, position, kind=bad.kind)
     doc = ctx.doc(text, position, **fields)
     if "licence" in cols:
         _apply_row_licence(ctx, doc, licence, cols["licence"])
@@ -477,7 +507,12 @@ def read_csv(ctx: ReadContext) -> Iterator[Document | ReadError]:
         # newline="": line breaks inside quoted fields stay as written (the csv module's rule)
         text = io.TextIOWrapper(f, encoding=encoding, errors=_ESCAPE, newline="")
         lines = _CsvLines(text, limit)
-        reader = csv.reader(lines, delimiter=delimiter)
+        # strict: a quoted field must end with a quote followed by the delimiter or the line's
+        # end, and must end before the file does. Lenient, a quote left open took the following
+        # lines into its field until the next stray quote (or the end of the file): records were
+        # merged into one silently. Strict, that is a csv.Error, one error record for the lines
+        # read (below), and reading goes on with the next line.
+        reader = csv.reader(lines, delimiter=delimiter, strict=True)
         try:
             header = next(reader)
         except StopIteration:
@@ -494,13 +529,20 @@ def read_csv(ctx: ReadContext) -> Iterator[Document | ReadError]:
             )
         row_no = 1
         while True:
+            first = lines.n + 1  # the record's first physical line
             try:
                 values = next(reader)
             except StopIteration:
                 break
             except csv.Error as exc:
                 row_no += 1
-                yield ctx.error(f"malformed CSV: {exc}", f"row {row_no}", kind="csv")
+                where = f"line {first}" if lines.n <= first else f"lines {first}-{lines.n}"
+                yield ctx.error(
+                    f"malformed CSV in {where}: {exc} (a quoted field not closed, or text after its closing "
+                    'quote; a quote inside a quoted field is written twice: ""); skipped',
+                    f"row {row_no} (line {lines.n})",
+                    kind="csv",
+                )
                 continue
             except _LineTooLong:
                 row_no += 1
@@ -597,22 +639,24 @@ _TEXT_TYPES = (_is_text_type, _is_binary_type)
 
 
 def _batch_rows(batch: Any) -> list[dict[str, Any]]:
-    """The rows of a record batch as dicts; a string that is not UTF-8 becomes an :class:`_Undecodable`.
+    """The rows of a record batch as dicts; a string that is not UTF-8 becomes an :class:`_Undecodable`,
+    a value Python cannot hold (a date out of range, an unknown time zone) an :class:`_Unconvertible`.
 
     Parquet does not make its writers check that a string column holds UTF-8, and Arrow does not
-    check it on reading: ``to_pylist`` then raises for the whole batch. Only then is the batch
-    converted column by column, and value by value in a column that fails, so that the one bad
-    value is an error for its row and the other 1023 rows are kept.
+    check it on reading: ``to_pylist`` then raises for the whole batch, as it does for a date of
+    the year 20000 (valid in Parquet, not in Python). Only then is the batch converted column by
+    column, and value by value in a column that fails, so that the one bad value is an error for
+    its row and the other 1023 rows are kept.
     """
     try:
         return batch.to_pylist()  # type: ignore[no-any-return]
-    except UnicodeDecodeError:
+    except (UnicodeDecodeError, *_CONVERSION_ERRORS):
         pass
     columns: list[list[Any]] = []
     for column in batch.columns:
         try:
             columns.append(column.to_pylist())
-        except UnicodeDecodeError:
+        except (UnicodeDecodeError, *_CONVERSION_ERRORS):
             columns.append([_value(column, i) for i in range(len(column))])
     names = batch.schema.names
     return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
@@ -623,3 +667,5 @@ def _value(column: Any, i: int) -> Any:
         return column[i].as_py()
     except UnicodeDecodeError as exc:
         return _Undecodable(exc)
+    except _CONVERSION_ERRORS as exc:
+        return _Unconvertible(exc, column.type)

@@ -133,9 +133,13 @@ def _sniff_encoding(head: bytes) -> tuple[str, int, str]:
         return "utf-8", 0, ""
     declared = m.group(1).decode("ascii")
     name = text_encoding(declared)
+    # Only the declaration's ASCII bytes tell whether the declared encoding reads them as
+    # written: a non-ASCII byte in it (a no-break space between its attributes, which XML does not
+    # allow; the file is then recovered here) raised UnicodeDecodeError and lost every unit.
+    decl = bytes(b for b in m.group(0) if b < 0x80)
     if name is None:
         problem = f"the XML declaration's encoding {encoding_problem(declared)}"
-    elif m.group(0).decode(name, errors="replace") != m.group(0).decode("ascii"):
+    elif decl.decode(name, errors="replace") != decl.decode("ascii"):
         problem = (
             f"the XML declaration names encoding {declared!r}, but it is itself written in an "
             "ASCII-compatible encoding (such as UTF-8), which that encoding is not"

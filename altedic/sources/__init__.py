@@ -58,6 +58,7 @@ class SourceSpec:
             profile=self.profile,
             options=dict(self.options),
             metadata=dict(self.metadata),
+            paths=tuple(self.paths),
         )
 
 

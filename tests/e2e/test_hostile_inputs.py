@@ -10,6 +10,7 @@ import os
 import resource
 import subprocess
 import sys
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -130,6 +131,12 @@ def build_corpus(d: Path) -> dict[str, int]:
     with zipfile.ZipFile(z / "bomb.zip", "w", compression=zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("bomb.jsonl", b" " * (64 * 2**20))
     (z / "corrupt.zip").write_bytes(b"PK\x03\x04" + bytes(range(256)) * 8)
+    # two members of one name and content: one document id twice failed the run's accounting
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # zipfile: "Duplicate name"
+        with zipfile.ZipFile(z / "dup_member.zip", "w") as zf:
+            zf.writestr("same.jsonl", _line("bg", 68))
+            zf.writestr("same.jsonl", _line("bg", 68))
     return expect
 
 
@@ -220,6 +227,9 @@ def test_every_hostile_file_is_accounted_for(hostile_run: tuple[Path, dict[str, 
         assert bad in names, bad
     assert any(n == "one_broken_tu.tmx" and p.startswith("tu 2") for n, p in errors), errors
     assert ("traversal.zip", "member ../evil.jsonl") in errors
+    # the same member twice: read twice, the second as 'member ... run 2' (no dedup stage here)
+    dup = sorted((r["uri"].split("!")[1], r["position"]) for r in kept if "dup_member.zip" in r["uri"])
+    assert dup == [("same.jsonl", "line 1"), ("same.jsonl", "member same.jsonl run 2, line 1")]
     zipped = [r for r in kept if "traversal.zip" in r["uri"]]
     assert [Path(r["uri"].split("!")[1]).name for r in zipped] == ["ok.jsonl"]
 

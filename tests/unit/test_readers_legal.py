@@ -204,6 +204,24 @@ def test_eurlex_html_scripts_and_styles_are_not_text(tmp_path: Path) -> None:
     )
 
 
+def test_eurlex_html_control_characters_around_a_footnote_marker(tmp_path: Path) -> None:
+    """The text joined around a removed marker was written back into the tree: a form feed (a
+    page break from a word processor) or another control character there made lxml raise
+    ValueError and the file was one reader-fault. The form feed is whitespace before the marker
+    (removed with it); other control characters that lxml refuses are dropped there, the
+    separators among them turned into a space."""
+    p = tmp_path / "a.html"
+    p.write_bytes(
+        b'<html lang="ga"><body><p class="oj-normal">An Coiste\x0c<a href="#ntr1-L_2024">'
+        b'(<span class="oj-note-tag">1</span>)</a>, ag f\xc3\xa1il\x01 tuairim\x1fan Choiste.</p>'
+        b'<p class="oj-normal"><span class="oj-note-tag">2</span>\x0bT\xc3\xa1 s\xc3\xa9 seo i bhfeidhm.</p>'
+        b'<p class="oj-note">(1) IO C 184, 25.5.2023, lch. 28.</p></body></html>'
+    )
+    d = only_doc(read_path("eurlex_html", p))
+    assert d.text == "An Coiste, ag fáil tuairim an Choiste.\nTá sé seo i bhfeidhm."
+    assert d.metadata["notes"] == "(1) IO C 184, 25.5.2023, lch. 28."
+
+
 # ---- Akoma Ntoso ----------------------------------------------------------------------------
 
 
@@ -420,6 +438,33 @@ def test_europarl_language_from_the_folder_inside_a_zip(tmp_path: Path) -> None:
     ]
 
 
+def test_europarl_chapter_id_that_comes_back_is_a_new_run(tmp_path: Path) -> None:
+    """The same ``<CHAPTER ID=1>`` twice with the same text gave two documents with one id
+    (position 'chapter 1' twice) and the run failed its accounting; the second is 'run 2', as a
+    TMX document number that comes back. Speaker turns were already told apart by their line."""
+    p = tmp_path / "ga" / "ep-00-01-17.txt"
+    p.parent.mkdir()
+    chapter = '<CHAPTER ID=1>\nAtosú an tseisiúin\n<SPEAKER ID=1 NAME="Uachtarán">\nTá an seisiún atosaithe.\n'
+    p.write_text(chapter + "<CHAPTER ID=2>\nMiontuairiscí\nFaomhadh.\n" + chapter + chapter, encoding="utf-8")
+    src = SourceInfo(name="t", format="europarl")
+    out = list(get_reader("europarl")(ReadContext(src, str(p), "ga/ep-00-01-17.txt")))
+    assert [(d.position, d.doc_ref, d.text) for d in out if isinstance(d, Document)] == [
+        ("chapter 1", "ep-00-01-17 chapter 1", "Atosú an tseisiúin\nTá an seisiún atosaithe."),
+        ("chapter 2", "ep-00-01-17 chapter 2", "Miontuairiscí\nFaomhadh."),
+        ("chapter 1 run 2", "ep-00-01-17 chapter 1", "Atosú an tseisiúin\nTá an seisiún atosaithe."),
+        ("chapter 1 run 3", "ep-00-01-17 chapter 1", "Atosú an tseisiúin\nTá an seisiún atosaithe."),
+    ]
+    assert len({d.id for d in out}) == 4
+    src = SourceInfo(name="t", format="europarl", options={"unit": "speaker"})
+    out = list(get_reader("europarl")(ReadContext(src, str(p), "ga/ep-00-01-17.txt")))
+    assert [d.position for d in out] == [
+        "chapter 1 speaker 1 line 4",
+        "chapter 2 speaker - line 7",
+        "chapter 1 speaker 1 line 11",
+        "chapter 1 speaker 1 line 15",
+    ]
+
+
 def test_europarl_long_word_in_a_tag_is_read_in_linear_time(tmp_path: Path) -> None:
     # A tag with a 200,000-letter word and no "=": the old attribute pattern rescanned the word
     # from each of its letters (minutes; 110 s at 100,000). The tag is a speaker without attributes.
@@ -549,6 +594,57 @@ def test_formex_annex_not_listed_by_its_manifest_is_read_on_its_own(tmp_path: Pa
         (ANNEX, [("doc", ANNEX_TEXT)]),
         (MANIFEST, [("doc", "Rialachán (AE) 2099/2\n\nAirteagal 1\nIs teanga oifigiúil í an Ghaeilge.")]),
     ]
+
+
+def _planned_read(tmp_path: Path, paths: str, options: str = "{}") -> list[tuple[str, str, str]]:
+    """Plan a recipe whose one Formex source reads ``paths`` (under ``tmp_path``) and read its files
+    as a run does: per item (file name, position, first line of the text or the error message)."""
+    from altedic.recipe import load_recipe
+    from altedic.run import plan_sources
+
+    (tmp_path / "r.yaml").write_text(
+        "version: 1\nname: t\nsources:\n"
+        f'  - {{name: f, format: {"zip" if "zip" in paths else "formex"}, paths: "{paths}", '
+        f"licence: EU-Reuse-2011-833, options: {options}}}\noutput: {{path: out}}\n",
+        encoding="utf-8",
+    )
+    plan = plan_sources(load_recipe(tmp_path / "r.yaml"))
+    out = []
+    for task in plan.tasks:
+        for i in get_reader(plan.infos[task.source].format)(ReadContext(plan.infos[task.source], task.uri, task.rel)):
+            what = i.text.split("\n")[0] if isinstance(i, Document) else i.message
+            out.append((i.uri.removeprefix(f"{tmp_path}/"), i.position, what))
+    return out
+
+
+def test_formex_act_whose_manifest_the_source_does_not_read_is_read_on_its_own(tmp_path: Path) -> None:
+    """A content file yields nothing when its manifest assembles it; but when the source's paths
+    name the act alone, nothing read the manifest, and the act was lost without a trace (read 0,
+    no error). A reader called alone still leaves it to the manifest (the paths are not known)."""
+    import zipfile
+
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    for name in (MAIN, ANNEX, MANIFEST):
+        (pkg / name).write_bytes((PKG / name).read_bytes())
+    title = "Rialachán (AE) 2099/2"
+    assert _planned_read(tmp_path, f"pkg/{MAIN}") == [(f"pkg/{MAIN}", "doc ACT", title)]
+    assert _planned_read(tmp_path, "pkg/*.000?01.fmx.xml") == [
+        (f"pkg/{MAIN}", "doc ACT", title),
+        (f"pkg/{ANNEX}", "doc ANNEX", "IARSCRÍBHINN"),
+    ]
+    # the manifest among the paths: it assembles the act and the annex, which yield nothing
+    assert _planned_read(tmp_path, "pkg/*.xml") == [(f"pkg/{MANIFEST}", "package", title)]
+    assert _planned_read(tmp_path, "pkg/**") == [(f"pkg/{MANIFEST}", "package", title)]
+    # in a zip: the member_glob says which members the source reads
+    with zipfile.ZipFile(tmp_path / "pkg.zip", "w") as zf:
+        for name in (MAIN, ANNEX, MANIFEST):
+            zf.writestr(f"DOC_1/{name}", (PKG / name).read_bytes())
+    assert _planned_read(tmp_path, "pkg.zip", "{member_glob: '*.000101.fmx.xml'}") == [
+        (f"pkg.zip!DOC_1/{MAIN}", "doc ACT", title)
+    ]
+    assert _planned_read(tmp_path, "pkg.zip") == [(f"pkg.zip!DOC_1/{MANIFEST}", "package", title)]
+    assert read_path("formex", pkg / MAIN) == []
 
 
 def test_formex_parts_of_a_malformed_or_missing_manifest_are_read_on_their_own(tmp_path: Path) -> None:

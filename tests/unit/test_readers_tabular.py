@@ -432,6 +432,95 @@ def test_parquet_binary_columns_are_utf8_text_or_an_encoding_error_naming_the_co
     ]
 
 
+def test_csv_quote_left_open_is_an_error_not_merged_rows(tmp_path: Path) -> None:
+    """The lenient csv module took the lines after an unclosed quote into its field up to the next
+    stray quote, or to the end of the file: two records became one document and no error. Those
+    lines are now one csv error; records before and after are kept, and quoted fields over
+    several lines or with doubled quotes are read as before."""
+    p = tmp_path / "q.csv"
+    p.write_text(
+        "id,text\n"
+        f'1,"{MT}\nsecond line, ""quoted"""\n'  # a legitimate field over two lines
+        f'2,"{GA}\n'  # never closed: the next line's quote comes after it
+        f'3,"{EL}"\n'
+        f"4,{BG}\n"
+        f'5,"{MT} open to the end\n'
+        f"6,{GA}\n",
+        encoding="utf-8",
+    )
+    out = _read(p, "csv", columns={"text": "text", "id": "id"})
+    assert [
+        (o.position, o.doc_ref, o.text) if isinstance(o, Document) else (o.position, o.kind, o.message) for o in out
+    ] == [
+        ("row 2 (line 3)", "1", f'{MT}\nsecond line, "quoted"'),
+        (
+            "row 3 (line 5)",
+            "csv",
+            "malformed CSV in lines 4-5: ',' expected after '\"' (a quoted field not closed, or text after its "
+            'closing quote; a quote inside a quoted field is written twice: ""); skipped',
+        ),
+        ("row 4 (line 6)", "4", BG),
+        (
+            "row 5 (line 8)",
+            "csv",
+            "malformed CSV in lines 7-8: unexpected end of data (a quoted field not closed, or text after its "
+            'closing quote; a quote inside a quoted field is written twice: ""); skipped',
+        ),
+    ]
+
+
+def test_parquet_value_python_cannot_hold_is_an_error_for_its_row(tmp_path: Path) -> None:
+    """Dates, timestamps and durations out of Python's range, and a time zone the database does
+    not know, are valid Parquet; Arrow's conversion raised for the whole batch and the file was
+    one reader-fault. Each is now a schema error for its row, naming the column."""
+    p = tmp_path / "d.parquet"
+    pq.write_table(
+        pa.table(
+            {
+                "text": [MT, GA, EL, BG, MT + " 2"],
+                "date": pa.array([19000, 2**31 - 1, 19001, 19002, None], pa.date32()),
+                "seen": pa.array([0, 0, 2**62, 0, 0], pa.timestamp("us")),
+                "took": pa.array([60, 60, 60, 2**62, 60], pa.duration("s")),
+                "zoned": pa.array([None, None, None, None, 0], pa.timestamp("s", tz="Mars/Olympus")),
+            }
+        ),
+        p,
+    )
+    out = _read(p, "parquet", columns={"date": "date"}, keep_fields=["seen", "took", "zoned"])
+    assert _summary(out) == [
+        ("doc", "row 1", MT, None, None, {"seen": "1970-01-01 00:00:00", "took": "0:01:00"}),
+        (
+            "err",
+            "row 2",
+            "schema",
+            "column 'date' holds a date32[day] value that cannot be read: out of the range of Python's dates "
+            "and times (days=2147483647; must have magnitude <= 999999999)",
+        ),
+        (
+            "err",
+            "row 3",
+            "schema",
+            "column 'seen' holds a timestamp[us] value that cannot be read: out of the range of Python's dates "
+            "and times (date value out of range)",
+        ),
+        (
+            "err",
+            "row 4",
+            "schema",
+            "column 'took' holds a duration[s] value that cannot be read: out of the range of Python's dates "
+            "and times (Python int too large to convert to C int)",
+        ),
+        (
+            "err",
+            "row 5",
+            "schema",
+            "column 'zoned' holds a timestamp[ms, tz=Mars/Olympus] value that cannot be read: "
+            "unknown time zone 'Mars/Olympus'",
+        ),
+    ]
+    assert [d.date for d in out if isinstance(d, Document)] == ["2022-01-08"]
+
+
 def test_parquet_fixed_size_binary_text_column_is_a_wrong_schema(tmp_path: Path) -> None:
     # bytes of one width are codes, hashes or UUIDs, not text (variable-length binary is read)
     p = tmp_path / "f.parquet"

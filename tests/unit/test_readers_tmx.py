@@ -194,6 +194,25 @@ def test_declared_encoding_that_cannot_be_the_files(tmp_path: Path, declared: st
     assert docs_of(out) == EXPECTED_WITHOUT_TU1
 
 
+@pytest.mark.parametrize("encoding", ["UTF-8", "ISO-8859-1"])
+def test_non_ascii_byte_in_the_xml_declaration_keeps_every_unit(tmp_path: Path, encoding: str) -> None:
+    """A no-break space between the declaration's attributes (XML allows only spaces, tabs and
+    line ends there): libxml2 refuses the file, and the recovery crashed on decoding the
+    declaration as ASCII (a reader-fault: every unit lost). The units are read one by one."""
+    p = tmp_path / "t.tmx"
+    head = HEAD.replace('version="1.0" ', 'version="1.0"\u00a0').format(enc=encoding)
+    p.write_bytes((head + BODY + TAIL).encode("utf-8" if encoding == "UTF-8" else "latin-1", "xmlcharrefreplace"))
+    out = list(read_tmx(ctx_for(p)))
+    assert [(e.position, e.kind, e.message) for e in out if isinstance(e, ReadError)] == [
+        (
+            "line 1, column 20",
+            "xml",
+            "TMX file is not well-formed: Blank needed here (3 translation units were read one by one and kept)",
+        )
+    ]
+    assert docs_of(out) == EXPECTED
+
+
 def _codec_that_fails(name: str) -> codecs.CodecInfo | None:
     """A text codec whose incremental decoder raises on the word 'Other' (no such codec ships)."""
     if name != "x_altedic_fails":
