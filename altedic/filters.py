@@ -19,9 +19,21 @@ from altedic import yamlload
 from altedic.errors import ConfigError
 
 
-def _read_yaml(path: Path | Any, label: str) -> dict[str, Any]:
+def _read_text(path: Path | Any, label: str) -> str:
+    """The file's text; :class:`ConfigError` naming it when it is not UTF-8 (a raw
+    UnicodeDecodeError named neither the file nor the line)."""
+    raw: bytes = path.read_bytes()
     try:
-        data = yamlload.safe_load(path.read_text("utf-8"))
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ConfigError(f"not UTF-8 text (line {line}): {exc}; save the file as UTF-8", file=label) from None
+
+
+def _read_yaml(path: Path | Any, label: str) -> dict[str, Any]:
+    text = _read_text(path, label)
+    try:
+        data = yamlload.safe_load(text)
     except yaml.YAMLError as exc:
         raise ConfigError(f"not valid YAML: {exc}", file=label) from exc
     if data is None:
