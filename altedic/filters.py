@@ -44,9 +44,18 @@ def _read_yaml(path: Path | Any, label: str) -> dict[str, Any]:
 
 
 def deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
-    """Return ``base`` with ``over`` merged in: mappings merge recursively, anything else replaces."""
+    """Return ``base`` with ``over`` merged in: mappings merge recursively, anything else replaces.
+
+    A key of ``over`` with nothing under it (YAML null) where ``base`` has a mapping merges
+    nothing: a section whose lines are all commented out (``thresholds:``, ``legal:``,
+    ``quality:``, ``langid:``) keeps the defaults under it instead of wiping them out (every rule
+    of the language off, the legal profile become the web thresholds). A null that replaces a
+    scalar keeps its meaning (a threshold set to null turns its rule off).
+    """
     out = copy.deepcopy(base)
     for k, v in over.items():
+        if v is None and isinstance(out.get(k), dict):
+            continue
         if isinstance(v, dict) and isinstance(out.get(k), dict):
             out[k] = deep_merge(out[k], v)
         else:

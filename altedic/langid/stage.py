@@ -118,6 +118,12 @@ def _minus_score(cs: tuple[str | None, float]) -> float:
     return -cs[1]
 
 
+def _packaged_langid() -> dict[str, Any]:
+    """The ``langid:`` block of the packaged filters/default.yaml (the documented defaults)."""
+    section: dict[str, Any] = load_filters(None).get("langid") or {}
+    return section
+
+
 def _check_keys(given: dict[str, Any], defaults: dict[str, Any], prefix: str) -> None:
     for key, value in given.items():
         full = f"{prefix}.{key}" if prefix else key
@@ -259,8 +265,10 @@ class LanguageStage:
         if got is None:
             section = load_filters(lang, self.filters_dir).get("langid") or {}
             got = {}
-            for name, fallback in (("min_confidence", 0.5), ("mismatch_confidence", 0.8)):
-                value = section.get(name, fallback)
+            for name in ("min_confidence", "mismatch_confidence"):
+                # a custom default.yaml without the key: the value the packaged default.yaml
+                # documents (no second copy of it here)
+                value = section[name] if name in section else _packaged_langid()[name]
                 if not isinstance(value, (int, float)) or not 0 <= value <= 1:
                     raise ConfigError(
                         f"is {value!r}; allowed: a number 0..1", file=f"filters/{lang}.yaml", key=f"langid.{name}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -24,3 +25,60 @@ def test_a_file_that_is_not_utf8_is_a_config_error_naming_it(tmp_path: Path) -> 
         f"{tmp_path / 'mt.yaml'}: not UTF-8 text (line 4): 'utf-8' codec can't decode byte 0xb1 in position 57: "
         "invalid start byte; save the file as UTF-8"
     )
+
+
+def _quality(filters_dir: Path) -> Any:
+    from altedic.quality.stage import QualityStage
+
+    return QualityStage({}, filters_dir=str(filters_dir))
+
+
+def test_an_empty_thresholds_section_keeps_the_default_thresholds(tmp_path: Path) -> None:
+    # every line under thresholds: commented out; before, the null replaced the whole mapping and
+    # every rule of the language was off
+    (tmp_path / "mt.yaml").write_text("language: mt\nquality:\n  thresholds:\n    # min_words: 20\n", "utf-8")
+    stage = _quality(tmp_path)
+    web, label = stage.thresholds_for("mt", "web")
+    default_web, _ = stage.thresholds_for(None, "web")
+    assert web == default_web
+    assert (web["min_words"], web["max_dup_line_frac"], web["min_alpha_words_ratio"]) == (50, 0.3, 0.8)
+    assert label == f"profile web; filters/default.yaml, {tmp_path / 'mt.yaml'}"
+
+
+def test_an_empty_profile_keeps_the_default_profile(tmp_path: Path) -> None:
+    # before: the empty legal: profile became {} and legal documents got the web thresholds
+    (tmp_path / "mt.yaml").write_text("language: mt\nquality:\n  profiles:\n    legal:\n", "utf-8")
+    legal, _ = _quality(tmp_path).thresholds_for("mt", "legal")
+    assert (legal["min_words"], legal["max_dup_line_frac"], legal["min_line_punct_ratio"]) == (20, 0.5, None)
+
+
+def test_an_empty_quality_section_keeps_the_default_quality_settings(tmp_path: Path) -> None:
+    # before: "unknown quality profile 'web'; defined: ['default']"
+    (tmp_path / "mt.yaml").write_text("language: mt\nquality:\n", "utf-8")
+    stage = _quality(tmp_path)
+    assert stage.thresholds_for("mt", "web")[0] == stage.thresholds_for(None, "web")[0]
+    assert stage.thresholds_for("mt", "legal")[0]["min_words"] == 20
+
+
+def test_a_null_threshold_still_turns_its_rule_off(tmp_path: Path) -> None:
+    (tmp_path / "mt.yaml").write_text("quality:\n  thresholds:\n    min_words: null\n", "utf-8")
+    web, _ = _quality(tmp_path).thresholds_for("mt", "web")
+    assert (web["min_words"], web["max_words"]) == (None, 100000)
+
+
+def test_an_empty_langid_section_keeps_the_default_confidences(tmp_path: Path) -> None:
+    from altedic.langid.stage import LanguageStage
+
+    (tmp_path / "mt.yaml").write_text("language: mt\nlangid:\n", "utf-8")
+    stage = LanguageStage({}, filters_dir=str(tmp_path))
+    # before: 0.5, a fallback written in the code, not default.yaml's 0.4
+    assert stage.thresholds("mt") == {"min_confidence": 0.4, "mismatch_confidence": 0.8}
+
+
+def test_a_custom_default_without_langid_takes_the_packaged_defaults(tmp_path: Path) -> None:
+    from altedic.langid.stage import LanguageStage
+
+    (tmp_path / "default.yaml").write_text("language: default\nlangid:\n  mismatch_confidence: 0.9\n", "utf-8")
+    stage = LanguageStage({}, filters_dir=str(tmp_path))
+    assert stage.thresholds(None) == {"min_confidence": 0.4, "mismatch_confidence": 0.9}
+    assert load_filters(None)["langid"]["min_confidence"] == 0.4  # the packaged default.yaml's value
