@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from altedic.errors import ConfigError
-from altedic.quality.signals import DUP_NGRAMS, TOP_NGRAMS
+from altedic.quality.signals import DUP_NGRAMS, SHARE_SIGNALS, TOP_NGRAMS
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,10 +73,14 @@ RULES: tuple[Rule, ...] = (
 RULES_BY_NAME: dict[str, Rule] = {r.name: r for r in RULES}
 THRESHOLD_KEYS: frozenset[str] = frozenset(r.key for r in RULES) | {"line_punct_exclude_zero"}
 """Keys allowed in ``quality.thresholds`` and ``quality.profiles.<p>`` of a filters file."""
+SHARE_KEYS: frozenset[str] = frozenset(r.key for r in RULES if r.signal in SHARE_SIGNALS)
+"""Threshold keys whose signal is a share (0..1): a value above 1 is refused."""
+_SIGNAL_OF: dict[str, str] = {r.key: r.signal for r in RULES}
 
 
 def check_thresholds(thresholds: dict[str, Any], where: str) -> None:
-    """Raise :class:`ConfigError` for an unknown key or a value that is not a number >= 0 or null."""
+    """Raise :class:`ConfigError` for an unknown key or a value that is not a number >= 0 or null
+    (0..1 for the keys of :data:`SHARE_KEYS`)."""
     for k, v in thresholds.items():
         if k not in THRESHOLD_KEYS:
             raise ConfigError(f"unknown threshold {k!r}; allowed: {', '.join(sorted(THRESHOLD_KEYS))}", file=where)
@@ -91,6 +95,12 @@ def check_thresholds(thresholds: dict[str, Any], where: str) -> None:
         elif v is not None and v < 0:
             # no signal is negative: a min below 0 never fires, a max below 0 rejects everything
             raise ConfigError(f"must be >= 0 (no signal is negative), got {v!r}", file=where, key=k)
+        elif v is not None and v > 1 and k in SHARE_KEYS:
+            # a max above 1 never fires, a min above 1 rejects every document
+            hint = f" (a percentage? {v:g}% is {v / 100:g})" if v <= 100 else ""
+            raise ConfigError(
+                f"must be a share between 0 and 1 ({_SIGNAL_OF[k]} is one), got {v!r}{hint}", file=where, key=k
+            )
 
 
 def _fmt(x: float) -> str:
