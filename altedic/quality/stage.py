@@ -92,7 +92,7 @@ def parse_section(
     thresholds = section.get("thresholds") or {}
     if not isinstance(thresholds, dict):
         raise ConfigError("must be a mapping", file=where, key="quality.thresholds")
-    check_thresholds(thresholds, where)
+    check_thresholds(thresholds, where, "quality.thresholds.")
     profiles = section.get("profiles") or {}
     if not isinstance(profiles, dict):
         raise ConfigError("must be a mapping of profile name -> thresholds", file=where, key="quality.profiles")
@@ -101,7 +101,7 @@ def parse_section(
             profiles[name] = over = {}
         if not isinstance(over, dict):
             raise ConfigError("must be a mapping of thresholds", file=where, key=f"quality.profiles.{name}")
-        check_thresholds(over, where)
+        check_thresholds(over, where, f"quality.profiles.{name}.")
     cfg = SignalConfig(
         stop_words=frozenset(stop),
         stop_words_case_sensitive=case,
@@ -135,7 +135,7 @@ class QualityStage:
         self.overrides: dict[str, Any] = dict(config.get("overrides") or {})
         if not isinstance(config.get("overrides") or {}, dict):
             raise ConfigError("must be a mapping of threshold -> number", key="stages.quality.overrides")
-        check_thresholds(self.overrides, "recipe stages.quality.overrides")
+        check_thresholds(self.overrides, None, "stages.quality.overrides.")
         self.rules: tuple[Rule, ...] = tuple(r for r in RULES if r.name not in set(disable))
         self.filters_dir = filters_dir
         self._langs: dict[str | None, LanguageSettings] = {}

@@ -82,3 +82,85 @@ def test_a_custom_default_without_langid_takes_the_packaged_defaults(tmp_path: P
     stage = LanguageStage({}, filters_dir=str(tmp_path))
     assert stage.thresholds(None) == {"min_confidence": 0.4, "mismatch_confidence": 0.9}
     assert load_filters(None)["langid"]["min_confidence"] == 0.4  # the packaged default.yaml's value
+
+
+@pytest.mark.parametrize(
+    ("content", "overrides", "message"),
+    [
+        (
+            "quality:\n  thresholds:\n    min_words: -5\n",
+            {},
+            "{files}: at 'quality.thresholds.min_words': must be >= 0 (no signal is negative), got -5",
+        ),
+        (
+            "quality:\n  profiles:\n    legal:\n      max_words: ten\n",
+            {},
+            "{files}: at 'quality.profiles.legal.max_words': must be a number or null, got 'ten'",
+        ),
+        (
+            "quality:\n  profiles:\n    legal:\n      min_wrods: 5\n",
+            {},
+            "{files}: at 'quality.profiles.legal.min_wrods': unknown threshold 'min_wrods' (did you mean 'min_words'?); "
+            "allowed: ",
+        ),
+        (
+            "language: mt\n",
+            {"min_words": "20"},
+            "at 'stages.quality.overrides.min_words': must be a number or null, got '20'",
+        ),
+    ],
+    ids=["thresholds", "profile", "profile-typo", "overrides"],
+)
+def test_threshold_errors_name_the_key_where_it_is_written(
+    tmp_path: Path, content: str, overrides: dict[str, Any], message: str
+) -> None:
+    from altedic.quality.rules import THRESHOLD_KEYS
+    from altedic.quality.stage import QualityStage
+
+    # before: "at 'min_words'" whether the key was in thresholds, a profile or the recipe
+    (tmp_path / "mt.yaml").write_text(content, "utf-8")
+    with pytest.raises(ConfigError) as err:
+        QualityStage({"overrides": overrides}, filters_dir=str(tmp_path)).thresholds_for("mt", "legal")
+    expected = message.format(files=f"filters/default.yaml, {tmp_path / 'mt.yaml'}")
+    if expected.endswith("allowed: "):
+        expected += ", ".join(sorted(THRESHOLD_KEYS))
+    assert str(err.value) == expected
+
+
+def test_langid_errors_name_the_files_that_were_merged(tmp_path: Path) -> None:
+    from altedic.langid.stage import LanguageStage
+
+    # before: always "filters/<lang>.yaml", and "filters/None.yaml" for a custom default.yaml
+    (tmp_path / "mt.yaml").write_text("language: mt\nlangid:\n  min_confidence: 40\n  typical_confidence: 2\n", "utf-8")
+    stage = LanguageStage({}, filters_dir=str(tmp_path))
+    files = f"filters/default.yaml, {tmp_path / 'mt.yaml'}"
+    with pytest.raises(ConfigError) as err:
+        stage.thresholds("mt")
+    assert str(err.value) == f"{files}: at 'langid.min_confidence': is 40; allowed: a number 0..1"
+    with pytest.raises(ConfigError) as err:
+        stage.typical_confidence("mt")
+    assert str(err.value) == f"{files}: at 'langid.typical_confidence': is 2; allowed: a number 0..1 or null"
+    load_filters.cache_clear()
+    (tmp_path / "mt.yaml").unlink()
+    (tmp_path / "default.yaml").write_text("language: default\nlangid:\n  mismatch_confidence: yes\n", "utf-8")
+    with pytest.raises(ConfigError) as err:
+        LanguageStage({}, filters_dir=str(tmp_path)).thresholds(None)
+    # yes is a YAML boolean (True == 1 passed the range check before)
+    assert (
+        str(err.value)
+        == f"{tmp_path / 'default.yaml'}: at 'langid.mismatch_confidence': is True; allowed: a number 0..1"
+    )
+
+
+def test_low_confidence_detail_shows_the_digits_that_tell_score_and_limit_apart() -> None:
+    from altedic.langid.stage import LanguageStage
+    from altedic.records import Document
+
+    stage = LanguageStage({})
+    doc = Document(id="x", text="t", source="s", uri="u", lang="mt", lang_score=0.398)
+    stage.decide(doc)
+    # before: "mt 0.40 < 0.40"
+    assert (doc.reason, doc.reason_detail) == ("langid.low_confidence", "mt 0.398 < 0.400")
+    doc = Document(id="y", text="t", source="s", uri="u", lang="mt", lang_score=0.25)
+    stage.decide(doc)
+    assert (doc.reason, doc.reason_detail) == ("langid.low_confidence", "mt 0.25 < 0.40")

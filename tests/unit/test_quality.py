@@ -274,19 +274,19 @@ def test_share_thresholds_above_one_are_refused(tmp_path: Path) -> None:
         QualityStage({}, filters_dir=str(tmp_path)).thresholds_for("mt", "web")
     load_filters.cache_clear()
     assert str(err.value) == (
-        f"filters/default.yaml, {tmp_path / 'mt.yaml'}: at 'max_dup_line_frac': must be a share between 0 and 1 "
+        f"filters/default.yaml, {tmp_path / 'mt.yaml'}: at 'quality.thresholds.max_dup_line_frac': must be a share between 0 and 1 "
         "(dup_line_frac is one), got 39.5 (a percentage? 39.5% is 0.395)"
     )
     with pytest.raises(ConfigError) as err:
         QualityStage({"overrides": {"min_alpha_words_ratio": 82.3}})
     assert str(err.value) == (
-        "recipe stages.quality.overrides: at 'min_alpha_words_ratio': must be a share between 0 and 1 "
+        "at 'stages.quality.overrides.min_alpha_words_ratio': must be a share between 0 and 1 "
         "(alpha_words_ratio is one), got 82.3 (a percentage? 82.3% is 0.823)"
     )
     with pytest.raises(ConfigError) as err:
         QualityStage({"overrides": {"max_char_dup_ratio": 250}})
     assert str(err.value) == (
-        "recipe stages.quality.overrides: at 'max_char_dup_ratio': must be a share between 0 and 1 "
+        "at 'stages.quality.overrides.max_char_dup_ratio': must be a share between 0 and 1 "
         "(char_dup_ratio is one), got 250"
     )
 
@@ -336,3 +336,15 @@ def test_share_signals_stay_within_0_and_1() -> None:
     for text in texts:
         s = compute_signals(text, cfg)
         assert all(0 <= s[k] <= 1 for k in SHARE_SIGNALS if k != "lang_score"), text
+
+
+def test_rejection_detail_shows_the_digits_that_tell_value_and_threshold_apart() -> None:
+    # before: "alpha_words_ratio 0.809 < min 0.809" (4 significant digits for both)
+    got = first_failure({"alpha_words_ratio": 0.80899}, {"min_alpha_words_ratio": 0.809})
+    assert got is not None and got[1] == "alpha_words_ratio 0.80899 < min 0.809"
+    got = first_failure({"dup_line_frac": 0.3000001}, {"max_dup_line_frac": 0.3})
+    assert got is not None and got[1] == "dup_line_frac 0.3000001 > max 0.3"
+    got = first_failure({"alpha_words_ratio": 0.75}, {"min_alpha_words_ratio": 0.8})
+    assert got is not None and got[1] == "alpha_words_ratio 0.75 < min 0.8"
+    got = first_failure({"words": 12.0}, {"min_words": 20})
+    assert got is not None and got[1] == "words 12 < min 20"
