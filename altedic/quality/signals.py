@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -221,7 +222,9 @@ class SignalConfig:
     _line_ends_with: Callable[[str], bool] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        norm = frozenset(w.replace("’", "'") for w in self.stop_words)
+        # NFC as the normalise stage makes the text (its default form): a stop word typed in
+        # decomposed form (e + U+0301) never matched the composed é of the text
+        norm = frozenset(unicodedata.normalize("NFC", w).replace("’", "'") for w in self.stop_words)
         if not self.stop_words_case_sensitive:
             norm = frozenset(w.lower() for w in norm)
         object.__setattr__(self, "_stop_lower", norm)

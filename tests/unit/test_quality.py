@@ -348,3 +348,17 @@ def test_rejection_detail_shows_the_digits_that_tell_value_and_threshold_apart()
     assert got is not None and got[1] == "alpha_words_ratio 0.75 < min 0.8"
     got = first_failure({"words": 12.0}, {"min_words": 20})
     assert got is not None and got[1] == "words 12 < min 20"
+
+
+def test_stop_words_written_decomposed_match_the_nfc_text() -> None:
+    import unicodedata
+
+    from altedic.normalise import NormaliseSettings, normalise_text
+
+    text = normalise_text("Il a été décidé que la Commission était là.", NormaliseSettings())
+    nfd = SignalConfig(stop_words=frozenset(unicodedata.normalize("NFD", w) for w in ("été", "là", "était", "que")))
+    assert "été" not in {unicodedata.normalize("NFD", "été")}  # the list really is decomposed
+    # before: 1 (only 'que', the one word without an accent)
+    assert compute_signals(text, nfd)["stop_words"] == 4.0
+    cased = SignalConfig(stop_words=frozenset({unicodedata.normalize("NFD", "Été")}), stop_words_case_sensitive=True)
+    assert compute_signals("Été 2024 : la Commission a décidé.", cased)["stop_words"] == 1.0
