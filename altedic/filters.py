@@ -8,6 +8,8 @@ language code ``xx`` (``sr-Latn`` tries ``sr-Latn`` then ``sr``): the recipe's `
 from __future__ import annotations
 
 import copy
+import difflib
+from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -17,6 +19,7 @@ import yaml
 
 from altedic import yamlload
 from altedic.errors import ConfigError
+from altedic.langid.codes import normalise_lang
 
 
 def _read_text(path: Path | Any, label: str) -> str:
@@ -28,6 +31,75 @@ def _read_text(path: Path | Any, label: str) -> str:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise ConfigError(f"not UTF-8 text (line {line}): {exc}; save the file as UTF-8", file=label) from None
+
+
+SECTIONS: tuple[str, ...] = ("language", "name", "langid", "quality")
+"""The top-level keys of a filters file (filters/default.yaml documents each)."""
+LANGID_KEYS: tuple[str, ...] = ("min_confidence", "mismatch_confidence", "typical_confidence")
+"""The keys of a filters file's ``langid:`` block (read by :mod:`altedic.langid.stage`)."""
+_YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def _did_you_mean(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def check_file(data: dict[str, Any], label: str, name: str) -> None:
+    """Check one file's top-level sections, its ``langid:`` keys and its ``language:`` value.
+
+    ``name`` is the file's name without ``.yaml`` (``default`` or a language code). The
+    ``quality:`` block is checked merged, by :func:`altedic.quality.stage.parse_section`. A
+    misspelt section (``qualty:``) or key (``min_confidance``) was ignored without a word: the
+    defaults applied and the file looked fine.
+    """
+    from altedic.quality.stage import SECTION_KEYS as quality_keys
+
+    for key in data:
+        if key not in SECTIONS:
+            where = "quality" if key in quality_keys else "langid" if key in LANGID_KEYS else None
+            hint = f" (it belongs under '{where}:')" if where else _did_you_mean(str(key), SECTIONS)
+            raise ConfigError(f"unknown section {key!r}{hint}; allowed: {', '.join(SECTIONS)}", file=label)
+    language = data.get("language")
+    if "language" in data and language != name:
+        raise ConfigError(f"is {language!r}, but the file is {name}.yaml: write {name}", file=label, key="language")
+    if "name" in data and not isinstance(data["name"], str):
+        raise ConfigError(f"must be a text (the language's name), got {data['name']!r}", file=label, key="name")
+    langid = data.get("langid")
+    if langid is not None and not isinstance(langid, dict):
+        raise ConfigError(f"must be a mapping of {', '.join(LANGID_KEYS)}", file=label, key="langid")
+    for key in langid or {}:
+        if key not in LANGID_KEYS:
+            raise ConfigError(
+                f"unknown key {key!r}{_did_you_mean(str(key), LANGID_KEYS)}; allowed: {', '.join(LANGID_KEYS)}",
+                file=label,
+                key=f"langid.{key}",
+            )
+
+
+def check_names(filters_dir: str) -> None:
+    """Refuse a YAML file in ``filters_dir`` that no lookup would ever read.
+
+    A language's file is read as ``<code>.yaml``, ``<code>`` as :func:`normalise_lang` writes it
+    (``mt``, ``sr-Latn``); ``mt.yml``, ``MT.yaml``, ``mlt.yaml`` or ``xx.yaml`` were ignored
+    without a word. Files that are not YAML (``README``, ``__init__.py``) and hidden files are
+    left alone.
+    """
+    for p in sorted(Path(filters_dir).iterdir()):
+        suffix = p.suffix.lower()
+        if p.name.startswith(".") or suffix not in _YAML_SUFFIXES or not p.is_file():
+            continue
+        stem = p.name[: -len(p.suffix)]
+        right = "default" if stem.lower() == "default" else normalise_lang(stem)
+        if right is None:
+            hint = _did_you_mean(stem.lower(), ["default", *known_languages()])
+            raise ConfigError(
+                f"{stem!r} is not a language code altedic knows{hint}: a filters file is default.yaml or "
+                "<code>.yaml, with the code as altedic writes it (mt.yaml, sr-Latn.yaml)",
+                file=str(p),
+            )
+        if p.name != f"{right}.yaml":
+            raise ConfigError(f"is never read: rename it to {right}.yaml", file=str(p))
 
 
 def _read_yaml(path: Path | Any, label: str) -> dict[str, Any]:
@@ -81,18 +153,23 @@ def load_filters(lang: str | None, filters_dir: str | None = None) -> dict[str, 
 
     The returned dict is shared (cached): treat it as read-only. ``_files`` lists the files used.
     """
+    if filters_dir:
+        check_names(filters_dir)
     default = _candidates(filters_dir, "default")
     if not default:
         raise ConfigError("filters/default.yaml is missing from the installation")
     path, label = default[0]
     merged = _read_yaml(path, label)
+    check_file(merged, label, "default")
     used = [label]
     if lang:
         for name in (lang, lang.split("-")[0]):
             cands = _candidates(filters_dir, name)
             if cands:
                 path, label = cands[0]
-                merged = deep_merge(merged, _read_yaml(path, label))
+                data = _read_yaml(path, label)
+                check_file(data, label, name)
+                merged = deep_merge(merged, data)
                 used.append(label)
                 break
     merged["_files"] = used

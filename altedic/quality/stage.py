@@ -33,7 +33,7 @@ from altedic.quality.signals import DEFAULT_LINE_END_CHARS, SignalConfig, comput
 from altedic.records import Document
 
 _STAGE_KEYS = frozenset({"enabled", "annotate_only", "disable", "overrides"})
-_SECTION_KEYS = frozenset(
+SECTION_KEYS: frozenset[str] = frozenset(
     {
         "stop_words",
         "stop_words_case_sensitive",
@@ -67,11 +67,9 @@ def parse_section(
     """
     if not isinstance(section, dict):
         raise ConfigError("'quality' must be a mapping", file=where)
-    unknown = set(section) - _SECTION_KEYS
+    unknown = set(section) - SECTION_KEYS
     if unknown:
-        raise ConfigError(
-            f"unknown key(s) {sorted(unknown)} in 'quality'; allowed: {sorted(_SECTION_KEYS)}", file=where
-        )
+        raise ConfigError(f"unknown key(s) {sorted(unknown)} in 'quality'; allowed: {sorted(SECTION_KEYS)}", file=where)
     stop = section.get("stop_words") or []
     if not isinstance(stop, list) or not all(isinstance(w, str) and w for w in stop):
         raise ConfigError("must be a list of non-empty strings", file=where, key="quality.stop_words")

@@ -164,3 +164,78 @@ def test_low_confidence_detail_shows_the_digits_that_tell_score_and_limit_apart(
     doc = Document(id="y", text="t", source="s", uri="u", lang="mt", lang_score=0.25)
     stage.decide(doc)
     assert (doc.reason, doc.reason_detail) == ("langid.low_confidence", "mt 0.25 < 0.40")
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            "language: mt\nqualty:\n  thresholds:\n    min_words: 20\n",
+            "{file}: unknown section 'qualty' (did you mean 'quality'?); allowed: language, name, langid, quality",
+        ),
+        (
+            "language: mt\nthresholds:\n  min_words: 20\n",
+            "{file}: unknown section 'thresholds' (it belongs under 'quality:'); "
+            "allowed: language, name, langid, quality",
+        ),
+        (
+            "language: mt\nmin_confidence: 0.3\n",
+            "{file}: unknown section 'min_confidence' (it belongs under 'langid:'); "
+            "allowed: language, name, langid, quality",
+        ),
+        (
+            "language: mt\nlangid:\n  min_confidance: 0.9\n",
+            "{file}: at 'langid.min_confidance': unknown key 'min_confidance' (did you mean 'min_confidence'?); "
+            "allowed: min_confidence, mismatch_confidence, typical_confidence",
+        ),
+        ("language: ga\n", "{file}: at 'language': is 'ga', but the file is mt.yaml: write mt"),
+        ("language: mt\nname: [Maltese]\n", "{file}: at 'name': must be a text (the language's name), got ['Maltese']"),
+    ],
+    ids=["section-typo", "thresholds-at-top", "langid-key-at-top", "langid-key-typo", "language-value", "name"],
+)
+def test_misspelt_sections_and_keys_are_config_errors(tmp_path: Path, content: str, message: str) -> None:
+    # before: all ignored without a word (the defaults applied, the file looked fine)
+    (tmp_path / "mt.yaml").write_text(content, "utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_filters("mt", str(tmp_path))
+    assert str(err.value) == message.format(file=tmp_path / "mt.yaml")
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("mt.yml", "is never read: rename it to mt.yaml"),
+        ("MT.yaml", "is never read: rename it to mt.yaml"),
+        ("mlt.yaml", "is never read: rename it to mt.yaml"),
+        ("sr-latn.yaml", "is never read: rename it to sr-Latn.yaml"),
+        (
+            "xx.yaml",
+            "'xx' is not a language code altedic knows: a filters file is default.yaml or <code>.yaml, "
+            "with the code as altedic writes it (mt.yaml, sr-Latn.yaml)",
+        ),
+        (
+            "defualt.yaml",
+            "'defualt' is not a language code altedic knows (did you mean 'default'?): a filters file is "
+            "default.yaml or <code>.yaml, with the code as altedic writes it (mt.yaml, sr-Latn.yaml)",
+        ),
+    ],
+)
+def test_a_file_whose_name_is_never_read_is_a_config_error(tmp_path: Path, name: str, message: str) -> None:
+    (tmp_path / "mt.yaml").write_text("language: mt\n", "utf-8")
+    (tmp_path / "README.md").write_text("Our Maltese settings.\n", "utf-8")  # not YAML: left alone
+    (tmp_path / "__init__.py").write_text("", "utf-8")
+    (tmp_path / name).write_text("quality:\n  thresholds:\n    min_words: 20\n", "utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_filters("mt", str(tmp_path))
+    assert str(err.value) == f"{tmp_path / name}: {message}"
+
+
+def test_the_packaged_files_pass_the_checks() -> None:
+    from altedic.filters import SECTIONS, check_file, check_names, known_languages
+
+    packaged = Path(__file__).resolve().parents[2] / "filters"
+    check_names(str(packaged))
+    for lang in [None, *known_languages()]:
+        merged = load_filters(lang)
+        assert set(merged) == {*SECTIONS, "_files"}, lang
+        check_file({k: v for k, v in merged.items() if k != "_files"}, "merged", lang or "default")
