@@ -3,6 +3,11 @@
 Language communities tune their language by editing one readable file. Lookup order for a
 language code ``xx`` (``sr-Latn`` tries ``sr-Latn`` then ``sr``): the recipe's ``filters_dir``
 (if any), then the packaged ``filters/``. The language file is deep-merged over the default.
+
+A recipe's ``filters_dir`` is read once, where the pipeline is built, into a
+:class:`FiltersSnapshot` that travels inside the pickled stage settings: Beam workers (which may
+not see the driver's disk) never read the directory, and use exactly the files the driver
+checked. :func:`load_filters` and :func:`known_languages` take a snapshot or a path.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from __future__ import annotations
 import copy
 import difflib
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -102,8 +108,61 @@ def check_names(filters_dir: str) -> None:
             raise ConfigError(f"is never read: rename it to {right}.yaml", file=str(p))
 
 
-def _read_yaml(path: Path | Any, label: str) -> dict[str, Any]:
-    text = _read_text(path, label)
+@dataclass(frozen=True)
+class FiltersSnapshot:
+    """The YAML files of a filters directory, read once (frozen and hashable: a cache key).
+
+    ``files`` are ``(name without .yaml, text)`` pairs sorted by name; ``directory`` is only
+    used to name the files in messages and in the ``_files`` of :func:`load_filters`.
+    """
+
+    directory: str
+    files: tuple[tuple[str, str], ...]
+
+    def text(self, name: str) -> str | None:
+        """The text of ``<name>.yaml``, or None when the directory has no such file."""
+        for n, text in self.files:
+            if n == name:
+                return text
+        return None
+
+    def label(self, name: str) -> str:
+        return str(Path(self.directory) / f"{name}.yaml")
+
+    def __repr__(self) -> str:  # the names, not every file's text
+        return f"FiltersSnapshot({self.directory!r}, {[n for n, _ in self.files]})"
+
+
+FiltersSource = FiltersSnapshot | str | None
+"""Where a recipe's filters files come from: a snapshot, a directory path, or none (packaged only)."""
+
+
+def snapshot(filters_dir: str) -> FiltersSnapshot:
+    """Read every filters file of ``filters_dir`` (after :func:`check_names`) into a snapshot.
+
+    Raises :class:`ConfigError` for a misnamed file or a file that is not UTF-8.
+    """
+    check_names(filters_dir)
+    files = []
+    for p in sorted(Path(filters_dir).glob("*.yaml")):
+        if p.is_file() and not p.name.startswith("."):
+            files.append((p.name[:-5], _read_text(p, str(p))))
+    return FiltersSnapshot(str(filters_dir), tuple(files))
+
+
+@cache
+def _snapshot_of(filters_dir: str) -> FiltersSnapshot:
+    return snapshot(filters_dir)
+
+
+def as_snapshot(filters: FiltersSource) -> FiltersSnapshot | None:
+    """``filters`` as a snapshot (a path is read once per process), or None."""
+    if isinstance(filters, str):
+        return _snapshot_of(filters) if filters else None
+    return filters
+
+
+def _read_yaml(text: str, label: str) -> dict[str, Any]:
     try:
         data = yamlload.safe_load(text)
     except yaml.YAMLError as exc:
@@ -135,39 +194,44 @@ def deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _candidates(filters_dir: str | None, name: str) -> list[tuple[Any, str]]:
-    found: list[tuple[Any, str]] = []
-    if filters_dir:
-        p = Path(filters_dir) / f"{name}.yaml"
-        if p.is_file():
-            found.append((p, str(p)))
+def _find(filters: FiltersSnapshot | None, name: str) -> tuple[str, str] | None:
+    """``(text, label)`` of ``<name>.yaml``: the recipe's copy first, then the packaged one."""
+    if filters is not None:
+        text = filters.text(name)
+        if text is not None:
+            return text, filters.label(name)
     packaged = resources.files("altedic._filters").joinpath(f"{name}.yaml")
     if packaged.is_file():
-        found.append((packaged, f"filters/{name}.yaml"))
-    return found
+        label = f"filters/{name}.yaml"
+        return _read_text(packaged, label), label
+    return None
+
+
+def load_filters(lang: str | None, filters: FiltersSource = None) -> dict[str, Any]:
+    """The merged settings for ``lang`` (default only when ``lang`` is None or has no file).
+
+    ``filters``: the recipe's filters, as a :class:`FiltersSnapshot` or a directory path (read
+    once per process). The returned dict is shared (cached): treat it as read-only. ``_files``
+    lists the files used.
+    """
+    return _load_filters(lang, as_snapshot(filters))
 
 
 @cache
-def load_filters(lang: str | None, filters_dir: str | None = None) -> dict[str, Any]:
-    """The merged settings for ``lang`` (default only when ``lang`` is None or has no file).
-
-    The returned dict is shared (cached): treat it as read-only. ``_files`` lists the files used.
-    """
-    if filters_dir:
-        check_names(filters_dir)
-    default = _candidates(filters_dir, "default")
-    if not default:
+def _load_filters(lang: str | None, filters: FiltersSnapshot | None) -> dict[str, Any]:
+    default = _find(filters, "default")
+    if default is None:
         raise ConfigError("filters/default.yaml is missing from the installation")
-    path, label = default[0]
-    merged = _read_yaml(path, label)
+    text, label = default
+    merged = _read_yaml(text, label)
     check_file(merged, label, "default")
     used = [label]
     if lang:
         for name in (lang, lang.split("-")[0]):
-            cands = _candidates(filters_dir, name)
-            if cands:
-                path, label = cands[0]
-                data = _read_yaml(path, label)
+            found = _find(filters, name)
+            if found is not None:
+                text, label = found
+                data = _read_yaml(text, label)
                 check_file(data, label, name)
                 merged = deep_merge(merged, data)
                 used.append(label)
@@ -176,10 +240,20 @@ def load_filters(lang: str | None, filters_dir: str | None = None) -> dict[str, 
     return merged
 
 
-def known_languages(filters_dir: str | None = None) -> list[str]:
-    """Language codes that have their own filters file."""
+def _clear_cache() -> None:
+    """Forget every file read (tests that rewrite files between calls)."""
+    _load_filters.cache_clear()
+    _snapshot_of.cache_clear()
+
+
+load_filters.cache_clear = _clear_cache  # type: ignore[attr-defined]
+
+
+def known_languages(filters: FiltersSource = None) -> list[str]:
+    """Language codes that have their own filters file (packaged or the recipe's)."""
     names = {p.name[:-5] for p in resources.files("altedic._filters").iterdir() if p.name.endswith(".yaml")}
-    if filters_dir and Path(filters_dir).is_dir():
-        names |= {p.stem for p in Path(filters_dir).glob("*.yaml")}
+    snap = as_snapshot(filters)
+    if snap is not None:
+        names |= {name for name, _text in snap.files}
     names.discard("default")
     return sorted(names)

@@ -30,7 +30,7 @@ from dataclasses import replace
 from typing import Any
 
 from altedic.errors import ConfigError
-from altedic.filters import known_languages, load_filters
+from altedic.filters import FiltersSource, known_languages, load_filters
 from altedic.langid.codes import EU_OFFICIAL, base_lang, normalise_lang, with_script
 from altedic.langid.model import LidModel
 from altedic.langid.policy import (
@@ -165,7 +165,7 @@ class LanguageStage:
     paragraph, CLD2 only where fastText is unsure).
     """
 
-    def __init__(self, config: dict[str, Any] | None = None, filters_dir: str | None = None) -> None:
+    def __init__(self, config: dict[str, Any] | None = None, filters_dir: FiltersSource = None) -> None:
         config = dict(config or {})
         _check_keys(config, DEFAULTS, "")
         cfg = _merge(DEFAULTS, config)

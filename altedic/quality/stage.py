@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from altedic.errors import ConfigError
-from altedic.filters import load_filters
+from altedic.filters import FiltersSource, load_filters
 from altedic.quality.rules import RULES, RULES_BY_NAME, Rule, check_thresholds, first_failure
 from altedic.quality.signals import DEFAULT_LINE_END_CHARS, SignalConfig, compute_signals
 from altedic.records import Document
@@ -113,7 +113,7 @@ def parse_section(
 class QualityStage:
     """Annotate (signals into ``doc.quality``) and decide (``doc.reject('quality.<rule>', ...)``)."""
 
-    def __init__(self, config: dict[str, Any], filters_dir: str | None = None) -> None:
+    def __init__(self, config: dict[str, Any], filters_dir: FiltersSource = None) -> None:
         """Validate the recipe's ``stages.quality`` section; :class:`ConfigError` on bad keys/values."""
         config = dict(config or {})
         unknown = set(config) - _STAGE_KEYS

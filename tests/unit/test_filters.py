@@ -239,3 +239,26 @@ def test_the_packaged_files_pass_the_checks() -> None:
         merged = load_filters(lang)
         assert set(merged) == {*SECTIONS, "_files"}, lang
         check_file({k: v for k, v in merged.items() if k != "_files"}, "merged", lang or "default")
+
+
+def test_a_recipes_filters_travel_with_the_stage_config(tmp_path: Path) -> None:
+    import pickle
+    import shutil
+
+    from altedic.stages import StageChain, StageConfig
+
+    d = tmp_path / "filters"
+    d.mkdir()
+    content = "language: mt\nlangid:\n  min_confidence: 0.33\nquality:\n  thresholds:\n    min_words: 7\n"
+    (d / "mt.yaml").write_text(content, "utf-8")
+    # made where the pipeline is built; pickled as Beam ships a DoFn's settings
+    blob = pickle.dumps(StageConfig(normalise={}, langid={}, quality={}, pii={}, filters_dir=str(d)))
+    shutil.rmtree(d)  # a worker that cannot see the driver's directory
+    load_filters.cache_clear()
+    config = pickle.loads(blob)
+    chain = StageChain(config)
+    thresholds, label = chain.quality.thresholds_for("mt", "web")  # type: ignore[union-attr]
+    # before: only the path travelled, and the worker used the packaged filters (min_words 50)
+    assert (thresholds["min_words"], label) == (7, f"profile web; filters/default.yaml, {d / 'mt.yaml'}")
+    assert chain.langid.thresholds("mt") == {"min_confidence": 0.33, "mismatch_confidence": 0.8}  # type: ignore[union-attr]
+    assert config.filters_dir.files == (("mt", content),)  # the contents, read once on the driver
