@@ -262,3 +262,74 @@ def test_a_recipes_filters_travel_with_the_stage_config(tmp_path: Path) -> None:
     assert (thresholds["min_words"], label) == (7, f"profile web; filters/default.yaml, {d / 'mt.yaml'}")
     assert chain.langid.thresholds("mt") == {"min_confidence": 0.33, "mismatch_confidence": 0.8}  # type: ignore[union-attr]
     assert config.filters_dir.files == (("mt", content),)  # the contents, read once on the driver
+
+
+RECIPE = """\
+version: 1
+name: t
+filters_dir: filters
+sources:
+  - name: news
+    format: jsonl
+    paths: data/*.jsonl
+    language: de
+    licence: CC-BY-4.0
+    profile: legal
+    options: {columns: {text: body}}
+stages:
+  langid: {}
+  quality: {}
+output: {path: out}
+"""
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            "language: mt\nquality:\n  profiles:\n    legal:\n      max_dup_line_frac: 39.5\n",
+            "{files}: at 'quality.profiles.legal.max_dup_line_frac': must be a share between 0 and 1 "
+            "(dup_line_frac is one), got 39.5 (a percentage? 39.5% is 0.395)",
+        ),
+        (
+            "language: mt\nquality:\n  stop_words: [u, 5]\n",
+            "{files}: at 'quality.stop_words': must be a list of non-empty strings",
+        ),
+        (
+            "language: mt\nlangid:\n  min_confidence: high\n",
+            "{files}: at 'langid.min_confidence': is 'high'; allowed: a number 0..1",
+        ),
+        (
+            "language: mt\nlangid:\n  typical_confidence: 1.5\n",
+            "{files}: at 'langid.typical_confidence': is 1.5; allowed: a number 0..1 or null",
+        ),
+    ],
+    ids=["profile-threshold", "stop-words", "min-confidence", "typical-confidence"],
+)
+def test_validate_checks_every_language_file_before_any_work(tmp_path: Path, content: str, message: str) -> None:
+    from altedic.recipe import load_recipe
+    from altedic.run import check_stages
+
+    # the sources are German: before, mt.yaml was read only on a worker when a Maltese document
+    # arrived (a Beam traceback mid-run), here never; `altedic validate` checked default.yaml only
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "a.jsonl").write_text('{"body": "x"}\n', "utf-8")
+    (tmp_path / "filters").mkdir()
+    (tmp_path / "filters" / "mt.yaml").write_text(content, "utf-8")
+    (tmp_path / "r.yaml").write_text(RECIPE, "utf-8")
+    recipe = load_recipe(tmp_path / "r.yaml")
+    with pytest.raises(ConfigError) as err:
+        check_stages(recipe)
+    files = f"filters/default.yaml, {tmp_path / 'filters' / 'mt.yaml'}"
+    assert str(err.value) == message.format(files=files)
+
+
+def test_validate_passes_on_the_packaged_filters(tmp_path: Path) -> None:
+    from altedic.recipe import load_recipe
+    from altedic.run import check_stages
+
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "a.jsonl").write_text('{"body": "x"}\n', "utf-8")
+    (tmp_path / "filters").mkdir()
+    (tmp_path / "r.yaml").write_text(RECIPE, "utf-8")
+    assert check_stages(load_recipe(tmp_path / "r.yaml")) == []
