@@ -188,16 +188,34 @@ def check_stages(recipe: Recipe, profiles: list[tuple[str, str]] | None = None) 
     Raises ConfigError for a bad key or value, naming it. ``profiles`` are (source, profile)
     pairs checked against the quality profiles the filters define.
     """
+    from altedic.filters import known_languages
+    from altedic.langid.stage import LanguageStage
     from altedic.stages import StageChain
 
-    chain = StageChain(stage_config(recipe))
+    config = stage_config(recipe)
+    chain = StageChain(config)
     notes: list[str] = []
+    # Every filters file (the recipe's filters_dir and the packaged ones) is checked here, for
+    # every language and every profile the sources use: a language's file was read only on a
+    # worker, when the first document in that language arrived (a Beam traceback mid-run, one per
+    # worker), or never, when the data had no document in it.
+    languages: list[str | None] = [None, *known_languages(config.filters_dir)]
     if chain.quality is not None:
-        for name, profile in profiles if profiles is not None else [(s.name, s.profile) for s in recipe.sources]:
+        quality: Any = chain.quality
+        pairs = profiles if profiles is not None else [(s.name, s.profile) for s in recipe.sources]
+        for name, profile in pairs:
             try:
-                chain.quality.thresholds_for(None, profile)  # type: ignore[attr-defined]
+                quality.thresholds_for(None, profile)
             except ConfigError as exc:
                 raise ConfigError(f"source {name!r}: {exc}", file=recipe.path, key=f"{name}.profile") from None
+        for lang in languages:
+            for profile in sorted({"default", *(profile for _name, profile in pairs)}):
+                quality.thresholds_for(lang, profile)
+    if isinstance(chain.langid, LanguageStage):
+        for lang in languages:
+            chain.langid.thresholds(lang)
+            if lang is not None:
+                chain.langid.typical_confidence(lang)
     cfg = dedup_config(recipe)
     if cfg is not None and cfg.near:
         from altedic.dedup import lsh

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from altedic.errors import ConfigError
+from altedic.filters import FiltersSource, snapshot
 from altedic.normalise import NormaliseSettings, normalise_text
 from altedic.records import Document
 
@@ -52,7 +53,16 @@ class StageConfig:
     langid: dict[str, Any]
     quality: dict[str, Any]
     pii: dict[str, Any]
-    filters_dir: str | None = None
+    filters_dir: FiltersSource = None
+    """The recipe's filters. A directory path is read when the config is made (where the
+    pipeline is built) and replaced by its :class:`~altedic.filters.FiltersSnapshot`: the files'
+    contents are pickled with the config, so a worker that cannot see the directory still uses
+    them (before, only the path travelled, and such a worker used the packaged filters without a
+    word)."""
+
+    def __post_init__(self) -> None:
+        if isinstance(self.filters_dir, str):
+            self.filters_dir = snapshot(self.filters_dir)
 
 
 class StageChain:

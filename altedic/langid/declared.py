@@ -10,13 +10,14 @@ from __future__ import annotations
 from typing import Any
 
 from altedic.errors import ConfigError
+from altedic.filters import FiltersSource
 from altedic.records import Document
 
 
 class DeclaredLanguageStage:
     """Copies ``declared_lang`` into ``lang`` with confidence 1.0."""
 
-    def __init__(self, config: dict[str, Any], filters_dir: str | None = None) -> None:
+    def __init__(self, config: dict[str, Any], filters_dir: FiltersSource = None) -> None:
         unknown = set(config) - {"method"}
         if unknown:
             raise ConfigError(

@@ -30,7 +30,7 @@ from dataclasses import replace
 from typing import Any
 
 from altedic.errors import ConfigError
-from altedic.filters import known_languages, load_filters
+from altedic.filters import FiltersSource, known_languages, load_filters
 from altedic.langid.codes import EU_OFFICIAL, base_lang, normalise_lang, with_script
 from altedic.langid.model import LidModel
 from altedic.langid.policy import (
@@ -118,6 +118,22 @@ def _minus_score(cs: tuple[str | None, float]) -> float:
     return -cs[1]
 
 
+def _apart(score: float, limit: float) -> tuple[str, str]:
+    """``score`` and ``limit`` with 2 decimals, or as many more as it takes for them to read
+    differently (a score of 0.398 under 0.4 is ``0.398 < 0.400``, not ``0.40 < 0.40``)."""
+    for digits in range(2, 17):
+        a, b = f"{score:.{digits}f}", f"{limit:.{digits}f}"
+        if a != b:
+            return a, b
+    return repr(score), repr(limit)
+
+
+def _packaged_langid() -> dict[str, Any]:
+    """The ``langid:`` block of the packaged filters/default.yaml (the documented defaults)."""
+    section: dict[str, Any] = load_filters(None).get("langid") or {}
+    return section
+
+
 def _check_keys(given: dict[str, Any], defaults: dict[str, Any], prefix: str) -> None:
     for key, value in given.items():
         full = f"{prefix}.{key}" if prefix else key
@@ -149,7 +165,7 @@ class LanguageStage:
     paragraph, CLD2 only where fastText is unsure).
     """
 
-    def __init__(self, config: dict[str, Any] | None = None, filters_dir: str | None = None) -> None:
+    def __init__(self, config: dict[str, Any] | None = None, filters_dir: FiltersSource = None) -> None:
         config = dict(config or {})
         _check_keys(config, DEFAULTS, "")
         cfg = _merge(DEFAULTS, config)
@@ -257,13 +273,18 @@ class LanguageStage:
             # parsing filters/default.yaml again for every new language a corpus shows
             got = self._thresholds[key] = self.thresholds(None)
         if got is None:
-            section = load_filters(lang, self.filters_dir).get("langid") or {}
+            merged = load_filters(lang, self.filters_dir)
+            section = merged.get("langid") or {}
             got = {}
-            for name, fallback in (("min_confidence", 0.5), ("mismatch_confidence", 0.8)):
-                value = section.get(name, fallback)
-                if not isinstance(value, (int, float)) or not 0 <= value <= 1:
+            for name in ("min_confidence", "mismatch_confidence"):
+                # a custom default.yaml without the key: the value the packaged default.yaml
+                # documents (no second copy of it here)
+                value = section[name] if name in section else _packaged_langid()[name]
+                if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
                     raise ConfigError(
-                        f"is {value!r}; allowed: a number 0..1", file=f"filters/{lang}.yaml", key=f"langid.{name}"
+                        f"is {value!r}; allowed: a number 0..1",
+                        file=", ".join(merged["_files"]),
+                        key=f"langid.{name}",
                     )
                 got[name] = float(value)
             self._thresholds[key] = got
@@ -282,14 +303,16 @@ class LanguageStage:
             return got
         own = self._own_filters
         value: Any = None
+        files: list[str] = []
         if own is None or lang in own:
-            value = (load_filters(lang, self.filters_dir).get("langid") or {}).get("typical_confidence")
+            merged = load_filters(lang, self.filters_dir)
+            value, files = (merged.get("langid") or {}).get("typical_confidence"), merged["_files"]
         if value is not None and (
             isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1
         ):
             raise ConfigError(
                 f"is {value!r}; allowed: a number 0..1 or null",
-                file=f"filters/{lang}.yaml",
+                file=", ".join(files),
                 key="langid.typical_confidence",
             )
         got = self._typical[lang] = None if value is None else float(value)
@@ -821,8 +844,10 @@ class LanguageStage:
         ):
             # (a label named by the regional spelling evidence is not held to the model's probability)
             t = self._thresholds.get(base) or self.thresholds(base)
-            if (doc.lang_score or 0.0) < t["min_confidence"]:
-                doc.reject("langid.low_confidence", f"{lang} {doc.lang_score:.2f} < {t['min_confidence']:.2f}")
+            score = doc.lang_score or 0.0
+            if score < t["min_confidence"]:
+                shown, limit = _apart(score, t["min_confidence"])
+                doc.reject("langid.low_confidence", f"{lang} {shown} < {limit}")
                 return
         if self.languages is not None:
             self._check_wanted(doc)

@@ -13,12 +13,13 @@ threshold passes).
 
 from __future__ import annotations
 
+import difflib
 import math
 from dataclasses import dataclass
 from typing import Any
 
 from altedic.errors import ConfigError
-from altedic.quality.signals import DUP_NGRAMS, TOP_NGRAMS
+from altedic.quality.signals import DUP_NGRAMS, SHARE_SIGNALS, TOP_NGRAMS
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,28 +74,57 @@ RULES: tuple[Rule, ...] = (
 RULES_BY_NAME: dict[str, Rule] = {r.name: r for r in RULES}
 THRESHOLD_KEYS: frozenset[str] = frozenset(r.key for r in RULES) | {"line_punct_exclude_zero"}
 """Keys allowed in ``quality.thresholds`` and ``quality.profiles.<p>`` of a filters file."""
+SHARE_KEYS: frozenset[str] = frozenset(r.key for r in RULES if r.signal in SHARE_SIGNALS)
+"""Threshold keys whose signal is a share (0..1): a value above 1 is refused."""
+_SIGNAL_OF: dict[str, str] = {r.key: r.signal for r in RULES}
 
 
-def check_thresholds(thresholds: dict[str, Any], where: str) -> None:
-    """Raise :class:`ConfigError` for an unknown key or a value that is not a number >= 0 or null."""
-    for k, v in thresholds.items():
+def check_thresholds(thresholds: dict[str, Any], where: str | None, prefix: str) -> None:
+    """Raise :class:`ConfigError` for an unknown key or a value that is not a number >= 0 or null
+    (0..1 for the keys of :data:`SHARE_KEYS`).
+
+    ``where`` names the files (None: the recipe's stage settings); ``prefix`` is the path of the
+    mapping (``quality.thresholds.``, ``quality.profiles.legal.``, ``stages.quality.overrides.``),
+    so that the message names the key where it is written.
+    """
+    for name, v in thresholds.items():
+        k = str(name)
+        key = prefix + k
         if k not in THRESHOLD_KEYS:
-            raise ConfigError(f"unknown threshold {k!r}; allowed: {', '.join(sorted(THRESHOLD_KEYS))}", file=where)
+            close = difflib.get_close_matches(k, THRESHOLD_KEYS, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise ConfigError(
+                f"unknown threshold {k!r}{hint}; allowed: {', '.join(sorted(THRESHOLD_KEYS))}",
+                file=where,
+                key=key,
+            )
         if k == "line_punct_exclude_zero":
             if not isinstance(v, bool):
-                raise ConfigError("must be true or false", file=where, key=k)
+                raise ConfigError("must be true or false", file=where, key=key)
         elif v is not None and (isinstance(v, bool) or not isinstance(v, int | float)):
-            raise ConfigError(f"must be a number or null, got {v!r}", file=where, key=k)
+            raise ConfigError(f"must be a number or null, got {v!r}", file=where, key=key)
         elif v is not None and math.isnan(v):
             # every comparison with NaN is false: the rule would be off without saying so
-            raise ConfigError("must be a number or null, got NaN (null turns a rule off)", file=where, key=k)
+            raise ConfigError("must be a number or null, got NaN (null turns a rule off)", file=where, key=key)
         elif v is not None and v < 0:
             # no signal is negative: a min below 0 never fires, a max below 0 rejects everything
-            raise ConfigError(f"must be >= 0 (no signal is negative), got {v!r}", file=where, key=k)
+            raise ConfigError(f"must be >= 0 (no signal is negative), got {v!r}", file=where, key=key)
+        elif v is not None and v > 1 and k in SHARE_KEYS:
+            # a max above 1 never fires, a min above 1 rejects every document
+            hint = f" (a percentage? {v:g}% is {v / 100:g})" if v <= 100 else ""
+            raise ConfigError(
+                f"must be a share between 0 and 1 ({_SIGNAL_OF[k]} is one), got {v!r}{hint}", file=where, key=key
+            )
 
 
-def _fmt(x: float) -> str:
-    return f"{x:.4g}"
+def _fmt(value: float, threshold: float) -> tuple[str, str]:
+    """``value`` and ``threshold`` with 4 significant digits, or as many more as it takes for
+    them to read differently when they differ (0.80899 < min 0.809, not 0.809 < min 0.809)."""
+    for digits in range(4, 18):
+        a, b = f"{value:.{digits}g}", f"{threshold:.{digits}g}"
+        if a != b or value == threshold:
+            return a, b
+    return repr(value), repr(threshold)
 
 
 def first_failure(
@@ -119,7 +149,9 @@ def first_failure(
             if value < thr:
                 if rule.name == "line_punct" and value == 0 and thresholds.get("line_punct_exclude_zero"):
                     continue
-                return rule, f"{rule.signal} {_fmt(value)} < min {_fmt(thr)}"
+                shown, limit = _fmt(value, thr)
+                return rule, f"{rule.signal} {shown} < min {limit}"
         elif value > thr:
-            return rule, f"{rule.signal} {_fmt(value)} > max {_fmt(thr)}"
+            shown, limit = _fmt(value, thr)
+            return rule, f"{rule.signal} {shown} > max {limit}"
     return None

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -173,6 +174,28 @@ SIGNAL_NAMES: tuple[str, ...] = (
 )
 """Every signal :func:`compute_signals` returns (``lang_score`` is added by the stage)."""
 
+SHARE_SIGNALS: frozenset[str] = frozenset(
+    {
+        "alpha_words_ratio",  # tokens with a letter / tokens
+        "bullet_lines_ratio",  # lines / lines (a line starts with one bullet at most)
+        "ellipsis_lines_ratio",  # lines / lines
+        "dup_para_frac",  # paragraphs / paragraphs
+        "dup_para_char_frac",  # characters of repeated paragraphs / characters
+        "dup_line_frac",
+        "dup_line_char_frac",
+        *(f"dup_{n}_gram_char_frac" for n in DUP_NGRAMS),  # the greedy scan never counts a character twice
+        "line_punct_ratio",  # non-blank lines / non-blank lines
+        "short_line_ratio",
+        "char_dup_ratio",  # characters of repeated lines / characters outside line breaks
+        "lang_score",  # a probability (added by the stage)
+    }
+)
+"""Signals that are shares, always in 0..1, so their thresholds must be too. Not shares:
+``hash_ratio`` and ``ellipsis_ratio`` ('#' or '...' per token: ``a#b#c`` is one token with two),
+``newline_ratio`` (line breaks per token) and ``top_N_gram_char_frac`` (the most frequent
+n-gram's characters times its count: overlapping occurrences count each character up to N
+times, ``aa aa aa aa`` gives 1.36 for N = 2)."""
+
 
 @dataclass(frozen=True, slots=True)
 class SignalConfig:
@@ -199,7 +222,9 @@ class SignalConfig:
     _line_ends_with: Callable[[str], bool] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        norm = frozenset(w.replace("’", "'") for w in self.stop_words)
+        # NFC as the normalise stage makes the text (its default form): a stop word typed in
+        # decomposed form (e + U+0301) never matched the composed é of the text
+        norm = frozenset(unicodedata.normalize("NFC", w).replace("’", "'") for w in self.stop_words)
         if not self.stop_words_case_sensitive:
             norm = frozenset(w.lower() for w in norm)
         object.__setattr__(self, "_stop_lower", norm)
@@ -370,8 +395,9 @@ def compute_signals(text: str, cfg: SignalConfig) -> dict[str, float]:
 
     Ranges: counts (``chars``, ``tokens``, ``words``, ``stop_words``, ``c4_sentences``,
     ``lorem_ipsum``, ``curly_bracket``) are >= 0; ``mean_word_length`` is in characters;
-    ``*_ratio``/``*_frac`` values are in 0..1 except ``hash_ratio``, ``ellipsis_ratio`` and
-    ``newline_ratio`` (per token, may exceed 1). Ratios over an empty set are 0.0.
+    the signals of :data:`SHARE_SIGNALS` are in 0..1; ``hash_ratio``, ``ellipsis_ratio`` and
+    ``newline_ratio`` (per token) and ``top_N_gram_char_frac`` (overlapping occurrences) may
+    exceed 1. Ratios over an empty set are 0.0.
     Word-based measures use :func:`tokenize`; ``tokens`` counts all tokens including
     punctuation, ``words`` those with at least one non-punctuation character.
 

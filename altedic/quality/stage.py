@@ -27,13 +27,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from altedic.errors import ConfigError
-from altedic.filters import load_filters
+from altedic.filters import FiltersSource, load_filters
 from altedic.quality.rules import RULES, RULES_BY_NAME, Rule, check_thresholds, first_failure
 from altedic.quality.signals import DEFAULT_LINE_END_CHARS, SignalConfig, compute_signals
 from altedic.records import Document
 
 _STAGE_KEYS = frozenset({"enabled", "annotate_only", "disable", "overrides"})
-_SECTION_KEYS = frozenset(
+SECTION_KEYS: frozenset[str] = frozenset(
     {
         "stop_words",
         "stop_words_case_sensitive",
@@ -67,11 +67,9 @@ def parse_section(
     """
     if not isinstance(section, dict):
         raise ConfigError("'quality' must be a mapping", file=where)
-    unknown = set(section) - _SECTION_KEYS
+    unknown = set(section) - SECTION_KEYS
     if unknown:
-        raise ConfigError(
-            f"unknown key(s) {sorted(unknown)} in 'quality'; allowed: {sorted(_SECTION_KEYS)}", file=where
-        )
+        raise ConfigError(f"unknown key(s) {sorted(unknown)} in 'quality'; allowed: {sorted(SECTION_KEYS)}", file=where)
     stop = section.get("stop_words") or []
     if not isinstance(stop, list) or not all(isinstance(w, str) and w for w in stop):
         raise ConfigError("must be a list of non-empty strings", file=where, key="quality.stop_words")
@@ -92,7 +90,7 @@ def parse_section(
     thresholds = section.get("thresholds") or {}
     if not isinstance(thresholds, dict):
         raise ConfigError("must be a mapping", file=where, key="quality.thresholds")
-    check_thresholds(thresholds, where)
+    check_thresholds(thresholds, where, "quality.thresholds.")
     profiles = section.get("profiles") or {}
     if not isinstance(profiles, dict):
         raise ConfigError("must be a mapping of profile name -> thresholds", file=where, key="quality.profiles")
@@ -101,7 +99,7 @@ def parse_section(
             profiles[name] = over = {}
         if not isinstance(over, dict):
             raise ConfigError("must be a mapping of thresholds", file=where, key=f"quality.profiles.{name}")
-        check_thresholds(over, where)
+        check_thresholds(over, where, f"quality.profiles.{name}.")
     cfg = SignalConfig(
         stop_words=frozenset(stop),
         stop_words_case_sensitive=case,
@@ -115,7 +113,7 @@ def parse_section(
 class QualityStage:
     """Annotate (signals into ``doc.quality``) and decide (``doc.reject('quality.<rule>', ...)``)."""
 
-    def __init__(self, config: dict[str, Any], filters_dir: str | None = None) -> None:
+    def __init__(self, config: dict[str, Any], filters_dir: FiltersSource = None) -> None:
         """Validate the recipe's ``stages.quality`` section; :class:`ConfigError` on bad keys/values."""
         config = dict(config or {})
         unknown = set(config) - _STAGE_KEYS
@@ -135,7 +133,7 @@ class QualityStage:
         self.overrides: dict[str, Any] = dict(config.get("overrides") or {})
         if not isinstance(config.get("overrides") or {}, dict):
             raise ConfigError("must be a mapping of threshold -> number", key="stages.quality.overrides")
-        check_thresholds(self.overrides, "recipe stages.quality.overrides")
+        check_thresholds(self.overrides, None, "stages.quality.overrides.")
         self.rules: tuple[Rule, ...] = tuple(r for r in RULES if r.name not in set(disable))
         self.filters_dir = filters_dir
         self._langs: dict[str | None, LanguageSettings] = {}

@@ -1135,7 +1135,7 @@ def test_macedonian_l_participle_is_no_serbian_evidence() -> None:
 def test_thresholds_of_a_language_without_a_file_are_the_default(tmp_path: Path) -> None:
     from altedic.filters import load_filters
 
-    (tmp_path / "xx.yaml").write_text("langid:\n  min_confidence: 0.7\n", "utf-8")
+    (tmp_path / "mk.yaml").write_text("langid:\n  min_confidence: 0.7\n", "utf-8")
     s = LanguageStage({}, filters_dir=str(tmp_path))
     s.setup()
     default = load_filters(None)["langid"]
@@ -1143,8 +1143,8 @@ def test_thresholds_of_a_language_without_a_file_are_the_default(tmp_path: Path)
     assert s.thresholds(None) == expected
     assert s.thresholds("sq") == expected  # no file: the default's values
     assert s.thresholds("sr-Latn") == expected
-    assert s.thresholds("xx") == {"min_confidence": 0.7, "mismatch_confidence": 0.8}  # its own file
-    assert s.thresholds("xx-Latn") == {"min_confidence": 0.7, "mismatch_confidence": 0.8}
+    assert s.thresholds("mk") == {"min_confidence": 0.7, "mismatch_confidence": 0.8}  # its own file
+    assert s.thresholds("mk-Latn") == {"min_confidence": 0.7, "mismatch_confidence": 0.8}
 
 
 @pytest.mark.parametrize(

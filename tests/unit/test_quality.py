@@ -261,3 +261,104 @@ def test_every_shipped_filters_file_is_valid(stage: QualityStage) -> None:
             thresholds, _ = stage.thresholds_for(lang, profile)
             assert thresholds["min_stop_words"] == 2
         assert len(stage._settings(lang).signal_config.stop_words) >= 20, lang
+
+
+def test_share_thresholds_above_one_are_refused(tmp_path: Path) -> None:
+    from altedic.filters import load_filters
+
+    # a percentage written for a share: every document was rejected (min 82.3) or the rule was
+    # off without a word (max 39.5)
+    (tmp_path / "mt.yaml").write_text("quality:\n  thresholds:\n    max_dup_line_frac: 39.5\n", "utf-8")
+    load_filters.cache_clear()
+    with pytest.raises(ConfigError) as err:
+        QualityStage({}, filters_dir=str(tmp_path)).thresholds_for("mt", "web")
+    load_filters.cache_clear()
+    assert str(err.value) == (
+        f"filters/default.yaml, {tmp_path / 'mt.yaml'}: at 'quality.thresholds.max_dup_line_frac': must be a share between 0 and 1 "
+        "(dup_line_frac is one), got 39.5 (a percentage? 39.5% is 0.395)"
+    )
+    with pytest.raises(ConfigError) as err:
+        QualityStage({"overrides": {"min_alpha_words_ratio": 82.3}})
+    assert str(err.value) == (
+        "at 'stages.quality.overrides.min_alpha_words_ratio': must be a share between 0 and 1 "
+        "(alpha_words_ratio is one), got 82.3 (a percentage? 82.3% is 0.823)"
+    )
+    with pytest.raises(ConfigError) as err:
+        QualityStage({"overrides": {"max_char_dup_ratio": 250}})
+    assert str(err.value) == (
+        "at 'stages.quality.overrides.max_char_dup_ratio': must be a share between 0 and 1 "
+        "(char_dup_ratio is one), got 250"
+    )
+
+
+def test_which_thresholds_are_shares() -> None:
+    from altedic.quality.rules import SHARE_KEYS
+
+    expected = {
+        "max_bullet_lines_ratio",
+        "max_ellipsis_lines_ratio",
+        "min_alpha_words_ratio",
+        "max_dup_para_frac",
+        "max_dup_para_char_frac",
+        "max_dup_line_frac",
+        "max_dup_line_char_frac",
+        *(f"max_dup_{n}_gram_char_frac" for n in range(5, 11)),
+        "min_line_punct_ratio",
+        "max_short_line_ratio",
+        "max_char_dup_ratio",
+        "min_lang_score",
+    }
+    assert expected == SHARE_KEYS
+    # the other ratios can exceed 1, so their thresholds may too
+    cfg = SignalConfig()
+    assert compute_signals("a#b#c#d", cfg)["hash_ratio"] == 3.0
+    assert compute_signals("x...y...z", cfg)["ellipsis_ratio"] == 2.0
+    assert compute_signals("a\n\n\n\nb", cfg)["newline_ratio"] == 2.0
+    assert compute_signals("aa aa aa aa", cfg)["top_2_gram_char_frac"] == 15 / 11  # "aa aa" 3 times
+    QualityStage({"overrides": {"max_newline_ratio": 2.5, "max_top_2_gram_char_frac": 1.5, "max_hash_ratio": 3}})
+    QualityStage({"overrides": {"max_dup_line_frac": 1, "min_alpha_words_ratio": 0}})  # the bounds themselves
+
+
+def test_share_signals_stay_within_0_and_1() -> None:
+    from altedic.quality.signals import SHARE_SIGNALS
+
+    cfg = SignalConfig(stop_words=frozenset({"a"}))
+    texts = [
+        "aa aa aa aa",
+        "a a a a a a a a a a a a a a a a a a a a a a a a a",
+        "- x\n- y\n• z\n...\n…\n",
+        "x\n\nx\n\nx\n\nx",
+        "same line\nsame line\nsame line\n",
+        "#\n#\n#",
+        "",
+        "\n\n\n",
+    ]
+    for text in texts:
+        s = compute_signals(text, cfg)
+        assert all(0 <= s[k] <= 1 for k in SHARE_SIGNALS if k != "lang_score"), text
+
+
+def test_rejection_detail_shows_the_digits_that_tell_value_and_threshold_apart() -> None:
+    # before: "alpha_words_ratio 0.809 < min 0.809" (4 significant digits for both)
+    got = first_failure({"alpha_words_ratio": 0.80899}, {"min_alpha_words_ratio": 0.809})
+    assert got is not None and got[1] == "alpha_words_ratio 0.80899 < min 0.809"
+    got = first_failure({"dup_line_frac": 0.3000001}, {"max_dup_line_frac": 0.3})
+    assert got is not None and got[1] == "dup_line_frac 0.3000001 > max 0.3"
+    got = first_failure({"alpha_words_ratio": 0.75}, {"min_alpha_words_ratio": 0.8})
+    assert got is not None and got[1] == "alpha_words_ratio 0.75 < min 0.8"
+    got = first_failure({"words": 12.0}, {"min_words": 20})
+    assert got is not None and got[1] == "words 12 < min 20"
+
+
+def test_stop_words_written_decomposed_match_the_nfc_text() -> None:
+    import unicodedata
+
+    from altedic.normalise import NormaliseSettings, normalise_text
+
+    text = normalise_text("Il a été décidé que la Commission était là.", NormaliseSettings())
+    nfd = SignalConfig(stop_words=frozenset(unicodedata.normalize("NFD", w) for w in ("été", "là", "était", "que")))
+    assert "été" not in {unicodedata.normalize("NFD", "été")}  # the list really is decomposed
+    # before: 1 (only 'que', the one word without an accent)
+    assert compute_signals(text, nfd)["stop_words"] == 4.0
+    cased = SignalConfig(stop_words=frozenset({unicodedata.normalize("NFD", "Été")}), stop_words_case_sensitive=True)
+    assert compute_signals("Été 2024 : la Commission a décidé.", cased)["stop_words"] == 1.0

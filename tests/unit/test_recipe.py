@@ -202,14 +202,16 @@ def test_quality_threshold_nan_or_negative_is_refused(tmp_path: Path) -> None:
     from altedic.quality.rules import check_thresholds
 
     for value, message in [
-        (float("nan"), "at 'min_words': must be a number or null, got NaN (null turns a rule off)"),
-        (-0.5, "at 'max_dup_line_frac': must be >= 0 (no signal is negative), got -0.5"),
+        (float("nan"), "at 'quality.thresholds.min_words': must be a number or null, got NaN (null turns a rule off)"),
+        (-0.5, "at 'quality.thresholds.max_dup_line_frac': must be >= 0 (no signal is negative), got -0.5"),
     ]:
         key = "min_words" if value != value else "max_dup_line_frac"
         with pytest.raises(ConfigError) as exc:
-            check_thresholds({key: value}, "filters/mt.yaml")
+            check_thresholds({key: value}, "filters/mt.yaml", "quality.thresholds.")
         assert str(exc.value) == f"filters/mt.yaml: {message}"
-    check_thresholds({"min_words": 0, "max_words": float("inf"), "min_lang_score": None}, "filters/mt.yaml")
+    check_thresholds(
+        {"min_words": 0, "max_words": float("inf"), "min_lang_score": None}, "filters/mt.yaml", "quality.thresholds."
+    )
 
 
 @pytest.mark.parametrize("language", ["xq", "Klingonese", "5"])
