@@ -144,14 +144,11 @@ class StageChain:
                 if not d.rejected:
                     self.quality.annotate(d)
         if self.pii is not None:
-            for d in active:
-                if not d.rejected:
+            for d in (*done, *active):
+                if d.rejected:  # before the stage (reading, normalise, language annotation): to rejected/
+                    self.pii.scrub(d)
+                else:
                     self.pii.process(d)
-            for d in done:
-                self.pii.scrub(d)  # rejected before the stages: their text goes to rejected/
-            for d in active:
-                if d.rejected:
-                    self.pii.scrub(d)  # rejected by the language stage's annotation
         for d in active:
             if not d.rejected:
                 self.langid.decide(d)

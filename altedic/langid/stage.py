@@ -46,6 +46,7 @@ from altedic.langid.policy import (
     round4,
     rounded_top,
 )
+from altedic.quality.rules import figures_apart
 from altedic.records import Document, doc_id
 
 #: Stage defaults; a recipe's ``stages.langid`` is deep-merged over these.
@@ -116,16 +117,6 @@ def _score_of(ranked: Sequence[tuple[str | None, float]], langs: Container[str])
 
 def _minus_score(cs: tuple[str | None, float]) -> float:
     return -cs[1]
-
-
-def _apart(score: float, limit: float) -> tuple[str, str]:
-    """``score`` and ``limit`` with 2 decimals, or as many more as it takes for them to read
-    differently (a score of 0.398 under 0.4 is ``0.398 < 0.400``, not ``0.40 < 0.40``)."""
-    for digits in range(2, 17):
-        a, b = f"{score:.{digits}f}", f"{limit:.{digits}f}"
-        if a != b:
-            return a, b
-    return repr(score), repr(limit)
 
 
 def _packaged_langid() -> dict[str, Any]:
@@ -846,7 +837,8 @@ class LanguageStage:
             t = self._thresholds.get(base) or self.thresholds(base)
             score = doc.lang_score or 0.0
             if score < t["min_confidence"]:
-                shown, limit = _apart(score, t["min_confidence"])
+                # 2 decimals, or more where they read alike (0.398 < 0.400, not 0.40 < 0.40)
+                shown, limit = figures_apart(score, t["min_confidence"], "f", range(2, 17))
                 doc.reject("langid.low_confidence", f"{lang} {shown} < {limit}")
                 return
         if self.languages is not None:

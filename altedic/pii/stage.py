@@ -34,7 +34,7 @@ from collections import Counter
 from typing import Any
 
 from altedic.errors import ConfigError
-from altedic.pii.detectors import PII_TYPES, PLACEHOLDERS, find_all, redact, regions_for
+from altedic.pii.detectors import PII_TYPES, PLACEHOLDERS, Match, find_all, redact, regions_for
 from altedic.records import Document
 
 MODES: tuple[str, ...] = ("redact", "tag", "drop", "off")
@@ -86,24 +86,26 @@ class PIIStage:
         mode = self.mode_for(doc.source)
         if mode == "off" or not self.types:
             return
-        matches = find_all(doc.text, self.types, regions_for(doc.lang, doc.declared_lang))
-        if not matches:
-            return
-        counts = Counter(m.type for m in matches)
-        for t, n in counts.items():
-            doc.pii[t] = doc.pii.get(t, 0) + n
-        if mode in ("redact", "drop"):
-            doc.text = redact(doc.text, matches, self.placeholders)
-        if mode == "drop":
+        matches, counts = self._count_and_redact(doc, mode)
+        if matches and mode == "drop":
             summary = ", ".join(f"{t}={n}" for t, n in sorted(counts.items()))
             doc.reject(f"pii.{matches[0].type}", f"personal data found ({summary}); source mode drop")
 
     def scrub(self, doc: Document) -> None:
         """Count and redact the matches of a document rejected before this stage, in ``redact``
         and ``drop`` mode (its text goes to ``rejected/``); other documents are left alone."""
-        if not doc.rejected or doc.pii or self.mode_for(doc.source) not in ("redact", "drop") or not self.types:
+        mode = self.mode_for(doc.source)
+        if not doc.rejected or doc.pii or mode not in ("redact", "drop") or not self.types:
             return
+        self._count_and_redact(doc, mode)
+
+    def _count_and_redact(self, doc: Document, mode: str) -> tuple[list[Match], Counter[str]]:
+        """Find the matches, add their counts to ``doc.pii``, and in ``redact`` and ``drop`` mode
+        replace them by their placeholders."""
         matches = find_all(doc.text, self.types, regions_for(doc.lang, doc.declared_lang))
-        if matches:
-            doc.pii.update(Counter(m.type for m in matches))
+        counts = Counter(m.type for m in matches)
+        for t, n in counts.items():
+            doc.pii[t] = doc.pii.get(t, 0) + n
+        if matches and mode in ("redact", "drop"):
             doc.text = redact(doc.text, matches, self.placeholders)
+        return matches, counts

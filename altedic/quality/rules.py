@@ -117,14 +117,16 @@ def check_thresholds(thresholds: dict[str, Any], where: str | None, prefix: str)
             )
 
 
-def _fmt(value: float, threshold: float) -> tuple[str, str]:
-    """``value`` and ``threshold`` with 4 significant digits, or as many more as it takes for
-    them to read differently when they differ (0.80899 < min 0.809, not 0.809 < min 0.809)."""
-    for digits in range(4, 18):
-        a, b = f"{value:.{digits}g}", f"{threshold:.{digits}g}"
-        if a != b or value == threshold:
+def figures_apart(value: float, limit: float, spec: str = "g", digits: range = range(4, 18)) -> tuple[str, str]:
+    """``value`` and ``limit`` formatted with the first of ``digits`` (``spec``: ``g`` significant
+    digits, ``f`` decimals), or as many more as it takes for them to read differently when they
+    differ (0.80899 < min 0.809, not 0.809 < min 0.809). Used for every rejection detail that
+    compares a value with its threshold (quality rules, the language stage's confidence)."""
+    for n in digits:
+        a, b = f"{value:.{n}{spec}}", f"{limit:.{n}{spec}}"
+        if a != b or value == limit:
             return a, b
-    return repr(value), repr(threshold)
+    return repr(value), repr(limit)
 
 
 def first_failure(
@@ -149,9 +151,9 @@ def first_failure(
             if value < thr:
                 if rule.name == "line_punct" and value == 0 and thresholds.get("line_punct_exclude_zero"):
                     continue
-                shown, limit = _fmt(value, thr)
+                shown, limit = figures_apart(value, thr)
                 return rule, f"{rule.signal} {shown} < min {limit}"
         elif value > thr:
-            shown, limit = _fmt(value, thr)
+            shown, limit = figures_apart(value, thr)
             return rule, f"{rule.signal} {shown} > max {limit}"
     return None

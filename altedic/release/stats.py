@@ -42,7 +42,7 @@ import pyarrow.parquet as pq
 from altedic import fsutil
 from altedic.errors import InputError
 from altedic.records import counted_lang
-from altedic.schema import kv_columns
+from altedic.schema import kv_columns, kv_to_dict
 
 STATS_VERSION = 1
 
@@ -286,7 +286,7 @@ class PartialStats:
                 derived = [
                     source[i]
                     for i, meta in zip(rows.to_pylist(), metas, strict=True)
-                    if _meta_get(meta, "part") not in (None, "0")
+                    if kv_to_dict(meta).get("part", "0") != "0"
                 ]
                 self._count(("derived",), [derived])
 
@@ -685,16 +685,6 @@ def check_accounting(stats: dict[str, Any], manifest: dict[str, Any]) -> list[st
                     f"language '{lang}': manifest rejected[{reason}] = {m_rej.get(reason, 0)}, shards have {got}"
                 )
     return problems
-
-
-def _meta_get(meta: Any, key: str) -> Any:
-    """``key``'s value in a metadata cell: a list of ``{key, value}`` structs (document.v1) or of
-    (key, value) pairs (a map column); None when absent."""
-    for e in meta or ():
-        k, v = (e["key"], e["value"]) if isinstance(e, dict) else e
-        if k == key:
-            return v
-    return None
 
 
 def accounting_text(totals: dict[str, Any]) -> str:
