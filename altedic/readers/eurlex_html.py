@@ -23,11 +23,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from altedic.errors import InputError
 from altedic.langid.codes import read_declaration
 from altedic.readers.base import ReadContext
 from altedic.readers.cellar import enrich
 from altedic.readers.legal import LegalText, LineBuilder, eu_provenance, option
-from altedic.readers.xmlsafe import XML_LANG, Element, collapse_ws, parse_html
+from altedic.readers.text import encoding_option
+from altedic.readers.xmlsafe import XML_LANG, Element, collapse_ws, html_decoding, parse_html
 from altedic.records import Document, ReadError
 
 PUBLISHER = "Publications Office of the European Union"
@@ -203,14 +205,24 @@ def extract(root: Element) -> tuple[LegalText, dict[str, str]]:
 
 
 def read_eurlex_html(ctx: ReadContext) -> Iterator[Document | ReadError]:
-    """One document per HTML file. Options: ``notes: metadata|drop`` (default ``metadata``)."""
+    """One document per HTML file. Options: ``notes: metadata|drop`` (default ``metadata``);
+    ``encoding`` (a text encoding Python knows) instead of the page's own declaration, for a page
+    whose ``charset`` is wrong (:func:`~altedic.readers.xmlsafe.html_decoding`)."""
     notes_mode = option(ctx, "notes", ("metadata", "drop"))
-    root = parse_html(ctx.read_bytes(), ctx.uri, "EUR-Lex HTML file")
+    override = encoding_option(ctx) if "encoding" in ctx.options else None
+    try:
+        data, encoding, encoding_note = html_decoding(ctx.read_bytes(), ctx.uri, override)
+    except InputError as exc:
+        yield ctx.error(exc.message, exc.position, "encoding")
+        return
+    root = parse_html(data, ctx.uri, "EUR-Lex HTML file", encoding)
     text, header = extract(root)
     if not text.parts:
         yield ctx.error("EUR-Lex HTML file has no text paragraphs", "body", "empty")
         return
     meta: dict[str, str] = {"articles": str(len(text.articles()))}
+    if encoding_note:
+        meta["encoding_note"] = encoding_note
     if "hd-uniq" in header:
         meta["number"] = header["hd-uniq"]
     if "hd-coll" in header:

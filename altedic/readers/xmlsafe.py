@@ -205,6 +205,99 @@ def _libxml2_knows(encoding: str) -> bool:
     return True
 
 
+def _declared_label(data: bytes) -> str | None:
+    """The charset a page declares in its first 2 KB, as libxml2 will be given it (read as browsers
+    read it, :data:`_CHARSET_LABELS`), or None (no declaration, or a label libxml2 does not know)."""
+    m = _CHARSET.search(data[:2048])
+    if m:
+        label = m.group(1).decode("ascii").lower()
+        label = _CHARSET_LABELS.get(label, label)
+        if _libxml2_knows(label):
+            return label
+    return None
+
+
+@functools.lru_cache(maxsize=64)
+def _single_byte(encoding: str) -> bool:
+    """True for a single-byte legacy encoding Python knows (ISO 8859, Windows-125x, KOI8...)."""
+    try:
+        return len(bytes(range(256)).decode(encoding, errors="replace")) == 256 and len("a".encode(encoding)) == 1
+    except LookupError:
+        return False
+
+
+def html_decoding(data: bytes, uri: str = "", override: str | None = None) -> tuple[bytes, str, str | None]:
+    """The bytes and encoding to parse an HTML page in, and a note for ``metadata.encoding_note``
+    (or None). InputError (an encoding problem, with its byte) when the page cannot be read right.
+
+    :func:`html_encoding` (BOM, declaration, else sniffed), then three checks of the bytes against
+    it, so that no page is garbled silently:
+
+    * bytes that look like UTF-16 without a byte-order mark (read as UTF-8, every other byte was
+      NUL and the page had "no text paragraphs"): InputError, set ``options.encoding``;
+    * a page declared UTF-8 (or with a UTF-8 byte-order mark) whose bytes are not UTF-8: if none
+      of its non-ASCII bytes form UTF-8, the page is in a legacy encoding that no byte says
+      (Windows-1252? ISO 8859-2?): InputError, set ``options.encoding``; if some do, it is UTF-8
+      with stray bytes, read as browsers read it (each bad sequence U+FFFD) and counted in the
+      note. An undeclared page is read the same way, except that one with no UTF-8 at all is
+      Windows-1252, the WHATWG default (before, one stray byte made a whole UTF-8 page
+      Windows-1252: mojibake in every accented letter);
+    * a page declared in a single-byte legacy encoding whose bytes are valid UTF-8 with non-ASCII
+      characters (a UTF-8 page with a stale ``charset=iso-8859-1``): read as UTF-8 (the legacy
+      reading would be mojibake, ``Ã©`` for ``é``), said in the note.
+
+    ``override`` (``options.encoding``, a Python codec name) beats the page's declaration; only a
+    byte-order mark beats it (as in the text readers). The page is then decoded here (an InputError at the first byte that is
+    not in that encoding) and handed to libxml2 as UTF-8, whose names of encodings differ from
+    Python's (``utf-16-le``, ``latin-1``, ``mac-roman`` are unknown to it).
+    """
+    from altedic.readers.text import decode_bytes, looks_like_utf16
+
+    if override is not None:
+        return decode_bytes(data, uri, override).encode("utf-8"), "utf-8", None
+    bom = data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"))
+    declared = None if bom else _declared_label(data)
+    if not bom and b"\0" in data[:4096] and (guess := looks_like_utf16(data)):
+        raise InputError(
+            f"UTF-16 text without a byte-order mark; set options.encoding: {guess}", uri=uri, position="byte 0"
+        )
+    encoding = html_encoding(data)
+    if encoding == "utf-8" or (declared is None and not bom):
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            first = exc.start
+        else:
+            return data, "utf-8", None
+        text = data.decode("utf-8", errors="replace")
+        bad = text.count("\ufffd") - data.count("\ufffd".encode())
+        if not any(ch > "\x7f" and ch != "\ufffd" for ch in text):
+            if declared is None and not bom:
+                return data, encoding, None  # an undeclared legacy page: Windows-1252, as browsers read it
+            said = "its byte-order mark says so" if bom else f"it declares charset={declared}"
+            raise InputError(
+                f"not UTF-8, though {said}: byte 0x{data[first]:02x} at byte {first}, and none of its "
+                f"non-ASCII bytes form UTF-8 ({bad} invalid sequences): the page is in a legacy encoding; "
+                "set options.encoding to it (windows-1252, iso-8859-2...)",
+                uri=uri,
+                position=f"byte {first}",
+            )
+        seqs = "sequence" if bad == 1 else "sequences"
+        return data, "utf-8", f"{bad} invalid UTF-8 {seqs} read as U+FFFD (first at byte {first})"
+    if declared is not None and _single_byte(encoding) and not data.isascii():
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            return data, encoding, None
+        n = sum(1 for ch in text if ch > "\x7f")
+        return (
+            data,
+            "utf-8",
+            f"read as UTF-8: it declares charset={declared}, but its {n} non-ASCII characters are valid UTF-8",
+        )
+    return data, encoding, None
+
+
 def html_encoding(data: bytes) -> str:
     """Encoding of an HTML document: BOM, else ``charset``/``encoding`` in the first 2 KB,
     else UTF-8 if the bytes decode as UTF-8, else Windows-1252 (the WHATWG default for
@@ -218,22 +311,18 @@ def html_encoding(data: bytes) -> str:
         return "utf-8"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "utf-16"
-    m = _CHARSET.search(data[:2048])
-    if m:
-        label = m.group(1).decode("ascii").lower()
-        label = _CHARSET_LABELS.get(label, label)
-        if _libxml2_knows(label):
-            return label
-    return _undeclared_encoding(data)
+    label = _declared_label(data)
+    return label if label is not None else _undeclared_encoding(data)
 
 
-def parse_html(data: bytes, uri: str, what: str = "HTML document") -> Element:
+def parse_html(data: bytes, uri: str, what: str = "HTML document", encoding: str | None = None) -> Element:
     """Parse (X)HTML with libxml2's HTML parser: no DTD, no network; comments, PIs, scripts, style
-    sheets, ``noscript`` fallbacks and templates removed."""
+    sheets, ``noscript`` fallbacks and templates removed. ``encoding``: as :func:`html_decoding`
+    chose it (default: :func:`html_encoding`)."""
     if not data.strip():
         raise InputError(f"{what} is empty", uri=uri, position="byte 0")
     parser = lxml_html.HTMLParser(
-        encoding=html_encoding(data),
+        encoding=encoding or html_encoding(data),
         no_network=True,
         remove_comments=True,
         remove_pis=True,
@@ -307,6 +396,7 @@ __all__ = [
     "Element",
     "check_no_entities",
     "collapse_ws",
+    "html_decoding",
     "line_of",
     "local",
     "parse_html",

@@ -158,6 +158,79 @@ def test_eurlex_html_charset_libxml2_does_not_know(tmp_path: Path, head: str, bo
     assert only_doc(read_path("eurlex_html", p)).text == text
 
 
+def _page(head: str, body: bytes) -> bytes:
+    return f'<html><head>{head}</head><body><p class="oj-normal">'.encode() + body + b"</p></body></html>"
+
+
+def test_eurlex_html_declared_utf8_but_legacy_is_an_encoding_error(tmp_path: Path) -> None:
+    """A Latin-1 page declaring UTF-8 was kept with U+FFFD for every accented letter, unflagged."""
+    p = tmp_path / "a.html"
+    p.write_bytes(_page('<meta charset="utf-8">', "Décision du Conseil relative à la pêche".encode("latin-1")))
+    (err,) = read_path("eurlex_html", p)
+    assert isinstance(err, ReadError)
+    assert (err.kind, err.position) == ("encoding", "byte 69")
+    assert err.message == (
+        "not UTF-8, though it declares charset=utf-8: byte 0xe9 at byte 69, and none of its non-ASCII bytes "
+        "form UTF-8 (3 invalid sequences): the page is in a legacy encoding; set options.encoding to it "
+        "(windows-1252, iso-8859-2...)"
+    )
+    src = SourceInfo(name="t", format="eurlex_html", options={"encoding": "latin-1"})
+    (d,) = get_reader("eurlex_html")(ReadContext(src, str(p), p.name))
+    assert d.text == "Décision du Conseil relative à la pêche"
+    assert "encoding_note" not in d.metadata
+
+
+def test_eurlex_html_options_encoding_beats_the_declaration(tmp_path: Path) -> None:
+    """Central European Latin-2 under a wrong Windows-1252 declaration; Python's codec names
+    (latin2, utf-16-le) work although libxml2 does not know them."""
+    p = tmp_path / "a.html"
+    p.write_bytes(_page('<meta charset="windows-1252">', "Předpis Rady o rybolovu".encode("iso-8859-2")))
+    src = SourceInfo(name="t", format="eurlex_html", options={"encoding": "latin2"})
+    assert only_doc(list(get_reader("eurlex_html")(ReadContext(src, str(p), p.name)))).text == (
+        "Předpis Rady o rybolovu"
+    )
+    assert only_doc(read_path("eurlex_html", p)).text == "Předpis Rady o rybolovu".encode("iso-8859-2").decode("cp1252")
+    q = tmp_path / "b.html"
+    q.write_bytes(_page("", "Éire agus Għażla".encode()).decode().encode("utf-16-le"))
+    (err,) = read_path("eurlex_html", q)
+    assert isinstance(err, ReadError)
+    assert (err.kind, err.position, err.message) == (
+        "encoding",
+        "byte 0",
+        "UTF-16 text without a byte-order mark; set options.encoding: utf-16-le",
+    )
+    src = SourceInfo(name="t", format="eurlex_html", options={"encoding": "utf-16-le"})
+    assert only_doc(list(get_reader("eurlex_html")(ReadContext(src, str(q), q.name)))).text == "Éire agus Għażla"
+
+
+def test_eurlex_html_utf8_with_stray_bytes_is_read_and_flagged(tmp_path: Path) -> None:
+    """A UTF-8 page with one bad byte: read as browsers read it, the damage counted in the
+    metadata. Undeclared, one stray byte made the whole page Windows-1252 (Ä§ for ħ)."""
+    body = "Il-Ministru għall-Ġustizzja ".encode() + b"\xff" + " u l-Kummerċ".encode()
+    for head in ('<meta charset="utf-8">', ""):
+        p = tmp_path / "a.html"
+        p.write_bytes(_page(head, body))
+        d = only_doc(read_path("eurlex_html", p))
+        assert d.text == "Il-Ministru għall-Ġustizzja \ufffd u l-Kummerċ"
+        first = len(_page(head, b"")) - len("</p></body></html>") + body.index(b"\xff")
+        assert d.metadata["encoding_note"] == f"1 invalid UTF-8 sequence read as U+FFFD (first at byte {first})"
+
+
+def test_eurlex_html_utf8_under_a_stale_legacy_declaration_is_read_as_utf8(tmp_path: Path) -> None:
+    """charset=iso-8859-1 over UTF-8 bytes gave mojibake (Ä§ for ħ, Îµ for ε) with no flag."""
+    p = tmp_path / "a.html"
+    p.write_bytes(_page('<meta charset="iso-8859-1">', "Ħal Qormi, Ελλάδα".encode()))
+    d = only_doc(read_path("eurlex_html", p))
+    assert d.text == "Ħal Qormi, Ελλάδα"
+    assert d.metadata["encoding_note"] == (
+        "read as UTF-8: it declares charset=iso-8859-1, but its 7 non-ASCII characters are valid UTF-8"
+    )
+    # a genuine Latin-1 page under that declaration is read as declared, with no note
+    p.write_bytes(_page('<meta charset="iso-8859-1">', "Grüße aus Köln".encode("latin-1")))
+    d = only_doc(read_path("eurlex_html", p))
+    assert (d.text, "encoding_note" in d.metadata) == ("Grüße aus Köln", False)
+
+
 @pytest.mark.parametrize(
     "body",
     [
