@@ -488,6 +488,20 @@ class _CsvLines:
         raise _LineTooLong
 
 
+def _named_twice(names: list[str], cols: dict[str, str], keep: list[str]) -> str | None:
+    """What is wrong when a column the reader takes (text, id, lang, licence..., keep_fields) is
+    named more than once in a CSV header or a Parquet schema, else None. Which of the two holds
+    the text cannot be known: before, CSV silently took the last and Parquet failed with a
+    KeyError (a reader-fault)."""
+    used = dict.fromkeys([*cols.values(), *keep])
+    for name in used:
+        at = [i + 1 for i, n in enumerate(names) if n == name]
+        if len(at) > 1:
+            where = ", ".join(map(str, at[:-1])) + f" and {at[-1]}"
+            return f"column {name!r} is named {len(at)} times (columns {where}); rename all but one"
+    return None
+
+
 def read_csv(ctx: ReadContext) -> Iterator[Document | ReadError]:
     """One document per CSV row after the header row; ragged rows are errors.
 
@@ -527,6 +541,9 @@ def read_csv(ctx: ReadContext) -> Iterator[Document | ReadError]:
                 uri=ctx.uri,
                 position="row 1",
             )
+        twice = _named_twice(header, cols, ctx.options.get("keep_fields") or [])
+        if twice:
+            raise InputError(f"the header is ambiguous: {twice}", uri=ctx.uri, position="row 1")
         row_no = 1
         while True:
             first = lines.n + 1  # the record's first physical line
@@ -599,6 +616,9 @@ def _parquet_rows(ctx: ReadContext, f: IO[bytes], cols: dict[str, str]) -> Itera
             f"wrong schema: no column {cols['text']!r} for the text; columns are {names[:20]} (set options.columns.text)",
             uri=ctx.uri,
         )
+    twice = _named_twice(names, cols, ctx.options.get("keep_fields") or [])
+    if twice:
+        raise InputError(f"wrong schema: {twice}", uri=ctx.uri)
     field_type = pf.schema_arrow.field(cols["text"]).type
     # pandas categoricals and polars Categorical/Enum are dictionary-encoded text
     value_type = field_type.value_type if pa.types.is_dictionary(field_type) else field_type

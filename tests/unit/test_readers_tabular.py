@@ -184,6 +184,35 @@ def test_csv_without_text_column_names_the_header(tmp_path: Path) -> None:
         _read(p, "csv")
 
 
+def test_csv_header_naming_a_used_column_twice_is_refused(tmp_path: Path) -> None:
+    """The last of two 'text' columns was taken silently (here the Irish one would be lost)."""
+    p = tmp_path / "x.csv"
+    p.write_text("id,text,lang,text\nr1,Tá an Coimisiún sásta.,ga,Il-Kummissjoni hija sodisfatta.\n", encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        _read(p, "csv", columns={"text": "text", "id": "id", "lang": "lang"})
+    assert (exc.value.position, exc.value.message) == (
+        "row 1",
+        "the header is ambiguous: column 'text' is named 2 times (columns 2 and 4); rename all but one",
+    )
+    # a kept field named twice too; a column nobody reads may repeat
+    p.write_text("text,note,note,x,x\nTá an Coimisiún sásta.,a,b,1,2\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"column 'note' is named 2 times \(columns 2 and 3\)"):
+        _read(p, "csv", keep_fields=["note"])
+    (d,) = _read(p, "csv")
+    assert isinstance(d, Document) and d.text == "Tá an Coimisiún sásta."
+
+
+def test_parquet_schema_naming_the_text_column_twice_is_a_wrong_schema(tmp_path: Path) -> None:
+    """pyarrow allows two fields of one name; the reader failed with a KeyError (a reader-fault)."""
+    p = tmp_path / "x.parquet"
+    pq.write_table(pa.table([pa.array([MT]), pa.array([GA]), pa.array([GA])], names=["text", "text", "text"]), p)
+    with pytest.raises(InputError) as exc:
+        _read(p, "parquet")
+    assert exc.value.message == (
+        "wrong schema: column 'text' is named 3 times (columns 1, 2 and 3); rename all but one"
+    )
+
+
 def test_parquet_mapping_and_wrong_schema(tmp_path: Path) -> None:
     good = tmp_path / "g.parquet"
     pq.write_table(pa.table({"content": [MT, None, GA], "uid": ["1", "2", "3"]}), good)
