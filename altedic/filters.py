@@ -1,8 +1,10 @@
 """Per-language filter settings: ``filters/<lang>.yaml`` over ``filters/default.yaml``.
 
-Language communities tune their language by editing one readable file. Lookup order for a
-language code ``xx`` (``sr-Latn`` tries ``sr-Latn`` then ``sr``): the recipe's ``filters_dir``
-(if any), then the packaged ``filters/``. The language file is deep-merged over the default.
+Language communities tune their language by editing one readable file. Merge order for a
+language code ``xx``: the packaged ``filters/default.yaml``, the recipe's ``filters_dir``
+``default.yaml`` (if any), the packaged ``filters/xx.yaml``, the recipe's ``xx.yaml``
+(``sr-Latn`` tries ``sr-Latn`` then ``sr``): each file is deep-merged over the ones before it
+(:func:`load_filters`), so a recipe's file holds only its changes.
 
 A recipe's ``filters_dir`` is read once, where the pipeline is built, into a
 :class:`FiltersSnapshot` that travels inside the pickled stage settings: Beam workers (which may
@@ -194,17 +196,19 @@ def deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _find(filters: FiltersSnapshot | None, name: str) -> tuple[str, str] | None:
-    """``(text, label)`` of ``<name>.yaml``: the recipe's copy first, then the packaged one."""
-    if filters is not None:
-        text = filters.text(name)
-        if text is not None:
-            return text, filters.label(name)
+def _layers(filters: FiltersSnapshot | None, name: str) -> list[tuple[str, str]]:
+    """``(text, label)`` of every ``<name>.yaml`` that applies, in merge order: the packaged file,
+    then the recipe's copy (which holds only the recipe's changes)."""
+    found = []
     packaged = resources.files("altedic._filters").joinpath(f"{name}.yaml")
     if packaged.is_file():
         label = f"filters/{name}.yaml"
-        return _read_text(packaged, label), label
-    return None
+        found.append((_read_text(packaged, label), label))
+    if filters is not None:
+        text = filters.text(name)
+        if text is not None:
+            found.append((text, filters.label(name)))
+    return found
 
 
 def load_filters(lang: str | None, filters: FiltersSource = None) -> dict[str, Any]:
@@ -212,32 +216,68 @@ def load_filters(lang: str | None, filters: FiltersSource = None) -> dict[str, A
 
     ``filters``: the recipe's filters, as a :class:`FiltersSnapshot` or a directory path (read
     once per process). The returned dict is shared (cached): treat it as read-only. ``_files``
-    lists the files used.
+    lists the files used, in merge order.
+
+    Merge order: the packaged ``default.yaml``, the recipe's ``default.yaml``, then the language's
+    file (``sr-Latn`` tries ``sr-Latn``, then ``sr``): the packaged one, then the recipe's. Each
+    recipe file is merged over the packaged file of its name, so it holds only its changes (a
+    null turns a rule off). Before, a recipe's file replaced the packaged one: a ``default.yaml``
+    setting one threshold turned off every rule it did not list, the ``legal`` and ``parliament``
+    profiles and ``langid.mismatch_confidence`` included, without a word.
     """
     return _load_filters(lang, as_snapshot(filters))
 
 
 @cache
 def _load_filters(lang: str | None, filters: FiltersSnapshot | None) -> dict[str, Any]:
-    default = _find(filters, "default")
-    if default is None:
+    if not resources.files("altedic._filters").joinpath("default.yaml").is_file():
         raise ConfigError("filters/default.yaml is missing from the installation")
-    text, label = default
-    merged = _read_yaml(text, label)
-    check_file(merged, label, "default")
-    used = [label]
+    defaults = _layers(filters, "default")
+    merged: dict[str, Any] = {}
+    used = []
+    for text, label in defaults:
+        data = _read_yaml(text, label)
+        check_file(data, label, "default")
+        merged = deep_merge(merged, data)
+        used.append(label)
+    profiles = set(((merged.get("quality") or {}).get("profiles")) or {})
+    default_files = list(used)
     if lang:
         for name in (lang, lang.split("-")[0]):
-            found = _find(filters, name)
-            if found is not None:
-                text, label = found
+            layers = _layers(filters, name)
+            for text, label in layers:
                 data = _read_yaml(text, label)
                 check_file(data, label, name)
+                _check_profiles(data, label, profiles, default_files)
                 merged = deep_merge(merged, data)
                 used.append(label)
+            if layers:
                 break
     merged["_files"] = used
     return merged
+
+
+def _check_profiles(data: dict[str, Any], label: str, profiles: set[str], defaults: list[str]) -> None:
+    """Refuse a profile in a language's file that no ``default.yaml`` defines.
+
+    A language tunes the profiles the defaults define; a new profile is added to a
+    ``default.yaml`` (a recipe's ``filters_dir`` may have one). Before, a misspelt profile
+    (``legl:``) was taken as a new profile that no source uses, and the language's legal
+    documents kept the default legal thresholds without a word.
+    """
+    quality = data.get("quality")
+    own = quality.get("profiles") if isinstance(quality, dict) else None
+    if not isinstance(own, dict):
+        return  # a wrong type is reported by the quality stage's checks, with its key
+    for name in own:
+        if name not in profiles:
+            raise ConfigError(
+                f"profile {name!r} is not defined in {' or '.join(defaults)}"
+                f"{_did_you_mean(str(name), profiles)}; defined: {', '.join(sorted(profiles))}. A new "
+                "profile is added to a default.yaml (a recipe's filters_dir may have one), then tuned per language",
+                file=label,
+                key=f"quality.profiles.{name}",
+            )
 
 
 def _clear_cache() -> None:

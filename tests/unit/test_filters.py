@@ -39,10 +39,11 @@ def test_an_empty_thresholds_section_keeps_the_default_thresholds(tmp_path: Path
     (tmp_path / "mt.yaml").write_text("language: mt\nquality:\n  thresholds:\n    # min_words: 20\n", "utf-8")
     stage = _quality(tmp_path)
     web, label = stage.thresholds_for("mt", "web")
-    default_web, _ = stage.thresholds_for(None, "web")
-    assert web == default_web
-    assert (web["min_words"], web["max_dup_line_frac"], web["min_alpha_words_ratio"]) == (50, 0.3, 0.8)
-    assert label == f"profile web; filters/default.yaml, {tmp_path / 'mt.yaml'}"
+    from altedic.quality.stage import QualityStage
+
+    assert web == QualityStage({}).thresholds_for("mt", "web")[0]  # the packaged default and mt.yaml
+    assert (web["min_words"], web["max_dup_line_frac"], web["min_alpha_words_ratio"]) == (50, 0.395, 0.823)
+    assert label == f"profile web; filters/default.yaml, filters/mt.yaml, {tmp_path / 'mt.yaml'}"
 
 
 def test_an_empty_profile_keeps_the_default_profile(tmp_path: Path) -> None:
@@ -56,7 +57,9 @@ def test_an_empty_quality_section_keeps_the_default_quality_settings(tmp_path: P
     # before: "unknown quality profile 'web'; defined: ['default']"
     (tmp_path / "mt.yaml").write_text("language: mt\nquality:\n", "utf-8")
     stage = _quality(tmp_path)
-    assert stage.thresholds_for("mt", "web")[0] == stage.thresholds_for(None, "web")[0]
+    from altedic.quality.stage import QualityStage
+
+    assert stage.thresholds_for("mt", "web")[0] == QualityStage({}).thresholds_for("mt", "web")[0]
     assert stage.thresholds_for("mt", "legal")[0]["min_words"] == 20
 
 
@@ -121,7 +124,7 @@ def test_threshold_errors_name_the_key_where_it_is_written(
     (tmp_path / "mt.yaml").write_text(content, "utf-8")
     with pytest.raises(ConfigError) as err:
         QualityStage({"overrides": overrides}, filters_dir=str(tmp_path)).thresholds_for("mt", "legal")
-    expected = message.format(files=f"filters/default.yaml, {tmp_path / 'mt.yaml'}")
+    expected = message.format(files=f"filters/default.yaml, filters/mt.yaml, {tmp_path / 'mt.yaml'}")
     if expected.endswith("allowed: "):
         expected += ", ".join(sorted(THRESHOLD_KEYS))
     assert str(err.value) == expected
@@ -133,7 +136,7 @@ def test_langid_errors_name_the_files_that_were_merged(tmp_path: Path) -> None:
     # before: always "filters/<lang>.yaml", and "filters/None.yaml" for a custom default.yaml
     (tmp_path / "mt.yaml").write_text("language: mt\nlangid:\n  min_confidence: 40\n  typical_confidence: 2\n", "utf-8")
     stage = LanguageStage({}, filters_dir=str(tmp_path))
-    files = f"filters/default.yaml, {tmp_path / 'mt.yaml'}"
+    files = f"filters/default.yaml, filters/mt.yaml, {tmp_path / 'mt.yaml'}"
     with pytest.raises(ConfigError) as err:
         stage.thresholds("mt")
     assert str(err.value) == f"{files}: at 'langid.min_confidence': is 40; allowed: a number 0..1"
@@ -148,7 +151,8 @@ def test_langid_errors_name_the_files_that_were_merged(tmp_path: Path) -> None:
     # yes is a YAML boolean (True == 1 passed the range check before)
     assert (
         str(err.value)
-        == f"{tmp_path / 'default.yaml'}: at 'langid.mismatch_confidence': is True; allowed: a number 0..1"
+        == f"filters/default.yaml, {tmp_path / 'default.yaml'}: at 'langid.mismatch_confidence': is True; "
+        "allowed: a number 0..1"
     )
 
 
@@ -259,7 +263,10 @@ def test_a_recipes_filters_travel_with_the_stage_config(tmp_path: Path) -> None:
     chain = StageChain(config)
     thresholds, label = chain.quality.thresholds_for("mt", "web")  # type: ignore[union-attr]
     # before: only the path travelled, and the worker used the packaged filters (min_words 50)
-    assert (thresholds["min_words"], label) == (7, f"profile web; filters/default.yaml, {d / 'mt.yaml'}")
+    assert (thresholds["min_words"], label) == (
+        7,
+        f"profile web; filters/default.yaml, filters/mt.yaml, {d / 'mt.yaml'}",
+    )
     assert chain.langid.thresholds("mt") == {"min_confidence": 0.33, "mismatch_confidence": 0.8}  # type: ignore[union-attr]
     assert config.filters_dir.files == (("mt", content),)  # the contents, read once on the driver
 
@@ -320,7 +327,7 @@ def test_validate_checks_every_language_file_before_any_work(tmp_path: Path, con
     recipe = load_recipe(tmp_path / "r.yaml")
     with pytest.raises(ConfigError) as err:
         check_stages(recipe)
-    files = f"filters/default.yaml, {tmp_path / 'filters' / 'mt.yaml'}"
+    files = f"filters/default.yaml, filters/mt.yaml, {tmp_path / 'filters' / 'mt.yaml'}"
     assert str(err.value) == message.format(files=files)
 
 
@@ -333,3 +340,67 @@ def test_validate_passes_on_the_packaged_filters(tmp_path: Path) -> None:
     (tmp_path / "filters").mkdir()
     (tmp_path / "r.yaml").write_text(RECIPE, "utf-8")
     assert check_stages(load_recipe(tmp_path / "r.yaml")) == []
+
+
+def test_a_recipes_default_yaml_holds_only_its_changes(tmp_path: Path) -> None:
+    """A recipe's default.yaml replaced the packaged one: setting one threshold turned off every
+    rule it did not list (max_words, the duplicate-line rules...), the legal and parliament
+    profiles and langid.mismatch_confidence, without a word."""
+    from altedic.langid.stage import LanguageStage
+    from altedic.quality.stage import QualityStage
+
+    (tmp_path / "default.yaml").write_text("quality:\n  thresholds:\n    min_words: 5\n", "utf-8")
+    stage = QualityStage({}, filters_dir=str(tmp_path))
+    packaged = QualityStage({})
+    for lang, profile in (("mt", "web"), ("ga", "legal"), ("el", "parliament"), ("xx", "web")):
+        mine, label = stage.thresholds_for(lang, profile)
+        theirs, _ = packaged.thresholds_for(lang, profile)
+        changed = {k: (theirs[k], v) for k, v in mine.items() if theirs[k] != v}
+        # the web min_words the recipe set; the profiles set their own
+        assert changed == ({"min_words": (50, 5)} if profile == "web" else {}), (lang, profile)
+    assert label == f"profile web; filters/default.yaml, {tmp_path / 'default.yaml'}"
+    assert stage.thresholds_for("mt", "web")[1] == (
+        f"profile web; filters/default.yaml, {tmp_path / 'default.yaml'}, filters/mt.yaml"
+    )
+    assert LanguageStage({}, filters_dir=str(tmp_path)).thresholds("mt") == LanguageStage({}).thresholds("mt")
+
+
+def test_a_recipes_language_file_is_merged_over_the_packaged_one(tmp_path: Path) -> None:
+    """A recipe's mt.yaml changing one threshold kept the rest of the packaged mt.yaml's
+    calibration only if it copied the whole file; now it holds its change alone."""
+    from altedic.quality.stage import QualityStage
+
+    (tmp_path / "mt.yaml").write_text("quality:\n  thresholds:\n    max_mean_word_length: 14\n", "utf-8")
+    mine, label = QualityStage({}, filters_dir=str(tmp_path)).thresholds_for("mt", "web")
+    theirs, _ = QualityStage({}).thresholds_for("mt", "web")
+    assert {k: (theirs[k], v) for k, v in mine.items() if theirs[k] != v} == {"max_mean_word_length": (13, 14)}
+    assert label == f"profile web; filters/default.yaml, filters/mt.yaml, {tmp_path / 'mt.yaml'}"
+
+
+@pytest.mark.parametrize(
+    ("where", "text", "hint"),
+    [
+        ("mt.yaml", "quality:\n  profiles:\n    legl:\n      min_words: 10\n", " (did you mean 'legal'?)"),
+        ("ga.yaml", "quality:\n  profiles:\n    forum:\n      min_words: 10\n", ""),
+    ],
+    ids=["misspelt", "new-in-a-language-file"],
+)
+def test_a_profile_no_default_defines_is_refused(tmp_path: Path, where: str, text: str, hint: str) -> None:
+    """Before, 'legl:' was a new profile no source used, and Maltese legal text kept the default
+    legal thresholds without a word."""
+    from altedic.quality.stage import QualityStage
+
+    (tmp_path / where).write_text(text, "utf-8")
+    lang = where[:2]
+    name = text.split("\n")[2].strip(" :")
+    with pytest.raises(ConfigError) as err:
+        QualityStage({}, filters_dir=str(tmp_path)).thresholds_for(lang, "web")
+    assert str(err.value) == (
+        f"{tmp_path / where}: at 'quality.profiles.{name}': profile {name!r} is not defined in "
+        f"filters/default.yaml{hint}; defined: legal, parliament, web. A new profile is added to a default.yaml "
+        "(a recipe's filters_dir may have one), then tuned per language"
+    )
+    # defined in the recipe's default.yaml, a language may tune it
+    (tmp_path / "default.yaml").write_text(f"quality:\n  profiles:\n    {name}:\n      min_words: 30\n", "utf-8")
+    load_filters.cache_clear()
+    assert QualityStage({}, filters_dir=str(tmp_path)).thresholds_for(lang, name)[0]["min_words"] == 10

@@ -181,7 +181,10 @@ def test_filters_file_threshold_changes_outcome(tmp_path: Path) -> None:
     tuned.decide(d2)
     assert d2.quality["stop_words"] == 3.0
     assert d2.reason == "quality.stop_words"
-    assert d2.reason_detail == f"stop_words 3 < min 4 (profile legal; filters/default.yaml, {tmp_path / 'mt.yaml'})"
+    assert (
+        d2.reason_detail
+        == f"stop_words 3 < min 4 (profile legal; filters/default.yaml, filters/mt.yaml, {tmp_path / 'mt.yaml'})"
+    )
 
 
 def test_recipe_overrides_disable_and_annotate_only() -> None:
@@ -274,7 +277,7 @@ def test_share_thresholds_above_one_are_refused(tmp_path: Path) -> None:
         QualityStage({}, filters_dir=str(tmp_path)).thresholds_for("mt", "web")
     load_filters.cache_clear()
     assert str(err.value) == (
-        f"filters/default.yaml, {tmp_path / 'mt.yaml'}: at 'quality.thresholds.max_dup_line_frac': must be a share between 0 and 1 "
+        f"filters/default.yaml, filters/mt.yaml, {tmp_path / 'mt.yaml'}: at 'quality.thresholds.max_dup_line_frac': must be a share between 0 and 1 "
         "(dup_line_frac is one), got 39.5 (a percentage? 39.5% is 0.395)"
     )
     with pytest.raises(ConfigError) as err:
