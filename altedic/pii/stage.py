@@ -38,6 +38,8 @@ from altedic.pii.detectors import PII_TYPES, PLACEHOLDERS, Match, find_all, reda
 from altedic.records import Document
 
 MODES: tuple[str, ...] = ("redact", "tag", "drop", "off")
+DEFAULT_MODE = "redact"
+"""The mode of a recipe whose ``stages.pii`` has no ``mode`` (also read by the AI Act summary)."""
 _KEYS = frozenset({"mode", "types", "sources", "placeholders"})
 
 
@@ -50,7 +52,7 @@ class PIIStage:
         unknown = set(config) - _KEYS
         if unknown:
             raise ConfigError(f"unknown key(s) {sorted(unknown)}; allowed: {sorted(_KEYS)}", key="stages.pii")
-        self.mode: str = config.get("mode", "redact")
+        self.mode: str = config.get("mode", DEFAULT_MODE)
         if self.mode not in MODES:
             raise ConfigError(f"must be one of {list(MODES)}, got {self.mode!r}", key="stages.pii.mode")
         types = config.get("types", list(PII_TYPES))

@@ -122,7 +122,9 @@ def pii_modes(manifest: dict[str, Any]) -> tuple[str, dict[str, str]]:
     if not cfg.get("enabled", True):
         return "off", {}
     by_source = cfg.get("sources") or {}
-    return str(cfg.get("mode", "redact")), {str(k): str(v) for k, v in sorted(by_source.items())}
+    from altedic.pii.stage import DEFAULT_MODE
+
+    return str(cfg.get("mode", DEFAULT_MODE)), {str(k): str(v) for k, v in sorted(by_source.items())}
 
 
 def _release_section(manifest: dict[str, Any]) -> dict[str, Any]:
