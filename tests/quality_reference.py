@@ -241,7 +241,8 @@ def compute_signals(text: str, cfg: SignalConfig) -> dict[str, float]:
         vocab = {t.replace("’", "'") for t in tokens}
     else:
         vocab = {t.replace("’", "'").lower() for t in tokens}
-    s["stop_words"] = float(len(cfg._stop_lower & vocab))
+    if cfg._stop_lower:  # no list, no signal
+        s["stop_words"] = float(len(cfg._stop_lower & vocab))
     s["hash_ratio"] = text.count("#") / n_tokens if n_tokens else 0.0
     s["ellipsis_ratio"] = (text.count("...") + text.count("…")) / n_tokens if n_tokens else 0.0
     lines = text.splitlines()

@@ -391,7 +391,8 @@ def _split_lines(parts: list[str]) -> list[str]:
 
 
 def compute_signals(text: str, cfg: SignalConfig) -> dict[str, float]:
-    """All the signals of :data:`SIGNAL_NAMES` for ``text``, in that order.
+    """All the signals of :data:`SIGNAL_NAMES` for ``text``, in that order; ``stop_words`` only
+    when ``cfg`` has a stop-word list (a language without one has no such signal).
 
     Ranges: counts (``chars``, ``tokens``, ``words``, ``stop_words``, ``c4_sentences``,
     ``lorem_ipsum``, ``curly_bracket``) are >= 0; ``mean_word_length`` is in characters;
@@ -438,12 +439,16 @@ def compute_signals(text: str, cfg: SignalConfig) -> dict[str, float]:
             spaced = spaced.replace("’", "'")
             vocab = set((spaced if cfg.stop_words_case_sensitive else spaced.lower()).split(" "))
             s["stop_words"] = float(len(cfg._stop_lower & vocab))
-        else:
-            s["stop_words"] = 0.0
+        # Without a list there is no stop_words signal (absent, so min_stop_words is skipped, as
+        # filters/default.yaml says): it was 0.0, and every document of a language without a
+        # filters file (Breton, Occitan, Sami, Norwegian...) was rejected as quality.stop_words.
         s["hash_ratio"] = text.count("#") / n_tokens
         s["ellipsis_ratio"] = (text.count("...") + text.count("…")) / n_tokens
     else:
-        s["alpha_words_ratio"] = s["stop_words"] = s["hash_ratio"] = s["ellipsis_ratio"] = 0.0
+        s["alpha_words_ratio"] = 0.0
+        if cfg._stop_lower:
+            s["stop_words"] = 0.0
+        s["hash_ratio"] = s["ellipsis_ratio"] = 0.0
     lines = text.splitlines()
     n_lines = len(lines)
     parts = text.split("\n")

@@ -70,6 +70,38 @@ def test_good_text_kept_in_its_language(stage: QualityStage, lang: str) -> None:
     assert d.quality["stop_words"] >= 5
 
 
+#: Web-style paragraphs in languages that have no filters file (no stop-word list)
+NO_LIST = {
+    "br": "Brezhoneg eo yezh keltiek Breizh. Komzet e vez gant tost da zaou c'hant mil a dud hiziv, dreist-holl "
+    "e Breizh-Izel. Skolioù Diwan a gelenn ar yezh d'ar vugale abaoe pell zo. Kalz a levrioù, a gazetennoù hag a "
+    "abadennoù skinwel a vez embannet e brezhoneg bremañ. Ofis publik ar brezhoneg a labour evit ma vefe gwelet ar "
+    "yezh war an hentoù, en ti-kêr hag er stalioù. Ar re yaouank a gan e brezhoneg er festoù-noz, ha mont a ra ar "
+    "yezh war-raok tamm-ha-tamm.",
+    "oc": "L'occitan es una lenga romanica parlada dins lo sud de França, dins las Valadas occitanas d'Itàlia e "
+    "dins la Val d'Aran. Los trobadors de l'Edat Mejana ne faguèron una de las grandas lengas literàrias "
+    "d'Euròpa. Uèi, las escòlas Calandretas ensenhan la lenga als enfants, e de ràdios e de jornals publican cada "
+    "jorn en occitan. La lenga a mantun dialècte: lo lengadocian, lo provençal, lo gascon, lo lemosin, "
+    "l'auvernhat e lo vivaroaupenc. Totes son escriches amb la meteissa grafia classica.",
+}
+
+
+@pytest.mark.parametrize("lang", [*sorted(NO_LIST), None])
+def test_a_language_without_a_stop_word_list_has_no_stop_word_signal(stage: QualityStage, lang: str | None) -> None:
+    """filters/default.yaml says a language without a list skips the rule; the signal was 0.0 and
+    every web document of such a language (or of none) was rejected: stop_words 0 < min 2."""
+    assert lang not in known_languages()
+    d = make(NO_LIST[lang or "br"], lang, profile="web")
+    stage.annotate(d)
+    stage.decide(d)
+    assert (d.reason, d.reason_detail) == (None, None)
+    assert set(d.quality) == set(SIGNAL_NAMES) - {"stop_words"}
+    # with a list the rule applies as before (here: a made-up list no word of the text is in)
+    cfg = SignalConfig(stop_words=frozenset({"zzz", "qqq"}))
+    assert compute_signals(NO_LIST[lang or "br"], cfg)["stop_words"] == 0.0
+    assert compute_signals("", cfg)["stop_words"] == 0.0
+    assert "stop_words" not in compute_signals("", SignalConfig())
+
+
 @pytest.mark.parametrize("lang", ["mt", "ga", "el", "bg", "pl"])
 def test_text_in_another_language_fails_stop_words(stage: QualityStage, lang: str) -> None:
     # German prose judged as mt/ga/el/bg/pl has (almost) none of that language's function words
