@@ -51,9 +51,13 @@ def option_problems(options: dict[str, Any]) -> list[tuple[str, str]]:
     recipe is loaded, so that the run stops before any work instead of failing every file.
 
     ``encoding`` (text, JSONL, CSV) must be a text encoding, ``delimiter`` (CSV) one character,
-    ``columns`` and ``keep_fields`` (JSONL, CSV, Parquet) column names; the readers check the same (with the same messages) for options that come
-    another way (a DCAT catalogue's ``reader_options``).
+    ``columns`` and ``keep_fields`` (JSONL, CSV, Parquet) column names, sizes in MB
+    (``max_record_mb``, ``max_decompressed_mb``, ``max_total_mb``) positive numbers, counts
+    (``max_members``, ``max_ratio``, ``max_depth``) positive integers; the readers check the same
+    (with the same messages) for options that come another way (a DCAT catalogue's
+    ``reader_options``).
     """
+    from altedic.readers.base import COUNT_OPTIONS, SIZE_OPTIONS, count_problem, size_problem
     from altedic.readers.tabular import columns_problem, delimiter_problem, keep_fields_problem
     from altedic.readers.text import encoding_problem
 
@@ -66,6 +70,12 @@ def option_problems(options: dict[str, Any]) -> list[tuple[str, str]]:
     )
     for key, check in checks:
         if key in options and (problem := check(options[key])):
+            problems.append((key, problem))
+    for key in sorted(set(options) & set(SIZE_OPTIONS)):
+        if problem := size_problem(options[key]):
+            problems.append((key, problem))
+    for key in sorted(set(options) & set(COUNT_OPTIONS)):
+        if problem := count_problem(options[key]):
             problems.append((key, problem))
     return problems
 

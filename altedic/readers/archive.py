@@ -43,7 +43,7 @@ from dataclasses import replace
 from typing import IO
 
 from altedic.errors import ConfigError, InputError
-from altedic.readers.base import ReadContext
+from altedic.readers.base import ReadContext, count_option, shown_mb, size_option
 from altedic.readers.guard import reader_failure
 from altedic.records import Document, ReadError
 
@@ -141,24 +141,17 @@ def member_refusal(info: zipfile.ZipInfo, max_ratio: int) -> str | None:
 
 def max_ratio_option(ctx: ReadContext) -> int:
     """The source's ``max_ratio`` option (default 200; ConfigError if not a positive integer)."""
-    return _int_option(ctx, "max_ratio", 200)
-
-
-def _int_option(ctx: ReadContext, key: str, default: int) -> int:
-    value = ctx.options.get(key, default)
-    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-        raise ConfigError(f"must be a positive integer, not {value!r}", key=f"sources[{ctx.source.name}].options.{key}")
-    return value
+    return count_option(ctx, "max_ratio")
 
 
 def read_zip(ctx: ReadContext) -> Iterator[Document | ReadError]:
     """Read every member of a zip archive with its own reader (see module docstring)."""
     from altedic.readers import REGISTRY, get_reader
 
-    max_members = _int_option(ctx, "max_members", 10000)
-    max_total = _int_option(ctx, "max_total_mb", 4096) * 2**20
+    max_members = count_option(ctx, "max_members")
+    max_total = size_option(ctx, "max_total_mb")
     max_ratio = max_ratio_option(ctx)
-    max_depth = _int_option(ctx, "max_depth", 2)
+    max_depth = count_option(ctx, "max_depth")
     member_format = str(ctx.options.get("member_format", "auto"))
     if member_format != "auto" and member_format not in REGISTRY:
         raise ConfigError(
@@ -206,7 +199,7 @@ def read_zip(ctx: ReadContext) -> Iterator[Document | ReadError]:
             total = sum(i.file_size for i in infos)
             if total > max_total:
                 raise InputError(
-                    f"archive declares {total} uncompressed bytes, more than max_total_mb={max_total // 2**20} (zip bomb?)",
+                    f"archive declares {total} uncompressed bytes, more than max_total_mb={shown_mb(max_total)} (zip bomb?)",
                     uri=ctx.uri,
                     position="central directory",
                 )

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import IO, Any
 
-from altedic.errors import InputError
+from altedic.errors import ConfigError, InputError
 from altedic.readers.guard import replace_surrogates
 from altedic.records import Document, ReadError, doc_id
 
@@ -34,6 +34,53 @@ _MAGIC: list[tuple[bytes, str]] = [
 #: Largest decompressed size accepted from one compressed stream (bytes). Guards against
 #: decompression bombs; a recipe can raise it per source with ``options.max_decompressed_mb``.
 DEFAULT_MAX_DECOMPRESSED = 4 * 1024**3
+
+
+#: Reader options that are sizes in MB (a positive number; fractions allowed: 0.5 is 512 KiB)
+SIZE_OPTIONS: dict[str, int] = {"max_record_mb": 256, "max_decompressed_mb": 4096, "max_total_mb": 4096}
+#: Reader options that are counts (a positive integer)
+COUNT_OPTIONS: dict[str, int] = {"max_members": 10000, "max_ratio": 200, "max_depth": 2}
+
+
+def size_problem(value: object) -> str | None:
+    """What is wrong with ``value`` as a size in MB, or None."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0 or value == float("inf"):
+        return f"must be a positive number of MB (0.5 is 512 KiB), not {value!r}"
+    return None
+
+
+def count_problem(value: object) -> str | None:
+    """What is wrong with ``value`` as a count, or None."""
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        return f"must be a positive integer, not {value!r}"
+    return None
+
+
+def size_option(ctx: ReadContext, key: str) -> int:
+    """The source's ``options.<key>`` (a size in MB, :data:`SIZE_OPTIONS`) in bytes.
+
+    ConfigError naming the option for a value that is not a positive number; before, ``int()``
+    truncated ``0.5`` to 0 and every record of the file was "larger than max_record_mb=0 MB".
+    """
+    value = ctx.options.get(key, SIZE_OPTIONS[key])
+    problem = size_problem(value)
+    if problem:
+        raise ConfigError(problem, key=f"sources[{ctx.source.name}].options.{key}")
+    return max(1, int(value * 2**20))
+
+
+def count_option(ctx: ReadContext, key: str) -> int:
+    """The source's ``options.<key>`` (a count, :data:`COUNT_OPTIONS`)."""
+    value = ctx.options.get(key, COUNT_OPTIONS[key])
+    problem = count_problem(value)
+    if problem:
+        raise ConfigError(problem, key=f"sources[{ctx.source.name}].options.{key}")
+    return int(value)  # type: ignore[arg-type]
+
+
+def shown_mb(limit: int) -> str:
+    """A byte limit in MB as a recipe writes it (256, 0.5)."""
+    return f"{limit / 2**20:g}"
 
 
 def detect_compression(head: bytes) -> str | None:
@@ -232,7 +279,7 @@ class ReadContext:
             raise InputError("file not found", uri=self.uri) from exc
         except OSError as exc:
             raise InputError(f"cannot open: {exc.strerror or exc}", uri=self.uri) from exc
-        limit = int(self.options.get("max_decompressed_mb", DEFAULT_MAX_DECOMPRESSED // 2**20)) * 2**20
+        limit = size_option(self, "max_decompressed_mb")
         return open_decompressed(raw, self.uri, limit)
 
     def read_bytes(self) -> bytes:

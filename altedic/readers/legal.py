@@ -24,7 +24,7 @@ from typing import IO, Any
 
 from altedic.errors import ConfigError, InputError
 from altedic.readers.archive import MEMBER_ERRORS, max_ratio_option, member_refusal
-from altedic.readers.base import ReadContext, _open_uri, open_decompressed
+from altedic.readers.base import ReadContext, _open_uri, open_decompressed, size_option
 from altedic.readers.xmlsafe import collapse_ws
 
 #: Licence id of the EU reuse policy (Commission Decision 2011/833/EU of 12 December 2011 on
@@ -186,7 +186,7 @@ def sibling_bytes(ctx: ReadContext, name: str) -> bytes | None:
     """
     if not plain_name(name):
         raise InputError(f"package manifest names an unsafe file '{name}' (path tricks refused)", uri=ctx.uri)
-    limit = int(ctx.options.get("max_decompressed_mb", 4096)) * 2**20
+    limit = size_option(ctx, "max_decompressed_mb")
     member = ctx.member
     if ctx.archive is not None and member is not None:
         folder = member.rsplit("/", 1)[0] + "/" if "/" in member else ""

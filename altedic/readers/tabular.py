@@ -68,7 +68,7 @@ from collections.abc import Callable, Iterator
 from typing import IO, Any, AnyStr
 
 from altedic.errors import InputError
-from altedic.readers.base import ReadContext
+from altedic.readers.base import ReadContext, shown_mb, size_option
 from altedic.readers.guard import LONE_SURROGATE
 from altedic.readers.text import encoding_option, looks_like_utf16, skip_bom
 from altedic.records import Document, ReadError
@@ -304,8 +304,8 @@ def _text_lines(ctx: ReadContext) -> Iterator[tuple[int, str | None, str]]:
     (:func:`_escape_undecodable`), so that it costs only its own line, as in UTF-8.
     """
     encoding = encoding_option(ctx)
-    limit = int(ctx.options.get("max_record_mb", 256)) * 2**20
-    too_long = f"record larger than options.max_record_mb={limit // 2**20} MB"
+    limit = size_option(ctx, "max_record_mb")
+    too_long = f"record larger than options.max_record_mb={shown_mb(limit)} MB"
     with ctx.open() as f:
         encoding = _start_text(f, encoding, ctx.uri)
         if encoding.startswith(("utf-16", "utf-32")):
@@ -508,14 +508,14 @@ def read_csv(ctx: ReadContext) -> Iterator[Document | ReadError]:
     Streams: the file is decoded as it is read (memory: about one record, not the file).
     """
     cols = _columns(ctx)
-    limit = int(ctx.options.get("max_record_mb", 256)) * 2**20
+    limit = size_option(ctx, "max_record_mb")
     csv.field_size_limit(limit)
     delimiter = ctx.options.get("delimiter", ",")
     problem = delimiter_problem(delimiter)
     if problem:
         raise InputError(f"options.delimiter: {problem}", uri=ctx.uri)
     encoding = encoding_option(ctx)
-    too_long = f"record larger than options.max_record_mb={limit // 2**20} MB"
+    too_long = f"record larger than options.max_record_mb={shown_mb(limit)} MB"
     with ctx.open() as f:
         encoding = _start_text(f, encoding, ctx.uri)
         # newline="": line breaks inside quoted fields stay as written (the csv module's rule)

@@ -387,6 +387,25 @@ def test_jsonl_wide_encoding_record_over_the_limit_is_skipped(tmp_path: Path) ->
     ]
 
 
+def test_a_fractional_max_record_mb_is_a_size_not_zero(tmp_path: Path) -> None:
+    """int(0.5) was 0: every record of the file was 'larger than options.max_record_mb=0 MB'."""
+    big = json.dumps({"text": "Ġ" * 300_000}, ensure_ascii=False)  # 600 KB of UTF-8
+    p = tmp_path / "a.jsonl"
+    p.write_text(
+        "\n".join([json.dumps({"text": EL}, ensure_ascii=False), big, json.dumps({"text": MT})]) + "\n", "utf-8"
+    )
+    out = _read(p, "jsonl", max_record_mb=0.5)
+    shown = [(type(d).__name__, d.position, getattr(d, "text", None) or getattr(d, "message", None)) for d in out]
+    assert shown == [
+        ("Document", "line 1", EL),
+        ("ReadError", "line 2", "record larger than options.max_record_mb=0.5 MB"),
+        ("Document", "line 3", MT),
+    ]
+    q = tmp_path / "a.csv"
+    q.write_text(f"text\n{EL}\n", "utf-8")
+    assert [d.text for d in _read(q, "csv", max_record_mb=0.5)] == [EL]  # the header was "too long"
+
+
 @pytest.mark.parametrize("delimiter", [";;", "", "\n", '"', 1, None])
 def test_csv_delimiter_that_is_not_one_character_is_one_clear_error(tmp_path: Path, delimiter: object) -> None:
     # ';;' was a TypeError from the csv module

@@ -177,6 +177,22 @@ def test_shipped_recipes_are_valid(repo_root: Path) -> None:
             "sources[0].options.keep_fields",
             "must be a list of column names (non-empty strings), got 'body'",
         ),
+        # int() made 0.5 zero: every record "larger than options.max_record_mb=0 MB", validate "valid"
+        (
+            "{columns: {text: body}, max_record_mb: 0}",
+            "sources[0].options.max_record_mb",
+            "must be a positive number of MB (0.5 is 512 KiB), not 0",
+        ),
+        (
+            "{columns: {text: body}, max_decompressed_mb: big}",
+            "sources[0].options.max_decompressed_mb",
+            "must be a positive number of MB (0.5 is 512 KiB), not 'big'",
+        ),
+        (
+            "{columns: {text: body}, max_members: 2.5}",
+            "sources[0].options.max_members",
+            "must be a positive integer, not 2.5",
+        ),
     ],
 )
 def test_bad_encoding_or_delimiter_stops_before_any_work(tmp_path: Path, options: str, key: str, message: str) -> None:
