@@ -35,7 +35,7 @@ import re
 from collections.abc import Iterator
 
 from altedic.errors import InputError
-from altedic.langid.codes import normalise_lang
+from altedic.langid.codes import EU_OFFICIAL, normalise_lang
 from altedic.readers.base import ReadContext
 from altedic.readers.guard import LONE_SURROGATE
 from altedic.readers.legal import eu_provenance, option
@@ -120,15 +120,24 @@ def _lines(ctx: ReadContext) -> Iterator[tuple[int, str | None, str]]:
 def _folder_lang(ctx: ReadContext) -> str | None:
     """The language named by the file's folder (``en/ep-00-01-18.txt``). For an archive member the
     member's own folder (``txt.zip!en/ep-...``; the archive's rel joined to it made the folder
-    ``txt.zip!en``), else the folder of the archive itself (``en/sittings.zip!ep-...``)."""
+    ``txt.zip!en``), else the folder of the archive itself (``en/sittings.zip!ep-...``), else the
+    folder the glob started in when an official EU code names it (``europarl/mt/*.txt``)."""
     ctx_: ReadContext | None = ctx
+    outer = ctx
     while ctx_ is not None:
         path = ctx_.member if ctx_.member is not None else ctx_.rel
         parts = path.replace("\\", "/").split("/")
         if len(parts) >= 2:
             return normalise_lang(parts[-2]) if len(parts[-2]) <= 3 else None
+        outer = ctx_
         ctx_ = ctx_.archive
-    return None
+    # The glob's root is the language folder itself (paths: europarl/mt/*.txt): its name is not in
+    # rel, and the declared language was lost. Only an official EU code counts there, since this
+    # folder was not chosen as a language folder by the layout (a folder 'eu' of EU texts is not
+    # Basque).
+    parent = outer.uri.replace("\\", "/").rsplit("/", 2)
+    name = parent[-2] if len(parent) >= 2 else ""
+    return name if name in EU_OFFICIAL else None
 
 
 def read_europarl(ctx: ReadContext) -> Iterator[Document | ReadError]:

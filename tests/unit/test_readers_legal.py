@@ -511,6 +511,22 @@ def test_europarl_language_from_the_folder_inside_a_zip(tmp_path: Path) -> None:
     ]
 
 
+def test_europarl_language_from_the_folder_the_glob_starts_in(tmp_path: Path) -> None:
+    """paths: europarl/mt/*.txt makes rel 'ep-00-01-18.txt': the folder's language was lost (the
+    documents were rejected as langid.undeclared with the declared method). Only an official EU
+    code counts there: a folder 'eu' of EU texts is not Basque, 'new' is not Newari."""
+    sitting = "<CHAPTER ID=1>\nTkomplija\nIs-sessjoni titkompla.\n"
+    got = []
+    for folder in ("mt", "ga", "eu", "new", "europarl"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "ep-00-01-18.txt").write_text(sitting, "utf-8")
+        src = SourceInfo(name="t", format="europarl", declared_lang="de")
+        (d,) = get_reader("europarl")(ReadContext(src, str(tmp_path / folder / "ep-00-01-18.txt"), "ep-00-01-18.txt"))
+        assert isinstance(d, Document)
+        got.append((folder, d.declared_lang))
+    assert got == [("mt", "mt"), ("ga", "ga"), ("eu", "de"), ("new", "de"), ("europarl", "de")]
+
+
 def test_europarl_chapter_id_that_comes_back_is_a_new_run(tmp_path: Path) -> None:
     """The same ``<CHAPTER ID=1>`` twice with the same text gave two documents with one id
     (position 'chapter 1' twice) and the run failed its accounting; the second is 'run 2', as a
