@@ -43,6 +43,12 @@ DEFAULT_MODE = "redact"
 _KEYS = frozenset({"mode", "types", "sources", "placeholders"})
 
 
+def mode_value(value: Any) -> Any:
+    """A mode as written in a recipe: YAML 1.1 reads an unquoted ``off`` (and ``no``) as false,
+    so ``mode: off``, as docs/quality.md writes it, was refused ("got False"); false is ``off``."""
+    return "off" if value is False else value
+
+
 class PIIStage:
     """Detect PII in ``doc.text``; count, redact, tag or drop according to the recipe."""
 
@@ -52,7 +58,7 @@ class PIIStage:
         unknown = set(config) - _KEYS
         if unknown:
             raise ConfigError(f"unknown key(s) {sorted(unknown)}; allowed: {sorted(_KEYS)}", key="stages.pii")
-        self.mode: str = config.get("mode", DEFAULT_MODE)
+        self.mode: str = mode_value(config.get("mode", DEFAULT_MODE))
         if self.mode not in MODES:
             raise ConfigError(f"must be one of {list(MODES)}, got {self.mode!r}", key="stages.pii.mode")
         types = config.get("types", list(PII_TYPES))
@@ -60,6 +66,8 @@ class PIIStage:
             raise ConfigError(f"must be a list of types from {list(PII_TYPES)}, got {types!r}", key="stages.pii.types")
         self.types: tuple[str, ...] = tuple(t for t in PII_TYPES if t in types)
         sources = config.get("sources") or {}
+        if isinstance(sources, dict):
+            sources = {k: mode_value(v) for k, v in sources.items()}
         if not isinstance(sources, dict) or any(m not in MODES for m in sources.values()):
             raise ConfigError(
                 f"must map source names to one of {list(MODES)}, got {sources!r}", key="stages.pii.sources"

@@ -122,9 +122,10 @@ def pii_modes(manifest: dict[str, Any]) -> tuple[str, dict[str, str]]:
     if not cfg.get("enabled", True):
         return "off", {}
     by_source = cfg.get("sources") or {}
-    from altedic.pii.stage import DEFAULT_MODE
+    from altedic.pii.stage import DEFAULT_MODE, mode_value
 
-    return str(cfg.get("mode", DEFAULT_MODE)), {str(k): str(v) for k, v in sorted(by_source.items())}
+    mode = str(mode_value(cfg.get("mode", DEFAULT_MODE)))
+    return mode, {str(k): str(mode_value(v)) for k, v in sorted(by_source.items())}
 
 
 def _release_section(manifest: dict[str, Any]) -> dict[str, Any]:

@@ -76,6 +76,20 @@ def test_lookalikes_survive(lang: str, text: str) -> None:
     assert d.pii == {}
 
 
+def test_an_unquoted_off_is_the_off_mode() -> None:
+    """YAML reads `mode: off` (as docs/quality.md writes it) as false: the recipe was refused with
+    "must be one of ['redact', 'tag', 'drop', 'off'], got False"."""
+    import yaml
+
+    config = yaml.safe_load("mode: off\nsources: {raw: off, strict: drop}\n")
+    assert config == {"mode": False, "sources": {"raw": False, "strict": "drop"}}
+    stage = PIIStage(config)
+    assert (stage.mode, stage.sources) == ("off", {"raw": "off", "strict": "drop"})
+    d = doc("Kuntatt: maria@example.mt", "mt")
+    stage.process(d)
+    assert (d.text, d.pii) == ("Kuntatt: maria@example.mt", {})
+
+
 def test_redact_tag_drop_per_source() -> None:
     text = "Kuntatt: maria@example.mt, +356 2123 4567, Artikolu 5 tar-Regolament 2019/437."
     stage = PIIStage({"mode": "redact", "sources": {"tagged": "tag", "strict": "drop", "raw": "off"}})

@@ -210,6 +210,8 @@ def test_card_and_summary_read_stages_and_languages_where_the_manifest_has_them(
         ({"mode": "tag"}, ("tag", {})),
         ({"mode": "drop", "sources": {"b": "off", "a": "redact"}}, ("drop", {"a": "redact", "b": "off"})),
         ({"enabled": False, "mode": "redact"}, ("off", {})),
+        # an unquoted `off` in YAML is false: the summary said "False"
+        ({"mode": False, "sources": {"b": False}}, ("off", {"b": "off"})),
     ],
 )
 def test_pii_mode_is_the_recipes_with_the_stages_defaults(
