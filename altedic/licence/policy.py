@@ -9,7 +9,8 @@ looks, in this order, at
 2. an ODRL policy attached to the source (:mod:`altedic.licence.odrl`) ->
    ``licence.odrl_prohibited`` / ``licence.odrl_unknown_constraint`` (or ``licence.non_commercial``
    for a prohibition of commercial use);
-3. the declared licence, normalised by :func:`normalise_licence` against the data file
+3. the declared licence (for EU institutional formats without one, the EU reuse policy:
+   :func:`eu_by_default`), normalised by :func:`normalise_licence` against the data file
    ``altedic/licence/licences.yaml`` -> ``licence.missing`` / ``licence.unknown`` /
    ``licence.non_commercial`` / ``licence.no_derivatives`` or allowed.
 
@@ -476,6 +477,26 @@ def _decide_licence(raw: str | None, evidence: str, ov: _Overrides) -> LicenceDe
     )
 
 
+#: Formats whose every document is an EU institution's (Formex, EUR-Lex HTML, Europarl,
+#: JRC-Acquis): without a licence in the recipe they are under the EU reuse policy.
+EU_FORMATS = frozenset({"formex", "eurlex_html", "europarl", "jrc_acquis"})
+
+
+def eu_by_default(spec: SourceSpec) -> bool:
+    """True when a source without a licence is under the EU reuse policy (Commission Decision
+    2011/833/EU), as docs/formats.md says: an EU format (:data:`EU_FORMATS`), a zip whose
+    ``member_format`` is one, or a TMX or Akoma Ntoso source with ``options.eu: true``. A TMX that
+    is a DGT export and an AKN4EU file are recognised by their content, which the policy does not
+    read: without ``eu: true`` (or a licence) they are refused as ``licence.missing``, as
+    national AKN files must be.
+    """
+    if spec.format in EU_FORMATS:
+        return True
+    if spec.format == "zip":
+        return spec.options.get("member_format") in EU_FORMATS
+    return spec.format in ("tmx", "akn") and spec.options.get("eu") is True
+
+
 def decide(spec: SourceSpec, policy_overrides: dict[str, Any] | None = None) -> LicenceDecision:
     """Decide whether the documents of ``spec`` may enter the corpus (see the module docstring).
 
@@ -512,7 +533,14 @@ def decide(spec: SourceSpec, policy_overrides: dict[str, Any] | None = None) -> 
         # A data-space offer without a licence: the ODRL policy alone grants the use.
         return LicenceDecision(True, f"odrl:{odrl_result.uid}", None, odrl_result.detail, odrl_result.evidence)
 
-    decision = _decide_licence(spec.licence, evidence, ov)
+    licence = spec.licence
+    if not (licence and licence.strip()) and odrl_result is None and eu_by_default(spec):
+        # What the readers apply to these documents (readers.legal.eu_provenance): the policy
+        # refused them as licence.missing before they were read, so the default never applied.
+        from altedic.readers.legal import EU_LICENCE, EU_LICENCE_EVIDENCE
+
+        licence, evidence = EU_LICENCE, f"{EU_LICENCE_EVIDENCE} (source '{spec.name}', format {spec.format})"
+    decision = _decide_licence(licence, evidence, ov)
     if decision.allowed and odrl_result is not None:
         return LicenceDecision(
             True,

@@ -282,7 +282,8 @@ def read_akn(ctx: ReadContext) -> Iterator[Document | ReadError]:
     meta.update(text.notes_metadata(notes_mode))
     prov = eu_provenance(ctx, "Publications Office of the European Union")
     eu = (
-        meta.get("frbr_work", "").startswith("/akn/eu/")
+        ctx.options.get("eu") is True
+        or meta.get("frbr_work", "").startswith("/akn/eu/")
         or "urn:eu:europa:ec:leos" in root.nsmap.values()
         or any(local(e.tag) == "akn4euVersion" for e in root.iter())
     )

@@ -111,6 +111,71 @@ def test_eu_reuse_decision_is_allowed(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    ("fmt", "options", "allowed"),
+    [
+        ("formex", {}, True),
+        ("eurlex_html", {}, True),
+        ("europarl", {}, True),
+        ("jrc_acquis", {}, True),
+        ("zip", {"member_format": "formex"}, True),
+        ("tmx", {"eu": True}, True),
+        ("akn", {"eu": True}, True),
+        # their EU origin shows only in their content, which the policy does not read
+        ("tmx", {}, False),
+        ("akn", {}, False),
+        ("zip", {}, False),
+        ("text", {}, False),
+        ("jsonl", {"eu": True}, False),
+    ],
+)
+def test_eu_formats_without_a_licence_are_under_the_eu_reuse_policy(
+    tmp_path: Path, fmt: str, options: dict[str, object], allowed: bool
+) -> None:
+    """docs/formats.md promised the EU default, but the policy refused every such source as
+    licence.missing before a document was read, so the readers' default never applied."""
+    s = spec(None, tmp_path, options=options)
+    s.format = fmt
+    d = decide(s)
+    if allowed:
+        assert d == LicenceDecision(
+            True,
+            "EU-Reuse-2011-833",
+            None,
+            "licence EU-Reuse-2011-833 (Commission Decision 2011/833/EU on the reuse of Commission documents) is on the allow list",
+            f"default for EU institutional documents: Commission Decision 2011/833/EU (source 'mt-src', format {fmt})",
+        )
+    else:
+        assert (d.allowed, d.reason) == (False, "licence.missing")
+    # a licence in the recipe wins
+    s.licence = "CC-BY-4.0"
+    assert decide(s).licence_id == "CC-BY-4.0"
+
+
+def test_a_formex_source_without_a_licence_is_read_with_the_eu_default(tmp_path: Path) -> None:
+    from altedic.recipe import load_recipe
+    from altedic.readers import get_reader
+    from altedic.readers.base import ReadContext
+    from altedic.run import plan_sources
+
+    fixture = Path(__file__).resolve().parent.parent / "fixtures" / "readers" / "formex" / "mt_act.xml"
+    recipe = tmp_path / "r.yaml"
+    recipe.write_text(
+        f"version: 1\nname: t\nsources:\n  - name: acts\n    format: formex\n    paths: ['{fixture}']\n    retrieved: 2026-11-01\n"
+        "output: {path: out}\n",
+        "utf-8",
+    )
+    plan = plan_sources(load_recipe(recipe))
+    assert plan.refused == []
+    (info,) = plan.infos
+    (d,) = get_reader("formex")(ReadContext(info, str(fixture), fixture.name))
+    assert (d.licence, d.licence_evidence, d.attribution) == (
+        "EU-Reuse-2011-833",
+        "default for EU institutional documents: Commission Decision 2011/833/EU (source 'acts', format formex)",
+        "© European Union, 1998-2026",
+    )
+
+
+@pytest.mark.parametrize(
     ("raw", "reason", "lid", "detail"),
     [
         (
