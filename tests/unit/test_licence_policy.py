@@ -152,9 +152,9 @@ def test_eu_formats_without_a_licence_are_under_the_eu_reuse_policy(
 
 
 def test_a_formex_source_without_a_licence_is_read_with_the_eu_default(tmp_path: Path) -> None:
-    from altedic.recipe import load_recipe
     from altedic.readers import get_reader
     from altedic.readers.base import ReadContext
+    from altedic.recipe import load_recipe
     from altedic.run import plan_sources
 
     fixture = Path(__file__).resolve().parent.parent / "fixtures" / "readers" / "formex" / "mt_act.xml"
