@@ -25,6 +25,7 @@ class ConfigError(AltedicError):
     def __init__(self, message: str, *, file: str | None = None, key: str | None = None) -> None:
         self.file = file
         self.key = key
+        self.message = message
         where = ""
         if file:
             where = f"{file}: "

@@ -182,6 +182,31 @@ def dedup_config(recipe: Recipe) -> Any:
     return DedupConfig.from_dict(raw, file=recipe.path)
 
 
+def check_source_names(recipe: Recipe, names: list[str]) -> None:
+    """Refuse a stage setting that names a source the run does not have: ``stages.dedup.
+    source_priority`` and ``stages.pii.sources`` took a misspelt name (``nationl-portal``)
+    without a word, and the setting silently did nothing. ``names``: the sources after catalogues
+    and manifests are expanded."""
+    import difflib
+
+    known = set(names)
+    dedup = recipe.stages.get("dedup") or {}
+    pii = recipe.stages.get("pii") or {}
+    named = [
+        ("stages.dedup.source_priority", dedup.get("source_priority") if isinstance(dedup, dict) else None),
+        ("stages.pii.sources", list(pii.get("sources") or {}) if isinstance(pii, dict) else None),
+    ]
+    for key, values in named:
+        for value in values or []:
+            if value not in known:
+                close = difflib.get_close_matches(str(value), sorted(known), n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                shown = ", ".join(sorted(known)[:20]) + (" ..." if len(known) > 20 else "")
+                raise ConfigError(
+                    f"no source is named {value!r}{hint}; the sources are: {shown}", file=recipe.path, key=key
+                )
+
+
 def check_stages(recipe: Recipe, profiles: list[tuple[str, str]] | None = None) -> list[str]:
     """Validate every stage's settings (no model is loaded); return notes worth printing.
 
@@ -193,7 +218,15 @@ def check_stages(recipe: Recipe, profiles: list[tuple[str, str]] | None = None) 
     from altedic.stages import StageChain
 
     config = stage_config(recipe)
-    chain = StageChain(config)
+    try:
+        chain = StageChain(config)
+    except ConfigError as exc:
+        if exc.file:
+            raise
+        # the stages name the key (stages.pii.mode); the recipe file is where it is written
+        raise ConfigError(exc.message, file=recipe.path, key=exc.key) from None
+    if profiles is not None:
+        check_source_names(recipe, [name for name, _profile in profiles])
     notes: list[str] = []
     # Every filters file (the recipe's filters_dir and the packaged ones) is checked here, for
     # every language and every profile the sources use: a language's file was read only on a

@@ -250,3 +250,54 @@ def test_a_source_in_several_languages_may_say_mul(tmp_path: Path, language: str
 
     recipe = load_recipe(_write(tmp_path, GOOD.replace("language: mlt", f"language: {language}")))
     assert [i.declared_lang for i in plan_sources(recipe).infos] == [declared]
+
+
+@pytest.mark.parametrize(
+    ("stages", "key", "message"),
+    [
+        # accepted without a word before: the setting silently did nothing
+        (
+            "{dedup: {source_priority: [nws]}}",
+            "stages.dedup.source_priority",
+            "no source is named 'nws' (did you mean 'news'?); the sources are: news",
+        ),
+        (
+            "{pii: {sources: {portal: drop}}}",
+            "stages.pii.sources",
+            "no source is named 'portal'; the sources are: news",
+        ),
+        (
+            "{dedup: {quality_key: wrds}}",
+            "stages.dedup.quality_key",
+            "'wrds' is not a quality signal (did you mean 'words'?); signals: chars, tokens, words, "
+            "mean_word_length, alpha_words_ratio, stop_words, hash_ratio, ellipsis_ratio, bullet_lines_ratio, "
+            "ellipsis_lines_ratio, dup_para_frac, dup_para_char_frac, dup_line_frac, dup_line_char_frac, "
+            "top_2_gram_char_frac, top_3_gram_char_frac, top_4_gram_char_frac, dup_5_gram_char_frac, "
+            "dup_6_gram_char_frac, dup_7_gram_char_frac, dup_8_gram_char_frac, dup_9_gram_char_frac, "
+            "dup_10_gram_char_frac, c4_sentences, lorem_ipsum, curly_bracket, line_punct_ratio, short_line_ratio, "
+            "char_dup_ratio, newline_ratio, lang_score",
+        ),
+        # the stages named the key but not the recipe file
+        (
+            "{pii: {mode: redakt}}",
+            "stages.pii.mode",
+            "must be one of ['redact', 'tag', 'drop', 'off'], got 'redakt'",
+        ),
+    ],
+)
+def test_stage_settings_that_name_nothing_are_refused_with_the_file(
+    tmp_path: Path, stages: str, key: str, message: str
+) -> None:
+    from altedic.run import check_stages
+
+    p = _write(tmp_path, GOOD.replace("output: {path: out}\n", f"stages: {stages}\noutput: {{path: out}}\n"))
+    with pytest.raises(ConfigError) as exc:
+        check_stages(load_recipe(p), [("news", "default")])
+    assert str(exc.value) == f"{p}: at '{key}': {message}"
+    # the right names pass
+    good = GOOD.replace(
+        "output: {path: out}\n",
+        "stages: {dedup: {source_priority: [news], quality_key: words}, pii: {sources: {news: tag}}}\n"
+        "output: {path: out}\n",
+    )
+    check_stages(load_recipe(_write(tmp_path, good)), [("news", "default")])
