@@ -110,7 +110,12 @@ def check_previous(cfg: DedupConfig) -> None:
 
 
 def in_global_window(value: Any) -> WindowedValue:
-    """``value`` as an element of the global window (what ``finish_bundle`` must output)."""
+    """``value`` as an element of the global window (what ``finish_bundle`` must output), at
+    its end, as Beam's own ``finish_bundle`` outputs (``BatchElements``, ``WriteImpl``).
+
+    The timestamp does not decide whether a side input holds the element: a side input of the
+    global window is read once its producer has finished (the watermark past the window's
+    end), whatever the timestamps of its elements."""
     return WindowedValue(value, GlobalWindow().max_timestamp(), (GlobalWindow(),))
 
 

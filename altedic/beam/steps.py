@@ -321,6 +321,14 @@ class DocShardWriter:
         lo, hi = shard_range(shard, n)
         if kind == DATA:
             paths = cand_paths(chunks, group)
+            if not paths:
+                # A data shard task exists only for a group some chunk summary holds (its size
+                # is summed from them), so the chunk list this writer was given is incomplete:
+                # fail rather than leave the shard out (a runner that mishandles side inputs).
+                raise RuntimeError(
+                    f"data shard {shard + 1} of {n} of {group!r}: none of the {len(chunks)} spill chunk "
+                    "summaries given to the shard writer holds this group (incomplete side input)"
+                )
             table = read_range(paths, group, lo, hi)
             gone = [i for i, v in verdicts.items() if v[3] is not None]
             if gone:

@@ -333,6 +333,15 @@ class WriteDocumentShards(beam.PTransform):  # type: ignore[misc]
             | "SumSizes" >> beam.CombinePerKey(sum)
         )
         tasks = sizes | "Tasks" >> beam.FlatMap(_tasks, sb)
+        # The shard writers' side input is the list of every chunk summary as one element, made
+        # by a single-output step: not ``AsList(chunks)``. ``chunks`` is one output of the
+        # multi-output read step, and Beam's BundleBasedDirectRunner (Beam 2.77,
+        # runners/direct/evaluation_context.py, ``_update_side_inputs_container``) fills a view
+        # only when it is on the *first* output bundle of the producing step, in an order that
+        # depends on the process's string hashing, and then adds the elements of *every*
+        # output: the writers saw no chunk (no data or rejected shard written, the accounting
+        # check failed) or saw the errors, counts and dedup nodes as chunks.
+        chunk_list = chunks | "ChunkList" >> beam.combiners.ToList()
         routed = verdicts | "RouteVerdicts" >> beam.FlatMap(
             _route_verdicts, sizes=beam.pvalue.AsDict(sizes), shard_bytes=sb
         )
@@ -343,7 +352,7 @@ class WriteDocumentShards(beam.PTransform):  # type: ignore[misc]
             | "WriteShard"
             >> beam.ParDo(
                 _WriteDocShardFn(self.settings, self.dedup_target, self.local_processes),
-                chunks=beam.pvalue.AsList(chunks),
+                chunks=beam.pvalue.AsSingleton(chunk_list),
             )
         )
 
