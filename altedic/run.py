@@ -250,6 +250,22 @@ def check_stages(recipe: Recipe, profiles: list[tuple[str, str]] | None = None) 
             if lang is not None:
                 chain.langid.typical_confidence(lang)
     cfg = dedup_config(recipe)
+    if cfg is not None and cfg.quality_key is not None:
+        import difflib
+
+        from altedic.quality.signals import SIGNAL_NAMES
+
+        # what a run's documents carry in doc.quality (the standalone Deduplicate transform takes
+        # any key); a misspelt name (wrds) ranked every document as unscored, silently
+        signals = (*SIGNAL_NAMES, "lang_score")
+        if cfg.quality_key not in signals:
+            close = difflib.get_close_matches(cfg.quality_key, signals, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise ConfigError(
+                f"{cfg.quality_key!r} is not a quality signal{hint}; signals: {', '.join(signals)}",
+                file=recipe.path,
+                key="stages.dedup.quality_key",
+            )
     if cfg is not None and cfg.near:
         from altedic.dedup import lsh
 

@@ -109,21 +109,6 @@ class DedupConfig:
             raise ConfigError(
                 f"must be a signal name or null, got {quality_key!r}", file=file, key=f"{_KEY}.quality_key"
             )
-        if quality_key is not None:
-            import difflib
-
-            from altedic.quality.signals import SIGNAL_NAMES
-
-            signals = (*SIGNAL_NAMES, "lang_score")
-            if quality_key not in signals:
-                # a misspelt name (wrds) ranked every document as unscored, silently
-                close = difflib.get_close_matches(quality_key, signals, n=1)
-                hint = f" (did you mean {close[0]!r}?)" if close else ""
-                raise ConfigError(
-                    f"{quality_key!r} is not a quality signal{hint}; signals: {', '.join(signals)}",
-                    file=file,
-                    key=f"{_KEY}.quality_key",
-                )
         seed = cfg.get("seed", 0)
         if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed < 2**64:
             raise ConfigError(f"must be an integer in [0, 2^64), got {seed!r}", file=file, key=f"{_KEY}.seed")
