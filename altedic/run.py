@@ -173,9 +173,11 @@ def stage_config(recipe: Recipe) -> StageConfig:
 
 
 def dedup_config(recipe: Recipe) -> Any:
-    """The recipe's ``stages.dedup`` as a validated DedupConfig, or None when dedup is off."""
-    raw = dict(recipe.stages.get("dedup", {}))
-    if "dedup" not in recipe.stages or not raw.pop("enabled", True):
+    """The recipe's ``stages.dedup`` as a validated DedupConfig, or None when dedup is off
+    (``enabled: false``). A recipe without a ``dedup`` section deduplicates with the defaults, as
+    the other stages run with theirs; it turned dedup off without a word."""
+    raw = dict(recipe.stages.get("dedup") or {})
+    if not raw.pop("enabled", True):
         return None
     from altedic.dedup.config import DedupConfig
 
