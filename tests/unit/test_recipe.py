@@ -301,3 +301,17 @@ def test_stage_settings_that_name_nothing_are_refused_with_the_file(
         "output: {path: out}\n",
     )
     check_stages(load_recipe(_write(tmp_path, good)), [("news", "default")])
+
+
+def test_a_recipe_without_a_dedup_section_deduplicates_with_the_defaults(tmp_path: Path) -> None:
+    """Leaving stages.dedup out turned deduplication off without a word; the other stages run
+    with their defaults when their section is left out."""
+    from altedic.dedup.config import DedupConfig
+    from altedic.run import check_stages, dedup_config
+
+    recipe = load_recipe(_write(tmp_path, GOOD))
+    assert "dedup" not in recipe.stages
+    assert dedup_config(recipe) == DedupConfig.from_dict({})
+    assert check_stages(recipe)[-1].startswith("dedup: MinHash 14 bands x 8 rows")
+    off = GOOD.replace("output: {path: out}\n", "stages: {dedup: {enabled: false}}\noutput: {path: out}\n")
+    assert dedup_config(load_recipe(_write(tmp_path, off))) is None
