@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import sys
 import threading
@@ -542,6 +543,50 @@ def _prepare_output(out: str, overwrite: bool) -> None:
     fsutil.delete_tree(fsutil.join(out, STAGING))
 
 
+_SHARD_NAME = re.compile(r"^(?P<head>.*?)(?P<shard>\d{5})-of-(?P<n>\d{5})\.parquet$")
+
+
+def _compact_shard_names(staging: str, shards: list[dict[str, Any]]) -> None:
+    """Number the shards of each group 0..K-1 of K, K the files the group has (in staging, before
+    publishing; ``shards``' paths are updated, and so are the dedup signature files that mirror
+    the data shards: ``dedup/signatures-<lang>-SSSSS-of-NNNNN.parquet``).
+
+    A shard is a range of the id space planned from the group's size, and a range that holds no
+    document is not written: ``data/bg`` held ``part-00002-of-00009`` and ``part-00008-of-00009``
+    only, so a check by the file count (``-of-N``, as in FineWeb's layout) called the release
+    incomplete. The order of the files, and so of the rows, is unchanged; only names change.
+    """
+    groups: dict[str, list[tuple[int, int, dict[str, Any]]]] = {}
+    for s in shards:
+        m = _SHARD_NAME.match(s["path"])
+        if m is None:
+            continue
+        groups.setdefault(m["head"], []).append((int(m["shard"]), int(m["n"]), s))
+    for head, members in sorted(groups.items()):
+        members.sort(key=lambda t: t[0])
+        k = len(members)
+        for i, (shard, n, s) in enumerate(members):
+            new = f"{head}{i:05d}-of-{k:05d}.parquet"
+            if new == s["path"]:
+                continue
+            fsutil.move(fsutil.join(staging, s["path"]), fsutil.join(staging, new))
+            s["path"] = new
+            if s["kind"] == "data" and s.get("lang") is not None:
+                from altedic.beam.nodes import SIGNATURE_FILE_PREFIX
+
+                sig = fsutil.join(
+                    staging, "dedup", f"{SIGNATURE_FILE_PREFIX}-{s['lang']}-{shard:05d}-of-{n:05d}.parquet"
+                )
+                if fsutil.exists(sig):
+                    fsutil.move(
+                        sig,
+                        fsutil.join(
+                            staging, "dedup", f"{SIGNATURE_FILE_PREFIX}-{s['lang']}-{i:05d}-of-{k:05d}.parquet"
+                        ),
+                    )
+    shards.sort(key=lambda s: s["path"])
+
+
 def _publish(out: str, staging: str) -> None:
     """Move the staged outputs into place (old outputs of a replaced release removed first)."""
     for part in OUTPUT_PARTS:
@@ -670,6 +715,7 @@ def _finish(
             f"{total_errors} of {total_read} inputs ({total_errors / total_read:.1%}) could not be read, more than "
             f"--max-error-rate {rate:.1%}; see {fsutil.join(staging, 'errors')} (the release was not published)"
         )
+    _compact_shard_names(staging, shards)
     _publish(out_dir, staging)
     run_info = {
         **run_info,
