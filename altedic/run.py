@@ -22,7 +22,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import apache_beam as beam
-from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import DirectOptions, PipelineOptions, SetupOptions
 
 import altedic
@@ -42,6 +41,7 @@ from altedic.errors import ConfigError, RunError
 from altedic.readers.base import SourceInfo
 from altedic.recipe import Recipe, language_problem, load_recipe
 from altedic.sources import SourceSpec
+from altedic.sources.files import list_source, relative
 from altedic.stages import StageConfig
 
 MANIFEST_VERSION = 1
@@ -84,28 +84,6 @@ def _expand(recipe: Recipe) -> tuple[list[SourceSpec], list[str]]:
     return specs, warnings
 
 
-def _match(spec: SourceSpec) -> list[str]:
-    uris: list[str] = []
-    for pattern in spec.paths:
-        try:
-            results = FileSystems.match([pattern])
-        except Exception as exc:  # Beam raises BeamIOError (and others per file system) here
-            raise ConfigError(f"cannot list {pattern}: {exc}", file=spec.origin, key="paths") from None
-        found = sorted(m.path for m in results[0].metadata_list)
-        # Directories match a glob too on local file systems; readers take files only.
-        found = [p for p in found if not (fsutil.is_local(p) and os.path.isdir(p))]
-        if not found:
-            raise ConfigError(f"{pattern!r} matches no files", file=spec.origin, key=f"{spec.name}.paths")
-        uris.extend(found)
-    return sorted(dict.fromkeys(uris))
-
-
-def _rel(uri: str, root: str) -> str:
-    if fsutil.is_local(uri) and fsutil.is_local(root):
-        return os.path.relpath(uri, root)
-    return uri[len(root) :].lstrip("/") if uri.startswith(root) else uri
-
-
 def plan_sources(recipe: Recipe) -> Plan:
     """Expand catalogues, decide licences, normalise declared languages and list the input files."""
     from altedic.licence.policy import decide
@@ -120,6 +98,8 @@ def plan_sources(recipe: Recipe) -> Plan:
     plan = Plan(specs=[], infos=[], tasks=[], warnings=warnings)
     overrides = recipe.data.get("licence_policy")
     for spec in specs:
+        # The files the run reads, listed once (a manifest's are checked to stay in its folder).
+        listing = list_source(spec)
         decision = decide(spec, overrides)
         if not decision.allowed:
             plan.refused.append(
@@ -136,8 +116,8 @@ def plan_sources(recipe: Recipe) -> Plan:
         index = len(plan.infos)
         plan.specs.append(spec)
         plan.infos.append(info)
-        for uri in _match(spec):
-            plan.tasks.append(FileTask(source=index, uri=uri, rel=_rel(uri, spec.root)))
+        for uri in listing.require(spec):
+            plan.tasks.append(FileTask(source=index, uri=uri, rel=relative(uri, spec.root)))
     return plan
 
 
