@@ -98,9 +98,10 @@ def plan_sources(recipe: Recipe) -> Plan:
     plan = Plan(specs=[], infos=[], tasks=[], warnings=warnings)
     overrides = recipe.data.get("licence_policy")
     for spec in specs:
-        # The files the run reads, listed once (a manifest's are checked to stay in its folder).
+        # One listing: the TDM checks look at the files that are read (a manifest's are
+        # checked to stay in its folder on the way).
         listing = list_source(spec)
-        decision = decide(spec, overrides)
+        decision = decide(spec, overrides, listing.files)
         if not decision.allowed:
             plan.refused.append(
                 Refusal(spec.name, spec.origin, spec.licence, decision.reason or "licence.refused", decision.detail)

@@ -135,7 +135,7 @@ def _validate(args: argparse.Namespace) -> int:
         except ConfigError as exc:
             print(f"{prefix}cannot list the files: {exc}")
             return 2
-        decision = decide(s)
+        decision = decide(s, files=files)
         if decision.allowed:
             any_allowed = True
             print(f"{prefix}licence: {decision.licence_id} ALLOWED ({decision.detail}; evidence: {decision.evidence})")
