@@ -85,9 +85,19 @@ def _expand(recipe: Recipe) -> tuple[list[SourceSpec], list[str]]:
 
 
 def plan_sources(recipe: Recipe) -> Plan:
-    """Expand catalogues, decide licences, normalise declared languages and list the input files."""
-    from altedic.licence.policy import decide
+    """Expand catalogues, decide licences, normalise declared languages and list the input files.
 
+    Reads no document (only catalogues and the small rights files of the TDM checks): ``altedic
+    validate`` calls it too, so that it stops on what would stop the run before any work.
+    """
+    from altedic.licence.policy import check_overrides, decide
+
+    overrides = recipe.data.get("licence_policy")
+    # checked here, before anything: the licence policy was checked only when the first source's
+    # licence was decided, so `altedic validate` (which decided none) called a wrong key valid
+    problems = check_overrides(overrides)
+    if problems:
+        raise ConfigError("; ".join(problems), file=recipe.path, key="licence_policy")
     specs, warnings = _expand(recipe)
     names = [s.name for s in specs]
     dupes = sorted({n for n in names if names.count(n) > 1})
@@ -96,7 +106,6 @@ def plan_sources(recipe: Recipe) -> Plan:
             f"source names must be unique after expanding catalogues and manifests: {dupes}", file=recipe.path
         )
     plan = Plan(specs=[], infos=[], tasks=[], warnings=warnings)
-    overrides = recipe.data.get("licence_policy")
     for spec in specs:
         # One listing: the TDM checks look at the files that are read (a manifest's are
         # checked to stay in its folder on the way).
@@ -209,6 +218,21 @@ def check_stages(recipe: Recipe, profiles: list[tuple[str, str]] | None = None) 
     return notes
 
 
+def parallel_tasks(recipe: Recipe, plan: Plan) -> list[FileTask]:
+    """The files read for ``output.parallel`` (tmx sources with ``options.pairs``); [] when it is
+    off. ConfigError when it is on and no source gives pairs."""
+    if not recipe.data["output"].get("parallel"):
+        return []
+    tasks = [
+        t for t in plan.tasks if plan.infos[t.source].format == "tmx" and plan.infos[t.source].options.get("pairs")
+    ]
+    if not tasks:
+        raise ConfigError(
+            "output.parallel is set but no tmx source has options.pairs: true", file=recipe.path, key="output.parallel"
+        )
+    return tasks
+
+
 def build_pipeline(
     p: beam.Pipeline, recipe: Recipe, plan: Plan, staging: str, local_processes: int = 1, in_process: bool = False
 ) -> list[str]:
@@ -251,16 +275,8 @@ def build_pipeline(
         settings, dedup_target, local_processes
     )
     _ = processed["errors"] | "WriteErrors" >> WriteShards("errors", settings)
-    if out.get("parallel"):
-        pair_tasks = [
-            t for t in plan.tasks if plan.infos[t.source].format == "tmx" and plan.infos[t.source].options.get("pairs")
-        ]
-        if not pair_tasks:
-            raise ConfigError(
-                "output.parallel is set but no tmx source has options.pairs: true",
-                file=recipe.path,
-                key="output.parallel",
-            )
+    pair_tasks = parallel_tasks(recipe, plan)
+    if pair_tasks:
         pairs = p | "PairFiles" >> beam.Create(pair_tasks) | "Pairs" >> ReadPairs(plan.infos)
         _ = pairs | "WriteParallel" >> WriteShards("parallel", settings)
     _ = processed["counts"] | "Counts" >> WriteCounts(fsutil.join(staging, "_counts.json"))
