@@ -23,7 +23,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import apache_beam as beam
-from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import DirectOptions, PipelineOptions, SetupOptions
 
 import altedic
@@ -43,6 +42,7 @@ from altedic.errors import ConfigError, RunError
 from altedic.readers.base import SourceInfo
 from altedic.recipe import Recipe, language_problem, load_recipe
 from altedic.sources import SourceSpec
+from altedic.sources.files import list_source, relative
 from altedic.stages import StageConfig
 
 MANIFEST_VERSION = 1
@@ -85,32 +85,20 @@ def _expand(recipe: Recipe) -> tuple[list[SourceSpec], list[str]]:
     return specs, warnings
 
 
-def _match(spec: SourceSpec) -> list[str]:
-    uris: list[str] = []
-    for pattern in spec.paths:
-        try:
-            results = FileSystems.match([pattern])
-        except Exception as exc:  # Beam raises BeamIOError (and others per file system) here
-            raise ConfigError(f"cannot list {pattern}: {exc}", file=spec.origin, key="paths") from None
-        found = sorted(m.path for m in results[0].metadata_list)
-        # Directories match a glob too on local file systems; readers take files only.
-        found = [p for p in found if not (fsutil.is_local(p) and os.path.isdir(p))]
-        if not found:
-            raise ConfigError(f"{pattern!r} matches no files", file=spec.origin, key=f"{spec.name}.paths")
-        uris.extend(found)
-    return sorted(dict.fromkeys(uris))
-
-
-def _rel(uri: str, root: str) -> str:
-    if fsutil.is_local(uri) and fsutil.is_local(root):
-        return os.path.relpath(uri, root)
-    return uri[len(root) :].lstrip("/") if uri.startswith(root) else uri
-
-
 def plan_sources(recipe: Recipe) -> Plan:
-    """Expand catalogues, decide licences, normalise declared languages and list the input files."""
-    from altedic.licence.policy import decide
+    """Expand catalogues, decide licences, normalise declared languages and list the input files.
 
+    Reads no document (only catalogues and the small rights files of the TDM checks): ``altedic
+    validate`` calls it too, so that it stops on what would stop the run before any work.
+    """
+    from altedic.licence.policy import check_overrides, decide
+
+    overrides = recipe.data.get("licence_policy")
+    # checked here, before anything: the licence policy was checked only when the first source's
+    # licence was decided, so `altedic validate` (which decided none) called a wrong key valid
+    problems = check_overrides(overrides)
+    if problems:
+        raise ConfigError("; ".join(problems), file=recipe.path, key="licence_policy")
     specs, warnings = _expand(recipe)
     names = [s.name for s in specs]
     dupes = sorted({n for n in names if names.count(n) > 1})
@@ -119,9 +107,11 @@ def plan_sources(recipe: Recipe) -> Plan:
             f"source names must be unique after expanding catalogues and manifests: {dupes}", file=recipe.path
         )
     plan = Plan(specs=[], infos=[], tasks=[], warnings=warnings)
-    overrides = recipe.data.get("licence_policy")
     for spec in specs:
-        decision = decide(spec, overrides)
+        # One listing: the TDM checks look at the files that are read (a manifest's are
+        # checked to stay in its folder on the way).
+        listing = list_source(spec)
+        decision = decide(spec, overrides, listing.files)
         if not decision.allowed:
             plan.refused.append(
                 Refusal(spec.name, spec.origin, spec.licence, decision.reason or "licence.refused", decision.detail)
@@ -137,8 +127,8 @@ def plan_sources(recipe: Recipe) -> Plan:
         index = len(plan.infos)
         plan.specs.append(spec)
         plan.infos.append(info)
-        for uri in _match(spec):
-            plan.tasks.append(FileTask(source=index, uri=uri, rel=_rel(uri, spec.root)))
+        for uri in listing.require(spec):
+            plan.tasks.append(FileTask(source=index, uri=uri, rel=relative(uri, spec.root)))
     return plan
 
 
@@ -280,6 +270,21 @@ def check_stages(recipe: Recipe, profiles: list[tuple[str, str]] | None = None) 
     return notes
 
 
+def parallel_tasks(recipe: Recipe, plan: Plan) -> list[FileTask]:
+    """The files read for ``output.parallel`` (tmx sources with ``options.pairs``); [] when it is
+    off. ConfigError when it is on and no source gives pairs."""
+    if not recipe.data["output"].get("parallel"):
+        return []
+    tasks = [
+        t for t in plan.tasks if plan.infos[t.source].format == "tmx" and plan.infos[t.source].options.get("pairs")
+    ]
+    if not tasks:
+        raise ConfigError(
+            "output.parallel is set but no tmx source has options.pairs: true", file=recipe.path, key="output.parallel"
+        )
+    return tasks
+
+
 def build_pipeline(
     p: beam.Pipeline, recipe: Recipe, plan: Plan, staging: str, local_processes: int = 1, in_process: bool = False
 ) -> list[str]:
@@ -322,16 +327,8 @@ def build_pipeline(
         settings, dedup_target, local_processes
     )
     _ = processed["errors"] | "WriteErrors" >> WriteShards("errors", settings)
-    if out.get("parallel"):
-        pair_tasks = [
-            t for t in plan.tasks if plan.infos[t.source].format == "tmx" and plan.infos[t.source].options.get("pairs")
-        ]
-        if not pair_tasks:
-            raise ConfigError(
-                "output.parallel is set but no tmx source has options.pairs: true",
-                file=recipe.path,
-                key="output.parallel",
-            )
+    pair_tasks = parallel_tasks(recipe, plan)
+    if pair_tasks:
         pairs = p | "PairFiles" >> beam.Create(pair_tasks) | "Pairs" >> ReadPairs(plan.infos)
         _ = pairs | "WriteParallel" >> WriteShards("parallel", settings)
     _ = processed["counts"] | "Counts" >> WriteCounts(fsutil.join(staging, "_counts.json"))

@@ -13,7 +13,6 @@ be read into a corpus); 2 invalid manifest or unreadable file.
 from __future__ import annotations
 
 import argparse
-import glob
 import os
 from collections import Counter
 from typing import Any
@@ -49,23 +48,23 @@ def register(sub: Any) -> None:
     p.set_defaults(func=lambda args: (p.print_help(), 2)[1])
 
 
-def _read_sample(spec: SourceSpec, licence_id: str | None, limit: int) -> tuple[list[Document], list[ReadError], int]:
-    """Up to ``limit`` documents of ``spec`` (files in sorted order), the read errors, and the file count."""
+def _read_sample(
+    spec: SourceSpec, licence_id: str | None, limit: int, files: list[str]
+) -> tuple[list[Document], list[ReadError], int]:
+    """Up to ``limit`` documents of ``spec`` from ``files`` (its listing, sorted), the read errors,
+    and the file count."""
     from altedic.readers import get_reader
     from altedic.readers.base import ReadContext
+    from altedic.sources.files import relative
 
     reader = get_reader(spec.format)
     info = spec.info(licence_id=licence_id)
-    files: list[str] = []
-    for p in spec.paths:
-        files.extend(sorted(glob.glob(p, recursive=True)) if glob.has_magic(p) else [p])
-    files = [f for f in dict.fromkeys(files) if os.path.isfile(f)]
     docs: list[Document] = []
     errors: list[ReadError] = []
     for path in files:
         if len(docs) >= limit:
             break
-        ctx = ReadContext(source=info, uri=path, rel=os.path.relpath(path, spec.root))
+        ctx = ReadContext(source=info, uri=path, rel=relative(path, spec.root))
         try:
             for item in reader(ctx):
                 if isinstance(item, ReadError):
@@ -100,6 +99,7 @@ def _print_counts(title: str, counts: Counter[str]) -> None:
 
 def _validate(args: argparse.Namespace) -> int:
     from altedic.licence.policy import decide
+    from altedic.sources.files import list_source
     from altedic.sources.manifest import manifest_to_spec, read_manifest_file, validate_manifest
 
     path = args.file
@@ -128,8 +128,14 @@ def _validate(args: argparse.Namespace) -> int:
     any_allowed = False
     remaining = max(0, args.sample)
     for s in specs:
-        decision = decide(s)
         prefix = f"  [{s.name}] " if len(specs) > 1 or s is not spec else "  "
+        try:
+            # the files a run would read (altedic.sources.files): checked, decided and sampled
+            files = list_source(s).files
+        except ConfigError as exc:
+            print(f"{prefix}cannot list the files: {exc}")
+            return 2
+        decision = decide(s, files=files)
         if decision.allowed:
             any_allowed = True
             print(f"{prefix}licence: {decision.licence_id} ALLOWED ({decision.detail}; evidence: {decision.evidence})")
@@ -138,7 +144,7 @@ def _validate(args: argparse.Namespace) -> int:
         if remaining <= 0:
             continue
         try:
-            docs, errors, nfiles = _read_sample(s, decision.licence_id, remaining)
+            docs, errors, nfiles = _read_sample(s, decision.licence_id, remaining, files)
         except ConfigError as exc:
             print(f"{prefix}cannot read a sample: {exc}")
             return 2

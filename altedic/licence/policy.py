@@ -497,13 +497,17 @@ def eu_by_default(spec: SourceSpec) -> bool:
     return spec.format in ("tmx", "akn") and spec.options.get("eu") is True
 
 
-def decide(spec: SourceSpec, policy_overrides: dict[str, Any] | None = None) -> LicenceDecision:
+def decide(
+    spec: SourceSpec, policy_overrides: dict[str, Any] | None = None, files: list[str] | None = None
+) -> LicenceDecision:
     """Decide whether the documents of ``spec`` may enter the corpus (see the module docstring).
 
     Reads no document. It may read small rights files: a TDMRep sidecar (``options.tdmrep`` or
     ``<root>/.well-known/tdmrep.json``) and the first 64 KiB of HTML inputs for a
     ``tdm-reservation`` meta element. ``policy_overrides`` is the recipe's licence policy
-    section (keys in :data:`OVERRIDE_KEYS`); a bad one raises ConfigError.
+    section (keys in :data:`OVERRIDE_KEYS`); a bad one raises ConfigError. ``files``: the
+    source's inputs as :func:`altedic.sources.files.list_source` listed them (listed here when
+    not given), so that the TDM checks look at exactly the files the run reads.
     """
     from altedic.licence import odrl as odrl_mod
     from altedic.licence import tdm
@@ -514,7 +518,7 @@ def decide(spec: SourceSpec, policy_overrides: dict[str, Any] | None = None) -> 
     )
     lid = normalise_licence(spec.licence) if spec.licence else None
 
-    reservation = tdm.reservation_for_spec(spec)
+    reservation = tdm.reservation_for_spec(spec, files)
     if reservation is not None:
         return LicenceDecision(False, lid, "licence.tdm_reserved", reservation.detail, reservation.evidence)
 

@@ -3,7 +3,8 @@
 Article 4(3) of Directive (EU) 2019/790 lets rightholders reserve text and data mining "in an
 appropriate manner, such as machine-readable means". TDMRep
 (https://www.w3.org/community/reports/tdmrep/CG-FINAL-tdmrep-20240510/) defines three such
-means, of which the two that survive mirroring to local files are read here:
+means, of which the two that survive mirroring are read here (from local files or, through
+Beam's file systems, from a bucket):
 
 * a JSON file at ``/.well-known/tdmrep.json``: an array of rules
   ``{"location": "/path/*", "tdm-reservation": 1, "tdm-policy": "https://..."}``; a rule's
@@ -23,13 +24,13 @@ mirror, by a person.
 
 from __future__ import annotations
 
-import glob
 import json
 import os
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from altedic import fsutil
 from altedic.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -129,21 +130,16 @@ def html_reservation(head: bytes) -> tuple[bool, str | None]:
     return reserved, policy
 
 
-def _expand(spec: SourceSpec) -> list[str]:
-    files: list[str] = []
-    for p in spec.paths:
-        if "://" in p:
-            continue
-        matches = sorted(glob.glob(p, recursive=True)) if glob.has_magic(p) else [p]
-        files.extend(m for m in matches if os.path.isfile(m))
-    return files
+def _is_file(path: str) -> bool:
+    """A file at ``path`` (a local path or a URI, as the source's inputs)."""
+    return os.path.isfile(fsutil.local_path(path)) if fsutil.is_local(path) else fsutil.exists(path)
 
 
 def _truthy(value: Any) -> bool:
     return value is True or str(value).strip().lower() in {"1", "true", "yes"}
 
 
-def reservation_for_spec(spec: SourceSpec) -> TdmReservation | None:
+def reservation_for_spec(spec: SourceSpec, files: list[str] | None = None) -> TdmReservation | None:
     """The TDM reservation that applies to ``spec``, or None.
 
     Looks at, in order: ``spec.tdm_reserved``; ``options.tdm_reservation`` (the contributor's
@@ -151,6 +147,10 @@ def reservation_for_spec(spec: SourceSpec) -> TdmReservation | None:
     at ``<spec.root>/.well-known/tdmrep.json``, matched against each input's path relative to the
     root; for HTML formats, the head of every input file. One reserved file refuses the whole
     source (the detail says how many): split the source to keep the rest.
+
+    The inputs are the files the run reads: ``files`` when the caller has listed them already,
+    else :func:`altedic.sources.files.list_source` (the run's own listing: a ``**`` matches at
+    any depth, as when the files are read).
     """
     if spec.tdm_reserved:
         return TdmReservation(
@@ -162,25 +162,29 @@ def reservation_for_spec(spec: SourceSpec) -> TdmReservation | None:
             f"the contributor recorded a text-and-data-mining opt-out for source '{spec.name}'",
             f"options.tdm_reservation in {spec.origin or 'the source'}",
         )
+    from altedic.sources.files import relative
+
     sidecar = spec.options.get("tdmrep")
     sidecar_path: str | None = None
     if sidecar:
-        sidecar_path = sidecar if os.path.isabs(sidecar) else os.path.join(spec.root, sidecar)
-        if not os.path.isfile(sidecar_path):
+        sidecar_path = sidecar if os.path.isabs(sidecar) or "://" in sidecar else fsutil.join(spec.root, sidecar)
+        if not _is_file(sidecar_path):
             raise ConfigError(
                 f"the TDMRep file {sidecar_path} does not exist", file=spec.origin or None, key="options.tdmrep"
             )
     else:
-        candidate = os.path.join(spec.root, ".well-known", "tdmrep.json")
-        if os.path.isfile(candidate):
+        candidate = fsutil.join(spec.root, ".well-known", "tdmrep.json")
+        if _is_file(candidate):
             sidecar_path = candidate
-    files = _expand(spec)
+    if files is None:
+        from altedic.sources.files import list_source
+
+        files = list_source(spec).files
     if sidecar_path is not None:
-        with open(sidecar_path, "rb") as f:
-            rules = parse_tdmrep_json(f.read(), sidecar_path)
+        rules = parse_tdmrep_json(fsutil.read_bytes(sidecar_path), sidecar_path)
         reserved: list[tuple[str, TdmRule]] = []
         for path in files:
-            rel = os.path.relpath(path, spec.root).replace(os.sep, "/")
+            rel = relative(path, spec.root).replace(os.sep, "/")
             rule = match_rule(rules, "/" + rel)
             if rule is not None and rule.reserved:
                 reserved.append((rel, rule))
@@ -195,11 +199,11 @@ def reservation_for_spec(spec: SourceSpec) -> TdmReservation | None:
             )
     if spec.format in HTML_FORMATS and spec.options.get("tdm_scan_html", True):
         for path in files:
-            with open(path, "rb") as f:
+            with fsutil.open_read(path) as f:
                 head = f.read(HTML_HEAD_BYTES)
             reserved_flag, policy_url = html_reservation(head)
             if reserved_flag:
-                rel = os.path.relpath(path, spec.root).replace(os.sep, "/")
+                rel = relative(path, spec.root).replace(os.sep, "/")
                 extra = f"; tdm-policy {policy_url}" if policy_url else ""
                 return TdmReservation(
                     f"HTML meta tdm-reservation=1 in {rel}{extra}",

@@ -40,6 +40,9 @@ class SourceSpec:
     """An ODRL policy attached to the source (from a data-space connector or DCAT odrl:hasPolicy)."""
     origin: str = ""
     """Where the source was defined: ``recipe.yaml:sources[2]``, a manifest path, a catalogue."""
+    confine: str | None = None
+    """A folder every file of the source must really be in (links resolved): a contributed
+    manifest's folder. None for a recipe's own source, which can name any path."""
 
     def info(self, licence_id: str | None = None, declared_lang: str | None = None) -> SourceInfo:
         """The picklable part that readers and stages need. The declared language is a code of

@@ -873,14 +873,16 @@ def expand_catalogue(spec: SourceSpec) -> tuple[list[SourceSpec], list[str]]:
         ),
         key=lambda pl: -len(pl[0]),
     )
-    files: list[str] = []
-    for p in spec.paths:
-        matches = sorted(glob.glob(p, recursive=True)) if glob.has_magic(p) else [p]
-        if not matches:
-            raise ConfigError(
-                f"no catalogue file matches {p}", file=spec.origin or None, key=f"sources.{spec.name}.paths"
-            )
-        files.extend(matches)
+    from altedic.sources.files import list_source
+
+    listing = list_source(spec)  # the catalogue files, listed as the run lists a source's files
+    if listing.unmatched:
+        raise ConfigError(
+            f"no catalogue file matches {listing.unmatched[0]}",
+            file=spec.origin or None,
+            key=f"sources.{spec.name}.paths",
+        )
+    files = listing.files
     children: list[SourceSpec] = []
     warnings: list[str] = []
     names: set[str] = set()
@@ -979,6 +981,7 @@ def expand_catalogue(spec: SourceSpec) -> tuple[list[SourceSpec], list[str]]:
                         tdm_reserved=spec.tdm_reserved,
                         odrl=dist.odrl or ds.odrl or spec.odrl,
                         origin=f"{spec.origin or spec.name} > {rel} > {ds.iri or ds.key} > {dist.iri or dist.key}",
+                        confine=spec.confine,  # a contributed catalogue's mirror stays in its folder
                     )
                 )
     return children, warnings

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import difflib
-import glob
 import json
 import os
 from functools import cache
@@ -151,22 +150,29 @@ def validate_manifest(data: Any, base_dir: str | None = None) -> list[str]:
 
         problems.extend(f"options.{key}: {message}" for key, message in option_problems(data["options"]))
     if base_dir is not None and isinstance(data.get("location"), str | list):
+        from altedic.sources import files
+
         for loc in _locations(data):
-            full = loc if os.path.isabs(loc) else os.path.join(base_dir, loc)
             if "://" in loc:
                 problems.append(
                     f"location: '{loc}' is a URL; the pipeline reads local files only: download it and give the local path"
                 )
                 continue
-            matched = (
-                glob.glob(full, recursive=True) if glob.has_magic(full) else ([full] if os.path.exists(full) else [])
-            )
-            outside = _outside(base_dir, loc, matched)
-            if outside is not None:
-                problems.append(
-                    f"location: '{loc}' {outside}; a contributed source reads the files in its manifest's folder "
-                    "and below it only: move the files there (a recipe's own source can name any path)"
-                )
+            # checked before listing: `/**` or `../../**` would walk the whole machine
+            escape = _leaves_folder(base_dir, loc)
+            matched: list[str] = []
+            if escape is None:
+                # the files the run will read: the same pattern (location_path) through the same
+                # listing (files.match), so that a `**` or a link cannot bring in a file unchecked
+                try:
+                    matched = files.match(location_path(base_dir, loc))
+                except ConfigError as exc:
+                    problems.append(f"location: '{loc}' cannot be listed: {exc}")
+                    continue
+                bad = files.outside(matched, base_dir)
+                escape = None if bad is None else files.escape_reason(bad[0], bad[1], base_dir)
+            if escape is not None:
+                problems.append(f"location: '{loc}' {escape}; {files.CONFINED}")
             elif not matched:
                 problems.append(
                     f"location: '{loc}' matches no file (looked in {base_dir}); check the path, relative to the manifest"
@@ -174,12 +180,19 @@ def validate_manifest(data: Any, base_dir: str | None = None) -> list[str]:
     return problems
 
 
-def _outside(base_dir: str, loc: str, matched: list[str]) -> str | None:
-    """Why ``loc`` reaches outside ``base_dir`` (None when it does not).
+def location_path(base_dir: str, loc: str) -> str:
+    """The path or glob that the run lists for the manifest location ``loc``."""
+    return loc if os.path.isabs(loc) else os.path.normpath(os.path.join(base_dir, loc))
+
+
+def _leaves_folder(base_dir: str, loc: str) -> str | None:
+    """Why ``loc``, as written, reaches outside ``base_dir`` (None when it does not).
 
     A manifest comes from outside the project: with an absolute path, a ``..`` or a symbolic link
     its location could name any file the build machine can read (``/etc``, a key in the home
-    folder), whose text would then be read into the corpus as the contributor's documents.
+    folder), whose text would then be read into the corpus as the contributor's documents. Links
+    are checked on the files the location matches (:func:`altedic.sources.files.outside`), here
+    and again when the run lists them (``SourceSpec.confine``).
     """
     if os.path.isabs(loc) or os.path.splitdrive(loc)[0]:
         return "is an absolute path"
@@ -187,10 +200,6 @@ def _outside(base_dir: str, loc: str, matched: list[str]) -> str | None:
     lexical = os.path.normpath(os.path.join(root, loc))
     if lexical != root and not lexical.startswith(root + os.sep):
         return "leads out of the manifest's folder (..)"
-    for f in matched:
-        real = os.path.realpath(f)
-        if real != root and not real.startswith(root + os.sep):
-            return f"matches {os.path.relpath(f, base_dir)}, a link to {real}, outside the manifest's folder"
     return None
 
 
@@ -233,7 +242,7 @@ def manifest_to_spec(data: dict[str, Any], path: str) -> SourceSpec:
     return SourceSpec(
         name=data["name"],
         format=data["format"],
-        paths=[loc if os.path.isabs(loc) else os.path.normpath(os.path.join(base, loc)) for loc in _locations(data)],
+        paths=[location_path(base, loc) for loc in _locations(data)],
         root=base,
         language=langs[0] if len(langs) == 1 else None,
         licence=data["licence"],
@@ -247,6 +256,7 @@ def manifest_to_spec(data: dict[str, Any], path: str) -> SourceSpec:
         tdm_reserved=bool(data.get("tdm_reservation", False)),
         odrl=data.get("odrl"),
         origin=path,
+        confine=base,
     )
 
 

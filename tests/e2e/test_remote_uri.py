@@ -280,3 +280,44 @@ def test_mix_from_and_to_a_bucket(bucket: Path, demo_release: Path, tmp_path: Pa
     assert all(c.ok for c in ri.verify_shards(f"{SCHEME}://mixed", ri.load_manifest(f"{SCHEME}://mixed")))
     with pytest.raises(RunError, match="not empty"):
         mix(f"{SCHEME}://rel", f"{SCHEME}://mixed", weights=weights)
+
+
+def test_tdm_reservations_of_inputs_in_a_bucket(bucket: Path, tmp_path: Path) -> None:
+    """A TDMRep file and an HTML meta reservation in a bucket are read through Beam's file
+    systems, on the files the run lists: the check skipped every URI before, and both sources
+    were read."""
+    from altedic.recipe import load_recipe
+    from altedic.run import plan_sources
+
+    site = bucket / "in" / "site"
+    (site / ".well-known").mkdir(parents=True)
+    (site / "priv").mkdir()
+    (site / ".well-known" / "tdmrep.json").write_text('[{"location": "/priv/*", "tdm-reservation": 1}]')
+    (site / "a.jsonl").write_text('{"id": "a", "text": "Free text."}\n')
+    (site / "priv" / "b.jsonl").write_text('{"id": "b", "text": "Reserved text."}\n')
+    (bucket / "in" / "html" / "sub").mkdir(parents=True)
+    (bucket / "in" / "html" / "ok.html").write_text("<html><body><p>Free.</p></body></html>")
+    (bucket / "in" / "html" / "sub" / "r.html").write_text(
+        '<html><head><meta name="tdm-reservation" content="1"></head><body><p>Reserved.</p></body></html>'
+    )
+    recipe = tmp_path / "r.yaml"
+    recipe.write_text(
+        "version: 1\nname: remote-tdm\nsources:\n"
+        f"  - {{name: site, format: jsonl, paths: '{SCHEME}://in/site/**.jsonl', licence: CC-BY-4.0}}\n"
+        f"  - {{name: html, format: eurlex_html, paths: '{SCHEME}://in/html/**.html', licence: CC-BY-4.0}}\n"
+        f"  - {{name: free, format: eurlex_html, paths: '{SCHEME}://in/html/*.html', licence: CC-BY-4.0}}\n"
+        "output: {path: out}\n",
+        encoding="utf-8",
+    )
+    plan = plan_sources(load_recipe(recipe))
+    assert [(r.name, r.reason, r.detail) for r in plan.refused] == [
+        (
+            "site",
+            "licence.tdm_reserved",
+            "tdm-reservation 1 applies to 1 of 2 files (first: priv/b.jsonl, rule location '/priv/*')",
+        ),
+        ("html", "licence.tdm_reserved", "HTML meta tdm-reservation=1 in sub/r.html"),
+    ]
+    assert [(plan.infos[t.source].name, t.uri, t.rel) for t in plan.tasks] == [
+        ("free", f"{SCHEME}://in/html/ok.html", "ok.html")
+    ]

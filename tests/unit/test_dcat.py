@@ -486,3 +486,34 @@ def test_a_dataset_language_altedic_does_not_know_is_a_warning_not_the_end_of_th
             f"{warned} is not a language code altedic knows; its documents are read as undeclared "
             "(the detector decides alone)"
         ]
+
+
+def test_a_contributed_catalogue_reads_no_mirror_outside_its_folder(tmp_path: Path) -> None:
+    """A contributed manifest's catalogue whose options.mirror maps a URL to a folder outside the
+    manifest's folder: the children carry the manifest's folder, and the run's listing refuses
+    the mirrored file (it was read: only the manifest's location was checked)."""
+    from altedic.recipe import load_recipe
+    from altedic.run import plan_sources
+
+    community = tmp_path / "community"
+    community.mkdir()
+    outside = tmp_path / "mirror" / "a" / "a.jsonl"
+    outside.parent.mkdir(parents=True)
+    outside.write_text('{"text": "not the contributor\'s"}\n', encoding="utf-8")
+    (community / "cat.ttl").write_text(GLOB_CATALOGUE % "https://files.ex.org/a/a.jsonl", encoding="utf-8")
+    m = community / "m.yaml"
+    m.write_text(
+        "manifest_version: 1\nname: cat\ncontact: a@b.mt\nlanguages: [mt]\nformat: dcat\nlocation: cat.ttl\n"
+        "licence: CC0-1.0\nrights_holder: X\nattribution: X\npersonal_data: false\n"
+        'options: {mirror: {"https://files.ex.org/": ../mirror/}}\n',
+        encoding="utf-8",
+    )
+    recipe = tmp_path / "r.yaml"
+    recipe.write_text(f"version: 1\nname: t\nsources: [{{include: {m}}}]\noutput: {{path: out}}\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as exc:
+        plan_sources(load_recipe(recipe))
+    assert exc.value.key == "cat/dsA/distA.paths"
+    assert str(exc.value).endswith(
+        f"source 'cat/dsA/distA': '{outside}' matches {outside}, outside the manifest's folder; a contributed source reads the files in its manifest's folder and below it only: "
+        "move the files there (a recipe's own source can name any path)"
+    )

@@ -238,3 +238,73 @@ def test_html_meta_reservation() -> None:
         b"<head><meta name=tdm-reservation content=0><meta name='tdm-policy' content='https://x/p'></head>"
     ) == (False, "https://x/p")
     assert html_reservation(b'<head><meta name="description" content="1"></head>') == (False, None)
+
+
+def _tdm_site(tmp_path: Path) -> Path:
+    """``site/`` with a TDMRep file reserving ``/priv/*``, a free ``a.jsonl`` and a reserved
+    ``priv/b.jsonl``; ``html/`` with a free ``ok.html`` and ``sub/r.html`` carrying the meta."""
+    site = tmp_path / "site"
+    (site / ".well-known").mkdir(parents=True)
+    (site / "priv").mkdir()
+    (site / ".well-known" / "tdmrep.json").write_text(
+        '[{"location": "/priv/*", "tdm-reservation": 1}, {"location": "/*", "tdm-reservation": 0}]', encoding="utf-8"
+    )
+    (site / "a.jsonl").write_text('{"id": "a", "text": "Free text."}\n', encoding="utf-8")
+    (site / "priv" / "b.jsonl").write_text('{"id": "b", "text": "Reserved text."}\n', encoding="utf-8")
+    html = tmp_path / "html"
+    (html / "sub").mkdir(parents=True)
+    (html / "ok.html").write_text("<html><head><title>ok</title></head><body><p>Free.</p></body></html>")
+    (html / "sub" / "r.html").write_text(
+        '<html><head><meta name="tdm-reservation" content="1"></head><body><p>Reserved.</p></body></html>'
+    )
+    return tmp_path
+
+
+@pytest.mark.parametrize("glob", ["site/**.jsonl", "site/**/*.jsonl", "site/**"])
+def test_tdmrep_applies_to_the_files_a_double_star_reads(tmp_path: Path, glob: str) -> None:
+    """`site/**.jsonl` reads priv/b.jsonl (Beam's `**` crosses folders) but the TDM check listed
+    the files with Python's glob, for which it matched a.jsonl only: the reservation of
+    /priv/* was not seen and b.jsonl's documents were kept."""
+    from altedic.recipe import load_recipe
+    from altedic.run import Refusal, plan_sources
+
+    _tdm_site(tmp_path)
+    recipe = tmp_path / "r.yaml"
+    recipe.write_text(
+        f"version: 1\nname: tdm\nsources: [{{name: site, format: jsonl, paths: '{glob}', licence: CC-BY-4.0}}]\n"
+        "output: {path: out}\n",
+        encoding="utf-8",
+    )
+    plan = plan_sources(load_recipe(recipe))
+    assert (plan.tasks, plan.infos) == ([], [])
+    # as the run reads them: `**/*` wants a folder between (not a.jsonl), `**` alone takes the rights file too
+    files = {"site/**.jsonl": 2, "site/**/*.jsonl": 1, "site/**": 3}[glob]
+    assert plan.refused == [
+        Refusal(
+            "site",
+            f"{recipe}:sources[0]",
+            "CC-BY-4.0",
+            "licence.tdm_reserved",
+            f"tdm-reservation 1 applies to 1 of {files} files (first: priv/b.jsonl, rule location '/priv/*')",
+        )
+    ]
+
+
+def test_html_meta_reservation_in_a_file_a_double_star_reads(tmp_path: Path) -> None:
+    """`html/**.html` reads html/sub/r.html, whose <meta name="tdm-reservation" content="1"> the
+    check never opened (Python's glob matched ok.html only): its documents were read."""
+    _tdm_site(tmp_path)
+    spec = SourceSpec(
+        name="html", format="eurlex_html", paths=[str(tmp_path / "html" / "**.html")], root=str(tmp_path / "html")
+    )
+    spec.licence = "CC-BY-4.0"
+    d = decide(spec)
+    assert (d.allowed, d.reason, d.detail, d.evidence) == (
+        False,
+        "licence.tdm_reserved",
+        "HTML meta tdm-reservation=1 in sub/r.html",
+        f'<meta name="tdm-reservation"> in {tmp_path / "html" / "sub" / "r.html"}',
+    )
+    # a glob that reads only the free page is allowed
+    spec.paths = [str(tmp_path / "html" / "*.html")]
+    assert decide(spec).allowed

@@ -217,3 +217,119 @@ def test_unknown_language_code_is_a_problem_of_the_manifest(tmp_path: Path) -> N
     ]
     with pytest.raises(ConfigError, match=r"m.yaml: 1 problem in the source manifest:\n  - languages\[1\]: unknown"):
         load_manifest(str(m))
+
+
+MANIFEST = """manifest_version: 1
+name: mt-community-news
+contact: {name: Marija Borg, email: marija@example.mt}
+languages: [mt]
+format: jsonl
+location: "LOCATION"
+licence: CC-BY-4.0
+rights_holder: Għaqda tal-Malti
+attribution: "© Għaqda tal-Malti, CC BY 4.0"
+personal_data: false
+options: {columns: {text: text, id: id}}
+"""
+
+
+def _community(tmp_path: Path, location: str) -> tuple[Path, Path]:
+    """A manifest in ``community/`` with ``data/news.jsonl`` (2 documents) and, outside the
+    folder, ``elsewhere/web.jsonl`` (3 documents). Returns (manifest, the outside file)."""
+    folder = tmp_path / "community"
+    (folder / "data" / "sub").mkdir(parents=True)
+    (folder / "data" / "news.jsonl").write_text(
+        '{"id": "n1", "text": "Il-Kunsill Lokali ltaqa\' llum."}\n{"id": "n2", "text": "Ix-xita waslet kmieni."}\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "elsewhere").mkdir()
+    secret = tmp_path / "elsewhere" / "web.jsonl"
+    secret.write_text("".join(f'{{"id": "s{i}", "text": "not the contributor\'s {i}"}}\n' for i in range(3)))
+    m = folder / "m.yaml"
+    m.write_text(MANIFEST.replace("LOCATION", location), encoding="utf-8")
+    return m, secret
+
+
+def test_a_double_star_location_cannot_read_a_link_out_of_the_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`data/**.jsonl` matches at any depth for Beam (the run) but only at the top level for
+    Python's glob (the check): a link one folder down, to a file outside the manifest's folder,
+    was called valid ("sample: 2 document(s) from 1 file(s)") and its documents were read."""
+    from altedic.recipe import load_recipe
+
+    m, secret = _community(tmp_path, "data/**.jsonl")
+    folder = m.parent
+    (folder / "data" / "sub" / "secret.jsonl").symlink_to(secret)
+    problem = (
+        f"location: 'data/**.jsonl' matches data/sub/secret.jsonl, a link to {secret}, outside the manifest's "
+        "folder; a contributed source reads the files in its manifest's folder and below it only: move the files "
+        "there (a recipe's own source can name any path)"
+    )
+    assert validate_manifest(read_manifest_file(str(m)), str(folder)) == [problem]
+    assert run_cli(str(m), "--no-stages") == 2
+    assert capsys.readouterr().out.splitlines() == [f"{m}: INVALID source manifest (1 problem)", f"  - {problem}"]
+    recipe = tmp_path / "r.yaml"
+    recipe.write_text(
+        f"version: 1\nname: inc\nsources: [{{include: {m}}}]\nstages: {{langid: {{method: declared}}}}\n"
+        "output: {path: out}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError) as exc:
+        load_recipe(recipe)
+    assert str(exc.value) == f"{m}: 1 problem in the source manifest:\n  - {problem}"
+
+
+def test_what_a_manifest_check_lists_is_what_the_run_reads(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The same listing for the check, the sample and the run: a `**` location reads the file
+    one folder down (the sample counted 1 file of 2), and a link out of the folder that appears
+    after the manifest was checked is refused when the run lists the files, whatever the glob."""
+    from altedic.recipe import load_recipe
+    from altedic.run import plan_sources
+
+    m, secret = _community(tmp_path, "data/**.jsonl")
+    folder = m.parent
+    (folder / "data" / "sub" / "more.jsonl").write_text('{"id": "m1", "text": "Għada se tkun sħuna."}\n')
+    assert validate_manifest(read_manifest_file(str(m)), str(folder)) == []
+    assert run_cli(str(m), "--no-stages") == 0
+    out = capsys.readouterr().out.splitlines()
+    assert "  sample: 3 document(s) from 2 file(s); 0 unreadable part(s)" in out
+    recipe = tmp_path / "r.yaml"
+    recipe.write_text(
+        f"version: 1\nname: inc\nsources: [{{include: {m}}}]\nstages: {{langid: {{method: declared}}}}\n"
+        "output: {path: out}\n",
+        encoding="utf-8",
+    )
+    loaded = load_recipe(recipe)
+    assert loaded.sources[0].confine == str(folder)
+    assert [(t.uri, t.rel) for t in plan_sources(loaded).tasks] == [
+        (str(folder / "data" / "news.jsonl"), "data/news.jsonl"),
+        (str(folder / "data" / "sub" / "more.jsonl"), "data/sub/more.jsonl"),
+    ]
+    (folder / "data" / "sub" / "more.jsonl").unlink()
+    (folder / "data" / "sub" / "more.jsonl").symlink_to(secret)
+    with pytest.raises(ConfigError) as exc:
+        plan_sources(loaded)
+    assert str(exc.value) == (
+        f"{m}: at 'mt-community-news.paths': source 'mt-community-news': '{folder}/data/**.jsonl' matches "
+        f"data/sub/more.jsonl, a link to {secret}, outside the manifest's folder; a contributed source reads the "
+        "files in its manifest's folder and below it only: move the files there (a recipe's own source can name "
+        "any path)"
+    )
+    # a recipe's own source names any path: the same link is read
+    own = tmp_path / "own.yaml"
+    own.write_text(
+        f"version: 1\nname: own\nsources: [{{name: n, format: jsonl, paths: '{folder}/data/**.jsonl', "
+        "licence: CC-BY-4.0, options: {columns: {text: text, id: id}}}]\noutput: {path: out}\n",
+        encoding="utf-8",
+    )
+    assert [t.rel for t in plan_sources(load_recipe(own)).tasks] == ["news.jsonl", "sub/more.jsonl"]
+
+
+def test_a_location_naming_a_folder_matches_no_file(tmp_path: Path) -> None:
+    """`location: data` passed the check (the folder exists) and the run then stopped with
+    "matches no files": readers take files, and the check now lists as the run does."""
+    m, _secret = _community(tmp_path, "data")
+    assert validate_manifest(read_manifest_file(str(m)), str(m.parent)) == [
+        f"location: 'data' matches no file (looked in {m.parent}); check the path, relative to the manifest"
+    ]
