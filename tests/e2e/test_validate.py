@@ -87,6 +87,8 @@ def test_validate_files_lists_every_source_s_files(tmp_path: Path, capsys: pytes
         "  news                         jsonl        -      CC-BY-4.0",
         "  legal                        text         -      CC-BY-4.0",
         "  nc                           text         -      CC-BY-NC-4.0",
+        "dedup: MinHash 14 bands x 8 rows (112 permutations, word 5-grams): implied LSH similarity threshold "
+        "(1/b)^(1/r) = 0.719; candidates verified (exact) at Jaccard >= 0.80; scope language",
         "stage settings: valid",
         "3 input file(s) in 2 allowed source(s)",
         "  refused nc: licence.non_commercial (licence CC-BY-NC-4.0 forbids commercial use; non-commercial "
