@@ -15,7 +15,8 @@ validator is left alone. Institutional text is full of digit runs that look like
   must start with a trunk ``0`` (most EU countries) or follow a phone keyword (``tel.``, ``τηλ.``,
   ``тел.``, ``phone``...) for countries without a trunk prefix (MT, DK, GR, ES, PT, LU, CY...).
   Dates and digit groups joined by ``/`` are never phone candidates.
-* IBAN: ISO 13616 shape, then ``stdnum.iban`` (mod-97 checksum and per-country length).
+* IBAN: ISO 13616 shape, cut to the country's registry length where the next word ran on
+  ("EE38 2200 2210 2014 5685 EUR"), then ``stdnum.iban`` (mod-97 checksum and per-country length).
 * payment card: 13-19 digits in 4-digit groups or one run, a known issuer prefix (ISO/IEC 7812
   IIN ranges of Visa, Mastercard, American Express, Discover, Maestro, JCB, Diners) and the Luhn
   checksum (``stdnum.luhn``).
@@ -45,13 +46,14 @@ import unicodedata
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import cache
 from importlib import import_module
 from itertools import accumulate
 from typing import Any
 
 import phonenumbers
 from stdnum import iban as std_iban
-from stdnum import luhn
+from stdnum import luhn, numdb
 from stdnum.eu import vat as std_vat
 
 PII_TYPES: tuple[str, ...] = ("email", "iban", "card", "tax_id", "national_id", "ip", "phone")
@@ -510,10 +512,39 @@ def _iban_starts(runs: Runs) -> Iterator[int]:
             yield s - 2
 
 
+@cache
+def _iban_length(country: str) -> int:
+    """The IBAN length of ``country`` in the ISO 13616 registry (python-stdnum's copy of SWIFT's
+    IBAN registry: 4 characters, then the BBAN, ``"2!n14!n"`` for Estonia: 20), 0 if unknown."""
+    bban = numdb.get("iban").info(country)[0][1].get("bban", "")
+    return 4 + sum(int(n) for n in re.findall(r"\d+", bban)) if bban else 0
+
+
+def _iban_cut(cand: str) -> str:
+    """``cand`` cut to its country's IBAN length where it ran on into the next word.
+
+    The pattern takes up to 8 groups of 1-4 characters, so after an IBAN whose length is a
+    multiple of 4 (Estonia, Lithuania, Austria: 20; Spain: 24) it also took the next short word:
+    "EE38 2200 2210 2014 5685 EUR", "ES91 2100 0418 4502 0005 1332 BBVA"; the candidate failed its
+    checksum and was consumed, so the IBAN was kept. The cut is made only where a space follows
+    (a word glued to the number is not cut off). A candidate no longer than its country's length
+    is returned as it is.
+    """
+    n = _iban_length(cand[:2])
+    seen = 0
+    for i, c in enumerate(cand):
+        if c != " ":
+            seen += 1
+            if seen == n:
+                return cand[: i + 1] if cand[i + 1 : i + 2] in ("", " ") else cand
+    return cand
+
+
 def find_ibans(text: str, runs: Runs | None = None) -> Iterator[Match]:
     for m in _scan(_IBAN, text, _iban_starts(digit_runs(text) if runs is None else runs)):
-        if std_iban.is_valid(m.group()):
-            yield Match(m.start(), m.end(), "iban")
+        cand = _iban_cut(m.group())
+        if std_iban.is_valid(cand):
+            yield Match(m.start(), m.start() + len(cand), "iban")
 
 
 def _card_starts(text: str, runs: Runs) -> Iterator[int]:

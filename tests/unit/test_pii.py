@@ -465,3 +465,25 @@ def test_documents_rejected_before_the_stage_are_scrubbed_in_redact_and_drop_mod
         "tagged": (text, {}, "licence.non_commercial"),
         "raw": (text, {}, "licence.non_commercial"),
     }
+
+
+# --- IBANs followed by a short word: the pattern's last groups took the word, the candidate failed
+# --- its checksum and was consumed, and the IBAN was kept (an Estonian, Lithuanian, Austrian or
+# --- Spanish IBAN has a multiple of 4 characters). Now cut to the country's registry length.
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        ("et", "Makse IBAN: EE38 2200 2210 2014 5685 EUR 150.", "Makse IBAN: <IBAN> EUR 150."),
+        ("et", "Arveldusarve EE382200221020145685 EUR, saaja MTÜ Näide.", "Arveldusarve <IBAN> EUR, saaja MTÜ Näide."),
+        ("lt", "Sąskaita LT12 1000 0111 0100 1000 AB SEB bankas", "Sąskaita <IBAN> AB SEB bankas"),
+        ("eu", "Kontu-zenbakia ES91 2100 0418 4502 0005 1332 BBVA", "Kontu-zenbakia <IBAN> BBVA"),
+        ("de", "Konto AT61 1904 3002 3457 3201 BAWAG", "Konto <IBAN> BAWAG"),
+        ("de", "IBAN DE89 3704 0044 0532 0130 00 BIC COBADEFFXXX", "IBAN <IBAN> BIC COBADEFFXXX"),
+        # a word glued to the number is not cut off: not an IBAN on its own
+        ("et", "Kood EE382200221020145685EUR", "Kood EE382200221020145685EUR"),
+    ],
+)
+def test_iban_followed_by_a_short_word(lang: str, text: str, expected: str) -> None:
+    assert redacted(text, lang) == expected
