@@ -237,7 +237,12 @@ _PHONE_KEYWORD = re.compile(
     r"[.:]?\s*(?:\w{0,10}[.:]?\s*)?[:.]?\s*$",
     re.IGNORECASE,
 )
-_DATE_LIKE = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$|^\d{4}[./-]\d{1,4}$|^\d{1,2}[./-]\d{1,2}$")
+# Followed from altedic/pii/detectors.py: spaced dates ("08. 09. 2013") and opening hours
+# ("08.00-15.00") are date-like too.
+_DATE_LIKE = re.compile(
+    r"^\d{1,4}(?:[./-]|\. )\d{1,2}(?:[./-]|\. )\d{1,4}$|^\d{4}[./-]\d{1,4}$|^\d{1,2}[./-]\d{1,2}$"
+    r"|^\d{1,2}[.:]\d{2} ?[-–] ?\d{1,2}[.:]\d{2}$"
+)
 
 
 def _digits(s: str) -> str:

@@ -14,7 +14,8 @@ validator is left alone. Institutional text is full of digit runs that look like
   document's language. International numbers (``+``/``00``) are tried directly; national numbers
   must start with a trunk ``0`` (most EU countries) or follow a phone keyword (``tel.``, ``τηλ.``,
   ``тел.``, ``phone``...) for countries without a trunk prefix (MT, DK, GR, ES, PT, LU, CY...).
-  Dates and digit groups joined by ``/`` are never phone candidates.
+  Dates (``12.05.2019``, spaced ``08. 09. 2013``), opening hours (``08.00-15.00``) and digit
+  groups joined by ``/`` are never phone numbers.
 * IBAN: ISO 13616 shape, cut to the country's registry length where the next word ran on
   ("EE38 2200 2210 2014 5685 EUR"), then ``stdnum.iban`` (mod-97 checksum and per-country length).
 * payment card: 13-19 digits in 4-digit groups or one run, a known issuer prefix (ISO/IEC 7812
@@ -385,7 +386,15 @@ _PHONE_KEYWORD = re.compile(
     r"[.:]?\s*(?:\w{0,10}[.:]?\s*)?[:.]?\s*$",
     re.IGNORECASE,
 )
-_DATE_LIKE = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$|^\d{4}[./-]\d{1,4}$|^\d{1,2}[./-]\d{1,2}$")
+# Dates are not phone numbers: "12.05.2019", "2019-05", "12/05", and the spaced dates of Slovenian,
+# German, Finnish, Bulgarian, Croatian, Czech, Slovak, Hungarian text ("08. 09. 2013"). Nor are
+# opening hours "08.00-15.00", "09.00 - 13.00" (HH:MM ranges never make a candidate: ":" is not
+# in it). A spaced date or a time range starting with 0 passed as a national number with trunk 0
+# (Slovenia's 080 9 2013, Italy's 09001300).
+_DATE_LIKE = re.compile(
+    r"^\d{1,4}(?:[./-]|\. )\d{1,2}(?:[./-]|\. )\d{1,4}$|^\d{4}[./-]\d{1,4}$|^\d{1,2}[./-]\d{1,2}$"
+    r"|^\d{1,2}[.:]\d{2} ?[-–] ?\d{1,2}[.:]\d{2}$"
+)
 
 
 def _digits(s: str) -> str:

@@ -487,3 +487,31 @@ def test_documents_rejected_before_the_stage_are_scrubbed_in_redact_and_drop_mod
 )
 def test_iban_followed_by_a_short_word(lang: str, text: str, expected: str) -> None:
     assert redacted(text, lang) == expected
+
+
+# --- spaced dates and opening hours are not phone numbers: starting with 0, they passed as national
+# --- numbers with trunk 0 (Slovenia's 080, Italy's 0900...)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        (
+            "sl",
+            "Objavil Urednistvo 08. 09. 2013 pod kategorijo EVROPA.",
+            "Objavil Urednistvo 08. 09. 2013 pod kategorijo EVROPA.",
+        ),
+        ("de", "Bekanntmachung vom 03. 07. 2019, Tel. 030 12345678", "Bekanntmachung vom 03. 07. 2019, Tel. <PHONE>"),
+        ("sl", "Uradne ure: od ponedeljka do petka 08.00-15.00.", "Uradne ure: od ponedeljka do petka 08.00-15.00."),
+        (
+            "hr",
+            "Radno vrijeme: ponedjeljak – petak 08.00-16.00 sati.",
+            "Radno vrijeme: ponedjeljak – petak 08.00-16.00 sati.",
+        ),
+        ("it", "Orario: 09.00-13.00 e 15.00-19.00.", "Orario: 09.00-13.00 e 15.00-19.00."),
+        ("it", "Orario 09.00 - 13.00, tel. 06 1234 5678", "Orario 09.00 - 13.00, tel. <PHONE>"),
+        ("de", "Sprechzeiten: Mo-Fr 08:00-12:00 Uhr", "Sprechzeiten: Mo-Fr 08:00-12:00 Uhr"),
+    ],
+)
+def test_spaced_dates_and_opening_hours_are_not_phones(lang: str, text: str, expected: str) -> None:
+    assert redacted(text, lang) == expected

@@ -65,6 +65,8 @@ OTHERS = [
     # section keywords before and after the number, list words, ordinal dots
     "pontban", "pontjában", "kohdassa", "punktis", "punktā", "punkte", "točki", "bode", "afsnit", "mhír", "és",
     "ja", "u", "până la", "4.2.1.3.", "v bodech 4.2.1.3 a",
+    # spaced dates and opening hours (not phone numbers)
+    "08. 09. 2013", "08.00-15.00", "09.00 - 13.00", "08:00-12:00",
 ]  # fmt: skip
 ODD = ["²", "³", "٣٤٥", "５", "ı", "ſ", "é", "Ω", "ж", "\n", "\t", "\u00a0", "“", "—", "€", "_", "\u0301", "ß"]
 SEPARATORS = ["", " ", " ", ", ", ". ", "-", "/", "(", ")", ":", "+", ".", "\n", " tel. ", " PESEL: ", "@"]
