@@ -231,10 +231,14 @@ def _is_section_number(text: str, start: int, end: int, sections: set[int]) -> b
 
 # Phone candidates: international (+CC or 00CC), national with trunk 0, or a bare digit group.
 _PHONE = re.compile(r"(?<![\w+/.,-])(?:\+|00)?\(?\d[\d ()./-]{5,20}\d(?![\w/]|[.,-]\d)")
+# Followed from altedic/pii/detectors.py: keywords are whole words (short ones) or stems with any
+# ending (long ones); "numru" and "uimhir" (number) are no keywords.
 _PHONE_KEYWORD = re.compile(
-    r"(?:tel|tél|phone|telephone|telefon|telefono|teléfono|telefone|telefoon|puhelin|tlf|mob|mobile|gsm|fax|"
-    r"τηλ|τηλέφωνο|κιν|тел|телефон|моб|telefonu|telefons|telefonas|telefonszám|tel\.\s*nr|numru|uimhir|ffôn)"
-    r"[.:]?\s*(?:\w{0,10}[.:]?\s*)?[:.]?\s*$",
+    r"\b(?:tel|tél|gsm|τηλ|κιν|тел|моб|ffôn)\b[.:]?[\s/-]*(?:[^\W\d_]{1,10}[.:]?\s*)?[:.]?\s*$"
+    r"|\b(?:mob|mobil|mobiel|mobiil|mobitel|(?:mobil)?(?:telefon|telefòn|telefón|teléfon|teléfòn|teléfón|telèfon|"
+    r"telèfòn|telèfón|telefoon|telephon|teléphon|télephon|téléphon|phone|telf|telnr|telemóvel|telemovel|tlf|fax|puheli|τηλεφων|τηλέφων|τηλεφών|"
+    r"τηλέφών|τηλεομοιοτυπ|κινητ|телеф|мобил))\w*"
+    r"[.:]?[\s/-]*(?:[^\W\d_]{1,10}[.:]?\s*)?[:.]?\s*$",
     re.IGNORECASE,
 )
 # Followed from altedic/pii/detectors.py: spaced dates ("08. 09. 2013") and opening hours

@@ -13,7 +13,9 @@ validator is left alone. Institutional text is full of digit runs that look like
 * phone: ``phonenumbers`` (Google's libphonenumber) ``is_valid_number`` for the regions of the
   document's language. International numbers (``+``/``00``) are tried directly; national numbers
   must start with a trunk ``0`` (most EU countries) or follow a phone keyword (``tel.``, ``τηλ.``,
-  ``тел.``, ``phone``...) for countries without a trunk prefix (MT, DK, GR, ES, PT, LU, CY...).
+  ``тел.``, ``phone``...; a keyword starts a word: not the ``tel`` of ``Tellimus``; a bare word
+  for "number", ``numru``, ``uimhir``, is none) for countries without a trunk prefix (MT, DK, GR,
+  ES, PT, LU, CY...).
   Dates (``12.05.2019``, spaced ``08. 09. 2013``), opening hours (``08.00-15.00``) and digit
   groups joined by ``/`` are never phone numbers.
 * IBAN: ISO 13616 shape, cut to the country's registry length where the next word ran on
@@ -380,10 +382,20 @@ def _is_section_number(text: str, start: int, end: int, sections: set[int]) -> b
 
 # Phone candidates: international (+CC or 00CC), national with trunk 0, or a bare digit group.
 _PHONE = re.compile(r"(?<![\w+/.,-])(?:\+|00)?\(?\d[\d ()./-]{5,20}\d(?![\w/]|[.,-]\d)")
+# A phone keyword just before a national number without trunk 0 starts a word, so that "Tellimus"
+# (et, order), "κινδύνου" (el, of danger) or "Hotel" are none. Abbreviations and short words are
+# whole words; the stems may take any ending or compound ("telefonu", "Telefonnummer", "telèfon",
+# "puhelimella", "τηλεφώνου", "телефакс", "faxnummer"), and "mobil" may come before one
+# ("Mobiltelefon"). Then an optional word ("Tel. nr.", "tel/fax:", "telefonní číslo:"). A word for
+# "number" alone (mt "numru", ga "uimhir") is no keyword: "Il-każ numru 21234567" is a case number.
+_PHONE_WORDS = r"tel|tél|gsm|τηλ|κιν|тел|моб|ffôn"
+_PHONE_STEMS = (
+    r"(?:mobil)?(?:tel[eéè]f[oòó]n|t[eé]l[eé]phon|phone|telefoon|telf|telnr|telem[óo]vel|tlf|fax|puheli|"
+    r"τηλ[εέ]φ[ωώ]ν|τηλεομοιοτυπ|κινητ|телеф|мобил)|mob(?:il|iel|iil|itel)?"
+)
 _PHONE_KEYWORD = re.compile(
-    r"(?:tel|tél|phone|telephone|telefon|telefono|teléfono|telefone|telefoon|puhelin|tlf|mob|mobile|gsm|fax|"
-    r"τηλ|τηλέφωνο|κιν|тел|телефон|моб|telefonu|telefons|telefonas|telefonszám|tel\.\s*nr|numru|uimhir|ffôn)"
-    r"[.:]?\s*(?:\w{0,10}[.:]?\s*)?[:.]?\s*$",
+    r"(?<!\w)(?:(?:" + _PHONE_WORDS + r")(?!\w)|(?:" + _PHONE_STEMS + r")\w*)"
+    r"[.:]?[\s/-]*(?:[^\W\d_]{1,10}[.:]?\s*)?[:.]?\s*$",
     re.IGNORECASE,
 )
 # Dates are not phone numbers: "12.05.2019", "2019-05", "12/05", and the spaced dates of Slovenian,

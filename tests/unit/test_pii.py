@@ -515,3 +515,27 @@ def test_iban_followed_by_a_short_word(lang: str, text: str, expected: str) -> N
 )
 def test_spaced_dates_and_opening_hours_are_not_phones(lang: str, text: str, expected: str) -> None:
     assert redacted(text, lang) == expected
+
+
+# --- phone keywords are whole words: "tel" inside "Tellimus" (et, order), "κιν" inside "κινδύνου"
+# --- (el, of danger) made the number after them a phone number; so did a bare word for "number"
+# --- (mt "numru", ga "uimhir"). The longer stems still take endings and compounds.
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        ("mt", "Il-każ numru 21234567 ġie deċiż.", "Il-każ numru 21234567 ġie deċiż."),
+        ("ga", "Tá uimhir 21234567 ag an gcás.", "Tá uimhir 21234567 ag an gcás."),
+        ("et", "Tellimus 51234567 on kinnitatud.", "Tellimus 51234567 on kinnitatud."),
+        ("el", "Αριθμός πρωτοκόλλου κινδύνου 2101234567", "Αριθμός πρωτοκόλλου κινδύνου 2101234567"),
+        ("mt", "Il-Hotel 21234567 huwa magħluq.", "Il-Hotel 21234567 huwa magħluq."),
+        # the keywords themselves, with endings, compounds and a word after them
+        ("et", "Info tel. 51234567 või telefonil 51234568.", "Info tel. <PHONE> või telefonil <PHONE>."),
+        ("mt", "Numru tat-telefon: 2123 4567, tel/fax: 2123 4568", "Numru tat-telefon: <PHONE>, tel/fax: <PHONE>"),
+        ("da", "Mobiltelefon: 20 12 34 56, Telefonnummer 33 12 34 56", "Mobiltelefon: <PHONE>, Telefonnummer <PHONE>"),
+        ("el", "κιν. 6912345678, τηλεφώνου 2101234567", "κιν. <PHONE>, τηλεφώνου <PHONE>"),
+    ],
+)
+def test_phone_keywords_are_whole_words(lang: str, text: str, expected: str) -> None:
+    assert redacted(text, lang) == expected

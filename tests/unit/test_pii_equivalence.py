@@ -99,7 +99,10 @@ def _token(rng: random.Random) -> str:
         return rng.choice(ODD)
     if k < 0.93:
         return "".join(rng.choice("0123456789abcdefABCDEF:") for _ in range(rng.randint(2, 14)))
-    return rng.choice(["il-", "an", "και", "на", "der", "Regolament", "uimhir", "numru", "Ċempel"])
+    return rng.choice(
+        ["il-", "an", "και", "на", "der", "Regolament", "uimhir", "numru", "Ċempel", "Tellimus ", "κινδύνου ",
+         "Hotel ", "telefonu: ", "Mobiltelefon ", "tel/fax: ", "τηλεφώνου "]
+    )  # fmt: skip
 
 
 def make_text(rng: random.Random, max_tokens: int = 12) -> str:
