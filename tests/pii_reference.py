@@ -234,11 +234,11 @@ _PHONE = re.compile(r"(?<![\w+/.,-])(?:\+|00)?\(?\d[\d ()./-]{5,20}\d(?![\w/]|[.
 # Followed from altedic/pii/detectors.py: keywords are whole words (short ones) or stems with any
 # ending (long ones); "numru" and "uimhir" (number) are no keywords.
 _PHONE_KEYWORD = re.compile(
-    r"\b(?:tel|tél|gsm|τηλ|κιν|тел|моб|ffôn)\b[.:]?[\s/-]*(?:[^\W\d_]{1,10}[.:]?\s*)?[:.]?\s*$"
+    r"\b(?:tel|tél|gsm|τηλ|κιν|тел|моб|ffôn|puh|tfn|tfno)\b[.:]?[\s/-]*(?:[^\W\d_]{1,15}[.:]?\s*)?[:.]?\s*$"
     r"|\b(?:mob|mobil|mobiel|mobiil|mobitel|(?:mobil)?(?:telefon|telefòn|telefón|teléfon|teléfòn|teléfón|telèfon|"
     r"telèfòn|telèfón|telefoon|telephon|teléphon|télephon|téléphon|phone|telf|telnr|telemóvel|telemovel|tlf|fax|puheli|τηλεφων|τηλέφων|τηλεφών|"
-    r"τηλέφών|τηλεομοιοτυπ|κινητ|телеф|мобил))\w*"
-    r"[.:]?[\s/-]*(?:[^\W\d_]{1,10}[.:]?\s*)?[:.]?\s*$",
+    r"τηλέφών|τηλεομοιοτυπ|κινητ|телеф|мобил)|tālr|mowbajl|móvil|movil|cellular|komórk)\w*"
+    r"[.:]?[\s/-]*(?:[^\W\d_]{1,15}[.:]?\s*)?[:.]?\s*$",
     re.IGNORECASE,
 )
 # Followed from altedic/pii/detectors.py: spaced dates ("08. 09. 2013") and opening hours
@@ -334,10 +334,15 @@ def find_phones(text: str, regions: tuple[str, ...]) -> Iterator[Match]:
             if phonenumbers.is_valid_number(num):
                 yield Match(m.start(), m.end(), "phone")
             continue
-        keyword = _PHONE_KEYWORD.search(text, max(0, m.start() - 24), m.start()) is not None
-        if not (cand.lstrip("(").startswith("0") or keyword):
+        keyword = _PHONE_KEYWORD.search(text, max(0, m.start() - 32), m.start()) is not None
+        trunk = cand.lstrip("(").startswith("0")
+        # followed from altedic/pii/detectors.py: Lithuania's trunk 8, written apart, for LT only
+        lithuanian = re.match(r"\(?8[ (-]", cand) is not None
+        if not (trunk or keyword or lithuanian):
             continue
         for region in regions:
+            if not (trunk or keyword) and region != "LT":
+                continue
             try:
                 num = phonenumbers.parse(cand, region)
             except phonenumbers.NumberParseException:

@@ -12,7 +12,8 @@ validator is left alone. Institutional text is full of digit runs that look like
   Unicode or A-label TLD (``.бг``, ``.xn--90ae``). No TLD, no match (``user@localhost``, ``a@b``).
 * phone: ``phonenumbers`` (Google's libphonenumber) ``is_valid_number`` for the regions of the
   document's language. International numbers (``+``/``00``) are tried directly; national numbers
-  must start with a trunk ``0`` (most EU countries) or follow a phone keyword (``tel.``, ``τηλ.``,
+  must start with a trunk ``0`` (most EU countries; Lithuania's ``8`` written apart, ``8 612 34567``,
+  for the Lithuanian plan) or follow a phone keyword (``tel.``, ``τηλ.``,
   ``тел.``, ``phone``...; a keyword starts a word: not the ``tel`` of ``Tellimus``; a bare word
   for "number", ``numru``, ``uimhir``, is none) for countries without a trunk prefix (MT, DK, GR,
   ES, PT, LU, CY...).
@@ -388,16 +389,22 @@ _PHONE = re.compile(r"(?<![\w+/.,-])(?:\+|00)?\(?\d[\d ()./-]{5,20}\d(?![\w/]|[.
 # "puhelimella", "τηλεφώνου", "телефакс", "faxnummer"), and "mobil" may come before one
 # ("Mobiltelefon"). Then an optional word ("Tel. nr.", "tel/fax:", "telefonní číslo:"). A word for
 # "number" alone (mt "numru", ga "uimhir") is no keyword: "Il-każ numru 21234567" is a case number.
-_PHONE_WORDS = r"tel|tél|gsm|τηλ|κιν|тел|моб|ffôn"
+# Latvian "tālr." / "tālrunis" / "pa tālruni", Maltese "Mowbajl", Finnish "puh.", Spanish "tfno." and
+# "móvil", Italian "cellulare", Polish "komórka" too: Latvia, Malta, Finland's mobiles, Spain and
+# Poland have no trunk 0. The word after the keyword may have up to 15 letters (Greek "Τηλέφωνο
+# επικοινωνίας:"), and the keyword may start up to 32 characters before the number.
+_PHONE_WORDS = r"tel|tél|gsm|τηλ|κιν|тел|моб|ffôn|puh|tfn|tfno"
 _PHONE_STEMS = (
     r"(?:mobil)?(?:tel[eéè]f[oòó]n|t[eé]l[eé]phon|phone|telefoon|telf|telnr|telem[óo]vel|tlf|fax|puheli|"
-    r"τηλ[εέ]φ[ωώ]ν|τηλεομοιοτυπ|κινητ|телеф|мобил)|mob(?:il|iel|iil|itel)?"
+    r"τηλ[εέ]φ[ωώ]ν|τηλεομοιοτυπ|κινητ|телеф|мобил)|mob(?:il|iel|iil|itel)?|tālr|mowbajl|m[óo]vil|cellular|"
+    r"komórk"
 )
 _PHONE_KEYWORD = re.compile(
     r"(?<!\w)(?:(?:" + _PHONE_WORDS + r")(?!\w)|(?:" + _PHONE_STEMS + r")\w*)"
-    r"[.:]?[\s/-]*(?:[^\W\d_]{1,10}[.:]?\s*)?[:.]?\s*$",
+    r"[.:]?[\s/-]*(?:[^\W\d_]{1,15}[.:]?\s*)?[:.]?\s*$",
     re.IGNORECASE,
 )
+_LT_TRUNK = re.compile(r"\(?8[ (-]")
 # Dates are not phone numbers: "12.05.2019", "2019-05", "12/05", and the spaced dates of Slovenian,
 # German, Finnish, Bulgarian, Croatian, Czech, Slovak, Hungarian text ("08. 09. 2013"). Nor are
 # opening hours "08.00-15.00", "09.00 - 13.00" (HH:MM ranges never make a candidate: ":" is not
@@ -659,13 +666,17 @@ def find_phones(text: str, regions: tuple[str, ...], runs: Runs | None = None) -
                 yield Match(m.start(), m.end(), "phone")
             continue
         # A national number needs a trunk 0 or a phone keyword just before (keyword looked up last:
-        # it is the slower test).
-        if not (
-            cand.lstrip("(").startswith("0")
-            or _PHONE_KEYWORD.search(text, max(0, m.start() - 24), m.start()) is not None
+        # it is the slower test); in Lithuania, the trunk 8 written apart ("8 612 34567",
+        # "(8 5) 212 3456") is one too, for the Lithuanian plan only.
+        if cand.lstrip("(").startswith("0") or (
+            _PHONE_KEYWORD.search(text, max(0, m.start() - 32), m.start()) is not None
         ):
+            plans = regions
+        elif "LT" in regions and _LT_TRUNK.match(cand):
+            plans = ("LT",)
+        else:
             continue
-        for region in regions:
+        for region in plans:
             try:
                 num = phonenumbers.parse(cand, region)
             except phonenumbers.NumberParseException:

@@ -539,3 +539,31 @@ def test_spaced_dates_and_opening_hours_are_not_phones(lang: str, text: str, exp
 )
 def test_phone_keywords_are_whole_words(lang: str, text: str, expected: str) -> None:
     assert redacted(text, lang) == expected
+
+
+# --- Latvian, Lithuanian, Maltese and Greek phone numbers that were missed: Latvian keywords
+# --- (tālr., tālrunis, pa tālruni) and Maltese "Mowbajl" were unknown, Lithuania's trunk prefix is 8,
+# --- and a keyword followed by a long word ("Τηλέφωνο επικοινωνίας:") was too far from the number
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        (
+            "lv",
+            "Papildus informācija un pacientu pieteikšana – tālr. 64202543, mob. 29123456.",
+            "Papildus informācija un pacientu pieteikšana – tālr. <PHONE>, mob. <PHONE>.",
+        ),
+        ("lv", "Pieteikties var, zvanot pa tālruni 67085445.", "Pieteikties var, zvanot pa tālruni <PHONE>."),
+        ("lv", "Tālrunis uzziņām: 67085445", "Tālrunis uzziņām: <PHONE>"),
+        ("lt", "Skambinkite 8 612 34567 darbo dienomis.", "Skambinkite <PHONE> darbo dienomis."),
+        ("lt", "Vilniaus skyrius: (8 5) 212 3456.", "Vilniaus skyrius: <PHONE>."),
+        ("mt", "Mowbajl: 9912 3456", "Mowbajl: <PHONE>"),
+        ("el", "Τηλέφωνο επικοινωνίας: 6912345678", "Τηλέφωνο επικοινωνίας: <PHONE>"),
+        # Lithuanian amounts are not numbers with trunk 8, and the trunk 8 is Lithuania's only
+        ("lt", "Biudžetas – 865 432 100 eurų.", "Biudžetas – 865 432 100 eurų."),
+        ("de", "Ruf 8 612 34567 an", "Ruf 8 612 34567 an"),
+    ],
+)
+def test_latvian_lithuanian_maltese_greek_phones(lang: str, text: str, expected: str) -> None:
+    assert redacted(text, lang) == expected

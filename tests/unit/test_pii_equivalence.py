@@ -101,7 +101,8 @@ def _token(rng: random.Random) -> str:
         return "".join(rng.choice("0123456789abcdefABCDEF:") for _ in range(rng.randint(2, 14)))
     return rng.choice(
         ["il-", "an", "και", "на", "der", "Regolament", "uimhir", "numru", "Ċempel", "Tellimus ", "κινδύνου ",
-         "Hotel ", "telefonu: ", "Mobiltelefon ", "tel/fax: ", "τηλεφώνου "]
+         "Hotel ", "telefonu: ", "Mobiltelefon ", "tel/fax: ", "τηλεφώνου ", "tālr. ", "pa tālruni ", "Mowbajl: ",
+         "Τηλέφωνο επικοινωνίας: ", "8 612 34567", "(8 5) 212 3456", "8-612-34567"]
     )  # fmt: skip
 
 
@@ -119,7 +120,7 @@ def spans(matches: object) -> list[tuple[int, int, str]]:
     return sorted((m.start, m.end, m.type) for m in matches)  # type: ignore[attr-defined]
 
 
-REGIONS = [(), ("MT",), ("DE", "AT", "LU", "BE"), ("GR", "CY"), ("BG",), ("FR", "BE", "LU"), ("IE",), ("PL",)]
+REGIONS = [(), ("MT",), ("DE", "AT", "LU", "BE"), ("GR", "CY"), ("BG",), ("FR", "BE", "LU"), ("IE",), ("PL",), ("LT",), ("LV",)]
 
 
 def check_same(text: str, regions: tuple[str, ...]) -> list[tuple[int, int, str]]:
