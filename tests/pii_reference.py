@@ -230,7 +230,9 @@ def _is_section_number(text: str, start: int, end: int, sections: set[int]) -> b
 
 
 # Phone candidates: international (+CC or 00CC), national with trunk 0, or a bare digit group.
-_PHONE = re.compile(r"(?<![\w+/.,-])(?:\+|00)?\(?\d[\d ()./-]{5,20}\d(?![\w/]|[.,-]\d)")
+# Followed from altedic/pii/detectors.py: candidates of up to 42 characters, checked whole, then
+# (if no number) without a year at their end, then number by number where " / " or " - " joins them.
+_PHONE = re.compile(r"(?<![\w+/.,-])(?:\+|00)?\(?\d[\d ()./-]{5,40}\d(?![\w/]|[.,-]\d)")
 # Followed from altedic/pii/detectors.py: keywords are whole words (short ones) or stems with any
 # ending (long ones); "numru" and "uimhir" (number) are no keywords.
 _PHONE_KEYWORD = re.compile(
@@ -319,37 +321,58 @@ def find_ips(text: str) -> Iterator[Match]:
                 yield Match(m.start(), m.end(), "ip")
 
 
+def _is_phone(cand: str, keyword: bool, regions: tuple[str, ...]) -> bool:
+    digits = _digits(cand)
+    if not 7 <= len(digits) <= 15 or _DATE_LIKE.match(cand) or "/" in cand:
+        return False
+    if cand.startswith(("+", "00")):
+        try:
+            num = phonenumbers.parse("+" + cand[2:] if cand.startswith("00") else cand, None)
+        except phonenumbers.NumberParseException:
+            return False
+        return phonenumbers.is_valid_number(num)
+    trunk = cand.lstrip("(").startswith("0")
+    # followed from altedic/pii/detectors.py: Lithuania's trunk 8, written apart, for LT only
+    lithuanian = re.match(r"\(?8[ (-]", cand) is not None
+    if not (trunk or keyword or lithuanian):
+        return False
+    for region in regions:
+        if not (trunk or keyword) and region != "LT":
+            continue
+        try:
+            num = phonenumbers.parse(cand, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(num):
+            return True
+    return False
+
+
+def _phone_or_year_cut(cand: str, keyword: bool, regions: tuple[str, ...]) -> str | None:
+    if _is_phone(cand, keyword, regions):
+        return cand
+    m = re.match(r"(.*\d) +(?:19|20)\d\d$", cand)
+    if m and _is_phone(m.group(1), keyword, regions):
+        return m.group(1)
+    return None
+
+
 def find_phones(text: str, regions: tuple[str, ...]) -> Iterator[Match]:
     """Phone numbers valid in one of ``regions`` (national) or in any country (international)."""
     for m in _PHONE.finditer(text):
         cand = m.group()
-        digits = _digits(cand)
-        if not 7 <= len(digits) <= 15 or _DATE_LIKE.match(cand) or "/" in cand:
-            continue
-        if cand.startswith(("+", "00")):
-            try:
-                num = phonenumbers.parse("+" + cand[2:] if cand.startswith("00") else cand, None)
-            except phonenumbers.NumberParseException:
-                continue
-            if phonenumbers.is_valid_number(num):
-                yield Match(m.start(), m.end(), "phone")
-            continue
         keyword = _PHONE_KEYWORD.search(text, max(0, m.start() - 32), m.start()) is not None
-        trunk = cand.lstrip("(").startswith("0")
-        # followed from altedic/pii/detectors.py: Lithuania's trunk 8, written apart, for LT only
-        lithuanian = re.match(r"\(?8[ (-]", cand) is not None
-        if not (trunk or keyword or lithuanian):
+        whole = _phone_or_year_cut(cand, keyword, regions)
+        if whole is not None:
+            yield Match(m.start(), m.start() + len(whole), "phone")
             continue
-        for region in regions:
-            if not (trunk or keyword) and region != "LT":
-                continue
-            try:
-                num = phonenumbers.parse(cand, region)
-            except phonenumbers.NumberParseException:
-                continue
-            if phonenumbers.is_valid_number(num):
-                yield Match(m.start(), m.end(), "phone")
-                break
+        offset = m.start()
+        for piece in re.split(r"( +[/-] +)", cand):
+            if not re.fullmatch(r" +[/-] +", piece):
+                number = _phone_or_year_cut(piece, keyword, regions)
+                if number is not None:
+                    yield Match(offset, offset + len(number), "phone")
+            offset += len(piece)
 
 
 @dataclass(frozen=True, slots=True)

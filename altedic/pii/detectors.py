@@ -17,8 +17,10 @@ validator is left alone. Institutional text is full of digit runs that look like
   ``тел.``, ``phone``...; a keyword starts a word: not the ``tel`` of ``Tellimus``; a bare word
   for "number", ``numru``, ``uimhir``, is none) for countries without a trunk prefix (MT, DK, GR,
   ES, PT, LU, CY...).
+  A candidate that is no number is split where " / " or " - " joins numbers
+  (``Tel: 2123 4567 / 7912 3456``), and a year after a number is left out (``087 123 4567 2019``).
   Dates (``12.05.2019``, spaced ``08. 09. 2013``), opening hours (``08.00-15.00``) and digit
-  groups joined by ``/`` are never phone numbers.
+  groups joined by an unspaced ``/`` (``2019/437``) are never phone numbers.
 * IBAN: ISO 13616 shape, cut to the country's registry length where the next word ran on
   ("EE38 2200 2210 2014 5685 EUR"), then ``stdnum.iban`` (mod-97 checksum and per-country length).
 * payment card: 13-19 digits in 4-digit groups or one run, a known issuer prefix (ISO/IEC 7812
@@ -50,7 +52,7 @@ import unicodedata
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from importlib import import_module
 from itertools import accumulate
 from typing import Any
@@ -381,8 +383,15 @@ def _is_section_number(text: str, start: int, end: int, sections: set[int]) -> b
     return False
 
 
-# Phone candidates: international (+CC or 00CC), national with trunk 0, or a bare digit group.
-_PHONE = re.compile(r"(?<![\w+/.,-])(?:\+|00)?\(?\d[\d ()./-]{5,20}\d(?![\w/]|[.,-]\d)")
+# Phone candidates: international (+CC or 00CC), national with trunk 0, or a bare digit group. A
+# candidate may hold two or three numbers joined by " / " or " - " ("Tel./Fax: 01 234 5678 / 01 234
+# 5679"); it is checked whole first ("0220 - 456 48" is one Swedish number), then number by number
+# (:func:`find_phones`). Up to 42 characters, so that two numbers fit (with 22, the second was cut
+# and both were lost).
+_PHONE = re.compile(r"(?<![\w+/.,-])(?:\+|00)?\(?\d[\d ()./-]{5,40}\d(?![\w/]|[.,-]\d)")
+_PHONE_JOIN = re.compile(r" +[/-] +")
+# A year after a complete number ("Tel. 087 123 4567 2019"): the number without it is tried.
+_PHONE_YEAR = re.compile(r"(?<=\d) +(?:19|20)\d\d$")
 # A phone keyword just before a national number without trunk 0 starts a word, so that "Tellimus"
 # (et, order), "κινδύνου" (el, of danger) or "Hotel" are none. Abbreviations and short words are
 # whole words; the stems may take any ending or compound ("telefonu", "Telefonnummer", "telèfon",
@@ -650,40 +659,73 @@ def _phone_starts(text: str, runs: Runs) -> Iterator[int]:
         yield s
 
 
+def _phone_keyword_before(text: str, pos: int) -> bool:
+    """Whether a phone keyword ends just before ``pos`` (starting at most 32 characters back)."""
+    return _PHONE_KEYWORD.search(text, max(0, pos - 32), pos) is not None
+
+
+def _phone_valid(part: str, regions: tuple[str, ...], keyword: Callable[[], bool]) -> bool:
+    """Whether ``part`` is a valid international number, or a national one of ``regions`` with a
+    trunk prefix or after a phone ``keyword`` (called last: it is the slower test)."""
+    if not 7 <= len(_digits(part)) <= 15 or _DATE_LIKE.match(part) or "/" in part:
+        return False
+    if part.startswith(("+", "00")):
+        try:
+            num = phonenumbers.parse("+" + part[2:] if part.startswith("00") else part, None)
+        except phonenumbers.NumberParseException:
+            return False
+        return bool(phonenumbers.is_valid_number(num))
+    # In Lithuania, the trunk 8 written apart ("8 612 34567", "(8 5) 212 3456") is a trunk prefix
+    # too, for the Lithuanian plan only.
+    if part.lstrip("(").startswith("0") or keyword():
+        plans = regions
+    elif "LT" in regions and _LT_TRUNK.match(part):
+        plans = ("LT",)
+    else:
+        return False
+    for region in plans:
+        try:
+            num = phonenumbers.parse(part, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(num):
+            return True
+    return False
+
+
+def _phone_length(part: str, regions: tuple[str, ...], keyword: Callable[[], bool]) -> int:
+    """The length of the phone number ``part`` is, or starts with before a year; 0 if none."""
+    if _phone_valid(part, regions, keyword):
+        return len(part)
+    year = _PHONE_YEAR.search(part)
+    if year is not None and _phone_valid(part[: year.start()], regions, keyword):
+        return year.start()
+    return 0
+
+
 def find_phones(text: str, regions: tuple[str, ...], runs: Runs | None = None) -> Iterator[Match]:
-    """Phone numbers valid in one of ``regions`` (national) or in any country (international)."""
+    """Phone numbers valid in one of ``regions`` (national) or in any country (international).
+
+    A candidate is checked whole; if it is no number and holds numbers joined by " / " or " - ",
+    each of them is checked, with the keyword before the candidate ("Tel: 2123 4567 / 7912 3456").
+    """
     for m in _scan(_PHONE, text, _phone_starts(text, digit_runs(text) if runs is None else runs)):
         cand = m.group()
-        digits = _digits(cand)
-        if not 7 <= len(digits) <= 15 or _DATE_LIKE.match(cand) or "/" in cand:
+        keyword = cache(partial(_phone_keyword_before, text, m.start()))
+        n = _phone_length(cand, regions, keyword)
+        if n:
+            yield Match(m.start(), m.start() + n, "phone")
             continue
-        if cand.startswith(("+", "00")):
-            try:
-                num = phonenumbers.parse("+" + cand[2:] if cand.startswith("00") else cand, None)
-            except phonenumbers.NumberParseException:
-                continue
-            if phonenumbers.is_valid_number(num):
-                yield Match(m.start(), m.end(), "phone")
+        if _PHONE_JOIN.search(cand) is None:
             continue
-        # A national number needs a trunk 0 or a phone keyword just before (keyword looked up last:
-        # it is the slower test); in Lithuania, the trunk 8 written apart ("8 612 34567",
-        # "(8 5) 212 3456") is one too, for the Lithuanian plan only.
-        if cand.lstrip("(").startswith("0") or (
-            _PHONE_KEYWORD.search(text, max(0, m.start() - 32), m.start()) is not None
-        ):
-            plans = regions
-        elif "LT" in regions and _LT_TRUNK.match(cand):
-            plans = ("LT",)
-        else:
-            continue
-        for region in plans:
-            try:
-                num = phonenumbers.parse(cand, region)
-            except phonenumbers.NumberParseException:
-                continue
-            if phonenumbers.is_valid_number(num):
-                yield Match(m.start(), m.end(), "phone")
-                break
+        pos = 0
+        for sep in (*_PHONE_JOIN.finditer(cand), None):
+            end = len(cand) if sep is None else sep.start()
+            n = _phone_length(cand[pos:end], regions, keyword)
+            if n:
+                yield Match(m.start() + pos, m.start() + pos + n, "phone")
+            if sep is not None:
+                pos = sep.end()
 
 
 @dataclass(frozen=True, slots=True)

@@ -567,3 +567,31 @@ def test_phone_keywords_are_whole_words(lang: str, text: str, expected: str) -> 
 )
 def test_latvian_lithuanian_maltese_greek_phones(lang: str, text: str, expected: str) -> None:
     assert redacted(text, lang) == expected
+
+
+# --- two phone numbers joined by " / " or " - ": the candidate spanned both, was refused ("/", too
+# --- many digits) and consumed, and both numbers were kept; so was a number followed by a year
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        ("mt", "Tel: 2123 4567 / 7912 3456", "Tel: <PHONE> / <PHONE>"),
+        ("ga", "Tel./Fax: 01 234 5678 / 01 234 5679", "Tel./Fax: <PHONE> / <PHONE>"),
+        ("ga", "Tel. 01 234 5678 - 087 123 4567", "Tel. <PHONE> - <PHONE>"),
+        ("bg", "тел.: 02 987 6543 / 0888 123 456", "тел.: <PHONE> / <PHONE>"),
+        ("ga", "Tel. 087 123 4567 2019", "Tel. <PHONE> 2019"),
+        ("ga", "Tel. 01 234 5678 - 087 123 4567 2019", "Tel. <PHONE> - <PHONE> 2019"),
+        # one Swedish number written with a spaced hyphen stays one number
+        (
+            "sv",
+            "Frågor besvaras på telefon 0220 - 456 48, Eva Lundkvist.",
+            "Frågor besvaras på telefon <PHONE>, Eva Lundkvist.",
+        ),
+        # a date before the number no longer sinks it; years and ranges alone are no numbers
+        ("ga", "Nuashonraithe 12.5.2019 - 01 234 5678", "Nuashonraithe 12.5.2019 - <PHONE>"),
+        ("mt", "Tel: 2019 - 2020 / 2021 - 2022", "Tel: 2019 - 2020 / 2021 - 2022"),
+    ],
+)
+def test_joined_phone_numbers_each_redacted(lang: str, text: str, expected: str) -> None:
+    assert redacted(text, lang) == expected

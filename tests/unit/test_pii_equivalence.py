@@ -29,6 +29,8 @@ POSITIVES = [
     "john.borg@gov.mt", "eolas+ceist@rialtas.ie", "a@b.eu", "x!y#z@mail-1.example.com",
     "+356 2123 4567", "2123 4567", "030 12345678", "210 1234567", "02 987 6543", "0033 1 42 68 53 00",
     "01 42 68 53 00", "+353 1 234 5678", "+(356) 2123 4567", "(030) 1234567", "+30 210 1234567",
+    "01 234 5678 / 01 234 5679", "2123 4567 - 7912 3456", "087 123 4567 2019", "02 987 6543 / 0888 123 456",
+    "0220 - 456 48", "+356 2123 4567 / +356 7912 3456 - 2019",
     "DE89 3704 0044 0532 0130 00", "MT84MALT011000012345MTLCAST001S", "IE29 AIBK 9311 5212 3456 78",
     "GB82WEST12345698765432", "BG80BNBG96611020345678", "EE38 2200 2210 2014 5685 EUR", "AT61 1904 3002 3457 3201 BAWAG",
     "ES91 2100 0418 4502 0005 1332 BBVA", "EE382200221020145685 EUR", "LT121000011101001000 AB",
@@ -120,7 +122,18 @@ def spans(matches: object) -> list[tuple[int, int, str]]:
     return sorted((m.start, m.end, m.type) for m in matches)  # type: ignore[attr-defined]
 
 
-REGIONS = [(), ("MT",), ("DE", "AT", "LU", "BE"), ("GR", "CY"), ("BG",), ("FR", "BE", "LU"), ("IE",), ("PL",), ("LT",), ("LV",)]
+REGIONS = [
+    (),
+    ("MT",),
+    ("DE", "AT", "LU", "BE"),
+    ("GR", "CY"),
+    ("BG",),
+    ("FR", "BE", "LU"),
+    ("IE",),
+    ("PL",),
+    ("LT",),
+    ("LV",),
+]
 
 
 def check_same(text: str, regions: tuple[str, ...]) -> list[tuple[int, int, str]]:
