@@ -174,7 +174,21 @@ _SECTION_WORD = re.compile(
     r"parágrafos|pontos?|sec[çc][ãa]o|sec[çc][õo]es|quadros?|tabelas?|alinéas|punten|tabel(?:len)?|figuur|"
     r"hoofdstuk(?:ken)?|bijlagen?|σημεία|σημείων|τμήματα|παράγραφοι|παραγράφους|παραγράφων|πίνακας|πίνακα|"
     r"σχήμα|κεφάλαιο|точки|раздели|параграфи|таблица|фигура|глава|приложение|punkty|punktów|tabela|rysunek|"
-    r"rozdział|ust|" + _SECTION_WORDS_BOTH + "|" + _SECTION_WORDS_BEFORE + r"))\.?\s*$",
+    r"rozdział|ust|"
+    # followed from altedic/pii/detectors.py: inflected forms of el, bg, fr, es, pt, it, nl, de, pl, en
+    r"παράγραφο|παραγράφου|υποπαράγραφο|υποπαραγράφου|σημείου|τμήματος|τμημάτων|ενότητα|ενότητας|ενότητες|"
+    r"ενοτήτων|παράρτημα|παραρτήματος|παραρτήματα|παραρτημάτων|κεφαλαίου|κεφάλαια|κεφαλαίων|άρθρο|άρθρου|"
+    r"άρθρα|άρθρων|πίνακες|πινάκων|σχήματος|εδάφιο|εδαφίου|"
+    r"т|ал|алинея|алинеи|алинеята|чл|член|члена|членове|раздела|разделът|приложения|приложението|глави|"
+    r"главата|точката|таблици|таблицата|фигури|параграфа|"
+    r"paragraphe|párrafo|párrafos|epígrafe|epígrafes|artículo|artículos|alínea|alíneas|artigo|artigos|articolo|"
+    r"articoli|paragraaf|paragrafen|afdeling|afdelingen|onderdeel|onderdelen|artikel|artikelen|abschnitts|"
+    r"absatzes|kapitels|anhangs|anhanges|punktes|punkcie|punktach|punktami|punktom|ustęp|ustępu|ustępie|"
+    r"sekcja|sekcji|rozdziału|rozdziale|załącznik|załącznika|załączniku|tabeli|rysunku|clause|clauses|"
+    + _SECTION_WORDS_BOTH
+    + "|"
+    + _SECTION_WORDS_BEFORE
+    + r"))\.?\s*$",
     re.IGNORECASE,
 )
 # A keyword just after the quad (hu, fi, lt, lv), after an ordinal dot and a few spaces.

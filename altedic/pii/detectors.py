@@ -286,7 +286,18 @@ _SECTION_WORDS_WHOLE = (
     r"parágrafos|pontos?|sec[çc][ãa]o|sec[çc][õo]es|quadros?|tabelas?|alinéas|punten|tabel(?:len)?|figuur|"
     r"hoofdstuk(?:ken)?|bijlagen?|σημεία|σημείων|τμήματα|παράγραφοι|παραγράφους|παραγράφων|πίνακας|πίνακα|"
     r"σχήμα|κεφάλαιο|точки|раздели|параграфи|таблица|фигура|глава|приложение|punkty|punktów|tabela|rysunek|"
-    r"rozdział|ust|" + _SECTION_WORDS_BOTH + "|" + _SECTION_WORDS_BEFORE
+    r"rozdział|ust|"
+    # the inflected forms of the other languages before a number (genitive, accusative, locative,
+    # definite forms): el, bg, fr, es, pt, it, nl, de, pl, en
+    r"παράγραφο|παραγράφου|υποπαράγραφο|υποπαραγράφου|σημείου|τμήματος|τμημάτων|ενότητα|ενότητας|ενότητες|"
+    r"ενοτήτων|παράρτημα|παραρτήματος|παραρτήματα|παραρτημάτων|κεφαλαίου|κεφάλαια|κεφαλαίων|άρθρο|άρθρου|"
+    r"άρθρα|άρθρων|πίνακες|πινάκων|σχήματος|εδάφιο|εδαφίου|"
+    r"т|ал|алинея|алинеи|алинеята|чл|член|члена|членове|раздела|разделът|приложения|приложението|глави|"
+    r"главата|точката|таблици|таблицата|фигури|параграфа|"
+    r"paragraphe|párrafos?|epígrafes?|artículos?|alíneas?|artigos?|articol[oi]|paragraaf|paragrafen|"
+    r"afdelingen|afdeling|onderdelen|onderdeel|artikelen|artikel|abschnitts|absatzes|kapitels|anhangs|anhanges|"
+    r"punktes|punkcie|punktach|punktami|punktom|ustęp|ustępu|ustępie|sekcja|sekcji|rozdziału|rozdziale|"
+    r"załącznik|załącznika|załączniku|tabeli|rysunku|clauses?|" + _SECTION_WORDS_BOTH + "|" + _SECTION_WORDS_BEFORE
 )
 # A keyword just before the quad, then an optional dot and spaces (searched in the 24 characters
 # before it). The reference form; :func:`_section_word_before` gives its answer faster.

@@ -595,3 +595,53 @@ def test_latvian_lithuanian_maltese_greek_phones(lang: str, text: str, expected:
 )
 def test_joined_phone_numbers_each_redacted(lang: str, text: str, expected: str) -> None:
     assert redacted(text, lang) == expected
+
+
+# --- inflected section keywords (genitive, accusative, definite forms) before a section number: the
+# --- number was redacted as an IP address. Each text also holds an address, which stays one.
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        (
+            "el",
+            "στην παράγραφο 4.2.1.3 και στο παράρτημα 5.2.1.3· διακομιστής 8.8.8.8",
+            "στην παράγραφο 4.2.1.3 και στο παράρτημα 5.2.1.3· διακομιστής <IP>",
+        ),
+        ("el", "σύμφωνα με τις απαιτήσεις του σημείου 4.2.1.3", "σύμφωνα με τις απαιτήσεις του σημείου 4.2.1.3"),
+        (
+            "el",
+            "όπως ορίζεται στην ενότητα 4.2.1.3 του κεφαλαίου 5.2.1.3",
+            "όπως ορίζεται στην ενότητα 4.2.1.3 του κεφαλαίου 5.2.1.3",
+        ),
+        ("el", "του τμήματος 4.2.1.3 και του άρθρου 5.2.1.3", "του τμήματος 4.2.1.3 και του άρθρου 5.2.1.3"),
+        (
+            "bg",
+            "съгласно т. 4.2.1.3 и алинея 5.2.1.3; сървър 8.8.8.8",
+            "съгласно т. 4.2.1.3 и алинея 5.2.1.3; сървър <IP>",
+        ),
+        ("bg", "посочени в раздела 4.2.1.3 от приложението", "посочени в раздела 4.2.1.3 от приложението"),
+        ("bg", "член 4.2.1.3, глава 5.2.1.3 и приложение 6.2.1.3", "член 4.2.1.3, глава 5.2.1.3 и приложение 6.2.1.3"),
+        ("fr", "au sens du paragraphe 4.2.1.3; serveur 8.8.8.8", "au sens du paragraphe 4.2.1.3; serveur <IP>"),
+        ("es", "conforme al párrafo 4.2.1.3 del epígrafe 5.2.1.3", "conforme al párrafo 4.2.1.3 del epígrafe 5.2.1.3"),
+        ("pt", "nos termos da alínea 4.2.1.3 do artigo 5.2.1.3", "nos termos da alínea 4.2.1.3 do artigo 5.2.1.3"),
+        (
+            "nl",
+            "bedoeld in paragraaf 4.2.1.3 van afdeling 5.2.1.3",
+            "bedoeld in paragraaf 4.2.1.3 van afdeling 5.2.1.3",
+        ),
+        (
+            "de",
+            "im Sinne des Abschnitts 4.2.1.3 des Anhangs 5.2.1.3",
+            "im Sinne des Abschnitts 4.2.1.3 des Anhangs 5.2.1.3",
+        ),
+        (
+            "pl",
+            "o których mowa w punkcie 4.2.1.3 załącznika 5.2.1.3; serwer 8.8.8.8",
+            "o których mowa w punkcie 4.2.1.3 załącznika 5.2.1.3; serwer <IP>",
+        ),
+    ],
+)
+def test_inflected_section_keywords(lang: str, text: str, expected: str) -> None:
+    assert redacted(text, lang) == expected

@@ -67,6 +67,7 @@ OTHERS = [
     # section keywords before and after the number, list words, ordinal dots
     "pontban", "pontjában", "kohdassa", "punktis", "punktā", "punkte", "točki", "bode", "afsnit", "mhír", "és",
     "ja", "u", "până la", "4.2.1.3.", "v bodech 4.2.1.3 a",
+    "παράγραφο", "του σημείου", "т.", "алинея", "paragraphe", "w punkcie",
     # spaced dates and opening hours (not phone numbers)
     "08. 09. 2013", "08.00-15.00", "09.00 - 13.00", "08:00-12:00",
 ]  # fmt: skip
