@@ -412,15 +412,15 @@ _ID_FORMATS: tuple[_IdFormat, ...] = (
     _IdFormat("se.personnummer", re.compile(r"\b(?:\d{2})?\d{6}[-+]\d{4}\b"), None),
     _IdFormat("cz.rc", re.compile(r"\b\d{6}/\d{3,4}\b"), None),
     _IdFormat("be.nn", re.compile(r"\b\d{2}\.\d{2}\.\d{2}-\d{3}\.\d{2}\b"), None),
-    _IdFormat("bg.egn", re.compile(r"\b\d{10}\b"), _kw(r"ЕГН|EGN|единен граждански номер")),
+    _IdFormat("bg.egn", re.compile(r"\b\d{10}\b"), _kw(r"ЕГН|Е\.Г\.Н|EGN|единен граждански номер")),
     _IdFormat("pl.pesel", re.compile(r"\b\d{11}\b"), _kw(r"PESEL")),
     _IdFormat("ro.cnp", re.compile(r"\b\d{13}\b"), _kw(r"CNP|cod numeric personal")),
     _IdFormat("hr.oib", re.compile(r"\b\d{11}\b"), _kw(r"OIB")),
     _IdFormat("si.emso", re.compile(r"\b\d{13}\b"), _kw(r"EMŠO|EMSO")),
     _IdFormat("ee.ik", re.compile(r"\b\d{11}\b"), _kw(r"isikukood|personal code")),
-    _IdFormat("lt.asmens", re.compile(r"\b\d{11}\b"), _kw(r"asmens kodas|personal code")),
+    _IdFormat("lt.asmens", re.compile(r"\b\d{11}\b"), _kw(r"asmens kod(?:as|o|ą|u|ui|e)|personal code")),
     _IdFormat("nl.bsn", re.compile(r"\b\d{4}\.?\d{2}\.?\d{3}\b"), _kw(r"BSN|burgerservicenummer|sofinummer")),
-    _IdFormat("gr.amka", re.compile(r"\b\d{11}\b"), _kw(r"ΑΜΚΑ|AMKA")),
+    _IdFormat("gr.amka", re.compile(r"\b\d{11}\b"), _kw(r"ΑΜΚΑ|Α\.Μ\.Κ\.Α|AMKA")),
     _IdFormat(
         "fr.nir",
         re.compile(r"\b[12] ?\d{2} ?\d{2} ?(?:\d{2}|2[AB]) ?\d{3} ?\d{3} ?\d{2}\b"),
@@ -431,6 +431,8 @@ _ID_FORMATS: tuple[_IdFormat, ...] = (
     ),
     _IdFormat("pt.nif", re.compile(r"\b\d{9}\b"), _kw(r"NIF|contribuinte")),
     _IdFormat("sk.rc", re.compile(r"\b\d{6}/?\d{3,4}\b"), _kw(r"rodné číslo|rodného čísla")),
+    # followed from altedic/pii/detectors.py: dotted and inflected keywords; the Latvian personal code
+    _IdFormat("lv.pvn", re.compile(r"\b[0-3]\d{5}-?\d{5}\b"), _kw(r"personas kod(?:s|a|am|u|ā)|personal code")),
 )
 _VAT = re.compile(
     r"\b(?:AT|BE|BG|CY|CZ|DE|DK|EE|EL|ES|FI|FR|HR|HU|IE|IT|LT|LU|LV|MT|NL|PL|PT|RO|SE|SI|SK|XI) ?[0-9A-Z][0-9A-Z +.]{6,14}[0-9A-Z]\b"
@@ -457,7 +459,8 @@ _FREE_ANY = re.compile("|".join(f"(?:{c.fmt.pattern.pattern})" for c in _FREE))
 _FREE_EXACT = tuple((re.compile(c.fmt.pattern.pattern.replace(r"\b", "")), c.is_valid) for c in _FREE)
 # Formats that need a keyword: one scan for any keyword; the formats run only when one occurs.
 _ANY_KEYWORD = re.compile(
-    r"ЕГН|EGN|единен граждански|PESEL|CNP|cod numeric|OIB|EMŠO|EMSO|isikukood|personal code|asmens kodas|BSN|"
+    r"ЕГН|Е\.Г\.Н|EGN|единен граждански|PESEL|CNP|cod numeric|OIB|EMŠO|EMSO|isikukood|personal code|asmens kod|"
+    r"personas kod|Α\.Μ\.Κ\.Α|BSN|"
     r"burgerservicenummer|sofinummer|ΑΜΚΑ|AMKA|NIR|sécurité sociale|numéro de sécu|Steuer-?ID|"
     r"Steueridentifikationsnummer|IdNr|NIF|contribuinte|rodné číslo|rodného čísla",
     re.IGNORECASE,

@@ -35,7 +35,7 @@ validator is left alone. Institutional text is full of digit runs that look like
   section number, not an address.
 * national_id: identity numbers of EU member states with a checksum in ``python-stdnum``. Formats
   that a random number matches by chance (plain digit runs) need a keyword nearby (``PESEL``,
-  ``ЕГН``, ``CNP``, ``BSN``, ``AMKA``...); distinctive formats (Italian codice fiscale, Spanish
+  ``ЕГН``/``Е.Г.Н.``, ``CNP``, ``BSN``, ``ΑΜΚΑ``/``Α.Μ.Κ.Α.``, ``asmens kodą``, ``personas kods``...); distinctive formats (Italian codice fiscale, Spanish
   DNI/NIE, Irish PPS, Finnish HETU, Danish/Swedish/Czech/Slovak numbers with their separator)
   are accepted on the checksum alone.
 * tax_id: EU VAT numbers with their country prefix (``DE123456789``), ``stdnum.eu.vat`` checksum.
@@ -765,7 +765,11 @@ def _at(
 
 _DNI_LETTER = "-ABCDEFGHJKLMNPQRSTVWXYZ"  # -?[A-HJ-NP-TV-Z]
 
-# Identity numbers of EU member states with a python-stdnum checksum validator. The start rules
+# Identity numbers of EU member states with a python-stdnum checksum validator. Keywords are also
+# written with dots (Greek "Α.Μ.Κ.Α.", Bulgarian "Е.Г.Н.") and inflected (Lithuanian "asmens kodą",
+# "asmens kodo"). The Latvian personal code (personas kods, "161175-19997"; since 2017 "32..."), is
+# validated by stdnum.lv.pvn, which also accepts the codes of legal entities (first digit 4-9): those
+# are not personal data, and the pattern leaves them out. The start rules
 # follow from each pattern: e.g. ``\b\d{6}/?\d{3,4}\b`` starts with a run of 6 digits followed by
 # "/", or a run of 9 or 10; ``\b[XYZ]-?\d{7}-?[A-HJ-NP-TV-Z]`` starts 1 or 2 characters before a run
 # of exactly 7 followed by "-" or the letter; the groups of ``fr.nir`` (1|2|2|2 or "2A"/"2B"|3|3|2,
@@ -781,19 +785,20 @@ _ID_FORMATS: tuple[_IdFormat, ...] = (
     _IdFormat("se.personnummer", re.compile(r"\b(?:\d{2})?\d{6}[-+]\d{4}\b"), None, _at((6, 8), "-+")),
     _IdFormat("cz.rc", re.compile(r"\b\d{6}/\d{3,4}\b"), None, _at((6,), "/")),
     _IdFormat("be.nn", re.compile(r"\b\d{2}\.\d{2}\.\d{2}-\d{3}\.\d{2}\b"), None, _at((2,), ".")),
-    _IdFormat("bg.egn", re.compile(r"\b\d{10}\b"), _kw(r"ЕГН|EGN|единен граждански номер"), _at((10,))),
+    _IdFormat("bg.egn", re.compile(r"\b\d{10}\b"), _kw(r"ЕГН|Е\.Г\.Н|EGN|единен граждански номер"), _at((10,))),
     _IdFormat("pl.pesel", re.compile(r"\b\d{11}\b"), _kw(r"PESEL"), _at((11,))),
     _IdFormat("ro.cnp", re.compile(r"\b\d{13}\b"), _kw(r"CNP|cod numeric personal"), _at((13,))),
     _IdFormat("hr.oib", re.compile(r"\b\d{11}\b"), _kw(r"OIB"), _at((11,))),
     _IdFormat("si.emso", re.compile(r"\b\d{13}\b"), _kw(r"EMŠO|EMSO"), _at((13,))),
     _IdFormat("ee.ik", re.compile(r"\b\d{11}\b"), _kw(r"isikukood|personal code"), _at((11,))),
-    _IdFormat("lt.asmens", re.compile(r"\b\d{11}\b"), _kw(r"asmens kodas|personal code"), _at((11,))),
+    _IdFormat("lt.asmens", re.compile(r"\b\d{11}\b"), _kw(r"asmens kod(?:as|o|ą|u|ui|e)|personal code"), _at((11,))),
     _IdFormat("nl.bsn", re.compile(r"\b\d{4}\.?\d{2}\.?\d{3}\b"), _kw(r"BSN|burgerservicenummer|sofinummer"), _at((4, 6), ".") + _at((9,))),
-    _IdFormat("gr.amka", re.compile(r"\b\d{11}\b"), _kw(r"ΑΜΚΑ|AMKA"), _at((11,))),
+    _IdFormat("gr.amka", re.compile(r"\b\d{11}\b"), _kw(r"ΑΜΚΑ|Α\.Μ\.Κ\.Α|AMKA"), _at((11,))),
     _IdFormat("fr.nir", re.compile(r"\b[12] ?\d{2} ?\d{2} ?(?:\d{2}|2[AB]) ?\d{3} ?\d{3} ?\d{2}\b"), _kw(r"NIR|sécurité sociale|numéro de sécu"), _at((1, 3, 5, 7, 10, 13), " ") + _at((6,), "AB") + _at((15,)), "12"),
     _IdFormat("de.idnr", re.compile(r"\b\d{2} ?\d{3} ?\d{3} ?\d{3}\b"), _kw(r"Steuer-?ID|Steueridentifikationsnummer|IdNr"), _at((2, 5, 8), " ") + _at((11,))),
     _IdFormat("pt.nif", re.compile(r"\b\d{9}\b"), _kw(r"NIF|contribuinte"), _at((9,))),
     _IdFormat("sk.rc", re.compile(r"\b\d{6}/?\d{3,4}\b"), _kw(r"rodné číslo|rodného čísla"), _at((6,), "/") + _at((9, 10))),
+    _IdFormat("lv.pvn", re.compile(r"\b[0-3]\d{5}-?\d{5}\b"), _kw(r"personas kod(?:s|a|am|u|ā)|personal code"), _at((6,), "-") + _at((11,)), "0123"),
 )  # fmt: skip
 _VAT_PREFIXES = "AT|BE|BG|CY|CZ|DE|DK|EE|EL|ES|FI|FR|HR|HU|IE|IT|LT|LU|LV|MT|NL|PL|PT|RO|SE|SI|SK|XI"
 # First written \b(?:AT|...) ?[0-9A-Z][0-9A-Z +.]{6,14}[0-9A-Z]\b; the same pattern, written to

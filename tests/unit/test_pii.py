@@ -645,3 +645,35 @@ def test_joined_phone_numbers_each_redacted(lang: str, text: str, expected: str)
 )
 def test_inflected_section_keywords(lang: str, text: str, expected: str) -> None:
     assert redacted(text, lang) == expected
+
+
+# --- national identity numbers after a dotted (Α.Μ.Κ.Α., Е.Г.Н.) or inflected (asmens kodą) keyword,
+# --- and the Latvian personal code (no Latvian format at all), were kept
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        ("el", "Γιώργος Παπαδόπουλος, Α.Μ.Κ.Α.: 01013099997", "Γιώργος Παπαδόπουλος, Α.Μ.Κ.Α.: <NATIONAL_ID>"),
+        ("bg", "Иван Петров, Е.Г.Н. 7523169263", "Иван Петров, Е.Г.Н. <NATIONAL_ID>"),
+        ("lt", "Jonas Jonaitis, asmens kodą 33309240064", "Jonas Jonaitis, asmens kodą <NATIONAL_ID>"),
+        (
+            "lt",
+            "pareiškėjo asmens kodo 33309240064 nurodyti nereikia",
+            "pareiškėjo asmens kodo <NATIONAL_ID> nurodyti nereikia",
+        ),
+        ("lv", "Jānis Bērziņš, personas kods 161175-19997", "Jānis Bērziņš, personas kods <NATIONAL_ID>"),
+        ("lv", "iesniedzēja personas kods: 32867300679.", "iesniedzēja personas kods: <NATIONAL_ID>."),
+        # a company's registration number passes stdnum.lv.pvn but is no personal data; a personal
+        # code without its keyword is a number like any other; a bad checksum is no code
+        (
+            "lv",
+            "SIA reģistrācijas numurs 40003521600, personas kods nav norādīts",
+            "SIA reģistrācijas numurs 40003521600, personas kods nav norādīts",
+        ),
+        ("lv", "Lietas numurs 161175-19997.", "Lietas numurs 161175-19997."),
+        ("lv", "personas kods 161175-19998", "personas kods 161175-19998"),
+    ],
+)
+def test_dotted_inflected_and_latvian_national_ids(lang: str, text: str, expected: str) -> None:
+    assert redacted(text, lang) == expected

@@ -50,6 +50,8 @@ POSITIVES = [
     "NIR 2 55 08 2A 123 456 46", "Steuer-ID 86 095 742 719", "IdNr 86095742719", "IdNr 86 095742 719",
     "NIF 123456789", "rodné číslo 7103192745", "rodné číslo 710319/2745", "rodného čísla 710319/274",
     "NIR 255082B12345673", "NIR 1850578 006 084 91", "1000016W", "131052+1003", "811228+9874", "19811228+9874",
+    "Α.Μ.Κ.Α.: 01013099997", "Е.Г.Н. 7523169263", "asmens kodą 33309240064", "personas kods 161175-19997",
+    "personas kods 16117519997", "personas kods: 32867300679", "161175-19997", "personas kods 40003521600",
     # internationalised e-mail: Unicode local parts and domains, decomposed marks, A-label TLD
     "josé.garcía@correos.es", "jose\u0301.garci\u0301a@correos.es", "ιωάννης@παράδειγμα.ελ", "kontakt@straße.de",
     "ġorġ@ħamrun.gov.mt", "x@y.xn--p1ai",
@@ -67,7 +69,8 @@ OTHERS = [
     # section keywords before and after the number, list words, ordinal dots
     "pontban", "pontjában", "kohdassa", "punktis", "punktā", "punkte", "točki", "bode", "afsnit", "mhír", "és",
     "ja", "u", "până la", "4.2.1.3.", "v bodech 4.2.1.3 a",
-    "παράγραφο", "του σημείου", "т.", "алинея", "paragraphe", "w punkcie",
+    "παράγραφο", "του σημείου", "т.", "алинея", "paragraphe", "w punkcie", "personas kods", "asmens kodo",
+    "Α.Μ.Κ.Α.", "Е.Г.Н.",
     # spaced dates and opening hours (not phone numbers)
     "08. 09. 2013", "08.00-15.00", "09.00 - 13.00", "08:00-12:00",
 ]  # fmt: skip
