@@ -677,3 +677,58 @@ def test_inflected_section_keywords(lang: str, text: str, expected: str) -> None
 )
 def test_dotted_inflected_and_latvian_national_ids(lang: str, text: str, expected: str) -> None:
     assert redacted(text, lang) == expected
+
+
+# --- the title ships with the text: it is scanned, counted and redacted (or tags, or drops) too
+
+
+def test_title_is_scanned_counted_and_redacted(tmp_path: object) -> None:
+    """A JSONL record's title held an e-mail address and a phone number; only the text was scanned,
+    so the title shipped as read."""
+    import json
+    from pathlib import Path
+
+    from altedic.readers import get_reader
+    from altedic.readers.base import ReadContext, SourceInfo
+
+    path = Path(str(tmp_path)) / "in.jsonl"
+    record = {
+        "id": "1",
+        "title": "Teagmháil: seán.ó.briain@gaillimh.ie 087 123 4567",
+        "text": "Tá an oifig ar oscailt ó Luan go hAoine. Fón: 091 123 456.",
+    }
+    path.write_text(json.dumps(record, ensure_ascii=False) + "\n", "utf-8")
+    src = SourceInfo(name="s", format="jsonl", options={"columns": {"title": "title"}})
+    (d,) = get_reader("jsonl")(ReadContext(src, str(path), "in.jsonl"))
+    assert isinstance(d, Document)
+    d.lang = "ga"
+    PIIStage({}).process(d)
+    assert (d.title, d.text, d.pii) == (
+        "Teagmháil: <EMAIL> <PHONE>",
+        "Tá an oifig ar oscailt ó Luan go hAoine. Fón: <PHONE>.",
+        {"email": 1, "phone": 2},
+    )
+
+
+def test_title_in_tag_and_drop_mode_and_when_rejected_before() -> None:
+    title = "Kuntatt: maria@example.mt"
+    text = "Il-Kummissjoni Ewropea tirrapporta lill-Parlament."
+    stage = PIIStage({"mode": "tag", "sources": {"strict": "drop"}})
+    t = Document(id="t", text=text, source="s", uri="u", lang="mt", title=title)
+    stage.process(t)
+    assert (t.title, t.text, t.pii, t.reason) == (title, text, {"email": 1}, None)
+    # a match in the title alone drops the document; the title goes to rejected/ redacted
+    d = Document(id="d", text=text, source="strict", uri="u", lang="mt", title=title)
+    stage.process(d)
+    assert (d.title, d.text, d.pii, d.reason) == ("Kuntatt: <EMAIL>", text, {"email": 1}, "pii.email")
+    assert d.reason_detail == "personal data found (email=1); source mode drop"
+    # a document rejected before the stage is scrubbed, title included
+    r = Document(id="r", text=text + " Tel: 2123 4567", source="strict", uri="u", lang="mt", title=title)
+    r.reject("licence.non_commercial")
+    stage.scrub(r)
+    assert (r.title, r.text, r.pii) == ("Kuntatt: <EMAIL>", text + " Tel: <PHONE>", {"email": 1, "phone": 1})
+    # no title, or an empty one: nothing changes
+    for empty in (None, ""):
+        e = Document(id="e", text=text, source="strict", uri="u", lang="mt", title=empty)
+        stage.process(e)
+        assert (e.title, e.pii, e.reason) == (empty, {}, None)
