@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib import import_module
+from pathlib import Path
 from typing import Any
 
 import phonenumbers
@@ -173,7 +174,21 @@ _SECTION_WORD = re.compile(
     r"parágrafos|pontos?|sec[çc][ãa]o|sec[çc][õo]es|quadros?|tabelas?|alinéas|punten|tabel(?:len)?|figuur|"
     r"hoofdstuk(?:ken)?|bijlagen?|σημεία|σημείων|τμήματα|παράγραφοι|παραγράφους|παραγράφων|πίνακας|πίνακα|"
     r"σχήμα|κεφάλαιο|точки|раздели|параграфи|таблица|фигура|глава|приложение|punkty|punktów|tabela|rysunek|"
-    r"rozdział|ust|" + _SECTION_WORDS_BOTH + "|" + _SECTION_WORDS_BEFORE + r"))\.?\s*$",
+    r"rozdział|ust|"
+    # followed from altedic/pii/detectors.py: inflected forms of el, bg, fr, es, pt, it, nl, de, pl, en
+    r"παράγραφο|παραγράφου|υποπαράγραφο|υποπαραγράφου|σημείου|τμήματος|τμημάτων|ενότητα|ενότητας|ενότητες|"
+    r"ενοτήτων|παράρτημα|παραρτήματος|παραρτήματα|παραρτημάτων|κεφαλαίου|κεφάλαια|κεφαλαίων|άρθρο|άρθρου|"
+    r"άρθρα|άρθρων|πίνακες|πινάκων|σχήματος|εδάφιο|εδαφίου|"
+    r"т|ал|алинея|алинеи|алинеята|чл|член|члена|членове|раздела|разделът|приложения|приложението|глави|"
+    r"главата|точката|таблици|таблицата|фигури|параграфа|"
+    r"paragraphe|párrafo|párrafos|epígrafe|epígrafes|artículo|artículos|alínea|alíneas|artigo|artigos|articolo|"
+    r"articoli|paragraaf|paragrafen|afdeling|afdelingen|onderdeel|onderdelen|artikel|artikelen|abschnitts|"
+    r"absatzes|kapitels|anhangs|anhanges|punktes|punkcie|punktach|punktami|punktom|ustęp|ustępu|ustępie|"
+    r"sekcja|sekcji|rozdziału|rozdziale|załącznik|załącznika|załączniku|tabeli|rysunku|clause|clauses|"
+    + _SECTION_WORDS_BOTH
+    + "|"
+    + _SECTION_WORDS_BEFORE
+    + r"))\.?\s*$",
     re.IGNORECASE,
 )
 # A keyword just after the quad (hu, fi, lt, lv), after an ordinal dot and a few spaces.
@@ -229,14 +244,25 @@ def _is_section_number(text: str, start: int, end: int, sections: set[int]) -> b
 
 
 # Phone candidates: international (+CC or 00CC), national with trunk 0, or a bare digit group.
-_PHONE = re.compile(r"(?<![\w+/.,-])(?:\+|00)?\(?\d[\d ()./-]{5,20}\d(?![\w/]|[.,-]\d)")
+# Followed from altedic/pii/detectors.py: candidates of up to 42 characters, checked whole, then
+# (if no number) without a year at their end, then number by number where " / " or " - " joins them.
+_PHONE = re.compile(r"(?<![\w+/.,-])(?:\+|00)?\(?\d[\d ()./-]{5,40}\d(?![\w/]|[.,-]\d)")
+# Followed from altedic/pii/detectors.py: keywords are whole words (short ones) or stems with any
+# ending (long ones); "numru" and "uimhir" (number) are no keywords.
 _PHONE_KEYWORD = re.compile(
-    r"(?:tel|tél|phone|telephone|telefon|telefono|teléfono|telefone|telefoon|puhelin|tlf|mob|mobile|gsm|fax|"
-    r"τηλ|τηλέφωνο|κιν|тел|телефон|моб|telefonu|telefons|telefonas|telefonszám|tel\.\s*nr|numru|uimhir|ffôn)"
-    r"[.:]?\s*(?:\w{0,10}[.:]?\s*)?[:.]?\s*$",
+    r"\b(?:tel|tél|gsm|τηλ|κιν|тел|моб|ffôn|puh|tfn|tfno)\b[.:]?[\s/-]*(?:[^\W\d_]{1,15}[.:]?\s*)?[:.]?\s*$"
+    r"|\b(?:mob|mobil|mobiel|mobiil|mobitel|(?:mobil)?(?:telefon|telefòn|telefón|teléfon|teléfòn|teléfón|telèfon|"
+    r"telèfòn|telèfón|telefoon|telephon|teléphon|télephon|téléphon|phone|telf|telnr|telemóvel|telemovel|tlf|fax|puheli|τηλεφων|τηλέφων|τηλεφών|"
+    r"τηλέφών|τηλεομοιοτυπ|κινητ|телеф|мобил)|tālr|mowbajl|móvil|movil|cellular|komórk)\w*"
+    r"[.:]?[\s/-]*(?:[^\W\d_]{1,15}[.:]?\s*)?[:.]?\s*$",
     re.IGNORECASE,
 )
-_DATE_LIKE = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$|^\d{4}[./-]\d{1,4}$|^\d{1,2}[./-]\d{1,2}$")
+# Followed from altedic/pii/detectors.py: spaced dates ("08. 09. 2013") and opening hours
+# ("08.00-15.00") are date-like too.
+_DATE_LIKE = re.compile(
+    r"^\d{1,4}(?:[./-]|\. )\d{1,2}(?:[./-]|\. )\d{1,4}$|^\d{4}[./-]\d{1,4}$|^\d{1,2}[./-]\d{1,2}$"
+    r"|^\d{1,2}[.:]\d{2} ?[-–] ?\d{1,2}[.:]\d{2}$"
+)
 
 
 def _digits(s: str) -> str:
@@ -250,10 +276,32 @@ def find_emails(text: str) -> Iterator[Match]:
         yield Match(m.start(), m.end(), "email")
 
 
+# Followed from altedic/pii/detectors.py (a deliberate change of behaviour): a candidate longer than
+# its country's IBAN length is cut to it where a space follows ("EE38 2200 2210 2014 5685 EUR"). The
+# lengths are read here from python-stdnum's registry file directly.
+def _registry_lengths() -> dict[str, int]:
+    lengths = {}
+    for line in (Path(std_iban.__file__).parent / "iban.dat").read_text("utf-8").splitlines():
+        m = re.match(r'([A-Z]{2}) .*bban="([^"]+)"', line)
+        if m:
+            lengths[m.group(1)] = 4 + sum(map(int, re.findall(r"[0-9]+", m.group(2))))
+    return lengths
+
+
+_IBAN_LENGTHS = _registry_lengths()
+
+
 def find_ibans(text: str) -> Iterator[Match]:
     for m in _IBAN.finditer(text):
-        if std_iban.is_valid(m.group()):
-            yield Match(m.start(), m.end(), "iban")
+        cand = m.group()
+        n = _IBAN_LENGTHS.get(cand[:2], 0)
+        if len(cand.replace(" ", "")) > n > 0:
+            head = re.match(r"(?: *[^ ]){" + str(n) + "}", cand)
+            assert head is not None
+            if cand[head.end() : head.end() + 1] == " ":
+                cand = head.group()
+        if std_iban.is_valid(cand):
+            yield Match(m.start(), m.start() + len(cand), "iban")
 
 
 def find_cards(text: str) -> Iterator[Match]:
@@ -287,32 +335,58 @@ def find_ips(text: str) -> Iterator[Match]:
                 yield Match(m.start(), m.end(), "ip")
 
 
+def _is_phone(cand: str, keyword: bool, regions: tuple[str, ...]) -> bool:
+    digits = _digits(cand)
+    if not 7 <= len(digits) <= 15 or _DATE_LIKE.match(cand) or "/" in cand:
+        return False
+    if cand.startswith(("+", "00")):
+        try:
+            num = phonenumbers.parse("+" + cand[2:] if cand.startswith("00") else cand, None)
+        except phonenumbers.NumberParseException:
+            return False
+        return phonenumbers.is_valid_number(num)
+    trunk = cand.lstrip("(").startswith("0")
+    # followed from altedic/pii/detectors.py: Lithuania's trunk 8, written apart, for LT only
+    lithuanian = re.match(r"\(?8[ (-]", cand) is not None
+    if not (trunk or keyword or lithuanian):
+        return False
+    for region in regions:
+        if not (trunk or keyword) and region != "LT":
+            continue
+        try:
+            num = phonenumbers.parse(cand, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(num):
+            return True
+    return False
+
+
+def _phone_or_year_cut(cand: str, keyword: bool, regions: tuple[str, ...]) -> str | None:
+    if _is_phone(cand, keyword, regions):
+        return cand
+    m = re.match(r"(.*\d) +(?:19|20)\d\d$", cand)
+    if m and _is_phone(m.group(1), keyword, regions):
+        return m.group(1)
+    return None
+
+
 def find_phones(text: str, regions: tuple[str, ...]) -> Iterator[Match]:
     """Phone numbers valid in one of ``regions`` (national) or in any country (international)."""
     for m in _PHONE.finditer(text):
         cand = m.group()
-        digits = _digits(cand)
-        if not 7 <= len(digits) <= 15 or _DATE_LIKE.match(cand) or "/" in cand:
+        keyword = _PHONE_KEYWORD.search(text, max(0, m.start() - 32), m.start()) is not None
+        whole = _phone_or_year_cut(cand, keyword, regions)
+        if whole is not None:
+            yield Match(m.start(), m.start() + len(whole), "phone")
             continue
-        if cand.startswith(("+", "00")):
-            try:
-                num = phonenumbers.parse("+" + cand[2:] if cand.startswith("00") else cand, None)
-            except phonenumbers.NumberParseException:
-                continue
-            if phonenumbers.is_valid_number(num):
-                yield Match(m.start(), m.end(), "phone")
-            continue
-        keyword = _PHONE_KEYWORD.search(text, max(0, m.start() - 24), m.start()) is not None
-        if not (cand.lstrip("(").startswith("0") or keyword):
-            continue
-        for region in regions:
-            try:
-                num = phonenumbers.parse(cand, region)
-            except phonenumbers.NumberParseException:
-                continue
-            if phonenumbers.is_valid_number(num):
-                yield Match(m.start(), m.end(), "phone")
-                break
+        offset = m.start()
+        for piece in re.split(r"( +[/-] +)", cand):
+            if not re.fullmatch(r" +[/-] +", piece):
+                number = _phone_or_year_cut(piece, keyword, regions)
+                if number is not None:
+                    yield Match(offset, offset + len(number), "phone")
+            offset += len(piece)
 
 
 @dataclass(frozen=True, slots=True)
@@ -338,15 +412,15 @@ _ID_FORMATS: tuple[_IdFormat, ...] = (
     _IdFormat("se.personnummer", re.compile(r"\b(?:\d{2})?\d{6}[-+]\d{4}\b"), None),
     _IdFormat("cz.rc", re.compile(r"\b\d{6}/\d{3,4}\b"), None),
     _IdFormat("be.nn", re.compile(r"\b\d{2}\.\d{2}\.\d{2}-\d{3}\.\d{2}\b"), None),
-    _IdFormat("bg.egn", re.compile(r"\b\d{10}\b"), _kw(r"ЕГН|EGN|единен граждански номер")),
+    _IdFormat("bg.egn", re.compile(r"\b\d{10}\b"), _kw(r"ЕГН|Е\.Г\.Н|EGN|единен граждански номер")),
     _IdFormat("pl.pesel", re.compile(r"\b\d{11}\b"), _kw(r"PESEL")),
     _IdFormat("ro.cnp", re.compile(r"\b\d{13}\b"), _kw(r"CNP|cod numeric personal")),
     _IdFormat("hr.oib", re.compile(r"\b\d{11}\b"), _kw(r"OIB")),
     _IdFormat("si.emso", re.compile(r"\b\d{13}\b"), _kw(r"EMŠO|EMSO")),
     _IdFormat("ee.ik", re.compile(r"\b\d{11}\b"), _kw(r"isikukood|personal code")),
-    _IdFormat("lt.asmens", re.compile(r"\b\d{11}\b"), _kw(r"asmens kodas|personal code")),
+    _IdFormat("lt.asmens", re.compile(r"\b\d{11}\b"), _kw(r"asmens kod(?:as|o|ą|u|ui|e)|personal code")),
     _IdFormat("nl.bsn", re.compile(r"\b\d{4}\.?\d{2}\.?\d{3}\b"), _kw(r"BSN|burgerservicenummer|sofinummer")),
-    _IdFormat("gr.amka", re.compile(r"\b\d{11}\b"), _kw(r"ΑΜΚΑ|AMKA")),
+    _IdFormat("gr.amka", re.compile(r"\b\d{11}\b"), _kw(r"ΑΜΚΑ|Α\.Μ\.Κ\.Α|AMKA")),
     _IdFormat(
         "fr.nir",
         re.compile(r"\b[12] ?\d{2} ?\d{2} ?(?:\d{2}|2[AB]) ?\d{3} ?\d{3} ?\d{2}\b"),
@@ -357,6 +431,8 @@ _ID_FORMATS: tuple[_IdFormat, ...] = (
     ),
     _IdFormat("pt.nif", re.compile(r"\b\d{9}\b"), _kw(r"NIF|contribuinte")),
     _IdFormat("sk.rc", re.compile(r"\b\d{6}/?\d{3,4}\b"), _kw(r"rodné číslo|rodného čísla")),
+    # followed from altedic/pii/detectors.py: dotted and inflected keywords; the Latvian personal code
+    _IdFormat("lv.pvn", re.compile(r"\b[0-3]\d{5}-?\d{5}\b"), _kw(r"personas kod(?:s|a|am|u|ā)|personal code")),
 )
 _VAT = re.compile(
     r"\b(?:AT|BE|BG|CY|CZ|DE|DK|EE|EL|ES|FI|FR|HR|HU|IE|IT|LT|LU|LV|MT|NL|PL|PT|RO|SE|SI|SK|XI) ?[0-9A-Z][0-9A-Z +.]{6,14}[0-9A-Z]\b"
@@ -383,7 +459,8 @@ _FREE_ANY = re.compile("|".join(f"(?:{c.fmt.pattern.pattern})" for c in _FREE))
 _FREE_EXACT = tuple((re.compile(c.fmt.pattern.pattern.replace(r"\b", "")), c.is_valid) for c in _FREE)
 # Formats that need a keyword: one scan for any keyword; the formats run only when one occurs.
 _ANY_KEYWORD = re.compile(
-    r"ЕГН|EGN|единен граждански|PESEL|CNP|cod numeric|OIB|EMŠO|EMSO|isikukood|personal code|asmens kodas|BSN|"
+    r"ЕГН|Е\.Г\.Н|EGN|единен граждански|PESEL|CNP|cod numeric|OIB|EMŠO|EMSO|isikukood|personal code|asmens kod|"
+    r"personas kod|Α\.Μ\.Κ\.Α|BSN|"
     r"burgerservicenummer|sofinummer|ΑΜΚΑ|AMKA|NIR|sécurité sociale|numéro de sécu|Steuer-?ID|"
     r"Steueridentifikationsnummer|IdNr|NIF|contribuinte|rodné číslo|rodného čísla",
     re.IGNORECASE,

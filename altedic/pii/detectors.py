@@ -12,10 +12,17 @@ validator is left alone. Institutional text is full of digit runs that look like
   Unicode or A-label TLD (``.бг``, ``.xn--90ae``). No TLD, no match (``user@localhost``, ``a@b``).
 * phone: ``phonenumbers`` (Google's libphonenumber) ``is_valid_number`` for the regions of the
   document's language. International numbers (``+``/``00``) are tried directly; national numbers
-  must start with a trunk ``0`` (most EU countries) or follow a phone keyword (``tel.``, ``τηλ.``,
-  ``тел.``, ``phone``...) for countries without a trunk prefix (MT, DK, GR, ES, PT, LU, CY...).
-  Dates and digit groups joined by ``/`` are never phone candidates.
-* IBAN: ISO 13616 shape, then ``stdnum.iban`` (mod-97 checksum and per-country length).
+  must start with a trunk ``0`` (most EU countries; Lithuania's ``8`` written apart, ``8 612 34567``,
+  for the Lithuanian plan) or follow a phone keyword (``tel.``, ``τηλ.``,
+  ``тел.``, ``phone``...; a keyword starts a word: not the ``tel`` of ``Tellimus``; a bare word
+  for "number", ``numru``, ``uimhir``, is none) for countries without a trunk prefix (MT, DK, GR,
+  ES, PT, LU, CY...).
+  A candidate that is no number is split where " / " or " - " joins numbers
+  (``Tel: 2123 4567 / 7912 3456``), and a year after a number is left out (``087 123 4567 2019``).
+  Dates (``12.05.2019``, spaced ``08. 09. 2013``), opening hours (``08.00-15.00``) and digit
+  groups joined by an unspaced ``/`` (``2019/437``) are never phone numbers.
+* IBAN: ISO 13616 shape, cut to the country's registry length where the next word ran on
+  ("EE38 2200 2210 2014 5685 EUR"), then ``stdnum.iban`` (mod-97 checksum and per-country length).
 * payment card: 13-19 digits in 4-digit groups or one run, a known issuer prefix (ISO/IEC 7812
   IIN ranges of Visa, Mastercard, American Express, Discover, Maestro, JCB, Diners) and the Luhn
   checksum (``stdnum.luhn``).
@@ -28,7 +35,7 @@ validator is left alone. Institutional text is full of digit runs that look like
   section number, not an address.
 * national_id: identity numbers of EU member states with a checksum in ``python-stdnum``. Formats
   that a random number matches by chance (plain digit runs) need a keyword nearby (``PESEL``,
-  ``ЕГН``, ``CNP``, ``BSN``, ``AMKA``...); distinctive formats (Italian codice fiscale, Spanish
+  ``ЕГН``/``Е.Г.Н.``, ``CNP``, ``BSN``, ``ΑΜΚΑ``/``Α.Μ.Κ.Α.``, ``asmens kodą``, ``personas kods``...); distinctive formats (Italian codice fiscale, Spanish
   DNI/NIE, Irish PPS, Finnish HETU, Danish/Swedish/Czech/Slovak numbers with their separator)
   are accepted on the checksum alone.
 * tax_id: EU VAT numbers with their country prefix (``DE123456789``), ``stdnum.eu.vat`` checksum.
@@ -45,13 +52,14 @@ import unicodedata
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import cache, partial
 from importlib import import_module
 from itertools import accumulate
 from typing import Any
 
 import phonenumbers
 from stdnum import iban as std_iban
-from stdnum import luhn
+from stdnum import luhn, numdb
 from stdnum.eu import vat as std_vat
 
 PII_TYPES: tuple[str, ...] = ("email", "iban", "card", "tax_id", "national_id", "ip", "phone")
@@ -278,7 +286,18 @@ _SECTION_WORDS_WHOLE = (
     r"parágrafos|pontos?|sec[çc][ãa]o|sec[çc][õo]es|quadros?|tabelas?|alinéas|punten|tabel(?:len)?|figuur|"
     r"hoofdstuk(?:ken)?|bijlagen?|σημεία|σημείων|τμήματα|παράγραφοι|παραγράφους|παραγράφων|πίνακας|πίνακα|"
     r"σχήμα|κεφάλαιο|точки|раздели|параграфи|таблица|фигура|глава|приложение|punkty|punktów|tabela|rysunek|"
-    r"rozdział|ust|" + _SECTION_WORDS_BOTH + "|" + _SECTION_WORDS_BEFORE
+    r"rozdział|ust|"
+    # the inflected forms of the other languages before a number (genitive, accusative, locative,
+    # definite forms): el, bg, fr, es, pt, it, nl, de, pl, en
+    r"παράγραφο|παραγράφου|υποπαράγραφο|υποπαραγράφου|σημείου|τμήματος|τμημάτων|ενότητα|ενότητας|ενότητες|"
+    r"ενοτήτων|παράρτημα|παραρτήματος|παραρτήματα|παραρτημάτων|κεφαλαίου|κεφάλαια|κεφαλαίων|άρθρο|άρθρου|"
+    r"άρθρα|άρθρων|πίνακες|πινάκων|σχήματος|εδάφιο|εδαφίου|"
+    r"т|ал|алинея|алинеи|алинеята|чл|член|члена|членове|раздела|разделът|приложения|приложението|глави|"
+    r"главата|точката|таблици|таблицата|фигури|параграфа|"
+    r"paragraphe|párrafos?|epígrafes?|artículos?|alíneas?|artigos?|articol[oi]|paragraaf|paragrafen|"
+    r"afdelingen|afdeling|onderdelen|onderdeel|artikelen|artikel|abschnitts|absatzes|kapitels|anhangs|anhanges|"
+    r"punktes|punkcie|punktach|punktami|punktom|ustęp|ustępu|ustępie|sekcja|sekcji|rozdziału|rozdziale|"
+    r"załącznik|załącznika|załączniku|tabeli|rysunku|clauses?|" + _SECTION_WORDS_BOTH + "|" + _SECTION_WORDS_BEFORE
 )
 # A keyword just before the quad, then an optional dot and spaces (searched in the 24 characters
 # before it). The reference form; :func:`_section_word_before` gives its answer faster.
@@ -375,15 +394,46 @@ def _is_section_number(text: str, start: int, end: int, sections: set[int]) -> b
     return False
 
 
-# Phone candidates: international (+CC or 00CC), national with trunk 0, or a bare digit group.
-_PHONE = re.compile(r"(?<![\w+/.,-])(?:\+|00)?\(?\d[\d ()./-]{5,20}\d(?![\w/]|[.,-]\d)")
+# Phone candidates: international (+CC or 00CC), national with trunk 0, or a bare digit group. A
+# candidate may hold two or three numbers joined by " / " or " - " ("Tel./Fax: 01 234 5678 / 01 234
+# 5679"); it is checked whole first ("0220 - 456 48" is one Swedish number), then number by number
+# (:func:`find_phones`). Up to 42 characters, so that two numbers fit (with 22, the second was cut
+# and both were lost).
+_PHONE = re.compile(r"(?<![\w+/.,-])(?:\+|00)?\(?\d[\d ()./-]{5,40}\d(?![\w/]|[.,-]\d)")
+_PHONE_JOIN = re.compile(r" +[/-] +")
+# A year after a complete number ("Tel. 087 123 4567 2019"): the number without it is tried.
+_PHONE_YEAR = re.compile(r"(?<=\d) +(?:19|20)\d\d$")
+# A phone keyword just before a national number without trunk 0 starts a word, so that "Tellimus"
+# (et, order), "κινδύνου" (el, of danger) or "Hotel" are none. Abbreviations and short words are
+# whole words; the stems may take any ending or compound ("telefonu", "Telefonnummer", "telèfon",
+# "puhelimella", "τηλεφώνου", "телефакс", "faxnummer"), and "mobil" may come before one
+# ("Mobiltelefon"). Then an optional word ("Tel. nr.", "tel/fax:", "telefonní číslo:"). A word for
+# "number" alone (mt "numru", ga "uimhir") is no keyword: "Il-każ numru 21234567" is a case number.
+# Latvian "tālr." / "tālrunis" / "pa tālruni", Maltese "Mowbajl", Finnish "puh.", Spanish "tfno." and
+# "móvil", Italian "cellulare", Polish "komórka" too: Latvia, Malta, Finland's mobiles, Spain and
+# Poland have no trunk 0. The word after the keyword may have up to 15 letters (Greek "Τηλέφωνο
+# επικοινωνίας:"), and the keyword may start up to 32 characters before the number.
+_PHONE_WORDS = r"tel|tél|gsm|τηλ|κιν|тел|моб|ffôn|puh|tfn|tfno"
+_PHONE_STEMS = (
+    r"(?:mobil)?(?:tel[eéè]f[oòó]n|t[eé]l[eé]phon|phone|telefoon|telf|telnr|telem[óo]vel|tlf|fax|puheli|"
+    r"τηλ[εέ]φ[ωώ]ν|τηλεομοιοτυπ|κινητ|телеф|мобил)|mob(?:il|iel|iil|itel)?|tālr|mowbajl|m[óo]vil|cellular|"
+    r"komórk"
+)
 _PHONE_KEYWORD = re.compile(
-    r"(?:tel|tél|phone|telephone|telefon|telefono|teléfono|telefone|telefoon|puhelin|tlf|mob|mobile|gsm|fax|"
-    r"τηλ|τηλέφωνο|κιν|тел|телефон|моб|telefonu|telefons|telefonas|telefonszám|tel\.\s*nr|numru|uimhir|ffôn)"
-    r"[.:]?\s*(?:\w{0,10}[.:]?\s*)?[:.]?\s*$",
+    r"(?<!\w)(?:(?:" + _PHONE_WORDS + r")(?!\w)|(?:" + _PHONE_STEMS + r")\w*)"
+    r"[.:]?[\s/-]*(?:[^\W\d_]{1,15}[.:]?\s*)?[:.]?\s*$",
     re.IGNORECASE,
 )
-_DATE_LIKE = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$|^\d{4}[./-]\d{1,4}$|^\d{1,2}[./-]\d{1,2}$")
+_LT_TRUNK = re.compile(r"\(?8[ (-]")
+# Dates are not phone numbers: "12.05.2019", "2019-05", "12/05", and the spaced dates of Slovenian,
+# German, Finnish, Bulgarian, Croatian, Czech, Slovak, Hungarian text ("08. 09. 2013"). Nor are
+# opening hours "08.00-15.00", "09.00 - 13.00" (HH:MM ranges never make a candidate: ":" is not
+# in it). A spaced date or a time range starting with 0 passed as a national number with trunk 0
+# (Slovenia's 080 9 2013, Italy's 09001300).
+_DATE_LIKE = re.compile(
+    r"^\d{1,4}(?:[./-]|\. )\d{1,2}(?:[./-]|\. )\d{1,4}$|^\d{4}[./-]\d{1,4}$|^\d{1,2}[./-]\d{1,2}$"
+    r"|^\d{1,2}[.:]\d{2} ?[-–] ?\d{1,2}[.:]\d{2}$"
+)
 
 
 def _digits(s: str) -> str:
@@ -510,10 +560,39 @@ def _iban_starts(runs: Runs) -> Iterator[int]:
             yield s - 2
 
 
+@cache
+def _iban_length(country: str) -> int:
+    """The IBAN length of ``country`` in the ISO 13616 registry (python-stdnum's copy of SWIFT's
+    IBAN registry: 4 characters, then the BBAN, ``"2!n14!n"`` for Estonia: 20), 0 if unknown."""
+    bban = numdb.get("iban").info(country)[0][1].get("bban", "")
+    return 4 + sum(int(n) for n in re.findall(r"\d+", bban)) if bban else 0
+
+
+def _iban_cut(cand: str) -> str:
+    """``cand`` cut to its country's IBAN length where it ran on into the next word.
+
+    The pattern takes up to 8 groups of 1-4 characters, so after an IBAN whose length is a
+    multiple of 4 (Estonia, Lithuania, Austria: 20; Spain: 24) it also took the next short word:
+    "EE38 2200 2210 2014 5685 EUR", "ES91 2100 0418 4502 0005 1332 BBVA"; the candidate failed its
+    checksum and was consumed, so the IBAN was kept. The cut is made only where a space follows
+    (a word glued to the number is not cut off). A candidate no longer than its country's length
+    is returned as it is.
+    """
+    n = _iban_length(cand[:2])
+    seen = 0
+    for i, c in enumerate(cand):
+        if c != " ":
+            seen += 1
+            if seen == n:
+                return cand[: i + 1] if cand[i + 1 : i + 2] in ("", " ") else cand
+    return cand
+
+
 def find_ibans(text: str, runs: Runs | None = None) -> Iterator[Match]:
     for m in _scan(_IBAN, text, _iban_starts(digit_runs(text) if runs is None else runs)):
-        if std_iban.is_valid(m.group()):
-            yield Match(m.start(), m.end(), "iban")
+        cand = _iban_cut(m.group())
+        if std_iban.is_valid(cand):
+            yield Match(m.start(), m.start() + len(cand), "iban")
 
 
 def _card_starts(text: str, runs: Runs) -> Iterator[int]:
@@ -591,36 +670,73 @@ def _phone_starts(text: str, runs: Runs) -> Iterator[int]:
         yield s
 
 
+def _phone_keyword_before(text: str, pos: int) -> bool:
+    """Whether a phone keyword ends just before ``pos`` (starting at most 32 characters back)."""
+    return _PHONE_KEYWORD.search(text, max(0, pos - 32), pos) is not None
+
+
+def _phone_valid(part: str, regions: tuple[str, ...], keyword: Callable[[], bool]) -> bool:
+    """Whether ``part`` is a valid international number, or a national one of ``regions`` with a
+    trunk prefix or after a phone ``keyword`` (called last: it is the slower test)."""
+    if not 7 <= len(_digits(part)) <= 15 or _DATE_LIKE.match(part) or "/" in part:
+        return False
+    if part.startswith(("+", "00")):
+        try:
+            num = phonenumbers.parse("+" + part[2:] if part.startswith("00") else part, None)
+        except phonenumbers.NumberParseException:
+            return False
+        return bool(phonenumbers.is_valid_number(num))
+    # In Lithuania, the trunk 8 written apart ("8 612 34567", "(8 5) 212 3456") is a trunk prefix
+    # too, for the Lithuanian plan only.
+    if part.lstrip("(").startswith("0") or keyword():
+        plans = regions
+    elif "LT" in regions and _LT_TRUNK.match(part):
+        plans = ("LT",)
+    else:
+        return False
+    for region in plans:
+        try:
+            num = phonenumbers.parse(part, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(num):
+            return True
+    return False
+
+
+def _phone_length(part: str, regions: tuple[str, ...], keyword: Callable[[], bool]) -> int:
+    """The length of the phone number ``part`` is, or starts with before a year; 0 if none."""
+    if _phone_valid(part, regions, keyword):
+        return len(part)
+    year = _PHONE_YEAR.search(part)
+    if year is not None and _phone_valid(part[: year.start()], regions, keyword):
+        return year.start()
+    return 0
+
+
 def find_phones(text: str, regions: tuple[str, ...], runs: Runs | None = None) -> Iterator[Match]:
-    """Phone numbers valid in one of ``regions`` (national) or in any country (international)."""
+    """Phone numbers valid in one of ``regions`` (national) or in any country (international).
+
+    A candidate is checked whole; if it is no number and holds numbers joined by " / " or " - ",
+    each of them is checked, with the keyword before the candidate ("Tel: 2123 4567 / 7912 3456").
+    """
     for m in _scan(_PHONE, text, _phone_starts(text, digit_runs(text) if runs is None else runs)):
         cand = m.group()
-        digits = _digits(cand)
-        if not 7 <= len(digits) <= 15 or _DATE_LIKE.match(cand) or "/" in cand:
+        keyword = cache(partial(_phone_keyword_before, text, m.start()))
+        n = _phone_length(cand, regions, keyword)
+        if n:
+            yield Match(m.start(), m.start() + n, "phone")
             continue
-        if cand.startswith(("+", "00")):
-            try:
-                num = phonenumbers.parse("+" + cand[2:] if cand.startswith("00") else cand, None)
-            except phonenumbers.NumberParseException:
-                continue
-            if phonenumbers.is_valid_number(num):
-                yield Match(m.start(), m.end(), "phone")
+        if _PHONE_JOIN.search(cand) is None:
             continue
-        # A national number needs a trunk 0 or a phone keyword just before (keyword looked up last:
-        # it is the slower test).
-        if not (
-            cand.lstrip("(").startswith("0")
-            or _PHONE_KEYWORD.search(text, max(0, m.start() - 24), m.start()) is not None
-        ):
-            continue
-        for region in regions:
-            try:
-                num = phonenumbers.parse(cand, region)
-            except phonenumbers.NumberParseException:
-                continue
-            if phonenumbers.is_valid_number(num):
-                yield Match(m.start(), m.end(), "phone")
-                break
+        pos = 0
+        for sep in (*_PHONE_JOIN.finditer(cand), None):
+            end = len(cand) if sep is None else sep.start()
+            n = _phone_length(cand[pos:end], regions, keyword)
+            if n:
+                yield Match(m.start() + pos, m.start() + pos + n, "phone")
+            if sep is not None:
+                pos = sep.end()
 
 
 @dataclass(frozen=True, slots=True)
@@ -649,7 +765,11 @@ def _at(
 
 _DNI_LETTER = "-ABCDEFGHJKLMNPQRSTVWXYZ"  # -?[A-HJ-NP-TV-Z]
 
-# Identity numbers of EU member states with a python-stdnum checksum validator. The start rules
+# Identity numbers of EU member states with a python-stdnum checksum validator. Keywords are also
+# written with dots (Greek "Α.Μ.Κ.Α.", Bulgarian "Е.Г.Н.") and inflected (Lithuanian "asmens kodą",
+# "asmens kodo"). The Latvian personal code (personas kods, "161175-19997"; since 2017 "32..."), is
+# validated by stdnum.lv.pvn, which also accepts the codes of legal entities (first digit 4-9): those
+# are not personal data, and the pattern leaves them out. The start rules
 # follow from each pattern: e.g. ``\b\d{6}/?\d{3,4}\b`` starts with a run of 6 digits followed by
 # "/", or a run of 9 or 10; ``\b[XYZ]-?\d{7}-?[A-HJ-NP-TV-Z]`` starts 1 or 2 characters before a run
 # of exactly 7 followed by "-" or the letter; the groups of ``fr.nir`` (1|2|2|2 or "2A"/"2B"|3|3|2,
@@ -665,19 +785,20 @@ _ID_FORMATS: tuple[_IdFormat, ...] = (
     _IdFormat("se.personnummer", re.compile(r"\b(?:\d{2})?\d{6}[-+]\d{4}\b"), None, _at((6, 8), "-+")),
     _IdFormat("cz.rc", re.compile(r"\b\d{6}/\d{3,4}\b"), None, _at((6,), "/")),
     _IdFormat("be.nn", re.compile(r"\b\d{2}\.\d{2}\.\d{2}-\d{3}\.\d{2}\b"), None, _at((2,), ".")),
-    _IdFormat("bg.egn", re.compile(r"\b\d{10}\b"), _kw(r"ЕГН|EGN|единен граждански номер"), _at((10,))),
+    _IdFormat("bg.egn", re.compile(r"\b\d{10}\b"), _kw(r"ЕГН|Е\.Г\.Н|EGN|единен граждански номер"), _at((10,))),
     _IdFormat("pl.pesel", re.compile(r"\b\d{11}\b"), _kw(r"PESEL"), _at((11,))),
     _IdFormat("ro.cnp", re.compile(r"\b\d{13}\b"), _kw(r"CNP|cod numeric personal"), _at((13,))),
     _IdFormat("hr.oib", re.compile(r"\b\d{11}\b"), _kw(r"OIB"), _at((11,))),
     _IdFormat("si.emso", re.compile(r"\b\d{13}\b"), _kw(r"EMŠO|EMSO"), _at((13,))),
     _IdFormat("ee.ik", re.compile(r"\b\d{11}\b"), _kw(r"isikukood|personal code"), _at((11,))),
-    _IdFormat("lt.asmens", re.compile(r"\b\d{11}\b"), _kw(r"asmens kodas|personal code"), _at((11,))),
+    _IdFormat("lt.asmens", re.compile(r"\b\d{11}\b"), _kw(r"asmens kod(?:as|o|ą|u|ui|e)|personal code"), _at((11,))),
     _IdFormat("nl.bsn", re.compile(r"\b\d{4}\.?\d{2}\.?\d{3}\b"), _kw(r"BSN|burgerservicenummer|sofinummer"), _at((4, 6), ".") + _at((9,))),
-    _IdFormat("gr.amka", re.compile(r"\b\d{11}\b"), _kw(r"ΑΜΚΑ|AMKA"), _at((11,))),
+    _IdFormat("gr.amka", re.compile(r"\b\d{11}\b"), _kw(r"ΑΜΚΑ|Α\.Μ\.Κ\.Α|AMKA"), _at((11,))),
     _IdFormat("fr.nir", re.compile(r"\b[12] ?\d{2} ?\d{2} ?(?:\d{2}|2[AB]) ?\d{3} ?\d{3} ?\d{2}\b"), _kw(r"NIR|sécurité sociale|numéro de sécu"), _at((1, 3, 5, 7, 10, 13), " ") + _at((6,), "AB") + _at((15,)), "12"),
     _IdFormat("de.idnr", re.compile(r"\b\d{2} ?\d{3} ?\d{3} ?\d{3}\b"), _kw(r"Steuer-?ID|Steueridentifikationsnummer|IdNr"), _at((2, 5, 8), " ") + _at((11,))),
     _IdFormat("pt.nif", re.compile(r"\b\d{9}\b"), _kw(r"NIF|contribuinte"), _at((9,))),
     _IdFormat("sk.rc", re.compile(r"\b\d{6}/?\d{3,4}\b"), _kw(r"rodné číslo|rodného čísla"), _at((6,), "/") + _at((9, 10))),
+    _IdFormat("lv.pvn", re.compile(r"\b[0-3]\d{5}-?\d{5}\b"), _kw(r"personas kod(?:s|a|am|u|ā)|personal code"), _at((6,), "-") + _at((11,)), "0123"),
 )  # fmt: skip
 _VAT_PREFIXES = "AT|BE|BG|CY|CZ|DE|DK|EE|EL|ES|FI|FR|HR|HU|IE|IT|LT|LU|LV|MT|NL|PL|PT|RO|SE|SI|SK|XI"
 # First written \b(?:AT|...) ?[0-9A-Z][0-9A-Z +.]{6,14}[0-9A-Z]\b; the same pattern, written to

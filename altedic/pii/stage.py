@@ -22,7 +22,13 @@ removes personal data from the kept text leaves it in the rejected text; a docum
 rejects is kept in ``rejected/`` redacted in the same way. ``tag`` and ``off`` leave the text as
 it is, as they do for kept documents.
 
-``doc.pii`` holds only the types found (``{"email": 2}``); an empty dict means none found.
+The document's ``title`` (when set: a JSONL ``title`` field, an HTML ``<title>``, a Formex title...)
+ships with the release as well, so it is scanned, counted, redacted and tagged in the same way as
+the text; in ``drop`` mode a match in the title alone drops the document. (Only the text was
+scanned before: "Teagmháil: seán.ó.briain@gaillimh.ie 087 123 4567" as a title was kept as read.)
+
+``doc.pii`` holds only the types found (``{"email": 2}``), title and text together; an empty dict
+means none found.
 Phone numbers are validated for the regions of ``doc.lang`` (for a language without any, of
 ``doc.declared_lang``): see :func:`altedic.pii.detectors.regions_for`, :data:`LANG_REGIONS`
 (official languages) and :data:`OTHER_LANG_REGIONS` (regional languages and neighbours).
@@ -50,7 +56,7 @@ def mode_value(value: Any) -> Any:
 
 
 class PIIStage:
-    """Detect PII in ``doc.text``; count, redact, tag or drop according to the recipe."""
+    """Detect PII in ``doc.title`` and ``doc.text``; count, redact, tag or drop according to the recipe."""
 
     def __init__(self, config: dict[str, Any]) -> None:
         """Validate ``stages.pii``; :class:`ConfigError` naming the key for anything wrong."""
@@ -86,7 +92,7 @@ class PIIStage:
         return self.sources.get(source, self.mode)
 
     def process(self, doc: Document) -> None:
-        """Count matches per type into ``doc.pii``; redact the text or reject per the mode.
+        """Count matches per type (title and text) into ``doc.pii``; redact them or reject per the mode.
 
         Already rejected documents are left alone. Counts are exact match counts after
         overlap resolution (each character belongs to at most one match).
@@ -110,12 +116,19 @@ class PIIStage:
         self._count_and_redact(doc, mode)
 
     def _count_and_redact(self, doc: Document, mode: str) -> tuple[list[Match], Counter[str]]:
-        """Find the matches, add their counts to ``doc.pii``, and in ``redact`` and ``drop`` mode
-        replace them by their placeholders."""
-        matches = find_all(doc.text, self.types, regions_for(doc.lang, doc.declared_lang))
-        counts = Counter(m.type for m in matches)
+        """Find the matches in ``doc.title`` (when set) and ``doc.text``, add their counts to
+        ``doc.pii``, and in ``redact`` and ``drop`` mode replace them by their placeholders.
+        Returns the matches, the title's first (their offsets are in their own string)."""
+        regions = regions_for(doc.lang, doc.declared_lang)
+        title_matches = find_all(doc.title, self.types, regions) if doc.title else []
+        matches = find_all(doc.text, self.types, regions)
+        counts = Counter(m.type for m in title_matches + matches)
         for t, n in counts.items():
             doc.pii[t] = doc.pii.get(t, 0) + n
-        if matches and mode in ("redact", "drop"):
-            doc.text = redact(doc.text, matches, self.placeholders)
-        return matches, counts
+        if mode in ("redact", "drop"):
+            if title_matches:
+                assert doc.title is not None  # title_matches are only found in a title
+                doc.title = redact(doc.title, title_matches, self.placeholders)
+            if matches:
+                doc.text = redact(doc.text, matches, self.placeholders)
+        return title_matches + matches, counts

@@ -479,3 +479,270 @@ def test_documents_rejected_before_the_stage_are_scrubbed_in_redact_and_drop_mod
         "tagged": (text, {}, "licence.non_commercial"),
         "raw": (text, {}, "licence.non_commercial"),
     }
+
+
+# --- IBANs followed by a short word: the pattern's last groups took the word, the candidate failed
+# --- its checksum and was consumed, and the IBAN was kept (an Estonian, Lithuanian, Austrian or
+# --- Spanish IBAN has a multiple of 4 characters). Now cut to the country's registry length.
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        ("et", "Makse IBAN: EE38 2200 2210 2014 5685 EUR 150.", "Makse IBAN: <IBAN> EUR 150."),
+        ("et", "Arveldusarve EE382200221020145685 EUR, saaja MTÜ Näide.", "Arveldusarve <IBAN> EUR, saaja MTÜ Näide."),
+        ("lt", "Sąskaita LT12 1000 0111 0100 1000 AB SEB bankas", "Sąskaita <IBAN> AB SEB bankas"),
+        ("eu", "Kontu-zenbakia ES91 2100 0418 4502 0005 1332 BBVA", "Kontu-zenbakia <IBAN> BBVA"),
+        ("de", "Konto AT61 1904 3002 3457 3201 BAWAG", "Konto <IBAN> BAWAG"),
+        ("de", "IBAN DE89 3704 0044 0532 0130 00 BIC COBADEFFXXX", "IBAN <IBAN> BIC COBADEFFXXX"),
+        # a word glued to the number is not cut off: not an IBAN on its own
+        ("et", "Kood EE382200221020145685EUR", "Kood EE382200221020145685EUR"),
+    ],
+)
+def test_iban_followed_by_a_short_word(lang: str, text: str, expected: str) -> None:
+    assert redacted(text, lang) == expected
+
+
+# --- spaced dates and opening hours are not phone numbers: starting with 0, they passed as national
+# --- numbers with trunk 0 (Slovenia's 080, Italy's 0900...)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        (
+            "sl",
+            "Objavil Urednistvo 08. 09. 2013 pod kategorijo EVROPA.",
+            "Objavil Urednistvo 08. 09. 2013 pod kategorijo EVROPA.",
+        ),
+        ("de", "Bekanntmachung vom 03. 07. 2019, Tel. 030 12345678", "Bekanntmachung vom 03. 07. 2019, Tel. <PHONE>"),
+        ("sl", "Uradne ure: od ponedeljka do petka 08.00-15.00.", "Uradne ure: od ponedeljka do petka 08.00-15.00."),
+        (
+            "hr",
+            "Radno vrijeme: ponedjeljak – petak 08.00-16.00 sati.",
+            "Radno vrijeme: ponedjeljak – petak 08.00-16.00 sati.",
+        ),
+        ("it", "Orario: 09.00-13.00 e 15.00-19.00.", "Orario: 09.00-13.00 e 15.00-19.00."),
+        ("it", "Orario 09.00 - 13.00, tel. 06 1234 5678", "Orario 09.00 - 13.00, tel. <PHONE>"),
+        ("de", "Sprechzeiten: Mo-Fr 08:00-12:00 Uhr", "Sprechzeiten: Mo-Fr 08:00-12:00 Uhr"),
+    ],
+)
+def test_spaced_dates_and_opening_hours_are_not_phones(lang: str, text: str, expected: str) -> None:
+    assert redacted(text, lang) == expected
+
+
+# --- phone keywords are whole words: "tel" inside "Tellimus" (et, order), "κιν" inside "κινδύνου"
+# --- (el, of danger) made the number after them a phone number; so did a bare word for "number"
+# --- (mt "numru", ga "uimhir"). The longer stems still take endings and compounds.
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        ("mt", "Il-każ numru 21234567 ġie deċiż.", "Il-każ numru 21234567 ġie deċiż."),
+        ("ga", "Tá uimhir 21234567 ag an gcás.", "Tá uimhir 21234567 ag an gcás."),
+        ("et", "Tellimus 51234567 on kinnitatud.", "Tellimus 51234567 on kinnitatud."),
+        ("el", "Αριθμός πρωτοκόλλου κινδύνου 2101234567", "Αριθμός πρωτοκόλλου κινδύνου 2101234567"),
+        ("mt", "Il-Hotel 21234567 huwa magħluq.", "Il-Hotel 21234567 huwa magħluq."),
+        # the keywords themselves, with endings, compounds and a word after them
+        ("et", "Info tel. 51234567 või telefonil 51234568.", "Info tel. <PHONE> või telefonil <PHONE>."),
+        ("mt", "Numru tat-telefon: 2123 4567, tel/fax: 2123 4568", "Numru tat-telefon: <PHONE>, tel/fax: <PHONE>"),
+        ("da", "Mobiltelefon: 20 12 34 56, Telefonnummer 33 12 34 56", "Mobiltelefon: <PHONE>, Telefonnummer <PHONE>"),
+        ("el", "κιν. 6912345678, τηλεφώνου 2101234567", "κιν. <PHONE>, τηλεφώνου <PHONE>"),
+    ],
+)
+def test_phone_keywords_are_whole_words(lang: str, text: str, expected: str) -> None:
+    assert redacted(text, lang) == expected
+
+
+# --- Latvian, Lithuanian, Maltese and Greek phone numbers that were missed: Latvian keywords
+# --- (tālr., tālrunis, pa tālruni) and Maltese "Mowbajl" were unknown, Lithuania's trunk prefix is 8,
+# --- and a keyword followed by a long word ("Τηλέφωνο επικοινωνίας:") was too far from the number
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        (
+            "lv",
+            "Papildus informācija un pacientu pieteikšana – tālr. 64202543, mob. 29123456.",
+            "Papildus informācija un pacientu pieteikšana – tālr. <PHONE>, mob. <PHONE>.",
+        ),
+        ("lv", "Pieteikties var, zvanot pa tālruni 67085445.", "Pieteikties var, zvanot pa tālruni <PHONE>."),
+        ("lv", "Tālrunis uzziņām: 67085445", "Tālrunis uzziņām: <PHONE>"),
+        ("lt", "Skambinkite 8 612 34567 darbo dienomis.", "Skambinkite <PHONE> darbo dienomis."),
+        ("lt", "Vilniaus skyrius: (8 5) 212 3456.", "Vilniaus skyrius: <PHONE>."),
+        ("mt", "Mowbajl: 9912 3456", "Mowbajl: <PHONE>"),
+        ("el", "Τηλέφωνο επικοινωνίας: 6912345678", "Τηλέφωνο επικοινωνίας: <PHONE>"),
+        # Lithuanian amounts are not numbers with trunk 8, and the trunk 8 is Lithuania's only
+        ("lt", "Biudžetas – 865 432 100 eurų.", "Biudžetas – 865 432 100 eurų."),
+        ("de", "Ruf 8 612 34567 an", "Ruf 8 612 34567 an"),
+    ],
+)
+def test_latvian_lithuanian_maltese_greek_phones(lang: str, text: str, expected: str) -> None:
+    assert redacted(text, lang) == expected
+
+
+# --- two phone numbers joined by " / " or " - ": the candidate spanned both, was refused ("/", too
+# --- many digits) and consumed, and both numbers were kept; so was a number followed by a year
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        ("mt", "Tel: 2123 4567 / 7912 3456", "Tel: <PHONE> / <PHONE>"),
+        ("ga", "Tel./Fax: 01 234 5678 / 01 234 5679", "Tel./Fax: <PHONE> / <PHONE>"),
+        ("ga", "Tel. 01 234 5678 - 087 123 4567", "Tel. <PHONE> - <PHONE>"),
+        ("bg", "тел.: 02 987 6543 / 0888 123 456", "тел.: <PHONE> / <PHONE>"),
+        ("ga", "Tel. 087 123 4567 2019", "Tel. <PHONE> 2019"),
+        ("ga", "Tel. 01 234 5678 - 087 123 4567 2019", "Tel. <PHONE> - <PHONE> 2019"),
+        # one Swedish number written with a spaced hyphen stays one number
+        (
+            "sv",
+            "Frågor besvaras på telefon 0220 - 456 48, Eva Lundkvist.",
+            "Frågor besvaras på telefon <PHONE>, Eva Lundkvist.",
+        ),
+        # a date before the number no longer sinks it; years and ranges alone are no numbers
+        ("ga", "Nuashonraithe 12.5.2019 - 01 234 5678", "Nuashonraithe 12.5.2019 - <PHONE>"),
+        ("mt", "Tel: 2019 - 2020 / 2021 - 2022", "Tel: 2019 - 2020 / 2021 - 2022"),
+    ],
+)
+def test_joined_phone_numbers_each_redacted(lang: str, text: str, expected: str) -> None:
+    assert redacted(text, lang) == expected
+
+
+# --- inflected section keywords (genitive, accusative, definite forms) before a section number: the
+# --- number was redacted as an IP address. Each text also holds an address, which stays one.
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        (
+            "el",
+            "στην παράγραφο 4.2.1.3 και στο παράρτημα 5.2.1.3· διακομιστής 8.8.8.8",
+            "στην παράγραφο 4.2.1.3 και στο παράρτημα 5.2.1.3· διακομιστής <IP>",
+        ),
+        ("el", "σύμφωνα με τις απαιτήσεις του σημείου 4.2.1.3", "σύμφωνα με τις απαιτήσεις του σημείου 4.2.1.3"),
+        (
+            "el",
+            "όπως ορίζεται στην ενότητα 4.2.1.3 του κεφαλαίου 5.2.1.3",
+            "όπως ορίζεται στην ενότητα 4.2.1.3 του κεφαλαίου 5.2.1.3",
+        ),
+        ("el", "του τμήματος 4.2.1.3 και του άρθρου 5.2.1.3", "του τμήματος 4.2.1.3 και του άρθρου 5.2.1.3"),
+        (
+            "bg",
+            "съгласно т. 4.2.1.3 и алинея 5.2.1.3; сървър 8.8.8.8",
+            "съгласно т. 4.2.1.3 и алинея 5.2.1.3; сървър <IP>",
+        ),
+        ("bg", "посочени в раздела 4.2.1.3 от приложението", "посочени в раздела 4.2.1.3 от приложението"),
+        ("bg", "член 4.2.1.3, глава 5.2.1.3 и приложение 6.2.1.3", "член 4.2.1.3, глава 5.2.1.3 и приложение 6.2.1.3"),
+        ("fr", "au sens du paragraphe 4.2.1.3; serveur 8.8.8.8", "au sens du paragraphe 4.2.1.3; serveur <IP>"),
+        ("es", "conforme al párrafo 4.2.1.3 del epígrafe 5.2.1.3", "conforme al párrafo 4.2.1.3 del epígrafe 5.2.1.3"),
+        ("pt", "nos termos da alínea 4.2.1.3 do artigo 5.2.1.3", "nos termos da alínea 4.2.1.3 do artigo 5.2.1.3"),
+        (
+            "nl",
+            "bedoeld in paragraaf 4.2.1.3 van afdeling 5.2.1.3",
+            "bedoeld in paragraaf 4.2.1.3 van afdeling 5.2.1.3",
+        ),
+        (
+            "de",
+            "im Sinne des Abschnitts 4.2.1.3 des Anhangs 5.2.1.3",
+            "im Sinne des Abschnitts 4.2.1.3 des Anhangs 5.2.1.3",
+        ),
+        (
+            "pl",
+            "o których mowa w punkcie 4.2.1.3 załącznika 5.2.1.3; serwer 8.8.8.8",
+            "o których mowa w punkcie 4.2.1.3 załącznika 5.2.1.3; serwer <IP>",
+        ),
+    ],
+)
+def test_inflected_section_keywords(lang: str, text: str, expected: str) -> None:
+    assert redacted(text, lang) == expected
+
+
+# --- national identity numbers after a dotted (Α.Μ.Κ.Α., Е.Г.Н.) or inflected (asmens kodą) keyword,
+# --- and the Latvian personal code (no Latvian format at all), were kept
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        ("el", "Γιώργος Παπαδόπουλος, Α.Μ.Κ.Α.: 01013099997", "Γιώργος Παπαδόπουλος, Α.Μ.Κ.Α.: <NATIONAL_ID>"),
+        ("bg", "Иван Петров, Е.Г.Н. 7523169263", "Иван Петров, Е.Г.Н. <NATIONAL_ID>"),
+        ("lt", "Jonas Jonaitis, asmens kodą 33309240064", "Jonas Jonaitis, asmens kodą <NATIONAL_ID>"),
+        (
+            "lt",
+            "pareiškėjo asmens kodo 33309240064 nurodyti nereikia",
+            "pareiškėjo asmens kodo <NATIONAL_ID> nurodyti nereikia",
+        ),
+        ("lv", "Jānis Bērziņš, personas kods 161175-19997", "Jānis Bērziņš, personas kods <NATIONAL_ID>"),
+        ("lv", "iesniedzēja personas kods: 32867300679.", "iesniedzēja personas kods: <NATIONAL_ID>."),
+        # a company's registration number passes stdnum.lv.pvn but is no personal data; a personal
+        # code without its keyword is a number like any other; a bad checksum is no code
+        (
+            "lv",
+            "SIA reģistrācijas numurs 40003521600, personas kods nav norādīts",
+            "SIA reģistrācijas numurs 40003521600, personas kods nav norādīts",
+        ),
+        ("lv", "Lietas numurs 161175-19997.", "Lietas numurs 161175-19997."),
+        ("lv", "personas kods 161175-19998", "personas kods 161175-19998"),
+    ],
+)
+def test_dotted_inflected_and_latvian_national_ids(lang: str, text: str, expected: str) -> None:
+    assert redacted(text, lang) == expected
+
+
+# --- the title ships with the text: it is scanned, counted and redacted (or tags, or drops) too
+
+
+def test_title_is_scanned_counted_and_redacted(tmp_path: object) -> None:
+    """A JSONL record's title held an e-mail address and a phone number; only the text was scanned,
+    so the title shipped as read."""
+    import json
+    from pathlib import Path
+
+    from altedic.readers import get_reader
+    from altedic.readers.base import ReadContext, SourceInfo
+
+    path = Path(str(tmp_path)) / "in.jsonl"
+    record = {
+        "id": "1",
+        "title": "Teagmháil: seán.ó.briain@gaillimh.ie 087 123 4567",
+        "text": "Tá an oifig ar oscailt ó Luan go hAoine. Fón: 091 123 456.",
+    }
+    path.write_text(json.dumps(record, ensure_ascii=False) + "\n", "utf-8")
+    src = SourceInfo(name="s", format="jsonl", options={"columns": {"title": "title"}})
+    (d,) = get_reader("jsonl")(ReadContext(src, str(path), "in.jsonl"))
+    assert isinstance(d, Document)
+    d.lang = "ga"
+    PIIStage({}).process(d)
+    assert (d.title, d.text, d.pii) == (
+        "Teagmháil: <EMAIL> <PHONE>",
+        "Tá an oifig ar oscailt ó Luan go hAoine. Fón: <PHONE>.",
+        {"email": 1, "phone": 2},
+    )
+
+
+def test_title_in_tag_and_drop_mode_and_when_rejected_before() -> None:
+    title = "Kuntatt: maria@example.mt"
+    text = "Il-Kummissjoni Ewropea tirrapporta lill-Parlament."
+    stage = PIIStage({"mode": "tag", "sources": {"strict": "drop"}})
+    t = Document(id="t", text=text, source="s", uri="u", lang="mt", title=title)
+    stage.process(t)
+    assert (t.title, t.text, t.pii, t.reason) == (title, text, {"email": 1}, None)
+    # a match in the title alone drops the document; the title goes to rejected/ redacted
+    d = Document(id="d", text=text, source="strict", uri="u", lang="mt", title=title)
+    stage.process(d)
+    assert (d.title, d.text, d.pii, d.reason) == ("Kuntatt: <EMAIL>", text, {"email": 1}, "pii.email")
+    assert d.reason_detail == "personal data found (email=1); source mode drop"
+    # a document rejected before the stage is scrubbed, title included
+    r = Document(id="r", text=text + " Tel: 2123 4567", source="strict", uri="u", lang="mt", title=title)
+    r.reject("licence.non_commercial")
+    stage.scrub(r)
+    assert (r.title, r.text, r.pii) == ("Kuntatt: <EMAIL>", text + " Tel: <PHONE>", {"email": 1, "phone": 1})
+    # no title, or an empty one: nothing changes
+    for empty in (None, ""):
+        e = Document(id="e", text=text, source="strict", uri="u", lang="mt", title=empty)
+        stage.process(e)
+        assert (e.title, e.pii, e.reason) == (empty, {}, None)

@@ -29,8 +29,11 @@ POSITIVES = [
     "john.borg@gov.mt", "eolas+ceist@rialtas.ie", "a@b.eu", "x!y#z@mail-1.example.com",
     "+356 2123 4567", "2123 4567", "030 12345678", "210 1234567", "02 987 6543", "0033 1 42 68 53 00",
     "01 42 68 53 00", "+353 1 234 5678", "+(356) 2123 4567", "(030) 1234567", "+30 210 1234567",
+    "01 234 5678 / 01 234 5679", "2123 4567 - 7912 3456", "087 123 4567 2019", "02 987 6543 / 0888 123 456",
+    "0220 - 456 48", "+356 2123 4567 / +356 7912 3456 - 2019",
     "DE89 3704 0044 0532 0130 00", "MT84MALT011000012345MTLCAST001S", "IE29 AIBK 9311 5212 3456 78",
-    "GB82WEST12345698765432", "BG80BNBG96611020345678",
+    "GB82WEST12345698765432", "BG80BNBG96611020345678", "EE38 2200 2210 2014 5685 EUR", "AT61 1904 3002 3457 3201 BAWAG",
+    "ES91 2100 0418 4502 0005 1332 BBVA", "EE382200221020145685 EUR", "LT121000011101001000 AB",
     "4539 1488 0343 6467", "5555555555554444", "378282246310005", "4539-1488-0343-6467",
     "8.8.8.8", "193.0.6.139", "2001:4860:4860::8888", "2a00:1450:4001:82b::200e",
     "RSSMRA85T10A562S", "44051401359", "12345678Z", "X1234567L", "Y-1234567-X", "1234567T", "1234567TW",
@@ -47,6 +50,8 @@ POSITIVES = [
     "NIR 2 55 08 2A 123 456 46", "Steuer-ID 86 095 742 719", "IdNr 86095742719", "IdNr 86 095742 719",
     "NIF 123456789", "rodné číslo 7103192745", "rodné číslo 710319/2745", "rodného čísla 710319/274",
     "NIR 255082B12345673", "NIR 1850578 006 084 91", "1000016W", "131052+1003", "811228+9874", "19811228+9874",
+    "Α.Μ.Κ.Α.: 01013099997", "Е.Г.Н. 7523169263", "asmens kodą 33309240064", "personas kods 161175-19997",
+    "personas kods 16117519997", "personas kods: 32867300679", "161175-19997", "personas kods 40003521600",
     # internationalised e-mail: Unicode local parts and domains, decomposed marks, A-label TLD
     "josé.garcía@correos.es", "jose\u0301.garci\u0301a@correos.es", "ιωάννης@παράδειγμα.ελ", "kontakt@straße.de",
     "ġorġ@ħamrun.gov.mt", "x@y.xn--p1ai",
@@ -64,6 +69,10 @@ OTHERS = [
     # section keywords before and after the number, list words, ordinal dots
     "pontban", "pontjában", "kohdassa", "punktis", "punktā", "punkte", "točki", "bode", "afsnit", "mhír", "és",
     "ja", "u", "până la", "4.2.1.3.", "v bodech 4.2.1.3 a",
+    "παράγραφο", "του σημείου", "т.", "алинея", "paragraphe", "w punkcie", "personas kods", "asmens kodo",
+    "Α.Μ.Κ.Α.", "Е.Г.Н.",
+    # spaced dates and opening hours (not phone numbers)
+    "08. 09. 2013", "08.00-15.00", "09.00 - 13.00", "08:00-12:00",
 ]  # fmt: skip
 ODD = ["²", "³", "٣٤٥", "５", "ı", "ſ", "é", "Ω", "ж", "\n", "\t", "\u00a0", "“", "—", "€", "_", "\u0301", "ß"]
 SEPARATORS = ["", " ", " ", ", ", ". ", "-", "/", "(", ")", ":", "+", ".", "\n", " tel. ", " PESEL: ", "@"]
@@ -96,7 +105,11 @@ def _token(rng: random.Random) -> str:
         return rng.choice(ODD)
     if k < 0.93:
         return "".join(rng.choice("0123456789abcdefABCDEF:") for _ in range(rng.randint(2, 14)))
-    return rng.choice(["il-", "an", "και", "на", "der", "Regolament", "uimhir", "numru", "Ċempel"])
+    return rng.choice(
+        ["il-", "an", "και", "на", "der", "Regolament", "uimhir", "numru", "Ċempel", "Tellimus ", "κινδύνου ",
+         "Hotel ", "telefonu: ", "Mobiltelefon ", "tel/fax: ", "τηλεφώνου ", "tālr. ", "pa tālruni ", "Mowbajl: ",
+         "Τηλέφωνο επικοινωνίας: ", "8 612 34567", "(8 5) 212 3456", "8-612-34567"]
+    )  # fmt: skip
 
 
 def make_text(rng: random.Random, max_tokens: int = 12) -> str:
@@ -113,7 +126,18 @@ def spans(matches: object) -> list[tuple[int, int, str]]:
     return sorted((m.start, m.end, m.type) for m in matches)  # type: ignore[attr-defined]
 
 
-REGIONS = [(), ("MT",), ("DE", "AT", "LU", "BE"), ("GR", "CY"), ("BG",), ("FR", "BE", "LU"), ("IE",), ("PL",)]
+REGIONS = [
+    (),
+    ("MT",),
+    ("DE", "AT", "LU", "BE"),
+    ("GR", "CY"),
+    ("BG",),
+    ("FR", "BE", "LU"),
+    ("IE",),
+    ("PL",),
+    ("LT",),
+    ("LV",),
+]
 
 
 def check_same(text: str, regions: tuple[str, ...]) -> list[tuple[int, int, str]]:
