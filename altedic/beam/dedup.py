@@ -1,6 +1,6 @@
 """Exact and MinHash near-duplicate removal across every source of a run, on small records.
 
-The plain logic lives in :mod:`altedic.dedup` (keys, kernel, LSH, component rounds); this module
+The plain logic lives in :mod:`altedic.dedup` (keys, kernel, LSH, the greedy keep-or-remove choice); this module
 only wires it. Documents never pass through the dedup shuffles: the worker that decides a
 document spills it (:mod:`altedic.beam.spill`) and emits a *node* (rank key, scope, exact key,
 MinHash signature, the spill chunk it lies in, its output group and size). :class:`DedupCore`
@@ -20,11 +20,12 @@ key is one GroupByKey/CoGroupByKey)::
                 signatures (and texts, for exact Jaccard) are read back from their spill
                 chunks, once per chunk, and sent as lists to the partitions q that need them;
                 there both ends meet and the pair is kept at Jaccard >= threshold]
-             -> one step: union-find over the verified edges -> verdicts: leaves dedup.near
-                (duplicate_of = the component's smallest rank key), centres their cluster size,
-                and the moves: exact survivors (weight > 1) that are leaves
+             -> one step: greedy in rank order over the verified edges -> verdicts: a document
+                with an edge to an already kept one is dedup.near (duplicate_of = the best-ranked
+                such kept document), the others are kept with their cluster size; and the moves:
+                exact survivors (weight > 1) that were removed
       exact verdicts + moves: partition of the id the verdict names -> the verdicts whose
-             survivor was removed as a near duplicate name the component's centre instead
+             survivor was removed as a near duplicate name the kept document it duplicates
     verdicts travel as lists (one per partition or step), never one element per document
     kept documents' signatures -> OUT/dedup/signatures-*.parquet (+ params.json), written by
     the shard writers next to each data shard
@@ -436,7 +437,7 @@ class DedupCore(beam.PTransform):  # type: ignore[misc]
                 | "Verify" >> beam.ParDo(_Verify(cfg))
             )
 
-        # ---- components: one step over the verified edges ------------------------------------
+        # ---- keep or remove: one step over the verified edges ------------------------------------
         weighted = survivors | "Weighted" >> beam.FlatMap(_weighted_list)
         near = (
             (

@@ -109,7 +109,7 @@ def local_verdicts(tables: Iterable[pa.Table], cfg: DedupConfig) -> tuple[list[l
     del nodes
 
     # dedup.exact verdicts wait for the components step when near dedup is on: it may remove
-    # their representative, and they must then name the component's kept document instead
+    # their representative, and they must then name the kept document it duplicates instead
     exact_rejected: list[list[Verdict]] = []
     if cfg.exact:
         kept_parts: list[pa.Table] = []

@@ -68,8 +68,8 @@ Verdict = tuple[str, str, int, Any, Any, Any, Any]
 #: What the components step needs of a node: (group or None for a previous output's document,
 #: row bytes, weight).
 Info = tuple[Any, int, int]
-#: An exact group's representative that the components step removed as a near duplicate:
-#: (its id, the id of its component's kept document, whether that one is already released).
+#: An exact group's representative that the keep-or-remove step removed as a near duplicate:
+#: (its id, the id of the kept document it duplicates, whether that one is already released).
 Move = tuple[str, str, bool]
 
 
@@ -433,48 +433,56 @@ def component_verdicts(
 def component_results(
     edges: Iterable[tuple[str, str]], infos: dict[str, Info], weighted: dict[str, Info]
 ) -> tuple[list[Verdict], list[Move]]:
-    """Verified near-duplicate edges -> (verdicts, moves), by union-find (the centre of a
-    component is its smallest rank key, i.e. the document to keep).
+    """Verified near-duplicate edges -> (verdicts, moves), decided greedily in rank order
+    (:func:`altedic.dedup.components.greedy_duplicates`): a document is removed only when it is a
+    verified near duplicate of a document already kept (or released), and names the best-ranked
+    such document; any other document is kept. In a chain A~B~C (A and C not similar) A and C are
+    kept and B names A.
 
     ``infos``: (group, nbytes, weight) of every edge end (group None: a previous output's
-    document, which gets no verdict); ``weighted``: survivors of exact dedup with a weight
-    other than 1, which get their cluster size if no component takes them in. Leaves are
-    rejected as ``dedup.near`` with the centre as ``duplicate_of``; a centre of this run gets the
-    sum of its component's weights as cluster size (when not 1). A leaf that stands for exact
-    copies (weight above 1) is also a *move*: its copies' ``dedup.exact`` verdicts name it and
-    must name the centre instead (:func:`repoint_exact`).
+    document, always kept, which gets no verdict); ``weighted``: survivors of exact dedup with a
+    weight other than 1, which keep that weight as cluster size if no edge touches them. Removed
+    documents are ``dedup.near`` with the kept document they duplicate as ``duplicate_of``; a
+    kept document of this run gets its cluster size when not 1: its weight (itself and its exact
+    copies) plus the weights of the documents removed naming it, i.e. 1 + the number of
+    documents whose ``duplicate_of`` is it. A removed document that stands for exact copies
+    (weight above 1) is also a *move*: its copies' ``dedup.exact`` verdicts name it and must name
+    its kept document instead (:func:`repoint_exact`).
     """
-    from altedic.dedup.components import connected_components
+    from altedic.dedup.components import greedy_duplicates
 
-    centre_of = connected_components((), edges)
-    totals: dict[str, int] = {}
-    for node, centre in centre_of.items():
+    edge_list = list(edges)
+    dup_of = greedy_duplicates(edge_list, lambda rank: infos[rank][0] is None)
+    touched = sorted({n for u, v in edge_list for n in (u, v)})
+    totals: dict[str, int] = {}  # kept document -> its cluster size
+    for node in touched:
+        centre = dup_of.get(node, node)
         totals[centre] = totals.get(centre, 0) + infos[node][2]
     verdicts: list[Verdict] = []
     moves: list[Move] = []
-    for node in sorted(centre_of):
-        centre = centre_of[node]
+    for node in touched:
         group, nbytes, weight = infos[node]
         if group is None:
             continue
-        if node != centre:
-            where = RELEASED if ex.is_previous(centre) else ""
+        kept = dup_of.get(node)
+        if kept is not None:
+            where = RELEASED if ex.is_previous(kept) else ""
             verdicts.append(
                 (
                     ex.id_of(node),
                     group,
                     nbytes,
                     "dedup.near",
-                    f"near duplicate of {ex.id_of(centre)}{where}",
-                    ex.id_of(centre),
+                    f"near duplicate of {ex.id_of(kept)}{where}",
+                    ex.id_of(kept),
                     None,
                 )
             )
             if weight > 1:
-                moves.append((ex.id_of(node), ex.id_of(centre), ex.is_previous(centre)))
+                moves.append((ex.id_of(node), ex.id_of(kept), ex.is_previous(kept)))
         elif totals[node] != 1:
             verdicts.append((ex.id_of(node), group, nbytes, None, None, None, totals[node]))
-    for node in sorted(set(weighted) - set(centre_of)):
+    for node in sorted(set(weighted).difference(touched)):
         group, nbytes, weight = weighted[node]
         if group is not None and weight != 1:
             verdicts.append((ex.id_of(node), group, nbytes, None, None, None, weight))

@@ -11,7 +11,6 @@ import pyarrow as pa
 from altedic.dedup import batches as bt
 from altedic.dedup import exact as ex
 from altedic.dedup import lsh
-from altedic.dedup.components import connected_components
 from altedic.dedup.minhash import MinHasher
 
 
@@ -164,22 +163,44 @@ def test_band_key_matrix_matches_the_one_signature_form_and_skips_empty() -> Non
     assert m2[0, 1] == m2[1, 1] and m2[0, 0] != m2[1, 0]
 
 
-def test_component_verdicts_centre_is_smallest_rank_and_sizes_add_weights() -> None:
+def test_component_verdicts_remove_only_duplicates_of_a_kept_document_and_sizes_add_weights() -> None:
+    """c~b~a is a chain (c and a not similar): a is kept, b names a, c is kept (it named a, a
+    document it does not duplicate, and its text was lost). Sizes: weight + the weights of the
+    documents naming it."""
     a, b, c, d, e = (_rank(i) for i in range(5))
     prev = _rank(9, priority=0)
     edges = [(c, b), (b, a), (e, prev)]
     infos = {a: ("mt", 10, 2), b: ("mt", 11, 1), c: ("mt", 12, 3), e: ("ga", 14, 1), prev: (None, 0, 0)}
     weighted = {a: ("mt", 10, 2), c: ("mt", 12, 3), d: ("mt", 13, 4)}
     verdicts = sorted(bt.component_verdicts(edges, infos, weighted))
-    got = {v[0]: v for v in verdicts}
     idn = ex.id_of
-    assert got[idn(a)] == (idn(a), "mt", 10, None, None, None, 6)  # 2 + 1 + 3
-    assert got[idn(b)][3:6] == ("dedup.near", f"near duplicate of {idn(a)}", idn(a))
-    assert got[idn(c)][5] == idn(a)
-    assert got[idn(d)] == (idn(d), "mt", 13, None, None, None, 4)  # in no component: its own weight
-    assert got[idn(e)][3:6] == ("dedup.near", f"near duplicate of {idn(prev)} (already released)", idn(prev))
-    assert idn(prev) not in got
-    assert connected_components((), edges)[c] == a
+    assert verdicts == [
+        (idn(a), "mt", 10, None, None, None, 3),  # 2 + 1 (b)
+        (idn(b), "mt", 11, "dedup.near", f"near duplicate of {idn(a)}", idn(a), None),
+        (idn(c), "mt", 12, None, None, None, 3),  # kept: its own weight
+        (idn(d), "mt", 13, None, None, None, 4),  # in no edge: its own weight
+        (idn(e), "ga", 14, "dedup.near", f"near duplicate of {idn(prev)} (already released)", idn(prev), None),
+    ]
+
+
+def test_component_results_chain_of_shifted_windows() -> None:
+    """The audit's chain: 30 windows of 100 words shifted by 5, each similar to the next two
+    (Jaccard 0.90 and 0.81) only. Every document named the first before (25 of 29 at Jaccard
+    0.09-0.73); now every third is kept and the two after it name it."""
+    r = [_rank(k) for k in range(30)]
+    edges = [(r[k], r[k + s]) for k in range(30) for s in (1, 2) if k + s < 30]
+    infos = {x: ("en", 100, 1) for x in r}
+    verdicts, moves = bt.component_results(edges, infos, {})
+    idn = ex.id_of
+    expected = []
+    for k in range(30):
+        if k % 3 == 0:
+            expected.append((idn(r[k]), "en", 100, None, None, None, min(3, 30 - k)))
+        else:
+            kept = idn(r[k - k % 3])
+            expected.append((idn(r[k]), "en", 100, "dedup.near", f"near duplicate of {kept}", kept, None))
+    assert verdicts == expected
+    assert moves == []
 
 
 def test_split_copies_rows_into_their_partitions() -> None:
