@@ -69,8 +69,9 @@ Verdict = tuple[str, str, int, Any, Any, Any, Any]
 #: row bytes, weight).
 Info = tuple[Any, int, int]
 #: An exact group's representative that the keep-or-remove step removed as a near duplicate:
-#: (its id, the id of the kept document it duplicates, whether that one is already released).
-Move = tuple[str, str, bool]
+#: (its id, the id of the kept document it duplicates, the end of the near verdict's detail
+#: after that id: "", :data:`ESTIMATE` and/or :data:`RELEASED`).
+Move = tuple[str, str, str]
 
 
 def nodes_table(rows: list[tuple[Any, ...]]) -> pa.Table:
@@ -145,6 +146,11 @@ def _codes(column: pa.ChunkedArray | pa.Array) -> np.ndarray:
 _PREVIOUS_PREFIX = f"{ex.PREVIOUS_PRIORITY:0{ex.PRIORITY_WIDTH}d}"
 #: The end of a verdict's detail when ``duplicate_of`` is a previous output's document.
 RELEASED = " (already released)"
+#: What ``similar`` answers for a pair it accepted on the signatures' estimate although the
+#: recipe verifies exactly (a previous output's document whose text is not at hand), and how the
+#: detail says so (docs/dedup.md).
+ESTIMATED = "estimated"
+ESTIMATE = ", by the signatures' estimate"
 
 
 def resolve_exact(tables: Iterable[pa.Table]) -> tuple[pa.Table, list[Verdict]]:
@@ -337,6 +343,9 @@ def end_infos(ends: set[str], tables: Iterable[pa.Table]) -> Iterator[tuple[str,
         )
 
 
+#: A verified near-duplicate pair (smaller rank key first), with :data:`ESTIMATED` as a third
+#: item when exact verification fell back on the signatures' estimate.
+Edge = tuple[str, ...]
 #: What verification needs of a candidate pair's end: (rank key, partition of the pair that needs it).
 Need = tuple[str, int]
 #: What verification compares: (MinHash signature bytes, text or None).
@@ -348,11 +357,14 @@ def pair_parts(
 ) -> tuple[dict[int, list[tuple[str, str]]], dict[int, list[Need]]]:
     """Candidate pairs -> (pairs by the partition ``q`` of their first rank key, where they are
     verified; the ends each ``q`` needs, ``(rank, q)``, by the partition of the end's own rank
-    key, where its chunk is known). Both sorted, without repeats."""
+    key, where its chunk is known). Both sorted, without repeats. Pairs of two previous outputs'
+    documents are dropped: both are released, whatever their similarity."""
     by_q: dict[int, set[tuple[str, str]]] = {}
     needs: dict[int, set[Need]] = {}
     part: dict[str, int] = {}
     for u, v in pairs:
+        if ex.is_previous(v):  # both released (u < v): kept whatever their similarity
+            continue
         pu = part.get(u)
         if pu is None:
             pu = part[u] = rank_partition(u, partitions)
@@ -400,38 +412,39 @@ def verify_pairs(
     pair_lists: Iterable[Iterable[tuple[str, str]]],
     payload_lists: Iterable[Iterable[tuple[str, Payload]]],
     similar: Any,
-) -> tuple[list[tuple[str, str]], int]:
+) -> tuple[list[Edge], int]:
     """One pair partition: its candidate pairs and their ends' payloads -> (the pairs whose
     payloads ``similar(a, b)`` accepts, sorted, without repeats; how many were compared). A pair
     with an end that has no payload (a previous output's document stored without signature) is
-    not compared."""
+    not compared. A pair ``similar`` accepts with :data:`ESTIMATED` is ``(u, v, ESTIMATED)``."""
     payload: dict[str, Payload] = {}
     for payload_items in payload_lists:
         payload.update(payload_items)
     pairs: set[tuple[str, str]] = set()
     for pair_items in pair_lists:
         pairs.update(pair_items)
-    edges: list[tuple[str, str]] = []
+    edges: list[Edge] = []
     checked = 0
     for u, v in sorted(pairs):
         pu, pv = payload.get(u), payload.get(v)
         if pu is None or pv is None:
             continue
         checked += 1
-        if similar(pu, pv):
+        answer = similar(pu, pv)
+        if answer == ESTIMATED:
+            edges.append((u, v, ESTIMATED))
+        elif answer:
             edges.append((u, v))
     return edges, checked
 
 
-def component_verdicts(
-    edges: Iterable[tuple[str, str]], infos: dict[str, Info], weighted: dict[str, Info]
-) -> Iterator[Verdict]:
+def component_verdicts(edges: Iterable[Edge], infos: dict[str, Info], weighted: dict[str, Info]) -> Iterator[Verdict]:
     """Verified near-duplicate edges -> verdicts (:func:`component_results` without the moves)."""
     yield from component_results(edges, infos, weighted)[0]
 
 
 def component_results(
-    edges: Iterable[tuple[str, str]], infos: dict[str, Info], weighted: dict[str, Info]
+    edges: Iterable[Edge], infos: dict[str, Info], weighted: dict[str, Info]
 ) -> tuple[list[Verdict], list[Move]]:
     """Verified near-duplicate edges -> (verdicts, moves), decided greedily in rank order
     (:func:`altedic.dedup.components.greedy_duplicates`): a document is removed only when it is a
@@ -452,8 +465,9 @@ def component_results(
     from altedic.dedup.components import greedy_duplicates
 
     edge_list = list(edges)
-    dup_of = greedy_duplicates(edge_list, lambda rank: infos[rank][0] is None)
-    touched = sorted({n for u, v in edge_list for n in (u, v)})
+    dup_of = greedy_duplicates(((e[0], e[1]) for e in edge_list), lambda rank: infos[rank][0] is None)
+    estimated = {(e[0], e[1]) for e in edge_list if len(e) > 2 and e[2] == ESTIMATED}
+    touched = sorted({n for e in edge_list for n in e[:2]})
     totals: dict[str, int] = {}  # kept document -> its cluster size
     for node in touched:
         centre = dup_of.get(node, node)
@@ -466,7 +480,8 @@ def component_results(
             continue
         kept = dup_of.get(node)
         if kept is not None:
-            where = RELEASED if ex.is_previous(kept) else ""
+            how = ESTIMATE if (min(node, kept), max(node, kept)) in estimated else ""
+            where = how + (RELEASED if ex.is_previous(kept) else "")
             verdicts.append(
                 (
                     ex.id_of(node),
@@ -479,7 +494,7 @@ def component_results(
                 )
             )
             if weight > 1:
-                moves.append((ex.id_of(node), ex.id_of(kept), ex.is_previous(kept)))
+                moves.append((ex.id_of(node), ex.id_of(kept), where))
         elif totals[node] != 1:
             verdicts.append((ex.id_of(node), group, nbytes, None, None, None, totals[node]))
     for node in sorted(set(weighted).difference(touched)):
@@ -513,7 +528,7 @@ def repoint_exact(rejected: Iterable[Verdict], moves: Iterable[Move]) -> list[Ve
     The reason stays ``dedup.exact`` (the text is an exact copy; cluster sizes and counts do not
     change) and the detail names both steps: "same normalised text as R, a near duplicate of K".
     """
-    moved = {rep: (kept, released) for rep, kept, released in moves}
+    moved = {rep: (kept, where) for rep, kept, where in moves}
     out: list[Verdict] = []
     for v in rejected:
         # A verdict naming a released document is final: that document is kept by definition,
@@ -522,8 +537,7 @@ def repoint_exact(rejected: Iterable[Verdict], moves: Iterable[Move]) -> list[Ve
         if m is None:
             out.append(v)
             continue
-        kept, released = m
-        where = RELEASED if released else ""
+        kept, where = m
         detail = f"same normalised text as {v[5]}, a near duplicate of {kept}{where}"
         out.append((v[0], v[1], v[2], v[3], detail, kept, v[6]))
     return out

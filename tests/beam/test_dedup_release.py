@@ -1,16 +1,19 @@
-"""The dedup stage's verdicts in a release (``altedic.run.run``): chained near duplicates."""
+"""The dedup stage's verdicts in a release (``altedic.run.run``): chained near duplicates, and a
+second run against a first release (``stages.dedup.previous``) deciding as one run would."""
 
 from __future__ import annotations
 
 import json
 import random
+import shutil
 from pathlib import Path
 from typing import Any
 
 import pyarrow.parquet as pq
+import pytest
 
-from altedic.dedup.lsh import exact_jaccard
-from altedic.dedup.minhash import shingle_hashes
+from altedic.dedup.lsh import estimated_jaccard, exact_jaccard
+from altedic.dedup.minhash import MinHasher, shingle_hashes
 from altedic.run import run
 
 RECIPE = """version: 1
@@ -98,3 +101,71 @@ def test_chained_near_duplicates_name_a_document_they_duplicate(tmp_path: Path) 
     kept_words = {w for p in kept for w in text[p].rstrip(".").split()}
     every_word = {w for t in text.values() for w in t.rstrip(".").split()}
     assert (len(every_word), len(every_word - kept_words)) == (245, 10)
+
+
+def test_a_run_against_a_release_verifies_on_the_released_text(tmp_path: Path) -> None:
+    """The audit's pair: two windows of 100 words shifted by 10, exact Jaccard 0.811, estimated
+    from the signatures below 0.8. One run removes line 1 as a near duplicate of line 2. The same
+    documents again against that release: line 2 is an exact copy of the released line 2, and
+    line 1 must be removed again, as a near duplicate of the released document. Before, the
+    released document's payload was its signature alone, the pair was judged on the estimate
+    and line 1 was published a second time."""
+    docs = _windows(5, 10, 2, first=9)
+    a, b = (shingle_hashes(d["text"], 5) for d in docs)
+    sig = MinHasher().signatures([d["text"] for d in docs])
+    assert round(float(exact_jaccard(a, b)), 3) == 0.811 and estimated_jaccard(sig[0], sig[1]) < 0.8
+    first = _release(tmp_path, "first", docs)
+    assert _outcome(first) == ({"line 2": 2}, {"line 1": ("dedup.near", "line 2", "near duplicate of line 2")})
+    released = _rows(first, "data")[0]["id"]
+    second = _release(tmp_path, "second", docs, dedup=f"{{previous: ['{first}']}}")
+    assert _rows(second, "data") == []
+    got = {r["position"]: (r["reason"], r["duplicate_of"], r["reason_detail"]) for r in _rows(second, "rejected")}
+    assert got == {
+        "line 1": ("dedup.near", released, f"near duplicate of {released} (already released)"),
+        "line 2": ("dedup.exact", released, f"same normalised text as {released} (already released)"),
+    }
+
+
+def test_without_the_released_texts_the_estimate_decides_and_says_so(tmp_path: Path) -> None:
+    """A previous output whose data shards are not at hand (moved away, or written by the
+    Deduplicate transform, which writes none): its documents' texts cannot be read, the pair is
+    judged on the signatures' estimate and the verdict says so (docs/dedup.md). Windows shifted
+    by 2 words: exact Jaccard 0.96, estimated above 0.8."""
+    docs = _windows(5, 2, 2)
+    first = _release(tmp_path, "first", docs[:1])
+    released = _rows(first, "data")[0]["id"]
+    bare = tmp_path / "signatures-only"
+    shutil.copytree(first / "dedup", bare / "dedup")
+    second = _release(tmp_path, "second", docs, dedup=f"{{previous: ['{bare}']}}")
+    assert _rows(second, "data") == []
+    got = {r["position"]: (r["reason"], r["duplicate_of"], r["reason_detail"]) for r in _rows(second, "rejected")}
+    assert got == {
+        "line 1": ("dedup.exact", released, f"same normalised text as {released} (already released)"),
+        "line 2": (
+            "dedup.near",
+            released,
+            f"near duplicate of {released}, by the signatures' estimate (already released)",
+        ),
+    }
+    # with the data shards at hand the same pair is verified exactly, and the detail is the usual one
+    third = _release(tmp_path, "third", docs, dedup=f"{{previous: ['{first}']}}")
+    got = {r["position"]: r["reason_detail"] for r in _rows(third, "rejected")}
+    assert got["line 2"] == f"near duplicate of {released} (already released)"
+
+
+@pytest.mark.slow  # two worker processes
+def test_a_run_against_a_release_is_the_same_with_two_workers(tmp_path: Path) -> None:
+    docs = _windows(5, 10, 2, first=9)
+    first = _release(tmp_path, "first", docs)
+    dedup = f"{{previous: ['{first}']}}"
+    outs = []
+    for workers in (1, 2):
+        inp = tmp_path / "again.jsonl"
+        inp.write_text("".join(json.dumps(d) + "\n" for d in docs), encoding="utf-8")
+        recipe = tmp_path / "again.yaml"
+        recipe.write_text(RECIPE.format(inp=inp.name, dedup=dedup), encoding="utf-8")
+        out = tmp_path / f"again{workers}"
+        run(str(recipe), out=str(out), workers=workers)
+        outs.append(out)
+    one, two = ((o / "rejected" / "part-00000-of-00001.parquet").read_bytes() for o in outs)
+    assert one == two

@@ -228,7 +228,10 @@ def test_pair_routing_brings_both_payloads_to_the_pair_partition_whatever_the_ba
     def similar(a: bt.Payload, b: bt.Payload) -> bool:
         return a[0] == b[0]
 
-    expected_checked = [(u, v) for u, v in pairs if u in stored and v in stored]
+    # pairs of two previous outputs' documents are not compared: both are released anyway
+    compared = [(u, v) for u, v in pairs if not (ex.is_previous(u) and ex.is_previous(v))]
+    assert len(compared) < len(pairs)
+    expected_checked = [(u, v) for u, v in compared if u in stored and v in stored]
     expected = [(u, v) for u, v in expected_checked if value[u] == value[v]]
     assert expected and len(expected) < len(expected_checked)
     info_table = bt.with_weight(
@@ -257,7 +260,7 @@ def test_pair_routing_brings_both_payloads_to_the_pair_partition_whatever_the_ba
                 have = [(r, payload[r]) for r, _ in wanted if r in stored]  # what the chunk/previous holds
                 for q, items in bt.route_payloads(have, wanted).items():
                     payload_by_q.setdefault(q, []).append(items)
-        ends = {r for pair in pairs for r in pair}
+        ends = {r for pair in compared for r in pair}
         assert sorted(r for r, _ in all_infos) == sorted(ends)
         edges: list[tuple[str, str]] = []
         checked = 0
@@ -365,7 +368,7 @@ def test_component_results_moves_and_repoint_exact() -> None:
     verdicts, moves = bt.component_results(edges, infos, weighted)
     assert verdicts == list(bt.component_verdicts(edges, infos, weighted))
     idn = ex.id_of
-    assert moves == [(idn(b), idn(a), False), (idn(e), idn(prev), True)]
+    assert moves == [(idn(b), idn(a), ""), (idn(e), idn(prev), " (already released)")]
     assert {v[0]: v[6] for v in verdicts if v[3] is None} == {idn(a): 5}  # 1 + 3 + 1
     x = f"{20:032x}"
     rejected = [
@@ -391,3 +394,38 @@ def test_component_results_moves_and_repoint_exact() -> None:
             v for p, vs in bt.by_representative(rejected, partitions) for v in bt.repoint_exact(vs, moved.get(p, []))
         ]
         assert sorted(joined) == sorted(got)
+
+
+def test_exact_verification_estimates_only_without_a_text_and_the_verdict_says_so() -> None:
+    """verify: exact compares texts; a released document's text not at hand (no data shard) is
+    judged on the estimate, marked ESTIMATED, and its verdicts (and its exact copies') say so."""
+    from altedic.beam.dedupcore import similar
+    from altedic.dedup.config import DedupConfig
+
+    words = [f"w{i}" for i in range(120)]
+    t1, t2 = " ".join(words[:100]), " ".join(words[10:110])  # exact Jaccard 0.811
+    s1, s2 = (s.tobytes() for s in MinHasher().signatures([t1, t2]))
+    exact, estimate = DedupConfig.from_dict({}), DedupConfig.from_dict({"verify": "estimate"})
+    assert similar(exact, (s1, t1), (s2, t2)) is True
+    assert similar(exact, (s1, t1), (s1, None)) == bt.ESTIMATED  # the same signature: estimate 1.0
+    assert similar(estimate, (s1, t1), (s1, None)) is True
+    a, b = _rank(1), _rank(2)
+    prev = _rank(0, priority=0)
+    edges, checked = bt.verify_pairs(
+        [[(prev, a), (a, b)]],
+        [[(prev, (s1, None)), (a, (s1, t1)), (b, (s2, t2))]],
+        lambda x, y: similar(exact, x, y),
+    )
+    assert (edges, checked) == ([(prev, a, bt.ESTIMATED), (a, b)], 2)
+    infos = {prev: (None, 0, 0), a: ("en", 10, 2), b: ("en", 11, 1)}
+    verdicts, moves = bt.component_results(edges, infos, {a: ("en", 10, 2)})
+    idn = ex.id_of
+    where = ", by the signatures' estimate (already released)"
+    # b is kept (a, its only similar document, is removed), with cluster size 1: no verdict
+    assert verdicts == [(idn(a), "en", 10, "dedup.near", f"near duplicate of {idn(prev)}{where}", idn(prev), None)]
+    assert moves == [(idn(a), idn(prev), where)]
+    copy = (f"{7:032x}", "en", 10, "dedup.exact", f"same normalised text as {idn(a)}", idn(a), None)
+    assert bt.repoint_exact([copy], moves)[0][4:6] == (
+        f"same normalised text as {idn(a)}, a near duplicate of {idn(prev)}{where}",
+        idn(prev),
+    )
