@@ -1,6 +1,6 @@
 """Exact and MinHash near-duplicate removal across every source of a run, on small records.
 
-The plain logic lives in :mod:`altedic.dedup` (keys, kernel, LSH, component rounds); this module
+The plain logic lives in :mod:`altedic.dedup` (keys, kernel, LSH, the greedy keep-or-remove choice); this module
 only wires it. Documents never pass through the dedup shuffles: the worker that decides a
 document spills it (:mod:`altedic.beam.spill`) and emits a *node* (rank key, scope, exact key,
 MinHash signature, the spill chunk it lies in, its output group and size). :class:`DedupCore`
@@ -18,13 +18,15 @@ key is one GroupByKey/CoGroupByKey)::
              -> [verify: each pair belongs to the partition q of its first rank key; each
                 end's chunk is looked up in the partition of its own rank key; the ends'
                 signatures (and texts, for exact Jaccard) are read back from their spill
-                chunks, once per chunk, and sent as lists to the partitions q that need them;
+                chunks, once per chunk (a previous output's: from its signature file and the
+                data shard beside it), and sent as lists to the partitions q that need them;
                 there both ends meet and the pair is kept at Jaccard >= threshold]
-             -> one step: union-find over the verified edges -> verdicts: leaves dedup.near
-                (duplicate_of = the component's smallest rank key), centres their cluster size,
-                and the moves: exact survivors (weight > 1) that are leaves
+             -> one step: greedy in rank order over the verified edges -> verdicts: a document
+                with an edge to an already kept one is dedup.near (duplicate_of = the best-ranked
+                such kept document), the others are kept with their cluster size; and the moves:
+                exact survivors (weight > 1) that were removed
       exact verdicts + moves: partition of the id the verdict names -> the verdicts whose
-             survivor was removed as a near duplicate name the component's centre instead
+             survivor was removed as a near duplicate name the kept document it duplicates
     verdicts travel as lists (one per partition or step), never one element per document
     kept documents' signatures -> OUT/dedup/signatures-*.parquet (+ params.json), written by
     the shard writers next to each data shard
@@ -63,8 +65,9 @@ from altedic.beam.nodes import (
     Node,
     NodeMaker,
     _lang_of,
-    _scope,
     node_tables,
+    previous_files,
+    previous_tables,
     spill_candidates,
     write_signature_file,
 )
@@ -160,26 +163,22 @@ class _BucketPairs(beam.DoFn):  # type: ignore[misc]
             yield beam.pvalue.TaggedOutput(ENDS, (p, needs[p]))
 
 
-REQUESTS, PREV_NEEDS = "requests", "prev_needs"
+REQUESTS = "requests"
 
 
 def _end_routes(element: tuple[int, dict[str, Iterable[Any]]]) -> Iterator[Any]:
     """One rank partition: the ends its pairs need + the survivors' info tables -> the ends'
-    infos as one list (main, for the components step), and what to read: (chunk, needs) per
-    spill chunk (tagged ``requests``), (partition, needs) for previous outputs' documents, whose
-    payload is their stored signature (tagged ``prev_needs``)."""
-    p, groups = element
+    infos as one list (main, for the keep-or-remove step), and what to read: (loc, needs) per
+    spill chunk or previous output's signature file (tagged ``requests``)."""
+    _, groups = element
     infos, routes = bt.end_routes(groups["ends"], groups["info"])
     if infos:
         yield infos
-    for loc in sorted(routes, key=lambda x: (x is None, x or "")):
-        if loc is None:
-            yield beam.pvalue.TaggedOutput(PREV_NEEDS, (p, routes[loc]))
-        else:
-            yield beam.pvalue.TaggedOutput(REQUESTS, (loc, routes[loc]))
+    for loc in sorted(r for r in routes if r is not None):
+        yield beam.pvalue.TaggedOutput(REQUESTS, (loc, routes[loc]))
 
 
-def _distinct_pairs(element: tuple[int, Iterable[list[Any]]]) -> Iterator[list[tuple[str, str]]]:
+def _distinct_pairs(element: tuple[int, Iterable[list[Any]]]) -> Iterator[list[bt.Edge]]:
     """One pair partition's lists -> its distinct pairs as one list (no verification)."""
     pairs = core.distinct_pairs(element[1])
     if pairs:
@@ -187,38 +186,15 @@ def _distinct_pairs(element: tuple[int, Iterable[list[Any]]]) -> Iterator[list[t
 
 
 class _FetchPayload(beam.DoFn):  # type: ignore[misc]
-    """(chunk, lists of (rank, q)) -> (q, [(rank, (signature, text or None))]): the payloads of
-    the ends held in that spill chunk, read once, routed to the pair partitions that need them."""
+    """(loc, lists of (rank, q)) -> (q, [(rank, (signature, text or None))]): the payloads of
+    the ends held in that spill chunk (or previous output's signature file and data shard), read
+    once, routed to the pair partitions that need them."""
 
     def __init__(self, with_text: bool) -> None:
         self.with_text = with_text
 
     def process(self, element: tuple[str, Iterable[list[bt.Need]]]) -> Iterator[tuple[int, list[Any]]]:
         yield from core.fetch_payloads(element[0], element[1], self.with_text)
-
-
-def _prev_payload_parts(rows: list[dict[str, Any]], partitions: int) -> Iterator[tuple[int, list[Any]]]:
-    """A batch of a previous output's signature rows -> (rank partition, [(rank, (signature,
-    None))]) for the rows that have a signature."""
-    by_p: dict[int, list[Any]] = {}
-    for r in rows:
-        if r["signature"] is not None:
-            rank = ex.rank_key(r["id"], ex.PREVIOUS_PRIORITY, None)
-            by_p.setdefault(bt.rank_partition(rank, partitions), []).append((rank, (r["signature"], None)))
-    yield from sorted(by_p.items())
-
-
-def _route_prev(element: tuple[int, dict[str, Iterable[Any]]]) -> Iterator[tuple[int, list[Any]]]:
-    """One rank partition: previous outputs' payloads + the ends needed from them -> per pair
-    partition ``q``, the payloads it needs."""
-    _, groups = element
-    needs = [n for items in groups["needs"] for n in items]
-    if not needs:
-        return
-    payloads = (item for items in groups["payload"] for item in items)
-    routed = bt.route_payloads(payloads, needs)
-    for q in sorted(routed):
-        yield q, routed[q]
 
 
 class _Verify(beam.DoFn):  # type: ignore[misc]
@@ -230,10 +206,10 @@ class _Verify(beam.DoFn):  # type: ignore[misc]
         self.checked = Metrics.counter("altedic", "dedup_pairs_verified")
         self.kept = Metrics.counter("altedic", "dedup_pairs_similar")
 
-    def similar(self, pa_: bt.Payload, pb: bt.Payload) -> bool:
+    def similar(self, pa_: bt.Payload, pb: bt.Payload) -> bool | str:
         return core.similar(self.cfg, pa_, pb)
 
-    def process(self, element: tuple[int, dict[str, Iterable[Any]]]) -> Iterator[list[tuple[str, str]]]:
+    def process(self, element: tuple[int, dict[str, Iterable[Any]]]) -> Iterator[list[bt.Edge]]:
         _, groups = element
         edges, checked = bt.verify_pairs(groups["pairs"], groups["payload"], self.similar)
         self.checked.inc(checked)
@@ -304,25 +280,6 @@ def _tagged(values: Any, kind: str) -> tuple[int, tuple[str, Any]]:
     return 0, (kind, values)
 
 
-def _prev_table(rows: list[dict[str, Any]], scope_mode: str, bands: int, band_rows: int) -> pa.Table:
-    """Rows of a previous output's signature files -> nodes (no chunk, no group, no bytes)."""
-    keys = bt.band_key_bytes([r["signature"] for r in rows], bands, band_rows)
-    return bt.nodes_table(
-        [
-            (
-                ex.rank_key(r["id"], ex.PREVIOUS_PRIORITY, None),
-                _scope(r["lang"], scope_mode),
-                r["exact_key"],
-                k,
-                None,
-                None,
-                0,
-            )
-            for r, k in zip(rows, keys, strict=True)
-        ]
-    )
-
-
 class DedupCore(beam.PTransform):  # type: ignore[misc]
     """Tables of dedup nodes -> verdicts (see the module docstring); documents never pass through here.
 
@@ -357,14 +314,16 @@ class DedupCore(beam.PTransform):  # type: ignore[misc]
         pipeline = nodes.pipeline
         scope_mode = cfg.scope
         parts_n = cfg.partitions
-        previous = [pipeline | f"ReadPrevious{i}" >> _previous_rows(prev) for i, prev in enumerate(cfg.previous)]
-        prev_rows = (previous | "FlattenPrevious" >> beam.Flatten()) if previous else None
         prev_tables = None
-        if prev_rows is not None:
+        if cfg.previous:
+            # each signature file with the data shard holding its documents' texts (for exact
+            # verification): the nodes' loc says where to read them back
+            files = [f for prev in cfg.previous for f in previous_files(prev)]
             prev_tables = (
-                prev_rows
-                | "BatchPrevious" >> beam.BatchElements(min_batch_size=256, max_batch_size=8192)
-                | "PreviousNodes" >> beam.Map(_prev_table, scope_mode, cfg.bands, cfg.rows)
+                pipeline
+                | "PreviousFiles" >> beam.Create(files, reshuffle=False)
+                | "SpreadPrevious" >> beam.Reshuffle()
+                | "PreviousNodes" >> beam.FlatMap(previous_tables, scope_mode, cfg.bands, cfg.rows)
             )
         verdict_parts: list[beam.PCollection] = []
 
@@ -407,7 +366,7 @@ class DedupCore(beam.PTransform):  # type: ignore[misc]
         ends = (
             {"ends": candidates[ENDS], "info": infos}
             | "JoinEnds" >> beam.CoGroupByKey()
-            | "EndRoutes" >> beam.FlatMap(_end_routes).with_outputs(REQUESTS, PREV_NEEDS, main="infos")
+            | "EndRoutes" >> beam.FlatMap(_end_routes).with_outputs(REQUESTS, main="infos")
         )
 
         if cfg.verify == "none":
@@ -416,32 +375,22 @@ class DedupCore(beam.PTransform):  # type: ignore[misc]
             )
         else:
             # Only the candidates' payloads (signature, and text for exact verification) are
-            # read back from the spill chunks (each chunk once), and sent to the pair partitions
-            # that need them: a small share of the corpus, in lists (one per chunk and partition).
+            # read back from the spill chunks (each chunk once) and, for previous outputs'
+            # documents, from their signature files and data shards (the row groups holding
+            # them), and sent to the pair partitions that need them: a small share of the
+            # corpus, in lists (one per chunk and partition).
             payload = (
                 ends[REQUESTS]
                 | "GroupRequests" >> beam.GroupByKey()
                 | "FetchPayload" >> beam.ParDo(_FetchPayload(cfg.verify == "exact"))
             )
-            if prev_rows is not None:
-                prev_payload = (
-                    {
-                        "payload": prev_rows
-                        | "BatchPrevPayload" >> beam.BatchElements(min_batch_size=256, max_batch_size=8192)
-                        | "PrevPayload" >> beam.FlatMap(_prev_payload_parts, parts_n),
-                        "needs": ends[PREV_NEEDS],
-                    }
-                    | "JoinPrevious" >> beam.CoGroupByKey()
-                    | "RoutePrevious" >> beam.FlatMap(_route_prev)
-                )
-                payload = (payload, prev_payload) | "FlattenPayload" >> beam.Flatten()
             edges = (
                 {"pairs": candidates.pairs, "payload": payload}
                 | "JoinPairs" >> beam.CoGroupByKey()
                 | "Verify" >> beam.ParDo(_Verify(cfg))
             )
 
-        # ---- components: one step over the verified edges ------------------------------------
+        # ---- keep or remove: one step over the verified edges ------------------------------------
         weighted = survivors | "Weighted" >> beam.FlatMap(_weighted_list)
         near = (
             (
@@ -479,11 +428,6 @@ def ensure_signatures(target: str) -> None:
     """A run that keeps nothing still leaves one (empty) signature file for later runs to read."""
     if not FileSystems.match([FileSystems.join(target, f"{SIGNATURE_FILE_PREFIX}-*.parquet")])[0].metadata_list:
         write_signature_file(target, f"{SIGNATURE_FILE_PREFIX}-00000-of-00001.parquet", SIGNATURE_SCHEMA.empty_table())
-
-
-def _previous_rows(prev: str) -> beam.PTransform:
-    pattern = FileSystems.join(dedup_dir(prev), f"{SIGNATURE_FILE_PREFIX}-*.parquet")
-    return beam.io.ReadFromParquet(pattern)
 
 
 #: Signature rows per file in the document-level transform (about 1 KB each with 112 permutations).

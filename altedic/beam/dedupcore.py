@@ -20,6 +20,7 @@ import numpy as np
 import pyarrow as pa
 
 from altedic.beam import spill
+from altedic.beam.nodes import parse_previous_loc, read_rows_by_id
 from altedic.dedup import batches as bt
 from altedic.dedup import exact as ex
 from altedic.dedup import lsh
@@ -34,34 +35,55 @@ def exact_parts(table: pa.Table, partitions: int) -> Iterator[tuple[int, pa.Tabl
 
 
 def fetch_payloads(loc: str, lists: Iterable[list[bt.Need]], with_text: bool) -> list[tuple[int, list[Any]]]:
-    """One spill chunk and the ends needed from it -> per pair partition ``q``, the payloads
-    (signature, and text when ``with_text``) of those ends: the chunk is read once."""
+    """One spill chunk, or one signature file of a previous output, and the ends needed from it
+    -> per pair partition ``q``, the payloads (signature, and text when ``with_text``) of those
+    ends: the chunk is read once. A previous output's texts are read from the data shard its
+    signature file was written next to, only the row groups holding the ends (text None when
+    there is no such shard: :func:`similar` then estimates)."""
     needs = sorted({n for items in lists for n in items})
     by_id = {ex.id_of(r): r for r, _ in needs}
-    table = spill.read_ids(loc, set(by_id), [spill.SIG] + (["text"] if with_text else []))
-    ids = table["id"].to_pylist()
-    sigs = table[spill.SIG].to_pylist()
-    texts = table["text"].to_pylist() if with_text else [None] * len(ids)
-    payloads = ((by_id[i], (sig, text)) for i, sig, text in zip(ids, sigs, texts, strict=True))
+    previous = parse_previous_loc(loc)
+    if previous is None:
+        table = spill.read_ids(loc, set(by_id), [spill.SIG] + (["text"] if with_text else []))
+        ids = table["id"].to_pylist()
+        sigs = table[spill.SIG].to_pylist()
+        texts = table["text"].to_pylist() if with_text else [None] * len(ids)
+    else:
+        sig_file, data_shard = previous
+        table = read_rows_by_id(sig_file, set(by_id), ["signature"]).sort_by("id")
+        ids = table["id"].to_pylist()
+        sigs = table["signature"].to_pylist()
+        text_of: dict[str, Any] = {}
+        if with_text and data_shard is not None and ids:
+            shard = read_rows_by_id(data_shard, set(ids), ["text"])
+            text_of = dict(zip(shard["id"].to_pylist(), shard["text"].to_pylist(), strict=True))
+        texts = [text_of.get(i) for i in ids]
+    payloads = ((by_id[i], (sig, text)) for i, sig, text in zip(ids, sigs, texts, strict=True) if sig is not None)
     routed = bt.route_payloads(payloads, needs)
     return sorted(routed.items())
 
 
-def similar(cfg: DedupConfig, pa_: bt.Payload, pb: bt.Payload) -> bool:
-    """Is a candidate pair a near duplicate: exact Jaccard of the shingle sets when both texts
-    are at hand and the recipe verifies exactly, else the signatures' estimate."""
-    if cfg.verify == "exact" and pa_[1] is not None and pb[1] is not None:
+def similar(cfg: DedupConfig, pa_: bt.Payload, pb: bt.Payload) -> bool | str:
+    """Is a candidate pair a near duplicate: exact Jaccard of the shingle sets when the recipe
+    verifies exactly (both texts are at hand: this run's from its spill chunks, a previous
+    output's from its data shards), else the signatures' estimate. A pair accepted on the
+    estimate although the recipe verifies exactly (a previous output without data shards) is
+    :data:`bt.ESTIMATED`, so that its verdict says so."""
+    exact = cfg.verify == "exact"
+    if exact and pa_[1] is not None and pb[1] is not None:
         sim = lsh.exact_jaccard(shingle_hashes(pa_[1], cfg.ngram), shingle_hashes(pb[1], cfg.ngram))
-    else:
-        sim = lsh.estimated_jaccard(np.frombuffer(pa_[0], dtype="<u8"), np.frombuffer(pb[0], dtype="<u8"))
-    return bool(sim >= cfg.threshold)
+        return bool(sim >= cfg.threshold)
+    sim = lsh.estimated_jaccard(np.frombuffer(pa_[0], dtype="<u8"), np.frombuffer(pb[0], dtype="<u8"))
+    if sim < cfg.threshold:
+        return False
+    return bt.ESTIMATED if exact else True
 
 
 def components(items: Iterable[tuple[str, list[Any]]]) -> tuple[list[Verdict], list[bt.Move]]:
     """Every verified edge list (``e``), the pairs' ends' infos (``n``) and the weighted
     survivors (``w``) -> (near verdicts and cluster sizes, the exact representatives removed as
     near duplicates) (:func:`bt.component_results`)."""
-    edges: list[tuple[str, str]] = []
+    edges: list[bt.Edge] = []
     infos: dict[str, bt.Info] = {}
     weighted: dict[str, bt.Info] = {}
     for kind, values in items:
@@ -75,10 +97,10 @@ def components(items: Iterable[tuple[str, list[Any]]]) -> tuple[list[Verdict], l
     return bt.component_results(edges, infos, weighted)
 
 
-def distinct_pairs(lists: Iterable[Iterable[tuple[str, str]]]) -> list[tuple[str, str]]:
+def distinct_pairs(lists: Iterable[Iterable[tuple[str, str]]]) -> list[bt.Edge]:
     """One pair partition's lists of candidate pairs -> its distinct pairs, sorted (the edges
     when the recipe verifies nothing)."""
-    seen: set[tuple[str, str]] = set()
+    seen: set[bt.Edge] = set()
     for items in lists:
         seen.update(items)
     return sorted(seen)
@@ -109,7 +131,7 @@ def local_verdicts(tables: Iterable[pa.Table], cfg: DedupConfig) -> tuple[list[l
     del nodes
 
     # dedup.exact verdicts wait for the components step when near dedup is on: it may remove
-    # their representative, and they must then name the component's kept document instead
+    # their representative, and they must then name the kept document it duplicates instead
     exact_rejected: list[list[Verdict]] = []
     if cfg.exact:
         kept_parts: list[pa.Table] = []
@@ -157,7 +179,7 @@ def local_verdicts(tables: Iterable[pa.Table], cfg: DedupConfig) -> tuple[list[l
             requests.setdefault(loc, []).append(routes[loc])
     del infos_by_part
 
-    edge_lists: list[list[tuple[str, str]]] = []
+    edge_lists: list[list[bt.Edge]] = []
     if cfg.verify == "none":
         edge_lists = [distinct_pairs(pair_lists[q]) for q in sorted(pair_lists)]
     else:

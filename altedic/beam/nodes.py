@@ -6,12 +6,16 @@ this module is what the local worker processes (:mod:`altedic.beam.localworker`)
 
 from __future__ import annotations
 
+import bisect
 import io
+import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from altedic import fsutil
@@ -116,3 +120,86 @@ def write_signature_file(target: str, name: str, table: pa.Table) -> str:
     with fsutil.create(path) as fh:
         fh.write(buf.getvalue())
     return path
+
+
+#: The start of the ``loc`` of a previous output's document: the rest is JSON, [signature file,
+#: data shard holding the same documents' texts or null] (:func:`previous_loc`).
+PREVIOUS_LOC = "previous:"
+_SIGNATURE_NAME = re.compile(rf"{SIGNATURE_FILE_PREFIX}-(.+)-(\d+)-of-(\d+)\.parquet")
+
+
+def previous_files(prev: str) -> list[tuple[str, str | None]]:
+    """The signature files of a previous output, sorted, each with the data shard that holds the
+    same documents' texts (``dedup/signatures-<lang>-S-of-N.parquet`` is written next to
+    ``data/<lang>/part-S-of-N.parquet``), or None when there is none: the output of
+    :class:`~altedic.beam.dedup.Deduplicate`, which writes no data shards, or a release whose
+    data shards were moved away. Near duplicates of those documents are verified on the
+    signatures' estimate (docs/dedup.md)."""
+    root = fsutil.join(prev, "dedup")
+    names = sorted(
+        n
+        for n in fsutil.list_files(root)
+        if "/" not in n and n.startswith(f"{SIGNATURE_FILE_PREFIX}-") and n.endswith(".parquet")
+    )
+    out: list[tuple[str, str | None]] = []
+    for name in names:
+        f = fsutil.join(root, name)
+        m = _SIGNATURE_NAME.fullmatch(name)
+        data = fsutil.join(prev, "data", m.group(1), f"part-{m.group(2)}-of-{m.group(3)}.parquet") if m else None
+        out.append((f, data if data is not None and fsutil.exists(data) else None))
+    return out
+
+
+def previous_loc(signature_file: str, data_shard: str | None) -> str:
+    """The ``loc`` of a previous output's documents: where their signatures and texts are."""
+    return PREVIOUS_LOC + json.dumps([signature_file, data_shard])
+
+
+def parse_previous_loc(loc: str) -> tuple[str, str | None] | None:
+    """(signature file, data shard or None) of a :func:`previous_loc`; None for a spill chunk."""
+    if not loc.startswith(PREVIOUS_LOC):
+        return None
+    sig, data = json.loads(loc[len(PREVIOUS_LOC) :])
+    return str(sig), None if data is None else str(data)
+
+
+def read_rows_by_id(path: str, ids: set[str], columns: list[str]) -> pa.Table:
+    """Rows of a Parquet file whose id is in ``ids`` (columns ``columns`` plus ``id``): only the
+    row groups whose id statistics can hold one of them are read (shards are sorted by id)."""
+    want = sorted(ids)
+    pf = pq.ParquetFile(fsutil.open_read(path))
+    leaves = [pf.metadata.schema.column(j).path for j in range(pf.metadata.num_columns)]
+    at = leaves.index("id")
+    selected = []
+    for i in range(pf.metadata.num_row_groups):
+        stats = pf.metadata.row_group(i).column(at).statistics
+        if stats is None or not stats.has_min_max:
+            selected.append(i)
+            continue
+        k = bisect.bisect_left(want, stats.min)
+        if k < len(want) and want[k] <= stats.max:
+            selected.append(i)
+    cols = sorted(set(columns) | {"id"})
+    if not selected:
+        return pf.schema_arrow.empty_table().select(cols)
+    table = pf.read_row_groups(selected, columns=cols)
+    return table.filter(pc.is_in(table["id"], value_set=pa.array(want, pa.string())))
+
+
+def previous_tables(files: tuple[str, str | None], scope_mode: str, bands: int, rows: int) -> Iterator[pa.Table]:
+    """One signature file of a previous output (and its data shard) -> node tables: no group,
+    no bytes, weight 0 later; ``loc`` says where their signatures and texts are read back for
+    verification (:func:`previous_loc`)."""
+    sig_file, data_shard = files
+    loc = previous_loc(sig_file, data_shard)
+    table = pq.read_table(fsutil.open_read(sig_file), columns=["id", "lang", "exact_key", "signature"])
+    for start in range(0, table.num_rows, NODE_TABLE_ROWS):
+        part = table.slice(start, NODE_TABLE_ROWS)
+        ids, langs, exacts = (part[c].to_pylist() for c in ("id", "lang", "exact_key"))
+        keys = bt.band_key_bytes(part["signature"].to_pylist(), bands, rows)
+        yield bt.nodes_table(
+            [
+                (ex.rank_key(i, ex.PREVIOUS_PRIORITY, None), _scope(lang, scope_mode), e, k, loc, None, 0)
+                for i, lang, e, k in zip(ids, langs, exacts, keys, strict=True)
+            ]
+        )

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from altedic.errors import ConfigError, InputError
 from altedic.release.inspect import (
     checks_text,
+    count_rejected,
     format_document,
     load_manifest,
     load_stats,
@@ -70,9 +71,12 @@ def run(args: argparse.Namespace) -> int:
         )
     if args.rejected:
         docs = sample_rejected(args.out, manifest, args.rejected, args.sample or 5, lang=args.lang, seed=args.seed)
+        # the total, not the sample's size (29 rejections printed as "5 document(s)")
+        total = count_rejected(args.out, manifest, args.rejected, lang=args.lang) if docs else 0
         out.write(
-            f"{len(docs)} document(s) rejected with {args.rejected}"
+            f"{total} document(s) rejected with {args.rejected}"
             + (f" in {args.lang}" if args.lang else "")
+            + (f"; showing {len(docs)}" if len(docs) < total else "")
             + ":\n\n"
         )
         if not docs:

@@ -68,9 +68,10 @@ Verdict = tuple[str, str, int, Any, Any, Any, Any]
 #: What the components step needs of a node: (group or None for a previous output's document,
 #: row bytes, weight).
 Info = tuple[Any, int, int]
-#: An exact group's representative that the components step removed as a near duplicate:
-#: (its id, the id of its component's kept document, whether that one is already released).
-Move = tuple[str, str, bool]
+#: An exact group's representative that the keep-or-remove step removed as a near duplicate:
+#: (its id, the id of the kept document it duplicates, the end of the near verdict's detail
+#: after that id: "", :data:`ESTIMATE` and/or :data:`RELEASED`).
+Move = tuple[str, str, str]
 
 
 def nodes_table(rows: list[tuple[Any, ...]]) -> pa.Table:
@@ -145,6 +146,11 @@ def _codes(column: pa.ChunkedArray | pa.Array) -> np.ndarray:
 _PREVIOUS_PREFIX = f"{ex.PREVIOUS_PRIORITY:0{ex.PRIORITY_WIDTH}d}"
 #: The end of a verdict's detail when ``duplicate_of`` is a previous output's document.
 RELEASED = " (already released)"
+#: What ``similar`` answers for a pair it accepted on the signatures' estimate although the
+#: recipe verifies exactly (a previous output's document whose text is not at hand), and how the
+#: detail says so (docs/dedup.md).
+ESTIMATED = "estimated"
+ESTIMATE = ", by the signatures' estimate"
 
 
 def resolve_exact(tables: Iterable[pa.Table]) -> tuple[pa.Table, list[Verdict]]:
@@ -337,6 +343,9 @@ def end_infos(ends: set[str], tables: Iterable[pa.Table]) -> Iterator[tuple[str,
         )
 
 
+#: A verified near-duplicate pair (smaller rank key first), with :data:`ESTIMATED` as a third
+#: item when exact verification fell back on the signatures' estimate.
+Edge = tuple[str, ...]
 #: What verification needs of a candidate pair's end: (rank key, partition of the pair that needs it).
 Need = tuple[str, int]
 #: What verification compares: (MinHash signature bytes, text or None).
@@ -348,11 +357,14 @@ def pair_parts(
 ) -> tuple[dict[int, list[tuple[str, str]]], dict[int, list[Need]]]:
     """Candidate pairs -> (pairs by the partition ``q`` of their first rank key, where they are
     verified; the ends each ``q`` needs, ``(rank, q)``, by the partition of the end's own rank
-    key, where its chunk is known). Both sorted, without repeats."""
+    key, where its chunk is known). Both sorted, without repeats. Pairs of two previous outputs'
+    documents are dropped: both are released, whatever their similarity."""
     by_q: dict[int, set[tuple[str, str]]] = {}
     needs: dict[int, set[Need]] = {}
     part: dict[str, int] = {}
     for u, v in pairs:
+        if ex.is_previous(v):  # both released (u < v): kept whatever their similarity
+            continue
         pu = part.get(u)
         if pu is None:
             pu = part[u] = rank_partition(u, partitions)
@@ -400,81 +412,92 @@ def verify_pairs(
     pair_lists: Iterable[Iterable[tuple[str, str]]],
     payload_lists: Iterable[Iterable[tuple[str, Payload]]],
     similar: Any,
-) -> tuple[list[tuple[str, str]], int]:
+) -> tuple[list[Edge], int]:
     """One pair partition: its candidate pairs and their ends' payloads -> (the pairs whose
     payloads ``similar(a, b)`` accepts, sorted, without repeats; how many were compared). A pair
     with an end that has no payload (a previous output's document stored without signature) is
-    not compared."""
+    not compared. A pair ``similar`` accepts with :data:`ESTIMATED` is ``(u, v, ESTIMATED)``."""
     payload: dict[str, Payload] = {}
     for payload_items in payload_lists:
         payload.update(payload_items)
     pairs: set[tuple[str, str]] = set()
     for pair_items in pair_lists:
         pairs.update(pair_items)
-    edges: list[tuple[str, str]] = []
+    edges: list[Edge] = []
     checked = 0
     for u, v in sorted(pairs):
         pu, pv = payload.get(u), payload.get(v)
         if pu is None or pv is None:
             continue
         checked += 1
-        if similar(pu, pv):
+        answer = similar(pu, pv)
+        if answer == ESTIMATED:
+            edges.append((u, v, ESTIMATED))
+        elif answer:
             edges.append((u, v))
     return edges, checked
 
 
-def component_verdicts(
-    edges: Iterable[tuple[str, str]], infos: dict[str, Info], weighted: dict[str, Info]
-) -> Iterator[Verdict]:
+def component_verdicts(edges: Iterable[Edge], infos: dict[str, Info], weighted: dict[str, Info]) -> Iterator[Verdict]:
     """Verified near-duplicate edges -> verdicts (:func:`component_results` without the moves)."""
     yield from component_results(edges, infos, weighted)[0]
 
 
 def component_results(
-    edges: Iterable[tuple[str, str]], infos: dict[str, Info], weighted: dict[str, Info]
+    edges: Iterable[Edge], infos: dict[str, Info], weighted: dict[str, Info]
 ) -> tuple[list[Verdict], list[Move]]:
-    """Verified near-duplicate edges -> (verdicts, moves), by union-find (the centre of a
-    component is its smallest rank key, i.e. the document to keep).
+    """Verified near-duplicate edges -> (verdicts, moves), decided greedily in rank order
+    (:func:`altedic.dedup.components.greedy_duplicates`): a document is removed only when it is a
+    verified near duplicate of a document already kept (or released), and names the best-ranked
+    such document; any other document is kept. In a chain A~B~C (A and C not similar) A and C are
+    kept and B names A.
 
     ``infos``: (group, nbytes, weight) of every edge end (group None: a previous output's
-    document, which gets no verdict); ``weighted``: survivors of exact dedup with a weight
-    other than 1, which get their cluster size if no component takes them in. Leaves are
-    rejected as ``dedup.near`` with the centre as ``duplicate_of``; a centre of this run gets the
-    sum of its component's weights as cluster size (when not 1). A leaf that stands for exact
-    copies (weight above 1) is also a *move*: its copies' ``dedup.exact`` verdicts name it and
-    must name the centre instead (:func:`repoint_exact`).
+    document, always kept, which gets no verdict); ``weighted``: survivors of exact dedup with a
+    weight other than 1, which keep that weight as cluster size if no edge touches them. Removed
+    documents are ``dedup.near`` with the kept document they duplicate as ``duplicate_of``; a
+    kept document of this run gets its cluster size when not 1: its weight (itself and its exact
+    copies) plus the weights of the documents removed naming it, i.e. 1 + the number of
+    documents whose ``duplicate_of`` is it. A removed document that stands for exact copies
+    (weight above 1) is also a *move*: its copies' ``dedup.exact`` verdicts name it and must name
+    its kept document instead (:func:`repoint_exact`).
     """
-    from altedic.dedup.components import connected_components
+    from altedic.dedup.components import greedy_duplicates
 
-    centre_of = connected_components((), edges)
-    totals: dict[str, int] = {}
-    for node, centre in centre_of.items():
+    edge_list = list(edges)
+    dup_of = greedy_duplicates(((e[0], e[1]) for e in edge_list), lambda rank: infos[rank][0] is None)
+    estimated = {(e[0], e[1]) for e in edge_list if len(e) > 2 and e[2] == ESTIMATED}
+    touched = sorted({n for e in edge_list for n in e[:2]})
+    totals: dict[str, int] = {}  # kept document -> its cluster size
+    for node in touched:
+        centre = dup_of.get(node, node)
         totals[centre] = totals.get(centre, 0) + infos[node][2]
     verdicts: list[Verdict] = []
     moves: list[Move] = []
-    for node in sorted(centre_of):
-        centre = centre_of[node]
+    for node in touched:
         group, nbytes, weight = infos[node]
         if group is None:
             continue
-        if node != centre:
-            where = RELEASED if ex.is_previous(centre) else ""
+        kept = dup_of.get(node)
+        if kept is not None:
+            how = ESTIMATE if (min(node, kept), max(node, kept)) in estimated else ""
+            where = how + (RELEASED if ex.is_previous(kept) else "")
             verdicts.append(
                 (
                     ex.id_of(node),
                     group,
                     nbytes,
                     "dedup.near",
-                    f"near duplicate of {ex.id_of(centre)}{where}",
-                    ex.id_of(centre),
+                    f"near duplicate of {ex.id_of(kept)}{where}",
+                    ex.id_of(kept),
                     None,
                 )
             )
             if weight > 1:
-                moves.append((ex.id_of(node), ex.id_of(centre), ex.is_previous(centre)))
+                moves.append((ex.id_of(node), ex.id_of(kept), where))
         elif totals[node] != 1:
             verdicts.append((ex.id_of(node), group, nbytes, None, None, None, totals[node]))
-    for node in sorted(set(weighted) - set(centre_of)):
+    for node in sorted(set(weighted).difference(touched)):
         group, nbytes, weight = weighted[node]
         if group is not None and weight != 1:
             verdicts.append((ex.id_of(node), group, nbytes, None, None, None, weight))
@@ -505,7 +528,7 @@ def repoint_exact(rejected: Iterable[Verdict], moves: Iterable[Move]) -> list[Ve
     The reason stays ``dedup.exact`` (the text is an exact copy; cluster sizes and counts do not
     change) and the detail names both steps: "same normalised text as R, a near duplicate of K".
     """
-    moved = {rep: (kept, released) for rep, kept, released in moves}
+    moved = {rep: (kept, where) for rep, kept, where in moves}
     out: list[Verdict] = []
     for v in rejected:
         # A verdict naming a released document is final: that document is kept by definition,
@@ -514,8 +537,7 @@ def repoint_exact(rejected: Iterable[Verdict], moves: Iterable[Move]) -> list[Ve
         if m is None:
             out.append(v)
             continue
-        kept, released = m
-        where = RELEASED if released else ""
+        kept, where = m
         detail = f"same normalised text as {v[5]}, a near duplicate of {kept}{where}"
         out.append((v[0], v[1], v[2], v[3], detail, kept, v[6]))
     return out

@@ -24,8 +24,8 @@ class DedupConfig:
       compared within the same ``lang``) or ``global``.
     * ``verify`` [exact]: ``none`` (every LSH candidate pair is a duplicate), ``estimate``
       (estimated Jaccard from the full signatures >= ``threshold``) or ``exact`` (exact Jaccard of
-      the shingle sets >= ``threshold``; pairs with a previous output's document use the
-      estimate, since only signatures are stored). Exact is the default because the estimate's
+      the shingle sets >= ``threshold``; a previous output's documents are compared on the texts
+      of its data shards, and on the estimate, said in the verdict, when it has none). Exact is the default because the estimate's
       noise at 112 permutations (standard error ~0.04 at 0.8) cost P/R ~0.91/0.93 in
       benchmarks/bench_dedup_quality.py, against 1.00/0.99 for exact; it shuffles texts
       instead of signatures in the verification join.

@@ -300,12 +300,25 @@ def sample_rejected(
     """``n`` documents rejected with ``reason`` (optionally of ``lang``), chosen deterministically."""
     root = str(out_dir)
     paths = [fsutil.join(root, s["path"]) for s in manifest["shards"] if s.get("kind") == "rejected"]
+    return _sample(paths, n, seed, _rejected_filter(reason, lang))
+
+
+def _rejected_filter(reason: str, lang: str | None) -> pc.Expression:
     where = pc.field("reason") == reason
     if lang is not None:
         # the language it is counted under (altedic.records.counted_lang): detected, else declared
         counted = pc.coalesce(pc.field("lang"), pc.field("declared_lang"), pc.scalar(UNDETERMINED_LANG))
         where = where & (counted == lang)
-    return _sample(paths, n, seed, where)
+    return where
+
+
+def count_rejected(out_dir: str | Path, manifest: dict[str, Any], reason: str, lang: str | None = None) -> int:
+    """How many documents were rejected with ``reason`` (optionally of ``lang``): the total that
+    :func:`sample_rejected` samples from."""
+    root = str(out_dir)
+    paths = [fsutil.join(root, s["path"]) for s in manifest["shards"] if s.get("kind") == "rejected"]
+    where = _rejected_filter(reason, lang)
+    return sum(read_parquet_table(p, columns=["reason", "lang", "declared_lang"]).filter(where).num_rows for p in paths)
 
 
 def format_document(doc: dict[str, Any], width: int = 100, max_chars: int = 600) -> str:

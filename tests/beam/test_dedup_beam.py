@@ -206,6 +206,7 @@ def in_process(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str
         "lang": (scope_docs, {"max_rounds": 2}),
         "global": (scope_docs, {"scope": "global", "max_rounds": 2}),
         "chains": (chain_corpus(), {"partitions": 4}),
+        "drift": (drift_corpus(), {"partitions": 4}),
     }
     # each scenario again with the dedup core's steps run in the runner process (local_verdicts),
     # and a larger corpus over several partitions, with and without exact and near dedup
@@ -258,6 +259,21 @@ def chain_corpus() -> list[Document]:
         texts = {"A": base, "A_copy": base, "A_near": edit(base, 1)}
         docs += [doc(200 + 10 * k + position, texts[name], "el") for position, name in enumerate(order)]
     random.Random(5).shuffle(docs)
+    return docs
+
+
+def drift_corpus() -> list[Document]:
+    """Twelve windows of 100 random words, each shifted by 5 words (the audit's chain): each
+    document is a near duplicate of the next two (Jaccard 0.90 and 0.81), not of the third
+    (0.73), so the first and the last share no word pair."""
+    rng = random.Random(11)
+
+    def word() -> str:
+        return "".join(rng.choice("abcdefghijklmnoprstuvz") for _ in range(rng.randint(3, 9)))
+
+    words = [word() for _ in range(400)]
+    docs = [doc(300 + k, " ".join(words[5 * k : 5 * k + 100]) + ".", "en") for k in range(12)]
+    random.Random(3).shuffle(docs)
     return docs
 
 
@@ -318,6 +334,19 @@ def test_every_duplicate_of_is_a_kept_document(in_process: tuple[Path, dict[str,
                 exact = other in order[:position]
                 expected[200 + 10 * k + position] = ("dedup.exact" if exact else "dedup.near", 200 + 10 * k)
         assert chains["rejected"] == expected, name
+
+
+def test_a_chain_of_near_duplicates_keeps_what_no_kept_document_covers(
+    in_process: tuple[Path, dict[str, dict[str, Any]]],
+) -> None:
+    """Near duplicates that chain (300~301~302~..., 300 and 303 not similar): every removed
+    document names a kept document it duplicates. Before, all eleven named 300, the component's
+    best-ranked document, most of them at Jaccard 0.1-0.7, and the words of the later windows were
+    in no kept document."""
+    _, got = in_process
+    for name in ("drift", "drift_local"):
+        assert got[name]["kept"] == {300: 3, 303: 3, 306: 3, 309: 3}, name
+        assert got[name]["rejected"] == {k: ("dedup.near", k - k % 3) for k in range(300, 312) if k % 3}, name
 
 
 def test_determinism_two_runs_any_input_order(in_process: tuple[Path, dict[str, dict[str, Any]]]) -> None:

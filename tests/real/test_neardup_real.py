@@ -65,6 +65,38 @@ def test_lsh_finds_exactly_the_true_near_duplicates(shared_data: Path) -> None:
     assert sorted(category[a] for a, _ in truth) == ["cut", "cut", "light"]
 
 
+def test_stage_decisions_name_a_document_each_removed_one_duplicates(shared_data: Path) -> None:
+    """The stage's keep-or-remove step over the verified pairs, documents ranked by file name:
+    g0pE_taska and g4pC_taska both copy orig_taska but are not near duplicates of each other.
+    Every document of the component named g0pE_taska before, g4pC_taska at Jaccard 0.75, below
+    the threshold; now g4pC_taska is kept and only the source, a near duplicate of g0pE_taska,
+    is removed in its name."""
+    from altedic.dedup import batches as bt
+    from altedic.dedup import exact as ex
+
+    root = shared_data / CORPUS
+    names = sorted(r["File"] for r in csv.DictReader((root / "file_information.csv").open(encoding="ascii")))
+    texts = {n: _read(root / n)[0] for n in names}
+    sigs = dict(zip(names, MinHasher().signatures([texts[n] for n in names]), strict=True))
+    shingles = {n: shingle_hashes(texts[n], 5) for n in names}
+    found = [
+        (a, b)
+        for a, b in lsh_pairs([sigs[n] for n in names], names, bands=14, rows=8)
+        if exact_jaccard(shingles[a], shingles[b]) >= 0.8  # verify: exact (the default)
+    ]
+    rank = {n: ex.rank_key(n, 1, None) for n in names}  # the file name as id: ranked by name
+    infos: dict[str, bt.Info] = {rank[n]: ("en", 1, 1) for pair in found for n in pair}
+    verdicts, moves = bt.component_results(sorted((rank[a], rank[b]) for a, b in found), infos, {})
+    assert verdicts == [
+        ("g0pE_taska.txt", "en", 1, None, None, None, 2),
+        ("g3pA_taskd.txt", "en", 1, None, None, None, 2),
+        ("orig_taska.txt", "en", 1, "dedup.near", "near duplicate of g0pE_taska.txt", "g0pE_taska.txt", None),
+        ("orig_taskd.txt", "en", 1, "dedup.near", "near duplicate of g3pA_taskd.txt", "g3pA_taskd.txt", None),
+    ]
+    assert moves == []
+    assert round(float(exact_jaccard(shingles["g4pC_taska.txt"], shingles["g0pE_taska.txt"])), 2) == 0.75
+
+
 def test_cut_answers_are_contained_in_their_source(shared_data: Path) -> None:
     """Containment (share of the answer's shingles found in the source) separates cut from non."""
     root = shared_data / CORPUS

@@ -11,7 +11,6 @@ import pyarrow as pa
 from altedic.dedup import batches as bt
 from altedic.dedup import exact as ex
 from altedic.dedup import lsh
-from altedic.dedup.components import connected_components
 from altedic.dedup.minhash import MinHasher
 
 
@@ -164,22 +163,44 @@ def test_band_key_matrix_matches_the_one_signature_form_and_skips_empty() -> Non
     assert m2[0, 1] == m2[1, 1] and m2[0, 0] != m2[1, 0]
 
 
-def test_component_verdicts_centre_is_smallest_rank_and_sizes_add_weights() -> None:
+def test_component_verdicts_remove_only_duplicates_of_a_kept_document_and_sizes_add_weights() -> None:
+    """c~b~a is a chain (c and a not similar): a is kept, b names a, c is kept (it named a, a
+    document it does not duplicate, and its text was lost). Sizes: weight + the weights of the
+    documents naming it."""
     a, b, c, d, e = (_rank(i) for i in range(5))
     prev = _rank(9, priority=0)
     edges = [(c, b), (b, a), (e, prev)]
     infos = {a: ("mt", 10, 2), b: ("mt", 11, 1), c: ("mt", 12, 3), e: ("ga", 14, 1), prev: (None, 0, 0)}
     weighted = {a: ("mt", 10, 2), c: ("mt", 12, 3), d: ("mt", 13, 4)}
     verdicts = sorted(bt.component_verdicts(edges, infos, weighted))
-    got = {v[0]: v for v in verdicts}
     idn = ex.id_of
-    assert got[idn(a)] == (idn(a), "mt", 10, None, None, None, 6)  # 2 + 1 + 3
-    assert got[idn(b)][3:6] == ("dedup.near", f"near duplicate of {idn(a)}", idn(a))
-    assert got[idn(c)][5] == idn(a)
-    assert got[idn(d)] == (idn(d), "mt", 13, None, None, None, 4)  # in no component: its own weight
-    assert got[idn(e)][3:6] == ("dedup.near", f"near duplicate of {idn(prev)} (already released)", idn(prev))
-    assert idn(prev) not in got
-    assert connected_components((), edges)[c] == a
+    assert verdicts == [
+        (idn(a), "mt", 10, None, None, None, 3),  # 2 + 1 (b)
+        (idn(b), "mt", 11, "dedup.near", f"near duplicate of {idn(a)}", idn(a), None),
+        (idn(c), "mt", 12, None, None, None, 3),  # kept: its own weight
+        (idn(d), "mt", 13, None, None, None, 4),  # in no edge: its own weight
+        (idn(e), "ga", 14, "dedup.near", f"near duplicate of {idn(prev)} (already released)", idn(prev), None),
+    ]
+
+
+def test_component_results_chain_of_shifted_windows() -> None:
+    """The audit's chain: 30 windows of 100 words shifted by 5, each similar to the next two
+    (Jaccard 0.90 and 0.81) only. Every document named the first before (25 of 29 at Jaccard
+    0.09-0.73); now every third is kept and the two after it name it."""
+    r = [_rank(k) for k in range(30)]
+    edges = [(r[k], r[k + s]) for k in range(30) for s in (1, 2) if k + s < 30]
+    infos = {x: ("en", 100, 1) for x in r}
+    verdicts, moves = bt.component_results(edges, infos, {})
+    idn = ex.id_of
+    expected = []
+    for k in range(30):
+        if k % 3 == 0:
+            expected.append((idn(r[k]), "en", 100, None, None, None, min(3, 30 - k)))
+        else:
+            kept = idn(r[k - k % 3])
+            expected.append((idn(r[k]), "en", 100, "dedup.near", f"near duplicate of {kept}", kept, None))
+    assert verdicts == expected
+    assert moves == []
 
 
 def test_split_copies_rows_into_their_partitions() -> None:
@@ -207,7 +228,10 @@ def test_pair_routing_brings_both_payloads_to_the_pair_partition_whatever_the_ba
     def similar(a: bt.Payload, b: bt.Payload) -> bool:
         return a[0] == b[0]
 
-    expected_checked = [(u, v) for u, v in pairs if u in stored and v in stored]
+    # pairs of two previous outputs' documents are not compared: both are released anyway
+    compared = [(u, v) for u, v in pairs if not (ex.is_previous(u) and ex.is_previous(v))]
+    assert len(compared) < len(pairs)
+    expected_checked = [(u, v) for u, v in compared if u in stored and v in stored]
     expected = [(u, v) for u, v in expected_checked if value[u] == value[v]]
     assert expected and len(expected) < len(expected_checked)
     info_table = bt.with_weight(
@@ -236,7 +260,7 @@ def test_pair_routing_brings_both_payloads_to_the_pair_partition_whatever_the_ba
                 have = [(r, payload[r]) for r, _ in wanted if r in stored]  # what the chunk/previous holds
                 for q, items in bt.route_payloads(have, wanted).items():
                     payload_by_q.setdefault(q, []).append(items)
-        ends = {r for pair in pairs for r in pair}
+        ends = {r for pair in compared for r in pair}
         assert sorted(r for r, _ in all_infos) == sorted(ends)
         edges: list[tuple[str, str]] = []
         checked = 0
@@ -344,7 +368,7 @@ def test_component_results_moves_and_repoint_exact() -> None:
     verdicts, moves = bt.component_results(edges, infos, weighted)
     assert verdicts == list(bt.component_verdicts(edges, infos, weighted))
     idn = ex.id_of
-    assert moves == [(idn(b), idn(a), False), (idn(e), idn(prev), True)]
+    assert moves == [(idn(b), idn(a), ""), (idn(e), idn(prev), " (already released)")]
     assert {v[0]: v[6] for v in verdicts if v[3] is None} == {idn(a): 5}  # 1 + 3 + 1
     x = f"{20:032x}"
     rejected = [
@@ -370,3 +394,38 @@ def test_component_results_moves_and_repoint_exact() -> None:
             v for p, vs in bt.by_representative(rejected, partitions) for v in bt.repoint_exact(vs, moved.get(p, []))
         ]
         assert sorted(joined) == sorted(got)
+
+
+def test_exact_verification_estimates_only_without_a_text_and_the_verdict_says_so() -> None:
+    """verify: exact compares texts; a released document's text not at hand (no data shard) is
+    judged on the estimate, marked ESTIMATED, and its verdicts (and its exact copies') say so."""
+    from altedic.beam.dedupcore import similar
+    from altedic.dedup.config import DedupConfig
+
+    words = [f"w{i}" for i in range(120)]
+    t1, t2 = " ".join(words[:100]), " ".join(words[10:110])  # exact Jaccard 0.811
+    s1, s2 = (s.tobytes() for s in MinHasher().signatures([t1, t2]))
+    exact, estimate = DedupConfig.from_dict({}), DedupConfig.from_dict({"verify": "estimate"})
+    assert similar(exact, (s1, t1), (s2, t2)) is True
+    assert similar(exact, (s1, t1), (s1, None)) == bt.ESTIMATED  # the same signature: estimate 1.0
+    assert similar(estimate, (s1, t1), (s1, None)) is True
+    a, b = _rank(1), _rank(2)
+    prev = _rank(0, priority=0)
+    edges, checked = bt.verify_pairs(
+        [[(prev, a), (a, b)]],
+        [[(prev, (s1, None)), (a, (s1, t1)), (b, (s2, t2))]],
+        lambda x, y: similar(exact, x, y),
+    )
+    assert (edges, checked) == ([(prev, a, bt.ESTIMATED), (a, b)], 2)
+    infos = {prev: (None, 0, 0), a: ("en", 10, 2), b: ("en", 11, 1)}
+    verdicts, moves = bt.component_results(edges, infos, {a: ("en", 10, 2)})
+    idn = ex.id_of
+    where = ", by the signatures' estimate (already released)"
+    # b is kept (a, its only similar document, is removed), with cluster size 1: no verdict
+    assert verdicts == [(idn(a), "en", 10, "dedup.near", f"near duplicate of {idn(prev)}{where}", idn(prev), None)]
+    assert moves == [(idn(a), idn(prev), where)]
+    copy = (f"{7:032x}", "en", 10, "dedup.exact", f"same normalised text as {idn(a)}", idn(a), None)
+    assert bt.repoint_exact([copy], moves)[0][4:6] == (
+        f"same normalised text as {idn(a)}, a near duplicate of {idn(prev)}{where}",
+        idn(prev),
+    )

@@ -1,4 +1,4 @@
-"""Plain-Python dedup pieces: rank keys, LSH helpers, component rounds, configuration."""
+"""Plain-Python dedup pieces: rank keys, LSH helpers, the greedy choice of kept documents, configuration."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 
 from altedic.dedup import exact as ex
 from altedic.dedup import lsh
-from altedic.dedup.components import connected_components
+from altedic.dedup.components import greedy_duplicates
 from altedic.dedup.config import DedupConfig
 from altedic.errors import ConfigError
 from altedic.records import Document
@@ -73,24 +73,34 @@ def test_jaccard_helpers() -> None:
     assert lsh.estimated_jaccard(a, np.array([1, 2, 0, 0], dtype=np.uint64)) == 0.5
 
 
-def test_connected_components_label_is_component_minimum_whatever_the_edge_order() -> None:
+def test_greedy_duplicates_keep_what_no_kept_document_covers_whatever_the_edge_order() -> None:
+    """Decided in ascending order: removed only with an edge to a kept node, naming the smallest
+    such node. A chain (each node similar to the next only) keeps every other node; before, the
+    whole component named its smallest node (n000 for n120, 120 edges away)."""
     rng = random.Random(1)
     nodes = [f"n{i:03d}" for i in range(300)]
     edges = [(f"n{i:03d}", f"n{i + 1:03d}") for i in range(0, 120)]  # a long chain (diameter 120)
     edges += [(rng.choice(nodes[150:]), rng.choice(nodes[150:])) for _ in range(200)]
     edges = [(u, v) for u, v in edges if u != v]
-    labels = connected_components((), edges)
-    assert set(labels) == {n for e in edges for n in e}
-    assert all(labels[f"n{i:03d}"] == "n000" for i in range(121))
+    removed = greedy_duplicates(edges)
+    assert {f"n{i:03d}": removed.get(f"n{i:03d}") for i in range(121)} == {
+        f"n{i:03d}": None if i % 2 == 0 else f"n{i - 1:03d}" for i in range(121)
+    }
+    adjacent = {frozenset(e) for e in edges}
+    touched = {n for e in edges for n in e}
+    kept = touched - set(removed)
+    # every removed node names a kept neighbour, the smallest one; no two kept nodes are adjacent
+    for node, k in removed.items():
+        assert k in kept and frozenset((node, k)) in adjacent
+        assert k == min(m for m in kept if frozenset((node, m)) in adjacent)
+    assert not any(frozenset((a, b)) in adjacent for a in kept for b in kept if a < b)
     for _ in range(3):
         rng.shuffle(edges)
         flipped = [(v, u) if rng.random() < 0.5 else (u, v) for u, v in edges]
-        assert connected_components((), flipped) == labels
-    # every label is the smallest member of its component
-    members: dict[str, list[str]] = {}
-    for n, c in labels.items():
-        members.setdefault(c, []).append(n)
-    assert all(c == min(ms) for c, ms in members.items())
+        assert greedy_duplicates(flipped) == removed
+    # an always-kept node (a released document) is kept even next to a smaller kept one
+    assert greedy_duplicates([("a", "b"), ("b", "c")], lambda n: n == "b") == {"c": "b"}
+    assert greedy_duplicates([("a", "b"), ("b", "c")]) == {"b": "a"}
 
 
 def test_config_defaults_and_errors() -> None:

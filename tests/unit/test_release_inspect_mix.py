@@ -127,6 +127,22 @@ def test_rejected_shows_what_a_rule_removed(
     assert f"(duplicate of {rf.kept_documents()[0].id})" in text
 
 
+def test_rejected_header_gives_the_total_and_the_sample_size(
+    release: tuple[Path, dict[str, Any]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The header printed the sample's size as if it were the total ("5 document(s) rejected"
+    for 29): it gives the total, and how many are shown when that is fewer."""
+    out, _ = release
+    assert _run("inspect", [str(out), "--rejected", "quality.stop_words", "--sample", "1"]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("2 document(s) rejected with quality.stop_words; showing 1:\n\n── ")
+    assert text.count("── ") == 1
+    assert _run("inspect", [str(out), "--rejected", "quality.stop_words", "--sample", "1", "--lang", "mt"]) == 0
+    assert capsys.readouterr().out.startswith("2 document(s) rejected with quality.stop_words in mt; showing 1:\n\n")
+    assert _run("inspect", [str(out), "--rejected", "quality.stop_words"]) == 0  # all shown: no "showing"
+    assert capsys.readouterr().out.startswith("2 document(s) rejected with quality.stop_words:\n\n── ")
+
+
 def _rows_by_lang(out: Path) -> dict[str, int]:
     m = json.loads((out / "manifest.json").read_text("utf-8"))
     counts: dict[str, int] = {}
