@@ -914,7 +914,9 @@ def expand_catalogue(spec: SourceSpec) -> tuple[list[SourceSpec], list[str]]:
                         # "*.jsonl" in a directory called "*", never every dataset's files (which were
                         # then read under this distribution's licence).
                         pattern = glob.escape(local)
-                        mapped.append(os.path.join(pattern, "**", "*") if os.path.isdir(local) else pattern)
+                        # a folder is read whole, top-level files included (``**/*`` needs a
+                        # subfolder in Beam's patterns: the folder's own files were not read)
+                        mapped.append(os.path.join(pattern, "**") if os.path.isdir(local) else pattern)
                         roots.append(os.path.dirname(local.rstrip("/")) or "/")
                 if not mapped:
                     continue

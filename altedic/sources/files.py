@@ -10,8 +10,9 @@ reservation, one folder down, was then read without having been checked.
 
 Patterns follow Beam's ``FileSystems.match`` on every file system (local paths included): ``*``
 matches within one folder, ``**`` across folders (``data/**.jsonl`` at any depth), ``?`` any one
-character, ``[...]`` one of a set; names starting with a dot are matched like any other. Folders
-that match are left out (readers take files).
+character, ``[...]`` one of a set. A name starting with a dot (``.well-known/``, ``.git/``, ``.DS_Store``)
+is left out when a wildcard matched it, as a shell's glob leaves it out, unless the pattern
+writes the dot (``data/.*.jsonl``). Folders that match are left out (readers take files).
 """
 
 from __future__ import annotations
@@ -47,7 +48,27 @@ def match(pattern: str, *, file: str | None = None, key: str | None = None) -> l
         raise ConfigError(f"cannot list {pattern}: {exc}", file=file, key=key) from None
     found = sorted({m.path for m in results[0].metadata_list})
     # Folders match a glob too on local file systems; readers take files only.
-    return [p for p in found if not (fsutil.is_local(p) and os.path.isdir(fsutil.local_path(p)))]
+    found = [p for p in found if not (fsutil.is_local(p) and os.path.isdir(fsutil.local_path(p)))]
+    return [p for p in found if not _hidden_by_wildcard(pattern, p)]
+
+
+_WILDCARDS = ("*", "?", "[")
+
+
+def _hidden_by_wildcard(pattern: str, path: str) -> bool:
+    """True when a wildcard of ``pattern`` matched a hidden name in ``path`` (a file or folder
+    whose name starts with a dot), as a shell's glob would not: ``.well-known/tdmrep.json`` (the
+    rights file next to a mirrored site), ``.git/``, ``.DS_Store``, an editor's ``.a.jsonl.swp``.
+    A pattern that writes the dot itself (``data/.hidden/*.jsonl``, ``data/.*.jsonl``) takes
+    them."""
+    cut = min((i for i in (pattern.find(w) for w in _WILDCARDS) if i >= 0), default=-1)
+    if cut < 0:
+        return False  # a literal path names its file, hidden or not
+    base = pattern[: pattern.rfind("/", 0, cut) + 1]
+    if not path.startswith(base):
+        return False
+    written = {part for part in pattern[len(base) :].split("/") if part.startswith(".")}
+    return any(part.startswith(".") and not written for part in path[len(base) :].split("/"))
 
 
 def outside(files: list[str], folder: str) -> tuple[str, str] | None:

@@ -517,3 +517,43 @@ def test_a_contributed_catalogue_reads_no_mirror_outside_its_folder(tmp_path: Pa
         f"source 'cat/dsA/distA': '{outside}' matches {outside}, outside the manifest's folder; a contributed source reads the files in its manifest's folder and below it only: "
         "move the files there (a recipe's own source can name any path)"
     )
+
+
+def test_a_mirrored_folder_is_read_whole_but_not_its_hidden_files(tmp_path: Path) -> None:
+    """A download URL naming a folder was read as <folder>/**/*, which in Beam's patterns needs a
+    subfolder: the folder's own files were not read, while .well-known/tdmrep.json (a rights
+    file) and .git/ contents were read as documents."""
+    from altedic.recipe import load_recipe
+    from altedic.run import plan_sources
+
+    recipe = _glob_recipe(tmp_path, "https://files.ex.org/a/")
+    folder = tmp_path / "mirror" / "a"
+    (folder / "sub").mkdir(parents=True)
+    for rel in ("top.jsonl", "sub/deep.jsonl", ".well-known/tdmrep.json", ".git/HEAD", ".top.jsonl.swp"):
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_text('{"text": "Il-qattus qiegħed fuq il-mejda."}\n', encoding="utf-8")
+    plan = plan_sources(load_recipe(recipe))
+    assert [(plan.infos[t.source].name, t.rel) for t in plan.tasks] == [
+        ("cat/dsA/distA", "a/sub/deep.jsonl"),
+        ("cat/dsA/distA", "a/top.jsonl"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        ("d/*", ["a.jsonl"]),
+        ("d/**", ["a.jsonl", "sub/b.jsonl"]),
+        ("d/**.jsonl", ["a.jsonl", "sub/b.jsonl"]),
+        ("d/.*", [".hidden"]),  # a pattern that writes the dot takes hidden names
+        ("d/.well-known/*", [".well-known/tdmrep.json"]),
+        ("d/.hidden", [".hidden"]),  # a literal path names its file
+    ],
+)
+def test_wildcards_leave_hidden_names_out(tmp_path: Path, pattern: str, expected: list[str]) -> None:
+    from altedic.sources.files import match
+
+    for rel in ("a.jsonl", "sub/b.jsonl", ".hidden", ".well-known/tdmrep.json", ".git/HEAD", "sub/.b.swp"):
+        (tmp_path / "d" / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "d" / rel).write_text("x", encoding="utf-8")
+    assert [p[len(str(tmp_path / "d")) + 1 :] for p in match(str(tmp_path / pattern))] == expected
