@@ -157,7 +157,8 @@ def resolve_exact(tables: Iterable[pa.Table]) -> tuple[pa.Table, list[Verdict]]:
     """Exact-duplicate groups of one partition -> (survivors with weight, rejections).
 
     ``tables`` hold nodes of this run and of previous outputs (``loc`` and ``group`` null, nbytes
-    0). In a group of equal (scope, exact key), the smallest rank key survives with the number
+    0). In a group of equal exact key (whatever the scope: an exact copy is a copy in any
+    language label), the smallest rank key survives with the number
     of this run's members as weight; every other member of this run is rejected as
     ``dedup.exact``. A group led by a previous output's document has no survivor of this run.
 
@@ -168,9 +169,12 @@ def resolve_exact(tables: Iterable[pa.Table]) -> tuple[pa.Table, list[Verdict]]:
     table = pa.concat_tables([t.select(NODE_SCHEMA.names) for t in tables]).combine_chunks()
     if table.num_rows == 0:
         return SURVIVOR_SCHEMA.empty_table(), []
-    table = table.sort_by([(SCOPE, "ascending"), (EXACT, "ascending"), (RANK, "ascending")])
-    scopes, exacts = _codes(table[SCOPE]), _codes(table[EXACT])
-    starts, lengths = _runs(scopes, exacts)
+    # Exact copies are one group whatever their scope: with scope language, the same text
+    # labelled de in one source and nl in another (the language stage trusting each declaration)
+    # was kept twice. A translation is never an exact copy, so the scope only matters to near
+    # duplicates.
+    table = table.sort_by([(EXACT, "ascending"), (RANK, "ascending")])
+    starts, lengths = _runs(_codes(table[EXACT]))
     # Groups of one are most nodes: vectorised, the same rule as the loop below (a previous
     # output's lone document has no survivor; weight = 1 if the node is this run's, else 0).
     single = lengths == 1

@@ -40,7 +40,9 @@ def _hex(s: str) -> str:
     return ex.exact_key(s)
 
 
-def test_resolve_exact_keeps_smallest_rank_per_scope_and_key_whatever_the_batching() -> None:
+def test_resolve_exact_keeps_smallest_rank_per_key_whatever_the_scope_and_the_batching() -> None:
+    """An exact copy is a copy whatever its scope: the same text labelled mt and ga was kept
+    twice with scope language (the scope matters to near duplicates only)."""
     rows = [(i, "mt" if i % 3 else "ga", _hex(str(i % 5)), 1) for i in range(40)]
     rows.append((99, "mt", _hex("1"), 0))  # a previous output's document with text "1" in mt
     rng = random.Random(3)
@@ -53,9 +55,9 @@ def test_resolve_exact_keeps_smallest_rank_per_scope_and_key_whatever_the_batchi
     assert results[0] == results[1] == results[2]
     survivors = results[0][0]
     rejected = results[0][1]
-    by_key: dict[tuple[str, str], list[int]] = {}
-    for i, scope, key, p in rows:
-        by_key.setdefault((scope, key), []).append(i if p else -1)
+    by_key: dict[str, list[int]] = {}
+    for i, _scope, key, p in rows:
+        by_key.setdefault(key, []).append(i if p else -1)
     expected_survivors = {min(m) for m in by_key.values() if min(m) >= 0}
     assert {int(ex.id_of(s["rank"]), 16) for s in survivors} == expected_survivors
     for s in survivors:  # weight = this run's members of its group
@@ -64,7 +66,7 @@ def test_resolve_exact_keeps_smallest_rank_per_scope_and_key_whatever_the_batchi
         assert s["weight"] == len([x for x in group if x >= 0])
     # every member of this run other than the survivor is rejected, naming the survivor
     assert len(rejected) == len(rows) - 1 - len(expected_survivors)
-    prev_group = by_key[("mt", _hex("1"))]
+    prev_group = by_key[_hex("1")]
     for v in rejected:
         i = int(v[0], 16)
         if i in prev_group:
@@ -75,8 +77,9 @@ def test_resolve_exact_keeps_smallest_rank_per_scope_and_key_whatever_the_batchi
 def test_resolve_exact_groups_of_one_and_previous_documents() -> None:
     """Groups of one (most nodes; decided without a Python step each) follow the same rule as the
     others: a lone document of this run survives with weight 1, a lone previous output's document
-    has no survivor and no verdict; survivors come in (scope, key, rank) order. Checked against a
-    per-group reference on random node sets of mixed group sizes."""
+    has no survivor and no verdict; survivors come in (key, rank) order, a group being one exact
+    key whatever the scopes. Checked against a per-group reference on random node sets of mixed
+    group sizes."""
     rng = random.Random(11)
     for trial in range(200):
         rows = []
@@ -86,17 +89,17 @@ def test_resolve_exact_groups_of_one_and_previous_documents() -> None:
             )
         cut = rng.randrange(0, len(rows) + 1)
         survivors, rejected = bt.resolve_exact([_nodes(rows[:cut]), _nodes(rows[cut:])])
-        groups: dict[tuple[str, str], list[tuple[str, int, int]]] = {}
+        groups: dict[str, list[tuple[str, int, int, str]]] = {}
         for i, scope, key, p in rows:
-            groups.setdefault((scope, key), []).append((_rank(i, p), i, p))
+            groups.setdefault(key, []).append((_rank(i, p), i, p, scope))
         want_survivors, want_rejected = [], []
-        for (scope, key), members in sorted(groups.items()):
+        for key, members in sorted(groups.items()):
             members.sort()
-            best, _, best_p = members[0]
+            best, _, best_p, best_scope = members[0]
             ours = [m for m in members if m[2] != 0]
             if best_p != 0:
-                want_survivors.append((scope, key, best, len(ours)))
-            want_rejected += sorted(f"{i:032x}" for r, i, p in ours if r != best)
+                want_survivors.append((best_scope, key, best, len(ours)))
+            want_rejected += sorted(f"{i:032x}" for r, i, p, _s in ours if r != best)
         got = [(r["scope"], r["exact"], r["rank"], r["weight"]) for r in survivors.to_pylist()]
         assert got == want_survivors, trial
         assert sorted(v[0] for v in rejected) == sorted(want_rejected), trial
