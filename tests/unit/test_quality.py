@@ -70,22 +70,23 @@ def test_good_text_kept_in_its_language(stage: QualityStage, lang: str) -> None:
     assert d.quality["stop_words"] >= 5
 
 
-#: Web-style paragraphs in languages that have no filters file (no stop-word list)
+#: Web-style paragraphs in languages that have no filters file (no stop-word list): Swiss German,
+#: and a Breton text the language stage could not label (no language)
 NO_LIST = {
+    "gsw": "Züri isch di gröscht Stadt vo de Schwiiz und liit am Zürisee. Vill Lüüt schaffed det bi de Banke oder "
+    "a de Uni, und am Wuchenänd gönd si gern a See go bade oder i d Bärge go wandere. D Altstadt mit ihrne enge "
+    "Gässli und de alte Hüser isch bi de Tourischte sehr beliebt. Im Summer git s vill Feschtli, und im Winter "
+    "lauft mer über de Wiehnachtsmärt und trinkt en Glüehwii. Di meischte Lüüt reded Züritüütsch, aber i de "
+    "Schuel lehred d Chind Hochdütsch.",
     "br": "Brezhoneg eo yezh keltiek Breizh. Komzet e vez gant tost da zaou c'hant mil a dud hiziv, dreist-holl "
     "e Breizh-Izel. Skolioù Diwan a gelenn ar yezh d'ar vugale abaoe pell zo. Kalz a levrioù, a gazetennoù hag a "
     "abadennoù skinwel a vez embannet e brezhoneg bremañ. Ofis publik ar brezhoneg a labour evit ma vefe gwelet ar "
     "yezh war an hentoù, en ti-kêr hag er stalioù. Ar re yaouank a gan e brezhoneg er festoù-noz, ha mont a ra ar "
     "yezh war-raok tamm-ha-tamm.",
-    "oc": "L'occitan es una lenga romanica parlada dins lo sud de França, dins las Valadas occitanas d'Itàlia e "
-    "dins la Val d'Aran. Los trobadors de l'Edat Mejana ne faguèron una de las grandas lengas literàrias "
-    "d'Euròpa. Uèi, las escòlas Calandretas ensenhan la lenga als enfants, e de ràdios e de jornals publican cada "
-    "jorn en occitan. La lenga a mantun dialècte: lo lengadocian, lo provençal, lo gascon, lo lemosin, "
-    "l'auvernhat e lo vivaroaupenc. Totes son escriches amb la meteissa grafia classica.",
 }
 
 
-@pytest.mark.parametrize("lang", [*sorted(NO_LIST), None])
+@pytest.mark.parametrize("lang", ["gsw", None])
 def test_a_language_without_a_stop_word_list_has_no_stop_word_signal(stage: QualityStage, lang: str | None) -> None:
     """filters/default.yaml says a language without a list skips the rule; the signal was 0.0 and
     every web document of such a language (or of none) was rejected: stop_words 0 < min 2."""
@@ -295,7 +296,10 @@ def test_every_shipped_filters_file_is_valid(stage: QualityStage) -> None:
         for profile in ("default", "web", "legal", "parliament"):
             thresholds, _ = stage.thresholds_for(lang, profile)
             assert thresholds["min_stop_words"] == 2
-        assert len(stage._settings(lang).signal_config.stop_words) >= 20, lang
+        # the curated files of the official and co-official languages list 20 or more; the files
+        # benchmarks/derive_fineweb2_filters.py wrote take FineWeb-2's lists, 8 to 19 words
+        least = 20 if lang in required else 8
+        assert len(stage._settings(lang).signal_config.stop_words) >= least, lang
 
 
 def test_share_thresholds_above_one_are_refused(tmp_path: Path) -> None:
@@ -397,3 +401,26 @@ def test_stop_words_written_decomposed_match_the_nfc_text() -> None:
     assert compute_signals(text, nfd)["stop_words"] == 4.0
     cased = SignalConfig(stop_words=frozenset({unicodedata.normalize("NFD", "Été")}), stop_words_case_sensitive=True)
     assert compute_signals("Été 2024 : la Commission a décidé.", cased)["stop_words"] == 1.0
+
+
+UK_WEB = (
+    "Київ — столиця України, одне з найбільших міст Європи. Місто стоїть на Дніпрі, і в ньому живе майже "
+    "три мільйони людей. Тут є університети, театри, музеї, парки, старі церкви, нові квартали. Улітку люди "
+    "гуляють набережною, їздять на острови, відпочивають біля води; узимку — ходять на ковзанки, у кав'ярні, "
+    "на концерти. Кияни люблять своє місто: його пагорби, каштани, вузькі вулиці Подолу, широкий Хрещатик."
+)
+
+
+def test_a_language_with_fineweb2_thresholds_is_not_judged_by_englishs(stage: QualityStage) -> None:
+    """Without filters/uk.yaml, Ukrainian got default.yaml's Gopher English min_alpha_words_ratio
+    0.8: commas and dashes are tokens without letters, and 17 of 40 good web paragraphs were
+    rejected (the thirtieth session's fairness audit). uk.yaml takes FineWeb-2's 0.694."""
+    (uk, label) = stage.thresholds_for("uk", "web")
+    assert (uk["min_alpha_words_ratio"], label) == (0.694, "profile web; filters/default.yaml, filters/uk.yaml")
+    d = make(UK_WEB, "uk", profile="web")
+    stage.annotate(d)
+    stage.decide(d)
+    assert (d.reason, round(d.quality["alpha_words_ratio"], 3), d.quality["stop_words"]) == (None, 0.723, 5.0)
+    assert first_failure(d.quality, stage.thresholds_for(None, "web")[0])[1] == "alpha_words_ratio 0.7229 < min 0.8"
+    # a FineWeb-2 value stricter than the default is not taken (benchmarks/derive_fineweb2_filters.py)
+    assert stage.thresholds_for("lij", "web")[0]["min_alpha_words_ratio"] == 0.8
