@@ -148,6 +148,34 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _unknown_detail(flags: list[str]) -> str:
+    """Why no language was given, for ``langid.unknown``: the regional spelling evidence names a
+    variety the model has no label for (``regional:fur``) or several tied ones, or the text is
+    atypical of the label the model gave; else nothing identified it. The detail said "no
+    language could be identified" for a Friulian or Northern Sami text whose spelling named it
+    alone, and the source's people could not tell what to do."""
+    from altedic.langid.codes import language_name
+
+    for f in flags:
+        if f.startswith("regional:"):
+            codes = f.split(":", 1)[1].split("+")
+            named = " or ".join(f"{language_name(c)} ({c})" for c in codes)
+            which = "a language" if len(codes) == 1 else "languages"
+            return (
+                f"the spelling names {named}, {which} the model has no label for; declare the source's "
+                "language to keep such documents under it"
+            )
+    for f in flags:
+        if f.startswith("atypical:"):
+            code = f.split(":", 1)[1]
+            return (
+                f"the model's probability of {language_name(code)} ({code}) is below what is typical of it "
+                "(langid.typical_confidence) and the text shows signs of another language (a regional "
+                "variety or a language outside the EU's); declare the source's language if it is this one"
+            )
+    return "no language could be identified"
+
+
 class LanguageStage:
     """Language identification with policy; plain Python, wired into Beam by ``altedic.beam``.
 
@@ -826,7 +854,7 @@ class LanguageStage:
                     return
         lang = doc.lang
         if lang is None:
-            doc.reject("langid.unknown", "no language could be identified")
+            doc.reject("langid.unknown", _unknown_detail(doc.lang_flags))
             return
         base = base_lang(lang)
         flags = doc.lang_flags

@@ -462,6 +462,24 @@ def test_regional_document_is_rejected_as_unknown_not_its_neighbour(stage: Langu
     stage.decide(doc)
     assert doc.rejected and doc.reason == "langid.unknown"
     assert "regional:fur" in doc.lang_flags
+    # the detail said "no language could be identified" although the spelling named Friulian
+    assert doc.reason_detail == (
+        "the spelling names Friulian (fur), a language the model has no label for; declare the source's "
+        "language to keep such documents under it"
+    )
+
+
+def test_unknown_details_say_what_named_the_text() -> None:
+    from altedic.langid.stage import _unknown_detail
+
+    assert _unknown_detail(["regional:frp+fur"]) == (
+        "the spelling names Arpitan (frp) or Friulian (fur), languages the model has no label for; "
+        "declare the source's language to keep such documents under it"
+    )
+    assert _unknown_detail(["atypical:it"]).startswith(
+        "the model's probability of Italian (it) is below what is typical of it (langid.typical_confidence)"
+    )
+    assert _unknown_detail([]) == "no language could be identified"
 
 
 def test_capitalised_or_punctuated_words_open_the_count(stage: LanguageStage) -> None:
