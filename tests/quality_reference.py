@@ -59,16 +59,19 @@ _ELISION = r"\w{1,4}['’](?=\w)|"
 # word (il-, l-, tal-, fil-, mill-, għall-, iċ-, ix-...); FineWeb-2's Maltese stop words are these
 # clitic forms, so the tokenizer keeps the hyphen on the clitic (and the apostrophe on ta', ma').
 _CLITIC = r"\w{1,5}-(?=\w)|\w{1,3}['’](?=\s|$)|"
+# Walloon, Scottish Gaelic: an apostrophe before a space or before a word stays on that word
+_APOSTROPHE = r"\w+['’](?=\s|$)|(?<![\w'’])['’]\w+|"
 
 
 @cache
 def word_pattern(
-    elisions: bool, hyphen_clitics: bool, split_hyphens: bool, abbreviation_periods: bool
+    elisions: bool, hyphen_clitics: bool, split_hyphens: bool, abbreviation_periods: bool, apostrophes: bool = False
 ) -> re.Pattern[str]:
     """The compiled token pattern for one combination of the per-language tokenizer options."""
     return re.compile(
         (_ELISION if elisions else "")
         + (_CLITIC if hyphen_clitics else "")
+        + (_APOSTROPHE if apostrophes else "")
         + (_ABBREV if abbreviation_periods else "")
         + (_CORE_SPLIT_HYPHEN if split_hyphens else _CORE)
     )
@@ -128,6 +131,8 @@ class SignalConfig:
     """Split a hyphen between letters (``UE-Ukraine`` -> 3 tokens), as spaCy's default rules."""
     abbreviation_periods: bool = False
     """Keep a period on a word followed by a lowercase word or a digit (``stk. 2``)."""
+    apostrophes: bool = False
+    """Keep an apostrophe on the word it touches (Walloon ``l' dreût``, Gaelic ``’s``)."""
     _stop_lower: frozenset[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -140,7 +145,9 @@ class SignalConfig:
 def tokenize(text: str, cfg: SignalConfig | None = None) -> list[str]:
     """Split ``text`` into word and punctuation tokens (see the comments above). Never empty strings."""
     c = cfg or _DEFAULT_CFG
-    return word_pattern(c.elisions, c.hyphen_clitics, c.split_hyphens, c.abbreviation_periods).findall(text)
+    return word_pattern(c.elisions, c.hyphen_clitics, c.split_hyphens, c.abbreviation_periods, c.apostrophes).findall(
+        text
+    )
 
 
 _DEFAULT_CFG = SignalConfig()

@@ -94,16 +94,22 @@ _ELISION = r"\w{1,4}['’](?=\w)|"
 # word (il-, l-, tal-, fil-, mill-, għall-, iċ-, ix-...); FineWeb-2's Maltese stop words are these
 # clitic forms, so the tokenizer keeps the hyphen on the clitic (and the apostrophe on ta', ma').
 _CLITIC = r"\w{1,5}-(?=\w)|\w{1,3}['’](?=\s|$)|"
+# Walloon and Scottish Gaelic write elisions with the apostrophe before a space ("l' dreût",
+# "d' cwèri", "a’ bhean") or before the word ("’s e", "'l"): the apostrophe stays on the word it
+# touches instead of being a token without a letter (in Walloon 10 % of the tokens were lone
+# apostrophes, and good text failed min_alpha_words_ratio).
+_APOSTROPHE = r"\w+['’](?=\s|$)|(?<![\w'’])['’]\w+|"
 
 
 @cache
 def word_pattern(
-    elisions: bool, hyphen_clitics: bool, split_hyphens: bool, abbreviation_periods: bool
+    elisions: bool, hyphen_clitics: bool, split_hyphens: bool, abbreviation_periods: bool, apostrophes: bool = False
 ) -> re.Pattern[str]:
     """The compiled token pattern for one combination of the per-language tokenizer options."""
     return re.compile(
         (_ELISION if elisions else "")
         + (_CLITIC if hyphen_clitics else "")
+        + (_APOSTROPHE if apostrophes else "")
         + (_ABBREV if abbreviation_periods else "")
         + (_CORE_SPLIT_HYPHEN if split_hyphens else _CORE)
     )
@@ -216,6 +222,9 @@ class SignalConfig:
     """Split a hyphen between letters (``UE-Ukraine`` -> 3 tokens), as spaCy's default rules."""
     abbreviation_periods: bool = False
     """Keep a period on a word followed by a lowercase word or a digit (``stk. 2``)."""
+    apostrophes: bool = False
+    """Keep an apostrophe on the word it touches before a space or before the word (Walloon
+    ``l' dreût``, Scottish Gaelic ``a’ bhean``, ``’s``)."""
     _stop_lower: frozenset[str] = field(init=False, repr=False, compare=False)
     _pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
     _plain: re.Pattern[str] = field(init=False, repr=False, compare=False)
@@ -228,10 +237,12 @@ class SignalConfig:
         if not self.stop_words_case_sensitive:
             norm = frozenset(w.lower() for w in norm)
         object.__setattr__(self, "_stop_lower", norm)
-        pattern = word_pattern(self.elisions, self.hyphen_clitics, self.split_hyphens, self.abbreviation_periods)
+        pattern = word_pattern(
+            self.elisions, self.hyphen_clitics, self.split_hyphens, self.abbreviation_periods, self.apostrophes
+        )
         object.__setattr__(self, "_pattern", pattern)
         # the same pattern without the abbreviation alternative, for the chunks it cannot match in
-        plain = word_pattern(self.elisions, self.hyphen_clitics, self.split_hyphens, False)
+        plain = word_pattern(self.elisions, self.hyphen_clitics, self.split_hyphens, False, self.apostrophes)
         object.__setattr__(self, "_plain", plain)
         object.__setattr__(self, "_line_ends_with", methodcaller("endswith", tuple(self.line_end_chars)))
 
@@ -254,7 +265,7 @@ def tokenize(text: str, cfg: SignalConfig | None = None) -> list[str]:
     * an ``isalnum()`` word followed by one non-word character is two tokens, except a period
       that the abbreviation rule keeps (next chunk starts with a digit or a lowercase letter of
       the pattern's class) and an apostrophe after at most three letters that the clitic rule
-      keeps (``ta'``); 10 % of the chunks.
+      keeps (``ta'``), or after any word where ``apostrophes`` is on (``l'``); 10 % of the chunks.
 
     The abbreviation alternative runs only on a chunk where it can match: ending in a word
     character and ``.``, before a chunk starting with a digit or a lowercase letter of its class.
@@ -272,6 +283,7 @@ def tokenize(text: str, cfg: SignalConfig | None = None) -> list[str]:
     findall_plain = c._plain.findall
     abbrev = c.abbreviation_periods
     clitics = c.hyphen_clitics
+    apostrophes = c.apostrophes
     chunks = text.split()
     last = len(chunks) - 1
     out: list[str] = []
@@ -291,7 +303,7 @@ def tokenize(text: str, cfg: SignalConfig | None = None) -> list[str]:
                     append(tail)
                 continue
             if tail == "'" or tail == "’":
-                if clitics and len(head) <= 3:
+                if (clitics and len(head) <= 3) or apostrophes:
                     append(chunk)
                 else:
                     append(head)

@@ -44,7 +44,7 @@ SECTION_KEYS: frozenset[str] = frozenset(
         "profiles",
     }
 )
-_TOKENIZER_KEYS = frozenset({"elisions", "hyphen_clitics", "split_hyphens", "abbreviation_periods"})
+_TOKENIZER_KEYS = frozenset({"elisions", "hyphen_clitics", "split_hyphens", "abbreviation_periods", "apostrophes"})
 DEFAULT_PROFILE = "default"
 
 

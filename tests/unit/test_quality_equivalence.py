@@ -64,8 +64,10 @@ def impl(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Ite
 
 # every combination of the tokenizer options, with and without case-sensitive stop words
 OPTION_SETS = [
-    dict(zip(("elisions", "hyphen_clitics", "split_hyphens", "abbreviation_periods"), flags, strict=True))
-    for flags in itertools.product((False, True), repeat=4)
+    dict(
+        zip(("elisions", "hyphen_clitics", "split_hyphens", "abbreviation_periods", "apostrophes"), flags, strict=True)
+    )
+    for flags in itertools.product((False, True), repeat=5)
 ]
 STOP = frozenset({"il-", "ta'", "tal-", "u", "agus", "an", "και", "το", "της", "и", "на", "der", "und", "le", "l'",
                   "ja", "i", "w", "the", "of", "ΚΑΙ"})  # fmt: skip
@@ -166,7 +168,7 @@ def test_generated_texts_cover_the_hazards() -> None:
     """The seeded corpus really holds what the equivalence below relies on being tested."""
     joined = "\n".join(t for _, t in GENERATED)
     for needle in ("n.o", "\n\n\n", "\r\n", "• ", "...", "…", "Lorem ipsum", "{", "[1]", "１", "_", "e\u0301",
-                   "ΟΔΟΣ", "ta'", "l'", "il-", "\u00a0", "#"):  # fmt: skip
+                   "ΟΔΟΣ", "ta'", "l'", "il-", "\u00a0", "#", "' "):  # fmt: skip
         assert needle in joined, needle
     dup5 = sum(ref.compute_signals(t, CONFIGS[0][1])["dup_5_gram_char_frac"] > 0 for _, t in GENERATED)
     assert dup5 >= 60  # plenty of documents with repeated 5-grams
@@ -251,9 +253,9 @@ def _hazard_texts(count: int, seed: int) -> list[str]:
 def test_tokenize_is_its_definition_on_hazard_texts() -> None:
     """tokenize (abbreviation alternative only where it can match) equals ``word_pattern(...).findall``."""
     both = [pair for pair in CONFIGS if pair[0].split_hyphens and pair[0].abbreviation_periods]
-    assert len(both) == 4
+    assert len(both) == 8
     for i, text in enumerate(_hazard_texts(400, 20260602)):
-        # each of the 16 option sets in turn, and each time one with both options the fault needed
+        # each of the 32 option sets in turn, and each time one with both options the fault needed
         for new_cfg, ref_cfg in (CONFIGS[i % len(CONFIGS)], both[i % len(both)]):
             assert signals.tokenize(text, new_cfg) == ref.tokenize(text, ref_cfg), (text, new_cfg)
 
