@@ -8,7 +8,7 @@ the most preferred document. A node is removed only when it has an edge to a doc
 kept, and it names the best-ranked such document; otherwise it is kept. Every removed document
 thus names a document it was verified similar to, and one that stays in the release.
 
-Until the forty-first session every member of a connected component named the component's
+Until the thirtieth session every member of a connected component named the component's
 smallest node: in a chain A~B~C~... (each a near duplicate of the next, A and the far end at
 Jaccard 0.1) everything but A was removed "as a near duplicate of A", and the words of the far
 end were lost without a duplicate that holds them. Earlier versions also found the components in
