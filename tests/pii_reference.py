@@ -373,19 +373,27 @@ def _phone_or_year_cut(cand: str, keyword: bool, regions: tuple[str, ...]) -> st
 
 def find_phones(text: str, regions: tuple[str, ...]) -> Iterator[Match]:
     """Phone numbers valid in one of ``regions`` (national) or in any country (international)."""
+    previous: Match | None = None  # the last phone found
     for m in _PHONE.finditer(text):
         cand = m.group()
         keyword = _PHONE_KEYWORD.search(text, max(0, m.start() - 32), m.start()) is not None
+        # followed from altedic/pii/detectors.py: right after a phone and a list separator (en or
+        # em dash, comma, semicolon, slash, with spaces around), the keyword carries over
+        gap = text[previous.end : m.start()] if previous is not None else None
+        if gap is not None and re.fullmatch(r" *[–—,;/] *", gap):
+            keyword = True
         whole = _phone_or_year_cut(cand, keyword, regions)
         if whole is not None:
-            yield Match(m.start(), m.start() + len(whole), "phone")
+            previous = Match(m.start(), m.start() + len(whole), "phone")
+            yield previous
             continue
         offset = m.start()
         for piece in re.split(r"( +[/-] +)", cand):
             if not re.fullmatch(r" +[/-] +", piece):
                 number = _phone_or_year_cut(piece, keyword, regions)
                 if number is not None:
-                    yield Match(offset, offset + len(number), "phone")
+                    previous = Match(offset, offset + len(number), "phone")
+                    yield previous
             offset += len(piece)
 
 

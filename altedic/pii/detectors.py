@@ -401,6 +401,9 @@ def _is_section_number(text: str, start: int, end: int, sections: set[int]) -> b
 # and both were lost).
 _PHONE = re.compile(r"(?<![\w+/.,-])(?:\+|00)?\(?\d[\d ()./-]{5,40}\d(?![\w/]|[.,-]\d)")
 _PHONE_JOIN = re.compile(r" +[/-] +")
+# Between two numbers of one list ("Tel: 2123 4567 – 7912 3456", "tel. 01 234 5678, 087 123 4567"):
+# a number right after a phone number and one of these separators has the first one's keyword.
+_PHONE_LIST_GAP = re.compile(r" *[–—,;/] *")
 # A year after a complete number ("Tel. 087 123 4567 2019"): the number without it is tried.
 _PHONE_YEAR = re.compile(r"(?<=\d) +(?:19|20)\d\d$")
 # A phone keyword just before a national number without trunk 0 starts a word, so that "Tellimus"
@@ -670,6 +673,10 @@ def _phone_starts(text: str, runs: Runs) -> Iterator[int]:
         yield s
 
 
+def _always() -> bool:
+    return True
+
+
 def _phone_keyword_before(text: str, pos: int) -> bool:
     """Whether a phone keyword ends just before ``pos`` (starting at most 32 characters back)."""
     return _PHONE_KEYWORD.search(text, max(0, pos - 32), pos) is not None
@@ -719,13 +726,21 @@ def find_phones(text: str, regions: tuple[str, ...], runs: Runs | None = None) -
 
     A candidate is checked whole; if it is no number and holds numbers joined by " / " or " - ",
     each of them is checked, with the keyword before the candidate ("Tel: 2123 4567 / 7912 3456").
+    A candidate right after a phone number and a list separator (en or em dash, comma, semicolon,
+    slash: :data:`_PHONE_LIST_GAP`) is a phone where a keyword would make it one: "Tel: 2123 4567
+    – 7912 3456" lost its second (Maltese) number, which has no trunk prefix to show it.
     """
+    last_end = -1
     for m in _scan(_PHONE, text, _phone_starts(text, digit_runs(text) if runs is None else runs)):
         cand = m.group()
-        keyword = cache(partial(_phone_keyword_before, text, m.start()))
+        if last_end >= 0 and _PHONE_LIST_GAP.fullmatch(text, last_end, m.start()):
+            keyword: Callable[[], bool] = _always
+        else:
+            keyword = cache(partial(_phone_keyword_before, text, m.start()))
         n = _phone_length(cand, regions, keyword)
         if n:
-            yield Match(m.start(), m.start() + n, "phone")
+            last_end = m.start() + n
+            yield Match(m.start(), last_end, "phone")
             continue
         if _PHONE_JOIN.search(cand) is None:
             continue
@@ -734,7 +749,8 @@ def find_phones(text: str, regions: tuple[str, ...], runs: Runs | None = None) -
             end = len(cand) if sep is None else sep.start()
             n = _phone_length(cand[pos:end], regions, keyword)
             if n:
-                yield Match(m.start() + pos, m.start() + pos + n, "phone")
+                last_end = m.start() + pos + n
+                yield Match(m.start() + pos, last_end, "phone")
             if sep is not None:
                 pos = sep.end()
 

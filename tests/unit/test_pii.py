@@ -611,6 +611,24 @@ def test_joined_phone_numbers_each_redacted(lang: str, text: str, expected: str)
     assert redacted(text, lang) == expected
 
 
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        # the second (Maltese: no trunk prefix) number after an en dash, em dash or comma was kept
+        ("mt", "Tel: 2123 4567 – 7912 3456", "Tel: <PHONE> – <PHONE>"),
+        ("mt", "Tel: 2123 4567 — 7912 3456 u 2019", "Tel: <PHONE> — <PHONE> u 2019"),
+        ("mt", "Kuntatt: +356 2123 4567, 7912 3456.", "Kuntatt: <PHONE>, <PHONE>."),
+        ("lv", "tālr. 64202543; 67085445", "tālr. <PHONE>; <PHONE>"),
+        # without a phone before it the separator gives nothing: a case number, a year range
+        ("mt", "Il-każ 2123 4567 – 7912 3456", "Il-każ 2123 4567 – 7912 3456"),
+        ("mt", "Tel: 2123 4567 u l-każ 7912 3456", "Tel: <PHONE> u l-każ 7912 3456"),
+        ("mt", "Artikolu 5, 2019 – 2020", "Artikolu 5, 2019 – 2020"),
+    ],
+)
+def test_a_number_listed_after_a_phone_number_is_one_too(lang: str, text: str, expected: str) -> None:
+    assert redacted(text, lang) == expected
+
+
 # --- inflected section keywords (genitive, accusative, definite forms) before a section number: the
 # --- number was redacted as an IP address. Each text also holds an address, which stays one.
 
