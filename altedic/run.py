@@ -175,20 +175,15 @@ def dedup_config(recipe: Recipe) -> Any:
     return DedupConfig.from_dict(raw, file=recipe.path)
 
 
-def check_source_names(recipe: Recipe, names: list[str]) -> None:
-    """Refuse a stage setting that names a source the run does not have: ``stages.dedup.
+def check_source_names(recipe: Recipe, names: list[str], named: list[tuple[str, list[str]]]) -> None:
+    """Refuse a stage setting that names a source the recipe does not have: ``stages.dedup.
     source_priority`` and ``stages.pii.sources`` took a misspelt name (``nationl-portal``)
-    without a word, and the setting silently did nothing. ``names``: the sources after catalogues
-    and manifests are expanded."""
+    without a word, and the setting silently did nothing. ``names``: every source after
+    catalogues and manifests are expanded, the ones the licence policy refused included (naming
+    one is no mistake: it may be allowed another day); ``named``: (key, the validated names)."""
     import difflib
 
     known = set(names)
-    dedup = recipe.stages.get("dedup") or {}
-    pii = recipe.stages.get("pii") or {}
-    named = [
-        ("stages.dedup.source_priority", dedup.get("source_priority") if isinstance(dedup, dict) else None),
-        ("stages.pii.sources", list(pii.get("sources") or {}) if isinstance(pii, dict) else None),
-    ]
     for key, values in named:
         for value in values or []:
             if value not in known:
@@ -200,11 +195,15 @@ def check_source_names(recipe: Recipe, names: list[str]) -> None:
                 )
 
 
-def check_stages(recipe: Recipe, profiles: list[tuple[str, str]] | None = None) -> list[str]:
+def check_stages(
+    recipe: Recipe, profiles: list[tuple[str, str]] | None = None, source_names: list[str] | None = None
+) -> list[str]:
     """Validate every stage's settings (no model is loaded); return notes worth printing.
 
     Raises ConfigError for a bad key or value, naming it. ``profiles`` are (source, profile)
-    pairs checked against the quality profiles the filters define.
+    pairs checked against the quality profiles the filters define. ``source_names``: every
+    source of the plan, allowed or refused (:func:`plan_names`), that the stage settings may
+    name; None: not checked.
     """
     from altedic.filters import known_languages
     from altedic.langid.stage import LanguageStage
@@ -218,8 +217,6 @@ def check_stages(recipe: Recipe, profiles: list[tuple[str, str]] | None = None) 
             raise
         # the stages name the key (stages.pii.mode); the recipe file is where it is written
         raise ConfigError(exc.message, file=recipe.path, key=exc.key) from None
-    if profiles is not None:
-        check_source_names(recipe, [name for name, _profile in profiles])
     notes: list[str] = []
     # Every filters file (the recipe's filters_dir and the packaged ones) is checked here, for
     # every language and every profile the sources use: a language's file was read only on a
@@ -243,6 +240,13 @@ def check_stages(recipe: Recipe, profiles: list[tuple[str, str]] | None = None) 
             if lang is not None:
                 chain.langid.typical_confidence(lang)
     cfg = dedup_config(recipe)
+    if source_names is not None:
+        # the values as the stages validated them (a list of names, a mapping of source -> mode)
+        pii_sources = list(getattr(chain.pii, "sources", None) or {})
+        priority = list(cfg.source_priority) if cfg is not None else []
+        check_source_names(
+            recipe, source_names, [("stages.dedup.source_priority", priority), ("stages.pii.sources", pii_sources)]
+        )
     if cfg is not None and cfg.quality_key is not None:
         import difflib
 
@@ -268,6 +272,11 @@ def check_stages(recipe: Recipe, profiles: list[tuple[str, str]] | None = None) 
             f"candidates verified ({cfg.verify}) at Jaccard >= {cfg.threshold:.2f}; scope {cfg.scope}"
         )
     return notes
+
+
+def plan_names(plan: Plan) -> list[str]:
+    """Every source of ``plan``, allowed or refused."""
+    return [s.name for s in plan.specs] + [r.name for r in plan.refused]
 
 
 def parallel_tasks(recipe: Recipe, plan: Plan) -> list[FileTask]:
@@ -296,7 +305,7 @@ def build_pipeline(
     one process instead of through Beam's shuffles: :class:`~altedic.beam.dedup.DedupCore`).
     """
     cfg = stage_config(recipe)
-    notes = check_stages(recipe, [(i.name, i.profile) for i in plan.infos])
+    notes = check_stages(recipe, [(i.name, i.profile) for i in plan.infos], plan_names(plan))
     out = recipe.data["output"]
     settings = WriteSettings(
         staging=staging,

@@ -31,11 +31,11 @@ def register(sub: Any) -> None:
 
 
 def _main(args: argparse.Namespace) -> int:
-    from altedic.run import check_stages, parallel_tasks, plan_sources
+    from altedic.run import check_stages, parallel_tasks, plan_names, plan_sources
 
     recipe = load_recipe(args.recipe)
     plan = plan_sources(recipe)
-    notes = check_stages(recipe, [(i.name, i.profile) for i in plan.infos])
+    notes = check_stages(recipe, [(i.name, i.profile) for i in plan.infos], plan_names(plan))
     parallel_tasks(recipe, plan)
     print(f"{args.recipe}: valid recipe '{recipe.name}' with {len(recipe.sources)} source(s); output {recipe.output}")
     for s in recipe.sources:

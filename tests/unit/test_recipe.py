@@ -292,7 +292,7 @@ def test_stage_settings_that_name_nothing_are_refused_with_the_file(
 
     p = _write(tmp_path, GOOD.replace("output: {path: out}\n", f"stages: {stages}\noutput: {{path: out}}\n"))
     with pytest.raises(ConfigError) as exc:
-        check_stages(load_recipe(p), [("news", "default")])
+        check_stages(load_recipe(p), [("news", "default")], ["news"])
     assert str(exc.value) == f"{p}: at '{key}': {message}"
     # the right names pass
     good = GOOD.replace(
@@ -300,7 +300,44 @@ def test_stage_settings_that_name_nothing_are_refused_with_the_file(
         "stages: {dedup: {source_priority: [news], quality_key: words}, pii: {sources: {news: tag}}}\n"
         "output: {path: out}\n",
     )
-    check_stages(load_recipe(_write(tmp_path, good)), [("news", "default")])
+    check_stages(load_recipe(_write(tmp_path, good)), [("news", "default")], ["news"])
+
+
+def test_a_refused_source_may_be_named_and_wrong_values_are_config_errors(tmp_path: Path) -> None:
+    """The check took only the allowed sources: naming a source the licence policy refuses (it
+    may be allowed another day) stopped validate and run with "no source is named 'nc'". A
+    source_priority that is no list of names gave a TypeError traceback (5, [[news]]) or was
+    read letter by letter ('news')."""
+    from altedic.run import check_stages, plan_names, plan_sources
+
+    nc = GOOD.replace(
+        "output: {path: out}\n",
+        "  - {name: nc, format: jsonl, paths: data/*.jsonl, licence: CC-BY-NC-4.0, options: {columns: {text: body}}}\n"
+        "stages: {dedup: {source_priority: [nc, news]}, pii: {sources: {nc: 'off'}}}\noutput: {path: out}\n",
+    )
+    recipe = load_recipe(_write(tmp_path, nc))
+    plan = plan_sources(recipe)
+    assert ([i.name for i in plan.infos], [r.name for r in plan.refused]) == (["news"], ["nc"])
+    assert check_stages(recipe, [(i.name, i.profile) for i in plan.infos], plan_names(plan))
+    for value, message in (
+        ("5", "must be a list of non-empty strings, got 5"),
+        ("[[news]]", "must be a list of non-empty strings, got [['news']]"),
+        ("news", "must be a list of non-empty strings, got 'news'"),
+    ):
+        p = _write(
+            tmp_path,
+            GOOD.replace(
+                "output: {path: out}\n", f"stages: {{dedup: {{source_priority: {value}}}}}\noutput: {{path: out}}\n"
+            ),
+        )
+        with pytest.raises(ConfigError) as exc:
+            check_stages(load_recipe(p), [("news", "default")], ["news"])
+        assert str(exc.value) == f"{p}: at 'stages.dedup.source_priority': {message}"
+    # with dedup off its settings name nothing that is used
+    off = GOOD.replace(
+        "output: {path: out}\n", "stages: {dedup: {enabled: false, source_priority: [nws]}}\noutput: {path: out}\n"
+    )
+    check_stages(load_recipe(_write(tmp_path, off)), [("news", "default")], ["news"])
 
 
 def test_a_recipe_without_a_dedup_section_deduplicates_with_the_defaults(tmp_path: Path) -> None:
