@@ -2,9 +2,9 @@
 
 Language communities tune their language by editing one readable file. Merge order for a
 language code ``xx``: the packaged ``filters/default.yaml``, the recipe's ``filters_dir``
-``default.yaml`` (if any), the packaged ``filters/xx.yaml``, the recipe's ``xx.yaml``
-(``sr-Latn`` tries ``sr-Latn`` then ``sr``): each file is deep-merged over the ones before it
-(:func:`load_filters`), so a recipe's file holds only its changes.
+``default.yaml`` (if any), the packaged ``filters/xx.yaml``, the recipe's ``xx.yaml`` (for a
+variant ``sr-Latn``: the ``sr`` files, then the ``sr-Latn`` ones): each file is deep-merged
+over the ones before it (:func:`load_filters`), so a recipe's file holds only its changes.
 
 A recipe's ``filters_dir`` is read once, where the pipeline is built, into a
 :class:`FiltersSnapshot` that travels inside the pickled stage settings: Beam workers (which may
@@ -219,9 +219,9 @@ def load_filters(lang: str | None, filters: FiltersSource = None) -> dict[str, A
     lists the files used, in merge order.
 
     Merge order: the packaged ``default.yaml``, the recipe's ``default.yaml``, then the language's
-    file (``sr-Latn`` tries ``sr-Latn``, then ``sr``): the packaged one, then the recipe's. Each
-    recipe file is merged over the packaged file of its name, so it holds only its changes (a
-    null turns a rule off). Before, a recipe's file replaced the packaged one: a ``default.yaml``
+    files: for ``sr-Latn``, ``sr.yaml`` (packaged, then the recipe's) and then ``sr-Latn.yaml``
+    (packaged, then the recipe's). Each file is merged over the ones before it, so a recipe's
+    file holds only its changes (a null turns a rule off). Before, a recipe's file replaced the packaged one: a ``default.yaml``
     setting one threshold turned off every rule it did not list, the ``legal`` and ``parliament``
     profiles and ``langid.mismatch_confidence`` included, without a word.
     """
@@ -243,16 +243,17 @@ def _load_filters(lang: str | None, filters: FiltersSnapshot | None) -> dict[str
     profiles = set(((merged.get("quality") or {}).get("profiles")) or {})
     default_files = list(used)
     if lang:
-        for name in (lang, lang.split("-")[0]):
-            layers = _layers(filters, name)
-            for text, label in layers:
+        # the base language's files, then the variant's (sr, then sr-Latn): each over the ones
+        # before it. Before, the first name with any file was taken alone, so a packaged
+        # sr-Latn.yaml hid a recipe's sr.yaml.
+        names = dict.fromkeys((lang.split("-")[0], lang))
+        for name in names:
+            for text, label in _layers(filters, name):
                 data = _read_yaml(text, label)
                 check_file(data, label, name)
                 _check_profiles(data, label, profiles, default_files)
                 merged = deep_merge(merged, data)
                 used.append(label)
-            if layers:
-                break
     merged["_files"] = used
     return merged
 

@@ -405,3 +405,20 @@ def test_a_profile_no_default_defines_is_refused(tmp_path: Path, where: str, tex
     (tmp_path / "default.yaml").write_text(f"quality:\n  profiles:\n    {name}:\n      min_words: 30\n", "utf-8")
     load_filters.cache_clear()
     assert QualityStage({}, filters_dir=str(tmp_path)).thresholds_for(lang, name)[0]["min_words"] == 10
+
+
+def test_a_variants_files_merge_over_its_base_languages(tmp_path: Path) -> None:
+    """The first name with any file was taken alone: the packaged sr-Latn.yaml hid a recipe's
+    sr.yaml."""
+    (tmp_path / "sr.yaml").write_text("quality:\n  thresholds:\n    min_words: 30\n", "utf-8")
+    sr = load_filters("sr-Latn", str(tmp_path))
+    assert sr["_files"] == [
+        "filters/default.yaml",
+        "filters/sr.yaml",
+        str(tmp_path / "sr.yaml"),
+        "filters/sr-Latn.yaml",
+    ]
+    # the recipe's change, and the Latin file's own values over the Cyrillic one's
+    assert sr["quality"]["thresholds"]["min_words"] == 30
+    assert sr["quality"]["thresholds"]["min_alpha_words_ratio"] == 0.788  # sr-Latn.yaml (sr.yaml: 0.8)
+    assert sr["quality"]["stop_words"] == load_filters("sr-Latn")["quality"]["stop_words"]  # the Latin list
