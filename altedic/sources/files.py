@@ -17,6 +17,7 @@ writes the dot (``data/.*.jsonl``). Folders that match are left out (readers tak
 
 from __future__ import annotations
 
+import fnmatch
 import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -67,8 +68,13 @@ def _hidden_by_wildcard(pattern: str, path: str) -> bool:
     base = pattern[: pattern.rfind("/", 0, cut) + 1]
     if not path.startswith(base):
         return False
-    written = {part for part in pattern[len(base) :].split("/") if part.startswith(".")}
-    return any(part.startswith(".") and not written for part in path[len(base) :].split("/"))
+    written = [part for part in pattern[len(base) :].split("/") if part.startswith(".")]
+    # a hidden name is taken where a part of the pattern that starts with a dot matches it
+    # (data/*/.git/* takes .git, not a hidden folder its * matched)
+    return any(
+        part.startswith(".") and not any(fnmatch.fnmatchcase(part, w) for w in written)
+        for part in path[len(base) :].split("/")
+    )
 
 
 def outside(files: list[str], folder: str) -> tuple[str, str] | None:

@@ -557,3 +557,15 @@ def test_wildcards_leave_hidden_names_out(tmp_path: Path, pattern: str, expected
         (tmp_path / "d" / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / "d" / rel).write_text("x", encoding="utf-8")
     assert [p[len(str(tmp_path / "d")) + 1 :] for p in match(str(tmp_path / pattern))] == expected
+
+
+def test_a_written_hidden_name_takes_only_the_names_it_matches(tmp_path: Path) -> None:
+    """A dot written anywhere in the pattern let every hidden name through: data/*/.git/* took
+    data/.mirror/.git/config, a hidden folder its * had matched."""
+    from altedic.sources.files import match
+
+    for rel in ("a/.git/config", ".mirror/.git/config", "a/.git/.lock"):
+        (tmp_path / "d" / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "d" / rel).write_text("x", encoding="utf-8")
+    assert [p[len(str(tmp_path / "d")) + 1 :] for p in match(str(tmp_path / "d/*/.git/*"))] == ["a/.git/config"]
+    assert [p[len(str(tmp_path / "d")) + 1 :] for p in match(str(tmp_path / "d/*/.git/.*"))] == ["a/.git/.lock"]
