@@ -349,9 +349,31 @@ def _bounded_lines(
         yield n, line
 
 
+class _Pairs(dict):  # type: ignore[type-arg]
+    """A JSON object that remembers the keys written more than once in it."""
+
+    twice: tuple[str, ...] = ()
+
+
+def _pairs_hook(pairs: list[tuple[str, Any]]) -> _Pairs:
+    obj = _Pairs(pairs)
+    if len(obj) != len(pairs):
+        keys = [k for k, _ in pairs]
+        obj.twice = tuple(sorted({k for k in keys if keys.count(k) > 1}))
+    return obj
+
+
 def read_jsonl(ctx: ReadContext) -> Iterator[Document | ReadError]:
-    """One document per JSON object line; blank lines are skipped."""
+    """One document per JSON object line; blank lines are skipped.
+
+    A key the reader takes (the text, a mapped column, a ``keep_fields`` entry) written twice in
+    one object is an error for that line, as a column named twice is for CSV and Parquet:
+    Python's ``json`` kept the last one silently. Only a line where such a key's quoted name
+    occurs twice is parsed with the check (a pairs hook), so other lines cost nothing more.
+    """
     cols = _columns(ctx)
+    used = tuple(dict.fromkeys([*cols.values(), *(ctx.options.get("keep_fields") or [])]))
+    quoted = tuple(json.dumps(k, ensure_ascii=False) for k in used)
     for n, line, err in _text_lines(ctx):
         pos = f"line {n}"
         if line is None:
@@ -363,7 +385,16 @@ def read_jsonl(ctx: ReadContext) -> Iterator[Document | ReadError]:
             yield ctx.error("contains NUL bytes: binary data, not JSON Lines", pos, kind="encoding")
             continue
         try:
-            obj = json.loads(line)
+            if any(line.count(q) > 1 for q in quoted):
+                obj = json.loads(line, object_pairs_hook=_pairs_hook)
+                twice = [k for k in getattr(obj, "twice", ()) if k in used]
+                if twice:
+                    yield ctx.error(
+                        f"key {twice[0]!r} is written more than once in this object; keep one", pos, kind="json"
+                    )
+                    continue
+            else:
+                obj = json.loads(line)
         except json.JSONDecodeError as exc:
             yield ctx.error(f"not valid JSON: {exc.msg} at column {exc.colno}", pos, kind="json")
             continue

@@ -202,6 +202,26 @@ def test_csv_header_naming_a_used_column_twice_is_refused(tmp_path: Path) -> Non
     assert isinstance(d, Document) and d.text == "Tá an Coimisiún sásta."
 
 
+def test_jsonl_object_writing_a_used_key_twice_is_an_error_for_its_line(tmp_path: Path) -> None:
+    """json.loads keeps the last of two "text" keys: the Irish text was lost without a word."""
+    p = tmp_path / "x.jsonl"
+    p.write_text(
+        json.dumps({"id": "a"})[:-1]
+        + ', "text": "Tá an Coimisiún sásta.", "text": "Il-Kummissjoni hija sodisfatta."}\n'
+        + json.dumps({"text": "Tá an Coimisiún sásta.", "meta": {"text": "nested", "n": 1}}, ensure_ascii=False)
+        + "\n"
+        + '{"text": "Il-Kummissjoni hija sodisfatta.", "x": 1, "x": 2}\n',
+        encoding="utf-8",
+    )
+    out = _read(p, "jsonl")
+    assert [(type(o).__name__, o.position, getattr(o, "message", None) or o.text) for o in out] == [
+        ("ReadError", "line 1", "key 'text' is written more than once in this object; keep one"),
+        ("Document", "line 2", "Tá an Coimisiún sásta."),  # the same name inside a nested object is fine
+        ("Document", "line 3", "Il-Kummissjoni hija sodisfatta."),  # a key the reader does not take may repeat
+    ]
+    assert out[0].kind == "json"
+
+
 def test_parquet_schema_naming_the_text_column_twice_is_a_wrong_schema(tmp_path: Path) -> None:
     """pyarrow allows two fields of one name; the reader failed with a KeyError (a reader-fault)."""
     p = tmp_path / "x.parquet"
