@@ -20,7 +20,7 @@ import numpy as np
 import pyarrow as pa
 
 from altedic.beam import spill
-from altedic.beam.nodes import parse_previous_loc, read_rows_by_id
+from altedic.beam.nodes import parse_previous_loc
 from altedic.dedup import batches as bt
 from altedic.dedup import exact as ex
 from altedic.dedup import lsh
@@ -50,12 +50,12 @@ def fetch_payloads(loc: str, lists: Iterable[list[bt.Need]], with_text: bool) ->
         texts = table["text"].to_pylist() if with_text else [None] * len(ids)
     else:
         sig_file, data_shard = previous
-        table = read_rows_by_id(sig_file, set(by_id), ["signature"]).sort_by("id")
+        table = spill.read_ids(sig_file, set(by_id), ["signature"]).sort_by("id")
         ids = table["id"].to_pylist()
         sigs = table["signature"].to_pylist()
         text_of: dict[str, Any] = {}
         if with_text and data_shard is not None and ids:
-            shard = read_rows_by_id(data_shard, set(ids), ["text"])
+            shard = spill.read_ids(data_shard, set(ids), ["text"])
             text_of = dict(zip(shard["id"].to_pylist(), shard["text"].to_pylist(), strict=True))
         texts = [text_of.get(i) for i in ids]
     payloads = ((by_id[i], (sig, text)) for i, sig, text in zip(ids, sigs, texts, strict=True) if sig is not None)

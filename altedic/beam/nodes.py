@@ -6,7 +6,6 @@ this module is what the local worker processes (:mod:`altedic.beam.localworker`)
 
 from __future__ import annotations
 
-import bisect
 import io
 import json
 import re
@@ -15,7 +14,6 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from altedic import fsutil
@@ -161,29 +159,6 @@ def parse_previous_loc(loc: str) -> tuple[str, str | None] | None:
         return None
     sig, data = json.loads(loc[len(PREVIOUS_LOC) :])
     return str(sig), None if data is None else str(data)
-
-
-def read_rows_by_id(path: str, ids: set[str], columns: list[str]) -> pa.Table:
-    """Rows of a Parquet file whose id is in ``ids`` (columns ``columns`` plus ``id``): only the
-    row groups whose id statistics can hold one of them are read (shards are sorted by id)."""
-    want = sorted(ids)
-    pf = pq.ParquetFile(fsutil.open_read(path))
-    leaves = [pf.metadata.schema.column(j).path for j in range(pf.metadata.num_columns)]
-    at = leaves.index("id")
-    selected = []
-    for i in range(pf.metadata.num_row_groups):
-        stats = pf.metadata.row_group(i).column(at).statistics
-        if stats is None or not stats.has_min_max:
-            selected.append(i)
-            continue
-        k = bisect.bisect_left(want, stats.min)
-        if k < len(want) and want[k] <= stats.max:
-            selected.append(i)
-    cols = sorted(set(columns) | {"id"})
-    if not selected:
-        return pf.schema_arrow.empty_table().select(cols)
-    table = pf.read_row_groups(selected, columns=cols)
-    return table.filter(pc.is_in(table["id"], value_set=pa.array(want, pa.string())))
 
 
 def previous_tables(files: tuple[str, str | None], scope_mode: str, bands: int, rows: int) -> Iterator[pa.Table]:

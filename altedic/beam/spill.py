@@ -28,6 +28,7 @@ folder.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 import uuid
@@ -203,10 +204,24 @@ def read_range(
 
 
 def read_ids(path: str, ids: set[str], columns: list[str]) -> pa.Table:
-    """Rows of one chunk whose id is in ``ids`` (columns ``columns`` plus ``id``)."""
+    """Rows of a Parquet file (a spill chunk, a previous output's signature file or data shard)
+    whose id is in ``ids``, columns ``columns`` plus ``id``: only the row groups whose id
+    statistics can hold one of them are read."""
+    want = sorted(ids)
     pf = _open(path)
-    table = pf.read(columns=sorted(set(columns) | {"id"}))
-    return table.filter(pc.is_in(table["id"], value_set=pa.array(sorted(ids), pa.string())))
+    leaves = [pf.metadata.schema.column(j).path for j in range(pf.metadata.num_columns)]
+    at = leaves.index("id")
+    selected = []
+    for i in range(pf.metadata.num_row_groups):
+        stats = pf.metadata.row_group(i).column(at).statistics
+        k = bisect.bisect_left(want, stats.min) if stats is not None and stats.has_min_max else 0
+        if stats is None or not stats.has_min_max or (k < len(want) and want[k] <= stats.max):
+            selected.append(i)
+    cols = sorted(set(columns) | {"id"})
+    if not selected:
+        return pf.schema_arrow.empty_table().select(cols)
+    table = pf.read_row_groups(selected, columns=cols)
+    return table.filter(pc.is_in(table["id"], value_set=pa.array(want, pa.string())))
 
 
 def row_to_document(row: dict[str, Any]) -> Document:
