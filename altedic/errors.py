@@ -14,6 +14,8 @@ so that one input nobody foresaw cannot stop a run.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 
 class AltedicError(Exception):
     """Base class of every error altedic raises on purpose."""
@@ -32,6 +34,14 @@ class ConfigError(AltedicError):
         if key:
             where += f"at '{key}': "
         super().__init__(where + message)
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` with the closest of ``choices`` to a mistyped ``word``, or ""."""
+    import difflib
+
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 class InputError(AltedicError):

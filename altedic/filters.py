@@ -15,8 +15,6 @@ checked. :func:`load_filters` and :func:`known_languages` take a snapshot or a p
 from __future__ import annotations
 
 import copy
-import difflib
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -26,7 +24,7 @@ from typing import Any
 import yaml
 
 from altedic import yamlload
-from altedic.errors import ConfigError
+from altedic.errors import ConfigError, did_you_mean
 from altedic.langid.codes import normalise_lang
 
 
@@ -48,11 +46,6 @@ LANGID_KEYS: tuple[str, ...] = ("min_confidence", "mismatch_confidence", "typica
 _YAML_SUFFIXES = (".yaml", ".yml")
 
 
-def _did_you_mean(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
 def check_file(data: dict[str, Any], label: str, name: str) -> None:
     """Check one file's top-level sections, its ``langid:`` keys and its ``language:`` value.
 
@@ -66,7 +59,7 @@ def check_file(data: dict[str, Any], label: str, name: str) -> None:
     for key in data:
         if key not in SECTIONS:
             where = "quality" if key in quality_keys else "langid" if key in LANGID_KEYS else None
-            hint = f" (it belongs under '{where}:')" if where else _did_you_mean(str(key), SECTIONS)
+            hint = f" (it belongs under '{where}:')" if where else did_you_mean(str(key), SECTIONS)
             raise ConfigError(f"unknown section {key!r}{hint}; allowed: {', '.join(SECTIONS)}", file=label)
     language = data.get("language")
     if "language" in data and language != name:
@@ -79,7 +72,7 @@ def check_file(data: dict[str, Any], label: str, name: str) -> None:
     for key in langid or {}:
         if key not in LANGID_KEYS:
             raise ConfigError(
-                f"unknown key {key!r}{_did_you_mean(str(key), LANGID_KEYS)}; allowed: {', '.join(LANGID_KEYS)}",
+                f"unknown key {key!r}{did_you_mean(str(key), LANGID_KEYS)}; allowed: {', '.join(LANGID_KEYS)}",
                 file=label,
                 key=f"langid.{key}",
             )
@@ -100,7 +93,7 @@ def check_names(filters_dir: str) -> None:
         stem = p.name[: -len(p.suffix)]
         right = "default" if stem.lower() == "default" else normalise_lang(stem)
         if right is None:
-            hint = _did_you_mean(stem.lower(), ["default", *known_languages()])
+            hint = did_you_mean(stem.lower(), ["default", *known_languages()])
             raise ConfigError(
                 f"{stem!r} is not a language code altedic knows{hint}: a filters file is default.yaml or "
                 "<code>.yaml, with the code as altedic writes it (mt.yaml, sr-Latn.yaml)",
@@ -221,9 +214,10 @@ def load_filters(lang: str | None, filters: FiltersSource = None) -> dict[str, A
     Merge order: the packaged ``default.yaml``, the recipe's ``default.yaml``, then the language's
     files: for ``sr-Latn``, ``sr.yaml`` (packaged, then the recipe's) and then ``sr-Latn.yaml``
     (packaged, then the recipe's). Each file is merged over the ones before it, so a recipe's
-    file holds only its changes (a null turns a rule off). Before, a recipe's file replaced the packaged one: a ``default.yaml``
-    setting one threshold turned off every rule it did not list, the ``legal`` and ``parliament``
-    profiles and ``langid.mismatch_confidence`` included, without a word.
+    file holds only its changes (a null turns a rule off). Before, a recipe's file replaced the
+    packaged one: a ``default.yaml`` setting one threshold turned off every rule it did not list,
+    the ``legal`` and ``parliament`` profiles and ``langid.mismatch_confidence`` included, without
+    a word.
     """
     return _load_filters(lang, as_snapshot(filters))
 
@@ -274,7 +268,7 @@ def _check_profiles(data: dict[str, Any], label: str, profiles: set[str], defaul
         if name not in profiles:
             raise ConfigError(
                 f"profile {name!r} is not defined in {' or '.join(defaults)}"
-                f"{_did_you_mean(str(name), profiles)}; defined: {', '.join(sorted(profiles))}. A new "
+                f"{did_you_mean(str(name), profiles)}; defined: {', '.join(sorted(profiles))}. A new "
                 "profile is added to a default.yaml (a recipe's filters_dir may have one), then tuned per language",
                 file=label,
                 key=f"quality.profiles.{name}",

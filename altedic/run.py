@@ -38,7 +38,7 @@ from altedic.beam.transforms import (
     WriteSettings,
     WriteShards,
 )
-from altedic.errors import ConfigError, RunError
+from altedic.errors import ConfigError, RunError, did_you_mean
 from altedic.readers.base import SourceInfo
 from altedic.recipe import Recipe, language_problem, load_recipe
 from altedic.sources import SourceSpec
@@ -181,14 +181,11 @@ def check_source_names(recipe: Recipe, names: list[str], named: list[tuple[str, 
     without a word, and the setting silently did nothing. ``names``: every source after
     catalogues and manifests are expanded, the ones the licence policy refused included (naming
     one is no mistake: it may be allowed another day); ``named``: (key, the validated names)."""
-    import difflib
-
     known = set(names)
     for key, values in named:
         for value in values or []:
             if value not in known:
-                close = difflib.get_close_matches(str(value), sorted(known), n=1)
-                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                hint = did_you_mean(str(value), sorted(known))
                 shown = ", ".join(sorted(known)[:20]) + (" ..." if len(known) > 20 else "")
                 raise ConfigError(
                     f"no source is named {value!r}{hint}; the sources are: {shown}", file=recipe.path, key=key
@@ -248,18 +245,14 @@ def check_stages(
             recipe, source_names, [("stages.dedup.source_priority", priority), ("stages.pii.sources", pii_sources)]
         )
     if cfg is not None and cfg.quality_key is not None:
-        import difflib
-
         from altedic.quality.signals import SIGNAL_NAMES
 
         # what a run's documents carry in doc.quality (the standalone Deduplicate transform takes
         # any key); a misspelt name (wrds) ranked every document as unscored, silently
         signals = (*SIGNAL_NAMES, "lang_score")
         if cfg.quality_key not in signals:
-            close = difflib.get_close_matches(cfg.quality_key, signals, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise ConfigError(
-                f"{cfg.quality_key!r} is not a quality signal{hint}; signals: {', '.join(signals)}",
+                f"{cfg.quality_key!r} is not a quality signal{did_you_mean(cfg.quality_key, signals)}; signals: {', '.join(signals)}",
                 file=recipe.path,
                 key="stages.dedup.quality_key",
             )
@@ -562,6 +555,8 @@ def _compact_shard_names(staging: str, shards: list[dict[str, Any]]) -> None:
     only, so a check by the file count (``-of-N``, as in FineWeb's layout) called the release
     incomplete. The order of the files, and so of the rows, is unchanged; only names change.
     """
+    from altedic.beam.nodes import SIGNATURE_FILE_PREFIX
+
     groups: dict[str, list[tuple[int, int, dict[str, Any]]]] = {}
     for s in shards:
         m = _SHARD_NAME.match(s["path"])
@@ -578,8 +573,6 @@ def _compact_shard_names(staging: str, shards: list[dict[str, Any]]) -> None:
             fsutil.move(fsutil.join(staging, s["path"]), fsutil.join(staging, new))
             s["path"] = new
             if s["kind"] == "data" and s.get("lang") is not None:
-                from altedic.beam.nodes import SIGNATURE_FILE_PREFIX
-
                 sig = fsutil.join(
                     staging, "dedup", f"{SIGNATURE_FILE_PREFIX}-{s['lang']}-{shard:05d}-of-{n:05d}.parquet"
                 )

@@ -13,12 +13,11 @@ threshold passes).
 
 from __future__ import annotations
 
-import difflib
 import math
 from dataclasses import dataclass
 from typing import Any
 
-from altedic.errors import ConfigError
+from altedic.errors import ConfigError, did_you_mean
 from altedic.quality.signals import DUP_NGRAMS, SHARE_SIGNALS, TOP_NGRAMS
 
 
@@ -91,10 +90,8 @@ def check_thresholds(thresholds: dict[str, Any], where: str | None, prefix: str)
         k = str(name)
         key = prefix + k
         if k not in THRESHOLD_KEYS:
-            close = difflib.get_close_matches(k, THRESHOLD_KEYS, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise ConfigError(
-                f"unknown threshold {k!r}{hint}; allowed: {', '.join(sorted(THRESHOLD_KEYS))}",
+                f"unknown threshold {k!r}{did_you_mean(k, THRESHOLD_KEYS)}; allowed: {', '.join(sorted(THRESHOLD_KEYS))}",
                 file=where,
                 key=key,
             )
