@@ -37,7 +37,11 @@ DEFAULT_MAX_DECOMPRESSED = 4 * 1024**3
 
 
 #: Reader options that are sizes in MB (a positive number; fractions allowed: 0.5 is 512 KiB)
-SIZE_OPTIONS: dict[str, int] = {"max_record_mb": 256, "max_decompressed_mb": 4096, "max_total_mb": 4096}
+SIZE_OPTIONS: dict[str, int] = {
+    "max_record_mb": 256,
+    "max_decompressed_mb": DEFAULT_MAX_DECOMPRESSED // 2**20,
+    "max_total_mb": 4096,
+}
 #: Reader options that are counts (a positive integer)
 COUNT_OPTIONS: dict[str, int] = {"max_members": 10000, "max_ratio": 200, "max_depth": 2}
 

@@ -154,9 +154,4 @@ def escape_reason(path: str, real: str, folder: str) -> str:
     return f"matches {os.path.relpath(local, folder)}, a link to {real}, outside the manifest's folder"
 
 
-def source_files(spec: SourceSpec) -> list[str]:
-    """The files ``spec`` reads; ConfigError when one of its patterns matches no file."""
-    return list_source(spec).require(spec)
-
-
-__all__ = ["CONFINED", "SourceFiles", "escape_reason", "list_source", "match", "outside", "relative", "source_files"]
+__all__ = ["CONFINED", "SourceFiles", "escape_reason", "list_source", "match", "outside", "relative"]
