@@ -31,7 +31,7 @@ from typing import Any
 
 from altedic.errors import ConfigError
 from altedic.filters import FiltersSource, known_languages, load_filters
-from altedic.langid.codes import EU_OFFICIAL, base_lang, normalise_lang, with_script
+from altedic.langid.codes import EU_OFFICIAL, base_lang, language_name, normalise_lang, with_script
 from altedic.langid.model import LidModel
 from altedic.langid.policy import (
     GROUPS,
@@ -154,8 +154,6 @@ def _unknown_detail(flags: list[str]) -> str:
     atypical of the label the model gave; else nothing identified it. The detail said "no
     language could be identified" for a Friulian or Northern Sami text whose spelling named it
     alone, and the source's people could not tell what to do."""
-    from altedic.langid.codes import language_name
-
     for f in flags:
         if f.startswith("regional:"):
             codes = f.split(":", 1)[1].split("+")

@@ -298,9 +298,11 @@ def sample_rejected(
     out_dir: str | Path, manifest: dict[str, Any], reason: str, n: int, lang: str | None = None, seed: int = 0
 ) -> list[dict[str, Any]]:
     """``n`` documents rejected with ``reason`` (optionally of ``lang``), chosen deterministically."""
-    root = str(out_dir)
-    paths = [fsutil.join(root, s["path"]) for s in manifest["shards"] if s.get("kind") == "rejected"]
-    return _sample(paths, n, seed, _rejected_filter(reason, lang))
+    return _sample(_rejected_paths(out_dir, manifest), n, seed, _rejected_filter(reason, lang))
+
+
+def _rejected_paths(out_dir: str | Path, manifest: dict[str, Any]) -> list[str]:
+    return [fsutil.join(str(out_dir), s["path"]) for s in manifest["shards"] if s.get("kind") == "rejected"]
 
 
 def _rejected_filter(reason: str, lang: str | None) -> pc.Expression:
@@ -315,10 +317,11 @@ def _rejected_filter(reason: str, lang: str | None) -> pc.Expression:
 def count_rejected(out_dir: str | Path, manifest: dict[str, Any], reason: str, lang: str | None = None) -> int:
     """How many documents were rejected with ``reason`` (optionally of ``lang``): the total that
     :func:`sample_rejected` samples from."""
-    root = str(out_dir)
-    paths = [fsutil.join(root, s["path"]) for s in manifest["shards"] if s.get("kind") == "rejected"]
     where = _rejected_filter(reason, lang)
-    return sum(read_parquet_table(p, columns=["reason", "lang", "declared_lang"]).filter(where).num_rows for p in paths)
+    columns = ["reason", "lang", "declared_lang"]
+    return sum(
+        read_parquet_table(p, columns=columns).filter(where).num_rows for p in _rejected_paths(out_dir, manifest)
+    )
 
 
 def format_document(doc: dict[str, Any], width: int = 100, max_chars: int = 600) -> str:
