@@ -372,7 +372,7 @@ def read_jsonl(ctx: ReadContext) -> Iterator[Document | ReadError]:
     occurs twice is parsed with the check (a pairs hook), so other lines cost nothing more.
     """
     cols = _columns(ctx)
-    used = tuple(dict.fromkeys([*cols.values(), *(ctx.options.get("keep_fields") or [])]))
+    used = _used_columns(ctx, cols)
     quoted = tuple(json.dumps(k, ensure_ascii=False) for k in used)
     for n, line, err in _text_lines(ctx):
         pos = f"line {n}"
@@ -519,12 +519,17 @@ class _CsvLines:
         raise _LineTooLong
 
 
-def _named_twice(names: list[str], cols: dict[str, str], keep: list[str]) -> str | None:
-    """What is wrong when a column the reader takes (text, id, lang, licence..., keep_fields) is
-    named more than once in a CSV header or a Parquet schema, else None. Which of the two holds
-    the text cannot be known: before, CSV silently took the last and Parquet failed with a
-    KeyError (a reader-fault)."""
-    used = dict.fromkeys([*cols.values(), *keep])
+def _used_columns(ctx: ReadContext, cols: dict[str, str]) -> list[str]:
+    """The columns (JSON keys) the reader takes: the mapped ones (text, id, lang...), then
+    ``keep_fields``, each once."""
+    return list(dict.fromkeys([*cols.values(), *(ctx.options.get("keep_fields") or [])]))
+
+
+def _named_twice(names: list[str], used: list[str]) -> str | None:
+    """What is wrong when a column the reader takes (``used``: :func:`_used_columns`) is named
+    more than once in a CSV header or a Parquet schema, else None. Which of the two holds the
+    text cannot be known: before, CSV silently took the last and Parquet failed with a KeyError
+    (a reader-fault)."""
     for name in used:
         at = [i + 1 for i, n in enumerate(names) if n == name]
         if len(at) > 1:
@@ -572,7 +577,7 @@ def read_csv(ctx: ReadContext) -> Iterator[Document | ReadError]:
                 uri=ctx.uri,
                 position="row 1",
             )
-        twice = _named_twice(header, cols, ctx.options.get("keep_fields") or [])
+        twice = _named_twice(header, _used_columns(ctx, cols))
         if twice:
             raise InputError(f"the header is ambiguous: {twice}", uri=ctx.uri, position="row 1")
         row_no = 1
@@ -641,13 +646,14 @@ def _parquet_rows(ctx: ReadContext, f: IO[bytes], cols: dict[str, str]) -> Itera
     except (pa.ArrowInvalid, OSError) as exc:
         raise InputError(f"not a readable Parquet file: {exc}", uri=ctx.uri) from None
     names = pf.schema_arrow.names
-    wanted = [c for c in dict.fromkeys([*cols.values(), *(ctx.options.get("keep_fields") or [])]) if c in names]
+    used = _used_columns(ctx, cols)
+    wanted = [c for c in used if c in names]
     if cols["text"] not in names:
         raise InputError(
             f"wrong schema: no column {cols['text']!r} for the text; columns are {names[:20]} (set options.columns.text)",
             uri=ctx.uri,
         )
-    twice = _named_twice(names, cols, ctx.options.get("keep_fields") or [])
+    twice = _named_twice(names, used)
     if twice:
         raise InputError(f"wrong schema: {twice}", uri=ctx.uri)
     field_type = pf.schema_arrow.field(cols["text"]).type
