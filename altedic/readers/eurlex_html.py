@@ -132,6 +132,21 @@ def _remove_markers(root: Element) -> int:
     return removed
 
 
+def _space_after_numbers(root: Element) -> None:
+    """A space after each CONVEX number span (``<span class="num">``) that no whitespace follows.
+
+    Commission documents made with CONVEX write ``<span class="num"><span>1.1.</span></span><span>The
+    ...``: the gap between the number and its text is CSS, so the text joined up was ``1.1.The``
+    (``(1)The``, ``–the``). The Formex reader and the OJ HTML give ``1.1. The``. Other spans are
+    still joined as they stand (``68</span><span>th`` is one word).
+    """
+    for el in root.iter("span"):
+        if "num" in (el.get("class") or "").split():
+            tail = el.tail or ""
+            if not tail[:1].isspace():
+                el.tail = " " + tail
+
+
 def _line_text(el: Element) -> str:
     return collapse_ws("".join(t for t in el.itertext() if isinstance(t, str)).replace("\u00a0", " "))
 
@@ -139,6 +154,7 @@ def _line_text(el: Element) -> str:
 def extract(root: Element) -> tuple[LegalText, dict[str, str]]:
     """The act's parts, footnotes and header metadata (language, date, OJ number) from the HTML."""
     _remove_markers(root)
+    _space_after_numbers(root)
     body = root.find("body")
     scope = body if body is not None else root
     text = LegalText()

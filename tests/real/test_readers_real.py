@@ -152,6 +152,22 @@ def test_eurlex_html_proposals_have_no_footnote_markers(formats: Path, name: str
     assert not re.search(r"\w\s?\d{1,2}\s*$", d.text.split("\n")[0])
 
 
+@pytest.mark.parametrize("name", ["COM(2025)1.html", "COM(2025)6.html", "COM(2025)11.html", "COM(2025)18.html", "COM(2025)43.html"])
+def test_eurlex_html_proposals_numbers_are_not_glued_to_their_text(formats: Path, name: str) -> None:
+    (d,) = read("eurlex_html", formats / "eurlex-html/proposals" / name)
+    assert isinstance(d, Document)
+    lines = d.text.split("\n")
+    # 150 lines of the five proposals read "1.1.The ..." or "(1)The ..." before.
+    assert [line for line in lines if re.match(r"(\(\d+\)|\d+(\.\d+)*\.|\([a-z]\))[^\s\d.)]", line)] == []
+    if name == "COM(2025)6.html":
+        assert "1.1.1. Principles" in lines
+        assert (
+            "1.1. The UN Single Convention on Narcotic Drugs of 1961, as amended by the 1972 Protocol, and the UN "
+            "Convention on Psychotropic Substances of 1971"
+        ) in lines
+        assert any(line.startswith("(1) The United Nations (UN) Single Convention") for line in lines)
+
+
 def test_akn_directive_2014_92(formats: Path) -> None:
     (d,) = read("akn", formats / "akoma-ntoso/32014L0092.akn.xml")
     assert isinstance(d, Document)

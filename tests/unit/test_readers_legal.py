@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -124,6 +125,22 @@ def test_eurlex_html_old_classes_bulgarian() -> None:
         "(1) ОВ C 1, 1.1.2099 г., стр. 1.",
         "(2) Бележка под линия, която не бива да е в член.",
     ]
+
+
+def test_eurlex_html_convex_number_span_is_followed_by_a_space() -> None:
+    # CONVEX writes a paragraph number as <span class="num"><span>1.1.</span></span><span>O ...
+    # with no whitespace (the gap is CSS): joined as it stood, "1.1.O Acordo". Spans that split
+    # a word ("10</span><span>.º") stay joined, and a number already followed by a space gets
+    # no second one.
+    lines = only_doc(read("eurlex_html", "html/pt_convex_proposal.html")).text.split("\n")
+    assert [line for line in lines if re.match(r"\(\d+\)|\d+(\.\d+)*\.|–", line)] == [
+        "1. Objeto da proposta",
+        "1.1. O Acordo sobre o queijo",
+        "2. Um número já seguido de um espaço.",
+        "– um travessão;",
+        "(1) O Acordo foi celebrado pela União.",
+    ]
+    assert "O Acordo visa o queijo do 10.º tipo." in lines
 
 
 def test_eurlex_html_undeclared_latin1_is_not_garbled(tmp_path: Path) -> None:
