@@ -42,6 +42,10 @@ _SECTION = re.compile(r"^(ti-section-\d|manualheading\d|li manualheading\d|titre
 _FINAL = {"final", "signatory", "fait", "signature", "institutionquisigne", "personnequisigne"}
 _NOTE = {"note", "footnote"}
 _HEADER = {"hd-ti", "hd-lg", "hd-coll", "hd-uniq", "hd-date", "hd-oj"}
+#: The cover page of a Commission document made with CONVEX: lines before the title classes
+#: (``Typedudocument_cp``, ``Titreobjet_cp``) that belong to the title part. ``Statut``
+#: (``Proposal for a``) starts the title.
+_COVER = {"logo", "emission", "rfrenceinstitutionnelle", "rfrenceinterinstitutionnelle", "cpmarking", "statut"}
 
 
 def _classes(el: Element) -> set[str]:
@@ -162,6 +166,7 @@ def extract(root: Element) -> tuple[LegalText, dict[str, str]]:
     kind, label = "title", None
     lb = LineBuilder()
     title_lines: list[str] = []
+    status: str | None = None  # the cover's "Proposal for a", put before the title
     last_title = False
 
     def flush() -> None:
@@ -206,6 +211,11 @@ def extract(root: Element) -> tuple[LegalText, dict[str, str]]:
             if kind != "final":
                 flush()
                 kind, label = "final", None
+        elif kind == "title" and cls & _COVER:
+            # The cover page of a CONVEX document stays in the title part: it ended it before
+            # the title classes came, and the title block became an 'annex' part.
+            if "statut" in cls and status is None:
+                status = line
         elif kind == "title":
             flush()
             kind, label = "preamble", None
@@ -216,7 +226,7 @@ def extract(root: Element) -> tuple[LegalText, dict[str, str]]:
         lb.text(line)
         lb.brk()
     flush()
-    text.title = " ".join(title_lines) or None
+    text.title = " ".join(([status] if status else []) + title_lines) if title_lines else None
     return text, meta
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from pathlib import Path
@@ -166,6 +167,29 @@ def test_eurlex_html_proposals_numbers_are_not_glued_to_their_text(formats: Path
             "Convention on Psychotropic Substances of 1971"
         ) in lines
         assert any(line.startswith("(1) The United Nations (UN) Single Convention") for line in lines)
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("COM(2025)1.html", "DECISION OF THE EUROPEAN PARLIAMENT AND OF THE COUNCIL on the mobilisation"),
+        ("COM(2025)6.html", "COUNCIL DECISION on the position to be taken on behalf of the European Union in the"),
+        ("COM(2025)11.html", "COUNCIL DECISION on the position to be taken on behalf of the European Union at the"),
+        ("COM(2025)18.html", "COUNCIL DECISION on the position to be taken on behalf of the European Union at the"),
+        ("COM(2025)43.html", "COUNCIL DECISION on the position to be taken on behalf of the European Union at the"),
+    ],
+)
+def test_eurlex_html_proposals_title_from_the_cover_page(formats: Path, name: str, kind: str) -> None:
+    (d,) = read("eurlex_html", formats / "eurlex-html/proposals" / name)
+    assert isinstance(d, Document) and d.title is not None
+    assert d.title.startswith(f"Proposal for a {kind}")
+    parts = eurlex_html.extract_file((formats / "eurlex-html/proposals" / name).read_bytes()).parts
+    assert (parts[0].kind, parts[0].lines[0], parts[0].lines[-3]) == ("title", "EUROPEAN COMMISSION", "Proposal for a")
+    assert " ".join(parts[0].lines[-3:]) == d.title
+    assert parts[1].kind == "preamble" and parts[1].lines[0] == "EXPLANATORY MEMORANDUM"
+    if name == "COM(2025)6.html":  # tulit's own reading of the same file
+        ref = json.loads((formats / "tulit-parser-outputs/COM(2025)6.json").read_text(encoding="utf-8"))
+        assert d.title == ref["preface"]
 
 
 def test_akn_directive_2014_92(formats: Path) -> None:

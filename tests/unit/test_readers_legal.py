@@ -10,6 +10,7 @@ import pytest
 from altedic.errors import ConfigError, InputError
 from altedic.readers import get_reader
 from altedic.readers.base import ReadContext, SourceInfo
+from altedic.readers.eurlex_html import extract_file
 from altedic.readers.jrc_acquis import decode_pseudo_entities
 from altedic.records import Document, ReadError
 
@@ -141,6 +142,22 @@ def test_eurlex_html_convex_number_span_is_followed_by_a_space() -> None:
         "(1) O Acordo foi celebrado pela União.",
     ]
     assert "O Acordo visa o queijo do 10.º tipo." in lines
+
+
+def test_eurlex_html_convex_cover_page_is_the_title() -> None:
+    # The cover lines (Logo, Emission, Rfrenceinstitutionnelle, Statut...) before the title
+    # classes (Typedudocument_cp, Titreobjet_cp) ended the title part: the title was None and
+    # the title block became an 'annex' part labelled 'DECISÃO DO CONSELHO'.
+    d = only_doc(read("eurlex_html", "html/pt_convex_proposal.html"))
+    assert d.title == "Proposta de DECISÃO DO CONSELHO relativa à posição a tomar em nome da União sobre o queijo"
+    assert d.text.split("\n\n")[:3] == [
+        "COMISSÃO EUROPEIA\nBruxelas, 22.1.2099\nCOM(2099) 7 final\n2099/0005(NLE)\nProposta de\n"
+        "DECISÃO DO CONSELHO\nrelativa à posição a tomar em nome da União sobre o queijo",
+        "EXPOSIÇÃO DE MOTIVOS",
+        "1. Objeto da proposta\n1.1. O Acordo sobre o queijo",
+    ]
+    parts = extract_file((FIX / "html/pt_convex_proposal.html").read_bytes()).parts
+    assert [(p.kind, p.label) for p in parts[:3]] == [("title", None), ("preamble", None), ("heading", None)]
 
 
 def test_eurlex_html_undeclared_latin1_is_not_garbled(tmp_path: Path) -> None:
