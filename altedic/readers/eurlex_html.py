@@ -20,6 +20,7 @@ article texts equal the Formex reader's after whitespace normalisation (tested o
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Iterator
 
@@ -46,6 +47,35 @@ _HEADER = {"hd-ti", "hd-lg", "hd-coll", "hd-uniq", "hd-date", "hd-oj"}
 #: (``Typedudocument_cp``, ``Titreobjet_cp``) that belong to the title part. ``Statut``
 #: (``Proposal for a``) starts the title.
 _COVER = {"logo", "emission", "rfrenceinstitutionnelle", "rfrenceinterinstitutionnelle", "cpmarking", "statut"}
+#: The OJ colophon after the last ELI container: ``ELI: http://data.europa.eu/eli/...`` and
+#: ``ISSN 1977-0677 (electronic edition)`` (the words in brackets in the page's language).
+_COLOPHON_ELI = re.compile(r"ELI:\s*(https?://\S+)")
+_COLOPHON_ISSN = re.compile(r"ISSN\s+\d{4}-\d{3}[\dXx](\s.*)?")
+#: The act's date as an English OJ title gives it on a line of its own (``of 13 March 2024``).
+#: Titles in other languages write it in their own words (``vom 13. März 2024``): not read.
+_TITLE_DATE = re.compile(r"of (\d{1,2}) ([A-Z][a-z]+) (\d{4})")
+_MONTHS = {
+    month: i
+    for i, month in enumerate(
+        (
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ),
+        start=1,
+    )
+}
+#: The date of a Commission document on its CONVEX cover (``Emission``: ``Brussels, 13.1.2025``).
+_COVER_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})\s*$")
 
 
 def _classes(el: Element) -> set[str]:
@@ -151,6 +181,27 @@ def _space_after_numbers(root: Element) -> None:
                 el.tail = " " + tail
 
 
+def _iso(year: str, month: int, day: str) -> str | None:
+    """``YYYY-MM-DD`` of a date a page writes, or None when there is no such day."""
+    try:
+        return datetime.date(int(year), month, int(day)).isoformat()
+    except ValueError:
+        return None
+
+
+def _colophon_place(scope: Element) -> set[Element]:
+    """The elements after the last ELI container (``div.eli-container``) and outside it: where the
+    OJ HTML puts its colophon. Empty for a page without ELI containers."""
+    containers = [d for d in scope.iter("div") if "eli-container" in (d.get("class") or "").split()]
+    after: set[Element] = set()
+    node = containers[-1] if containers else None
+    while node is not None and node is not scope:
+        for sibling in node.itersiblings():
+            after.update(sibling.iter())
+        node = node.getparent()
+    return after
+
+
 def _line_text(el: Element) -> str:
     return collapse_ws("".join(t for t in el.itertext() if isinstance(t, str)).replace("\u00a0", " "))
 
@@ -168,6 +219,8 @@ def extract(root: Element) -> tuple[LegalText, dict[str, str]]:
     title_lines: list[str] = []
     status: str | None = None  # the cover's "Proposal for a", put before the title
     last_title = False
+
+    colophon = _colophon_place(scope)
 
     def flush() -> None:
         text.add(kind, lb.take(), label)
@@ -191,12 +244,25 @@ def extract(root: Element) -> tuple[LegalText, dict[str, str]]:
             for c in cls & _HEADER:
                 meta[c] = line
             continue
+        if el in colophon:
+            # The OJ colophon (ELI, ISSN) is no text of the act: it ended the last annex.
+            eli = _COLOPHON_ELI.fullmatch(line)
+            if eli:
+                meta.setdefault("eli", eli.group(1))
+                continue
+            if _COLOPHON_ISSN.fullmatch(line):
+                continue
         if cls & _NOTE or _in_notes(el):
             text.notes.append(line)
             continue
         if cls & _TITLE:
             if kind == "title":
                 title_lines.append(line)
+                dated = _TITLE_DATE.fullmatch(line)
+                if dated and dated.group(2) in _MONTHS and "date" not in meta:
+                    iso = _iso(dated.group(3), _MONTHS[dated.group(2)], dated.group(1))
+                    if iso:
+                        meta["date"] = iso
             elif not last_title:
                 flush()
                 kind, label = "annex", line
@@ -216,6 +282,11 @@ def extract(root: Element) -> tuple[LegalText, dict[str, str]]:
             # the title classes came, and the title block became an 'annex' part.
             if "statut" in cls and status is None:
                 status = line
+            dated = _COVER_DATE.search(line) if "emission" in cls else None
+            if dated and "date" not in meta:
+                iso = _iso(dated.group(3), int(dated.group(2)), dated.group(1))
+                if iso:
+                    meta["date"] = iso
         elif kind == "title":
             flush()
             kind, label = "preamble", None
@@ -253,7 +324,9 @@ def read_eurlex_html(ctx: ReadContext) -> Iterator[Document | ReadError]:
         meta["number"] = header["hd-uniq"]
     if "hd-coll" in header:
         meta["oj_series"] = header["hd-coll"]
-    date = None
+    date = header.get("date")
+    if "eli" in header:
+        meta["eli"] = header["eli"]
     m = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", header.get("hd-date", ""))
     if m:
         meta["oj_date"] = f"{m.group(3)}-{int(m.group(2)):02d}-{int(m.group(1)):02d}"

@@ -132,6 +132,15 @@ def test_eurlex_html_2024_903(formats: Path) -> None:
         "(1)" not in d.text.split("Having regard to the opinion of the European Economic and Social Committee")[1][:3]
     )
     assert "Having regard to the opinion of the European Economic and Social Committee,\n" in d.text
+    # The act's date as the Formex package gives it ("of 13 March 2024"); the header's is the OJ's.
+    assert (d.date, d.metadata["oj_date"]) == ("2024-03-13", "2024-03-22")
+    # The OJ colophon after the last ELI container is not appended to the annex; its ELI is kept.
+    assert d.metadata["eli"] == "http://data.europa.eu/eli/reg/2024/903/oj"
+    assert d.text.endswith("— Remaining barriers to cross-border interoperability")
+    (fx,) = read("formex", formats / "formex4/L_202400903EN.doc.fmx.xml")
+    assert isinstance(fx, Document)
+    assert ws(d.text) == ws(fx.text)
+    assert (d.date, d.metadata["eli"]) == (fx.date, fx.metadata["eli"])
 
 
 @pytest.mark.parametrize(
@@ -187,6 +196,9 @@ def test_eurlex_html_proposals_title_from_the_cover_page(formats: Path, name: st
     assert (parts[0].kind, parts[0].lines[0], parts[0].lines[-3]) == ("title", "EUROPEAN COMMISSION", "Proposal for a")
     assert " ".join(parts[0].lines[-3:]) == d.title
     assert parts[1].kind == "preamble" and parts[1].lines[0] == "EXPLANATORY MEMORANDUM"
+    # the date of the cover ("Brussels, 13.1.2025"), as the file's docVars say it (LW_EMISSION_ISODATE)
+    raw = (formats / "eurlex-html/proposals" / name).read_text(encoding="utf-8")
+    assert d.date == re.search(r"LW_EMISSION_ISODATE;value=\"([\d-]+)\"", raw).group(1)  # type: ignore[union-attr]
     if name == "COM(2025)6.html":  # tulit's own reading of the same file
         ref = json.loads((formats / "tulit-parser-outputs/COM(2025)6.json").read_text(encoding="utf-8"))
         assert d.title == ref["preface"]

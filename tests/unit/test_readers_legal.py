@@ -160,6 +160,24 @@ def test_eurlex_html_convex_cover_page_is_the_title() -> None:
     assert [(p.kind, p.label) for p in parts[:3]] == [("title", None), ("preamble", None), ("heading", None)]
 
 
+def test_eurlex_html_oj_colophon_is_not_text_and_the_act_date_is_read() -> None:
+    # The OJ colophon after the last ELI container (ELI and ISSN lines) was appended to the annex,
+    # and the date was never set (the header's 22.3.2099 is the OJ's date: oj_date).
+    d = only_doc(read("eurlex_html", "html/en_oj_colophon.html"))
+    assert d.text.endswith("ANNEX\nThe last line of the annex.")
+    # the same ISSN line inside the act is text
+    assert "cut out of an article:\nISSN 1977-0677 (electronic edition)\n\nDone at" in d.text
+    assert d.metadata["eli"] == "http://data.europa.eu/eli/reg/2099/9/oj"
+    assert (d.date, d.metadata["oj_date"]) == ("2099-03-13", "2099-03-22")
+    assert d.title == "REGULATION (EU) 2099/9 OF THE EUROPEAN PARLIAMENT AND OF THE COUNCIL of 13 March 2099 on cheese"
+
+
+def test_eurlex_html_convex_proposal_date_from_the_cover() -> None:
+    d = only_doc(read("eurlex_html", "html/pt_convex_proposal.html"))
+    assert d.date == "2099-01-22"  # Emission: "Bruxelas, 22.1.2099"
+    assert "eli" not in d.metadata
+
+
 def test_eurlex_html_undeclared_latin1_is_not_garbled(tmp_path: Path) -> None:
     p = tmp_path / "a.html"
     p.write_bytes(
