@@ -26,7 +26,8 @@ Traps handled (each has a fixture in tests/fixtures/readers/formex/):
   is no printable character: a control, a lone surrogate, out of range, not hexadecimal).
 * ``NOTE`` footnotes sit inline in mid-sentence: they are cut out of the body (the text on both
   sides joins up) and kept in ``metadata['notes']`` (``notes: metadata``, default) or dropped
-  (``notes: drop``).
+  (``notes: drop``). A table's notes (``TBL/GR.NOTES/NOTE``) too, numbered in document order
+  with the others; the empty ``NOTE NOTE.REF`` marker in a cell gives nothing.
 * Quoted amendments ``QUOT.S`` contain *foreign* ``ARTICLE`` elements: they stay inside the
   amending article's text and are never counted as articles of the act.
 * Processing instructions (``<?PAGE NO="2"?>``) and comments anywhere: ignored, the text
@@ -108,8 +109,9 @@ BLOCKS = frozenset(
 )
 #: Numbering elements: followed by a space and kept on the line they number.
 NUMBERS = frozenset({"NO.P", "NO.PARAG", "NO.ITEM", "NO.GR.SEQ"})
-#: Bibliographic / technical elements: no body text.
-SKIP = frozenset({"BIB.INSTANCE", "BIB.DOC", "BIB.OJ", "INCLUSIONS", "GR.NOTES", "NOTE", "REF.PHYS"})
+#: Bibliographic / technical elements: no body text. (``GR.NOTES``, a table's notes, is walked:
+#: its ``NOTE``s go to the notes like any other; skipped, they were in neither text nor notes.)
+SKIP = frozenset({"BIB.INSTANCE", "BIB.DOC", "BIB.OJ", "INCLUSIONS", "NOTE", "REF.PHYS"})
 #: List types with an implicit marker (Formex LIST/@TYPE), rendered as the OJ prints them.
 LIST_MARKS = {"DASH": "—", "NDASH": "–", "BULLET": "•"}
 

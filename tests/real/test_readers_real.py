@@ -117,6 +117,18 @@ def test_regulation_2024_903_package(formats: Path) -> None:
     assert read("formex", formats / "formex4/L_202400903EN.toc.fmx.xml") == []
 
 
+def test_formex_table_note_of_annex_i_to_regulation_1319_2011(formats: Path) -> None:
+    (d,) = read("formex", formats / "formex4/5cca93ee-e193-46bf-8416-c2f57cbc34c9.0004.05_DOC_4.xml", package="none")
+    assert isinstance(d, Document)
+    # TBL/GR.NOTES/NOTE was in neither the text nor the notes
+    assert (d.metadata["notes_count"], d.metadata["notes"]) == (
+        "1",
+        "(1) Nomenclature of countries laid down by Commission Regulation (EC) No 1833/2006 (OJ L 354, 14.12.2006, "
+        "p. 19). The code “ZZ” represents “other origins”.’",
+    )
+    assert "Nomenclature" not in d.text and d.text.startswith("‘ANNEX I\n\nCN code Description of goods")
+
+
 def test_formex_and_html_agree_on_every_article(formats: Path) -> None:
     fx = formex.extract_file((formats / REG_2024_903).read_bytes())
     ht = eurlex_html.extract_file((formats / REG_HTML).read_bytes())

@@ -67,6 +67,25 @@ def test_formex_notes_drop() -> None:
     assert "notes" not in d.metadata and "Nota tal-qiegħ" not in d.text
 
 
+def test_formex_table_notes_are_notes() -> None:
+    # A NOTE in a table's GR.NOTES was in neither the text nor the notes (GR.NOTES was skipped as
+    # a whole). It is numbered in document order like every other NOTE; the empty NOTE.REF
+    # marker in the cell gives nothing.
+    d = only_doc(read("formex", "formex/et_annex_table_notes.xml"))
+    assert d.text == "„I LISA\n\nJuustu tabel:\nKaup Päritolu\nJuust ZZ\nTabeli järel."
+    assert d.metadata["notes"].split("\n") == [
+        "(1) ELT L 1, 1.1.2099, lk 1.",
+        "(2) Kood „ZZ“ tähistab muid päritolusid.“",
+        "(3) Kolmas märkus.",
+    ]
+    assert d.metadata["notes_count"] == "3"
+    # The closing mark of the quoted annex is inside the note in the file: the title keeps only
+    # the opening one, as the file has it.
+    assert d.title == "„I LISA"
+    dropped = only_doc(read("formex", "formex/et_annex_table_notes.xml", notes="drop"))
+    assert dropped.text == d.text and "notes" not in dropped.metadata and "notes_count" not in dropped.metadata
+
+
 def test_formex_bad_option_is_config_error() -> None:
     with pytest.raises(ConfigError, match=r"options\.notes"):
         read("formex", "formex/mt_act.xml", notes="keep")
