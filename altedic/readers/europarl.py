@@ -26,6 +26,15 @@ UTF-16, and bytes that are not UTF-16 end it with an InputError at their line. A
 looks like UTF-16 without a byte-order mark is an InputError (read as UTF-8, every line was text
 with a NUL beside each letter), and a line holding a NUL character is a ReadError (``line N``)
 and is skipped, as an undecodable line is: NUL is never text.
+
+A parallel file of EuroParlExtract (``parallel_en-de.tab``: a ``<SPEAKER ...>`` line, then
+``English<TAB>German`` lines) looks like a Europarl file, and a zip member of that kind is
+sniffed as one. Read as text, each line held both languages and the file became one document
+labelled with one of them. When the first text line of a file is two texts separated by a TAB,
+the file is one ReadError (kind ``schema``) at that line saying so, and nothing of it is read:
+altedic has no reader of tab-separated pairs (the parallel dataset is made from TMX files,
+``pairs: true``), and EuroParlExtract writes the same texts as TMX. A TAB in a later line of a
+monolingual file is whitespace in its text, as before.
 """
 
 from __future__ import annotations
@@ -48,6 +57,13 @@ _TAG = re.compile(r"^<\s*([A-Za-z]+)\b(.*?)/?>\s*$")
 #: long word with no ``=`` after it (``<SPEAKER aaaa...>``), ``[A-Za-z_]+`` would rescan the rest
 #: of the word each time, quadratic time. A name found from inside a word is never a match the
 #: word's start does not give first, so the attributes found are unchanged.
+#: A EuroParlExtract parallel line: ``source<TAB>target``, both halves text.
+_PARALLEL = re.compile(r"[^\t]*\S[^\t]*\t[^\t]*\S[^\t]*")
+PARALLEL_MESSAGE = (
+    "parallel EuroParlExtract file (source<TAB>target on each line): the europarl reader reads "
+    "monolingual Europarl files and would mix both languages in one document; not read. Read "
+    "EuroParlExtract's TMX output of the same texts with format tmx"
+)
 _ATTR = re.compile(r"""(?<![A-Za-z_])([A-Za-z_]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
 
 
@@ -155,6 +171,7 @@ def read_europarl(ctx: ReadContext) -> Iterator[Document | ReadError]:
 
     chapter_id = ""
     chapter_title: str | None = None
+    first_text = True
     speaker: dict[str, str] = {}
     lines: list[str] = []
     start_line = 0
@@ -203,6 +220,12 @@ def read_europarl(ctx: ReadContext) -> Iterator[Document | ReadError]:
             continue
         tag = parse_tag(line) if line.startswith("<") else None
         if tag is None:
+            if first_text and _PARALLEL.fullmatch(line):
+                # EuroParlExtract's parallel output: one document of both languages otherwise,
+                # kept as one of them (see module docstring).
+                yield ctx.error(PARALLEL_MESSAGE, f"line {n}", "schema")
+                return
+            first_text = False
             if not lines:
                 start_line = n
             if chapter_title is None and not lines and not speaker:

@@ -296,6 +296,17 @@ def test_europarl_extract_tmx_utf8(formats: Path) -> None:
     assert docs[1].text.split("\n")[2] == "We were diverted to Basel-Mulhouse Airport."
 
 
+def test_europarl_extract_parallel_tab_is_one_error(formats: Path) -> None:
+    samples = formats / "europarl-extract-samples"
+    (e,) = read("europarl", samples / "parallel_en-de.tab")
+    assert isinstance(e, ReadError) and (e.position, e.kind) == ("line 2", "schema")
+    assert e.message.startswith("parallel EuroParlExtract file (source<TAB>target on each line)")
+    # the monolingual samples are read as before
+    for name in ("parallel_de_tl.txt", "parallel_en_sl.txt", "comparable_translated_bg-en.txt"):
+        (d,) = read("europarl", samples / name)
+        assert isinstance(d, Document) and "\t" not in d.text
+
+
 def test_jrc_acquis(formats: Path) -> None:
     (d,) = read("jrc_acquis", formats / "jrc-acquis-tei/jrc31958R0001-en.xml")
     assert isinstance(d, Document)

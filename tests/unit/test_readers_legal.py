@@ -582,6 +582,40 @@ def test_europarl_language_from_the_folder_inside_a_zip(tmp_path: Path) -> None:
     ]
 
 
+def test_europarl_parallel_tab_file_is_an_error_not_a_document(tmp_path: Path) -> None:
+    """A EuroParlExtract parallel file (``<SPEAKER ...>`` then ``source<TAB>target`` lines) was one
+    document of both languages, kept as one of them. Its first text line holds a TAB: the file is
+    one error naming the line and what to read instead, also as a zip member (sniffed as
+    Europarl from its ``<SPEAKER`` line)."""
+    import zipfile
+
+    message = (
+        "parallel EuroParlExtract file (source<TAB>target on each line): the europarl reader reads "
+        "monolingual Europarl files and would mix both languages in one document; not read. Read "
+        "EuroParlExtract's TMX output of the same texts with format tmx"
+    )
+    items = read("europarl", "europarl/parallel_sl-hr.tab")
+    assert [(type(e).__name__, e.position, e.kind, e.message) for e in items if isinstance(e, ReadError)] == [
+        ("ReadError", "line 2", "schema", message)
+    ]
+    assert len(items) == 1
+    with zipfile.ZipFile(tmp_path / "epx.zip", "w") as z:
+        z.writestr("parallel_sl-hr.tab", (FIX / "europarl/parallel_sl-hr.tab").read_bytes())
+        z.writestr("parallel_hr.txt", '<SPEAKER ID=2 LANGUAGE="SL" NAME="Novak">\nPreusmjereni smo na zračnu luku.\n')
+    src = SourceInfo(name="t", format="zip", options={})
+    got = list(get_reader("zip")(ReadContext(src, str(tmp_path / "epx.zip"), "epx.zip")))
+    assert [(e.uri.rsplit("/", 1)[1], e.position, e.message) for e in got if isinstance(e, ReadError)] == [
+        ("epx.zip!parallel_sl-hr.tab", "line 2", message)
+    ]
+    assert [d.text for d in got if isinstance(d, Document)] == ["Preusmjereni smo na zračnu luku."]
+    # A TAB further down a monolingual sitting is whitespace in a text line, as before.
+    p = tmp_path / "ep-00-01-18.txt"
+    p.write_text("<CHAPTER ID=1>\nNaslov\nPrvi stavek.\tDrugi del.\n", encoding="utf-8")
+    src = SourceInfo(name="t", format="europarl", options={})
+    (d,) = get_reader("europarl")(ReadContext(src, str(p), p.name))
+    assert isinstance(d, Document) and d.text == "Naslov\nPrvi stavek.\tDrugi del."
+
+
 def test_europarl_language_from_the_folder_the_glob_starts_in(tmp_path: Path) -> None:
     """paths: europarl/mt/*.txt makes rel 'ep-00-01-18.txt': the folder's language was lost (the
     documents were rejected as langid.undeclared with the declared method). Only an official EU
