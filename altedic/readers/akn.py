@@ -10,7 +10,8 @@ One document per file: ``preface`` (title), ``preamble`` (formula, citations, re
 ``body``/``mainBody`` (one part per ``article``; ``chapter``/``section``/``part``/``title``
 headings as their own parts), ``conclusions`` and ``attachments``/``components`` (annexes).
 ``meta`` (FRBR identification, references, proprietary Formex leftovers), ``coverPage`` and
-``toc`` are not text.
+``toc`` are not text. A document attached inline (``attachment/doc``) that does not declare the
+file's own language is a document of its own (:func:`read_akn`).
 
 Traps handled: ``authorialNote`` footnotes are cut out of the body like Formex notes
 (``notes: metadata|drop``); LEOS placeholders (``OJ C [...], [...], p. [...]``) are dropped
@@ -179,8 +180,25 @@ def _body(children: Iterable[Element], out: LegalText) -> None:
             out.add("body", _lines(child, out.notes))
 
 
-def extract(doc: Element) -> LegalText:
-    """Parts of one AKN document element (``act``, ``bill``, ``doc``...)."""
+def _inline_doc(attachment: Element) -> Element | None:
+    """The document element an ``attachment``/``component`` holds inline, if any."""
+    return next((c for c in attachment if local(c.tag) in ("doc", "act", "bill")), None)
+
+
+def _apart(inner: Element, lang: str | None) -> bool:
+    """Whether the attached document ``inner`` is read apart from a document in ``lang``: unless
+    its own meta declares that same language (see :func:`read_akn`)."""
+    return lang is None or _lang(_meta(inner))[0] != lang
+
+
+def extract(doc: Element, attached: list[Element] | None = None, lang: str | None = None) -> LegalText:
+    """Parts of one AKN document element (``act``, ``bill``, ``doc``...).
+
+    With ``attached`` (a list), a document held inline by an ``attachment``/``component`` that
+    does not declare ``lang`` (the declared language of ``doc``) is not merged into the parts but
+    appended to ``attached``: :func:`read_akn` makes it a document of its own. Without it (tests
+    and tools), every attached document's parts are merged as annexes.
+    """
     out = LegalText()
     for child in doc:
         name = local(child.tag)
@@ -203,8 +221,10 @@ def extract(doc: Element) -> LegalText:
         elif name in ("attachments", "components"):
             for att in child:
                 if local(att.tag):
-                    inner = next((c for c in att if local(c.tag) in ("doc", "act", "bill")), None)
-                    if inner is not None:
+                    inner = _inline_doc(att)
+                    if inner is not None and attached is not None and _apart(inner, lang):
+                        attached.append(inner)
+                    elif inner is not None:
                         sub = extract(inner)
                         out.notes.extend(sub.notes)
                         for p in sub.parts:
@@ -253,7 +273,8 @@ def _lang(meta: dict[str, str]) -> tuple[str | None, str | None]:
 
 
 def read_akn(ctx: ReadContext) -> Iterator[Document | ReadError]:
-    """One document per AKN file. Option ``notes: metadata|drop`` (default ``metadata``)."""
+    """One document per AKN file, and one per attached document read apart (see below). Option
+    ``notes: metadata|drop`` (default ``metadata``)."""
     notes_mode = option(ctx, "notes", ("metadata", "drop"))
     root = parse_xml(ctx.read_bytes(), ctx.uri, "Akoma Ntoso file")
     if local(root.tag) != "akomaNtoso":
@@ -263,10 +284,72 @@ def read_akn(ctx: ReadContext) -> Iterator[Document | ReadError]:
     if doc is None:
         yield ctx.error("Akoma Ntoso file has no document element", "root", "empty")
         return
-    text = extract(doc)
-    if not text.parts:
+    # An attached document that declares the document's own language stays in it as an annex
+    # (as a Formex package is one document with its annexes); one that declares another
+    # language, or none, is a document of its own (see below).
+    attached: list[Element] = []
+    text = extract(doc, attached, _lang(_meta(doc))[0])
+    apart = [(inner, extract(inner)) for inner in attached]
+    if not text.parts and not any(sub.parts for _inner, sub in apart):
         yield ctx.error("Akoma Ntoso file has no text", f"<{local(doc.tag)}>", "empty")
         return
+    meta, lang, date = _described(doc, text, notes_mode)
+    if apart:
+        meta["attachments"] = str(len(apart))
+    prov = eu_provenance(ctx, "Publications Office of the European Union")
+    eu = (
+        ctx.options.get("eu") is True
+        or meta.get("frbr_work", "").startswith("/akn/eu/")
+        or "urn:eu:europa:ec:leos" in root.nsmap.values()
+        or any(local(e.tag) == "akn4euVersion" for e in root.iter())
+    )
+    if ctx.source.licence is None and not eu:
+        # National legislation (Finlex, Légifrance, Normattiva...) is not under the EU policy:
+        # leave the licence to the recipe rather than claim one.
+        prov = {"publisher": ctx.source.publisher}
+    doc_ref = _doc_ref(meta)
+    if text.parts:
+        yield enrich(
+            ctx,
+            ctx.doc(
+                text.render(),
+                position=f"doc {local(doc.tag)}",
+                declared_lang=lang,
+                doc_ref=doc_ref,
+                title=text.title,
+                date=date,
+                metadata=meta,
+                **prov,
+            ),
+        )
+    # An attached document in another language or none declared (a convention and its protocol,
+    # in French and in English, attached to the law approving them) is a document of its own,
+    # described by its own meta: merged into the law, two languages made one document that the
+    # language stage labelled with one. Its language is the one its meta declares, never the
+    # law's; the Cellar notice of the file describes the law, so it is not applied to them.
+    for i, (inner, sub) in enumerate(apart, start=1):
+        if not sub.parts:
+            continue
+        sub_meta, sub_lang, sub_date = _described(inner, sub, notes_mode)
+        sub_meta["attachment"] = str(i)
+        yield ctx.doc(
+            sub.render(),
+            position=f"doc {local(doc.tag)} attachment {i}",
+            declared_lang=sub_lang,
+            doc_ref=_doc_ref(sub_meta) or doc_ref,
+            title=sub.title,
+            date=sub_date,
+            metadata=sub_meta,
+            **prov,
+        )
+
+
+def _doc_ref(meta: dict[str, str]) -> str | None:
+    return meta.get("frbr_expression") or meta.get("frbr_work") or meta.get("number") or None
+
+
+def _described(doc: Element, text: LegalText, notes_mode: str) -> tuple[dict[str, str], str | None, str | None]:
+    """Metadata, declared language and date of one AKN document element from its own ``meta``."""
     meta = _meta(doc)
     lang, unrecognised = _lang(meta)
     raw_lang = meta.pop("lang_raw", "")
@@ -280,30 +363,7 @@ def read_akn(ctx: ReadContext) -> Iterator[Document | ReadError]:
     meta["articles"] = str(len(text.articles()))
     meta["akn_type"] = local(doc.tag) + (f":{doc.get('name')}" if doc.get("name") else "")
     meta.update(text.notes_metadata(notes_mode))
-    prov = eu_provenance(ctx, "Publications Office of the European Union")
-    eu = (
-        ctx.options.get("eu") is True
-        or meta.get("frbr_work", "").startswith("/akn/eu/")
-        or "urn:eu:europa:ec:leos" in root.nsmap.values()
-        or any(local(e.tag) == "akn4euVersion" for e in root.iter())
-    )
-    if ctx.source.licence is None and not eu:
-        # National legislation (Finlex, Légifrance, Normattiva...) is not under the EU policy:
-        # leave the licence to the recipe rather than claim one.
-        prov = {"publisher": ctx.source.publisher}
-    yield enrich(
-        ctx,
-        ctx.doc(
-            text.render(),
-            position=f"doc {local(doc.tag)}",
-            declared_lang=lang,
-            doc_ref=meta.get("frbr_expression") or meta.get("frbr_work") or meta.get("number") or None,
-            title=text.title,
-            date=date,
-            metadata=meta,
-            **prov,
-        ),
-    )
+    return meta, lang, date
 
 
 def extract_file(data: bytes, uri: str = "<bytes>") -> LegalText:

@@ -174,7 +174,9 @@ def test_eurlex_html_proposals_have_no_footnote_markers(formats: Path, name: str
     assert not re.search(r"\w\s?\d{1,2}\s*$", d.text.split("\n")[0])
 
 
-@pytest.mark.parametrize("name", ["COM(2025)1.html", "COM(2025)6.html", "COM(2025)11.html", "COM(2025)18.html", "COM(2025)43.html"])
+@pytest.mark.parametrize(
+    "name", ["COM(2025)1.html", "COM(2025)6.html", "COM(2025)11.html", "COM(2025)18.html", "COM(2025)43.html"]
+)
 def test_eurlex_html_proposals_numbers_are_not_glued_to_their_text(formats: Path, name: str) -> None:
     (d,) = read("eurlex_html", formats / "eurlex-html/proposals" / name)
     assert isinstance(d, Document)
@@ -254,8 +256,58 @@ def test_akn4eu_leos_placeholders(formats: Path) -> None:
     ],
 )
 def test_akn_member_states_languages(formats: Path, name: str, lang: str | None) -> None:
-    (d,) = read("akn", formats / "akoma-ntoso/member-states" / name)
-    assert isinstance(d, Document) and d.declared_lang == lang and len(d.text) > 5000 and d.licence is None
+    docs = read("akn", formats / "akoma-ntoso/member-states" / name)
+    # Luxembourg: the law and its four attached documents (test below); the others: one document
+    assert len(docs) == (5 if name.startswith("luxembourg") else 1)
+    assert all(isinstance(d, Document) and d.licence is None for d in docs)
+    d = docs[0]
+    assert isinstance(d, Document) and d.declared_lang == lang and sum(len(d.text) for d in docs) > 5000
+
+
+def test_akn_luxembourg_law_and_its_attached_conventions(formats: Path) -> None:
+    docs = read("akn", formats / "akoma-ntoso/member-states/luxembourg_eli-etat-leg-loi-2024-05-22-a199-jo-fr-xml.xml")
+    assert all(isinstance(d, Document) for d in docs)
+    got = [
+        (d.position, d.declared_lang, d.date, len(d.text.split()), d.text.split("\n")[:2])
+        for d in docs
+        if isinstance(d, Document)
+    ]
+    # Merged, the French law, the French convention and protocol and the English ones were one
+    # document (9,200 French + 8,600 English words) labelled with one language.
+    assert got == [
+        (
+            "doc act",
+            None,
+            None,
+            236,
+            [
+                "Loi du 22 mai 2024 portant approbation de la Convention entre le Grand-Duché de "
+                "Luxembourg et la République de Cabo Verde pour l’élimination de la double imposition en matière d’impôts sur le "
+                "revenu et sur la fortune et pour la prévention de l’évasion et de la fraude fiscales, et du Protocole y "
+                "relatif, faits à Luxembourg, le 13 janvier 2022.",
+                "",
+            ],
+        ),
+        (
+            "doc act attachment 1",
+            None,
+            "2024-05-15",
+            8346,
+            [
+                "CONVENTION",
+                "entre le Grand-Duché de Luxembourg et la "
+                "République de Cabo Verde pour l’élimination de la double imposition en matière d’impôts sur le revenu et sur "
+                "la fortune et pour la prévention de l’évasion et de la fraude fiscales.",
+            ],
+        ),
+        ("doc act attachment 2", None, "2024-05-15", 236, ["PROTOCOLE", ""]),
+        ("doc act attachment 3", None, "2024-05-15", 8513, ["CONVENTION", ""]),
+        ("doc act attachment 4", None, "2024-05-16", 236, ["PROTOCOL", ""]),
+    ]
+    assert (
+        docs[3].text.split("\n")[2].startswith("between the Grand Duchy of Luxembourg and the Republic of Cabo Verde")
+    )
+    assert docs[0].metadata["attachments"] == "4"
 
 
 def _independent_counts(path: Path) -> tuple[int, Counter[str]]:

@@ -401,6 +401,81 @@ def test_akn_frbr_language_in_the_wild(tmp_path: Path, raw: str, expected: str |
     assert d.licence is None  # national legislation: no EU licence claimed
 
 
+def test_akn_attached_documents_are_documents_of_their_own() -> None:
+    # A law and the conventions it approves, attached as <doc>s with their own <meta>, French and
+    # English: merged, they were one document of two languages. Each attached document is now one
+    # document, with its own date, language (never the law's), notes and position.
+    main, fr, en = read("akn", "akn/fr_law_with_attachments.xml")
+    assert isinstance(main, Document) and isinstance(fr, Document) and isinstance(en, Document)
+    assert (main.position, main.declared_lang, main.date, main.doc_ref) == (
+        "doc act",
+        None,
+        "2099-05-22",
+        "/akn/lu/act/loi/2099-05-22/199/!main",
+    )
+    assert main.title == "Loi du 22 mai 2099 portant approbation de la Convention sur le fromage"
+    assert main.text == (
+        "Loi du 22 mai 2099 portant approbation de la Convention sur le fromage\n\nArt. unique.\n"
+        "Est approuvée la Convention sur le fromage.\n\nLuxembourg, le 22 mai 2099.\n\n"
+        "Doc. parl. 1 ; sess. ord. 2098-2099."  # a component that holds no document stays in the law
+    )
+    assert main.metadata == {
+        "frbr_work": "/akn/lu/act/loi/2099-05-22/199/!main",
+        "articles": "1",
+        "akn_type": "act",
+        "notes": "1 Doc. parl. 1.",
+        "notes_count": "1",
+        "attachments": "2",
+    }
+    assert (fr.position, fr.declared_lang, fr.date, fr.doc_ref, fr.title) == (
+        "doc act attachment 1",
+        None,
+        "2099-05-15",
+        "/akn/lu/act/loi/2099-05-22/199/!main",  # it has none of its own: the law's
+        None,
+    )
+    assert fr.text == "CONVENTION sur le fromage\n\nArticle 1\nLe fromage est protégé."
+    assert fr.metadata == {
+        "articles": "1",
+        "akn_type": "doc:Convention",
+        "notes": "1 Note de la convention.",
+        "notes_count": "1",
+        "attachment": "1",
+    }
+    assert (en.position, en.declared_lang, en.date, en.doc_ref) == (
+        "doc act attachment 2",
+        "en",  # from its own FRBRthis (.../eng@/...)
+        "2099-05-16",
+        "/akn/lu/doc/2099-05-16/convention/eng@/!main",
+    )
+    assert en.text == "CONVENTION on cheese\n\nArticle 1\nCheese is protected."
+    assert (en.licence, en.publisher) == (main.licence, main.publisher)
+    assert len({main.id, fr.id, en.id}) == 3
+
+
+def test_akn_attached_document_in_the_documents_own_language_stays_an_annex(tmp_path: Path) -> None:
+    # The law declares French and so does the French convention: it stays in the law (in
+    # document order, as a Formex package keeps its annexes); the English one is apart.
+    raw = (FIX / "akn/fr_law_with_attachments.xml").read_text(encoding="utf-8")
+    raw = raw.replace('<FRBRlanguage language=""/>', '<FRBRlanguage language="fra"/>', 2)
+    p = tmp_path / "loi.xml"
+    p.write_text(raw, encoding="utf-8")
+    main, en = read_path("akn", p)
+    assert isinstance(main, Document) and isinstance(en, Document)
+    assert (main.declared_lang, en.declared_lang, en.position) == ("fr", "en", "doc act attachment 1")
+    assert main.text.split("\n\n")[3:] == [
+        "CONVENTION sur le fromage",
+        "Article 1\nLe fromage est protégé.",
+        "Doc. parl. 1 ; sess. ord. 2098-2099.",
+    ]
+    assert (main.metadata["articles"], main.metadata["notes"], main.metadata["attachments"]) == (
+        "2",
+        "1 Doc. parl. 1.\n1 Note de la convention.",
+        "1",
+    )
+    assert en.text == "CONVENTION on cheese\n\nArticle 1\nCheese is protected."
+
+
 def test_akn_long_run_of_spaces_is_read_in_linear_time(tmp_path: Path) -> None:
     # 200,000 no-break spaces not followed by a placeholder: the old end-of-line placeholder
     # pattern rescanned the run from each of its positions (minutes; 43 s at 100,000).
