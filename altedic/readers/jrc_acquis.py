@@ -19,7 +19,7 @@ import html.entities
 import re
 from collections.abc import Iterator
 
-from altedic.langid.codes import read_declaration
+from altedic.langid.codes import EU_OFFICIAL, read_declaration
 from altedic.readers.base import ReadContext
 from altedic.readers.legal import eu_provenance
 from altedic.readers.xmlsafe import XML_ID, XML_LANG, collapse_ws, local, parse_xml
@@ -79,6 +79,9 @@ def read_jrc_acquis(ctx: ReadContext) -> Iterator[Document | ReadError]:
     if not lines:
         yield ctx.error("JRC-Acquis file has an empty <body>", "body", "empty")
         return
+    # EUR-Lex's page of the file's language (``legal-content/DE/``): it was always the English
+    # one. A language EUR-Lex does not publish in, or none declared: the English page.
+    page = lang.upper() if lang in EU_OFFICIAL else "EN"
     meta: dict[str, str] = {"paragraphs": str(len(lines))}
     if celex:
         meta["celex"] = celex
@@ -94,7 +97,7 @@ def read_jrc_acquis(ctx: ReadContext) -> Iterator[Document | ReadError]:
         declared_lang=lang,
         doc_ref=celex,
         title=title,
-        url=f"https://eur-lex.europa.eu/legal-content/EN/TXT/?uri=CELEX:{celex}" if celex else None,
+        url=f"https://eur-lex.europa.eu/legal-content/{page}/TXT/?uri=CELEX:{celex}" if celex else None,
         metadata=meta,
         **eu_provenance(ctx, PUBLISHER),
     )

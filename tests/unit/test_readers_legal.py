@@ -768,6 +768,8 @@ def test_jrc_acquis_irish_pseudo_entities() -> None:
     assert d.title == "Rialachán (CE) Uimh. 1/2099 maidir le cáis"
     assert d.metadata["eurovoc"] == "1234 5678"
     assert d.text == "Rialachán (CE) Uimh. 1/2099\nTá an réim seo 15 % níos fearr agus 20 %.\n%notanentity% fanann sé."
+    # the EUR-Lex page of the file's own language (it was always the English one)
+    assert d.url == "https://eur-lex.europa.eu/legal-content/GA/TXT/?uri=CELEX:32099R0001"
 
 
 def test_jrc_acquis_tei_p5_namespace_maltese(tmp_path: Path) -> None:
@@ -791,6 +793,13 @@ def test_jrc_acquis_tei_p5_namespace_maltese(tmp_path: Path) -> None:
     assert d.title == "Direttiva 2099/2/KE dwar il-ġobon"
     assert d.text == "Direttiva 2099/2/KE\nIl-ġobon Għawdxi huwa à la mod.\nDin id-Direttiva tidħol fis-seħħ."
     assert d.metadata == {"paragraphs": "3", "celex": "32099L0002", "eurovoc": "1234", "downloaded": "2006-02-22"}
+    assert d.url == "https://eur-lex.europa.eu/legal-content/MT/TXT/?uri=CELEX:32099L0002"
+    # a language EUR-Lex does not publish in (or none declared): the English page, as before
+    p.write_text(p.read_text(encoding="utf-8").replace('-mt" xml:lang="mt"', '" xml:lang="und"'), encoding="utf-8")
+    assert (
+        only_doc(read_path("jrc_acquis", p)).url
+        == "https://eur-lex.europa.eu/legal-content/EN/TXT/?uri=CELEX:32099L0002"
+    )
 
 
 def test_pseudo_entities() -> None:
