@@ -109,6 +109,12 @@ PLACEHOLDER = re.compile(
     r"|(?<!\s)\s*\[\.\.\.\]\s*$"
 )
 
+#: LEOS also leaves a reference to fill in with no ``[...]``: ``OJ L , , p. .``, or just ``OJ L``
+#: (``ABl. L , , S. .``, ``IO C , , lch. .``): a journal, a series, then only commas, dots and a
+#: page abbreviation. A footnote that is only that is dropped; lines of the text are not
+#: touched, nor is a note that says more (``Siehe ABl. C.``).
+EMPTY_REFERENCE = re.compile(r"\(?[^\W\d_]{1,4}\.?\s+[A-Z]{1,2}(?:[\s.,]*[^\W\d_]{1,4}\.)?[\s.,]*\)?")
+
 
 class _Walker:
     def __init__(self, notes: list[str]) -> None:
@@ -123,7 +129,7 @@ class _Walker:
             sub = _Walker([])
             sub.children(el)
             text = PLACEHOLDER.sub("", " ".join(sub.lb.take())).strip()
-            if any(c.isalnum() for c in text):
+            if any(c.isalnum() for c in text) and not EMPTY_REFERENCE.fullmatch(text):
                 marker = el.get("marker") or f"({len(self.notes) + 1})"
                 self.notes.append(f"{marker} {text}")
             return

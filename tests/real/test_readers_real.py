@@ -244,6 +244,14 @@ def test_akn4eu_leos_placeholders(formats: Path) -> None:
     )
 
 
+def test_akn4eu_empty_references_without_brackets(formats: Path) -> None:
+    # Its two notes are "OJ L , , p. ." and "OJ L": LEOS references left to fill in.
+    (d,) = read("akn", formats / "akn4eu/akn4eu.xml")
+    assert isinstance(d, Document)
+    assert "notes" not in d.metadata and "notes_count" not in d.metadata
+    assert "Russian armed forces into the area,\n" in d.text
+
+
 @pytest.mark.parametrize(
     ("name", "lang"),
     [

@@ -386,6 +386,19 @@ def test_akn_leos_irish() -> None:
     assert d.text.endswith("Arna dhéanamh sa Bhruiséil,\nThar ceann na Comhairle An tUachtarán")
 
 
+def test_akn_leos_empty_references_without_brackets_are_dropped() -> None:
+    # LEOS also leaves a reference to fill in without "[...]": "OJ L , , p. ." or just "OJ L" (and
+    # "ABl. L , , S. .", "IO C , , lch. ."). A note that is only that disappears, as a "[...]"
+    # placeholder note does; a real reference, or a sentence naming the OJ, stays.
+    d = only_doc(read("akn", "akn/de_leos_empty_references.xml"))
+    assert d.metadata["notes"] == "4 ABl. L 1 vom 1.1.2099, S. 1.\n5 Siehe ABl. C."
+    assert d.metadata["notes_count"] == "2"
+    assert d.text.split("\n\n")[1:] == [
+        "gestützt auf die Stellungnahme des Ausschusses,",
+        "Artikel 1\nDiese Verordnung gilt für Käse.",
+    ]
+
+
 @pytest.mark.parametrize(("raw", "expected"), [("en-EN", "en"), ("fin", "fi"), ("gr", "el"), ("ita", "it"), ("", None)])
 def test_akn_frbr_language_in_the_wild(tmp_path: Path, raw: str, expected: str | None) -> None:
     p = tmp_path / "a.xml"
