@@ -220,6 +220,11 @@ def extract(doc: Element, attached: list[Element] | None = None, lang: str | Non
                 out.title = lines[0]
         elif name == "preamble":
             out.add("preamble", _lines(child, out.notes))
+            if out.title is None:
+                # Légifrance puts the <docTitle> in the <preamble> and has no <preface>.
+                titles = [t for t in child.iter() if local(t.tag) in ("docTitle", "longTitle")]
+                if titles:
+                    out.title = " ".join(_lines(titles[0], [])) or None
         elif name in ("body", "mainBody", "judgmentBody", "debateBody", "amendmentBody", "collectionBody"):
             _body(child, out)
         elif name == "conclusions":

@@ -272,6 +272,15 @@ def test_akn_member_states_languages(formats: Path, name: str, lang: str | None)
     assert isinstance(d, Document) and d.declared_lang == lang and sum(len(d.text) for d in docs) > 5000
 
 
+def test_akn_legifrance_title_in_the_preamble(formats: Path) -> None:
+    (d,) = read("akn", formats / "akoma-ntoso/member-states/france_tas24-021.akn.xml")
+    assert isinstance(d, Document)
+    assert d.title == (
+        "Proposition de loi tendant à renforcer les moyens de surveillance des individus condamnés pour des "
+        "infractions sexuelles, violentes ou terroristes"
+    )
+
+
 def test_akn_luxembourg_law_and_its_attached_conventions(formats: Path) -> None:
     docs = read("akn", formats / "akoma-ntoso/member-states/luxembourg_eli-etat-leg-loi-2024-05-22-a199-jo-fr-xml.xml")
     assert all(isinstance(d, Document) for d in docs)

@@ -399,6 +399,14 @@ def test_akn_leos_empty_references_without_brackets_are_dropped() -> None:
     ]
 
 
+def test_akn_doc_title_in_the_preamble() -> None:
+    # Légifrance puts <docTitle> in <preamble> (no <preface>): the title was None.
+    d = only_doc(read("akn", "akn/fr_title_in_preamble.xml"))
+    assert d.title == "Proposition de loi tendant à protéger le fromage"
+    assert d.text == "Proposition de loi tendant à protéger le fromage\n\nArticle 1er\nLe fromage est protégé."
+    assert (d.declared_lang, d.date) == ("fr", "2099-01-01")
+
+
 @pytest.mark.parametrize(("raw", "expected"), [("en-EN", "en"), ("fin", "fi"), ("gr", "el"), ("ita", "it"), ("", None)])
 def test_akn_frbr_language_in_the_wild(tmp_path: Path, raw: str, expected: str | None) -> None:
     p = tmp_path / "a.xml"
