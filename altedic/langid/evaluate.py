@@ -170,8 +170,11 @@ def run_stage(
     return preds, len(docs) / dt if dt > 0 else 0.0
 
 
-def run_bare(items: Sequence[Item], model: str | None = None) -> tuple[list[str], float]:
-    """Predictions of the bare model (top-1 label, no policy, no threshold) and items/s.
+def run_bare(
+    items: Sequence[Item], model: str | None = None, labels: dict[str, Any] | None = None
+) -> tuple[list[str], float]:
+    """Predictions of the bare model (top-1 label through the label mapping ``labels``, as the
+    stage reads it; no policy, no threshold) and items/s.
 
     A language written in several scripts (``sr``, ``bs``...) is written with the script of the
     text, as the stage writes it (:func:`~altedic.langid.codes.with_script`: ``sr`` for Latin
@@ -181,7 +184,7 @@ def run_bare(items: Sequence[Item], model: str | None = None) -> tuple[list[str]
     from altedic.langid.model import LidModel
     from altedic.langid.policy import dominant_scripts
 
-    m = LidModel(model)
+    m = LidModel(model, labels)
     m.load()
     texts = [it.text for it in items]
     t0 = time.perf_counter()

@@ -235,6 +235,8 @@ class LidModel:
         # model's labels when it is loaded (the file need not be readable where the recipe is
         # checked: docs/distributed.md)
         self._mapped: dict[str, str] = {}
+        if label_map is not None and not isinstance(label_map, Mapping):
+            raise ConfigError("must be a mapping of model label -> language code", key="stages.langid.labels")
         for raw, target in (label_map or {}).items():
             label = _strip_prefix(str(raw))
             if label in self._mapped:

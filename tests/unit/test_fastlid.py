@@ -568,6 +568,29 @@ def test_label_mapping_keys_with_or_without_prefix_and_targets_as_the_automatic_
     assert stage.identify(["qu xa wy zo " * 30])[0]["lang"] == "zza"
 
 
+def test_eval_lid_bare_uses_the_label_mapping(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``altedic eval lid --bare`` measured the model without the recipe's label mapping: the
+    tiny model's xyz_Latn mapped to mt scored Maltese 1.0 through the stage and 0.0 bare."""
+    import json
+
+    from altedic.cli import main
+
+    (tmp_path / "mt.txt").write_text(
+        "mt\ts\tqu xa wy zo qekozo xzqzyozo kixa\nmt\ts\tzoqu wyxa kizo qexa yowy\nlv\ts\tā ē ī ū as is\n",
+        encoding="utf-8",
+    )
+    cfg = tmp_path / "cfg.yaml"
+    cfg.write_text(
+        json.dumps({"model": str(TINY / "tiny-softmax.bin"), "labels": {"xyz_Latn": "mt"}, "second_opinion": "none"}),
+        encoding="utf-8",
+    )
+    for bare in ([], ["--bare"]):
+        assert main(["eval", "lid", str(tmp_path), "--config", str(cfg), "--json", *bare]) == 0
+        result = json.loads(capsys.readouterr().out)
+        assert {lab: v["f1"] for lab, v in result["per_language"].items()} == {"lv": 1.0, "mt": 1.0}, bare
+        assert result["confusions"] == []
+
+
 def test_a_literal_end_of_line_word_does_not_cut_the_text() -> None:
     """fastText stops reading a line at a word "</s>" (its end-of-line token), so the rest of
     the text would not count; the model input turns such a word into a space for both backends,
