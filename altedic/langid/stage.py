@@ -91,7 +91,9 @@ _ALLOWED = {
     "paragraphs.on_mixed": ("flag", "split", "reject"),
 }
 
-_PRED_K = 5  # labels asked from fastText per text (more than top_k: the policy looks at them)
+# labels asked from fastText per text and looked at by the policy (top_k's, where it is more:
+# the labels past these five only extend the stored alternatives)
+_PRED_K = 5
 # A letter above U+024F (Latin and its extensions): in a text that has no letter of the scripts
 # dominant_scripts counts (Latin, Cyrillic, Greek, Arabic, Hebrew, Armenian, Georgian), a letter
 # of another script (Han, Kana, Hangul, Devanagari, Thai...), so that the model's label stands
@@ -380,7 +382,7 @@ class LanguageStage:
         # A text without lower-case letters (headings and enacting formulas of acts: "BILAG IV",
         # "THE JOINT COMMITTEE HAS ADOPTED THIS DECISION:") is given to the model in lower case
         # (as_model_reads). Development set: 355 such sentences, 281 -> 306 right.
-        preds = self.model.predict([as_model_reads(t) for t in texts], k=_PRED_K, max_chars=max_chars)
+        preds = self.model.predict([as_model_reads(t) for t in texts], k=max(_PRED_K, top_k), max_chars=max_chars)
         scripts = dominant_scripts(texts)
         below = cfg["second_opinion_below"]
         weight = float(cfg["second_opinion_weight"])
@@ -401,6 +403,9 @@ class LanguageStage:
         out: list[dict[str, Any]] = []
         for i, text in enumerate(texts):
             pred = preds[i]
+            more: list[tuple[str | None, float]] = []  # fastText's labels past _PRED_K (top_k > 5)
+            if len(pred) > _PRED_K:
+                pred, more = pred[:_PRED_K], pred[_PRED_K:]
             top_code, top_p = pred[0] if pred else (None, 0.0)
             second_top: str | None = None
             opinion: list[tuple[str, float]] = []
@@ -420,6 +425,7 @@ class LanguageStage:
                 # sentences that fastText calls Cornish, docs/langid.md).
                 consulted = False
             ranked: list[tuple[str | None, float]] = pred
+            total = 1.0  # what the scores of ranked are divided by (the second opinion's weight)
             if consulted:
                 opinion = second.opinion(text[:max_chars])
                 if fallback is not None and top_code != fallback:
@@ -569,6 +575,11 @@ class LanguageStage:
                 lang = with_script(lang, script)
             if consulted:
                 flags.append("second_opinion")
+            if more:
+                # top_k above _PRED_K: the labels the policy did not look at extend the
+                # alternatives, scored as the others (fastText's probability over the same total)
+                listed = {c for c, _ in ranked}
+                ranked = sorted([*ranked, *((c, p / total) for c, p in more if c not in listed)], key=_minus_score)
             out.append(
                 {
                     "lang": lang,
