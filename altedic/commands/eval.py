@@ -81,7 +81,7 @@ def _main_lid(args: argparse.Namespace) -> int:
     config = _load_config(args.config)
     items = load_items(args.dir, paragraphs=args.paragraphs, seed=args.seed, per_lang=args.per_lang, half=args.half)
     if args.bare:
-        preds, speed = run_bare(items, config.get("model"))
+        preds, speed = run_bare(items, config.get("model"), config.get("labels"))
         system = "bare model"
     else:
         preds, speed = run_stage(items, config, args.filters_dir)

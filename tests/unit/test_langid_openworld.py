@@ -289,6 +289,37 @@ def test_eval_folder_that_is_missing_or_a_file_is_named_as_such(tmp_path: Path) 
     ]
 
 
+def test_eval_file_with_a_bom_and_gold_labels_the_code_table_lacks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A file saved with a UTF-8 byte-order mark failed "unknown language label '\\ufeffmt'", and a
+    gold label the code table lacks (zza, Zazaki) failed "unknown language label 'zza'" although
+    the model side keeps such a label as its own code (GlotLID's zza_Latn is zza): gold labels
+    are now read by the same rule (altedic.langid.model.code_of)."""
+    import json
+
+    from altedic.cli import main
+    from altedic.errors import InputError
+
+    (tmp_path / "mt.txt").write_bytes("\ufeffmt\tx\tIl-Kummissjoni adottat dan ir-Regolament.\n".encode())
+    (tmp_path / "zza.txt").write_text("zza\ty\t1234 5678\nzza_Latn\ty\t- 99 -\n", encoding="utf-8")
+    assert [(i.gold, i.source, i.text) for i in load_items(tmp_path)] == [
+        ("mt", "x", "Il-Kummissjoni adottat dan ir-Regolament."),
+        ("zza", "y", "1234 5678"),
+        ("zza", "y", "- 99 -"),
+    ]
+    assert open_world_unknowable(["mt", "zza"]) == frozenset({"zza"})
+    assert main(["eval", "lid", str(tmp_path), "--open-world", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert {lab: v["f1"] for lab, v in result["per_language"].items()} == {"mt": 1.0, "zza": 1.0}
+    assert result["unknowable"] == ["zza"]
+    # what is no language code at all is still refused
+    (tmp_path / "zza.txt").write_text("zazaki!\ty\tqe\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_items(tmp_path)
+    assert (err.value.position, err.value.message) == ("line 1", "unknown language label 'zazaki!'")
+
+
 @pytest.mark.parametrize(
     ("data", "position", "message"),
     [

@@ -705,6 +705,46 @@ def test_split_gives_the_documents_variety_the_paragraphs_it_took() -> None:
     assert parts[0].rejected and parts[0].reason == "langid.unknown" and parts[1].text == ENGLISH
 
 
+# Italian paragraphs next to Friulian ones in one document (written for the test): alone, the
+# Italian ones are Italian at 0.98-1.00 with no Friulian word; the first Friulian one is Italian
+# too (0.64, two Friulian words: too few to name it alone), the second is named Friulian alone
+IT_FUR_DOCUMENT = [
+    "Il consiglio comunale si è riunito ieri sera per discutere il nuovo piano dei trasporti pubblici della "
+    "città e delle frazioni vicine.",
+    "Il sindaco ha spiegato che gli autobus passeranno più spesso nelle ore di punta e che le fermate saranno "
+    "rese accessibili a tutti.",
+    "La citât e à un plan pai trasports publics: il sindic al à dite che la linie e passarà par il centri e "
+    "par la stazion.",
+    "Une gnove linie e larà fin tal ospedâl, cun une fermade denant de scuele e une altre dongje il marcjât, "
+    "e ducj a son contents.",
+]
+
+
+def test_the_documents_variety_leaves_confident_neighbour_paragraphs_without_its_words(
+    stage: LanguageStage,
+) -> None:
+    # the whole-document check names Friulian; it took every Italian-labelled paragraph with it, so
+    # that the document was unknown (undeclared) or Italian at share 1.0 (declared), never mixed
+    got = stage.identify(IT_FUR_DOCUMENT)
+    assert [(g["lang"], g["score"]) for g in got] == [("it", 0.9845), ("it", 0.996), ("it", 0.6418), (None, 0.0)]
+    assert [stage.regional.check("it", p).hits["fur"] for p in IT_FUR_DOCUMENT] == [0, 0, 2, 6]
+    for declared in (None, "it"):
+        text = "\n".join(IT_FUR_DOCUMENT)
+        doc = Document(id=doc_id("t", "itfur", text), text=text, source="t", uri="t.txt", declared_lang=declared)
+        doc = stage.annotate([doc])[0]
+        assert (doc.lang, doc.lang_score, doc.lang_share) == ("it", 0.9902, 0.5187)
+        assert doc.lang_flags == ["regional:fur", "mixed"]
+        assert doc.metadata["lang_mix"] == "it:0.519,regional:fur:0.481"
+        stage.decide(doc)
+        assert not doc.rejected and doc.lang == "it"
+    parts = _parts(IT_FUR_DOCUMENT)
+    assert [(p.lang, p.lang_flags, p.text) for p in parts] == [
+        ("it", ["split"], "\n".join(IT_FUR_DOCUMENT[:2])),
+        (None, ["split", "regional:fur"], "\n".join(IT_FUR_DOCUMENT[2:])),
+    ]
+    assert [p.rejected and p.reason for p in parts] == [False, "langid.unknown"]
+
+
 def test_regional_label_is_not_held_to_the_model_probability(stage: LanguageStage) -> None:
     # lid.176 gives this Sardinian paragraph sc at ~0.11, below min_confidence; the spelling agrees
     doc = stage.annotate([Document(id=doc_id("t", "2", SARDINIAN), text=SARDINIAN, source="t", uri="t.txt")])[0]
