@@ -54,8 +54,20 @@ def join(base: str, *parts: str) -> str:
     return os.path.join(base, *parts) if is_local(base) else str(_fs().join(base, *parts))
 
 
+def _files_under(path: str, limit: int | None = None) -> list[str]:
+    """The files under the folder ``path`` (at any depth), as full URIs; at most ``limit``."""
+    pattern = path.rstrip("/") + "/**"
+    found = _fs().match([pattern], None if limit is None else [limit])[0].metadata_list
+    return [m.path for m in found]
+
+
 def exists(path: str) -> bool:
-    return os.path.exists(_local(path)) if is_local(path) else bool(_fs().exists(path))
+    """Whether ``path`` is a file or a folder. On an object store (``gs://``, ``s3://``) a
+    folder is only a prefix of its files' names, and Beam's ``exists`` answers for a file
+    (object) alone: there a folder exists when a file lies under it."""
+    if is_local(path):
+        return os.path.exists(_local(path))
+    return bool(_fs().exists(path)) or bool(_files_under(path, limit=1))
 
 
 def open_read(path: str) -> IO[bytes]:
@@ -125,6 +137,7 @@ def list_files(root: str) -> list[str]:
 
 
 def delete_tree(path: str) -> None:
+    """Delete the file or folder ``path`` (every file under it); nothing to delete is no error."""
     if is_local(path):
         local = _local(path)
         if os.path.isdir(local):
@@ -133,6 +146,15 @@ def delete_tree(path: str) -> None:
             os.remove(local)
         return
     fs = _fs()
+    if _files_under(path, limit=1):
+        # A trailing "/" is what makes Beam's GCS and S3 file systems delete a folder (every
+        # object under the prefix); without it they delete the object of that name only, and
+        # a folder, which is no object, stayed. Anything a file system left is deleted by name.
+        folder = path.rstrip("/") + "/"
+        fs.delete([folder])
+        left = _files_under(path)
+        if left:
+            fs.delete(left)
     if fs.exists(path):
         fs.delete([path])
 

@@ -2,21 +2,20 @@
 Beam's FileSystems, and the release is the same as on a local disk.
 
 The "bucket" is a test file system registered with Beam under the scheme ``altedictest://``,
-backed by a temporary folder; altedic sees only the URI (``fsutil.is_local`` is false), so the
-code paths are those of ``gs://`` or ``s3://`` without a network.
+backed by a temporary folder, with an object store's semantics (tests/fakefs.py: only files
+exist, a folder is a prefix, deleting one needs a trailing ``/``); altedic sees only the URI
+(``fsutil.is_local`` is false), so the code paths are those of ``gs://`` or ``s3://`` without a
+network.
 """
 
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, ClassVar
 
 import pytest
-from apache_beam.io.filesystem import FileMetadata
-from apache_beam.io.localfilesystem import LocalFileSystem
+from fakefs import ObjectStoreFileSystem
 
 from altedic import fsutil
 from altedic.errors import ConfigError, RunError
@@ -26,83 +25,14 @@ DEMO = ROOT / "pipelines" / "demo.yaml"
 SCHEME = "altedictest"
 
 
-class _BucketFileSystem(LocalFileSystem):  # type: ignore[misc]
-    """``altedictest://x/y`` -> ``<BACKING>/x/y``; listings give URIs back."""
-
-    BACKING: ClassVar[str] = ""
-    touched: ClassVar[list[str]] = []
-
-    @classmethod
-    def scheme(cls) -> str:
-        return SCHEME
-
-    @classmethod
-    def _p(cls, uri: str) -> str:
-        if not uri.startswith(f"{SCHEME}://"):
-            assert uri.startswith(cls.BACKING), uri  # LocalFileSystem calling itself back
-            return uri
-        cls.touched.append(uri)
-        return os.path.join(cls.BACKING, uri[len(SCHEME) + 3 :])
-
-    def join(self, basepath: str, *paths: str) -> str:
-        return "/".join([basepath.rstrip("/"), *(p.strip("/") for p in paths)])
-
-    def mkdirs(self, path: str) -> None:
-        os.makedirs(self._p(path), exist_ok=True)
-
-    def _list(self, dir_or_prefix: str) -> Iterator[FileMetadata]:
-        if not dir_or_prefix.startswith(f"{SCHEME}://"):
-            yield from super()._list(dir_or_prefix)
-            return
-        root = self._p(dir_or_prefix)
-        for dirpath, _dirs, files in os.walk(root):
-            for name in files:
-                local = os.path.join(dirpath, name)
-                uri = f"{SCHEME}://" + os.path.relpath(local, self.BACKING)
-                yield FileMetadata(uri, os.path.getsize(local), os.path.getmtime(local))
-
-    def create(self, path: str, *args: Any, **kwargs: Any) -> Any:
-        return super().create(self._p(path), *args, **kwargs)
-
-    def open(self, path: str, *args: Any, **kwargs: Any) -> Any:
-        return super().open(self._p(path), *args, **kwargs)
-
-    def copy(self, sources: list[str], destinations: list[str]) -> None:
-        super().copy([self._p(s) for s in sources], [self._p(d) for d in destinations])
-
-    def rename(self, sources: list[str], destinations: list[str]) -> None:
-        for d in destinations:
-            os.makedirs(os.path.dirname(self._p(d)), exist_ok=True)
-        super().rename([self._p(s) for s in sources], [self._p(d) for d in destinations])
-
-    def exists(self, path: str) -> bool:
-        return bool(super().exists(self._p(path)))
-
-    def size(self, path: str) -> int:
-        return int(super().size(self._p(path)))
-
-    def last_updated(self, path: str) -> float:
-        return float(super().last_updated(self._p(path)))
-
-    def checksum(self, path: str) -> str:
-        return str(super().checksum(self._p(path)))
-
-    def metadata(self, path: str) -> FileMetadata:
-        local = self._p(path)
-        return FileMetadata(path, os.path.getsize(local), os.path.getmtime(local))
-
-    def delete(self, paths: list[str]) -> None:
-        super().delete([self._p(p) for p in paths])
-
-
 @pytest.fixture
 def bucket(tmp_path: Path) -> Iterator[Path]:
     backing = tmp_path / "bucket"
     backing.mkdir()
-    _BucketFileSystem.BACKING = str(backing)
-    _BucketFileSystem.touched = []
+    ObjectStoreFileSystem.BACKING = str(backing)
+    ObjectStoreFileSystem.touched = []
     yield backing
-    _BucketFileSystem.BACKING = ""
+    ObjectStoreFileSystem.BACKING = ""
 
 
 def test_fsutil_on_a_remote_uri(bucket: Path) -> None:
@@ -121,7 +51,36 @@ def test_fsutil_on_a_remote_uri(bucket: Path) -> None:
     assert fsutil.list_files(base) == ["c.json"]
     fsutil.delete_tree(fsutil.join(base, "c.json"))
     assert fsutil.list_files(base) == [] and not fsutil.exists(fsutil.join(base, "c.json"))
-    assert _BucketFileSystem.touched  # the calls went through Beam's FileSystems
+    assert ObjectStoreFileSystem.touched  # the calls went through Beam's FileSystems
+
+
+def _files(root: Path) -> list[str]:
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+
+
+def test_folders_in_a_bucket_exist_by_their_files_and_are_deleted_with_them(bucket: Path) -> None:
+    """An object store has no folders: a "folder" exists when a file lies under its prefix, and
+    deleting it deletes every file under ``prefix/`` (not the neighbour whose name merely starts
+    the same). ``exists`` called every folder missing and ``delete_tree`` left them in place."""
+    base = f"{SCHEME}://tree"
+    for rel in ("a/x.json", "a/b/y.json", "ab.json", "c/z.json"):
+        fsutil.write_bytes(fsutil.join(base, rel), b"{}")
+    assert [fsutil.exists(fsutil.join(base, p)) for p in ("a", "a/b", "a/b/y.json", "ab.json", "b", "a/x")] == [
+        True,
+        True,
+        True,
+        True,
+        False,
+        False,
+    ]
+    assert fsutil.exists(base)
+    fsutil.delete_tree(fsutil.join(base, "a"))
+    assert fsutil.list_files(base) == ["ab.json", "c/z.json"] and not fsutil.exists(fsutil.join(base, "a"))
+    fsutil.delete_tree(fsutil.join(base, "ab.json"))
+    fsutil.delete_tree(fsutil.join(base, "nothing"))  # nothing to delete: no error
+    assert fsutil.list_files(base) == ["c/z.json"]
+    fsutil.delete_tree(base)
+    assert fsutil.list_files(base) == [] and not fsutil.exists(base) and _files(bucket) == []
 
 
 def test_a_release_written_to_a_bucket_equals_the_local_one(bucket: Path, demo_release: Path) -> None:
@@ -141,8 +100,53 @@ def test_a_release_written_to_a_bucket_equals_the_local_one(bucket: Path, demo_r
     )
     assert result.manifest["shards"] == remote["shards"]
     # Spill chunks, shards and the manifest all went through the bucket's file system.
-    touched = _BucketFileSystem.touched
+    touched = ObjectStoreFileSystem.touched
     assert any("/_spill/" in u for u in touched) and any(u.endswith("manifest.json") for u in touched)
+
+
+def test_overwrite_in_a_bucket_leaves_no_stale_file(bucket: Path, demo_release: Path) -> None:
+    """``--overwrite`` of a release in a bucket: the old release's data, rejected and dedup
+    files are removed before the new ones are moved in (a stale shard of a language the new
+    release does not have stayed, and so did the old staging folder)."""
+    from altedic.run import run
+
+    uri = f"{SCHEME}://releases/demo"
+    run(str(DEMO), out=uri, workers=1)
+    out = bucket / "releases" / "demo"
+    stale = ["data/xx/part-00000-of-00001.parquet", "rejected/xx/part-00000-of-00001.parquet"]
+    stale += ["dedup/signatures-xx-00000-of-00001.parquet", "_staging/data/xx/part-00000-of-00001.parquet"]
+    for rel in stale:
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_bytes(b"stale")
+    with pytest.raises(RunError, match="finished release"):
+        run(str(DEMO), out=uri, workers=1)
+    result = run(str(DEMO), out=uri, workers=1, overwrite=True)
+    assert _files(out) == _files(demo_release)
+    assert result.manifest["shards"] == json.loads((demo_release / "manifest.json").read_bytes())["shards"]
+
+
+def test_leftovers_of_a_crashed_run_in_a_bucket_do_not_feed_the_next_run(bucket: Path, demo_release: Path) -> None:
+    """A crashed run's staging folder in a bucket (a shard, its sidecar and statistics, a spill
+    chunk, no ``_SUCCESS``) is cleared by the next run: none of it is counted or published."""
+    from altedic.run import run
+
+    out = bucket / "releases" / "demo"
+    leftovers = {
+        "_staging/data/xx/part-00000-of-00001.parquet": b"old",
+        "_staging/_shards/data__xx__part-00000-of-00001.parquet.json": json.dumps(
+            {"path": "data/xx/part-00000-of-00001.parquet", "kind": "data", "lang": "xx", "rows": 1, "bytes": 3}
+        ).encode(),
+        "_staging/_stats/data__xx__part-00000-of-00001.parquet.json": b"{}",
+        "_staging/_spill/cand-0123.parquet": b"old",
+        "_staging/_counts.json": b"[]",
+    }
+    for rel, data in leftovers.items():
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_bytes(data)
+    result = run(str(DEMO), out=f"{SCHEME}://releases/demo", workers=1)
+    local = json.loads((demo_release / "manifest.json").read_bytes())
+    assert result.manifest["shards"] == local["shards"] and result.manifest["accounting"] == local["accounting"]
+    assert _files(out) == _files(demo_release)
 
 
 def test_inputs_read_from_a_bucket(bucket: Path, demo_release: Path, tmp_path: Path) -> None:
@@ -162,10 +166,10 @@ def test_inputs_read_from_a_bucket(bucket: Path, demo_release: Path, tmp_path: P
         text = text.replace(f"paths: {rel}", f"paths: {SCHEME}://in/{rel[len('demo/') :]}")
     recipe = tmp_path / "bucket.yaml"
     recipe.write_text(text, encoding="utf-8")
-    _BucketFileSystem.touched = []
+    ObjectStoreFileSystem.touched = []
     run(str(recipe), out=f"{SCHEME}://releases/from-bucket", workers=1)
     out = bucket / "releases" / "from-bucket"
-    assert any(u.startswith(f"{SCHEME}://in/legal/") for u in _BucketFileSystem.touched)
+    assert any(u.startswith(f"{SCHEME}://in/legal/") for u in ObjectStoreFileSystem.touched)
 
     def rows(root: Path, kind: str, cols: tuple[str, ...] = ("id", "source", "lang")) -> list[tuple[str, ...]]:
         cols += ("reason",) if kind == "rejected" else ()
@@ -228,9 +232,9 @@ def test_inspect_a_release_in_a_bucket(bucket: Path, demo_release: Path, capsys:
     shutil.copytree(demo_release, bucket / "rel")
     uri = f"{SCHEME}://rel"
     local = ri.load_manifest(demo_release)
-    _BucketFileSystem.touched = []
+    ObjectStoreFileSystem.touched = []
     manifest = ri.load_manifest(uri)
-    assert manifest == local and _BucketFileSystem.touched
+    assert manifest == local and ObjectStoreFileSystem.touched
     checks = ri.verify_shards(uri, manifest)
     assert checks == ri.verify_shards(demo_release, local) and checks and all(c.ok for c in checks)
     assert ri.load_stats(uri, manifest) == ri.load_stats(demo_release, local)
@@ -270,9 +274,9 @@ def test_mix_from_and_to_a_bucket(bucket: Path, demo_release: Path, tmp_path: Pa
     shutil.copytree(demo_release, bucket / "rel")
     weights = {"mt": 3.0, "ga": 2.0}
     local = mix(demo_release, tmp_path / "mixed", weights=weights, seed=3, max_rows_per_shard=2)
-    _BucketFileSystem.touched = []
+    ObjectStoreFileSystem.touched = []
     remote = mix(f"{SCHEME}://rel", f"{SCHEME}://mixed", weights=weights, seed=3, max_rows_per_shard=2)
-    assert any(u.startswith(f"{SCHEME}://mixed/data/") for u in _BucketFileSystem.touched)
+    assert any(u.startswith(f"{SCHEME}://mixed/data/") for u in ObjectStoreFileSystem.touched)
     assert remote["shards"] == local["shards"] and len(remote["shards"]) > 2
     for shard in local["shards"]:
         assert (bucket / "mixed" / shard["path"]).read_bytes() == (tmp_path / "mixed" / shard["path"]).read_bytes()
