@@ -18,6 +18,7 @@ from typing import IO, Any
 #: (a JSON list: the file systems' settings and credentials given after ``--``).
 BEAM_ARGS_ENV = "ALTEDIC_BEAM_ARGS"
 _configured = False
+_beam_args: list[str] | None = None
 
 
 def is_local(path: str) -> bool:
@@ -28,19 +29,42 @@ def _local(path: str) -> str:
     return path[len("file://") :] if path.startswith("file://") else path
 
 
-def _fs() -> Any:
+def configure(beam_args: list[str]) -> None:
+    """Set Beam's file systems up with ``beam_args`` (the arguments given after ``--``: a
+    bucket's region, endpoint, credentials...) before the first URI is opened.
+
+    Beam hands pipeline options to its file systems only once a Pipeline object exists, and
+    S3's cannot even be built without them (``S3IO``: "Must provide one of client or options"):
+    the driver lists the input files, and ``inspect``, ``mix`` and ``summary`` open a release,
+    before any pipeline exists, if ever. Applied when a URI is first opened (Beam is imported
+    only then)."""
+    global _beam_args, _configured
+    _beam_args = list(beam_args)
+    _configured = False
+
+
+def filesystems() -> Any:
+    """Beam's ``FileSystems``, set up with the run's options (:func:`configure`; in a local
+    worker process, those in ``ALTEDIC_BEAM_ARGS``; else Beam's defaults when no pipeline has
+    set any): every URI of altedic is opened, listed and written through it."""
     global _configured
     from apache_beam.io.filesystems import FileSystems
 
     if not _configured:
         _configured = True
-        raw = os.environ.get(BEAM_ARGS_ENV)
-        if raw and FileSystems._pipeline_options is None:
-            # A local worker process (no Beam pipeline here): the run's options, so that a
-            # bucket's credentials given as pipeline options reach this process too.
-            from apache_beam.options.pipeline_options import PipelineOptions
+        args = _beam_args
+        if args is None:
+            from apache_beam.options.value_provider import RuntimeValueProvider
 
-            FileSystems.set_options(PipelineOptions(json.loads(raw)))
+            if FileSystems._pipeline_options is not None or RuntimeValueProvider.runtime_options is not None:
+                return FileSystems  # set by a pipeline (a runner's worker, a pipeline built here)
+            # A local worker process (no Beam pipeline here) gets the run's options, so that a
+            # bucket's credentials given as pipeline options reach this process too.
+            raw = os.environ.get(BEAM_ARGS_ENV)
+            args = json.loads(raw) if raw else []
+        from apache_beam.options.pipeline_options import PipelineOptions
+
+        FileSystems.set_options(PipelineOptions(args))
     return FileSystems
 
 
@@ -51,13 +75,13 @@ def _uncompressed() -> Any:
 
 
 def join(base: str, *parts: str) -> str:
-    return os.path.join(base, *parts) if is_local(base) else str(_fs().join(base, *parts))
+    return os.path.join(base, *parts) if is_local(base) else str(filesystems().join(base, *parts))
 
 
 def _files_under(path: str, limit: int | None = None) -> list[str]:
     """The files under the folder ``path`` (at any depth), as full URIs; at most ``limit``."""
     pattern = path.rstrip("/") + "/**"
-    found = _fs().match([pattern], None if limit is None else [limit])[0].metadata_list
+    found = filesystems().match([pattern], None if limit is None else [limit])[0].metadata_list
     return [m.path for m in found]
 
 
@@ -67,14 +91,14 @@ def exists(path: str) -> bool:
     (object) alone: there a folder exists when a file lies under it."""
     if is_local(path):
         return os.path.exists(_local(path))
-    return bool(_fs().exists(path)) or bool(_files_under(path, limit=1))
+    return bool(filesystems().exists(path)) or bool(_files_under(path, limit=1))
 
 
 def open_read(path: str) -> IO[bytes]:
     """``path`` opened for reading bytes, as stored (no decompression by file name)."""
     if is_local(path):
         return open(_local(path), "rb")
-    return _fs().open(path, compression_type=_uncompressed())  # type: ignore[no-any-return]
+    return filesystems().open(path, compression_type=_uncompressed())  # type: ignore[no-any-return]
 
 
 def create(path: str) -> IO[bytes]:
@@ -84,7 +108,7 @@ def create(path: str) -> IO[bytes]:
         local = _local(path)
         os.makedirs(os.path.dirname(local) or ".", exist_ok=True)
         return open(local, "wb")
-    return _fs().create(path, compression_type=_uncompressed())  # type: ignore[no-any-return]
+    return filesystems().create(path, compression_type=_uncompressed())  # type: ignore[no-any-return]
 
 
 def read_bytes(path: str) -> bytes:
@@ -101,7 +125,7 @@ def write_bytes(path: str, data: bytes) -> None:
     if is_local(path):
         os.replace(_local(tmp), _local(path))
     else:
-        fs = _fs()
+        fs = filesystems()
         if fs.exists(path):
             fs.delete([path])
         fs.rename([tmp], [path])
@@ -111,7 +135,7 @@ def size(path: str) -> int:
     """Size of the file ``path`` in bytes (FileNotFoundError when there is none)."""
     if is_local(path):
         return os.path.getsize(_local(path))
-    found = _fs().match([path])[0].metadata_list
+    found = filesystems().match([path])[0].metadata_list
     if not found:
         raise FileNotFoundError(path)
     return int(found[0].size_in_bytes)
@@ -132,7 +156,7 @@ def list_files(root: str) -> list[str]:
                 out.append(os.path.relpath(os.path.join(dirpath, name), local))
         return sorted(out)
     prefix = root.rstrip("/") + "/"
-    result = _fs().match([prefix + "**"])[0]
+    result = filesystems().match([prefix + "**"])[0]
     return sorted(m.path[len(prefix) :] for m in result.metadata_list)
 
 
@@ -145,7 +169,7 @@ def delete_tree(path: str) -> None:
         elif os.path.exists(local):
             os.remove(local)
         return
-    fs = _fs()
+    fs = filesystems()
     if _files_under(path, limit=1):
         # A trailing "/" is what makes Beam's GCS and S3 file systems delete a folder (every
         # object under the prefix); without it they delete the object of that name only, and
@@ -164,7 +188,7 @@ def move(src: str, dst: str) -> None:
         os.makedirs(os.path.dirname(_local(dst)) or ".", exist_ok=True)
         os.replace(_local(src), _local(dst))
     else:
-        _fs().rename([src], [dst])
+        filesystems().rename([src], [dst])
 
 
 def makedirs(path: str) -> None:

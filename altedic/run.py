@@ -620,6 +620,9 @@ def run(
     if out is not None and not out.strip():
         raise ConfigError("is empty: give an output directory or URI, or leave --out out", key="--out")
     started = datetime.now(UTC).isoformat(timespec="seconds")
+    # Beam's file systems get the options now: the input files are listed before the pipeline
+    # (which would hand them its options) exists
+    fsutil.configure(beam_args)
     recipe = load_recipe(recipe_path, output_override=os.path.abspath(out) if out and fsutil.is_local(out) else out)
     out_dir = recipe.output
     plan = plan_sources(recipe)

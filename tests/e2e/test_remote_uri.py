@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fakefs import ObjectStoreFileSystem
+from fakefs import ObjectStoreFileSystem, OptionsFileSystem
 
 from altedic import fsutil
 from altedic.errors import ConfigError, RunError
@@ -208,11 +208,12 @@ def test_local_processes_get_the_runs_beam_arguments() -> None:
     code = (
         "from altedic import fsutil\n"
         "from apache_beam.options.pipeline_options import S3Options\n"
-        "options = fsutil._fs()._pipeline_options\n"
+        "options = fsutil.filesystems()._pipeline_options\n"
         "print('none' if options is None else options.view_as(S3Options).s3_region_name)\n"
     )
-    # With them, the first file-system use sets them up; without them, Beam's defaults.
-    for environment, expected in ((env, "eu-west-1"), (localworker._child_env(), "none")):
+    # With them, the first file-system use sets them up; without them, Beam's default options
+    # (set all the same: S3's file system cannot be built without options)
+    for environment, expected in ((env, "eu-west-1"), (localworker._child_env(), "None")):
         proc = subprocess.run(
             [sys.executable, "-c", code], env=environment, capture_output=True, text=True, timeout=120, check=False
         )
@@ -325,3 +326,69 @@ def test_tdm_reservations_of_inputs_in_a_bucket(bucket: Path, tmp_path: Path) ->
     assert [(plan.infos[t.source].name, t.uri, t.rel) for t in plan.tasks] == [
         ("free", f"{SCHEME}://in/html/ok.html", "ok.html")
     ]
+
+
+@pytest.fixture
+def fresh_beam(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Beam's file systems as in a new process: no pipeline options yet (a Pipeline object sets
+    them; S3FileSystem, as tests/fakefs.py's ``altedicopts://``, cannot work without them)."""
+    from apache_beam.io.filesystems import FileSystems
+    from apache_beam.options.value_provider import RuntimeValueProvider
+
+    monkeypatch.setattr(FileSystems, "_pipeline_options", None)
+    monkeypatch.setattr(RuntimeValueProvider, "runtime_options", None)
+    monkeypatch.setattr(fsutil, "_configured", False)
+    monkeypatch.setattr(fsutil, "_beam_args", None)
+    OptionsFileSystem.regions = []
+
+
+def _demo_recipe_reading(scheme: str, bucket: Path, tmp_path: Path) -> Path:
+    """The demo recipe with its input files in the bucket, named by ``scheme://in/...``."""
+    import shutil
+
+    shutil.copytree(ROOT / "pipelines" / "demo", bucket / "in")
+    text = DEMO.read_text(encoding="utf-8")
+    for rel in ("demo/web-news.jsonl", "demo/portal-export.csv", "demo/legal/*.txt"):
+        text = text.replace(f"paths: {rel}", f"paths: {scheme}://in/{rel[len('demo/') :]}")
+    recipe = tmp_path / f"{scheme}.yaml"
+    recipe.write_text(text, encoding="utf-8")
+    return recipe
+
+
+def test_inputs_on_a_store_that_needs_options_are_listed_with_the_runs_options(
+    bucket: Path, demo_release: Path, tmp_path: Path, fresh_beam: None
+) -> None:
+    """The input files are listed on the driver before the pipeline exists: Beam's file systems
+    had no options then, and S3's cannot be built without (``ValueError: Must provide one of
+    client or options``, reported as "cannot list"). The run's Beam arguments are set up first."""
+    from altedic.run import run
+
+    recipe = _demo_recipe_reading("altedicopts", bucket, tmp_path)
+    result = run(str(recipe), out=str(tmp_path / "out"), workers=1, beam_args=["--s3_region_name=eu-west-1"])
+    local = json.loads((demo_release / "manifest.json").read_bytes())
+    assert result.manifest["accounting"]["per_source"] == local["accounting"]["per_source"]
+    assert OptionsFileSystem.regions and set(OptionsFileSystem.regions) == {"eu-west-1"}
+
+
+@pytest.mark.parametrize("beam_args", [["--s3_region_name=eu-west-1"], []])
+def test_commands_open_a_store_that_needs_options(
+    bucket: Path, demo_release: Path, tmp_path: Path, fresh_beam: None, beam_args: list[str]
+) -> None:
+    """``validate``, ``inspect`` and ``mix`` on ``s3://``-like paths, with the file systems' options
+    after ``--`` (or Beam's defaults without any): they failed with the ValueError above."""
+    import shutil
+
+    from altedic.cli import main
+
+    shutil.copytree(demo_release, bucket / "rel")
+    recipe = _demo_recipe_reading("altedicopts", bucket, tmp_path)
+    weights = tmp_path / "weights.yaml"
+    weights.write_text("weights: {mt: 3, ga: 2}\n", encoding="utf-8")
+    extra = ["--", *beam_args] if beam_args else []
+    assert main(["validate", str(recipe), *extra]) == 0
+    assert main(["inspect", "altedicopts://rel", *extra]) == 0
+    assert main(["mix", "altedicopts://rel", "--out", "altedicopts://mixed", "--weights", str(weights), *extra]) == 0
+    assert (bucket / "mixed" / "_SUCCESS").exists()
+    assert OptionsFileSystem.regions and set(OptionsFileSystem.regions) == {
+        beam_args[0].split("=")[1] if beam_args else None
+    }
