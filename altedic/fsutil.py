@@ -9,9 +9,13 @@ must be atomic (manifest, ``_SUCCESS``) go to a temporary name first and are ren
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
+import tempfile
+import threading
+import uuid
 from typing import IO, Any
 
 #: Environment variable through which a local worker process receives the run's Beam arguments
@@ -144,6 +148,50 @@ def size(path: str) -> int:
 def local_path(path: str) -> str:
     """The operating-system path of a local ``path`` (``file://`` removed)."""
     return _local(path)
+
+
+def is_file(path: str) -> bool:
+    """Whether ``path`` is a file (a folder is not)."""
+    if is_local(path):
+        return os.path.isfile(_local(path))
+    return bool(filesystems().exists(path))
+
+
+#: URI -> the local copy made by :func:`local_copy` in this process.
+_copies: dict[str, str] = {}
+_copies_lock = threading.Lock()
+
+
+def local_copy(path: str) -> str:
+    """A local file holding the file ``path``: the file itself when ``path`` is local; for a URI
+    a copy in the temporary folder, made once per process (later calls, from any thread, get the
+    same copy), written under a temporary name and renamed into place, so that a process never
+    reads half a file another one is copying. FileNotFoundError when there is no such file."""
+    if is_local(path):
+        local = _local(path)
+        if not os.path.isfile(local):
+            raise FileNotFoundError(path)
+        return local
+    with _copies_lock:
+        copy = _copies.get(path)
+        if copy is not None and os.path.isfile(copy):
+            return copy
+        if not filesystems().exists(path):
+            raise FileNotFoundError(path)
+        folder = os.path.join(tempfile.gettempdir(), "altedic-copies")
+        os.makedirs(folder, exist_ok=True)
+        name = path.rstrip("/").rsplit("/", 1)[-1]
+        copy = os.path.join(folder, f"{hashlib.sha256(path.encode('utf-8')).hexdigest()[:16]}-{name}")
+        tmp = f"{copy}.tmp-{uuid.uuid4().hex}"
+        try:
+            with open_read(path) as src, open(tmp, "wb") as dst:
+                shutil.copyfileobj(src, dst, 1 << 20)
+            os.replace(tmp, copy)
+        finally:
+            if os.path.exists(tmp):
+                os.remove(tmp)
+        _copies[path] = copy
+        return copy
 
 
 def list_files(root: str) -> list[str]:

@@ -207,6 +207,16 @@ def check_stages(
     from altedic.stages import StageChain
 
     config = stage_config(recipe)
+    model = config.langid.get("model")
+    # checked here, on the driver: a missing file was found only by the workers, once the
+    # pipeline ran (after a finished release in the output had lost its _SUCCESS)
+    if (
+        config.langid.get("method", "model") == "model"
+        and isinstance(model, str)
+        and model
+        and not fsutil.is_file(model)
+    ):
+        raise ConfigError(f"model file not found: {model}", file=recipe.path, key="stages.langid.model")
     try:
         chain = StageChain(config)
     except ConfigError as exc:

@@ -30,10 +30,12 @@ from apache_beam.io.localfilesystem import LocalFileSystem
 
 
 class ObjectStoreFileSystem(LocalFileSystem):  # type: ignore[misc]
-    """A bucket: objects only (see the module's docstring). ``touched``: every URI used."""
+    """A bucket: objects only (see the module's docstring). ``touched``: every URI used;
+    ``opened``: every URI opened for reading."""
 
     BACKING: ClassVar[str] = ""
     touched: ClassVar[list[str]] = []
+    opened: ClassVar[list[str]] = []
 
     @classmethod
     def scheme(cls) -> str:
@@ -88,6 +90,7 @@ class ObjectStoreFileSystem(LocalFileSystem):  # type: ignore[misc]
         return super().create(local, *args, **kwargs)
 
     def open(self, path: str, *args: Any, **kwargs: Any) -> Any:
+        ObjectStoreFileSystem.opened.append(path)
         return super().open(self._p(path), *args, **kwargs)
 
     def copy(self, sources: list[str], destinations: list[str]) -> None:

@@ -42,7 +42,6 @@ import threading
 import warnings
 from collections.abc import Mapping, Sequence
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 from altedic.errors import ConfigError
@@ -92,6 +91,16 @@ def default_model_path() -> str:
     return str(path)
 
 
+def _local_file(path: str) -> str:
+    """The model file ``path`` on local disk: a URI (gs://...) is copied once per process."""
+    from altedic import fsutil
+
+    try:
+        return fsutil.local_copy(path)
+    except FileNotFoundError:
+        raise ConfigError(f"model file not found: {path}", key="stages.langid.model") from None
+
+
 def _load_fasttext(path: str) -> Any:
     """Load (once per process) the fastText model at ``path``; shared by every stage instance."""
     with _CACHE_LOCK:
@@ -103,10 +112,8 @@ def _load_fasttext(path: str) -> Any:
                 raise ConfigError(
                     "language identification needs fastText: pip install fasttext-predict", key="stages.langid.model"
                 ) from exc
-            if not Path(path).is_file():
-                raise ConfigError(f"model file not found: {path}", key="stages.langid.model")
             try:
-                model = fasttext.load_model(path).f  # the C++ object: predict() without per-call checks
+                model = fasttext.load_model(_local_file(path)).f  # the C++ object: predict() without per-call checks
             except ValueError as exc:
                 raise ConfigError(f"not a fastText model file: {path} ({exc})", key="stages.langid.model") from exc
             _CACHE[path] = model
@@ -164,9 +171,7 @@ def _load_kernel(path: str) -> tuple[_Kernel | None, str]:
             )
         from altedic.langid.ftmodel import load_fasttext
 
-        if not Path(path).is_file():
-            raise ConfigError(f"model file not found: {path}", key="stages.langid.model")
-        arrays = load_fasttext(path)
+        arrays = load_fasttext(_local_file(path))
         kernel = _Kernel(_fastlid.FastLid(arrays), arrays.labels)
         _CACHE[key] = kernel
         return kernel, ""
@@ -264,7 +269,7 @@ class LidModel:
         else:
             from altedic.langid.ftmodel import load_fasttext
 
-            labels = load_fasttext(self.path).labels
+            labels = load_fasttext(_local_file(self.path)).labels
         return frozenset(base_lang(c) for c in (self.code_for_label(lab) for lab in labels) if c is not None)
 
     def code_for_label(self, label: str) -> str | None:

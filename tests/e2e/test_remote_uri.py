@@ -31,6 +31,7 @@ def bucket(tmp_path: Path) -> Iterator[Path]:
     backing.mkdir()
     ObjectStoreFileSystem.BACKING = str(backing)
     ObjectStoreFileSystem.touched = []
+    ObjectStoreFileSystem.opened = []
     yield backing
     ObjectStoreFileSystem.BACKING = ""
 
@@ -392,3 +393,111 @@ def test_commands_open_a_store_that_needs_options(
     assert OptionsFileSystem.regions and set(OptionsFileSystem.regions) == {
         beam_args[0].split("=")[1] if beam_args else None
     }
+
+
+TINY_MODEL = ROOT / "tests" / "fixtures" / "lid_models" / "tiny-softmax.ftz"
+
+
+def _model_recipe(folder: Path, model: str) -> Path:
+    """A recipe in ``folder`` reading the demo's news with the language model ``model``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    recipe = folder / "model.yaml"
+    recipe.write_text(
+        "version: 1\nname: model-path\nsources:\n"
+        f"  - {{name: news, format: jsonl, paths: '{ROOT}/pipelines/demo/web-news.jsonl', licence: CC-BY-4.0,"
+        " options: {columns: {text: text, id: id, lang: lang}}}\n"
+        f"stages:\n  langid: {{model: '{model}'}}\n  dedup: {{enabled: false}}\noutput: {{path: out}}\n",
+        encoding="utf-8",
+    )
+    return recipe
+
+
+def test_a_model_on_a_uri_is_copied_once_per_process(bucket: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``stages.langid.model`` as a URI (docs: "a gs:// URI, copied to local disk once per
+    worker"): the model is copied once per process, whatever the number of stage instances, and
+    predicts as the local file does. It was opened as a local path (``model file not found``)."""
+    import shutil
+
+    from altedic.langid import model as model_module
+    from altedic.langid.model import LidModel
+
+    monkeypatch.setattr(fsutil, "_copies", {}, raising=False)
+    monkeypatch.setattr(model_module, "_CACHE", {})  # models loaded by earlier tests (by URI too)
+    (bucket / "models").mkdir()
+    shutil.copy(TINY_MODEL, bucket / "models" / "tiny.ftz")
+    uri = f"{SCHEME}://models/tiny.ftz"
+    texts = ["qu xa wy zo qu xa", "hello world"]
+    local = LidModel(str(TINY_MODEL))
+    local.load()
+    for backend in ("kernel", "fasttext"):
+        model = LidModel(uri, backend=backend)
+        model.load()
+        assert model.predict(texts, k=2) == local.predict(texts, k=2)
+        assert model.languages() == local.languages() == {"bs", "et", "hr", "lv", "nb", "xyz"}
+    assert ObjectStoreFileSystem.opened == [uri]
+    copy = fsutil._copies[uri]
+    assert Path(copy).read_bytes() == TINY_MODEL.read_bytes() and fsutil.is_local(copy)
+
+
+def test_a_model_path_relative_to_the_recipe_or_a_uri_gives_the_same_release(
+    bucket: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A relative ``stages.langid.model`` is resolved against the recipe's folder (as its
+    sources are), not the directory the run starts in; a URI is read on the workers. The two
+    runs write the same shards."""
+    import shutil
+
+    from altedic.langid import model as model_module
+    from altedic.recipe import load_recipe
+    from altedic.run import run
+
+    monkeypatch.setattr(fsutil, "_copies", {}, raising=False)
+    monkeypatch.setattr(model_module, "_CACHE", {})  # models loaded by earlier tests (by URI too)
+    monkeypatch.chdir(tmp_path)  # not the recipe's folder
+    (tmp_path / "r" / "models").mkdir(parents=True)
+    shutil.copy(TINY_MODEL, tmp_path / "r" / "models" / "tiny.ftz")
+    recipe = _model_recipe(tmp_path / "r", "models/tiny.ftz")
+    loaded = load_recipe(recipe)
+    assert loaded.stages["langid"]["model"] == str(tmp_path / "r" / "models" / "tiny.ftz")
+    assert loaded.resolved()["stages"]["langid"]["model"] == str(tmp_path / "r" / "models" / "tiny.ftz")
+    by_path = run(str(recipe), out=str(tmp_path / "by-path"), workers=1).manifest
+    (bucket / "models").mkdir()
+    shutil.copy(TINY_MODEL, bucket / "models" / "tiny.ftz")
+    uri = f"{SCHEME}://models/tiny.ftz"
+    by_uri = run(str(_model_recipe(tmp_path / "u", uri)), out=str(tmp_path / "by-uri"), workers=1).manifest
+    assert ObjectStoreFileSystem.opened == [uri]
+    assert by_uri["shards"] == by_path["shards"] and by_uri["accounting"] == by_path["accounting"]
+    # the tiny model decided (lid.176 rejects the demo's mislabelled record as langid.mismatch)
+    assert by_path["accounting"]["per_source"]["news"] == {
+        "read": 21,
+        "derived": 0,
+        "kept": 18,
+        "rejected": {"quality.alpha_words": 1, "quality.too_few_words": 1},
+        "errors": 1,
+        "ok": True,
+    }
+
+
+@pytest.mark.parametrize("model", ["models/none.ftz", f"{SCHEME}://models/none.ftz"])
+def test_a_missing_model_is_refused_on_the_driver_before_the_output_is_touched(
+    bucket: Path, tmp_path: Path, model: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A model file that does not exist is a ConfigError naming the key, from ``validate`` and
+    from ``run`` before the output is touched (a finished release there keeps its
+    ``_SUCCESS``). It was found missing only on the workers, once the pipeline ran."""
+    from altedic.cli import main
+    from altedic.run import run
+
+    recipe = _model_recipe(tmp_path / "r", model)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "_SUCCESS").write_bytes(b"")
+    (out / "manifest.json").write_bytes(b"{}")
+    shown = model if "://" in model else str(tmp_path / "r" / model)
+    with pytest.raises(ConfigError) as caught:
+        run(str(recipe), out=str(out), workers=1, overwrite=True)
+    assert caught.value.key == "stages.langid.model" and caught.value.file == str(recipe)
+    assert f"model file not found: {shown}" in str(caught.value)
+    assert sorted(p.name for p in out.iterdir()) == ["_SUCCESS", "manifest.json"]
+    assert main(["validate", str(recipe)]) == 2
+    assert f"model file not found: {shown}" in capsys.readouterr().err
