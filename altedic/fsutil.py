@@ -3,8 +3,9 @@
 Local paths use the operating system directly; remote URIs (``gs://``, ``s3://``... where the
 Beam extra is installed) go through Beam's ``FileSystems``, imported only when one is met, so a
 recipe whose output is a bucket works unchanged while a local worker process that only touches
-local files never imports Beam (about 1.2 CPU-seconds per interpreter, measured). Writes that
-must be atomic (manifest, ``_SUCCESS``) go to a temporary name first and are renamed into place.
+local files never imports Beam (about 1.2 CPU-seconds per interpreter, measured). Files of fixed
+names (shards, their records, the manifest, ``_SUCCESS``...) are written by :func:`write_bytes`:
+whole or not at all, and again when a retried bundle writes them twice, on every file system.
 """
 
 from __future__ import annotations
@@ -121,18 +122,46 @@ def read_bytes(path: str) -> bytes:
         return data
 
 
+#: In the name of a file being written (``NAME.altedic-tmp-<hex>``), renamed to ``NAME`` once
+#: complete; :func:`list_files` never lists such a file (a crashed writer's is left behind).
+TEMP_MARK = ".altedic-tmp-"
+#: Schemes whose files (objects) are written whole or not at all and replaced when written
+#: again: :func:`write_bytes` writes them directly.
+REPLACING_SCHEMES = frozenset({"gs", "s3"})
+
+
 def write_bytes(path: str, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically (temporary name, then rename)."""
-    tmp = path + ".tmp"
+    """Write ``data`` to ``path``, replacing any file there, so that no reader sees part of it
+    and writing the same path again (a retried bundle) works on every file system.
+
+    Local paths, and file systems that may refuse to overwrite (HDFS: Beam's ``HdfsUploader``
+    raises "Path already exists"), take a temporary name of their own (a failed attempt's does
+    not get in the way) that is renamed into place, a file already there deleted first where
+    rename would not replace it (``os.replace`` locally). ``gs://`` and ``s3://`` objects are
+    written directly: an object appears whole when its upload completes and replaces the
+    previous one."""
+    tmp = f"{path}{TEMP_MARK}{uuid.uuid4().hex}"
+    if is_local(path):
+        local, local_tmp = _local(path), _local(tmp)
+        os.makedirs(os.path.dirname(local) or ".", exist_ok=True)
+        try:
+            with open(local_tmp, "wb") as f:
+                f.write(data)
+            os.replace(local_tmp, local)
+        finally:
+            if os.path.exists(local_tmp):
+                os.remove(local_tmp)
+        return
+    fs = filesystems()
+    if fs.get_scheme(path) in REPLACING_SCHEMES:
+        with create(path) as f:
+            f.write(data)
+        return
     with create(tmp) as f:
         f.write(data)
-    if is_local(path):
-        os.replace(_local(tmp), _local(path))
-    else:
-        fs = filesystems()
-        if fs.exists(path):
-            fs.delete([path])
-        fs.rename([tmp], [path])
+    if fs.exists(path):
+        fs.delete([path])
+    fs.rename([tmp], [path])
 
 
 def size(path: str) -> int:
@@ -182,7 +211,7 @@ def local_copy(path: str) -> str:
         os.makedirs(folder, exist_ok=True)
         name = path.rstrip("/").rsplit("/", 1)[-1]
         copy = os.path.join(folder, f"{hashlib.sha256(path.encode('utf-8')).hexdigest()[:16]}-{name}")
-        tmp = f"{copy}.tmp-{uuid.uuid4().hex}"
+        tmp = f"{copy}{TEMP_MARK}{uuid.uuid4().hex}"
         try:
             with open_read(path) as src, open(tmp, "wb") as dst:
                 shutil.copyfileobj(src, dst, 1 << 20)
@@ -195,17 +224,19 @@ def local_copy(path: str) -> str:
 
 
 def list_files(root: str) -> list[str]:
-    """Every file under ``root`` (recursive), as paths relative to ``root``, sorted."""
+    """Every file under ``root`` (recursive), as paths relative to ``root``, sorted; files still
+    being written (:data:`TEMP_MARK`) are not listed."""
     if is_local(root):
         local = _local(root)
         out = []
         for dirpath, _dirs, files in os.walk(local):
             for name in files:
-                out.append(os.path.relpath(os.path.join(dirpath, name), local))
+                if TEMP_MARK not in name:
+                    out.append(os.path.relpath(os.path.join(dirpath, name), local))
         return sorted(out)
     prefix = root.rstrip("/") + "/"
     result = filesystems().match([prefix + "**"])[0]
-    return sorted(m.path[len(prefix) :] for m in result.metadata_list)
+    return sorted(m.path[len(prefix) :] for m in result.metadata_list if TEMP_MARK not in m.path)
 
 
 def delete_tree(path: str) -> None:

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fakefs import ObjectStoreFileSystem, OptionsFileSystem
+from fakefs import HdfsLikeFileSystem, ObjectStoreFileSystem, OptionsFileSystem
 
 from altedic import fsutil
 from altedic.errors import ConfigError, RunError
@@ -501,3 +501,54 @@ def test_a_missing_model_is_refused_on_the_driver_before_the_output_is_touched(
     assert sorted(p.name for p in out.iterdir()) == ["_SUCCESS", "manifest.json"]
     assert main(["validate", str(recipe)]) == 2
     assert f"model file not found: {shown}" in capsys.readouterr().err
+
+
+def test_writes_retried_on_a_file_system_that_refuses_to_overwrite(bucket: Path, demo_release: Path) -> None:
+    """On HDFS (Beam's ``HdfsUploader``: "Path already exists") a file is never created over an
+    existing one. The shards, their records and statistics, the signature files and the counts
+    have fixed names, so a retried bundle failed for ever; they are now written under a
+    temporary name and renamed into place, replacing the file of a previous attempt."""
+    import hashlib
+    import io
+
+    import pyarrow.parquet as pq
+    from apache_beam.io.filesystem import BeamIOError
+
+    from altedic.beam.nodes import write_signature_file
+    from altedic.beam.steps import WriteSettings, write_shard_table
+    from altedic.beam.transforms import _WriteJsonFn
+
+    assert HdfsLikeFileSystem.scheme() == "altedichdfs"
+    staging = "altedichdfs://out/_staging"
+    with fsutil.create(fsutil.join(staging, "taken")) as f:
+        f.write(b"x")
+    with pytest.raises(BeamIOError, match="already exists"):  # the file system is as strict as HDFS
+        fsutil.create(fsutil.join(staging, "taken"))
+    shard = next(s for s in json.loads((demo_release / "manifest.json").read_bytes())["shards"] if s["kind"] == "data")
+    table = pq.read_table(demo_release / shard["path"])
+    settings = WriteSettings(staging=staging, shard_bytes=2**20)
+    first = write_shard_table(settings, "data", "mt", 0, 1, table)
+    again = write_shard_table(settings, "data", "mt", 0, 1, table)  # the bundle retried
+    assert again == first
+    sig = write_signature_file(fsutil.join(staging, "dedup"), "signatures-mt-00000-of-00001.parquet", table)
+    assert write_signature_file(fsutil.join(staging, "dedup"), "signatures-mt-00000-of-00001.parquet", table) == sig
+    counts = fsutil.join(staging, "_counts.json")
+    items = [(("read", "news"), 3)]
+    assert list(_WriteJsonFn(counts).process(items)) == list(_WriteJsonFn(counts).process(items)) == [counts]
+    fsutil.write_bytes(fsutil.join(staging, "manifest.json"), b"{}")
+    fsutil.write_bytes(fsutil.join(staging, "manifest.json"), b"{ }")
+    assert fsutil.list_files(staging) == [
+        "_counts.json",
+        "_shards/data__mt__part-00000-of-00001.parquet.json",
+        "_stats/data__mt__part-00000-of-00001.parquet.json",
+        "data/mt/part-00000-of-00001.parquet",
+        "dedup/signatures-mt-00000-of-00001.parquet",
+        "manifest.json",
+        "taken",
+    ]
+    assert _files(bucket / "out" / "_staging") == fsutil.list_files(staging)  # no temporary file left
+    written = fsutil.read_bytes(fsutil.join(staging, "data/mt/part-00000-of-00001.parquet"))
+    assert hashlib.sha256(written).hexdigest() == first["sha256"] and len(written) == first["bytes"]
+    assert pq.read_table(io.BytesIO(written)).equals(table)
+    assert json.loads(fsutil.read_bytes(counts)) == [["read", "news", 3]]
+    assert fsutil.read_bytes(fsutil.join(staging, "manifest.json")) == b"{ }"
