@@ -552,3 +552,23 @@ def test_writes_retried_on_a_file_system_that_refuses_to_overwrite(bucket: Path,
     assert pq.read_table(io.BytesIO(written)).equals(table)
     assert json.loads(fsutil.read_bytes(counts)) == [["read", "news", 3]]
     assert fsutil.read_bytes(fsutil.join(staging, "manifest.json")) == b"{ }"
+
+
+def test_summary_of_a_release_in_a_bucket(
+    bucket: Path, demo_release: Path, capsys: pytest.CaptureFixture[str], fresh_beam: None
+) -> None:
+    """``altedic summary`` on a URI writes the same summary as on the local copy, next to the
+    manifest in the bucket (``Path`` made ``altedictest://rel`` into ``altedictest:/rel``)."""
+    import shutil
+
+    from altedic.cli import main
+
+    shutil.copytree(demo_release, bucket / "rel")
+    names = ("training-content-summary.json", "training-content-summary.md")
+    for name in names:
+        (bucket / "rel" / name).unlink()
+    assert main(["summary", f"{SCHEME}://rel", "--", "--s3_region_name=eu-west-1"]) == 0
+    assert capsys.readouterr().out == "".join(f"wrote {SCHEME}://rel/{name}\n" for name in names)
+    for name in names:
+        assert (bucket / "rel" / name).read_bytes() == (demo_release / name).read_bytes()
+    assert _files(bucket / "rel") == _files(demo_release)
