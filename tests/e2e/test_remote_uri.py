@@ -11,6 +11,7 @@ network.
 from __future__ import annotations
 
 import json
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -412,7 +413,9 @@ def _model_recipe(folder: Path, model: str) -> Path:
     return recipe
 
 
-def test_a_model_on_a_uri_is_copied_once_per_process(bucket: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_model_on_a_uri_is_copied_once_per_process(
+    bucket: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """``stages.langid.model`` as a URI (docs: "a gs:// URI, copied to local disk once per
     worker"): the model is copied once per process, whatever the number of stage instances, and
     predicts as the local file does. It was opened as a local path (``model file not found``)."""
@@ -422,6 +425,8 @@ def test_a_model_on_a_uri_is_copied_once_per_process(bucket: Path, monkeypatch: 
     from altedic.langid.model import LidModel
 
     monkeypatch.setattr(fsutil, "_copies", {}, raising=False)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "temp"))  # where the copies go
+    (tmp_path / "temp").mkdir()
     monkeypatch.setattr(model_module, "_CACHE", {})  # models loaded by earlier tests (by URI too)
     (bucket / "models").mkdir()
     shutil.copy(TINY_MODEL, bucket / "models" / "tiny.ftz")
@@ -436,7 +441,7 @@ def test_a_model_on_a_uri_is_copied_once_per_process(bucket: Path, monkeypatch: 
         assert model.languages() == local.languages() == {"bs", "et", "hr", "lv", "nb", "xyz"}
     assert ObjectStoreFileSystem.opened == [uri]
     copy = fsutil._copies[uri]
-    assert Path(copy).read_bytes() == TINY_MODEL.read_bytes() and fsutil.is_local(copy)
+    assert Path(copy).read_bytes() == TINY_MODEL.read_bytes() and copy.startswith(str(tmp_path / "temp"))
 
 
 def test_a_model_path_relative_to_the_recipe_or_a_uri_gives_the_same_release(
@@ -452,6 +457,8 @@ def test_a_model_path_relative_to_the_recipe_or_a_uri_gives_the_same_release(
     from altedic.run import run
 
     monkeypatch.setattr(fsutil, "_copies", {}, raising=False)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "temp"))  # where the copies go
+    (tmp_path / "temp").mkdir()
     monkeypatch.setattr(model_module, "_CACHE", {})  # models loaded by earlier tests (by URI too)
     monkeypatch.chdir(tmp_path)  # not the recipe's folder
     (tmp_path / "r" / "models").mkdir(parents=True)
