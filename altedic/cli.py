@@ -54,6 +54,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(args_list)
     args.beam_args = beam_args
+    from altedic import fsutil
+
+    # every command that opens a URI (run, validate, inspect, mix, summary) with these options
+    fsutil.configure(beam_args)
     if not getattr(args, "func", None):
         parser.print_help()
         return 2

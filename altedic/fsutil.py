@@ -3,21 +3,27 @@
 Local paths use the operating system directly; remote URIs (``gs://``, ``s3://``... where the
 Beam extra is installed) go through Beam's ``FileSystems``, imported only when one is met, so a
 recipe whose output is a bucket works unchanged while a local worker process that only touches
-local files never imports Beam (about 1.2 CPU-seconds per interpreter, measured). Writes that
-must be atomic (manifest, ``_SUCCESS``) go to a temporary name first and are renamed into place.
+local files never imports Beam (about 1.2 CPU-seconds per interpreter, measured). Files of fixed
+names (shards, their records, the manifest, ``_SUCCESS``...) are written by :func:`write_bytes`:
+whole or not at all, and again when a retried bundle writes them twice, on every file system.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
+import tempfile
+import threading
+import uuid
 from typing import IO, Any
 
 #: Environment variable through which a local worker process receives the run's Beam arguments
 #: (a JSON list: the file systems' settings and credentials given after ``--``).
 BEAM_ARGS_ENV = "ALTEDIC_BEAM_ARGS"
 _configured = False
+_beam_args: list[str] | None = None
 
 
 def is_local(path: str) -> bool:
@@ -28,19 +34,42 @@ def _local(path: str) -> str:
     return path[len("file://") :] if path.startswith("file://") else path
 
 
-def _fs() -> Any:
+def configure(beam_args: list[str]) -> None:
+    """Set Beam's file systems up with ``beam_args`` (the arguments given after ``--``: a
+    bucket's region, endpoint, credentials...) before the first URI is opened.
+
+    Beam hands pipeline options to its file systems only once a Pipeline object exists, and
+    S3's cannot even be built without them (``S3IO``: "Must provide one of client or options"):
+    the driver lists the input files, and ``inspect``, ``mix`` and ``summary`` open a release,
+    before any pipeline exists, if ever. Applied when a URI is first opened (Beam is imported
+    only then)."""
+    global _beam_args, _configured
+    _beam_args = list(beam_args)
+    _configured = False
+
+
+def filesystems() -> Any:
+    """Beam's ``FileSystems``, set up with the run's options (:func:`configure`; in a local
+    worker process, those in ``ALTEDIC_BEAM_ARGS``; else Beam's defaults when no pipeline has
+    set any): every URI of altedic is opened, listed and written through it."""
     global _configured
     from apache_beam.io.filesystems import FileSystems
 
     if not _configured:
         _configured = True
-        raw = os.environ.get(BEAM_ARGS_ENV)
-        if raw and FileSystems._pipeline_options is None:
-            # A local worker process (no Beam pipeline here): the run's options, so that a
-            # bucket's credentials given as pipeline options reach this process too.
-            from apache_beam.options.pipeline_options import PipelineOptions
+        args = _beam_args
+        if args is None:
+            from apache_beam.options.value_provider import RuntimeValueProvider
 
-            FileSystems.set_options(PipelineOptions(json.loads(raw)))
+            if FileSystems._pipeline_options is not None or RuntimeValueProvider.runtime_options is not None:
+                return FileSystems  # set by a pipeline (a runner's worker, a pipeline built here)
+            # A local worker process (no Beam pipeline here) gets the run's options, so that a
+            # bucket's credentials given as pipeline options reach this process too.
+            raw = os.environ.get(BEAM_ARGS_ENV)
+            args = json.loads(raw) if raw else []
+        from apache_beam.options.pipeline_options import PipelineOptions
+
+        FileSystems.set_options(PipelineOptions(args))
     return FileSystems
 
 
@@ -51,18 +80,30 @@ def _uncompressed() -> Any:
 
 
 def join(base: str, *parts: str) -> str:
-    return os.path.join(base, *parts) if is_local(base) else str(_fs().join(base, *parts))
+    return os.path.join(base, *parts) if is_local(base) else str(filesystems().join(base, *parts))
+
+
+def _files_under(path: str, limit: int | None = None) -> list[str]:
+    """The files under the folder ``path`` (at any depth), as full URIs; at most ``limit``."""
+    pattern = path.rstrip("/") + "/**"
+    found = filesystems().match([pattern], None if limit is None else [limit])[0].metadata_list
+    return [m.path for m in found]
 
 
 def exists(path: str) -> bool:
-    return os.path.exists(_local(path)) if is_local(path) else bool(_fs().exists(path))
+    """Whether ``path`` is a file or a folder. On an object store (``gs://``, ``s3://``) a
+    folder is only a prefix of its files' names, and Beam's ``exists`` answers for a file
+    (object) alone: there a folder exists when a file lies under it."""
+    if is_local(path):
+        return os.path.exists(_local(path))
+    return bool(filesystems().exists(path)) or bool(_files_under(path, limit=1))
 
 
 def open_read(path: str) -> IO[bytes]:
     """``path`` opened for reading bytes, as stored (no decompression by file name)."""
     if is_local(path):
         return open(_local(path), "rb")
-    return _fs().open(path, compression_type=_uncompressed())  # type: ignore[no-any-return]
+    return filesystems().open(path, compression_type=_uncompressed())  # type: ignore[no-any-return]
 
 
 def create(path: str) -> IO[bytes]:
@@ -72,7 +113,7 @@ def create(path: str) -> IO[bytes]:
         local = _local(path)
         os.makedirs(os.path.dirname(local) or ".", exist_ok=True)
         return open(local, "wb")
-    return _fs().create(path, compression_type=_uncompressed())  # type: ignore[no-any-return]
+    return filesystems().create(path, compression_type=_uncompressed())  # type: ignore[no-any-return]
 
 
 def read_bytes(path: str) -> bytes:
@@ -81,25 +122,53 @@ def read_bytes(path: str) -> bytes:
         return data
 
 
+#: In the name of a file being written (``NAME.altedic-tmp-<hex>``), renamed to ``NAME`` once
+#: complete; :func:`list_files` never lists such a file (a crashed writer's is left behind).
+TEMP_MARK = ".altedic-tmp-"
+#: Schemes whose files (objects) are written whole or not at all and replaced when written
+#: again: :func:`write_bytes` writes them directly.
+REPLACING_SCHEMES = frozenset({"gs", "s3"})
+
+
 def write_bytes(path: str, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically (temporary name, then rename)."""
-    tmp = path + ".tmp"
+    """Write ``data`` to ``path``, replacing any file there, so that no reader sees part of it
+    and writing the same path again (a retried bundle) works on every file system.
+
+    Local paths, and file systems that may refuse to overwrite (HDFS: Beam's ``HdfsUploader``
+    raises "Path already exists"), take a temporary name of their own (a failed attempt's does
+    not get in the way) that is renamed into place, a file already there deleted first where
+    rename would not replace it (``os.replace`` locally). ``gs://`` and ``s3://`` objects are
+    written directly: an object appears whole when its upload completes and replaces the
+    previous one."""
+    tmp = f"{path}{TEMP_MARK}{uuid.uuid4().hex}"
+    if is_local(path):
+        local, local_tmp = _local(path), _local(tmp)
+        os.makedirs(os.path.dirname(local) or ".", exist_ok=True)
+        try:
+            with open(local_tmp, "wb") as f:
+                f.write(data)
+            os.replace(local_tmp, local)
+        finally:
+            if os.path.exists(local_tmp):
+                os.remove(local_tmp)
+        return
+    fs = filesystems()
+    if fs.get_scheme(path) in REPLACING_SCHEMES:
+        with create(path) as f:
+            f.write(data)
+        return
     with create(tmp) as f:
         f.write(data)
-    if is_local(path):
-        os.replace(_local(tmp), _local(path))
-    else:
-        fs = _fs()
-        if fs.exists(path):
-            fs.delete([path])
-        fs.rename([tmp], [path])
+    if fs.exists(path):
+        fs.delete([path])
+    fs.rename([tmp], [path])
 
 
 def size(path: str) -> int:
     """Size of the file ``path`` in bytes (FileNotFoundError when there is none)."""
     if is_local(path):
         return os.path.getsize(_local(path))
-    found = _fs().match([path])[0].metadata_list
+    found = filesystems().match([path])[0].metadata_list
     if not found:
         raise FileNotFoundError(path)
     return int(found[0].size_in_bytes)
@@ -110,21 +179,68 @@ def local_path(path: str) -> str:
     return _local(path)
 
 
+def is_file(path: str) -> bool:
+    """Whether ``path`` is a file (a folder is not)."""
+    if is_local(path):
+        return os.path.isfile(_local(path))
+    return bool(filesystems().exists(path))
+
+
+#: URI -> the local copy made by :func:`local_copy` in this process.
+_copies: dict[str, str] = {}
+_copies_lock = threading.Lock()
+
+
+def local_copy(path: str) -> str:
+    """A local file holding the file ``path``: the file itself when ``path`` is local; for a URI
+    a copy in the temporary folder, made once per process (later calls, from any thread, get the
+    same copy), written under a temporary name and renamed into place, so that a process never
+    reads half a file another one is copying. FileNotFoundError when there is no such file."""
+    if is_local(path):
+        local = _local(path)
+        if not os.path.isfile(local):
+            raise FileNotFoundError(path)
+        return local
+    with _copies_lock:
+        copy = _copies.get(path)
+        if copy is not None and os.path.isfile(copy):
+            return copy
+        if not filesystems().exists(path):
+            raise FileNotFoundError(path)
+        folder = os.path.join(tempfile.gettempdir(), "altedic-copies")
+        os.makedirs(folder, exist_ok=True)
+        name = path.rstrip("/").rsplit("/", 1)[-1]
+        copy = os.path.join(folder, f"{hashlib.sha256(path.encode('utf-8')).hexdigest()[:16]}-{name}")
+        tmp = f"{copy}{TEMP_MARK}{uuid.uuid4().hex}"
+        try:
+            with open_read(path) as src, open(tmp, "wb") as dst:
+                shutil.copyfileobj(src, dst, 1 << 20)
+            os.replace(tmp, copy)
+        finally:
+            if os.path.exists(tmp):
+                os.remove(tmp)
+        _copies[path] = copy
+        return copy
+
+
 def list_files(root: str) -> list[str]:
-    """Every file under ``root`` (recursive), as paths relative to ``root``, sorted."""
+    """Every file under ``root`` (recursive), as paths relative to ``root``, sorted; files still
+    being written (:data:`TEMP_MARK`) are not listed."""
     if is_local(root):
         local = _local(root)
         out = []
         for dirpath, _dirs, files in os.walk(local):
             for name in files:
-                out.append(os.path.relpath(os.path.join(dirpath, name), local))
+                if TEMP_MARK not in name:
+                    out.append(os.path.relpath(os.path.join(dirpath, name), local))
         return sorted(out)
     prefix = root.rstrip("/") + "/"
-    result = _fs().match([prefix + "**"])[0]
-    return sorted(m.path[len(prefix) :] for m in result.metadata_list)
+    result = filesystems().match([prefix + "**"])[0]
+    return sorted(m.path[len(prefix) :] for m in result.metadata_list if TEMP_MARK not in m.path)
 
 
 def delete_tree(path: str) -> None:
+    """Delete the file or folder ``path`` (every file under it); nothing to delete is no error."""
     if is_local(path):
         local = _local(path)
         if os.path.isdir(local):
@@ -132,7 +248,16 @@ def delete_tree(path: str) -> None:
         elif os.path.exists(local):
             os.remove(local)
         return
-    fs = _fs()
+    fs = filesystems()
+    if _files_under(path, limit=1):
+        # A trailing "/" is what makes Beam's GCS and S3 file systems delete a folder (every
+        # object under the prefix); without it they delete the object of that name only, and
+        # a folder, which is no object, stayed. Anything a file system left is deleted by name.
+        folder = path.rstrip("/") + "/"
+        fs.delete([folder])
+        left = _files_under(path)
+        if left:
+            fs.delete(left)
     if fs.exists(path):
         fs.delete([path])
 
@@ -142,7 +267,7 @@ def move(src: str, dst: str) -> None:
         os.makedirs(os.path.dirname(_local(dst)) or ".", exist_ok=True)
         os.replace(_local(src), _local(dst))
     else:
-        _fs().rename([src], [dst])
+        filesystems().rename([src], [dst])
 
 
 def makedirs(path: str) -> None:

@@ -128,6 +128,9 @@ class Recipe:
         out["output"] = dict(out.get("output", {}), path=self.output)
         if self.filters_dir:
             out["filters_dir"] = self.filters_dir
+        model = (self.stages.get("langid") or {}).get("model")
+        if model:
+            out["stages"]["langid"]["model"] = model
         return out
 
 
@@ -258,4 +261,8 @@ def load_recipe(path: str | os.PathLike[str], output_override: str | None = None
     if filters_dir and not Path(filters_dir).is_dir():
         raise ConfigError(f"filters directory {filters_dir} does not exist", file=label, key="filters_dir")
     stages = {k: dict(v) for k, v in (data.get("stages") or {}).items()}
+    model = (stages.get("langid") or {}).get("model")
+    if isinstance(model, str) and model:
+        # a language model file, like every other path of a recipe, relative to its folder
+        stages["langid"]["model"] = _resolve(base, model)
     return Recipe(path=str(p.resolve()), data=data, sources=sources, output=out, stages=stages, filters_dir=filters_dir)

@@ -207,6 +207,16 @@ def check_stages(
     from altedic.stages import StageChain
 
     config = stage_config(recipe)
+    model = config.langid.get("model")
+    # checked here, on the driver: a missing file was found only by the workers, once the
+    # pipeline ran (after a finished release in the output had lost its _SUCCESS)
+    if (
+        config.langid.get("method", "model") == "model"
+        and isinstance(model, str)
+        and model
+        and not fsutil.is_file(model)
+    ):
+        raise ConfigError(f"model file not found: {model}", file=recipe.path, key="stages.langid.model")
     try:
         chain = StageChain(config)
     except ConfigError as exc:
@@ -620,6 +630,9 @@ def run(
     if out is not None and not out.strip():
         raise ConfigError("is empty: give an output directory or URI, or leave --out out", key="--out")
     started = datetime.now(UTC).isoformat(timespec="seconds")
+    # Beam's file systems get the options now: the input files are listed before the pipeline
+    # (which would hand them its options) exists
+    fsutil.configure(beam_args)
     recipe = load_recipe(recipe_path, output_override=os.path.abspath(out) if out and fsutil.is_local(out) else out)
     out_dir = recipe.output
     plan = plan_sources(recipe)

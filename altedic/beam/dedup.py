@@ -56,6 +56,7 @@ from apache_beam.metrics import Metrics
 from apache_beam.transforms.window import GlobalWindow
 from apache_beam.utils.windowed_value import WindowedValue
 
+from altedic import fsutil
 from altedic.beam import dedupcore as core
 from altedic.beam import spill
 from altedic.beam.nodes import (
@@ -420,8 +421,8 @@ class DedupCore(beam.PTransform):  # type: ignore[misc]
 
 def write_params(target: str, cfg: DedupConfig) -> None:
     """``<target>/params.json``: the signature parameters a later run must match."""
-    with FileSystems.create(FileSystems.join(target, PARAMS_FILE)) as fh:
-        fh.write(json.dumps(cfg.signature_params(), sort_keys=True, indent=1).encode("utf-8"))
+    data = json.dumps(cfg.signature_params(), sort_keys=True, indent=1).encode("utf-8")
+    fsutil.write_bytes(fsutil.join(target, PARAMS_FILE), data)
 
 
 def ensure_signatures(target: str) -> None:

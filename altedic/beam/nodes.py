@@ -115,8 +115,7 @@ def write_signature_file(target: str, name: str, table: pa.Table) -> str:
     buf = io.BytesIO()
     pq.write_table(table, buf, compression="zstd")
     path = fsutil.join(target, name)
-    with fsutil.create(path) as fh:
-        fh.write(buf.getvalue())
+    fsutil.write_bytes(path, buf.getvalue())  # again when a bundle is retried (HDFS too)
     return path
 
 

@@ -243,8 +243,7 @@ def write_shard_table(
     pq.write_table(table, buf, compression=compression, row_group_size=settings.row_group_rows)
     data = buf.getvalue()
     rel = shard_path(kind, lang, shard, n)
-    with fsutil.create(fsutil.join(settings.staging, rel)) as f:
-        f.write(data)
+    fsutil.write_bytes(fsutil.join(settings.staging, rel), data)  # again when a bundle is retried (HDFS too)
     info = {
         "path": rel,
         "kind": kind,
@@ -255,8 +254,7 @@ def write_shard_table(
         "counts": _table_counts(table, kind),
     }
     sidecar = fsutil.join(settings.staging, "_shards", rel.replace("/", "__") + ".json")
-    with fsutil.create(sidecar) as f:
-        f.write(json.dumps(info, sort_keys=True).encode("utf-8"))
+    fsutil.write_bytes(sidecar, json.dumps(info, sort_keys=True).encode("utf-8"))
     if kind != "parallel":
         # Release statistics are computed here, on the worker, from the table in memory: one
         # associative partial per shard, merged by the driver (altedic.release.stats).
@@ -268,8 +266,7 @@ def write_shard_table(
         else:
             part.add_documents(table, kept=kind == "data")
         stats_path = fsutil.join(settings.staging, "_stats", rel.replace("/", "__") + ".json")
-        with fsutil.create(stats_path) as f:
-            f.write(json.dumps(part.to_state(), sort_keys=True).encode("utf-8"))
+        fsutil.write_bytes(stats_path, json.dumps(part.to_state(), sort_keys=True).encode("utf-8"))
     return info
 
 

@@ -15,9 +15,9 @@ from typing import Any
 
 import apache_beam as beam
 import pyarrow as pa
-from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
+from altedic import fsutil
 from altedic.beam.dedup import in_global_window
 from altedic.beam.spill import point, shard_of
 from altedic.beam.steps import (
@@ -403,8 +403,7 @@ class _WriteJsonFn(beam.DoFn):  # type: ignore[misc]
 
     def process(self, items: list[tuple[tuple[str, str], int]]) -> Iterator[str]:
         payload = sorted([[k[0], k[1], v] for k, v in items])
-        with FileSystems.create(self.path) as f:
-            f.write(json.dumps(payload).encode("utf-8"))
+        fsutil.write_bytes(self.path, json.dumps(payload).encode("utf-8"))  # again when retried (HDFS too)
         yield self.path
 
 

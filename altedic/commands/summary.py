@@ -20,7 +20,9 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
         description="Regenerate OUT/training-content-summary.{json,md} (AI Office template, AI Act Art. 53(1)(d)) "
         "from the release's manifest and statistics.",
     )
-    p.add_argument("out", help="output directory of a run (holds manifest.json)")
+    p.add_argument(
+        "out", help="output directory of a run (holds manifest.json): a local folder or a URI (gs://, s3://...)"
+    )
     p.set_defaults(func=run)
     return p
 

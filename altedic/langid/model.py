@@ -42,7 +42,6 @@ import threading
 import warnings
 from collections.abc import Mapping, Sequence
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 from altedic.errors import ConfigError, did_you_mean
@@ -113,6 +112,16 @@ def default_model_path() -> str:
     return str(path)
 
 
+def _local_file(path: str) -> str:
+    """The model file ``path`` on local disk: a URI (gs://...) is copied once per process."""
+    from altedic import fsutil
+
+    try:
+        return fsutil.local_copy(path)
+    except FileNotFoundError:
+        raise ConfigError(f"model file not found: {path}", key="stages.langid.model") from None
+
+
 def _load_fasttext(path: str) -> Any:
     """Load (once per process) the fastText model at ``path``; shared by every stage instance."""
     with _CACHE_LOCK:
@@ -124,10 +133,8 @@ def _load_fasttext(path: str) -> Any:
                 raise ConfigError(
                     "language identification needs fastText: pip install fasttext-predict", key="stages.langid.model"
                 ) from exc
-            if not Path(path).is_file():
-                raise ConfigError(f"model file not found: {path}", key="stages.langid.model")
             try:
-                model = fasttext.load_model(path).f  # the C++ object: predict() without per-call checks
+                model = fasttext.load_model(_local_file(path)).f  # the C++ object: predict() without per-call checks
             except ValueError as exc:
                 raise ConfigError(f"not a fastText model file: {path} ({exc})", key="stages.langid.model") from exc
             _CACHE[path] = model
@@ -185,9 +192,7 @@ def _load_kernel(path: str) -> tuple[_Kernel | None, str]:
             )
         from altedic.langid.ftmodel import load_fasttext
 
-        if not Path(path).is_file():
-            raise ConfigError(f"model file not found: {path}", key="stages.langid.model")
-        arrays = load_fasttext(path)
+        arrays = load_fasttext(_local_file(path))
         kernel = _Kernel(_fastlid.FastLid(arrays), arrays.labels)
         _CACHE[key] = kernel
         return kernel, ""
@@ -316,7 +321,7 @@ class LidModel:
         if self._labels is None:
             from altedic.langid.ftmodel import load_fasttext
 
-            self._labels = load_fasttext(self.path).labels
+            self._labels = load_fasttext(_local_file(self.path)).labels
         return list(self._labels)
 
     def languages(self) -> frozenset[str]:

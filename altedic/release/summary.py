@@ -533,24 +533,26 @@ def summary_json(summary: dict[str, Any]) -> str:
     return json.dumps(summary, ensure_ascii=False, indent=1) + "\n"
 
 
-def write_summary(out_dir: str | Path, manifest: dict[str, Any], stats: dict[str, Any]) -> tuple[Path, Path]:
-    """Write ``training-content-summary.json`` and ``.md``; return both paths."""
+def write_summary(out_dir: str | Path, manifest: dict[str, Any], stats: dict[str, Any]) -> tuple[str, str]:
+    """Write ``training-content-summary.json`` and ``.md`` (a local folder or a URI); return both paths."""
+    from altedic import fsutil
+
     summary = build_summary(manifest, stats)
-    root = Path(out_dir)
-    j = root / "training-content-summary.json"
-    m = root / "training-content-summary.md"
-    j.write_text(summary_json(summary), encoding="utf-8")
-    m.write_text(render_summary_md(summary), encoding="utf-8")
+    root = str(out_dir)  # not Path: Path("gs://b/x") is gs:/b/x
+    j = fsutil.join(root, "training-content-summary.json")
+    m = fsutil.join(root, "training-content-summary.md")
+    fsutil.write_bytes(j, summary_json(summary).encode("utf-8"))
+    fsutil.write_bytes(m, render_summary_md(summary).encode("utf-8"))
     return j, m
 
 
-def summary_from_release(out_dir: str | Path) -> tuple[Path, Path]:
+def summary_from_release(out_dir: str | Path) -> tuple[str, str]:
     """Regenerate the summary of an existing release from its ``manifest.json`` and ``stats.json``
     (computed from the shards when absent, as in an output written before stats.json existed).
     The manifest is read and checked as ``altedic inspect`` reads it: a broken or hand-edited
     one is a ConfigError naming the file and key (a traceback or an undecodable file before)."""
     from altedic.release.inspect import load_manifest, load_stats
 
-    root = Path(out_dir)
+    root = str(out_dir)
     manifest = load_manifest(root)
     return write_summary(root, manifest, load_stats(root, manifest))

@@ -41,10 +41,9 @@ def match(pattern: str, *, file: str | None = None, key: str | None = None) -> l
     Raises ConfigError (naming ``file`` and ``key``) when the file system cannot list it (an
     unknown scheme, a bucket without credentials...). A pattern that matches nothing gives [].
     """
-    from apache_beam.io.filesystems import FileSystems
-
     try:
-        results = FileSystems.match([pattern])
+        # through fsutil: Beam's file systems set up with the run's options first
+        results = fsutil.filesystems().match([pattern])
     except Exception as exc:  # Beam raises BeamIOError (and others per file system) here
         raise ConfigError(f"cannot list {pattern}: {exc}", file=file, key=key) from None
     found = sorted({m.path for m in results[0].metadata_list})

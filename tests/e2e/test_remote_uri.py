@@ -2,21 +2,21 @@
 Beam's FileSystems, and the release is the same as on a local disk.
 
 The "bucket" is a test file system registered with Beam under the scheme ``altedictest://``,
-backed by a temporary folder; altedic sees only the URI (``fsutil.is_local`` is false), so the
-code paths are those of ``gs://`` or ``s3://`` without a network.
+backed by a temporary folder, with an object store's semantics (tests/fakefs.py: only files
+exist, a folder is a prefix, deleting one needs a trailing ``/``); altedic sees only the URI
+(``fsutil.is_local`` is false), so the code paths are those of ``gs://`` or ``s3://`` without a
+network.
 """
 
 from __future__ import annotations
 
 import json
-import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, ClassVar
 
 import pytest
-from apache_beam.io.filesystem import FileMetadata
-from apache_beam.io.localfilesystem import LocalFileSystem
+from fakefs import HdfsLikeFileSystem, ObjectStoreFileSystem, OptionsFileSystem
 
 from altedic import fsutil
 from altedic.errors import ConfigError, RunError
@@ -26,83 +26,15 @@ DEMO = ROOT / "pipelines" / "demo.yaml"
 SCHEME = "altedictest"
 
 
-class _BucketFileSystem(LocalFileSystem):  # type: ignore[misc]
-    """``altedictest://x/y`` -> ``<BACKING>/x/y``; listings give URIs back."""
-
-    BACKING: ClassVar[str] = ""
-    touched: ClassVar[list[str]] = []
-
-    @classmethod
-    def scheme(cls) -> str:
-        return SCHEME
-
-    @classmethod
-    def _p(cls, uri: str) -> str:
-        if not uri.startswith(f"{SCHEME}://"):
-            assert uri.startswith(cls.BACKING), uri  # LocalFileSystem calling itself back
-            return uri
-        cls.touched.append(uri)
-        return os.path.join(cls.BACKING, uri[len(SCHEME) + 3 :])
-
-    def join(self, basepath: str, *paths: str) -> str:
-        return "/".join([basepath.rstrip("/"), *(p.strip("/") for p in paths)])
-
-    def mkdirs(self, path: str) -> None:
-        os.makedirs(self._p(path), exist_ok=True)
-
-    def _list(self, dir_or_prefix: str) -> Iterator[FileMetadata]:
-        if not dir_or_prefix.startswith(f"{SCHEME}://"):
-            yield from super()._list(dir_or_prefix)
-            return
-        root = self._p(dir_or_prefix)
-        for dirpath, _dirs, files in os.walk(root):
-            for name in files:
-                local = os.path.join(dirpath, name)
-                uri = f"{SCHEME}://" + os.path.relpath(local, self.BACKING)
-                yield FileMetadata(uri, os.path.getsize(local), os.path.getmtime(local))
-
-    def create(self, path: str, *args: Any, **kwargs: Any) -> Any:
-        return super().create(self._p(path), *args, **kwargs)
-
-    def open(self, path: str, *args: Any, **kwargs: Any) -> Any:
-        return super().open(self._p(path), *args, **kwargs)
-
-    def copy(self, sources: list[str], destinations: list[str]) -> None:
-        super().copy([self._p(s) for s in sources], [self._p(d) for d in destinations])
-
-    def rename(self, sources: list[str], destinations: list[str]) -> None:
-        for d in destinations:
-            os.makedirs(os.path.dirname(self._p(d)), exist_ok=True)
-        super().rename([self._p(s) for s in sources], [self._p(d) for d in destinations])
-
-    def exists(self, path: str) -> bool:
-        return bool(super().exists(self._p(path)))
-
-    def size(self, path: str) -> int:
-        return int(super().size(self._p(path)))
-
-    def last_updated(self, path: str) -> float:
-        return float(super().last_updated(self._p(path)))
-
-    def checksum(self, path: str) -> str:
-        return str(super().checksum(self._p(path)))
-
-    def metadata(self, path: str) -> FileMetadata:
-        local = self._p(path)
-        return FileMetadata(path, os.path.getsize(local), os.path.getmtime(local))
-
-    def delete(self, paths: list[str]) -> None:
-        super().delete([self._p(p) for p in paths])
-
-
 @pytest.fixture
 def bucket(tmp_path: Path) -> Iterator[Path]:
     backing = tmp_path / "bucket"
     backing.mkdir()
-    _BucketFileSystem.BACKING = str(backing)
-    _BucketFileSystem.touched = []
+    ObjectStoreFileSystem.BACKING = str(backing)
+    ObjectStoreFileSystem.touched = []
+    ObjectStoreFileSystem.opened = []
     yield backing
-    _BucketFileSystem.BACKING = ""
+    ObjectStoreFileSystem.BACKING = ""
 
 
 def test_fsutil_on_a_remote_uri(bucket: Path) -> None:
@@ -121,7 +53,36 @@ def test_fsutil_on_a_remote_uri(bucket: Path) -> None:
     assert fsutil.list_files(base) == ["c.json"]
     fsutil.delete_tree(fsutil.join(base, "c.json"))
     assert fsutil.list_files(base) == [] and not fsutil.exists(fsutil.join(base, "c.json"))
-    assert _BucketFileSystem.touched  # the calls went through Beam's FileSystems
+    assert ObjectStoreFileSystem.touched  # the calls went through Beam's FileSystems
+
+
+def _files(root: Path) -> list[str]:
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+
+
+def test_folders_in_a_bucket_exist_by_their_files_and_are_deleted_with_them(bucket: Path) -> None:
+    """An object store has no folders: a "folder" exists when a file lies under its prefix, and
+    deleting it deletes every file under ``prefix/`` (not the neighbour whose name merely starts
+    the same). ``exists`` called every folder missing and ``delete_tree`` left them in place."""
+    base = f"{SCHEME}://tree"
+    for rel in ("a/x.json", "a/b/y.json", "ab.json", "c/z.json"):
+        fsutil.write_bytes(fsutil.join(base, rel), b"{}")
+    assert [fsutil.exists(fsutil.join(base, p)) for p in ("a", "a/b", "a/b/y.json", "ab.json", "b", "a/x")] == [
+        True,
+        True,
+        True,
+        True,
+        False,
+        False,
+    ]
+    assert fsutil.exists(base)
+    fsutil.delete_tree(fsutil.join(base, "a"))
+    assert fsutil.list_files(base) == ["ab.json", "c/z.json"] and not fsutil.exists(fsutil.join(base, "a"))
+    fsutil.delete_tree(fsutil.join(base, "ab.json"))
+    fsutil.delete_tree(fsutil.join(base, "nothing"))  # nothing to delete: no error
+    assert fsutil.list_files(base) == ["c/z.json"]
+    fsutil.delete_tree(base)
+    assert fsutil.list_files(base) == [] and not fsutil.exists(base) and _files(bucket) == []
 
 
 def test_a_release_written_to_a_bucket_equals_the_local_one(bucket: Path, demo_release: Path) -> None:
@@ -141,8 +102,53 @@ def test_a_release_written_to_a_bucket_equals_the_local_one(bucket: Path, demo_r
     )
     assert result.manifest["shards"] == remote["shards"]
     # Spill chunks, shards and the manifest all went through the bucket's file system.
-    touched = _BucketFileSystem.touched
+    touched = ObjectStoreFileSystem.touched
     assert any("/_spill/" in u for u in touched) and any(u.endswith("manifest.json") for u in touched)
+
+
+def test_overwrite_in_a_bucket_leaves_no_stale_file(bucket: Path, demo_release: Path) -> None:
+    """``--overwrite`` of a release in a bucket: the old release's data, rejected and dedup
+    files are removed before the new ones are moved in (a stale shard of a language the new
+    release does not have stayed, and so did the old staging folder)."""
+    from altedic.run import run
+
+    uri = f"{SCHEME}://releases/demo"
+    run(str(DEMO), out=uri, workers=1)
+    out = bucket / "releases" / "demo"
+    stale = ["data/xx/part-00000-of-00001.parquet", "rejected/xx/part-00000-of-00001.parquet"]
+    stale += ["dedup/signatures-xx-00000-of-00001.parquet", "_staging/data/xx/part-00000-of-00001.parquet"]
+    for rel in stale:
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_bytes(b"stale")
+    with pytest.raises(RunError, match="finished release"):
+        run(str(DEMO), out=uri, workers=1)
+    result = run(str(DEMO), out=uri, workers=1, overwrite=True)
+    assert _files(out) == _files(demo_release)
+    assert result.manifest["shards"] == json.loads((demo_release / "manifest.json").read_bytes())["shards"]
+
+
+def test_leftovers_of_a_crashed_run_in_a_bucket_do_not_feed_the_next_run(bucket: Path, demo_release: Path) -> None:
+    """A crashed run's staging folder in a bucket (a shard, its sidecar and statistics, a spill
+    chunk, no ``_SUCCESS``) is cleared by the next run: none of it is counted or published."""
+    from altedic.run import run
+
+    out = bucket / "releases" / "demo"
+    leftovers = {
+        "_staging/data/xx/part-00000-of-00001.parquet": b"old",
+        "_staging/_shards/data__xx__part-00000-of-00001.parquet.json": json.dumps(
+            {"path": "data/xx/part-00000-of-00001.parquet", "kind": "data", "lang": "xx", "rows": 1, "bytes": 3}
+        ).encode(),
+        "_staging/_stats/data__xx__part-00000-of-00001.parquet.json": b"{}",
+        "_staging/_spill/cand-0123.parquet": b"old",
+        "_staging/_counts.json": b"[]",
+    }
+    for rel, data in leftovers.items():
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_bytes(data)
+    result = run(str(DEMO), out=f"{SCHEME}://releases/demo", workers=1)
+    local = json.loads((demo_release / "manifest.json").read_bytes())
+    assert result.manifest["shards"] == local["shards"] and result.manifest["accounting"] == local["accounting"]
+    assert _files(out) == _files(demo_release)
 
 
 def test_inputs_read_from_a_bucket(bucket: Path, demo_release: Path, tmp_path: Path) -> None:
@@ -162,10 +168,10 @@ def test_inputs_read_from_a_bucket(bucket: Path, demo_release: Path, tmp_path: P
         text = text.replace(f"paths: {rel}", f"paths: {SCHEME}://in/{rel[len('demo/') :]}")
     recipe = tmp_path / "bucket.yaml"
     recipe.write_text(text, encoding="utf-8")
-    _BucketFileSystem.touched = []
+    ObjectStoreFileSystem.touched = []
     run(str(recipe), out=f"{SCHEME}://releases/from-bucket", workers=1)
     out = bucket / "releases" / "from-bucket"
-    assert any(u.startswith(f"{SCHEME}://in/legal/") for u in _BucketFileSystem.touched)
+    assert any(u.startswith(f"{SCHEME}://in/legal/") for u in ObjectStoreFileSystem.touched)
 
     def rows(root: Path, kind: str, cols: tuple[str, ...] = ("id", "source", "lang")) -> list[tuple[str, ...]]:
         cols += ("reason",) if kind == "rejected" else ()
@@ -204,11 +210,12 @@ def test_local_processes_get_the_runs_beam_arguments() -> None:
     code = (
         "from altedic import fsutil\n"
         "from apache_beam.options.pipeline_options import S3Options\n"
-        "options = fsutil._fs()._pipeline_options\n"
+        "options = fsutil.filesystems()._pipeline_options\n"
         "print('none' if options is None else options.view_as(S3Options).s3_region_name)\n"
     )
-    # With them, the first file-system use sets them up; without them, Beam's defaults.
-    for environment, expected in ((env, "eu-west-1"), (localworker._child_env(), "none")):
+    # With them, the first file-system use sets them up; without them, Beam's default options
+    # (set all the same: S3's file system cannot be built without options)
+    for environment, expected in ((env, "eu-west-1"), (localworker._child_env(), "None")):
         proc = subprocess.run(
             [sys.executable, "-c", code], env=environment, capture_output=True, text=True, timeout=120, check=False
         )
@@ -228,9 +235,9 @@ def test_inspect_a_release_in_a_bucket(bucket: Path, demo_release: Path, capsys:
     shutil.copytree(demo_release, bucket / "rel")
     uri = f"{SCHEME}://rel"
     local = ri.load_manifest(demo_release)
-    _BucketFileSystem.touched = []
+    ObjectStoreFileSystem.touched = []
     manifest = ri.load_manifest(uri)
-    assert manifest == local and _BucketFileSystem.touched
+    assert manifest == local and ObjectStoreFileSystem.touched
     checks = ri.verify_shards(uri, manifest)
     assert checks == ri.verify_shards(demo_release, local) and checks and all(c.ok for c in checks)
     assert ri.load_stats(uri, manifest) == ri.load_stats(demo_release, local)
@@ -270,9 +277,9 @@ def test_mix_from_and_to_a_bucket(bucket: Path, demo_release: Path, tmp_path: Pa
     shutil.copytree(demo_release, bucket / "rel")
     weights = {"mt": 3.0, "ga": 2.0}
     local = mix(demo_release, tmp_path / "mixed", weights=weights, seed=3, max_rows_per_shard=2)
-    _BucketFileSystem.touched = []
+    ObjectStoreFileSystem.touched = []
     remote = mix(f"{SCHEME}://rel", f"{SCHEME}://mixed", weights=weights, seed=3, max_rows_per_shard=2)
-    assert any(u.startswith(f"{SCHEME}://mixed/data/") for u in _BucketFileSystem.touched)
+    assert any(u.startswith(f"{SCHEME}://mixed/data/") for u in ObjectStoreFileSystem.touched)
     assert remote["shards"] == local["shards"] and len(remote["shards"]) > 2
     for shard in local["shards"]:
         assert (bucket / "mixed" / shard["path"]).read_bytes() == (tmp_path / "mixed" / shard["path"]).read_bytes()
@@ -321,3 +328,254 @@ def test_tdm_reservations_of_inputs_in_a_bucket(bucket: Path, tmp_path: Path) ->
     assert [(plan.infos[t.source].name, t.uri, t.rel) for t in plan.tasks] == [
         ("free", f"{SCHEME}://in/html/ok.html", "ok.html")
     ]
+
+
+@pytest.fixture
+def fresh_beam(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Beam's file systems as in a new process: no pipeline options yet (a Pipeline object sets
+    them; S3FileSystem, as tests/fakefs.py's ``altedicopts://``, cannot work without them)."""
+    from apache_beam.io.filesystems import FileSystems
+    from apache_beam.options.value_provider import RuntimeValueProvider
+
+    monkeypatch.setattr(FileSystems, "_pipeline_options", None)
+    monkeypatch.setattr(RuntimeValueProvider, "runtime_options", None)
+    monkeypatch.setattr(fsutil, "_configured", False)
+    monkeypatch.setattr(fsutil, "_beam_args", None)
+    OptionsFileSystem.regions = []
+
+
+def _demo_recipe_reading(scheme: str, bucket: Path, tmp_path: Path) -> Path:
+    """The demo recipe with its input files in the bucket, named by ``scheme://in/...``."""
+    import shutil
+
+    shutil.copytree(ROOT / "pipelines" / "demo", bucket / "in")
+    text = DEMO.read_text(encoding="utf-8")
+    for rel in ("demo/web-news.jsonl", "demo/portal-export.csv", "demo/legal/*.txt"):
+        text = text.replace(f"paths: {rel}", f"paths: {scheme}://in/{rel[len('demo/') :]}")
+    recipe = tmp_path / f"{scheme}.yaml"
+    recipe.write_text(text, encoding="utf-8")
+    return recipe
+
+
+def test_inputs_on_a_store_that_needs_options_are_listed_with_the_runs_options(
+    bucket: Path, demo_release: Path, tmp_path: Path, fresh_beam: None
+) -> None:
+    """The input files are listed on the driver before the pipeline exists: Beam's file systems
+    had no options then, and S3's cannot be built without (``ValueError: Must provide one of
+    client or options``, reported as "cannot list"). The run's Beam arguments are set up first."""
+    from altedic.run import run
+
+    recipe = _demo_recipe_reading("altedicopts", bucket, tmp_path)
+    result = run(str(recipe), out=str(tmp_path / "out"), workers=1, beam_args=["--s3_region_name=eu-west-1"])
+    local = json.loads((demo_release / "manifest.json").read_bytes())
+    assert result.manifest["accounting"]["per_source"] == local["accounting"]["per_source"]
+    assert OptionsFileSystem.regions and set(OptionsFileSystem.regions) == {"eu-west-1"}
+
+
+@pytest.mark.parametrize("beam_args", [["--s3_region_name=eu-west-1"], []])
+def test_commands_open_a_store_that_needs_options(
+    bucket: Path, demo_release: Path, tmp_path: Path, fresh_beam: None, beam_args: list[str]
+) -> None:
+    """``validate``, ``inspect`` and ``mix`` on ``s3://``-like paths, with the file systems' options
+    after ``--`` (or Beam's defaults without any): they failed with the ValueError above."""
+    import shutil
+
+    from altedic.cli import main
+
+    shutil.copytree(demo_release, bucket / "rel")
+    recipe = _demo_recipe_reading("altedicopts", bucket, tmp_path)
+    weights = tmp_path / "weights.yaml"
+    weights.write_text("weights: {mt: 3, ga: 2}\n", encoding="utf-8")
+    extra = ["--", *beam_args] if beam_args else []
+    assert main(["validate", str(recipe), *extra]) == 0
+    assert main(["inspect", "altedicopts://rel", *extra]) == 0
+    assert main(["mix", "altedicopts://rel", "--out", "altedicopts://mixed", "--weights", str(weights), *extra]) == 0
+    assert (bucket / "mixed" / "_SUCCESS").exists()
+    assert OptionsFileSystem.regions and set(OptionsFileSystem.regions) == {
+        beam_args[0].split("=")[1] if beam_args else None
+    }
+
+
+TINY_MODEL = ROOT / "tests" / "fixtures" / "lid_models" / "tiny-softmax.ftz"
+
+
+def _model_recipe(folder: Path, model: str) -> Path:
+    """A recipe in ``folder`` reading the demo's news with the language model ``model``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    recipe = folder / "model.yaml"
+    recipe.write_text(
+        "version: 1\nname: model-path\nsources:\n"
+        f"  - {{name: news, format: jsonl, paths: '{ROOT}/pipelines/demo/web-news.jsonl', licence: CC-BY-4.0,"
+        " options: {columns: {text: text, id: id, lang: lang}}}\n"
+        f"stages:\n  langid: {{model: '{model}'}}\n  dedup: {{enabled: false}}\noutput: {{path: out}}\n",
+        encoding="utf-8",
+    )
+    return recipe
+
+
+def test_a_model_on_a_uri_is_copied_once_per_process(
+    bucket: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``stages.langid.model`` as a URI (docs: "a gs:// URI, copied to local disk once per
+    worker"): the model is copied once per process, whatever the number of stage instances, and
+    predicts as the local file does. It was opened as a local path (``model file not found``)."""
+    import shutil
+
+    from altedic.langid import model as model_module
+    from altedic.langid.model import LidModel
+
+    monkeypatch.setattr(fsutil, "_copies", {}, raising=False)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "temp"))  # where the copies go
+    (tmp_path / "temp").mkdir()
+    monkeypatch.setattr(model_module, "_CACHE", {})  # models loaded by earlier tests (by URI too)
+    (bucket / "models").mkdir()
+    shutil.copy(TINY_MODEL, bucket / "models" / "tiny.ftz")
+    uri = f"{SCHEME}://models/tiny.ftz"
+    texts = ["qu xa wy zo qu xa", "hello world"]
+    local = LidModel(str(TINY_MODEL))
+    local.load()
+    for backend in ("kernel", "fasttext"):
+        model = LidModel(uri, backend=backend)
+        model.load()
+        assert model.predict(texts, k=2) == local.predict(texts, k=2)
+        assert model.languages() == local.languages() == {"bs", "et", "hr", "lv", "nb", "xyz"}
+    assert ObjectStoreFileSystem.opened == [uri]
+    copy = fsutil._copies[uri]
+    assert Path(copy).read_bytes() == TINY_MODEL.read_bytes() and copy.startswith(str(tmp_path / "temp"))
+
+
+def test_a_model_path_relative_to_the_recipe_or_a_uri_gives_the_same_release(
+    bucket: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A relative ``stages.langid.model`` is resolved against the recipe's folder (as its
+    sources are), not the directory the run starts in; a URI is read on the workers. The two
+    runs write the same shards."""
+    import shutil
+
+    from altedic.langid import model as model_module
+    from altedic.recipe import load_recipe
+    from altedic.run import run
+
+    monkeypatch.setattr(fsutil, "_copies", {}, raising=False)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "temp"))  # where the copies go
+    (tmp_path / "temp").mkdir()
+    monkeypatch.setattr(model_module, "_CACHE", {})  # models loaded by earlier tests (by URI too)
+    monkeypatch.chdir(tmp_path)  # not the recipe's folder
+    (tmp_path / "r" / "models").mkdir(parents=True)
+    shutil.copy(TINY_MODEL, tmp_path / "r" / "models" / "tiny.ftz")
+    recipe = _model_recipe(tmp_path / "r", "models/tiny.ftz")
+    loaded = load_recipe(recipe)
+    assert loaded.stages["langid"]["model"] == str(tmp_path / "r" / "models" / "tiny.ftz")
+    assert loaded.resolved()["stages"]["langid"]["model"] == str(tmp_path / "r" / "models" / "tiny.ftz")
+    by_path = run(str(recipe), out=str(tmp_path / "by-path"), workers=1).manifest
+    (bucket / "models").mkdir()
+    shutil.copy(TINY_MODEL, bucket / "models" / "tiny.ftz")
+    uri = f"{SCHEME}://models/tiny.ftz"
+    by_uri = run(str(_model_recipe(tmp_path / "u", uri)), out=str(tmp_path / "by-uri"), workers=1).manifest
+    assert ObjectStoreFileSystem.opened == [uri]
+    assert by_uri["shards"] == by_path["shards"] and by_uri["accounting"] == by_path["accounting"]
+    # the tiny model decided (lid.176 rejects the demo's mislabelled record as langid.mismatch)
+    assert by_path["accounting"]["per_source"]["news"] == {
+        "read": 21,
+        "derived": 0,
+        "kept": 18,
+        "rejected": {"quality.alpha_words": 1, "quality.too_few_words": 1},
+        "errors": 1,
+        "ok": True,
+    }
+
+
+@pytest.mark.parametrize("model", ["models/none.ftz", f"{SCHEME}://models/none.ftz"])
+def test_a_missing_model_is_refused_on_the_driver_before_the_output_is_touched(
+    bucket: Path, tmp_path: Path, model: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A model file that does not exist is a ConfigError naming the key, from ``validate`` and
+    from ``run`` before the output is touched (a finished release there keeps its
+    ``_SUCCESS``). It was found missing only on the workers, once the pipeline ran."""
+    from altedic.cli import main
+    from altedic.run import run
+
+    recipe = _model_recipe(tmp_path / "r", model)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "_SUCCESS").write_bytes(b"")
+    (out / "manifest.json").write_bytes(b"{}")
+    shown = model if "://" in model else str(tmp_path / "r" / model)
+    with pytest.raises(ConfigError) as caught:
+        run(str(recipe), out=str(out), workers=1, overwrite=True)
+    assert caught.value.key == "stages.langid.model" and caught.value.file == str(recipe)
+    assert f"model file not found: {shown}" in str(caught.value)
+    assert sorted(p.name for p in out.iterdir()) == ["_SUCCESS", "manifest.json"]
+    assert main(["validate", str(recipe)]) == 2
+    assert f"model file not found: {shown}" in capsys.readouterr().err
+
+
+def test_writes_retried_on_a_file_system_that_refuses_to_overwrite(bucket: Path, demo_release: Path) -> None:
+    """On HDFS (Beam's ``HdfsUploader``: "Path already exists") a file is never created over an
+    existing one. The shards, their records and statistics, the signature files and the counts
+    have fixed names, so a retried bundle failed for ever; they are now written under a
+    temporary name and renamed into place, replacing the file of a previous attempt."""
+    import hashlib
+    import io
+
+    import pyarrow.parquet as pq
+    from apache_beam.io.filesystem import BeamIOError
+
+    from altedic.beam.nodes import write_signature_file
+    from altedic.beam.steps import WriteSettings, write_shard_table
+    from altedic.beam.transforms import _WriteJsonFn
+
+    assert HdfsLikeFileSystem.scheme() == "altedichdfs"
+    staging = "altedichdfs://out/_staging"
+    with fsutil.create(fsutil.join(staging, "taken")) as f:
+        f.write(b"x")
+    with pytest.raises(BeamIOError, match="already exists"):  # the file system is as strict as HDFS
+        fsutil.create(fsutil.join(staging, "taken"))
+    shard = next(s for s in json.loads((demo_release / "manifest.json").read_bytes())["shards"] if s["kind"] == "data")
+    table = pq.read_table(demo_release / shard["path"])
+    settings = WriteSettings(staging=staging, shard_bytes=2**20)
+    first = write_shard_table(settings, "data", "mt", 0, 1, table)
+    again = write_shard_table(settings, "data", "mt", 0, 1, table)  # the bundle retried
+    assert again == first
+    sig = write_signature_file(fsutil.join(staging, "dedup"), "signatures-mt-00000-of-00001.parquet", table)
+    assert write_signature_file(fsutil.join(staging, "dedup"), "signatures-mt-00000-of-00001.parquet", table) == sig
+    counts = fsutil.join(staging, "_counts.json")
+    items = [(("read", "news"), 3)]
+    assert list(_WriteJsonFn(counts).process(items)) == list(_WriteJsonFn(counts).process(items)) == [counts]
+    fsutil.write_bytes(fsutil.join(staging, "manifest.json"), b"{}")
+    fsutil.write_bytes(fsutil.join(staging, "manifest.json"), b"{ }")
+    assert fsutil.list_files(staging) == [
+        "_counts.json",
+        "_shards/data__mt__part-00000-of-00001.parquet.json",
+        "_stats/data__mt__part-00000-of-00001.parquet.json",
+        "data/mt/part-00000-of-00001.parquet",
+        "dedup/signatures-mt-00000-of-00001.parquet",
+        "manifest.json",
+        "taken",
+    ]
+    assert _files(bucket / "out" / "_staging") == fsutil.list_files(staging)  # no temporary file left
+    written = fsutil.read_bytes(fsutil.join(staging, "data/mt/part-00000-of-00001.parquet"))
+    assert hashlib.sha256(written).hexdigest() == first["sha256"] and len(written) == first["bytes"]
+    assert pq.read_table(io.BytesIO(written)).equals(table)
+    assert json.loads(fsutil.read_bytes(counts)) == [["read", "news", 3]]
+    assert fsutil.read_bytes(fsutil.join(staging, "manifest.json")) == b"{ }"
+
+
+def test_summary_of_a_release_in_a_bucket(
+    bucket: Path, demo_release: Path, capsys: pytest.CaptureFixture[str], fresh_beam: None
+) -> None:
+    """``altedic summary`` on a URI writes the same summary as on the local copy, next to the
+    manifest in the bucket (``Path`` made ``altedictest://rel`` into ``altedictest:/rel``)."""
+    import shutil
+
+    from altedic.cli import main
+
+    shutil.copytree(demo_release, bucket / "rel")
+    names = ("training-content-summary.json", "training-content-summary.md")
+    for name in names:
+        (bucket / "rel" / name).unlink()
+    assert main(["summary", f"{SCHEME}://rel", "--", "--s3_region_name=eu-west-1"]) == 0
+    assert capsys.readouterr().out == "".join(f"wrote {SCHEME}://rel/{name}\n" for name in names)
+    for name in names:
+        assert (bucket / "rel" / name).read_bytes() == (demo_release / name).read_bytes()
+    assert _files(bucket / "rel") == _files(demo_release)
