@@ -69,6 +69,11 @@ def _explain(err: jsonschema.ValidationError) -> tuple[str, str]:
         return "a source must either have name, format and paths, or be {include: <manifest path>}", key
     if err.validator == "type":
         return f"value {err.instance!r} has the wrong type; expected {err.validator_value}", key
+    if err.validator == "anyOf" and all("type" in s for s in err.validator_value):
+        expected = " or ".join(
+            f"{s['type']} of {s['items']['type']}s" if "items" in s else s["type"] for s in err.validator_value
+        )
+        return f"value {err.instance!r} has the wrong type; expected {expected}", key
     return err.message, key
 
 
@@ -189,17 +194,35 @@ def _source_from_entry(entry: dict[str, Any], base: Path, origin: str) -> Source
     )
 
 
-def _refuse_nan(value: Any, key: str, label: str) -> None:
-    """YAML's ``.nan`` passes every range check of the schema (each comparison with NaN is false)
+def _refuse_non_json(value: Any, key: str, label: str) -> None:
+    """Refuse what the manifest (JSON) cannot record, once dates are text: the run writes the
+    recipe into ``manifest.json`` and the release documents at its very end, so a value the
+    schema did not look at (a ``!!set``, a mapping key YAML read as a number or a boolean: an
+    unquoted ``no`` or ``1``) passed ``altedic validate`` and broke the run after all its work.
+    YAML's ``.nan`` passes every range check of the schema (each comparison with NaN is false)
     and then broke the run (``shard_size_mb: .nan``) or turned a rule off without a word."""
+    where = key or None
     if isinstance(value, float) and math.isnan(value):
-        raise ConfigError("NaN is not a value a recipe can hold", file=label, key=key or None)
+        raise ConfigError("NaN is not a value a recipe can hold", file=label, key=where)
     if isinstance(value, dict):
         for k, v in value.items():
-            _refuse_nan(v, f"{key}.{k}" if key else str(k), label)
+            if not isinstance(k, str):
+                raise ConfigError(
+                    f"the key {k!r} is not text (YAML reads unquoted numbers, yes/no and on/off as numbers and "
+                    "booleans): quote it",
+                    file=label,
+                    key=where,
+                )
+            _refuse_non_json(v, f"{key}.{k}" if key else k, label)
     elif isinstance(value, list):
         for i, v in enumerate(value):
-            _refuse_nan(v, f"{key}[{i}]", label)
+            _refuse_non_json(v, f"{key}[{i}]", label)
+    elif value is not None and not isinstance(value, (str, int, float)):  # bool is an int
+        raise ConfigError(
+            f"a {type(value).__name__} is not a value a recipe can hold (text, number, boolean, null, list or mapping)",
+            file=label,
+            key=where,
+        )
 
 
 def load_recipe(path: str | os.PathLike[str], output_override: str | None = None) -> Recipe:
@@ -214,12 +237,10 @@ def load_recipe(path: str | os.PathLike[str], output_override: str | None = None
         raise ConfigError(f"not valid YAML: {exc}", file=label) from exc
     except UnicodeDecodeError as exc:
         raise ConfigError(f"not UTF-8 text: {exc}", file=label) from exc
-    # YAML turns unquoted dates into date objects; the schema expects strings.
-    if isinstance(data, dict):
-        for s in data.get("sources", []) or []:
-            if isinstance(s, dict) and s.get("retrieved") is not None and not isinstance(s["retrieved"], str):
-                s["retrieved"] = str(s["retrieved"])
-    _refuse_nan(data, "", label)
+    # YAML turns unquoted dates into date objects, wherever they are (sources[].retrieved,
+    # release.placed_on_market...); the schema expects text and the manifest is JSON.
+    data = yamlload.dates_to_text(data)
+    _refuse_non_json(data, "", label)
     validate_data(data, label)
     base = p.resolve().parent
     sources: list[SourceSpec] = []

@@ -28,7 +28,7 @@ contact, per-source category and link, the text of the measures — comes from t
       authorised_representative: null
       model: EuroLM-1            # versioned model name(s): a string or a list
       model_dependencies: []
-      placed_on_market: 2027-01-15
+      placed_on_market: 2027-01-15  # an unquoted YAML date is read as its ISO text
       code_of_practice_signatory: true
       tdm_measures: "..."        # replaces the default text of 3.1
       illegal_content_measures: "..."
