@@ -732,7 +732,7 @@ def _finish(
             data = fsutil.read_bytes(fsutil.join(dedup_root, rel))
             side.append({"path": f"dedup/{rel}", "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()})
         manifest["dedup_files"] = side
-    from altedic.release.finalise import finalise
+    from altedic.release.finalise import finalise, manifest_bytes
     from altedic.release.stats import PartialStats
 
     stats_dir = fsutil.join(staging, "_stats")
@@ -741,10 +741,7 @@ def _finish(
         for rel in (fsutil.list_files(stats_dir) if fsutil.exists(stats_dir) else [])
     ]
     manifest.update(finalise(out_dir, manifest, PartialStats.merge_all(partials).to_dict(), processes=local))
-    fsutil.write_bytes(
-        fsutil.join(out_dir, "manifest.json"),
-        json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False).encode("utf-8"),
-    )
+    fsutil.write_bytes(fsutil.join(out_dir, "manifest.json"), manifest_bytes(manifest))
     fsutil.delete_tree(staging)
     _fault_point("manifest")
     fsutil.write_bytes(fsutil.join(out_dir, "_SUCCESS"), b"")

@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import math
 import os
 from pathlib import Path
@@ -47,7 +46,7 @@ import yaml
 
 from altedic import fsutil, yamlload
 from altedic.errors import ConfigError, RunError
-from altedic.release.finalise import finalise, sha256_file
+from altedic.release.finalise import finalise, manifest_bytes, sha256_file
 from altedic.release.inspect import load_manifest, load_stats, verify_shards
 from altedic.release.stats import read_parquet_table
 from altedic.schema import arrow_schema
@@ -302,9 +301,7 @@ def mix(
     }
     manifest.update(finalise(str(dst), manifest))
     manifest["run"]["finished"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    fsutil.write_bytes(
-        fsutil.join(dst, "manifest.json"), (json.dumps(manifest, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
-    )
+    fsutil.write_bytes(fsutil.join(dst, "manifest.json"), manifest_bytes(manifest))
     fsutil.write_bytes(fsutil.join(dst, "_SUCCESS"), b"")
     return manifest
 

@@ -533,22 +533,43 @@ def summary_json(summary: dict[str, Any]) -> str:
     return json.dumps(summary, ensure_ascii=False, indent=1) + "\n"
 
 
+SUMMARY_FILES = ("training-content-summary.json", "training-content-summary.md")
+
+
 def write_summary(out_dir: str | Path, manifest: dict[str, Any], stats: dict[str, Any]) -> tuple[Path, Path]:
-    """Write ``training-content-summary.json`` and ``.md``; return both paths."""
+    """Write ``training-content-summary.json`` and ``.md``; return both paths.
+
+    When the manifest lists them (``release_files``) and their text changed (a release written
+    by an earlier altedic), their new SHA-256 and size are recorded there and ``manifest.json``
+    is rewritten, so the release still passes ``altedic inspect``; an unchanged summary leaves
+    the manifest as it is."""
+    import hashlib
+
+    from altedic.release.finalise import manifest_bytes
+
     summary = build_summary(manifest, stats)
     root = Path(out_dir)
-    j = root / "training-content-summary.json"
-    m = root / "training-content-summary.md"
-    j.write_text(summary_json(summary), encoding="utf-8")
-    m.write_text(render_summary_md(summary), encoding="utf-8")
-    return j, m
+    texts = dict(zip(SUMMARY_FILES, (summary_json(summary), render_summary_md(summary)), strict=True))
+    listed = manifest.get("release_files") or {}
+    changed = False
+    for name, text in texts.items():
+        data = text.encode("utf-8")
+        (root / name).write_bytes(data)
+        entry = {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+        if name in listed and listed[name] != entry:
+            listed[name] = entry
+            changed = True
+    if changed:
+        (root / "manifest.json").write_bytes(manifest_bytes(manifest))
+    return root / SUMMARY_FILES[0], root / SUMMARY_FILES[1]
 
 
 def summary_from_release(out_dir: str | Path) -> tuple[Path, Path]:
     """Regenerate the summary of an existing release from its ``manifest.json`` and ``stats.json``
     (computed from the shards when absent, as in an output written before stats.json existed).
     The manifest is read and checked as ``altedic inspect`` reads it: a broken or hand-edited
-    one is a ConfigError naming the file and key (a traceback or an undecodable file before)."""
+    one is a ConfigError naming the file and key (a traceback or an undecodable file before);
+    a ``stats.json`` that does not match the manifest's SHA-256 is a RunError naming it."""
     from altedic.release.inspect import load_manifest, load_stats
 
     root = Path(out_dir)

@@ -97,4 +97,4 @@ def test_a_run_that_splits_documents_finishes_and_counts_the_parts(tmp_path: Pat
     r = _cli("inspect", str(out))
     assert r.returncode == 0, r.stderr[-2000:]
     assert "read 3 + 2 split parts = kept 5 + rejected 0 + errors 0" in r.stdout
-    assert "checksums: 4 of 4 shards OK" in r.stdout  # data: el, en, ga, mt
+    assert "checksums: 14 of 14 files OK" in r.stdout  # data: el, en, ga, mt; 5 release files; dedup: 5

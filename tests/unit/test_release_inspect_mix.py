@@ -16,7 +16,7 @@ import release_fixture as rf
 import yaml
 
 from altedic.errors import ConfigError, InputError, RunError
-from altedic.release.inspect import load_manifest, sample_documents, sample_rejected, verify_shards
+from altedic.release.inspect import load_manifest, load_stats, sample_documents, sample_rejected, verify_shards
 from altedic.release.mix import copies, mix, sampling_rates
 from altedic.release.summary import summary_from_release
 from altedic.schema import load_contract
@@ -45,7 +45,7 @@ def test_inspect_overview_and_checksums_ok(
     assert all(c.ok for c in verify_shards(out, manifest))
     assert _run("inspect", [str(out)]) == 0
     text = capsys.readouterr().out
-    assert "checksums: 11 of 11 shards OK" in text
+    assert "checksums: 16 of 16 files OK" in text  # 11 shards, 5 release files
     assert "read 20 = kept 12 + rejected 6 + errors 2" in text
     assert any(line.split() == ["mt", "3", "188", "49", "3", "2"] for line in text.splitlines())
     assert any(line.split() == ["quality.stop_words", "2", "mt:2"] for line in text.splitlines())
@@ -72,7 +72,7 @@ def test_inspect_detects_a_corrupted_shard(
     }
     assert _run("inspect", [str(out)]) == 1
     text = capsys.readouterr().out
-    assert "checksums: 9 of 12 shards OK" in text
+    assert "checksums: 14 of 17 files OK" in text
     assert "CHECKSUM   data/ga/part-00000-of-00001.parquet" in text
 
 
@@ -90,7 +90,7 @@ def test_inspect_without_stats_and_with_a_broken_shard_still_gives_the_verdicts(
     assert _run("inspect", [str(out)]) == 1
     text = capsys.readouterr().out
     assert text.startswith("no statistics: stats.json is missing and ")
-    assert "cannot read shard" in text and "checksums: 10 of 11 shards OK" in text
+    assert "cannot read shard" in text and "checksums: 14 of 16 files OK" in text  # and stats.json missing
     assert "SIZE       data/ga/part-00000-of-00001.parquet" in text
 
 
@@ -368,6 +368,22 @@ def test_mix_refuses_a_release_whose_data_shards_do_not_match_the_manifest(
         ),
         (lambda m: m["shards"][0].__setitem__("lang", 7), "shards[0].lang", "must be a language code, not int"),
         (lambda m: m.__setitem__("sources", []), "sources", "must be a mapping, not list"),
+        (lambda m: m.__setitem__("release_files", []), "release_files", "must be a mapping of file names, not list"),
+        (
+            lambda m: m["release_files"].__setitem__("../x", {"bytes": 1}),
+            "release_files.../x",
+            "leads out of the release",
+        ),
+        (
+            lambda m: m["release_files"]["stats.json"].__setitem__("sha256", "x"),
+            "release_files.stats.json.sha256",
+            "must be 64 lower-case hexadecimal",
+        ),
+        (
+            lambda m: m.__setitem__("dedup_files", [{"path": "/etc/passwd", "bytes": 1}]),
+            "dedup_files[0].path",
+            "leads out of the release",
+        ),
     ],
 )
 def test_a_damaged_manifest_is_a_config_error_naming_the_key(
@@ -399,8 +415,11 @@ def test_summary_reads_a_broken_stats_file_as_a_config_error(
     out = tmp_path / "copy"
     shutil.copytree(src, out)
     (out / "stats.json").write_text("[1]", encoding="utf-8")
-    with pytest.raises(ConfigError) as err:
+    with pytest.raises(RunError) as err:  # checked against the manifest first
         summary_from_release(out)
+    assert str(err.value).startswith(f"{out / 'stats.json'}: does not match the manifest (sha256 ")
+    with pytest.raises(ConfigError) as err:  # read as it is (inspect)
+        load_stats(out, load_manifest(out), verify=False)
     assert str(err.value) == f"{out / 'stats.json'}: expected a JSON object, not list"
     (out / "manifest.json").write_bytes(b"\xff\xfe{}")
     with pytest.raises(ConfigError) as err:
@@ -531,3 +550,122 @@ def test_mix_output_beside_its_parent_is_fine_and_nesting_is_decided_per_path_pa
             ("file:///b/rel/x", "/b/rel"),
         ]
     ] == [True, True, False, False, False, True]
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _with_dedup_files(out: Path) -> dict[str, Any]:
+    """The release with a dedup/ folder listed in the manifest as `altedic run` lists it."""
+    manifest = load_manifest(out)
+    (out / "dedup").mkdir()
+    (out / "dedup/params.json").write_text('{"bands": 14}\n', encoding="utf-8")
+    manifest["dedup_files"] = [
+        {"path": "dedup/params.json", "bytes": 14, "sha256": _sha(out / "dedup/params.json")},
+    ]
+    (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+    return manifest
+
+
+def test_inspect_checks_the_release_files_and_dedup_files_and_finds_unlisted_ones(
+    tmp_path: Path, release: tuple[Path, dict[str, Any]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Only the data, rejected, errors and parallel shards were checked: an appended README.md, an
+    edited stats.json, a changed signature file and files added under parallel/ or dedup/ were
+    "11 of 11 shards OK", exit 0."""
+    src, _ = release
+    out = tmp_path / "copy"
+    shutil.copytree(src, out)
+    manifest = _with_dedup_files(out)
+    assert _run("inspect", [str(out)]) == 0
+    assert "checksums: 17 of 17 files OK" in capsys.readouterr().out  # 11 shards, 5 release files, 1 dedup file
+    readme = out / "README.md"
+    size = readme.stat().st_size
+    with readme.open("a", encoding="utf-8") as f:
+        f.write("tampered\n")
+    stats_path = out / "stats.json"
+    stats = json.loads(stats_path.read_text("utf-8"))
+    stats["totals"]["kept"]["tokens_est"] = 10**9
+    stats_text = json.dumps(stats, ensure_ascii=False, indent=1) + "\n"
+    stats_path.write_text(stats_text, encoding="utf-8")
+    (out / "dedup/params.json").write_text('{"bands": 15}\n', encoding="utf-8")
+    (out / "parallel").mkdir()
+    shutil.copy(out / "data/el/part-00000-of-00001.parquet", out / "parallel/part-00009-of-00010.parquet")
+    (out / "dedup/signatures-mt-00000-of-00001.parquet").write_bytes(b"PAR1")
+    assert _run("inspect", [str(out)]) == 1
+    text = capsys.readouterr().out
+    listed = manifest["release_files"]
+    assert text.split("\n\n")[-1] == (
+        "checksums: 14 of 19 files OK\n"
+        f"  SIZE       README.md: {size + 9} bytes, manifest says {size}\n"
+        f"  SIZE       stats.json: {len(stats_text.encode())} bytes, manifest says {listed['stats.json']['bytes']}\n"
+        f"  CHECKSUM   dedup/params.json: sha256 {_sha(out / 'dedup/params.json')[:16]}…, manifest says "
+        f"{manifest['dedup_files'][0]['sha256'][:16]}…\n"
+        "  UNLISTED   parallel/part-00009-of-00010.parquet: Parquet file not listed in the manifest\n"
+        "  UNLISTED   dedup/signatures-mt-00000-of-00001.parquet: file not listed in the manifest\n"
+    )
+    # the overview's figures are the shards', not the edited stats.json's
+    assert "stats.json does not match the manifest: the figures below are computed from the shards" in text
+    assert "tokens~ = " in text and f"{10**9:,}" not in text
+
+
+def test_summary_and_mix_refuse_a_stats_file_that_does_not_match_the_manifest(
+    tmp_path: Path, release: tuple[Path, dict[str, Any]]
+) -> None:
+    """summary published "1 billion to 10 trillion tokens" from an edited stats.json and mix took
+    its temperature rates from it."""
+    src, manifest = release
+    out = tmp_path / "copy"
+    shutil.copytree(src, out)
+    stats_path = out / "stats.json"
+    stats = json.loads(stats_path.read_text("utf-8"))
+    stats["languages"]["mt"]["kept"]["tokens_est"] = 10**9
+    stats["totals"]["kept"]["tokens_est"] = 10**9
+    stats_path.write_text(json.dumps(stats), encoding="utf-8")
+    expected = (
+        f"{stats_path}: does not match the manifest (sha256 {_sha(stats_path)[:16]}…, manifest says "
+        f"{manifest['release_files']['stats.json']['sha256'][:16]}…): it was changed after the release was written, "
+        "so its figures cannot be trusted; restore it, or delete it and the statistics are computed from the shards"
+    )
+    before = (out / "training-content-summary.md").read_bytes()
+    for call in (lambda: summary_from_release(out), lambda: mix(out, tmp_path / "mixed", temperature=3)):
+        with pytest.raises(RunError) as err:
+            call()
+        assert str(err.value) == expected
+    assert (out / "training-content-summary.md").read_bytes() == before
+    assert not (tmp_path / "mixed").exists()
+    # without it, the statistics come from the shards (which mix checks first)
+    stats_path.unlink()
+    summary_from_release(out)
+    assert (out / "training-content-summary.md").read_bytes() == before
+    assert (
+        mix(out, tmp_path / "mixed", temperature=3)["mix"]["rates"]
+        == mix(src, tmp_path / "mixed2", temperature=3)["mix"]["rates"]
+    )
+
+
+def test_a_regenerated_summary_is_recorded_in_the_manifest(
+    tmp_path: Path, release: tuple[Path, dict[str, Any]]
+) -> None:
+    """`altedic summary` rewrites the summary files after the manifest was written: when the text
+    changes (a release written by an earlier altedic), the manifest's release_files follow, so the
+    release still passes `altedic inspect`."""
+    src, _ = release
+    out = tmp_path / "copy"
+    shutil.copytree(src, out)
+    manifest = load_manifest(out)
+    old = out / "training-content-summary.md"
+    new_text = old.read_bytes()
+    old.write_bytes(b"# an earlier altedic's summary\n")
+    manifest["release_files"]["training-content-summary.md"] = {"sha256": _sha(old), "bytes": old.stat().st_size}
+    (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+    assert [c.path for c in verify_shards(out, manifest) if not c.ok] == []
+    summary_from_release(out)
+    assert old.read_bytes() == new_text
+    after = load_manifest(out)
+    assert after["release_files"]["training-content-summary.md"] == {"sha256": _sha(old), "bytes": len(new_text)}
+    assert {k: v for k, v in after.items() if k != "release_files"} == {
+        k: v for k, v in manifest.items() if k != "release_files"
+    }
+    assert [c.path for c in verify_shards(out, after) if not c.ok] == []
