@@ -181,12 +181,56 @@ def empty_release_text(stats: dict[str, Any], manifest: dict[str, Any]) -> str:
         why = "no document was read"
     else:
         why = f"every document read was rejected or unreadable ({accounting_text(t)}; see Removed documents)"
+    where = "the parent release's `rejected/`" if "mix" in manifest else "`rejected/`"
     return (
         f"**This release is empty**: built with altedic {manifest.get('altedic_version', '?')} (ALT-EDIC corpus "
         f"builder), it holds no document because {why}. It has no data shards (`data/`), so "
         '`load_dataset("path/to/this/release")` raises `DataFilesNotFoundError`. Rejected documents, if any, are '
-        "in `rejected/` with their reason codes (`altedic inspect OUT --rejected REASON`)."
+        f"in {where} with their reason codes (`altedic inspect OUT --rejected REASON`)."
     )
+
+
+def mix_text(manifest: dict[str, Any]) -> list[str]:
+    """The card's "Mix" section: what a mixed release was sampled from and how (``manifest["mix"]``)."""
+    m = manifest["mix"]
+    parent = m.get("parent") or {}
+    sha = parent.get("manifest_sha256")
+    if m.get("mode") == "temperature":
+        how = f"temperature sampling, T = {m.get('temperature')}"
+        if m.get("target_tokens") is not None:
+            how += f", target {m['target_tokens']:,} estimated tokens"
+    else:
+        weights = ", ".join(f"{lg}: {w}" for lg, w in sorted((m.get("weights") or {}).items())) or "none"
+        how = f"weights ({weights}; other languages {m.get('default')})"
+    docs = m.get("documents") or {}
+    rows = sum(d.get("out", 0) for d in docs.values())
+    known = all("distinct" in d for d in docs.values())
+    distinct = sum(d.get("distinct", 0) for d in docs.values())
+    repeat = (
+        f"The {rows:,} rows are copies of {distinct:,} distinct documents"
+        if known
+        else f"The {rows:,} rows may hold several copies of a document"
+    )
+    return [
+        "## Mix",
+        "",
+        f"This release is a mix of the release `{parent.get('name')}`"
+        + (f" (its `manifest.json` has SHA-256 `{sha}`)" if sha else "")
+        + f": its kept documents sampled per language with {how}, seed {m.get('seed')}. A language's rate is "
+        "the expected number of copies of each of its documents (`floor(rate)` copies, plus one more with "
+        f"probability `frac(rate)`). {repeat}: a copy keeps its document's `id`, so ids repeat; deduplicate "
+        "by `id` to get the documents once. Documents the parent rejected and inputs it could not read are not "
+        "part of a mix: they are in the parent release's `rejected/` and `errors/`.",
+        "",
+        _md_table(
+            ["language", "rate", "parent documents", "rows", "distinct documents"],
+            [
+                [lg, f"{m.get('rates', {}).get(lg, 0):g}", d.get("in"), d.get("out"), d.get("distinct")]
+                for lg, d in sorted(docs.items())
+            ],
+        ),
+        "",
+    ]
 
 
 def render_card(stats: dict[str, Any], manifest: dict[str, Any]) -> str:
@@ -219,6 +263,7 @@ def render_card(stats: dict[str, Any], manifest: dict[str, Any]) -> str:
         "Companion files: `manifest.json` (shards with SHA-256 checksums, sources, accounting), `stats.json` "
         "(statistics), `report.html` (plots), `training-content-summary.md` (AI Act Art. 53(1)(d) public summary).",
         "",
+        *(mix_text(manifest) if "mix" in manifest else []),
         "## Languages",
         "",
         _md_table(
@@ -290,14 +335,35 @@ def render_card(stats: dict[str, Any], manifest: dict[str, Any]) -> str:
                 [[r.get("name"), r.get("origin"), r.get("licence"), r.get("reason"), r.get("detail")] for r in refused],
             )
         )
+    # A mix did no processing of its own: what it says about removed documents is its parent's.
+    processing = (manifest.get("mix") or {}).get("processing")
+    if "mix" in manifest:
+        parent = f"`{(processing or {}).get('release') or (manifest['mix'].get('parent') or {}).get('name')}`"
+        kept_where = (
+            f"The documents were processed in the release {parent}, which this mix samples (see Mix): its removed "
+            "documents are in its `rejected/` with a stable reason code and its unreadable inputs in its `errors/`; "
+            "a mix has neither."
+        )
+    else:
+        kept_where = (
+            "Every removed document is kept in `rejected/` with a stable reason code; unreadable inputs are listed "
+            "in `errors/`."
+        )
+    reasons = processing["reasons"] if processing else stats["reasons"]
+    if processing:
+        accounting = (
+            f"Accounting of {parent}: {accounting_text(processing['totals'])}. This mix: "
+            f"{t['kept']['documents']:,} rows sampled from its kept documents."
+        )
+    else:
+        accounting = f"Accounting: {accounting_text(t)}."
     out += [
         "",
         "## Processing",
         "",
         "Read → normalise (Unicode NFC, whitespace, mojibake repair) → identify language → score quality → detect "
         "(and, if configured, redact) personal data → decide (thresholds from `filters/<lang>.yaml` and the recipe) → "
-        "deduplicate (exact, then near duplicates) → write language-partitioned shards. Every removed document is kept "
-        "in `rejected/` with a stable reason code; unreadable inputs are listed in `errors/`.",
+        "deduplicate (exact, then near duplicates) → write language-partitioned shards. " + kept_where,
         "",
         "Settings and versions of the stages (from the manifest):",
         "",
@@ -315,17 +381,17 @@ def render_card(stats: dict[str, Any], manifest: dict[str, Any]) -> str:
         ),
         "```",
         "",
-        "### Removed documents",
+        "### Removed documents" + (f" (by the release {parent})" if processing else ""),
         "",
         _md_table(
             ["reason", "documents", "per language"],
             [
                 [f"`{r}`", sum(by.values()), ", ".join(f"{lg}: {n}" for lg, n in by.items())]
-                for r, by in stats["reasons"].items()
+                for r, by in reasons.items()
             ],
         ),
         "",
-        f"Accounting: {accounting_text(t)}.",
+        accounting,
         "",
         "## Limitations",
         "",

@@ -18,8 +18,10 @@ Each document is kept ``floor(r)`` times plus once more with probability ``frac(
 by ``BLAKE2b(seed, id)``: the choice depends on the seed and the document only, not on the
 order, the sharding or the machine, so the mix is deterministic for a seed. Repeated copies
 keep their id (they are the same document). The new release has its own manifest (with a
-``mix`` section naming the parent release, its manifest's SHA-256, the seed and the rates),
-statistics, report, card and summary.
+``mix`` section naming the parent release, its manifest's SHA-256, the seed, the rates, the
+documents in and out per language, and ``processing``: the parent's accounting, rejections by
+reason and PII matches, which the card and the summary give as the parent's), statistics,
+report, card and summary.
 
 Weights file (YAML)::
 
@@ -204,17 +206,21 @@ def mix(
         if s.get("kind") == "data":
             data_shards.setdefault(str(s["lang"]), []).append(s["path"])
 
-    # Pass 1: how many rows each language gets (ids only), to name shards part-i-of-n.
+    # Pass 1: how many rows each language gets (ids only), to name shards part-i-of-n, and how
+    # many distinct documents they are copies of.
     out_rows: dict[str, int] = {}
     in_rows: dict[str, int] = {}
+    distinct: dict[str, int] = {}
     for lang, paths in sorted(data_shards.items()):
         rate = rates.get(lang, 0.0)
-        n_in = n_out = 0
+        n_in = n_out = n_distinct = 0
         for rel in sorted(paths):
             ids = read_parquet_table(fsutil.join(src, rel), columns=["id"]).column("id").to_pylist()
+            reps = copies(ids, rate, seed)
             n_in += len(ids)
-            n_out += int(copies(ids, rate, seed).sum())
-        in_rows[lang], out_rows[lang] = n_in, n_out
+            n_out += int(reps.sum())
+            n_distinct += int((reps > 0).sum())
+        in_rows[lang], out_rows[lang], distinct[lang] = n_in, n_out, n_distinct
 
     # Pass 2: write.
     fsutil.makedirs(dst)
@@ -290,7 +296,11 @@ def mix(
             "temperature": temperature,
             "target_tokens": target_tokens,
             "rates": {lg: round(r, 9) for lg, r in sorted(rates.items())},
-            "documents": {lg: {"in": in_rows[lg], "out": out_rows[lg]} for lg in sorted(in_rows)},
+            # in: the parent's kept documents; out: rows written; distinct: documents with a copy.
+            "documents": {
+                lg: {"in": in_rows[lg], "out": out_rows[lg], "distinct": distinct[lg]} for lg in sorted(in_rows)
+            },
+            "processing": parent_processing(parent, stats),
         },
         "shards": shards,
         "sources": dict(sorted(sources.items())),
@@ -304,6 +314,30 @@ def mix(
     fsutil.write_bytes(fsutil.join(dst, "manifest.json"), manifest_bytes(manifest))
     fsutil.write_bytes(fsutil.join(dst, "_SUCCESS"), b"")
     return manifest
+
+
+def parent_processing(parent: dict[str, Any], stats: dict[str, Any]) -> dict[str, Any]:
+    """How the documents a mix samples were processed, for its card and summary: the accounting
+    (read, split parts, kept, rejected, unreadable), the rejections by reason and language and
+    the PII matches of the release that read them. A mix has no rejected/ or errors/ of its own
+    and its statistics count only the sampled rows; a mix of a mix passes on its parent's record,
+    so the figures stay those of the release that did the processing (named in ``release``)."""
+    inherited = (parent.get("mix") or {}).get("processing")
+    if inherited:
+        return dict(inherited)
+    t = stats["totals"]
+    return {
+        "release": parent.get("name"),
+        "totals": {
+            "read": t["read"],
+            "derived": t.get("derived", 0),
+            "kept": {"documents": t["kept"]["documents"]},
+            "rejected": {"documents": t["rejected"]["documents"]},
+            "errors": t["errors"],
+        },
+        "reasons": stats["reasons"],
+        "pii": stats["pii"],
+    }
 
 
 def _within(path: str, folder: str) -> bool:

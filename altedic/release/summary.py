@@ -290,17 +290,25 @@ def build_summary(manifest: dict[str, Any], stats: dict[str, Any]) -> dict[str, 
     }
 
     # -- 3. data processing -----------------------------------------------------------------
+    # A mix did no processing: section 3 gives that of the release that read the documents
+    # (recorded by altedic mix), not the mix's own statistics (kept rows only, nothing rejected).
+    mix = manifest.get("mix") or {}
+    processed = mix.get("processing") or {}
+    reasons = processed.get("reasons", stats["reasons"])
+    totals = processed.get("totals", stats["totals"])
     refused = manifest.get("refused_sources", [])
     refused_by_reason: dict[str, int] = {}
     for r in refused:
         refused_by_reason[str(r.get("reason"))] = refused_by_reason.get(str(r.get("reason")), 0) + 1
     rights_rejections = {
-        r: sum(by.values()) for r, by in stats["reasons"].items() if r.startswith(("licence.", "tdm.", "rights."))
+        r: sum(by.values()) for r, by in reasons.items() if r.startswith(("licence.", "tdm.", "rights."))
     }
     pii_mode, pii_mode_by_source = pii_modes(manifest)
-    pii = stats["pii"]
-    pii_rejections = {r: sum(by.values()) for r, by in stats["reasons"].items() if r.startswith("pii.")}
+    pii = processed.get("pii", stats["pii"])
+    pii_rejections = {r: sum(by.values()) for r, by in reasons.items() if r.startswith("pii.")}
     processing = {
+        # The release whose processing this section describes: this one, or a mix's parent.
+        "processing_of": processed.get("release", manifest.get("name")),
         "tdm_reservations": {
             "code_of_practice_signatory": rel.get("code_of_practice_signatory"),
             "measures": rel.get("tdm_measures", DEFAULT_TDM_MEASURES),
@@ -321,11 +329,12 @@ def build_summary(manifest: dict[str, Any], stats: dict[str, Any]) -> dict[str, 
             "rejected_documents_by_reason": dict(sorted(pii_rejections.items())),
         },
         "other": {
-            "read": stats["totals"]["read"],
-            "kept": kept["documents"],
-            "rejected": stats["totals"]["rejected"]["documents"],
-            "errors": stats["totals"]["errors"],
-            "rejected_by_reason": {r: sum(by.values()) for r, by in stats["reasons"].items()},
+            "read": totals["read"],
+            "kept": totals["kept"]["documents"],
+            "rejected": totals["rejected"]["documents"],
+            "errors": totals["errors"],
+            "rejected_by_reason": {r: sum(by.values()) for r, by in reasons.items()},
+            **({"mix": _mix_facts(mix, kept["documents"])} if mix else {}),
         },
     }
     return {
@@ -336,6 +345,26 @@ def build_summary(manifest: dict[str, Any], stats: dict[str, Any]) -> dict[str, 
         "general_information": general,
         "data_sources": sources_section,
         "data_processing": processing,
+    }
+
+
+def _mix_facts(mix: dict[str, Any], rows: int) -> dict[str, Any]:
+    """What section 3.3 says of a mixed release: its parent, how it was sampled, that ids repeat."""
+    docs = mix.get("documents") or {}
+    return {
+        "parent": (mix.get("parent") or {}).get("name"),
+        "parent_manifest_sha256": (mix.get("parent") or {}).get("manifest_sha256"),
+        "mode": mix.get("mode"),
+        "seed": mix.get("seed"),
+        "weights": mix.get("weights"),
+        "default": mix.get("default"),
+        "temperature": mix.get("temperature"),
+        "target_tokens": mix.get("target_tokens"),
+        "rates": mix.get("rates", {}),
+        "rows": rows,
+        "distinct_documents": sum(d["distinct"] for d in docs.values())
+        if all("distinct" in d for d in docs.values())
+        else None,
     }
 
 
@@ -479,6 +508,15 @@ def render_summary_md(summary: dict[str, Any]) -> str:
         ),
         "## 3. Data processing aspects",
         "",
+        *(
+            [
+                f"This release is a mix (see 3.3): the figures of this section are those of the processing of the "
+                f"release `{p['processing_of']}`, whose kept documents it samples.",
+                "",
+            ]
+            if "mix" in p["other"]
+            else []
+        ),
         "### 3.1 Respect of reservation of rights from the text and data mining exception or limitation",
         "",
         f"Signatory of the General-Purpose AI Code of Practice: {_v(p['tdm_reservations']['code_of_practice_signatory'])}.",
@@ -524,8 +562,30 @@ def render_summary_md(summary: dict[str, Any]) -> str:
         f"unreadable {p['other']['errors']:,}.",
         "",
         *_tbl(["reason", "documents"], [[f"`{r}`", n] for r, n in p["other"]["rejected_by_reason"].items()]),
+        *(_mix_md(p["other"]["mix"]) if "mix" in p["other"] else []),
     ]
     return "\n".join(out).rstrip() + "\n"
+
+
+def _mix_md(mix: dict[str, Any]) -> list[str]:
+    """3.3's paragraph on a mixed release."""
+    how = (
+        f"temperature {mix['temperature']}"
+        + (f", target {mix['target_tokens']:,} estimated tokens" if mix.get("target_tokens") is not None else "")
+        if mix["mode"] == "temperature"
+        else "weights "
+        + (", ".join(f"{lg}: {w}" for lg, w in sorted((mix.get("weights") or {}).items())) or "none")
+        + f" (other languages {mix.get('default')})"
+    )
+    distinct = mix.get("distinct_documents")
+    copies = f"copies of {distinct:,} distinct documents" if distinct is not None else "copies of its documents"
+    return [
+        f"Mix: this release samples the kept documents of the release `{mix['parent']}`"
+        + (f" (manifest SHA-256 `{mix['parent_manifest_sha256']}`)" if mix.get("parent_manifest_sha256") else "")
+        + f" with {how}, seed {mix['seed']}. Its {mix['rows']:,} rows are {copies} (a document repeated keeps its id).",
+        "",
+        *_tbl(["language", "rate"], [[lg, f"{r:g}"] for lg, r in mix["rates"].items()]),
+    ]
 
 
 def summary_json(summary: dict[str, Any]) -> str:

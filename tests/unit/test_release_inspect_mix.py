@@ -487,7 +487,7 @@ def test_an_empty_mix_says_so_in_the_card_and_to_inspect(tmp_path: Path, release
         "\n# fixture-mix\n\n**This release is empty**: built with altedic 0.1.0 (ALT-EDIC corpus builder), it holds "
         "no document because the mix's sampling rates gave no document a copy (see `mix.rates` in `manifest.json`). "
         'It has no data shards (`data/`), so `load_dataset("path/to/this/release")` raises `DataFilesNotFoundError`. '
-        "Rejected documents, if any, are in `rejected/` with their reason codes "
+        "Rejected documents, if any, are in the parent release's `rejected/` with their reason codes "
         "(`altedic inspect OUT --rejected REASON`).\n\n"
     )
     assert 'load_dataset("path/to/this/release", ' not in card
@@ -538,7 +538,11 @@ def test_mix_output_beside_its_parent_is_fine_and_nesting_is_decided_per_path_pa
     src, _ = release
     # A sibling whose name starts with the parent's name is not inside it.
     beside = src.parent / (src.name + "-mixed")
-    assert mix(src, beside, weights={"mt": 1.0}, default=0.0, seed=0)["mix"]["documents"]["mt"] == {"in": 3, "out": 3}
+    assert mix(src, beside, weights={"mt": 1.0}, default=0.0, seed=0)["mix"]["documents"]["mt"] == {
+        "in": 3,
+        "out": 3,
+        "distinct": 3,
+    }
     assert [
         _within(p, f)
         for p, f in [
@@ -669,3 +673,77 @@ def test_a_regenerated_summary_is_recorded_in_the_manifest(
         k: v for k, v in manifest.items() if k != "release_files"
     }
     assert [c.path for c in verify_shards(out, after) if not c.ok] == []
+
+
+def test_a_mix_card_and_summary_say_it_is_a_mix_and_give_the_parents_processing(
+    tmp_path: Path, release: tuple[Path, dict[str, Any]]
+) -> None:
+    """The card of a mix never said it was one (parent, rates, repeated ids), claimed "Every removed
+    document is kept in rejected/" (a mix has none) and "Accounting: read 20 = kept 20 + rejected 0";
+    the summary's section 3 gave the mix's own statistics ("Read 20 items: kept 20, rejected 0", no
+    PII, no licence rejections) instead of the processing of what the team trains on."""
+    src, _ = release
+    out = tmp_path / "mixed"
+    manifest = mix(src, out, weights={"mt": 3, "ga": 2.5}, seed=0)
+    sha = _sha(src / "manifest.json")
+    assert manifest["mix"]["documents"]["ga"] == {"in": 2, "out": 4, "distinct": 2}
+    assert manifest["mix"]["processing"] == {
+        "release": "fixture",
+        "totals": {"read": 20, "derived": 0, "kept": {"documents": 12}, "rejected": {"documents": 6}, "errors": 2},
+        "reasons": json.loads((src / "stats.json").read_text("utf-8"))["reasons"],
+        "pii": json.loads((src / "stats.json").read_text("utf-8"))["pii"],
+    }
+    card = (out / "README.md").read_text("utf-8")
+    section = card.split("## Mix\n\n")[1].split("\n\n## Languages")[0]
+    assert section == (
+        f"This release is a mix of the release `fixture` (its `manifest.json` has SHA-256 `{sha}`): its kept "
+        "documents sampled per language with weights (ga: 2.5, mt: 3; other languages 1.0), seed 0. A language's "
+        "rate is the expected number of copies of each of its documents (`floor(rate)` copies, plus one more with "
+        "probability `frac(rate)`). The 20 rows are copies of 12 distinct documents: a copy keeps its document's "
+        "`id`, so ids repeat; deduplicate by `id` to get the documents once. Documents the parent rejected and "
+        "inputs it could not read are not part of a mix: they are in the parent release's `rejected/` and "
+        "`errors/`.\n\n"
+        "| language | rate | parent documents | rows | distinct documents |\n"
+        "|---|---|---|---|---|\n"
+        "| bg | 1 | 1 | 1 | 1 |\n| ca | 1 | 2 | 2 | 2 |\n| el | 1 | 1 | 1 | 1 |\n| eu | 1 | 1 | 1 | 1 |\n"
+        "| fy | 1 | 1 | 1 | 1 |\n| ga | 2.5 | 2 | 4 | 2 |\n| lb | 1 | 1 | 1 | 1 |\n| mt | 3 | 3 | 9 | 3 |"
+    )
+    assert "Every removed document is kept in `rejected/`" not in card
+    assert (
+        "deduplicate (exact, then near duplicates) → write language-partitioned shards. The documents were "
+        "processed in the release `fixture`, which this mix samples (see Mix): its removed documents are in its "
+        "`rejected/` with a stable reason code and its unreadable inputs in its `errors/`; a mix has neither.\n"
+    ) in card
+    assert card.split("### Removed documents (by the release `fixture`)\n\n")[1].split("\n\n## Limitations")[0] == (
+        "| reason | documents | per language |\n|---|---|---|\n"
+        "| `dedup.exact` | 1 | ga: 1 |\n| `dedup.near` | 1 | mt: 1 |\n| `langid.undetermined` | 1 | und: 1 |\n"
+        "| `quality.stop_words` | 2 | mt: 2 |\n| `quality.too_short` | 1 | ca: 1 |\n\n"
+        "Accounting of `fixture`: read 20 = kept 12 + rejected 6 + errors 2. This mix: 20 rows sampled from its "
+        "kept documents."
+    )
+    md = (out / "training-content-summary.md").read_text("utf-8")
+    assert md.split("## 3. Data processing aspects\n\n")[1].split("\n\n")[0] == (
+        "This release is a mix (see 3.3): the figures of this section are those of the processing of the release "
+        "`fixture`, whose kept documents it samples."
+    )
+    lines = md.splitlines()
+    assert "- Kept documents with detected personal data: 2" in lines
+    assert "| email | 1 | 0 |" in lines and "| phone | 1 | 0 |" in lines
+    assert "Read 20 items: kept 12, rejected 6, unreadable 2." in lines
+    assert md.split("Read 20 items: kept 12, rejected 6, unreadable 2.\n\n")[1].split("\n\n", 1)[1] == (
+        f"Mix: this release samples the kept documents of the release `fixture` (manifest SHA-256 `{sha}`) with "
+        "weights ga: 2.5, mt: 3 (other languages 1.0), seed 0. Its 20 rows are copies of 12 distinct documents "
+        "(a document repeated keeps its id).\n\n"
+        "| language | rate |\n|---|---|\n| bg | 1 |\n| ca | 1 |\n| el | 1 |\n| eu | 1 |\n| fy | 1 |\n| ga | 2.5 |\n"
+        "| lb | 1 |\n| mt | 3 |\n"
+    )
+    summary = json.loads((out / "training-content-summary.json").read_text("utf-8"))
+    processing = summary["data_processing"]
+    assert processing["processing_of"] == "fixture"
+    assert processing["tdm_reservations"]["rejected_documents_by_reason"] == {}
+    assert processing["illegal_content_and_personal_data"]["pii_matches_in_kept_documents"] == {"email": 1, "phone": 1}
+    assert processing["other"]["mix"]["rows"] == 20 and processing["other"]["mix"]["distinct_documents"] == 12
+    # a mix of the mix keeps the record of the release that did the processing
+    again = mix(out, tmp_path / "again", temperature=2.0, seed=1)
+    assert again["mix"]["processing"] == manifest["mix"]["processing"]
+    assert "Accounting of `fixture`: read 20 = kept 12" in (tmp_path / "again/README.md").read_text("utf-8")
