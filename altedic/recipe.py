@@ -22,7 +22,7 @@ import jsonschema
 import yaml
 
 from altedic import yamlload
-from altedic.errors import ConfigError
+from altedic.errors import ConfigError, did_you_mean
 from altedic.readers import REGISTRY, option_problems
 from altedic.sources import SourceSpec
 
@@ -225,6 +225,38 @@ def _refuse_non_json(value: Any, key: str, label: str) -> None:
         )
 
 
+#: Keys of ``release.sources.<name>`` that describe one category only (summary sections 2.3, 2.5).
+_CATEGORY_KEYS = {
+    "crawler": "crawled",
+    "crawler_purpose": "crawled",
+    "crawler_behaviour": "crawled",
+    "period": "crawled",
+    "generating_model": "synthetic",
+}
+
+
+def _check_release_sources(release: dict[str, Any], names: list[str], label: str) -> None:
+    """``release.sources`` names sources of the recipe, and a key that describes one category (a
+    crawler, a generating model) comes with that category: the summary files a source by its
+    category, so either mistake left what the recipe says out of it without a word."""
+    for name, entry in (release.get("sources") or {}).items():
+        key = f"release.sources.{name}"
+        if name not in names:
+            raise ConfigError(
+                f"no source is named {name!r}{did_you_mean(name, names)}; the recipe's sources: {', '.join(names)}",
+                file=label,
+                key=key,
+            )
+        for described, category in _CATEGORY_KEYS.items():
+            if (entry or {}).get(described) is not None and (entry or {}).get("category") != category:
+                raise ConfigError(
+                    f"{described!r} describes a source of category {category!r}: give 'category: {category}' "
+                    f"(the summary lists a source under its category, so this would not appear)",
+                    file=label,
+                    key=f"{key}.{described}",
+                )
+
+
 def load_recipe(path: str | os.PathLike[str], output_override: str | None = None) -> Recipe:
     """Read, validate and resolve a recipe; raise ConfigError naming file and key on any problem."""
     p = Path(path)
@@ -265,6 +297,7 @@ def load_recipe(path: str | os.PathLike[str], output_override: str | None = None
         if bad_language:
             raise ConfigError(bad_language, file=label, key=f"sources[{i}].language")
         sources.append(_source_from_entry(entry, base, origin))
+    _check_release_sources(data.get("release") or {}, [s.name for s in sources], label)
     seen: dict[str, int] = {}
     for i, s in enumerate(sources):
         if s.name in seen:

@@ -434,3 +434,44 @@ def test_release_values_the_summary_cannot_print_stop_at_validation(
     with pytest.raises(ConfigError) as exc:
         load_recipe(p)
     assert str(exc.value) == f"{p}: at '{key}': {message}"
+
+
+@pytest.mark.parametrize(
+    ("release", "key", "message"),
+    [
+        (
+            "  sources: {nwes: {category: crawled}}\n",
+            "release.sources.nwes",
+            "no source is named 'nwes' (did you mean 'news'?); the recipe's sources: news",
+        ),
+        (
+            "  sources: {news: {crawler: bot/1}}\n",
+            "release.sources.news.crawler",
+            "'crawler' describes a source of category 'crawled': give 'category: crawled' (the summary lists a "
+            "source under its category, so this would not appear)",
+        ),
+        (
+            "  sources: {news: {category: public, generating_model: m}}\n",
+            "release.sources.news.generating_model",
+            "'generating_model' describes a source of category 'synthetic': give 'category: synthetic' (the summary "
+            "lists a source under its category, so this would not appear)",
+        ),
+        (
+            "  sources: {news: {category: crawled, crawler_behavior: x}}\n",
+            "release.sources.news",
+            "unknown key(s) 'crawler_behavior'; allowed keys: category, crawler, crawler_behaviour, crawler_purpose, "
+            "description, generating_model, link, period",
+        ),
+    ],
+)
+def test_release_sources_name_the_recipes_sources_with_fields_of_their_category(
+    tmp_path: Path, release: str, key: str, message: str
+) -> None:
+    """A misspelt source name or a crawler given without `category: crawled` was accepted and left
+    out of the summary without a word."""
+    p = _write(tmp_path, GOOD + "release:\n" + release)
+    with pytest.raises(ConfigError) as exc:
+        load_recipe(p)
+    assert str(exc.value) == f"{p}: at '{key}': {message}"
+    ok = "  sources: {news: {category: crawled, crawler: bot/1, crawler_purpose: p, crawler_behaviour: b}}\n"
+    assert load_recipe(_write(tmp_path, GOOD + "release:\n" + ok)).data["release"]["sources"]["news"]["crawler"]
