@@ -113,17 +113,31 @@ def hf_features(contract_name: str) -> tuple[list[dict[str, Any]], list[str]]:
     return features, left_out
 
 
+#: The Hub's ``license_name`` (an id, like ``my-license-1.0``) when ``license`` is ``other``: every
+#: document has its own licence; ``license_link`` points at the card's Licences section.
+LICENCE_NAME = "multiple-per-document"
+LICENCE_LINK = "README.md"
+
+
 def card_metadata(stats: dict[str, Any], manifest: dict[str, Any]) -> dict[str, Any]:
-    """The YAML header as a dict (only languages with kept documents get a config)."""
+    """The YAML header as a dict (only languages with kept documents get a config).
+
+    ``language`` holds what the Hub takes there, ISO 639 codes, each once (``sr`` for ``sr-Cyrl``
+    and ``sr-Latn``); the full tags, which name the configs, are in ``language_details`` (the
+    Hub's field for BCP 47 tags)."""
+    from altedic.langid.codes import base_lang
+
     langs = [lg for lg, v in stats["languages"].items() if v["kept"]["documents"] > 0]
     licence = hub_licence(list(stats["licences"]))
     meta: dict[str, Any] = {
         "pretty_name": str(manifest.get("name", "altedic release")),
-        "language": langs,
+        "language": list(dict.fromkeys(base_lang(lg) for lg in langs)),
+        "language_details": langs,
         "license": licence,
     }
     if licence == "other":
-        meta["license_name"] = "multiple, per document (see the licence column and the Sources section)"
+        meta["license_name"] = LICENCE_NAME
+        meta["license_link"] = LICENCE_LINK
     features, _maps = hf_features(str(manifest.get("schemas", {}).get("document", "document.v1")))
     columns = [f["name"] for f in features]
     meta.update(
@@ -246,12 +260,12 @@ def render_card(stats: dict[str, Any], manifest: dict[str, Any]) -> str:
         out += [
             f"A multilingual text corpus built with altedic {manifest.get('altedic_version', '?')} (ALT-EDIC corpus builder). "
             f"It holds {t['kept']['documents']:,} documents ({t['kept']['characters']:,} characters, about "
-            f"{t['kept']['tokens_est']:,} tokens) in {len(meta['language'])} languages, stored as Parquet shards "
+            f"{t['kept']['tokens_est']:,} tokens) in {len(meta['language_details'])} languages, stored as Parquet shards "
             "partitioned by language (`data/<code>/part-*.parquet`).",
             "",
             "```python",
             "from datasets import load_dataset",
-            f'ds = load_dataset("path/to/this/release", "{meta["language"][0]}")  # one config per language, or "all"',
+            f'ds = load_dataset("path/to/this/release", "{meta["language_details"][0]}")  # one config per language, or "all"',
             "```",
             "",
         ]
@@ -335,6 +349,20 @@ def render_card(stats: dict[str, Any], manifest: dict[str, Any]) -> str:
                 [[r.get("name"), r.get("origin"), r.get("licence"), r.get("reason"), r.get("detail")] for r in refused],
             )
         )
+    out += ["", "## Licences", ""]
+    out += [
+        "Every document carries its licence in the `licence` column (and where it was found in `licence_evidence`); "
+        "the release as a whole is under the licences below, each for its own documents"
+        + (f" (the Hub's `license_name: {LICENCE_NAME}`)." if meta["license"] == "other" else "."),
+        "",
+        _md_table(
+            ["licence", "documents", "estimated tokens", "languages"],
+            [
+                [lic, v["documents"], v["tokens_est"], ", ".join(v.get("languages", {}))]
+                for lic, v in stats["licences"].items()
+            ],
+        ),
+    ]
     # A mix did no processing of its own: what it says about removed documents is its parent's.
     processing = (manifest.get("mix") or {}).get("processing")
     if "mix" in manifest:

@@ -449,3 +449,45 @@ def test_summary_renders_each_declared_category_with_the_fields_the_template_ask
         "Used: yes.\n\n| name | description | publisher | licence | estimated tokens |\n|---|---|---|---|---|\n"
         f"| eu-acts | demonstrator prompts | Publications Office of the EU | EU-Reuse-2011-833 | {tokens['eu-acts']} |"
     )
+
+
+def test_card_metadata_is_what_the_hub_accepts(release: tuple[Path, dict[str, Any]]) -> None:
+    """The Hub's `language` takes ISO 639 codes (huggingface_hub.DatasetCardData; `datasets` ships
+    the list it knows): the card put `sr-Cyrl` and `bs-Latn` there. With `license: other`, the
+    Hub wants `license_name` as an id (`my-license-1.0`) and `license_link`; the card gave a
+    sentence and no link."""
+    import importlib.resources
+
+    from huggingface_hub import DatasetCard
+
+    from altedic.release.card import card_metadata
+
+    out, manifest = release
+    stats = json.loads((out / "stats.json").read_text("utf-8"))
+    for tag in ("bs-Latn", "sr-Cyrl", "sr-Latn"):
+        stats["languages"][tag] = json.loads(json.dumps(stats["languages"]["mt"]))
+    stats["languages"] = dict(sorted(stats["languages"].items()))
+    meta = card_metadata(stats, manifest)
+    assert meta["language"] == ["bg", "bs", "ca", "el", "eu", "fy", "ga", "lb", "mt", "sr"]
+    assert meta["language_details"] == ["bg", "bs-Latn", "ca", "el", "eu", "fy", "ga", "lb", "mt", "sr-Cyrl", "sr-Latn"]
+    known = json.loads(importlib.resources.files("datasets.utils.resources").joinpath("languages.json").read_text())
+    assert [lg for lg in meta["language"] if lg not in known] == []
+    assert [c["config_name"] for c in meta["configs"]][1:] == meta["language_details"]
+    assert (meta["license"], meta["license_name"], meta["license_link"]) == (
+        "other",
+        "multiple-per-document",
+        "README.md",
+    )
+    card = (out / "README.md").read_text("utf-8")
+    data = DatasetCard(card).data
+    assert (data.license, data.license_name, data.license_link) == ("other", "multiple-per-document", "README.md")
+    assert data.language == ["bg", "ca", "el", "eu", "fy", "ga", "lb", "mt"]
+    assert card.split("## Licences\n\n")[1].split("\n\n## ")[0] == (
+        "Every document carries its licence in the `licence` column (and where it was found in `licence_evidence`); "
+        "the release as a whole is under the licences below, each for its own documents (the Hub's "
+        "`license_name: multiple-per-document`).\n\n"
+        "| licence | documents | estimated tokens | languages |\n|---|---|---|---|\n"
+        f"| CC-BY-4.0 | 1 | {stats['licences']['CC-BY-4.0']['tokens_est']} | mt |\n"
+        f"| CC0-1.0 | 5 | {stats['licences']['CC0-1.0']['tokens_est']} | ca, eu, fy, lb |\n"
+        f"| EU-Reuse-2011-833 | 6 | {stats['licences']['EU-Reuse-2011-833']['tokens_est']} | bg, el, ga, mt |"
+    )
