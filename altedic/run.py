@@ -28,6 +28,7 @@ from apache_beam.options.pipeline_options import DirectOptions, PipelineOptions,
 import altedic
 from altedic import fsutil
 from altedic.beam.spill import SPILL_DIR
+from altedic.beam.steps import shard_format
 from altedic.beam.transforms import (
     PROGRESS,
     FileTask,
@@ -300,11 +301,12 @@ def build_pipeline(
     cfg = stage_config(recipe)
     notes = check_stages(recipe, [(i.name, i.profile) for i in plan.infos], plan_names(plan))
     out = recipe.data["output"]
+    compression, row_group_rows = shard_format(out)
     settings = WriteSettings(
         staging=staging,
         shard_bytes=int(float(out.get("shard_size_mb", 128)) * 2**20),
-        row_group_rows=int(out.get("row_group_rows", 10000)),
-        compression=out.get("compression", "zstd"),
+        row_group_rows=row_group_rows,
+        compression=compression,
     )
     batch_size = int(recipe.setting("run", "batch_size", 256))
     spill_rows = int(recipe.setting("run", "spill_rows", 20_000))

@@ -47,6 +47,7 @@ import pyarrow.parquet as pq
 import yaml
 
 from altedic import fsutil, yamlload
+from altedic.beam.steps import parquet_compression, shard_format
 from altedic.errors import ConfigError, RunError
 from altedic.release.finalise import finalise, manifest_bytes, sha256_file
 from altedic.release.inspect import load_manifest, load_stats, verify_shards
@@ -201,6 +202,8 @@ def mix(
     started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
     schema = arrow_schema(str(parent.get("schemas", {}).get("document", "document.v1")))
+    # The parent's shard format (compression, row-group size), as `altedic run` wrote its shards.
+    compression, row_group_rows = shard_format((parent.get("recipe") or {}).get("output") or {})
     data_shards: dict[str, list[str]] = {}
     for s in parent["shards"]:
         if s.get("kind") == "data":
@@ -259,7 +262,13 @@ def mix(
             offset = 0
             while offset < chunk.num_rows:
                 if writer is None:
-                    writer = _ShardWriter(dst, f"data/{lang}/part-{part:05d}-of-{n_parts:05d}.parquet", schema)
+                    writer = _ShardWriter(
+                        dst,
+                        f"data/{lang}/part-{part:05d}-of-{n_parts:05d}.parquet",
+                        schema,
+                        compression,
+                        row_group_rows,
+                    )
                 take = min(max_rows_per_shard - written, chunk.num_rows - offset)
                 writer.write(chunk.slice(offset, take))
                 offset += take
@@ -353,17 +362,35 @@ def _within(path: str, folder: str) -> bool:
 
 
 class _ShardWriter:
-    """A Parquet shard being written under ``dst`` (a local folder or a URI) at ``rel``."""
+    """A Parquet shard being written under ``dst`` (a local folder or a URI) at ``rel``, with the
+    compression and row groups of a run's shard (:func:`altedic.beam.steps.write_shard_table`):
+    rows are buffered into groups of ``row_group_rows``, not one group per write."""
 
-    def __init__(self, dst: str, rel: str, schema: pa.Schema) -> None:
+    def __init__(self, dst: str, rel: str, schema: pa.Schema, compression: str, row_group_rows: int) -> None:
         self.rel = rel
+        self._rows = row_group_rows
+        self._pending: list[pa.Table] = []
+        self._pending_rows = 0
         # fsutil.create makes the parent folders of a local path and opens a URI through Beam
         self._handle = fsutil.create(fsutil.join(dst, rel))
-        self._writer = pq.ParquetWriter(self._handle, schema)
+        self._writer = pq.ParquetWriter(self._handle, schema, compression=parquet_compression(compression))
 
     def write(self, table: pa.Table) -> None:
-        self._writer.write_table(table)
+        self._pending.append(table)
+        self._pending_rows += table.num_rows
+        if self._pending_rows >= self._rows:
+            self._flush(whole_groups_only=True)
+
+    def _flush(self, whole_groups_only: bool) -> None:
+        table = pa.concat_tables(self._pending)
+        keep = table.num_rows % self._rows if whole_groups_only else 0
+        if table.num_rows - keep:
+            self._writer.write_table(table.slice(0, table.num_rows - keep), row_group_size=self._rows)
+        self._pending = [table.slice(table.num_rows - keep)] if keep else []
+        self._pending_rows = keep
 
     def close(self) -> None:
+        if self._pending_rows:
+            self._flush(whole_groups_only=False)
         self._writer.close()
         self._handle.close()

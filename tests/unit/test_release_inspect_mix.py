@@ -747,3 +747,28 @@ def test_a_mix_card_and_summary_say_it_is_a_mix_and_give_the_parents_processing(
     again = mix(out, tmp_path / "again", temperature=2.0, seed=1)
     assert again["mix"]["processing"] == manifest["mix"]["processing"]
     assert "Accounting of `fixture`: read 20 = kept 12" in (tmp_path / "again/README.md").read_text("utf-8")
+
+
+def _layout(path: Path) -> tuple[set[str], list[int]]:
+    meta = pq.ParquetFile(path).metadata
+    groups = [meta.row_group(i) for i in range(meta.num_row_groups)]
+    codecs = {g.column(c).compression for g in groups for c in range(g.num_columns)}
+    return codecs, [g.num_rows for g in groups]
+
+
+def test_mixed_shards_are_written_like_the_runs_shards(tmp_path: Path, release: tuple[Path, dict[str, Any]]) -> None:
+    """Mixed shards were Snappy (pyarrow's default) with one row group per parent shard: the
+    compression and row-group size of the parent's recipe (output.compression, output.row_group_rows,
+    as `altedic run` writes its shards) did not apply."""
+    src, _ = release
+    mix(src, tmp_path / "m1", weights={"mt": 3}, default=0.0, seed=0)
+    # mt: 2 + 1 documents in two parent shards, 3 copies each
+    assert _layout(tmp_path / "m1/data/mt/part-00000-of-00001.parquet") == ({"ZSTD"}, [9])
+    out = tmp_path / "copy"
+    shutil.copytree(src, out)
+    manifest = load_manifest(out)
+    manifest["recipe"]["output"] = {"path": "out", "compression": "gzip", "row_group_rows": 4}
+    (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    mix(out, tmp_path / "m2", weights={"mt": 3}, default=0.0, seed=0, max_rows_per_shard=6)
+    assert _layout(tmp_path / "m2/data/mt/part-00000-of-00002.parquet") == ({"GZIP"}, [4, 2])
+    assert _layout(tmp_path / "m2/data/mt/part-00001-of-00002.parquet") == ({"GZIP"}, [3])
