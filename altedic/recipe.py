@@ -22,7 +22,7 @@ import jsonschema
 import yaml
 
 from altedic import yamlload
-from altedic.errors import ConfigError
+from altedic.errors import ConfigError, did_you_mean
 from altedic.readers import REGISTRY, option_problems
 from altedic.sources import SourceSpec
 
@@ -69,6 +69,11 @@ def _explain(err: jsonschema.ValidationError) -> tuple[str, str]:
         return "a source must either have name, format and paths, or be {include: <manifest path>}", key
     if err.validator == "type":
         return f"value {err.instance!r} has the wrong type; expected {err.validator_value}", key
+    if err.validator == "anyOf" and all("type" in s for s in err.validator_value):
+        expected = " or ".join(
+            f"{s['type']} of {s['items']['type']}s" if "items" in s else s["type"] for s in err.validator_value
+        )
+        return f"value {err.instance!r} has the wrong type; expected {expected}", key
     return err.message, key
 
 
@@ -192,17 +197,67 @@ def _source_from_entry(entry: dict[str, Any], base: Path, origin: str) -> Source
     )
 
 
-def _refuse_nan(value: Any, key: str, label: str) -> None:
-    """YAML's ``.nan`` passes every range check of the schema (each comparison with NaN is false)
+def _refuse_non_json(value: Any, key: str, label: str) -> None:
+    """Refuse what the manifest (JSON) cannot record, once dates are text: the run writes the
+    recipe into ``manifest.json`` and the release documents at its very end, so a value the
+    schema did not look at (a ``!!set``, a mapping key YAML read as a number or a boolean: an
+    unquoted ``no`` or ``1``) passed ``altedic validate`` and broke the run after all its work.
+    YAML's ``.nan`` passes every range check of the schema (each comparison with NaN is false)
     and then broke the run (``shard_size_mb: .nan``) or turned a rule off without a word."""
+    where = key or None
     if isinstance(value, float) and math.isnan(value):
-        raise ConfigError("NaN is not a value a recipe can hold", file=label, key=key or None)
+        raise ConfigError("NaN is not a value a recipe can hold", file=label, key=where)
     if isinstance(value, dict):
         for k, v in value.items():
-            _refuse_nan(v, f"{key}.{k}" if key else str(k), label)
+            if not isinstance(k, str):
+                raise ConfigError(
+                    f"the key {k!r} is not text (YAML reads unquoted numbers, yes/no and on/off as numbers and "
+                    "booleans): quote it",
+                    file=label,
+                    key=where,
+                )
+            _refuse_non_json(v, f"{key}.{k}" if key else k, label)
     elif isinstance(value, list):
         for i, v in enumerate(value):
-            _refuse_nan(v, f"{key}[{i}]", label)
+            _refuse_non_json(v, f"{key}[{i}]", label)
+    elif value is not None and not isinstance(value, (str, int, float)):  # bool is an int
+        raise ConfigError(
+            f"a {type(value).__name__} is not a value a recipe can hold (text, number, boolean, null, list or mapping)",
+            file=label,
+            key=where,
+        )
+
+
+#: Keys of ``release.sources.<name>`` that describe one category only (summary sections 2.3, 2.5).
+_CATEGORY_KEYS = {
+    "crawler": "crawled",
+    "crawler_purpose": "crawled",
+    "crawler_behaviour": "crawled",
+    "period": "crawled",
+    "generating_model": "synthetic",
+}
+
+
+def _check_release_sources(release: dict[str, Any], names: list[str], label: str) -> None:
+    """``release.sources`` names sources of the recipe, and a key that describes one category (a
+    crawler, a generating model) comes with that category: the summary files a source by its
+    category, so either mistake left what the recipe says out of it without a word."""
+    for name, entry in (release.get("sources") or {}).items():
+        key = f"release.sources.{name}"
+        if name not in names:
+            raise ConfigError(
+                f"no source is named {name!r}{did_you_mean(name, names)}; the recipe's sources: {', '.join(names)}",
+                file=label,
+                key=key,
+            )
+        for described, category in _CATEGORY_KEYS.items():
+            if (entry or {}).get(described) is not None and (entry or {}).get("category") != category:
+                raise ConfigError(
+                    f"{described!r} describes a source of category {category!r}: give 'category: {category}' "
+                    f"(the summary lists a source under its category, so this would not appear)",
+                    file=label,
+                    key=f"{key}.{described}",
+                )
 
 
 def load_recipe(path: str | os.PathLike[str], output_override: str | None = None) -> Recipe:
@@ -217,12 +272,10 @@ def load_recipe(path: str | os.PathLike[str], output_override: str | None = None
         raise ConfigError(f"not valid YAML: {exc}", file=label) from exc
     except UnicodeDecodeError as exc:
         raise ConfigError(f"not UTF-8 text: {exc}", file=label) from exc
-    # YAML turns unquoted dates into date objects; the schema expects strings.
-    if isinstance(data, dict):
-        for s in data.get("sources", []) or []:
-            if isinstance(s, dict) and s.get("retrieved") is not None and not isinstance(s["retrieved"], str):
-                s["retrieved"] = str(s["retrieved"])
-    _refuse_nan(data, "", label)
+    # YAML turns unquoted dates into date objects, wherever they are (sources[].retrieved,
+    # release.placed_on_market...); the schema expects text and the manifest is JSON.
+    data = yamlload.dates_to_text(data)
+    _refuse_non_json(data, "", label)
     validate_data(data, label)
     base = p.resolve().parent
     sources: list[SourceSpec] = []
@@ -247,6 +300,7 @@ def load_recipe(path: str | os.PathLike[str], output_override: str | None = None
         if bad_language:
             raise ConfigError(bad_language, file=label, key=f"sources[{i}].language")
         sources.append(_source_from_entry(entry, base, origin))
+    _check_release_sources(data.get("release") or {}, [s.name for s in sources], label)
     seen: dict[str, int] = {}
     for i, s in enumerate(sources):
         if s.name in seen:

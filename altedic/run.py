@@ -28,6 +28,7 @@ from apache_beam.options.pipeline_options import DirectOptions, PipelineOptions,
 import altedic
 from altedic import fsutil
 from altedic.beam.spill import SPILL_DIR
+from altedic.beam.steps import shard_format
 from altedic.beam.transforms import (
     PROGRESS,
     FileTask,
@@ -310,11 +311,12 @@ def build_pipeline(
     cfg = stage_config(recipe)
     notes = check_stages(recipe, [(i.name, i.profile) for i in plan.infos], plan_names(plan))
     out = recipe.data["output"]
+    compression, row_group_rows = shard_format(out)
     settings = WriteSettings(
         staging=staging,
         shard_bytes=int(float(out.get("shard_size_mb", 128)) * 2**20),
-        row_group_rows=int(out.get("row_group_rows", 10000)),
-        compression=out.get("compression", "zstd"),
+        row_group_rows=row_group_rows,
+        compression=compression,
     )
     batch_size = int(recipe.setting("run", "batch_size", 256))
     spill_rows = int(recipe.setting("run", "spill_rows", 20_000))
@@ -745,7 +747,7 @@ def _finish(
             data = fsutil.read_bytes(fsutil.join(dedup_root, rel))
             side.append({"path": f"dedup/{rel}", "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()})
         manifest["dedup_files"] = side
-    from altedic.release.finalise import finalise
+    from altedic.release.finalise import finalise, manifest_bytes
     from altedic.release.stats import PartialStats
 
     stats_dir = fsutil.join(staging, "_stats")
@@ -754,10 +756,7 @@ def _finish(
         for rel in (fsutil.list_files(stats_dir) if fsutil.exists(stats_dir) else [])
     ]
     manifest.update(finalise(out_dir, manifest, PartialStats.merge_all(partials).to_dict(), processes=local))
-    fsutil.write_bytes(
-        fsutil.join(out_dir, "manifest.json"),
-        json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False).encode("utf-8"),
-    )
+    fsutil.write_bytes(fsutil.join(out_dir, "manifest.json"), manifest_bytes(manifest))
     fsutil.delete_tree(staging)
     _fault_point("manifest")
     fsutil.write_bytes(fsutil.join(out_dir, "_SUCCESS"), b"")

@@ -14,6 +14,7 @@ construction of mappings (Python code in both builds) is changed: the parsing st
 
 from __future__ import annotations
 
+import datetime as _dt
 from typing import Any
 
 import yaml
@@ -50,3 +51,16 @@ def safe_load(text: str) -> Any:
     """The YAML document ``text`` as plain Python values (like ``yaml.safe_load``, but a key
     repeated in a mapping raises ``yaml.YAMLError`` naming the key and its lines)."""
     return yaml.load(text, Loader=_Loader)
+
+
+def dates_to_text(data: Any) -> Any:
+    """``data`` with every date and time YAML built (an unquoted ``2026-01-01`` is a
+    ``datetime.date``, ``2026-01-01T10:00:00`` a ``datetime``) replaced by its ISO 8601 text, in
+    values and mapping keys at any depth: the schemas expect text, and JSON has no date type."""
+    if isinstance(data, dict):
+        return {dates_to_text(k): dates_to_text(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [dates_to_text(v) for v in data]
+    if isinstance(data, _dt.date):  # datetime.datetime is a date too
+        return data.isoformat()
+    return data

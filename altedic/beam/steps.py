@@ -196,13 +196,33 @@ REJECTED = "rejected"
 SCHEMAS = {"data": DOCUMENT_SCHEMA, "rejected": REJECTED_SCHEMA, "errors": ERROR_SCHEMA, "parallel": PARALLEL_SCHEMA}
 
 
+#: The recipe's ``output.row_group_rows`` and ``output.compression`` when it does not give them.
+DEFAULT_ROW_GROUP_ROWS = 10000
+DEFAULT_COMPRESSION = "zstd"
+
+
+def shard_format(output: dict[str, Any]) -> tuple[str, int]:
+    """``(compression, row_group_rows)`` of a release's shards from the recipe's ``output`` section,
+    with their defaults: ``altedic run`` writes its shards with them and ``altedic mix`` writes
+    the mixed shards with its parent's."""
+    return (
+        str(output.get("compression", DEFAULT_COMPRESSION)),
+        int(output.get("row_group_rows", DEFAULT_ROW_GROUP_ROWS)),
+    )
+
+
+def parquet_compression(compression: str) -> str | None:
+    """pyarrow's ``compression`` for the recipe's ``output.compression`` (``none``: uncompressed)."""
+    return None if compression == "none" else compression
+
+
 @dataclass(frozen=True)
 class WriteSettings:
     staging: str
     """Directory (or URI) the shards are written to before the driver moves them into place."""
     shard_bytes: int
-    row_group_rows: int = 10000
-    compression: str = "zstd"
+    row_group_rows: int = DEFAULT_ROW_GROUP_ROWS
+    compression: str = DEFAULT_COMPRESSION
 
 
 def shard_path(kind: str, lang: str | None, shard: int, n: int) -> str:
@@ -239,8 +259,9 @@ def write_shard_table(
     """One shard (rows already in their final order) -> Parquet in staging, its JSON sidecar
     (path, rows, bytes, sha256, counts) and its statistics partial. Returns the sidecar."""
     buf = io.BytesIO()
-    compression = None if settings.compression == "none" else settings.compression
-    pq.write_table(table, buf, compression=compression, row_group_size=settings.row_group_rows)
+    pq.write_table(
+        table, buf, compression=parquet_compression(settings.compression), row_group_size=settings.row_group_rows
+    )
     data = buf.getvalue()
     rel = shard_path(kind, lang, shard, n)
     fsutil.write_bytes(fsutil.join(settings.staging, rel), data)  # again when a bundle is retried (HDFS too)

@@ -10,8 +10,9 @@ import argparse
 import sys
 from collections.abc import Callable
 
-from altedic.errors import ConfigError, InputError
+from altedic.errors import ConfigError, InputError, RunError
 from altedic.release.inspect import (
+    STATS_FILE,
     checks_text,
     count_rejected,
     format_document,
@@ -22,6 +23,7 @@ from altedic.release.inspect import (
     sample_rejected,
     verify_shards,
 )
+from altedic.release.stats import release_stats
 
 
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:  # type: ignore[type-arg]
@@ -83,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
             # a misspelt reason looks like a rule that removed nothing: name the ones there are
             try:
                 reasons = load_stats(args.out, manifest).get("reasons", {})
-            except InputError:
+            except (InputError, RunError):
                 reasons = {}
             if reasons:
                 out.write(
@@ -100,14 +102,21 @@ def run(args: argparse.Namespace) -> int:
             out.write(format_document(d, width=args.width) + "\n")
         return 0
     checks = None if args.no_verify else verify_shards(args.out, manifest)
+    # An edited stats.json is not shown as the release's figures: they are computed from the shards.
+    stats_changed = checks is not None and any(
+        c.path == STATS_FILE and c.status not in ("ok", "missing") for c in checks
+    )
     try:
-        stats = load_stats(args.out, manifest)
+        stats = release_stats(args.out, manifest) if stats_changed else load_stats(args.out, manifest, verify=False)
     except InputError as exc:
         if checks is None or all(c.ok for c in checks):
             raise
         # no stats.json, and the statistics cannot be rebuilt from shards that fail their check:
         # the verdicts are still the answer a person needs
-        out.write(f"no statistics: stats.json is missing and {exc}\n\n{checks_text(checks)}\n")
+        why = "does not match the manifest" if stats_changed else "is missing"
+        out.write(f"no statistics: stats.json {why} and {exc}\n\n{checks_text(checks)}\n")
         return 1
+    if stats_changed:
+        out.write("stats.json does not match the manifest: the figures below are computed from the shards\n\n")
     out.write(overview(stats, manifest, checks))
     return 0 if checks is None or all(c.ok for c in checks) else 1

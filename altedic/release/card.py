@@ -113,17 +113,31 @@ def hf_features(contract_name: str) -> tuple[list[dict[str, Any]], list[str]]:
     return features, left_out
 
 
+#: The Hub's ``license_name`` (an id, like ``my-license-1.0``) when ``license`` is ``other``: every
+#: document has its own licence; ``license_link`` points at the card's Licences section.
+LICENCE_NAME = "multiple-per-document"
+LICENCE_LINK = "README.md"
+
+
 def card_metadata(stats: dict[str, Any], manifest: dict[str, Any]) -> dict[str, Any]:
-    """The YAML header as a dict (only languages with kept documents get a config)."""
+    """The YAML header as a dict (only languages with kept documents get a config).
+
+    ``language`` holds what the Hub takes there, ISO 639 codes, each once (``sr`` for ``sr-Cyrl``
+    and ``sr-Latn``); the full tags, which name the configs, are in ``language_details`` (the
+    Hub's field for BCP 47 tags)."""
+    from altedic.langid.codes import base_lang
+
     langs = [lg for lg, v in stats["languages"].items() if v["kept"]["documents"] > 0]
     licence = hub_licence(list(stats["licences"]))
     meta: dict[str, Any] = {
         "pretty_name": str(manifest.get("name", "altedic release")),
-        "language": langs,
+        "language": list(dict.fromkeys(base_lang(lg) for lg in langs)),
+        "language_details": langs,
         "license": licence,
     }
     if licence == "other":
-        meta["license_name"] = "multiple, per document (see the licence column and the Sources section)"
+        meta["license_name"] = LICENCE_NAME
+        meta["license_link"] = LICENCE_LINK
     features, _maps = hf_features(str(manifest.get("schemas", {}).get("document", "document.v1")))
     columns = [f["name"] for f in features]
     meta.update(
@@ -181,12 +195,56 @@ def empty_release_text(stats: dict[str, Any], manifest: dict[str, Any]) -> str:
         why = "no document was read"
     else:
         why = f"every document read was rejected or unreadable ({accounting_text(t)}; see Removed documents)"
+    where = "the parent release's `rejected/`" if "mix" in manifest else "`rejected/`"
     return (
         f"**This release is empty**: built with altedic {manifest.get('altedic_version', '?')} (ALT-EDIC corpus "
         f"builder), it holds no document because {why}. It has no data shards (`data/`), so "
         '`load_dataset("path/to/this/release")` raises `DataFilesNotFoundError`. Rejected documents, if any, are '
-        "in `rejected/` with their reason codes (`altedic inspect OUT --rejected REASON`)."
+        f"in {where} with their reason codes (`altedic inspect OUT --rejected REASON`)."
     )
+
+
+def mix_text(manifest: dict[str, Any]) -> list[str]:
+    """The card's "Mix" section: what a mixed release was sampled from and how (``manifest["mix"]``)."""
+    m = manifest["mix"]
+    parent = m.get("parent") or {}
+    sha = parent.get("manifest_sha256")
+    if m.get("mode") == "temperature":
+        how = f"temperature sampling, T = {m.get('temperature')}"
+        if m.get("target_tokens") is not None:
+            how += f", target {m['target_tokens']:,} estimated tokens"
+    else:
+        weights = ", ".join(f"{lg}: {w}" for lg, w in sorted((m.get("weights") or {}).items())) or "none"
+        how = f"weights ({weights}; other languages {m.get('default')})"
+    docs = m.get("documents") or {}
+    rows = sum(d.get("out", 0) for d in docs.values())
+    known = all("distinct" in d for d in docs.values())
+    distinct = sum(d.get("distinct", 0) for d in docs.values())
+    repeat = (
+        f"The {rows:,} rows are copies of {distinct:,} distinct documents"
+        if known
+        else f"The {rows:,} rows may hold several copies of a document"
+    )
+    return [
+        "## Mix",
+        "",
+        f"This release is a mix of the release `{parent.get('name')}`"
+        + (f" (its `manifest.json` has SHA-256 `{sha}`)" if sha else "")
+        + f": its kept documents sampled per language with {how}, seed {m.get('seed')}. A language's rate is "
+        "the expected number of copies of each of its documents (`floor(rate)` copies, plus one more with "
+        f"probability `frac(rate)`). {repeat}: a copy keeps its document's `id`, so ids repeat; deduplicate "
+        "by `id` to get the documents once. Documents the parent rejected and inputs it could not read are not "
+        "part of a mix: they are in the parent release's `rejected/` and `errors/`.",
+        "",
+        _md_table(
+            ["language", "rate", "parent documents", "rows", "distinct documents"],
+            [
+                [lg, f"{m.get('rates', {}).get(lg, 0):g}", d.get("in"), d.get("out"), d.get("distinct")]
+                for lg, d in sorted(docs.items())
+            ],
+        ),
+        "",
+    ]
 
 
 def render_card(stats: dict[str, Any], manifest: dict[str, Any]) -> str:
@@ -202,12 +260,12 @@ def render_card(stats: dict[str, Any], manifest: dict[str, Any]) -> str:
         out += [
             f"A multilingual text corpus built with altedic {manifest.get('altedic_version', '?')} (ALT-EDIC corpus builder). "
             f"It holds {t['kept']['documents']:,} documents ({t['kept']['characters']:,} characters, about "
-            f"{t['kept']['tokens_est']:,} tokens) in {len(meta['language'])} languages, stored as Parquet shards "
+            f"{t['kept']['tokens_est']:,} tokens) in {len(meta['language_details'])} languages, stored as Parquet shards "
             "partitioned by language (`data/<code>/part-*.parquet`).",
             "",
             "```python",
             "from datasets import load_dataset",
-            f'ds = load_dataset("path/to/this/release", "{meta["language"][0]}")  # one config per language, or "all"',
+            f'ds = load_dataset("path/to/this/release", "{meta["language_details"][0]}")  # one config per language, or "all"',
             "```",
             "",
         ]
@@ -219,6 +277,7 @@ def render_card(stats: dict[str, Any], manifest: dict[str, Any]) -> str:
         "Companion files: `manifest.json` (shards with SHA-256 checksums, sources, accounting), `stats.json` "
         "(statistics), `report.html` (plots), `training-content-summary.md` (AI Act Art. 53(1)(d) public summary).",
         "",
+        *(mix_text(manifest) if "mix" in manifest else []),
         "## Languages",
         "",
         _md_table(
@@ -290,14 +349,49 @@ def render_card(stats: dict[str, Any], manifest: dict[str, Any]) -> str:
                 [[r.get("name"), r.get("origin"), r.get("licence"), r.get("reason"), r.get("detail")] for r in refused],
             )
         )
+    out += ["", "## Licences", ""]
+    out += [
+        "Every document carries its licence in the `licence` column (and where it was found in `licence_evidence`); "
+        "the release as a whole is under the licences below, each for its own documents"
+        + (f" (the Hub's `license_name: {LICENCE_NAME}`)." if meta["license"] == "other" else "."),
+        "",
+        _md_table(
+            ["licence", "documents", "estimated tokens", "languages"],
+            [
+                [lic, v["documents"], v["tokens_est"], ", ".join(v.get("languages", {}))]
+                for lic, v in stats["licences"].items()
+            ],
+        ),
+    ]
+    # A mix did no processing of its own: what it says about removed documents is its parent's.
+    processing = (manifest.get("mix") or {}).get("processing")
+    if "mix" in manifest:
+        parent = f"`{(processing or {}).get('release') or (manifest['mix'].get('parent') or {}).get('name')}`"
+        kept_where = (
+            f"The documents were processed in the release {parent}, which this mix samples (see Mix): its removed "
+            "documents are in its `rejected/` with a stable reason code and its unreadable inputs in its `errors/`; "
+            "a mix has neither."
+        )
+    else:
+        kept_where = (
+            "Every removed document is kept in `rejected/` with a stable reason code; unreadable inputs are listed "
+            "in `errors/`."
+        )
+    reasons = processing["reasons"] if processing else stats["reasons"]
+    if processing:
+        accounting = (
+            f"Accounting of {parent}: {accounting_text(processing['totals'])}. This mix: "
+            f"{t['kept']['documents']:,} rows sampled from its kept documents."
+        )
+    else:
+        accounting = f"Accounting: {accounting_text(t)}."
     out += [
         "",
         "## Processing",
         "",
         "Read → normalise (Unicode NFC, whitespace, mojibake repair) → identify language → score quality → detect "
         "(and, if configured, redact) personal data → decide (thresholds from `filters/<lang>.yaml` and the recipe) → "
-        "deduplicate (exact, then near duplicates) → write language-partitioned shards. Every removed document is kept "
-        "in `rejected/` with a stable reason code; unreadable inputs are listed in `errors/`.",
+        "deduplicate (exact, then near duplicates) → write language-partitioned shards. " + kept_where,
         "",
         "Settings and versions of the stages (from the manifest):",
         "",
@@ -315,17 +409,17 @@ def render_card(stats: dict[str, Any], manifest: dict[str, Any]) -> str:
         ),
         "```",
         "",
-        "### Removed documents",
+        "### Removed documents" + (f" (by the release {parent})" if processing else ""),
         "",
         _md_table(
             ["reason", "documents", "per language"],
             [
                 [f"`{r}`", sum(by.values()), ", ".join(f"{lg}: {n}" for lg, n in by.items())]
-                for r, by in stats["reasons"].items()
+                for r, by in reasons.items()
             ],
         ),
         "",
-        f"Accounting: {accounting_text(t)}.",
+        accounting,
         "",
         "## Limitations",
         "",

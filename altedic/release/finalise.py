@@ -11,6 +11,7 @@ contains a run timestamp, so two runs of the same recipe give byte-identical rel
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,12 @@ def sha256_file(path: str | Path, chunk: int = 1 << 20) -> str:
         while block := f.read(chunk):
             h.update(block)
     return h.hexdigest()
+
+
+def manifest_bytes(manifest: dict[str, Any]) -> bytes:
+    """The text of ``manifest.json`` as ``altedic run``, ``altedic mix`` and ``altedic summary``
+    write it (keys sorted, 2-space indent, UTF-8)."""
+    return json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False).encode("utf-8")
 
 
 def finalise(

@@ -4,8 +4,10 @@ The release may be a local folder or a URI (``gs://``, ``s3://``...: Beam's file
 for ``altedic run --out``), so a release written by a Dataflow job is inspected where it lies.
 
 * :func:`verify_shards` checks every shard listed in the manifest: present, same size, same
-  SHA-256, readable Parquet with the listed row count; and reports Parquet files under
-  ``data/``, ``rejected/`` or ``errors/`` that the manifest does not list.
+  SHA-256, readable Parquet with the listed row count; the release documents (``release_files``:
+  ``stats.json``, ``README.md``...) and the dedup signature files (``dedup_files``): present,
+  same size, same SHA-256; and reports Parquet files under ``data/``, ``rejected/``, ``errors/``
+  or ``parallel/``, and any file under ``dedup/``, that the manifest does not list.
 * :func:`overview` renders the per-language table, totals, rejection reasons and errors.
 * :func:`sample_documents` and :func:`sample_rejected` pick documents deterministically for a
   seed (the ``n`` smallest BLAKE2b hashes of ``seed`` + id), so two people looking at
@@ -25,15 +27,22 @@ from typing import Any
 import pyarrow.compute as pc
 
 from altedic import fsutil
-from altedic.errors import ConfigError, InputError
+from altedic.errors import ConfigError, InputError, RunError
 from altedic.records import UNDETERMINED_LANG
 from altedic.release.finalise import sha256_file
-from altedic.release.stats import accounting_text, open_parquet, read_parquet_table, release_stats
+from altedic.release.stats import (
+    accounting_text,
+    check_accounting,
+    open_parquet,
+    read_parquet_table,
+    release_stats,
+)
 
 
 @dataclass(frozen=True, slots=True)
 class ShardCheck:
-    """Result of checking one shard. ``status``: ok, missing, size, checksum, rows, unreadable, unlisted."""
+    """Result of checking one listed file (a shard, a release document, a dedup signature file) or
+    an unlisted one. ``status``: ok, missing, size, checksum, rows, unreadable, unlisted."""
 
     path: str
     status: str
@@ -45,8 +54,12 @@ class ShardCheck:
 
 
 def _read_json(path: str) -> Any:
+    return _parse_json(fsutil.read_bytes(path), path)
+
+
+def _parse_json(raw: bytes, path: str) -> Any:
     try:
-        return json.loads(fsutil.read_bytes(path).decode("utf-8"))
+        return json.loads(raw.decode("utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"not valid JSON: {exc}", file=path) from None
 
@@ -83,45 +96,111 @@ def manifest_problem(manifest: dict[str, Any]) -> tuple[str, str] | None:
         key = f"shards[{i}]"
         if not isinstance(shard, dict):
             return key, f"must be a mapping (path, kind, ...), not {type(shard).__name__}"
-        rel = shard.get("path")
-        if not isinstance(rel, str) or not rel.strip():
-            return f"{key}.path", "missing: every shard names its file, relative to the release"
-        parts = rel.replace("\\", "/").split("/")
-        if rel.startswith(("/", "\\")) or ".." in parts or (parts[0].endswith(":") and len(parts[0]) > 1):
-            return f"{key}.path", f"{rel!r} leads out of the release (a shard path is relative, without '..')"
+        problem = _file_entry_problem(shard.get("path"), shard)
+        if problem is not None and problem[0] == "path":
+            return f"{key}.path", problem[1]
         kind = shard.get("kind")
         if kind not in SHARD_KINDS:
             return f"{key}.kind", f"{kind!r} is not a shard kind (allowed: {', '.join(SHARD_KINDS)})"
         if shard.get("lang") is not None and not isinstance(shard["lang"], str):
             return f"{key}.lang", f"must be a language code, not {type(shard['lang']).__name__}"
-        for field in ("rows", "bytes"):
-            value = shard.get(field)
-            if field in shard and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
-                return f"{key}.{field}", f"must be a whole number >= 0, not {value!r}"
-        if "sha256" in shard and not (isinstance(shard["sha256"], str) and _SHA256.fullmatch(shard["sha256"])):
-            return f"{key}.sha256", "must be 64 lower-case hexadecimal digits"
+        if problem is not None:
+            return f"{key}.{problem[0]}", problem[1]
+    release_files = manifest.get("release_files", {})
+    if not isinstance(release_files, dict):
+        return "release_files", f"must be a mapping of file names, not {type(release_files).__name__}"
+    dedup_files = manifest.get("dedup_files", [])
+    if not isinstance(dedup_files, list):
+        return "dedup_files", f"must be a list of files, not {type(dedup_files).__name__}"
+    # A release document is named by its key, a dedup file by its "path".
+    listed = [(f"release_files.{name}", name, entry, "") for name, entry in release_files.items()]
+    listed += [
+        (f"dedup_files[{i}]", f.get("path") if isinstance(f, dict) else None, f, ".path")
+        for i, f in enumerate(dedup_files)
+    ]
+    for key, rel, entry, path_key in listed:
+        if not isinstance(entry, dict):
+            return key, f"must be a mapping (sha256, bytes), not {type(entry).__name__}"
+        problem = _file_entry_problem(rel, entry)
+        if problem is not None:
+            field, message = problem
+            return key + (path_key if field == "path" else f".{field}"), message
     for section in ("sources", "languages", "schemas"):
         if section in manifest and not isinstance(manifest[section], dict):
             return section, f"must be a mapping, not {type(manifest[section]).__name__}"
     return None
 
 
-def load_stats(out_dir: str | Path, manifest: dict[str, Any]) -> dict[str, Any]:
-    """``OUT/stats.json`` if present, else statistics computed from the shards."""
-    path = fsutil.join(str(out_dir), "stats.json")
-    if fsutil.exists(path):
-        data = _read_json(path)
+def _file_entry_problem(rel: Any, entry: dict[str, Any]) -> tuple[str, str] | None:
+    """What is wrong with a listed file's ``path`` (relative, inside the release), ``rows``,
+    ``bytes`` and ``sha256``, as (field, message), or None."""
+    if not isinstance(rel, str) or not rel.strip():
+        return "path", "missing: every shard names its file, relative to the release"
+    parts = rel.replace("\\", "/").split("/")
+    if rel.startswith(("/", "\\")) or ".." in parts or (parts[0].endswith(":") and len(parts[0]) > 1):
+        return "path", f"{rel!r} leads out of the release (a shard path is relative, without '..')"
+    for field in ("rows", "bytes"):
+        value = entry.get(field)
+        if field in entry and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+            return field, f"must be a whole number >= 0, not {value!r}"
+    if "sha256" in entry and not (isinstance(entry["sha256"], str) and _SHA256.fullmatch(entry["sha256"])):
+        return "sha256", "must be 64 lower-case hexadecimal digits"
+    return None
+
+
+#: What a release's ``stats.json`` is checked against before summary and mix rely on it.
+STATS_FILE = "stats.json"
+
+
+def stats_file_problem(data: bytes, manifest: dict[str, Any]) -> str | None:
+    """Why ``stats.json`` (its bytes) does not match the manifest's ``release_files`` entry, or None
+    when it does. A release whose manifest does not list it has nothing to vouch for it: None, and
+    :func:`load_stats` computes the statistics from the shards instead."""
+    entry = (manifest.get("release_files") or {}).get(STATS_FILE) or {}
+    if "sha256" not in entry:
+        return None
+    digest = hashlib.sha256(data).hexdigest()
+    if digest == entry["sha256"]:
+        return None
+    return f"does not match the manifest (sha256 {digest[:16]}…, manifest says {entry['sha256'][:16]}…)"
+
+
+def load_stats(out_dir: str | Path, manifest: dict[str, Any], verify: bool = True) -> dict[str, Any]:
+    """``OUT/stats.json`` if present, else statistics computed from the shards.
+
+    ``verify`` (summary, mix): ``stats.json`` is used only when the manifest lists it
+    (``release_files``) and its SHA-256 matches, a RunError naming it when it does not match (an
+    edited file published its figures in the summary and set mix's rates); statistics computed
+    from the shards must agree with the manifest's accounting."""
+    path = fsutil.join(str(out_dir), STATS_FILE)
+    listed = STATS_FILE in (manifest.get("release_files") or {})
+    if fsutil.exists(path) and (listed or not verify):
+        raw = fsutil.read_bytes(path)
+        problem = stats_file_problem(raw, manifest) if verify else None
+        if problem is not None:
+            raise RunError(
+                f"{path}: {problem}: it was changed after the release was written, so its figures cannot be "
+                "trusted; restore it, or delete it and the statistics are computed from the shards"
+            )
+        data = _parse_json(raw, path)
         if not isinstance(data, dict):
             raise ConfigError(f"expected a JSON object, not {type(data).__name__}", file=path)
         return data
-    return release_stats(out_dir, manifest)
+    stats = release_stats(out_dir, manifest)
+    if verify:
+        problems = check_accounting(stats, manifest)
+        if problems:
+            raise RunError(f"{out_dir}: the shards do not add up to the manifest's accounting: " + "; ".join(problems))
+    return stats
 
 
 def verify_shards(
     out_dir: str | Path, manifest: dict[str, Any], kinds: tuple[str, ...] | None = None
 ) -> list[ShardCheck]:
-    """Check every listed shard against the manifest (size, SHA-256, row count) and find unlisted
-    ones; with ``kinds`` (``("data",)``), only the shards of those kinds and their folders."""
+    """Check every listed shard against the manifest (size, SHA-256, row count), then the release
+    documents (``release_files``) and dedup signature files (``dedup_files``: size, SHA-256), and
+    find unlisted shards and dedup files; with ``kinds`` (``("data",)``), only the shards of those
+    kinds and their folders."""
     root = str(out_dir)
     checks: list[ShardCheck] = []
     listed = set()
@@ -131,17 +210,9 @@ def verify_shards(
         rel = shard["path"]
         listed.add(rel)
         path = fsutil.join(root, rel)
-        try:
-            size = fsutil.size(path)
-        except FileNotFoundError:
-            checks.append(ShardCheck(rel, "missing", "file not found"))
-            continue
-        if "bytes" in shard and size != shard["bytes"]:
-            checks.append(ShardCheck(rel, "size", f"{size} bytes, manifest says {shard['bytes']}"))
-            continue
-        digest = sha256_file(path)
-        if "sha256" in shard and digest != shard["sha256"]:
-            checks.append(ShardCheck(rel, "checksum", f"sha256 {digest[:16]}…, manifest says {shard['sha256'][:16]}…"))
+        problem = _file_check(root, rel, shard)
+        if problem is not None:
+            checks.append(problem)
             continue
         try:
             with open_parquet(path) as pf:
@@ -153,14 +224,42 @@ def verify_shards(
             checks.append(ShardCheck(rel, "rows", f"{rows} rows, manifest says {shard['rows']}"))
             continue
         checks.append(ShardCheck(rel, "ok"))
-    for sub in ("data", "rejected", "errors"):
+    dedup_listed = {f["path"] for f in manifest.get("dedup_files", [])}
+    if kinds is None:
+        others = sorted((manifest.get("release_files") or {}).items())
+        others += [(f["path"], f) for f in manifest.get("dedup_files", [])]
+        for rel, entry in others:
+            checks.append(_file_check(root, rel, entry) or ShardCheck(rel, "ok"))
+    for sub in SHARD_KINDS:
         if kinds is not None and sub not in kinds:
             continue
         for name in fsutil.list_files(fsutil.join(root, sub)):
             rel = f"{sub}/{Path(name).as_posix()}"
             if rel.endswith(".parquet") and rel not in listed:
                 checks.append(ShardCheck(rel, "unlisted", "Parquet file not listed in the manifest"))
+    if kinds is None:
+        # Every file of dedup/ is listed (signatures and params.json), Parquet or not.
+        for name in fsutil.list_files(fsutil.join(root, "dedup")):
+            rel = f"dedup/{Path(name).as_posix()}"
+            if rel not in dedup_listed:
+                checks.append(ShardCheck(rel, "unlisted", "file not listed in the manifest"))
     return checks
+
+
+def _file_check(root: str, rel: str, entry: dict[str, Any]) -> ShardCheck | None:
+    """The verdict on a listed file that is missing or whose size or SHA-256 differs from the
+    manifest's ``entry``; None when it matches."""
+    path = fsutil.join(root, rel)
+    try:
+        size = fsutil.size(path)
+    except FileNotFoundError:
+        return ShardCheck(rel, "missing", "file not found")
+    if "bytes" in entry and size != entry["bytes"]:
+        return ShardCheck(rel, "size", f"{size} bytes, manifest says {entry['bytes']}")
+    digest = sha256_file(path)
+    if "sha256" in entry and digest != entry["sha256"]:
+        return ShardCheck(rel, "checksum", f"sha256 {digest[:16]}…, manifest says {entry['sha256'][:16]}…")
+    return None
 
 
 def _table(headers: list[str], rows: list[list[Any]]) -> str:
@@ -240,7 +339,7 @@ def overview(stats: dict[str, Any], manifest: dict[str, Any], checks: list[Shard
 
 def checks_text(checks: list[ShardCheck]) -> str:
     """The checksum verdicts: how many shards are OK, then one line per problem."""
-    lines = [f"checksums: {sum(c.ok for c in checks)} of {len(checks)} shards OK"]
+    lines = [f"checksums: {sum(c.ok for c in checks)} of {len(checks)} files OK"]
     lines += [f"  {c.status.upper():10s} {c.path}: {c.detail}" for c in checks if not c.ok]
     return "\n".join(lines)
 

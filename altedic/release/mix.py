@@ -18,8 +18,10 @@ Each document is kept ``floor(r)`` times plus once more with probability ``frac(
 by ``BLAKE2b(seed, id)``: the choice depends on the seed and the document only, not on the
 order, the sharding or the machine, so the mix is deterministic for a seed. Repeated copies
 keep their id (they are the same document). The new release has its own manifest (with a
-``mix`` section naming the parent release, its manifest's SHA-256, the seed and the rates),
-statistics, report, card and summary.
+``mix`` section naming the parent release, its manifest's SHA-256, the seed, the rates, the
+documents in and out per language, and ``processing``: the parent's accounting, rejections by
+reason and PII matches, which the card and the summary give as the parent's), statistics,
+report, card and summary.
 
 Weights file (YAML)::
 
@@ -34,7 +36,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import math
 import os
 from pathlib import Path
@@ -46,8 +47,9 @@ import pyarrow.parquet as pq
 import yaml
 
 from altedic import fsutil, yamlload
+from altedic.beam.steps import parquet_compression, shard_format
 from altedic.errors import ConfigError, RunError
-from altedic.release.finalise import finalise, sha256_file
+from altedic.release.finalise import finalise, manifest_bytes, sha256_file
 from altedic.release.inspect import load_manifest, load_stats, verify_shards
 from altedic.release.stats import read_parquet_table
 from altedic.schema import arrow_schema
@@ -200,22 +202,28 @@ def mix(
     started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
     schema = arrow_schema(str(parent.get("schemas", {}).get("document", "document.v1")))
+    # The parent's shard format (compression, row-group size), as `altedic run` wrote its shards.
+    compression, row_group_rows = shard_format((parent.get("recipe") or {}).get("output") or {})
     data_shards: dict[str, list[str]] = {}
     for s in parent["shards"]:
         if s.get("kind") == "data":
             data_shards.setdefault(str(s["lang"]), []).append(s["path"])
 
-    # Pass 1: how many rows each language gets (ids only), to name shards part-i-of-n.
+    # Pass 1: how many rows each language gets (ids only), to name shards part-i-of-n, and how
+    # many distinct documents they are copies of.
     out_rows: dict[str, int] = {}
     in_rows: dict[str, int] = {}
+    distinct: dict[str, int] = {}
     for lang, paths in sorted(data_shards.items()):
         rate = rates.get(lang, 0.0)
-        n_in = n_out = 0
+        n_in = n_out = n_distinct = 0
         for rel in sorted(paths):
             ids = read_parquet_table(fsutil.join(src, rel), columns=["id"]).column("id").to_pylist()
+            reps = copies(ids, rate, seed)
             n_in += len(ids)
-            n_out += int(copies(ids, rate, seed).sum())
-        in_rows[lang], out_rows[lang] = n_in, n_out
+            n_out += int(reps.sum())
+            n_distinct += int((reps > 0).sum())
+        in_rows[lang], out_rows[lang], distinct[lang] = n_in, n_out, n_distinct
 
     # Pass 2: write.
     fsutil.makedirs(dst)
@@ -254,7 +262,13 @@ def mix(
             offset = 0
             while offset < chunk.num_rows:
                 if writer is None:
-                    writer = _ShardWriter(dst, f"data/{lang}/part-{part:05d}-of-{n_parts:05d}.parquet", schema)
+                    writer = _ShardWriter(
+                        dst,
+                        f"data/{lang}/part-{part:05d}-of-{n_parts:05d}.parquet",
+                        schema,
+                        compression,
+                        row_group_rows,
+                    )
                 take = min(max_rows_per_shard - written, chunk.num_rows - offset)
                 writer.write(chunk.slice(offset, take))
                 offset += take
@@ -291,7 +305,11 @@ def mix(
             "temperature": temperature,
             "target_tokens": target_tokens,
             "rates": {lg: round(r, 9) for lg, r in sorted(rates.items())},
-            "documents": {lg: {"in": in_rows[lg], "out": out_rows[lg]} for lg in sorted(in_rows)},
+            # in: the parent's kept documents; out: rows written; distinct: documents with a copy.
+            "documents": {
+                lg: {"in": in_rows[lg], "out": out_rows[lg], "distinct": distinct[lg]} for lg in sorted(in_rows)
+            },
+            "processing": parent_processing(parent, stats),
         },
         "shards": shards,
         "sources": dict(sorted(sources.items())),
@@ -302,11 +320,33 @@ def mix(
     }
     manifest.update(finalise(str(dst), manifest))
     manifest["run"]["finished"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    fsutil.write_bytes(
-        fsutil.join(dst, "manifest.json"), (json.dumps(manifest, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
-    )
+    fsutil.write_bytes(fsutil.join(dst, "manifest.json"), manifest_bytes(manifest))
     fsutil.write_bytes(fsutil.join(dst, "_SUCCESS"), b"")
     return manifest
+
+
+def parent_processing(parent: dict[str, Any], stats: dict[str, Any]) -> dict[str, Any]:
+    """How the documents a mix samples were processed, for its card and summary: the accounting
+    (read, split parts, kept, rejected, unreadable), the rejections by reason and language and
+    the PII matches of the release that read them. A mix has no rejected/ or errors/ of its own
+    and its statistics count only the sampled rows; a mix of a mix passes on its parent's record,
+    so the figures stay those of the release that did the processing (named in ``release``)."""
+    inherited = (parent.get("mix") or {}).get("processing")
+    if inherited:
+        return dict(inherited)
+    t = stats["totals"]
+    return {
+        "release": parent.get("name"),
+        "totals": {
+            "read": t["read"],
+            "derived": t.get("derived", 0),
+            "kept": {"documents": t["kept"]["documents"]},
+            "rejected": {"documents": t["rejected"]["documents"]},
+            "errors": t["errors"],
+        },
+        "reasons": stats["reasons"],
+        "pii": stats["pii"],
+    }
 
 
 def _within(path: str, folder: str) -> bool:
@@ -322,17 +362,35 @@ def _within(path: str, folder: str) -> bool:
 
 
 class _ShardWriter:
-    """A Parquet shard being written under ``dst`` (a local folder or a URI) at ``rel``."""
+    """A Parquet shard being written under ``dst`` (a local folder or a URI) at ``rel``, with the
+    compression and row groups of a run's shard (:func:`altedic.beam.steps.write_shard_table`):
+    rows are buffered into groups of ``row_group_rows``, not one group per write."""
 
-    def __init__(self, dst: str, rel: str, schema: pa.Schema) -> None:
+    def __init__(self, dst: str, rel: str, schema: pa.Schema, compression: str, row_group_rows: int) -> None:
         self.rel = rel
+        self._rows = row_group_rows
+        self._pending: list[pa.Table] = []
+        self._pending_rows = 0
         # fsutil.create makes the parent folders of a local path and opens a URI through Beam
         self._handle = fsutil.create(fsutil.join(dst, rel))
-        self._writer = pq.ParquetWriter(self._handle, schema)
+        self._writer = pq.ParquetWriter(self._handle, schema, compression=parquet_compression(compression))
 
     def write(self, table: pa.Table) -> None:
-        self._writer.write_table(table)
+        self._pending.append(table)
+        self._pending_rows += table.num_rows
+        if self._pending_rows >= self._rows:
+            self._flush(whole_groups_only=True)
+
+    def _flush(self, whole_groups_only: bool) -> None:
+        table = pa.concat_tables(self._pending)
+        keep = table.num_rows % self._rows if whole_groups_only else 0
+        if table.num_rows - keep:
+            self._writer.write_table(table.slice(0, table.num_rows - keep), row_group_size=self._rows)
+        self._pending = [table.slice(table.num_rows - keep)] if keep else []
+        self._pending_rows = keep
 
     def close(self) -> None:
+        if self._pending_rows:
+            self._flush(whole_groups_only=False)
         self._writer.close()
         self._handle.close()

@@ -28,17 +28,27 @@ contact, per-source category and link, the text of the measures — comes from t
       authorised_representative: null
       model: EuroLM-1            # versioned model name(s): a string or a list
       model_dependencies: []
-      placed_on_market: 2027-01-15
+      placed_on_market: 2027-01-15  # an unquoted YAML date is read as its ISO text
       code_of_practice_signatory: true
       tdm_measures: "..."        # replaces the default text of 3.1
       illegal_content_measures: "..."
       sources:
-        regional-web: {category: crawled, crawler: "altedic-crawl/0.1", period: "2026-09", link: "https://..."}
+        regional-web:
+          category: crawled
+          crawler: altedic-crawl/0.1
+          crawler_purpose: text for EU language models
+          crawler_behaviour: honours robots.txt and TDMRep; no log-ins, paywalls or captchas
+          period: 2026-09
+          link: https://...
         eu-acts: {category: public, link: "https://eur-lex.europa.eu"}
+        paraphrases: {category: synthetic, generating_model: EuroLM-1, description: "..."}
 
 Categories: ``public``, ``licensed``, ``private``, ``crawled``, ``user``, ``synthetic``, ``other``.
-A source without a category is ``crawled`` when its format is a web-archive format, ``public``
-when its licence is an open licence, else ``other``.
+A source without a category is ``public`` when its licence is an open licence, else ``other``:
+whether the provider crawled or scraped a source is declared, never guessed (the summary's 2.3
+names the sources whose documents have web addresses and no declared category). ``altedic
+validate`` checks that ``release.sources`` names sources of the recipe and that crawler fields
+go with ``crawled`` and ``generating_model`` with ``synthetic``.
 
 Every figure in the summary is copied from ``stats.json`` (a test checks they are equal).
 """
@@ -58,7 +68,13 @@ TEMPLATE = (
 )
 #: 2: ``data_processing.illegal_content_and_personal_data.pii_mode`` and ``pii_mode_by_source``
 #: replace ``pii_redaction`` (read from a manifest key no run wrote, so always null).
-SUMMARY_VERSION = 2
+#: 3: ``illegal_content_and_personal_data.measures`` is split into ``illegal_content_measures``
+#: (with ``illegal_content_measures_by_provider``) and ``personal_data_measures``; each dataset has
+#: ``category_declared`` and ``description``, crawled ones the crawler's ``crawler_purpose``,
+#: ``crawler_behaviour``, ``period`` and ``domains``, synthetic ones ``generating_model``;
+#: ``crawled.undeclared_sources_with_urls``; ``other.derived``; ``model.dependencies`` is null when
+#: the recipe does not give them (it was ``[]``, printed "none").
+SUMMARY_VERSION = 3
 CATEGORIES = ("public", "licensed", "private", "crawled", "user", "synthetic", "other")
 
 #: The template's size bands for text (tokens).
@@ -73,7 +89,6 @@ LARGE_DATASET_SHARE = 0.03
 #: Share of crawled domains listed (top 10 % by size of content, per the template; SMEs may list 5 %).
 TOP_DOMAIN_SHARE = 0.10
 
-_CRAWL_FORMATS = {"warc", "wet", "wat", "crawl", "html-crawl", "commoncrawl"}
 _OPEN_LICENCE_PREFIXES = (
     "CC-BY",
     "CC0",
@@ -91,13 +106,26 @@ _OPEN_LICENCE_PREFIXES = (
 
 DEFAULT_TDM_MEASURES = (
     "Before any content of a source was read, its licence and rights information (recipe, source manifest, "
-    "catalogue metadata) was checked. Sources whose terms do not permit use for training, or whose rightsholders "
-    "reserved their rights, were refused and not read; they are counted below with the reason code of the refusal."
+    "catalogue metadata, ODRL policy) was checked. Reservations of rights from text and data mining (Article 4(3) "
+    "of Directive (EU) 2019/790) were honoured in the machine-readable forms altedic reads: a TDMRep `tdmrep.json` "
+    "file (at the source's `.well-known/tdmrep.json`, or named by the recipe), a "
+    '`<meta name="tdm-reservation" content="1">` element in the head of HTML inputs, and the `tdm_reservation` '
+    "a contributor declares for its source. Sources with a reservation, or whose terms do not permit use for "
+    "training, were refused and not read; they are counted below with the reason code of the refusal. Documents "
+    "whose own licence does not permit it were rejected one by one (reason codes `licence.*`). altedic reads data "
+    "already collected and does not crawl: how robots.txt and other opt-outs were respected during collection is "
+    "described for each crawled source in 2.3."
 )
+#: 3.2 when the recipe describes no measure against illegal content (``release.illegal_content_measures``).
 DEFAULT_ILLEGAL_CONTENT_MEASURES = (
-    "Documents were filtered with language-specific quality rules; personal data was detected with pattern "
-    "rules (e-mail addresses, phone numbers, IBANs and other identifiers) and, when redaction is configured, "
-    "replaced by placeholders. The counts below are the detected matches."
+    "altedic applied no measure aimed at illegal content (such as child sexual abuse material, terrorist content "
+    "or content that infringes intellectual property) beyond its language-specific quality rules and the "
+    "personal-data rules below, and the provider described no other measure (`release.illegal_content_measures` "
+    "in the recipe)."
+)
+PERSONAL_DATA_MEASURES = (
+    "Personal data was detected with pattern rules (e-mail addresses, phone numbers, IBANs and other identifiers) "
+    "and handled as the PII mode below says. The counts below are the detected matches."
 )
 
 
@@ -136,7 +164,10 @@ def _release_section(manifest: dict[str, Any]) -> dict[str, Any]:
 
 
 def source_category(name: str, source: dict[str, Any], release: dict[str, Any]) -> str:
-    """The template category of a source (see the module docstring)."""
+    """The template category of a source: the recipe's ``release.sources.<name>.category``, else
+    ``public`` for an open licence and ``other`` otherwise. Whether a source was crawled or
+    scraped by the provider (2.3) is not something the pipeline can tell from a file (a web
+    archive downloaded from a third party is a public dataset): it is declared, never guessed."""
     declared = ((release.get("sources") or {}).get(name) or {}).get("category")
     if declared is not None:
         if declared not in CATEGORIES:
@@ -145,8 +176,6 @@ def source_category(name: str, source: dict[str, Any], release: dict[str, Any]) 
                 key=f"release.sources.{name}.category",
             )
         return str(declared)
-    if str(source.get("format", "")).lower() in _CRAWL_FORMATS:
-        return "crawled"
     lic = str(source.get("licence") or "").upper()
     if lic.startswith(_OPEN_LICENCE_PREFIXES):
         return "public"
@@ -195,8 +224,10 @@ def build_summary(manifest: dict[str, Any], stats: dict[str, Any]) -> dict[str, 
             "authorised_representative": rel.get("authorised_representative"),
         },
         "model": {
-            "names": models if isinstance(models, list) else ([models] if models else []),
-            "dependencies": rel.get("model_dependencies", []),
+            # None (not provided) when the recipe does not name the model.
+            "names": None if models is None else (models if isinstance(models, list) else [models]),
+            # None (not provided) when the recipe does not say; [] when it says there are none.
+            "dependencies": rel.get("model_dependencies"),
             "placed_on_market": rel.get("placed_on_market"),
         },
         "modalities": {
@@ -220,26 +251,37 @@ def build_summary(manifest: dict[str, Any], stats: dict[str, Any]) -> dict[str, 
 
     # -- 2. list of data sources ------------------------------------------------------------
     by_cat: dict[str, list[dict[str, Any]]] = {c: [] for c in CATEGORIES}
+    # Hosts of the documents' URLs per source (stats.json's domains; "none" = no URL).
+    hosts: dict[str, set[str]] = {}
+    for host, d in stats["domains"].items():
+        if host != "none":
+            for src in d.get("sources", {}):
+                hosts.setdefault(src, set()).add(host)
     for name, s in sorted(manifest.get("sources", {}).items()):
         st = stats["sources"].get(name, {"kept": {"documents": 0, "tokens_est": 0}})
         extra = rel_sources.get(name) or {}
-        by_cat[source_category(name, s, rel)].append(
-            {
-                "name": name,
-                "link": extra.get("link") or (s.get("metadata") or {}).get("landing_page"),
-                "publisher": s.get("publisher"),
-                "licence": s.get("licence"),
-                "attribution": s.get("attribution"),
-                # Languages with kept documents, from the shards (the manifest's source
-                # entries do not list them).
-                "languages": list(st.get("languages", [])),
-                "retrieved": s.get("retrieved"),
-                "documents": st["kept"]["documents"],
-                "tokens_est": st["kept"]["tokens_est"],
-                **({"crawler": extra["crawler"]} if "crawler" in extra else {}),
-                **({"period": extra["period"]} if "period" in extra else {}),
-            }
-        )
+        category = source_category(name, s, rel)
+        entry = {
+            "name": name,
+            "category_declared": "category" in extra,
+            "link": extra.get("link") or (s.get("metadata") or {}).get("landing_page"),
+            "description": extra.get("description"),
+            "publisher": s.get("publisher"),
+            "licence": s.get("licence"),
+            "attribution": s.get("attribution"),
+            # Languages with kept documents, from the shards (the manifest's source
+            # entries do not list them).
+            "languages": list(st.get("languages", [])),
+            "retrieved": s.get("retrieved"),
+            "documents": st["kept"]["documents"],
+            "tokens_est": st["kept"]["tokens_est"],
+        }
+        if category == "crawled":
+            entry |= {k: extra.get(k) for k in ("crawler", "crawler_purpose", "crawler_behaviour", "period")}
+            entry["domains"] = len(hosts.get(name, ()))
+        if category == "synthetic":
+            entry["generating_model"] = extra.get("generating_model")
+        by_cat[category].append(entry)
 
     public_tokens = sum(s["tokens_est"] for s in by_cat["public"])
     large = [
@@ -283,6 +325,14 @@ def build_summary(manifest: dict[str, Any], stats: dict[str, Any]) -> dict[str, 
             "domains_total": len(crawled_domains),
             "top_domains": [{"domain": h, "documents": d, "tokens_est": t} for h, d, t in crawled_domains[:n_top]],
             "top_domains_rule": f"top {int(TOP_DOMAIN_SHARE * 100)} % of domains by estimated tokens (at least one)",
+            # Sources whose documents have web addresses but whose category the recipe does not
+            # declare: filed by their licence, they may have been crawled (see 2.3).
+            "undeclared_sources_with_urls": [
+                {"name": d["name"], "category": cat, "domains": len(hosts[d["name"]])}
+                for cat, entries in by_cat.items()
+                for d in entries
+                if not d["category_declared"] and hosts.get(d["name"])
+            ],
         },
         "user_data": {"used": bool(by_cat["user"]), "datasets": by_cat["user"]},
         "synthetic_data": {"used": bool(by_cat["synthetic"]), "datasets": by_cat["synthetic"]},
@@ -290,17 +340,25 @@ def build_summary(manifest: dict[str, Any], stats: dict[str, Any]) -> dict[str, 
     }
 
     # -- 3. data processing -----------------------------------------------------------------
+    # A mix did no processing: section 3 gives that of the release that read the documents
+    # (recorded by altedic mix), not the mix's own statistics (kept rows only, nothing rejected).
+    mix = manifest.get("mix") or {}
+    processed = mix.get("processing") or {}
+    reasons = processed.get("reasons", stats["reasons"])
+    totals = processed.get("totals", stats["totals"])
     refused = manifest.get("refused_sources", [])
     refused_by_reason: dict[str, int] = {}
     for r in refused:
         refused_by_reason[str(r.get("reason"))] = refused_by_reason.get(str(r.get("reason")), 0) + 1
     rights_rejections = {
-        r: sum(by.values()) for r, by in stats["reasons"].items() if r.startswith(("licence.", "tdm.", "rights."))
+        r: sum(by.values()) for r, by in reasons.items() if r.startswith(("licence.", "tdm.", "rights."))
     }
     pii_mode, pii_mode_by_source = pii_modes(manifest)
-    pii = stats["pii"]
-    pii_rejections = {r: sum(by.values()) for r, by in stats["reasons"].items() if r.startswith("pii.")}
+    pii = processed.get("pii", stats["pii"])
+    pii_rejections = {r: sum(by.values()) for r, by in reasons.items() if r.startswith("pii.")}
     processing = {
+        # The release whose processing this section describes: this one, or a mix's parent.
+        "processing_of": processed.get("release", manifest.get("name")),
         "tdm_reservations": {
             "code_of_practice_signatory": rel.get("code_of_practice_signatory"),
             "measures": rel.get("tdm_measures", DEFAULT_TDM_MEASURES),
@@ -312,7 +370,9 @@ def build_summary(manifest: dict[str, Any], stats: dict[str, Any]) -> dict[str, 
             "rejected_documents_by_reason": dict(sorted(rights_rejections.items())),
         },
         "illegal_content_and_personal_data": {
-            "measures": rel.get("illegal_content_measures", DEFAULT_ILLEGAL_CONTENT_MEASURES),
+            "illegal_content_measures": rel.get("illegal_content_measures", DEFAULT_ILLEGAL_CONTENT_MEASURES),
+            "illegal_content_measures_by_provider": "illegal_content_measures" in rel,
+            "personal_data_measures": PERSONAL_DATA_MEASURES,
             "pii_mode": pii_mode,
             "pii_mode_by_source": pii_mode_by_source,
             "pii_matches_in_kept_documents": dict(pii["matches"].get("kept", {})),
@@ -321,11 +381,14 @@ def build_summary(manifest: dict[str, Any], stats: dict[str, Any]) -> dict[str, 
             "rejected_documents_by_reason": dict(sorted(pii_rejections.items())),
         },
         "other": {
-            "read": stats["totals"]["read"],
-            "kept": kept["documents"],
-            "rejected": stats["totals"]["rejected"]["documents"],
-            "errors": stats["totals"]["errors"],
-            "rejected_by_reason": {r: sum(by.values()) for r, by in stats["reasons"].items()},
+            "read": totals["read"],
+            # the extra parts of documents the language stage split (read + derived = kept + rejected + errors)
+            "derived": totals.get("derived", 0),
+            "kept": totals["kept"]["documents"],
+            "rejected": totals["rejected"]["documents"],
+            "errors": totals["errors"],
+            "rejected_by_reason": {r: sum(by.values()) for r, by in reasons.items()},
+            **({"mix": _mix_facts(mix, kept["documents"])} if mix else {}),
         },
     }
     return {
@@ -336,6 +399,26 @@ def build_summary(manifest: dict[str, Any], stats: dict[str, Any]) -> dict[str, 
         "general_information": general,
         "data_sources": sources_section,
         "data_processing": processing,
+    }
+
+
+def _mix_facts(mix: dict[str, Any], rows: int) -> dict[str, Any]:
+    """What section 3.3 says of a mixed release: its parent, how it was sampled, that ids repeat."""
+    docs = mix.get("documents") or {}
+    return {
+        "parent": (mix.get("parent") or {}).get("name"),
+        "parent_manifest_sha256": (mix.get("parent") or {}).get("manifest_sha256"),
+        "mode": mix.get("mode"),
+        "seed": mix.get("seed"),
+        "weights": mix.get("weights"),
+        "default": mix.get("default"),
+        "temperature": mix.get("temperature"),
+        "target_tokens": mix.get("target_tokens"),
+        "rates": mix.get("rates", {}),
+        "rows": rows,
+        "distinct_documents": sum(d["distinct"] for d in docs.values())
+        if all("distinct" in d for d in docs.values())
+        else None,
     }
 
 
@@ -454,31 +537,33 @@ def render_summary_md(summary: dict[str, Any]) -> str:
         ),
         "### 2.3 Data crawled and scraped from online sources",
         "",
-        f"Used: {_v(s['crawled']['used'])}. Crawlers: {_v(s['crawled']['crawlers'])}. "
-        f"Collection period: {_v(s['crawled']['collection_period'])}. Domains: {s['crawled']['domains_total']:,}.",
-        "",
-        f"Top domains ({s['crawled']['top_domains_rule']}):",
-        "",
-        *_tbl(
-            ["domain", "documents", "estimated tokens"],
-            [[d["domain"], d["documents"], d["tokens_est"]] for d in s["crawled"]["top_domains"]],
-        ),
+        *_crawled_md(s["crawled"]),
         "### 2.4 User data",
         "",
         f"Used: {_v(s['user_data']['used'])}.",
         "",
+        *_datasets_md(s["user_data"], ["name", "description", "publisher", "licence", "estimated tokens"]),
         "### 2.5 Synthetic data",
         "",
         f"Used: {_v(s['synthetic_data']['used'])}.",
         "",
+        *_datasets_md(s["synthetic_data"], ["name", "generating model", "description", "licence", "estimated tokens"]),
         "### 2.6 Other sources of data",
         "",
-        *_tbl(
-            ["name", "publisher", "licence", "estimated tokens"],
-            [[d["name"], d["publisher"], d["licence"], d["tokens_est"]] for d in s["other"]["datasets"]],
-        ),
+        f"Used: {_v(s['other']['used'])}.",
+        "",
+        *_datasets_md(s["other"], ["name", "description", "publisher", "licence", "estimated tokens"]),
         "## 3. Data processing aspects",
         "",
+        *(
+            [
+                f"This release is a mix (see 3.3): the figures of this section are those of the processing of the "
+                f"release `{p['processing_of']}`, whose kept documents it samples.",
+                "",
+            ]
+            if "mix" in p["other"]
+            else []
+        ),
         "### 3.1 Respect of reservation of rights from the text and data mining exception or limitation",
         "",
         f"Signatory of the General-Purpose AI Code of Practice: {_v(p['tdm_reservations']['code_of_practice_signatory'])}.",
@@ -487,19 +572,39 @@ def render_summary_md(summary: dict[str, Any]) -> str:
         "",
         f"Refused sources: {p['tdm_reservations']['refused_sources']['count']}.",
         "",
-        *_tbl(
-            ["reason", "sources"], [[r, n] for r, n in p["tdm_reservations"]["refused_sources"]["by_reason"].items()]
-        ),
-        *_tbl(
-            ["source", "origin", "licence", "reason", "detail"],
+        *(
             [
-                [r["name"], r["origin"], r["licence"], r["reason"], r["detail"]]
-                for r in p["tdm_reservations"]["refused_sources"]["sources"]
-            ],
+                *_tbl(
+                    ["reason", "sources"],
+                    [[r, n] for r, n in p["tdm_reservations"]["refused_sources"]["by_reason"].items()],
+                ),
+                *_tbl(
+                    ["source", "origin", "licence", "reason", "detail"],
+                    [
+                        [r["name"], r["origin"], r["licence"], r["reason"], r["detail"]]
+                        for r in p["tdm_reservations"]["refused_sources"]["sources"]
+                    ],
+                ),
+            ]
+            if p["tdm_reservations"]["refused_sources"]["count"]
+            else []
+        ),
+        "Documents rejected for their own licence or a reservation of rights: "
+        f"{sum(p['tdm_reservations']['rejected_documents_by_reason'].values()):,}.",
+        "",
+        *(
+            _tbl(
+                ["reason", "documents"],
+                [[f"`{r}`", n] for r, n in p["tdm_reservations"]["rejected_documents_by_reason"].items()],
+            )
+            if p["tdm_reservations"]["rejected_documents_by_reason"]
+            else []
         ),
         "### 3.2 Removal of illegal content; personal data",
         "",
-        p["illegal_content_and_personal_data"]["measures"],
+        p["illegal_content_and_personal_data"]["illegal_content_measures"],
+        "",
+        p["illegal_content_and_personal_data"]["personal_data_measures"],
         "",
         f"- PII mode: {_pii_text(p['illegal_content_and_personal_data'])}",
         f"- Kept documents with detected personal data: {p['illegal_content_and_personal_data']['kept_documents_with_pii']:,}",
@@ -520,12 +625,104 @@ def render_summary_md(summary: dict[str, Any]) -> str:
         ),
         "### 3.3 Other information",
         "",
-        f"Read {p['other']['read']:,} items: kept {p['other']['kept']:,}, rejected {p['other']['rejected']:,}, "
-        f"unreadable {p['other']['errors']:,}.",
+        f"Read {p['other']['read']:,} items{_parts(p['other'].get('derived', 0))}: kept {p['other']['kept']:,}, "
+        f"rejected {p['other']['rejected']:,}, unreadable {p['other']['errors']:,}.",
         "",
         *_tbl(["reason", "documents"], [[f"`{r}`", n] for r, n in p["other"]["rejected_by_reason"].items()]),
+        *(_mix_md(p["other"]["mix"]) if "mix" in p["other"] else []),
     ]
     return "\n".join(out).rstrip() + "\n"
+
+
+def _parts(derived: int) -> str:
+    """`` + 20 split parts``: the extra parts of split documents, as the card and inspect count them."""
+    return f" + {derived:,} split part{'s' if derived != 1 else ''}" if derived else ""
+
+
+_NAMES_OF_COLUMNS = {
+    "name": "name",
+    "description": "description",
+    "publisher": "publisher",
+    "licence": "licence",
+    "estimated tokens": "tokens_est",
+    "generating model": "generating_model",
+}
+
+
+def _datasets_md(section: dict[str, Any], headers: list[str]) -> list[str]:
+    """The datasets of a category as a table, nothing when the category is not used."""
+    if not section["datasets"]:
+        return []
+    return _tbl(headers, [[d.get(_NAMES_OF_COLUMNS[h]) for h in headers] for d in section["datasets"]])
+
+
+def _crawled_md(c: dict[str, Any]) -> list[str]:
+    """Section 2.3: each crawled source with its crawler's name, purpose, behaviour and collection
+    period ("not provided" where the recipe does not say), the domains, and the sources with web
+    addresses whose category the recipe does not declare."""
+    out = [f"Used: {_v(c['used'])}.", ""]
+    if c["used"]:
+        out += _tbl(
+            [
+                "source",
+                "crawler",
+                "purpose",
+                "behaviour (robots.txt, paywalls...)",
+                "collection period",
+                "domains",
+                "estimated tokens",
+            ],
+            [
+                [
+                    d["name"],
+                    d["crawler"],
+                    d["crawler_purpose"],
+                    d["crawler_behaviour"],
+                    d["period"],
+                    d["domains"],
+                    d["tokens_est"],
+                ]
+                for d in c["sources"]
+            ],
+        )
+        out += [f"Domains crawled: {c['domains_total']:,}. Top domains, the {c['top_domains_rule']}:", ""]
+        out += _tbl(
+            ["domain", "documents", "estimated tokens"],
+            [[d["domain"], d["documents"], d["tokens_est"]] for d in c["top_domains"]],
+        )
+    undeclared = c.get("undeclared_sources_with_urls") or []
+    if undeclared:
+        out += [
+            "Sources whose documents have web addresses but whose category is not declared (listed by their "
+            "licence under 2.1 or 2.6): "
+            + ", ".join(f"{u['name']} ({u['domains']:,} domain{'s' if u['domains'] != 1 else ''})" for u in undeclared)
+            + ". If the provider, or someone on its behalf, crawled or scraped them, they belong here: the recipe "
+            "declares it with `release.sources.<name>.category: crawled` and the crawler's `crawler`, "
+            "`crawler_purpose`, `crawler_behaviour` and `period`.",
+            "",
+        ]
+    return out
+
+
+def _mix_md(mix: dict[str, Any]) -> list[str]:
+    """3.3's paragraph on a mixed release."""
+    how = (
+        f"temperature {mix['temperature']}"
+        + (f", target {mix['target_tokens']:,} estimated tokens" if mix.get("target_tokens") is not None else "")
+        if mix["mode"] == "temperature"
+        else "weights "
+        + (", ".join(f"{lg}: {w}" for lg, w in sorted((mix.get("weights") or {}).items())) or "none")
+        + f" (other languages {mix.get('default')})"
+    )
+    distinct = mix.get("distinct_documents")
+    copies = f"copies of {distinct:,} distinct documents" if distinct is not None else "copies of its documents"
+    return [
+        f"Mix: this release samples the kept documents of the release `{mix['parent']}`"
+        + (f" (manifest SHA-256 `{mix['parent_manifest_sha256']}`)" if mix.get("parent_manifest_sha256") else "")
+        + f" with {how}, seed {mix['seed']}. Its {mix['rows']:,} rows are {copies} (a document repeated keeps its id).",
+        "",
+        *_tbl(["language", "rate"], [[lg, f"{r:g}"] for lg, r in mix["rates"].items()]),
+    ]
 
 
 def summary_json(summary: dict[str, Any]) -> str:
@@ -533,24 +730,44 @@ def summary_json(summary: dict[str, Any]) -> str:
     return json.dumps(summary, ensure_ascii=False, indent=1) + "\n"
 
 
+SUMMARY_FILES = ("training-content-summary.json", "training-content-summary.md")
+
+
 def write_summary(out_dir: str | Path, manifest: dict[str, Any], stats: dict[str, Any]) -> tuple[str, str]:
-    """Write ``training-content-summary.json`` and ``.md`` (a local folder or a URI); return both paths."""
+    """Write ``training-content-summary.json`` and ``.md`` (a local folder or a URI); return both paths.
+
+    When the manifest lists them (``release_files``) and their text changed (a release written
+    by an earlier altedic), their new SHA-256 and size are recorded there and ``manifest.json``
+    is rewritten, so the release still passes ``altedic inspect``; an unchanged summary leaves
+    the manifest as it is."""
+    import hashlib
+
     from altedic import fsutil
+    from altedic.release.finalise import manifest_bytes
 
     summary = build_summary(manifest, stats)
     root = str(out_dir)  # not Path: Path("gs://b/x") is gs:/b/x
-    j = fsutil.join(root, "training-content-summary.json")
-    m = fsutil.join(root, "training-content-summary.md")
-    fsutil.write_bytes(j, summary_json(summary).encode("utf-8"))
-    fsutil.write_bytes(m, render_summary_md(summary).encode("utf-8"))
-    return j, m
+    texts = dict(zip(SUMMARY_FILES, (summary_json(summary), render_summary_md(summary)), strict=True))
+    listed = manifest.get("release_files") or {}
+    changed = False
+    for name, text in texts.items():
+        data = text.encode("utf-8")
+        fsutil.write_bytes(fsutil.join(root, name), data)
+        entry = {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+        if name in listed and listed[name] != entry:
+            listed[name] = entry
+            changed = True
+    if changed:
+        fsutil.write_bytes(fsutil.join(root, "manifest.json"), manifest_bytes(manifest))
+    return fsutil.join(root, SUMMARY_FILES[0]), fsutil.join(root, SUMMARY_FILES[1])
 
 
 def summary_from_release(out_dir: str | Path) -> tuple[str, str]:
     """Regenerate the summary of an existing release from its ``manifest.json`` and ``stats.json``
     (computed from the shards when absent, as in an output written before stats.json existed).
     The manifest is read and checked as ``altedic inspect`` reads it: a broken or hand-edited
-    one is a ConfigError naming the file and key (a traceback or an undecodable file before)."""
+    one is a ConfigError naming the file and key (a traceback or an undecodable file before);
+    a ``stats.json`` that does not match the manifest's SHA-256 is a RunError naming it."""
     from altedic.release.inspect import load_manifest, load_stats
 
     root = str(out_dir)

@@ -10,7 +10,6 @@ repository is checked out).
 
 from __future__ import annotations
 
-import datetime as _dt
 import difflib
 import json
 import os
@@ -71,17 +70,6 @@ def read_manifest_file(path: str) -> Any:
         raise ConfigError(f"not valid YAML/JSON: {exc}", file=path) from exc
 
 
-def _dates_to_text(data: Any) -> Any:
-    """YAML reads ``2026-01-01`` as a date: the schema wants the ISO text."""
-    if isinstance(data, dict):
-        return {k: _dates_to_text(v) for k, v in data.items()}
-    if isinstance(data, list):
-        return [_dates_to_text(v) for v in data]
-    if isinstance(data, _dt.date):
-        return data.isoformat()
-    return data
-
-
 def _field(path: list[Any]) -> str:
     out = ""
     for p in path:
@@ -102,7 +90,7 @@ def validate_manifest(data: Any, base_dir: str | None = None) -> list[str]:
         return [
             "(top level): a manifest must be a mapping of fields (name, contact, languages, format, location, licence, ...)"
         ]
-    data = _dates_to_text(data)
+    data = yamlload.dates_to_text(data)
     schema = manifest_schema()
     problems: list[str] = []
     validator = jsonschema.Draft202012Validator(schema)
@@ -210,7 +198,7 @@ def _locations(data: dict[str, Any]) -> list[str]:
 
 def manifest_to_spec(data: dict[str, Any], path: str) -> SourceSpec:
     """A :class:`SourceSpec` from a validated manifest read from ``path``."""
-    data = _dates_to_text(data)
+    data = yamlload.dates_to_text(data)
     base = os.path.dirname(os.path.abspath(path))
     langs: list[str] = list(data["languages"])
     contact = data["contact"]

@@ -94,7 +94,12 @@ def test_a_run_that_splits_documents_finishes_and_counts_the_parts(tmp_path: Pat
     assert "Accounting: read 3 + 2 split parts = kept 5 + rejected 0 + errors 0." in (out / "README.md").read_text(
         "utf-8"
     )
+    # the AI Act summary counts the parts as the card and inspect do ("Read 3 items: kept 5" before)
+    assert (
+        "Read 3 items + 2 split parts: kept 5, rejected 0, unreadable 0."
+        in (out / "training-content-summary.md").read_text("utf-8").splitlines()
+    )
     r = _cli("inspect", str(out))
     assert r.returncode == 0, r.stderr[-2000:]
     assert "read 3 + 2 split parts = kept 5 + rejected 0 + errors 0" in r.stdout
-    assert "checksums: 4 of 4 shards OK" in r.stdout  # data: el, en, ga, mt
+    assert "checksums: 14 of 14 files OK" in r.stdout  # data: el, en, ga, mt; 5 release files; dedup: 5

@@ -65,6 +65,22 @@ def test_summary_gives_the_pii_mode_and_each_sources_languages(demo_release: Pat
     assert {d["name"]: d["languages"] for d in listed} == DEMO_SOURCE_LANGUAGES
 
 
+def test_summary_of_the_demo_names_its_web_source_and_its_licence_rejections(demo_release: Path) -> None:
+    """web-news has URLs (news.example.eu...) and no declared category: 2.3 said "Used: no" and
+    nothing else while the source sat among the public datasets; the document the portal's
+    per-row licence refused (licence.non_commercial) was missing from 3.1's Markdown."""
+    md = (demo_release / "training-content-summary.md").read_text("utf-8")
+    crawled = md.split("### 2.3 Data crawled and scraped from online sources\n\n")[1].split("\n\n### 2.4")[0]
+    assert crawled.startswith(
+        "Used: no.\n\nSources whose documents have web addresses but whose category is not declared (listed by "
+        "their licence under 2.1 or 2.6): web-news ("
+    )
+    tdm = md.split("### 3.1 ")[1].split("### 3.2")[0]
+    assert "Documents rejected for their own licence or a reservation of rights: 1.\n\n" in tdm
+    assert "| `licence.non_commercial` | 1 |" in tdm
+    assert "None." not in tdm
+
+
 def test_a_mix_of_the_demo_carries_the_stages_and_its_own_languages(demo_release: Path, tmp_path: Path) -> None:
     from altedic.release.mix import mix
 

@@ -352,3 +352,126 @@ def test_a_recipe_without_a_dedup_section_deduplicates_with_the_defaults(tmp_pat
     assert check_stages(recipe)[-1].startswith("dedup: MinHash 14 bands x 8 rows")
     off = GOOD.replace("output: {path: out}\n", "stages: {dedup: {enabled: false}}\noutput: {path: out}\n")
     assert dedup_config(load_recipe(_write(tmp_path, off))) is None
+
+
+RELEASE_DATES = (
+    GOOD
+    + """\
+release:
+  provider: ALT-EDIC
+  model: EuroLM-1
+  placed_on_market: 2027-01-15
+  sources:
+    news: {category: crawled, crawler: altedic-crawl/0.1, period: 2026-09-01}
+stages:
+  normalise: {min_chars: 1}
+"""
+)
+
+
+def test_yaml_dates_anywhere_in_the_recipe_are_iso_text(tmp_path: Path) -> None:
+    """Only sources[].retrieved was converted: an unquoted date in `release:` (as summary.py's own
+    example writes placed_on_market) passed validate and broke the run at its very end, when the
+    summary and the manifest were written as JSON."""
+    import json
+
+    r = load_recipe(_write(tmp_path, RELEASE_DATES.replace("retrieved: 2026-11-01", "retrieved: 2026-11-01T10:00:00")))
+    assert r.data["release"]["placed_on_market"] == "2027-01-15"
+    assert r.data["release"]["sources"]["news"]["period"] == "2026-09-01"
+    assert r.sources[0].retrieved == "2026-11-01T10:00:00"
+    recorded = json.loads(json.dumps(r.resolved(), sort_keys=True))
+    assert recorded["release"]["placed_on_market"] == "2027-01-15"
+
+
+@pytest.mark.parametrize(
+    ("release", "key", "message"),
+    [
+        ("  tdm_measures: 5\n", "release.tdm_measures", "value 5 has the wrong type; expected string"),
+        ("  sources: {news: open}\n", "release.sources.news", "value 'open' has the wrong type; expected object"),
+        ("  sources: [news]\n", "release.sources", "value ['news'] has the wrong type; expected object"),
+        (
+            "  sources: {news: {category: bogus}}\n",
+            "release.sources.news.category",
+            "value 'bogus' is not allowed; allowed values: 'public', 'licensed', 'private', 'crawled', 'user', "
+            "'synthetic', 'other'",
+        ),
+        (
+            "  placed_on_market: soon\n",
+            "release.placed_on_market",
+            "'soon' does not match '^\\\\d{4}-\\\\d{2}-\\\\d{2}([T ].*)?$'",
+        ),
+        (
+            "  model: {name: x}\n",
+            "release.model",
+            "value {'name': 'x'} has the wrong type; expected string or array of strings or null",
+        ),
+        (
+            "  providr: x\n",
+            "release",
+            "unknown key(s) 'providr'; allowed keys: authorised_representative, "
+            "code_of_practice_signatory, contact, illegal_content_measures, model, model_dependencies, placed_on_market, "
+            "provider, sources, tdm_measures, types_of_content",
+        ),
+        (
+            "  sources: {1: {category: public}, news: {category: public}}\n",
+            "release.sources",
+            "the key 1 is not text (YAML reads unquoted numbers, yes/no and on/off as numbers and booleans): quote it",
+        ),
+        (
+            "  types_of_content: !!set {a, b}\n",
+            "release.types_of_content",
+            "a set is not a value a recipe can hold (text, number, boolean, null, list or mapping)",
+        ),
+    ],
+)
+def test_release_values_the_summary_cannot_print_stop_at_validation(
+    tmp_path: Path, release: str, key: str, message: str
+) -> None:
+    """Each of these passed `altedic validate` and then broke `altedic run` after all its work
+    (a TypeError or AttributeError in the summary or when the manifest was written, or a
+    ConfigError for the category), leaving the staging folder and no _SUCCESS."""
+    p = _write(tmp_path, GOOD + "release:\n" + release)
+    with pytest.raises(ConfigError) as exc:
+        load_recipe(p)
+    assert str(exc.value) == f"{p}: at '{key}': {message}"
+
+
+@pytest.mark.parametrize(
+    ("release", "key", "message"),
+    [
+        (
+            "  sources: {nwes: {category: crawled}}\n",
+            "release.sources.nwes",
+            "no source is named 'nwes' (did you mean 'news'?); the recipe's sources: news",
+        ),
+        (
+            "  sources: {news: {crawler: bot/1}}\n",
+            "release.sources.news.crawler",
+            "'crawler' describes a source of category 'crawled': give 'category: crawled' (the summary lists a "
+            "source under its category, so this would not appear)",
+        ),
+        (
+            "  sources: {news: {category: public, generating_model: m}}\n",
+            "release.sources.news.generating_model",
+            "'generating_model' describes a source of category 'synthetic': give 'category: synthetic' (the summary "
+            "lists a source under its category, so this would not appear)",
+        ),
+        (
+            "  sources: {news: {category: crawled, crawler_behavior: x}}\n",
+            "release.sources.news",
+            "unknown key(s) 'crawler_behavior'; allowed keys: category, crawler, crawler_behaviour, crawler_purpose, "
+            "description, generating_model, link, period",
+        ),
+    ],
+)
+def test_release_sources_name_the_recipes_sources_with_fields_of_their_category(
+    tmp_path: Path, release: str, key: str, message: str
+) -> None:
+    """A misspelt source name or a crawler given without `category: crawled` was accepted and left
+    out of the summary without a word."""
+    p = _write(tmp_path, GOOD + "release:\n" + release)
+    with pytest.raises(ConfigError) as exc:
+        load_recipe(p)
+    assert str(exc.value) == f"{p}: at '{key}': {message}"
+    ok = "  sources: {news: {category: crawled, crawler: bot/1, crawler_purpose: p, crawler_behaviour: b}}\n"
+    assert load_recipe(_write(tmp_path, GOOD + "release:\n" + ok)).data["release"]["sources"]["news"]["crawler"]

@@ -248,7 +248,8 @@ def test_summary_bad_release_is_a_config_error(tmp_path: Path) -> None:
 def test_source_categories_and_bands() -> None:
     rel = {"sources": {"a": {"category": "licensed"}, "bad": {"category": "scraped"}}}
     assert source_category("a", {"licence": "CC-BY-4.0"}, rel) == "licensed"
-    assert source_category("w", {"format": "warc", "licence": "CC-BY-4.0"}, rel) == "crawled"
+    # a web archive may be a third party's public dataset: crawled is declared, never guessed from the format
+    assert source_category("w", {"format": "warc", "licence": "CC-BY-4.0"}, rel) == "public"
     assert source_category("e", {"format": "formex", "licence": "EU-Reuse-2011-833"}, rel) == "public"
     assert source_category("p", {"format": "csv", "licence": "proprietary"}, rel) == "other"
     with pytest.raises(ConfigError, match="unknown category 'scraped'"):
@@ -302,3 +303,191 @@ def test_report_plots_drawn_in_waiting_local_processes_are_the_same(release: tup
         assert there == here
     finally:
         localworker.shutdown()
+
+
+def _summary_md(manifest: dict[str, Any], stats: dict[str, Any]) -> str:
+    from altedic.release.summary import render_summary_md
+
+    return render_summary_md(build_summary(manifest, stats))
+
+
+def _section(md: str, start: str, end: str) -> str:
+    return md.split(start + "\n\n")[1].split("\n\n" + end)[0]
+
+
+TDM_TEXT = (
+    "Before any content of a source was read, its licence and rights information (recipe, source manifest, catalogue "
+    "metadata, ODRL policy) was checked. Reservations of rights from text and data mining (Article 4(3) of Directive "
+    "(EU) 2019/790) were honoured in the machine-readable forms altedic reads: a TDMRep `tdmrep.json` file (at the "
+    'source\'s `.well-known/tdmrep.json`, or named by the recipe), a `<meta name="tdm-reservation" content="1">` '
+    "element in the head of HTML inputs, and the `tdm_reservation` a contributor declares for its source. Sources "
+    "with a reservation, or whose terms do not permit use for training, were refused and not read; they are counted "
+    "below with the reason code of the refusal. Documents whose own licence does not permit it were rejected one by "
+    "one (reason codes `licence.*`). altedic reads data already collected and does not crawl: how robots.txt and "
+    "other opt-outs were respected during collection is described for each crawled source in 2.3."
+)
+
+
+def test_summary_sections_follow_the_template_without_a_declared_category(
+    release: tuple[Path, dict[str, Any]],
+) -> None:
+    """What the recipe does not say is "not provided", never "none"; a source whose documents have
+    web addresses is not silently a public dataset; 3.1 names the opt-out protocols honoured and
+    lists the documents rejected for their licence; 3.2 says plainly that no measure against
+    illegal content was applied; 3.3 counts split parts. Before: "Model dependencies: none", 2.3
+    "Used: no" (the crawled default could never apply: no reader has a web-archive format), 3.1's
+    licence.* rejections in the JSON only and "None." twice without refused sources, 3.2 silent on
+    illegal content, and "Read 20 items: kept 33, rejected 7" for 13 split parts."""
+    out, manifest = release
+    stats = json.loads((out / "stats.json").read_text("utf-8"))
+    manifest = json.loads(json.dumps(manifest))
+    manifest["recipe"]["release"] = {"provider": "ALT-EDIC"}
+    manifest["refused_sources"] = []
+    stats["reasons"]["licence.non_commercial"] = {"nl": 1}
+    stats["totals"]["derived"] = 13
+    md = _summary_md(manifest, stats)
+    assert _section(md, "### 1.2 Model identification", "### 1.3") == (
+        "- Versioned model name(s): not provided\n"
+        "- Model dependencies: not provided\n"
+        "- Date of placement on the Union market: not provided"
+    )
+    assert _section(md, "### 2.3 Data crawled and scraped from online sources", "### 2.4") == (
+        "Used: no.\n\n"
+        "Sources whose documents have web addresses but whose category is not declared (listed by their licence "
+        "under 2.1 or 2.6): regional-web (4 domains). If the provider, or someone on its behalf, crawled or scraped "
+        "them, they belong here: the recipe declares it with `release.sources.<name>.category: crawled` and the "
+        "crawler's `crawler`, `crawler_purpose`, `crawler_behaviour` and `period`."
+    )
+    assert _section(
+        md, "### 3.1 Respect of reservation of rights from the text and data mining exception or limitation", "### 3.2"
+    ) == (
+        "Signatory of the General-Purpose AI Code of Practice: not provided.\n\n"
+        f"{TDM_TEXT}\n\n"
+        "Refused sources: 0.\n\n"
+        "Documents rejected for their own licence or a reservation of rights: 1.\n\n"
+        "| reason | documents |\n|---|---|\n| `licence.non_commercial` | 1 |"
+    )
+    assert _section(md, "### 3.2 Removal of illegal content; personal data", "- PII mode:") == (
+        "altedic applied no measure aimed at illegal content (such as child sexual abuse material, terrorist content "
+        "or content that infringes intellectual property) beyond its language-specific quality rules and the "
+        "personal-data rules below, and the provider described no other measure "
+        "(`release.illegal_content_measures` in the recipe).\n\n"
+        "Personal data was detected with pattern rules (e-mail addresses, phone numbers, IBANs and other "
+        "identifiers) and handled as the PII mode below says. The counts below are the detected matches."
+    )
+    assert "Read 20 items + 13 split parts: kept 12, rejected 6, unreadable 2." in md.splitlines()
+    summary = build_summary(manifest, stats)
+    assert summary["general_information"]["model"] == {"names": None, "dependencies": None, "placed_on_market": None}
+    web = summary["data_sources"]["public_datasets"]["large_datasets"][-1]
+    assert (web["name"], web["category_declared"]) == ("regional-web", False)
+    assert summary["data_sources"]["crawled"]["undeclared_sources_with_urls"] == [
+        {"name": "regional-web", "category": "public", "domains": 4}
+    ]
+
+
+def test_summary_renders_each_declared_category_with_the_fields_the_template_asks(
+    release: tuple[Path, dict[str, Any]],
+) -> None:
+    """2.3 gave only "Crawlers: x. Collection period: y" (no purpose, no behaviour towards
+    robots.txt); 2.4, 2.5 and 2.6 printed "Used: yes." without the datasets the JSON lists, and
+    synthetic data had no generating model."""
+    out, manifest = release
+    stats = json.loads((out / "stats.json").read_text("utf-8"))
+    manifest = json.loads(json.dumps(manifest))
+    manifest["recipe"]["release"] = {
+        "model": "EuroLM-test-1",
+        "model_dependencies": [],
+        "illegal_content_measures": "Documents from domains on the provider's blocklist were removed before the run.",
+        "sources": {
+            "regional-web": {
+                "category": "crawled",
+                "crawler": "altedic-crawl/0.1",
+                "crawler_purpose": "text for EU language models",
+                "crawler_behaviour": "honours robots.txt and TDMRep; no log-ins, paywalls or captchas",
+                "period": "2026-09",
+            },
+            "community-mt": {
+                "category": "synthetic",
+                "generating_model": "EuroLM-0.9",
+                "description": "paraphrases of contributed texts",
+            },
+            "eu-acts": {"category": "other", "description": "acts sent by the Publications Office on request"},
+        },
+    }
+    md = _summary_md(manifest, stats)
+    assert "- Model dependencies: none" in md.splitlines()
+    tokens = {n: stats["sources"][n]["kept"]["tokens_est"] for n in stats["sources"]}
+    assert _section(md, "### 2.3 Data crawled and scraped from online sources", "### 2.4") == (
+        "Used: yes.\n\n"
+        "| source | crawler | purpose | behaviour (robots.txt, paywalls...) | collection period | domains | "
+        "estimated tokens |\n|---|---|---|---|---|---|---|\n"
+        "| regional-web | altedic-crawl/0.1 | text for EU language models | honours robots.txt and TDMRep; no "
+        f"log-ins, paywalls or captchas | 2026-09 | 4 | {tokens['regional-web']} |\n\n"
+        "Domains crawled: 4. Top domains, the top 10 % of domains by estimated tokens (at least one):\n\n"
+        f"| domain | documents | estimated tokens |\n|---|---|---|\n| vilaweb.cat | 2 | "
+        f"{stats['domains']['vilaweb.cat']['tokens_est']} |"
+    )
+    assert _section(md, "### 2.4 User data", "### 2.5") == "Used: no."
+    assert _section(md, "### 2.5 Synthetic data", "### 2.6") == (
+        "Used: yes.\n\n| name | generating model | description | licence | estimated tokens |\n"
+        f"|---|---|---|---|---|\n| community-mt | EuroLM-0.9 | paraphrases of contributed texts | CC-BY-4.0 | "
+        f"{tokens['community-mt']} |"
+    )
+    assert _section(md, "### 2.6 Other sources of data", "## 3.") == (
+        "Used: yes.\n\n| name | description | publisher | licence | estimated tokens |\n|---|---|---|---|---|\n"
+        "| eu-acts | acts sent by the Publications Office on request | Publications Office of the EU | "
+        f"EU-Reuse-2011-833 | {tokens['eu-acts']} |"
+    )
+    assert _section(md, "### 3.2 Removal of illegal content; personal data", "Personal data was detected") == (
+        "Documents from domains on the provider's blocklist were removed before the run."
+    )
+    illegal = build_summary(manifest, stats)["data_processing"]["illegal_content_and_personal_data"]
+    assert illegal["illegal_content_measures_by_provider"] is True
+    # the user-data table: a description of the services the data came from
+    manifest["recipe"]["release"]["sources"]["eu-acts"] = {"category": "user", "description": "demonstrator prompts"}
+    assert _section(_summary_md(manifest, stats), "### 2.4 User data", "### 2.5") == (
+        "Used: yes.\n\n| name | description | publisher | licence | estimated tokens |\n|---|---|---|---|---|\n"
+        f"| eu-acts | demonstrator prompts | Publications Office of the EU | EU-Reuse-2011-833 | {tokens['eu-acts']} |"
+    )
+
+
+def test_card_metadata_is_what_the_hub_accepts(release: tuple[Path, dict[str, Any]]) -> None:
+    """The Hub's `language` takes ISO 639 codes (huggingface_hub.DatasetCardData; `datasets` ships
+    the list it knows): the card put `sr-Cyrl` and `bs-Latn` there. With `license: other`, the
+    Hub wants `license_name` as an id (`my-license-1.0`) and `license_link`; the card gave a
+    sentence and no link."""
+    import importlib.resources
+
+    from huggingface_hub import DatasetCard
+
+    from altedic.release.card import card_metadata
+
+    out, manifest = release
+    stats = json.loads((out / "stats.json").read_text("utf-8"))
+    for tag in ("bs-Latn", "sr-Cyrl", "sr-Latn"):
+        stats["languages"][tag] = json.loads(json.dumps(stats["languages"]["mt"]))
+    stats["languages"] = dict(sorted(stats["languages"].items()))
+    meta = card_metadata(stats, manifest)
+    assert meta["language"] == ["bg", "bs", "ca", "el", "eu", "fy", "ga", "lb", "mt", "sr"]
+    assert meta["language_details"] == ["bg", "bs-Latn", "ca", "el", "eu", "fy", "ga", "lb", "mt", "sr-Cyrl", "sr-Latn"]
+    known = json.loads(importlib.resources.files("datasets.utils.resources").joinpath("languages.json").read_text())
+    assert [lg for lg in meta["language"] if lg not in known] == []
+    assert [c["config_name"] for c in meta["configs"]][1:] == meta["language_details"]
+    assert (meta["license"], meta["license_name"], meta["license_link"]) == (
+        "other",
+        "multiple-per-document",
+        "README.md",
+    )
+    card = (out / "README.md").read_text("utf-8")
+    data = DatasetCard(card).data
+    assert (data.license, data.license_name, data.license_link) == ("other", "multiple-per-document", "README.md")
+    assert data.language == ["bg", "ca", "el", "eu", "fy", "ga", "lb", "mt"]
+    assert card.split("## Licences\n\n")[1].split("\n\n## ")[0] == (
+        "Every document carries its licence in the `licence` column (and where it was found in `licence_evidence`); "
+        "the release as a whole is under the licences below, each for its own documents (the Hub's "
+        "`license_name: multiple-per-document`).\n\n"
+        "| licence | documents | estimated tokens | languages |\n|---|---|---|---|\n"
+        f"| CC-BY-4.0 | 1 | {stats['licences']['CC-BY-4.0']['tokens_est']} | mt |\n"
+        f"| CC0-1.0 | 5 | {stats['licences']['CC0-1.0']['tokens_est']} | ca, eu, fy, lb |\n"
+        f"| EU-Reuse-2011-833 | 6 | {stats['licences']['EU-Reuse-2011-833']['tokens_est']} | bg, el, ga, mt |"
+    )

@@ -16,7 +16,7 @@ import release_fixture as rf
 import yaml
 
 from altedic.errors import ConfigError, InputError, RunError
-from altedic.release.inspect import load_manifest, sample_documents, sample_rejected, verify_shards
+from altedic.release.inspect import load_manifest, load_stats, sample_documents, sample_rejected, verify_shards
 from altedic.release.mix import copies, mix, sampling_rates
 from altedic.release.summary import summary_from_release
 from altedic.schema import load_contract
@@ -45,7 +45,7 @@ def test_inspect_overview_and_checksums_ok(
     assert all(c.ok for c in verify_shards(out, manifest))
     assert _run("inspect", [str(out)]) == 0
     text = capsys.readouterr().out
-    assert "checksums: 11 of 11 shards OK" in text
+    assert "checksums: 16 of 16 files OK" in text  # 11 shards, 5 release files
     assert "read 20 = kept 12 + rejected 6 + errors 2" in text
     assert any(line.split() == ["mt", "3", "188", "49", "3", "2"] for line in text.splitlines())
     assert any(line.split() == ["quality.stop_words", "2", "mt:2"] for line in text.splitlines())
@@ -72,7 +72,7 @@ def test_inspect_detects_a_corrupted_shard(
     }
     assert _run("inspect", [str(out)]) == 1
     text = capsys.readouterr().out
-    assert "checksums: 9 of 12 shards OK" in text
+    assert "checksums: 14 of 17 files OK" in text
     assert "CHECKSUM   data/ga/part-00000-of-00001.parquet" in text
 
 
@@ -90,7 +90,7 @@ def test_inspect_without_stats_and_with_a_broken_shard_still_gives_the_verdicts(
     assert _run("inspect", [str(out)]) == 1
     text = capsys.readouterr().out
     assert text.startswith("no statistics: stats.json is missing and ")
-    assert "cannot read shard" in text and "checksums: 10 of 11 shards OK" in text
+    assert "cannot read shard" in text and "checksums: 14 of 16 files OK" in text  # and stats.json missing
     assert "SIZE       data/ga/part-00000-of-00001.parquet" in text
 
 
@@ -368,6 +368,22 @@ def test_mix_refuses_a_release_whose_data_shards_do_not_match_the_manifest(
         ),
         (lambda m: m["shards"][0].__setitem__("lang", 7), "shards[0].lang", "must be a language code, not int"),
         (lambda m: m.__setitem__("sources", []), "sources", "must be a mapping, not list"),
+        (lambda m: m.__setitem__("release_files", []), "release_files", "must be a mapping of file names, not list"),
+        (
+            lambda m: m["release_files"].__setitem__("../x", {"bytes": 1}),
+            "release_files.../x",
+            "leads out of the release",
+        ),
+        (
+            lambda m: m["release_files"]["stats.json"].__setitem__("sha256", "x"),
+            "release_files.stats.json.sha256",
+            "must be 64 lower-case hexadecimal",
+        ),
+        (
+            lambda m: m.__setitem__("dedup_files", [{"path": "/etc/passwd", "bytes": 1}]),
+            "dedup_files[0].path",
+            "leads out of the release",
+        ),
     ],
 )
 def test_a_damaged_manifest_is_a_config_error_naming_the_key(
@@ -399,8 +415,11 @@ def test_summary_reads_a_broken_stats_file_as_a_config_error(
     out = tmp_path / "copy"
     shutil.copytree(src, out)
     (out / "stats.json").write_text("[1]", encoding="utf-8")
-    with pytest.raises(ConfigError) as err:
+    with pytest.raises(RunError) as err:  # checked against the manifest first
         summary_from_release(out)
+    assert str(err.value).startswith(f"{out / 'stats.json'}: does not match the manifest (sha256 ")
+    with pytest.raises(ConfigError) as err:  # read as it is (inspect)
+        load_stats(out, load_manifest(out), verify=False)
     assert str(err.value) == f"{out / 'stats.json'}: expected a JSON object, not list"
     (out / "manifest.json").write_bytes(b"\xff\xfe{}")
     with pytest.raises(ConfigError) as err:
@@ -468,7 +487,7 @@ def test_an_empty_mix_says_so_in_the_card_and_to_inspect(tmp_path: Path, release
         "\n# fixture-mix\n\n**This release is empty**: built with altedic 0.1.0 (ALT-EDIC corpus builder), it holds "
         "no document because the mix's sampling rates gave no document a copy (see `mix.rates` in `manifest.json`). "
         'It has no data shards (`data/`), so `load_dataset("path/to/this/release")` raises `DataFilesNotFoundError`. '
-        "Rejected documents, if any, are in `rejected/` with their reason codes "
+        "Rejected documents, if any, are in the parent release's `rejected/` with their reason codes "
         "(`altedic inspect OUT --rejected REASON`).\n\n"
     )
     assert 'load_dataset("path/to/this/release", ' not in card
@@ -519,7 +538,11 @@ def test_mix_output_beside_its_parent_is_fine_and_nesting_is_decided_per_path_pa
     src, _ = release
     # A sibling whose name starts with the parent's name is not inside it.
     beside = src.parent / (src.name + "-mixed")
-    assert mix(src, beside, weights={"mt": 1.0}, default=0.0, seed=0)["mix"]["documents"]["mt"] == {"in": 3, "out": 3}
+    assert mix(src, beside, weights={"mt": 1.0}, default=0.0, seed=0)["mix"]["documents"]["mt"] == {
+        "in": 3,
+        "out": 3,
+        "distinct": 3,
+    }
     assert [
         _within(p, f)
         for p, f in [
@@ -531,3 +554,221 @@ def test_mix_output_beside_its_parent_is_fine_and_nesting_is_decided_per_path_pa
             ("file:///b/rel/x", "/b/rel"),
         ]
     ] == [True, True, False, False, False, True]
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _with_dedup_files(out: Path) -> dict[str, Any]:
+    """The release with a dedup/ folder listed in the manifest as `altedic run` lists it."""
+    manifest = load_manifest(out)
+    (out / "dedup").mkdir()
+    (out / "dedup/params.json").write_text('{"bands": 14}\n', encoding="utf-8")
+    manifest["dedup_files"] = [
+        {"path": "dedup/params.json", "bytes": 14, "sha256": _sha(out / "dedup/params.json")},
+    ]
+    (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+    return manifest
+
+
+def test_inspect_checks_the_release_files_and_dedup_files_and_finds_unlisted_ones(
+    tmp_path: Path, release: tuple[Path, dict[str, Any]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Only the data, rejected, errors and parallel shards were checked: an appended README.md, an
+    edited stats.json, a changed signature file and files added under parallel/ or dedup/ were
+    "11 of 11 shards OK", exit 0."""
+    src, _ = release
+    out = tmp_path / "copy"
+    shutil.copytree(src, out)
+    manifest = _with_dedup_files(out)
+    assert _run("inspect", [str(out)]) == 0
+    assert "checksums: 17 of 17 files OK" in capsys.readouterr().out  # 11 shards, 5 release files, 1 dedup file
+    readme = out / "README.md"
+    size = readme.stat().st_size
+    with readme.open("a", encoding="utf-8") as f:
+        f.write("tampered\n")
+    stats_path = out / "stats.json"
+    stats = json.loads(stats_path.read_text("utf-8"))
+    stats["totals"]["kept"]["tokens_est"] = 10**9
+    stats_text = json.dumps(stats, ensure_ascii=False, indent=1) + "\n"
+    stats_path.write_text(stats_text, encoding="utf-8")
+    (out / "dedup/params.json").write_text('{"bands": 15}\n', encoding="utf-8")
+    (out / "parallel").mkdir()
+    shutil.copy(out / "data/el/part-00000-of-00001.parquet", out / "parallel/part-00009-of-00010.parquet")
+    (out / "dedup/signatures-mt-00000-of-00001.parquet").write_bytes(b"PAR1")
+    assert _run("inspect", [str(out)]) == 1
+    text = capsys.readouterr().out
+    listed = manifest["release_files"]
+    assert text.split("\n\n")[-1] == (
+        "checksums: 14 of 19 files OK\n"
+        f"  SIZE       README.md: {size + 9} bytes, manifest says {size}\n"
+        f"  SIZE       stats.json: {len(stats_text.encode())} bytes, manifest says {listed['stats.json']['bytes']}\n"
+        f"  CHECKSUM   dedup/params.json: sha256 {_sha(out / 'dedup/params.json')[:16]}…, manifest says "
+        f"{manifest['dedup_files'][0]['sha256'][:16]}…\n"
+        "  UNLISTED   parallel/part-00009-of-00010.parquet: Parquet file not listed in the manifest\n"
+        "  UNLISTED   dedup/signatures-mt-00000-of-00001.parquet: file not listed in the manifest\n"
+    )
+    # the overview's figures are the shards', not the edited stats.json's
+    assert "stats.json does not match the manifest: the figures below are computed from the shards" in text
+    assert "tokens~ = " in text and f"{10**9:,}" not in text
+
+
+def test_summary_and_mix_refuse_a_stats_file_that_does_not_match_the_manifest(
+    tmp_path: Path, release: tuple[Path, dict[str, Any]]
+) -> None:
+    """summary published "1 billion to 10 trillion tokens" from an edited stats.json and mix took
+    its temperature rates from it."""
+    src, manifest = release
+    out = tmp_path / "copy"
+    shutil.copytree(src, out)
+    stats_path = out / "stats.json"
+    stats = json.loads(stats_path.read_text("utf-8"))
+    stats["languages"]["mt"]["kept"]["tokens_est"] = 10**9
+    stats["totals"]["kept"]["tokens_est"] = 10**9
+    stats_path.write_text(json.dumps(stats), encoding="utf-8")
+    expected = (
+        f"{stats_path}: does not match the manifest (sha256 {_sha(stats_path)[:16]}…, manifest says "
+        f"{manifest['release_files']['stats.json']['sha256'][:16]}…): it was changed after the release was written, "
+        "so its figures cannot be trusted; restore it, or delete it and the statistics are computed from the shards"
+    )
+    before = (out / "training-content-summary.md").read_bytes()
+    for call in (lambda: summary_from_release(out), lambda: mix(out, tmp_path / "mixed", temperature=3)):
+        with pytest.raises(RunError) as err:
+            call()
+        assert str(err.value) == expected
+    assert (out / "training-content-summary.md").read_bytes() == before
+    assert not (tmp_path / "mixed").exists()
+    # without it, the statistics come from the shards (which mix checks first)
+    stats_path.unlink()
+    summary_from_release(out)
+    assert (out / "training-content-summary.md").read_bytes() == before
+    assert (
+        mix(out, tmp_path / "mixed", temperature=3)["mix"]["rates"]
+        == mix(src, tmp_path / "mixed2", temperature=3)["mix"]["rates"]
+    )
+
+
+def test_a_regenerated_summary_is_recorded_in_the_manifest(
+    tmp_path: Path, release: tuple[Path, dict[str, Any]]
+) -> None:
+    """`altedic summary` rewrites the summary files after the manifest was written: when the text
+    changes (a release written by an earlier altedic), the manifest's release_files follow, so the
+    release still passes `altedic inspect`."""
+    src, _ = release
+    out = tmp_path / "copy"
+    shutil.copytree(src, out)
+    manifest = load_manifest(out)
+    old = out / "training-content-summary.md"
+    new_text = old.read_bytes()
+    old.write_bytes(b"# an earlier altedic's summary\n")
+    manifest["release_files"]["training-content-summary.md"] = {"sha256": _sha(old), "bytes": old.stat().st_size}
+    (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+    assert [c.path for c in verify_shards(out, manifest) if not c.ok] == []
+    summary_from_release(out)
+    assert old.read_bytes() == new_text
+    after = load_manifest(out)
+    assert after["release_files"]["training-content-summary.md"] == {"sha256": _sha(old), "bytes": len(new_text)}
+    assert {k: v for k, v in after.items() if k != "release_files"} == {
+        k: v for k, v in manifest.items() if k != "release_files"
+    }
+    assert [c.path for c in verify_shards(out, after) if not c.ok] == []
+
+
+def test_a_mix_card_and_summary_say_it_is_a_mix_and_give_the_parents_processing(
+    tmp_path: Path, release: tuple[Path, dict[str, Any]]
+) -> None:
+    """The card of a mix never said it was one (parent, rates, repeated ids), claimed "Every removed
+    document is kept in rejected/" (a mix has none) and "Accounting: read 20 = kept 20 + rejected 0";
+    the summary's section 3 gave the mix's own statistics ("Read 20 items: kept 20, rejected 0", no
+    PII, no licence rejections) instead of the processing of what the team trains on."""
+    src, _ = release
+    out = tmp_path / "mixed"
+    manifest = mix(src, out, weights={"mt": 3, "ga": 2.5}, seed=0)
+    sha = _sha(src / "manifest.json")
+    assert manifest["mix"]["documents"]["ga"] == {"in": 2, "out": 4, "distinct": 2}
+    assert manifest["mix"]["processing"] == {
+        "release": "fixture",
+        "totals": {"read": 20, "derived": 0, "kept": {"documents": 12}, "rejected": {"documents": 6}, "errors": 2},
+        "reasons": json.loads((src / "stats.json").read_text("utf-8"))["reasons"],
+        "pii": json.loads((src / "stats.json").read_text("utf-8"))["pii"],
+    }
+    card = (out / "README.md").read_text("utf-8")
+    section = card.split("## Mix\n\n")[1].split("\n\n## Languages")[0]
+    assert section == (
+        f"This release is a mix of the release `fixture` (its `manifest.json` has SHA-256 `{sha}`): its kept "
+        "documents sampled per language with weights (ga: 2.5, mt: 3; other languages 1.0), seed 0. A language's "
+        "rate is the expected number of copies of each of its documents (`floor(rate)` copies, plus one more with "
+        "probability `frac(rate)`). The 20 rows are copies of 12 distinct documents: a copy keeps its document's "
+        "`id`, so ids repeat; deduplicate by `id` to get the documents once. Documents the parent rejected and "
+        "inputs it could not read are not part of a mix: they are in the parent release's `rejected/` and "
+        "`errors/`.\n\n"
+        "| language | rate | parent documents | rows | distinct documents |\n"
+        "|---|---|---|---|---|\n"
+        "| bg | 1 | 1 | 1 | 1 |\n| ca | 1 | 2 | 2 | 2 |\n| el | 1 | 1 | 1 | 1 |\n| eu | 1 | 1 | 1 | 1 |\n"
+        "| fy | 1 | 1 | 1 | 1 |\n| ga | 2.5 | 2 | 4 | 2 |\n| lb | 1 | 1 | 1 | 1 |\n| mt | 3 | 3 | 9 | 3 |"
+    )
+    assert "Every removed document is kept in `rejected/`" not in card
+    assert (
+        "deduplicate (exact, then near duplicates) → write language-partitioned shards. The documents were "
+        "processed in the release `fixture`, which this mix samples (see Mix): its removed documents are in its "
+        "`rejected/` with a stable reason code and its unreadable inputs in its `errors/`; a mix has neither.\n"
+    ) in card
+    assert card.split("### Removed documents (by the release `fixture`)\n\n")[1].split("\n\n## Limitations")[0] == (
+        "| reason | documents | per language |\n|---|---|---|\n"
+        "| `dedup.exact` | 1 | ga: 1 |\n| `dedup.near` | 1 | mt: 1 |\n| `langid.undetermined` | 1 | und: 1 |\n"
+        "| `quality.stop_words` | 2 | mt: 2 |\n| `quality.too_short` | 1 | ca: 1 |\n\n"
+        "Accounting of `fixture`: read 20 = kept 12 + rejected 6 + errors 2. This mix: 20 rows sampled from its "
+        "kept documents."
+    )
+    md = (out / "training-content-summary.md").read_text("utf-8")
+    assert md.split("## 3. Data processing aspects\n\n")[1].split("\n\n")[0] == (
+        "This release is a mix (see 3.3): the figures of this section are those of the processing of the release "
+        "`fixture`, whose kept documents it samples."
+    )
+    lines = md.splitlines()
+    assert "- Kept documents with detected personal data: 2" in lines
+    assert "| email | 1 | 0 |" in lines and "| phone | 1 | 0 |" in lines
+    assert "Read 20 items: kept 12, rejected 6, unreadable 2." in lines
+    assert md.split("Read 20 items: kept 12, rejected 6, unreadable 2.\n\n")[1].split("\n\n", 1)[1] == (
+        f"Mix: this release samples the kept documents of the release `fixture` (manifest SHA-256 `{sha}`) with "
+        "weights ga: 2.5, mt: 3 (other languages 1.0), seed 0. Its 20 rows are copies of 12 distinct documents "
+        "(a document repeated keeps its id).\n\n"
+        "| language | rate |\n|---|---|\n| bg | 1 |\n| ca | 1 |\n| el | 1 |\n| eu | 1 |\n| fy | 1 |\n| ga | 2.5 |\n"
+        "| lb | 1 |\n| mt | 3 |\n"
+    )
+    summary = json.loads((out / "training-content-summary.json").read_text("utf-8"))
+    processing = summary["data_processing"]
+    assert processing["processing_of"] == "fixture"
+    assert processing["tdm_reservations"]["rejected_documents_by_reason"] == {}
+    assert processing["illegal_content_and_personal_data"]["pii_matches_in_kept_documents"] == {"email": 1, "phone": 1}
+    assert processing["other"]["mix"]["rows"] == 20 and processing["other"]["mix"]["distinct_documents"] == 12
+    # a mix of the mix keeps the record of the release that did the processing
+    again = mix(out, tmp_path / "again", temperature=2.0, seed=1)
+    assert again["mix"]["processing"] == manifest["mix"]["processing"]
+    assert "Accounting of `fixture`: read 20 = kept 12" in (tmp_path / "again/README.md").read_text("utf-8")
+
+
+def _layout(path: Path) -> tuple[set[str], list[int]]:
+    meta = pq.ParquetFile(path).metadata
+    groups = [meta.row_group(i) for i in range(meta.num_row_groups)]
+    codecs = {g.column(c).compression for g in groups for c in range(g.num_columns)}
+    return codecs, [g.num_rows for g in groups]
+
+
+def test_mixed_shards_are_written_like_the_runs_shards(tmp_path: Path, release: tuple[Path, dict[str, Any]]) -> None:
+    """Mixed shards were Snappy (pyarrow's default) with one row group per parent shard: the
+    compression and row-group size of the parent's recipe (output.compression, output.row_group_rows,
+    as `altedic run` writes its shards) did not apply."""
+    src, _ = release
+    mix(src, tmp_path / "m1", weights={"mt": 3}, default=0.0, seed=0)
+    # mt: 2 + 1 documents in two parent shards, 3 copies each
+    assert _layout(tmp_path / "m1/data/mt/part-00000-of-00001.parquet") == ({"ZSTD"}, [9])
+    out = tmp_path / "copy"
+    shutil.copytree(src, out)
+    manifest = load_manifest(out)
+    manifest["recipe"]["output"] = {"path": "out", "compression": "gzip", "row_group_rows": 4}
+    (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    mix(out, tmp_path / "m2", weights={"mt": 3}, default=0.0, seed=0, max_rows_per_shard=6)
+    assert _layout(tmp_path / "m2/data/mt/part-00000-of-00002.parquet") == ({"GZIP"}, [4, 2])
+    assert _layout(tmp_path / "m2/data/mt/part-00001-of-00002.parquet") == ({"GZIP"}, [3])
