@@ -475,11 +475,13 @@ class LanguageStage:
                         score = _score_of(ranked, taken)
                         outsider_of = base_lang(lang)
                         lang, group = res.lang, None
-                    elif res.lang != lang:
+                    elif base_lang(res.lang) != base_lang(lang):
                         # the group's pick takes the group's combined score: the model was sure of
                         # the group, the evidence chose the member. (Not when the evidence agrees
                         # with the model's top member: measured, that raised the scores enough to
-                        # turn 35 -> 48 correctly declared sentences into langid.mismatch.)
+                        # turn 35 -> 48 correctly declared sentences into langid.mismatch.
+                        # Compared by language: the evidence names a member without script, bs,
+                        # the model's ranking as the model labels it, another model's bs-Latn.)
                         members = GROUPS[group].members
                         score = _score_of(ranked, members)
                         lang = res.lang
