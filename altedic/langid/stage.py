@@ -96,6 +96,18 @@ _PRED_K = 5  # labels asked from fastText per text (more than top_k: the policy 
 # dominant_scripts counts (Latin, Cyrillic, Greek, Arabic, Hebrew, Armenian, Georgian), a letter
 # of another script (Han, Kana, Hangul, Devanagari, Thai...), so that the model's label stands
 _OTHER_LETTER = re.compile(r"[^\W\d_\x00-\u024f]")
+# A web address (scheme://..., www....) or an e-mail address: no evidence of a language (their
+# letters made a text of addresses alone English at 0.705), read as a space by identify
+_WEB = re.compile(r"(?:\b[a-z][a-z0-9+.-]*://|\bwww\.)\S*|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
+
+
+def _without_web(text: str) -> str:
+    """``text`` with its web and e-mail addresses (:data:`_WEB`) read as spaces; a text without
+    any (no ``://``, ``www.`` or ``@``: most text) as it is."""
+    if "://" in text or "@" in text or "www." in text or "WWW." in text:
+        return _WEB.sub(" ", text)
+    return text
+
 
 #: language -> itself and the members of every confusable group it is in (their probability is
 #: not "elsewhere" for the open-world check: Irish text with some Scottish Gaelic is still Irish)
@@ -151,9 +163,14 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
 def _unknown_detail(flags: list[str]) -> str:
     """Why no language was given, for ``langid.unknown``: the regional spelling evidence names a
     variety the model has no label for (``regional:fur``) or several tied ones, or the text is
-    atypical of the label the model gave; else nothing identified it. The detail said "no
-    language could be identified" for a Friulian or Northern Sami text whose spelling named it
-    alone, and the source's people could not tell what to do."""
+    atypical of the label the model gave, or has no letters; else nothing identified it. The
+    detail said "no language could be identified" for a Friulian or Northern Sami text whose
+    spelling named it alone, and the source's people could not tell what to do."""
+    if "no_letters" in flags:
+        return (
+            "the text has no letters (only digits, punctuation, symbols, web or e-mail addresses): "
+            "no language, whatever the source declares"
+        )
     for f in flags:
         if f.startswith("regional:"):
             codes = f.split(":", 1)[1].split("+")
@@ -374,6 +391,10 @@ class LanguageStage:
         probabilities as they are. The second opinion's fallback language (CLD2's English, see
         :class:`~altedic.langid.policy.Cld2Opinion`) counts only where fastText agrees."""
         self.setup()
+        # web and e-mail addresses are no evidence of a language: the model, the second opinion,
+        # the groups' and the regional evidence see the text without them, and a text of
+        # addresses alone has no letters (below)
+        texts = [_without_web(t) for t in texts]
         cfg = self.config
         max_chars = cfg["max_chars"]
         top_k = cfg["top_k"]
@@ -443,7 +464,8 @@ class LanguageStage:
             lang, score = ranked[0] if ranked else (None, 0.0)
             script = scripts[i]
             if lang is not None and script is None and _OTHER_LETTER.search(text, 0, SCRIPT_SAMPLE) is None:
-                # no letters at all (digits, punctuation, symbols): fastText's label is noise. A
+                # no letters at all (digits, punctuation, symbols, web addresses): fastText's
+                # label is noise, and the text is unknown even where a language is declared. A
                 # text in a script the stage does not name (Chinese, Japanese, Korean, Hindi...)
                 # keeps the model's label, so that such a text declared as an EU language is a
                 # confident mismatch, not a declaration trusted for want of a detected language
@@ -641,6 +663,12 @@ class LanguageStage:
             by_doc.setdefault(i, []).append((s, e, r))
         extra: dict[int, list[Document]] = {}
         for i, pars in by_doc.items():
+            if all("no_letters" in r["flags"] for _, _, r in pars):
+                # no paragraph has letters (a table of figures): unknown, as a single text is
+                doc = docs[i]
+                doc.lang, doc.lang_score, doc.lang_share = None, 0.0, 0.0
+                doc.lang_alternatives, doc.lang_flags = {}, ["no_letters"]
+                continue
             parts = self._aggregate(docs[i], pars)
             if parts:
                 extra[i] = parts
@@ -821,6 +849,10 @@ class LanguageStage:
         declared = doc.declared_lang
         if "mixed" in doc.lang_flags and self.config["paragraphs"]["on_mixed"] == "reject":
             doc.reject("langid.mixed", f"mixed-language document ({doc.metadata.get('lang_mix', '')})")
+            return
+        if "no_letters" in doc.lang_flags:
+            # digits, punctuation, symbols or addresses only: no language, whatever is declared
+            doc.reject("langid.unknown", _unknown_detail(doc.lang_flags))
             return
         if declared:
             if lang is not None and base_lang(lang) == base_lang(declared):

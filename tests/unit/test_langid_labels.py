@@ -34,3 +34,43 @@ def test_group_evidence_that_agrees_with_a_script_qualified_label_keeps_the_mode
     d = stage.annotate([_doc(text, "bs")])[0]
     stage.decide(d)
     assert (d.lang, d.lang_score, d.lang_flags, d.reason) == ("bs-Latn", 0.7131, ["declared:confirmed"], None)
+
+
+NO_LETTERS_DETAIL = (
+    "the text has no letters (only digits, punctuation, symbols, web or e-mail addresses): "
+    "no language, whatever the source declares"
+)
+
+
+def test_text_without_letters_or_with_addresses_only_is_unknown_even_when_declared() -> None:
+    # Written for this test. Figures declared Maltese were kept in data/mt (the declaration
+    # trusted for want of a detected language, lang_score 0.0); two web addresses, declared or
+    # not, were English at 0.705 (the letters of "example", "path", "page", "index").
+    numbers = "12345 67890 2024-01-01 +356 2123 4567 ... 99,5 %"
+    urls = "https://example.com/path/to/page?id=1 www.example.org/index.html"
+    mails = "info@example.com; presse@bund.example.de"
+    table = "\n".join(["2019 2020 2021 2022 2023 | 33.4 22.1 18.0 | +356 2123 4567 | 44 55 66 77 88 99"] * 6)
+    stage = LanguageStage({})
+    docs = [
+        _doc(numbers, "mt", 0),
+        _doc(urls, "en", 1),
+        _doc(urls, None, 2),
+        _doc(mails, "de", 3),
+        _doc(table, "mt", 4),  # several paragraphs, none with a letter
+    ]
+    out = stage.annotate(docs)
+    for d in out:
+        stage.decide(d)
+    got = [(d.lang, d.lang_score, "no_letters" in d.lang_flags, d.reason, d.reason_detail) for d in out]
+    assert got == [(None, 0.0, True, "langid.unknown", NO_LETTERS_DETAIL)] * 5
+
+
+def test_addresses_in_text_with_words_are_not_read_as_words() -> None:
+    # Written for this test: sentences with a web or an e-mail address keep their language
+    de = "Der vollständige Bericht ist unter https://www.umweltbundesamt.example.de/publikationen/bericht-2024.pdf abrufbar."
+    en = "Write to press-office@commission.example.eu or visit www.commission.example.eu/press for the full statement."
+    stage = LanguageStage({})
+    out = stage.annotate([_doc(de, None, 0), _doc(en, "en", 1)])
+    for d in out:
+        stage.decide(d)
+    assert [(d.lang, d.lang_score, d.reason) for d in out] == [("de", 0.9979, None), ("en", 0.8754, None)]
