@@ -31,7 +31,14 @@ from typing import Any
 
 from altedic.errors import ConfigError
 from altedic.filters import FiltersSource, known_languages, load_filters
-from altedic.langid.codes import EU_OFFICIAL, base_lang, language_name, normalise_lang, with_script
+from altedic.langid.codes import (
+    EU_OFFICIAL,
+    MULTI_SCRIPT,
+    base_lang,
+    language_name,
+    normalise_lang,
+    with_script,
+)
 from altedic.langid.model import LidModel
 from altedic.langid.policy import (
     GROUPS,
@@ -129,6 +136,32 @@ def _score_of(ranked: Sequence[tuple[str | None, float]], langs: Container[str])
 
 def _minus_score(cs: tuple[str | None, float]) -> float:
     return -cs[1]
+
+
+def _declared_label(declared: str, text: str) -> str:
+    """The label a declaration gives ``text``: the declared code with the text's script where its
+    language is written in several (:data:`MULTI_SCRIPT`: ``sr`` on Latin text is ``sr-Latn``, as
+    the stage labels Serbian it detects; ``sr-Latn`` on Cyrillic text is ``sr-Cyrl``), else the
+    declared code as it is (``el-Latn`` stays). A declared ``sr`` was stored as ``sr``, beside the
+    ``sr-Latn`` and ``sr-Cyrl`` of the same language detected."""
+    base = base_lang(declared)
+    if base not in MULTI_SCRIPT:
+        return declared
+    script = dominant_scripts([text])[0]
+    return f"{base}-{script}" if script else declared
+
+
+def _score_of_label(alternatives: dict[str, float], label: str) -> float:
+    """The score of ``label`` among a text's ``lang_alternatives``: its own entry, else the entry of
+    its language without script (lid.176's labels carry none: its ``sr`` is Serbian in either
+    script); a label without script takes the entries of its language in any script. 0.0 where
+    the language is not among the alternatives (not another language's score)."""
+    if label in alternatives:
+        return alternatives[label]
+    base = base_lang(label)
+    if base != label:
+        return alternatives.get(base, 0.0)
+    return round4(sum((v for c, v in alternatives.items() if base_lang(c) == base), 0.0))
 
 
 def _packaged_langid() -> dict[str, Any]:
@@ -870,18 +903,18 @@ class LanguageStage:
                         doc.reject("langid.mismatch", detail)
                         return
                     if how == "keep":
-                        doc.lang = declared
-                        doc.lang_score = doc.lang_alternatives.get(declared, 0.0)
+                        doc.lang = _declared_label(declared, doc.text)
+                        doc.lang_score = _score_of_label(doc.lang_alternatives, doc.lang)
                         self._check_wanted(doc)
                         return
                 else:
-                    # the detector is not confident of another language: the declaration stands
+                    # the detector is not confident of another language: the declaration stands,
+                    # with the model's score of the declared language (0.0 where it has none)
                     doc.lang_flags = [*doc.lang_flags, "declared:trusted"]
                     if lang is not None:
                         doc.metadata = {**doc.metadata, "lang_detected": lang}
-                    doc.lang = declared
-                    doc.lang_score = doc.lang_alternatives.get(declared, doc.lang_score or 0.0)
-                    lang = declared
+                    doc.lang = _declared_label(declared, doc.text)
+                    doc.lang_score = _score_of_label(doc.lang_alternatives, doc.lang)
                     self._check_wanted(doc)
                     return
         lang = doc.lang
