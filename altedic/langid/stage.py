@@ -33,6 +33,7 @@ from altedic.errors import ConfigError
 from altedic.filters import FiltersSource, known_languages, load_filters
 from altedic.langid.codes import (
     EU_OFFICIAL,
+    MACROLANGUAGES,
     MULTI_SCRIPT,
     base_lang,
     language_name,
@@ -888,13 +889,24 @@ class LanguageStage:
             doc.reject("langid.unknown", _unknown_detail(doc.lang_flags))
             return
         if declared:
-            if lang is not None and base_lang(lang) == base_lang(declared):
+            declared_base = base_lang(declared)
+            detected_base = base_lang(lang) if lang is not None else None
+            if detected_base == declared_base:
                 doc.lang_flags = [*doc.lang_flags, "declared:confirmed"]
+            elif detected_base in MACROLANGUAGES.get(declared_base, ()):
+                # a member of the declared macrolanguage (Croatian declared sh, Nynorsk declared
+                # NO): no mismatch; the document keeps the member detected
+                doc.lang_flags = [*doc.lang_flags, "declared:macrolanguage"]
             elif "split" in doc.lang_flags and lang is not None:
                 pass  # a part split off a declared document: the split explains the difference
             else:
-                t = self.thresholds(base_lang(declared))
-                if lang is not None and (doc.lang_score or 0.0) >= t["mismatch_confidence"]:
+                t = self.thresholds(declared_base)
+                if (
+                    lang is not None
+                    and (doc.lang_score or 0.0) >= t["mismatch_confidence"]
+                    # a macrolanguage detected (lid.176's sh, a group label) holds the declared member
+                    and declared_base not in MACROLANGUAGES.get(detected_base or "", ())
+                ):
                     how = self.config["declared"]["on_mismatch"]
                     detail = f"declared {declared}, detected {lang} ({doc.lang_score:.2f})"
                     doc.lang_flags = [*doc.lang_flags, "declared:mismatch"]
@@ -924,7 +936,10 @@ class LanguageStage:
         base = base_lang(lang)
         flags = doc.lang_flags
         if not flags or (
-            "declared:trusted" not in flags and "declared:confirmed" not in flags and f"regional:{base}" not in flags
+            "declared:trusted" not in flags
+            and "declared:confirmed" not in flags
+            and "declared:macrolanguage" not in flags
+            and f"regional:{base}" not in flags
         ):
             # (a label named by the regional spelling evidence is not held to the model's probability)
             t = self._thresholds.get(base) or self.thresholds(base)

@@ -54,3 +54,61 @@ def test_a_declaration_takes_the_texts_script_and_its_own_score(how: str) -> Non
         assert table[5] == ("sr-Latn", 0.0754, "declared:mismatch", None)  # was 0.0
     else:
         assert table[5] == ("hr", 0.8434, "declared:mismatch", "langid.mismatch")
+
+
+HR_LONG = (
+    "Hrvatski sabor danas je izglasao novi zakon o porezu na dohodak, a ministar financija najavio je da će se "
+    "porezne olakšice za obitelji s djecom povećati od sljedeće godine."
+)
+NN = (
+    "Kunnskapsdepartementet informerer ålmenta om at alle statlege skular vil halde stengt i morgon på grunn av "
+    "det dårlege vêret som rammar landet."
+)
+ID = "Pemerintah Indonesia hari ini mengumumkan kebijakan baru tentang pajak penghasilan bagi pekerja."
+
+
+def test_a_member_of_a_declared_macrolanguage_is_agreement() -> None:
+    # Croatian declared sh (Serbo-Croatian) was langid.mismatch wherever hr reached 0.8
+    # ("declared hbs, detected hr (0.84)") and trusted as "hbs" below; Nynorsk declared NO became
+    # Bokmål "confirmed" (no/nor were read as nb, and the group took the declaration as Bokmål
+    # evidence); Indonesian declared Malay (ms, whose ISO 639-3 macrolanguage holds id) was a
+    # mismatch. Now each keeps the member detected, as without a declaration, flagged
+    # declared:macrolanguage.
+    stage = LanguageStage({})
+    items = [("sh", HR_LONG), ("hbs", HR_SURE), ("NO", NN), ("nor", NN), (None, NN), ("ms", ID), ("may", ID)]
+    got = [(d.declared_lang, d.lang, d.lang_score, d.lang_flags[-1], d.reason) for d in _decided(stage, items)]
+    assert got == [
+        ("hbs", "hr", 0.7702, "declared:macrolanguage", None),
+        ("hbs", "hr", 0.8434, "declared:macrolanguage", None),
+        ("no", "nn", 0.5522, "declared:macrolanguage", None),
+        ("no", "nn", 0.5522, "declared:macrolanguage", None),
+        (None, "nn", 0.5522, "second_opinion", None),
+        ("ms", "id", 0.8419, "declared:macrolanguage", None),
+        ("ms", "id", 0.8419, "declared:macrolanguage", None),
+    ]
+
+
+def test_norwegian_is_the_macrolanguage_as_declared_and_bokmal_as_a_models_label() -> None:
+    from altedic.langid.model import LidModel
+
+    assert [normalise_lang(c) for c in ("no", "NOR", "Norwegian", "norsk", "nob", "nno", "nb-NO")] == [
+        "no",
+        "no",
+        "no",
+        "no",
+        "nb",
+        "nn",
+        "nb",
+    ]
+    assert LidModel().code_for_label("__label__no") == "nb"  # lid.176's no is Bokmål
+
+
+def test_a_detected_macrolanguage_holds_the_declared_member() -> None:
+    # The other way round: the model's own sh label (or a group label, groups.on_undecided:
+    # group) confident of Serbo-Croatian does not contradict a declared hr; the declaration
+    # names the member. (A document as the annotation leaves it: the model gives sh to few texts.)
+    stage = LanguageStage({})
+    d = _doc("Grad leži na obali rijeke, a ima oko 5.000 stanovnika prema popisu iz 1991. godine.", "hr")
+    d.lang, d.lang_score, d.lang_alternatives, d.lang_flags = "hbs-Latn", 0.9, {"hbs": 0.9, "hr": 0.08}, []
+    stage.decide(d)
+    assert (d.lang, d.lang_score, d.lang_flags, d.reason) == ("hr", 0.08, ["declared:trusted"], None)
