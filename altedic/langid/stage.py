@@ -299,7 +299,7 @@ class LanguageStage:
                 code = normalise_lang(str(raw))
                 if code is None:
                     raise ConfigError(f"{raw!r} is not a language code", key="stages.langid.languages")
-                codes.append(base_lang(code))
+                codes.append(code)  # with its script, if it names one (sr-Latn: not sr-Cyrl)
             self.languages = frozenset(codes)
         self.config = cfg
         self.filters_dir = filters_dir
@@ -372,7 +372,8 @@ class LanguageStage:
         own = self._own_filters
         value: Any = None
         files: list[str] = []
-        if own is None or lang in own:
+        if own is None or lang in own or base_lang(lang) in own:
+            # (a script variant, sr-Latn, merges its file over its language's: filters.load_filters)
             merged = load_filters(lang, self.filters_dir)
             value, files = (merged.get("langid") or {}).get("typical_confidence"), merged["_files"]
         if value is not None and (
@@ -613,7 +614,8 @@ class LanguageStage:
                     flags.append("regional:" + (call.variety or "+".join(call.tied)))
                     lang, score, decided_by = None, 0.0, "regional"
                 if lang is not None and ow_check and len(text) >= ow_min and decided_by != "regional":
-                    t = typical[base] if base in typical else self.typical_confidence(base)
+                    scripted = with_script(base, script)  # sr-Latn.yaml's value over sr.yaml's
+                    t = typical[scripted] if scripted in typical else self.typical_confidence(scripted)
                     if t is not None:
                         # fastText's own probability of the label (of the group's members where
                         # a group decided): the second opinion does not make a text typical
@@ -718,7 +720,7 @@ class LanguageStage:
             return False
         if r["decided_by"] == "regional":
             return True  # named by its spelling (regional.yaml), whatever the model's probability
-        return bool(r["score"] >= self.thresholds(base_lang(r["lang"]))["min_confidence"])
+        return bool(r["score"] >= self.thresholds(r["lang"])["min_confidence"])
 
     def _aggregate(self, doc: Document, pars: list[tuple[int, int, dict[str, Any]]]) -> list[Document] | None:
         """Set the document's labels from its paragraphs; return its parts when it is split."""
@@ -900,7 +902,8 @@ class LanguageStage:
             elif "split" in doc.lang_flags and lang is not None:
                 pass  # a part split off a declared document: the split explains the difference
             else:
-                t = self.thresholds(declared_base)
+                label = _declared_label(declared, doc.text)  # with the text's script (sr-Latn)
+                t = self.thresholds(label)
                 if (
                     lang is not None
                     and (doc.lang_score or 0.0) >= t["mismatch_confidence"]
@@ -915,7 +918,7 @@ class LanguageStage:
                         doc.reject("langid.mismatch", detail)
                         return
                     if how == "keep":
-                        doc.lang = _declared_label(declared, doc.text)
+                        doc.lang = label
                         doc.lang_score = _score_of_label(doc.lang_alternatives, doc.lang)
                         self._check_wanted(doc)
                         return
@@ -925,7 +928,7 @@ class LanguageStage:
                     doc.lang_flags = [*doc.lang_flags, "declared:trusted"]
                     if lang is not None:
                         doc.metadata = {**doc.metadata, "lang_detected": lang}
-                    doc.lang = _declared_label(declared, doc.text)
+                    doc.lang = label
                     doc.lang_score = _score_of_label(doc.lang_alternatives, doc.lang)
                     self._check_wanted(doc)
                     return
@@ -941,8 +944,9 @@ class LanguageStage:
             and "declared:macrolanguage" not in flags
             and f"regional:{base}" not in flags
         ):
-            # (a label named by the regional spelling evidence is not held to the model's probability)
-            t = self._thresholds.get(base) or self.thresholds(base)
+            # (a label named by the regional spelling evidence is not held to the model's
+            # probability; a script variant's own file counts: sr-Latn.yaml over sr.yaml)
+            t = self._thresholds.get(lang) or self.thresholds(lang)
             score = doc.lang_score or 0.0
             if score < t["min_confidence"]:
                 # 2 decimals, or more where they read alike (0.398 < 0.400, not 0.40 < 0.40)
@@ -953,5 +957,9 @@ class LanguageStage:
             self._check_wanted(doc)
 
     def _check_wanted(self, doc: Document) -> None:
-        if self.languages is not None and doc.lang is not None and base_lang(doc.lang) not in self.languages:
-            doc.reject("langid.not_wanted", f"{doc.lang} not in stages.langid.languages")
+        """``langid.not_wanted`` unless ``stages.langid.languages`` lists the label, or its language
+        without script (a listed ``sr`` wants both scripts, a listed ``sr-Latn`` only Latin)."""
+        wanted = self.languages
+        lang = doc.lang
+        if wanted is not None and lang is not None and lang not in wanted and base_lang(lang) not in wanted:
+            doc.reject("langid.not_wanted", f"{lang} not in stages.langid.languages")

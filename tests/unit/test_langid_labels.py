@@ -74,3 +74,52 @@ def test_addresses_in_text_with_words_are_not_read_as_words() -> None:
     for d in out:
         stage.decide(d)
     assert [(d.lang, d.lang_score, d.reason) for d in out] == [("de", 0.9979, None), ("en", 0.8754, None)]
+
+
+# Written for this test: Serbian, Latin and Cyrillic
+SR_LATN = (
+    "Ministarstvo prosvete obaveštava javnost da će sve državne škole sutra ostati zatvorene zbog lošeg vremena "
+    "koje pogađa zemlju."
+)
+SR_CYRL = (
+    "Министарство просвете обавештава јавност да ће све државне школе сутра остати затворене због лошег времена "
+    "које погађа земљу."
+)
+
+
+def test_a_script_variants_filters_file_and_wanted_languages_keep_their_script(tmp_path: Path) -> None:
+    # filters.load_filters merges sr-Latn.yaml over sr.yaml, but the stage asked for the bare
+    # language's values (thresholds(base_lang)), so a recipe's sr-Latn.yaml never applied; and
+    # stages.langid.languages was read without scripts, so [sr-Latn] let Cyrillic Serbian in.
+    (tmp_path / "sr-Latn.yaml").write_text(
+        "language: sr-Latn\nlangid:\n  min_confidence: 0.99\n  typical_confidence: 0.99\n", encoding="utf-8"
+    )
+    stage = LanguageStage({}, str(tmp_path))
+    out = stage.annotate([_doc(SR_LATN, None, 0), _doc(SR_CYRL, None, 1)])
+    for d in out:
+        stage.decide(d)
+    got = [(d.lang, d.lang_score, d.reason, d.reason_detail) for d in out]
+    assert got == [
+        ("sr-Latn", 0.9142, "langid.low_confidence", "sr-Latn 0.91 < 0.99"),
+        ("sr-Cyrl", 0.9242, None, None),  # sr.yaml (the default's 0.4): not the Latin file
+    ]
+    # typical_confidence too: in the strict open-world setting (the probability alone) a Latin
+    # text of open-world length below sr-Latn's 0.99 is not typical of it; Cyrillic is checked
+    # against sr.yaml (none)
+    strict = LanguageStage({"open_world": {"trust_second": False, "other_mass": None}}, str(tmp_path))
+    long_latn = SR_LATN + " Roditelji treba da prate obaveštenja na sajtu ministarstva."
+    long_cyrl = SR_CYRL + " Родитељи треба да прате обавештења на сајту министарства."
+    r = strict.identify([long_latn, long_cyrl])
+    atypical = [[f for f in x["flags"] if f.startswith("atypical:")] for x in r]
+    assert [(x["lang"], a) for x, a in zip(r, atypical, strict=True)] == [(None, ["atypical:sr"]), ("sr-Cyrl", [])]
+    for wanted, expected in (
+        (["sr-Latn"], [None, "langid.not_wanted"]),
+        (["sr"], [None, None]),
+        (["sr-Cyrl", "mt"], ["langid.not_wanted", None]),
+    ):
+        stage = LanguageStage({"languages": wanted})
+        out = stage.annotate([_doc(SR_LATN, None, 0), _doc(SR_CYRL, None, 1)])
+        for d in out:
+            stage.decide(d)
+        assert [d.reason for d in out] == expected, wanted
+    assert out[0].reason_detail == "sr-Latn not in stages.langid.languages"
