@@ -139,6 +139,13 @@ def _minus_score(cs: tuple[str | None, float]) -> float:
     return -cs[1]
 
 
+def _names_variety(flags: Iterable[str], declared: str) -> bool:
+    """Whether a ``regional:`` flag of ``flags`` names ``declared`` (or a member of it, where it is
+    a macrolanguage) among its varieties (``regional:fur``, ``regional:lld+fur``)."""
+    codes = MACROLANGUAGES.get(declared, frozenset()) | {declared}
+    return any(f.startswith("regional:") and not codes.isdisjoint(f[len("regional:") :].split("+")) for f in flags)
+
+
 def _declared_label(declared: str, text: str) -> str:
     """The label a declaration gives ``text``: the declared code with the text's script where its
     language is written in several (:data:`MULTI_SCRIPT`: ``sr`` on Latin text is ``sr-Latn``, as
@@ -899,8 +906,12 @@ class LanguageStage:
                 # a member of the declared macrolanguage (Croatian declared sh, Nynorsk declared
                 # NO): no mismatch; the document keeps the member detected
                 doc.lang_flags = [*doc.lang_flags, "declared:macrolanguage"]
-            elif "split" in doc.lang_flags and lang is not None:
-                pass  # a part split off a declared document: the split explains the difference
+            elif "split" in doc.lang_flags and (lang is not None or not _names_variety(doc.lang_flags, declared_base)):
+                # a part split off a declared document: the declaration is the parent's, and the
+                # part's own evidence decides (a part whose spelling names a variety the model has
+                # no label for, Friulian in a document declared English, is unknown: it took the
+                # parent's language before, as a trusted declaration)
+                pass
             else:
                 label = _declared_label(declared, doc.text)  # with the text's script (sr-Latn)
                 t = self.thresholds(label)

@@ -112,3 +112,49 @@ def test_a_detected_macrolanguage_holds_the_declared_member() -> None:
     d.lang, d.lang_score, d.lang_alternatives, d.lang_flags = "hbs-Latn", 0.9, {"hbs": 0.9, "hr": 0.08}, []
     stage.decide(d)
     assert (d.lang, d.lang_score, d.lang_flags, d.reason) == ("hr", 0.08, ["declared:trusted"], None)
+
+
+# Written for these tests: English paragraphs, then Friulian ones (a variety lid.176 has no label for)
+EN_PARAS = [
+    "The Ministry for Education informs the public that all State schools will remain closed tomorrow because of "
+    "the bad weather affecting the islands, and that further information about the reopening will follow.",
+    "Parents are asked to keep their children at home and to follow the official announcements on the Ministry's "
+    "website for more information about the reopening of schools and about the arrangements for examinations.",
+    "The regional government has published a new report on the state of the language in schools, in the media and "
+    "in public administration across the whole region.",
+]
+FUR_PARAS = [
+    "La lenghe furlane e je une lenghe romanze che si fevele in Friûl. I furlans a son cirche sîscentmil e a vivin "
+    "te provincie di Udin, di Pordenon e di Gurize.",
+    "La lenghe e je stade ricognossude de leç dal stât e de regjon, e vuê si le insegne in tantis scuelis dal Friûl "
+    "cun libris e programs gnûfs.",
+]
+FUR_DETAIL = (
+    "the spelling names Friulian (fur), a language the model has no label for; declare the source's language "
+    "to keep such documents under it"
+)
+
+
+@pytest.mark.parametrize(
+    ("declared", "fur_part"),
+    [
+        # the parent's English is not the Friulian part's language: unknown, as without a declaration
+        ("en", (None, 0.0, ["split", "regional:fur"], "langid.unknown", FUR_DETAIL)),
+        (None, (None, 0.0, ["split", "regional:fur"], "langid.unknown", FUR_DETAIL)),
+        # a declaration that names the variety the spelling names stands for that part
+        ("fur", ("fur", 0.0, ["split", "regional:fur", "declared:trusted"], None, None)),
+    ],
+)
+def test_a_split_part_in_a_regional_language_does_not_take_the_parents_declaration(
+    declared: str | None, fur_part: tuple[object, ...]
+) -> None:
+    # The Friulian part of a document declared English landed in data/en (lang en, lang_score
+    # 0.0, flags split, regional:fur, declared:trusted): the part had no language, and decide
+    # trusted the parent's declaration for it.
+    stage = LanguageStage({"paragraphs": {"on_mixed": "split"}})
+    text = "\n".join(EN_PARAS + FUR_PARAS)
+    parts = _decided(stage, [(declared, text)])
+    assert [p.text for p in parts] == ["\n".join(EN_PARAS), "\n".join(FUR_PARAS)]
+    en_flags = ["split", "declared:confirmed"] if declared == "en" else ["split"]
+    got = [(p.lang, p.lang_score, p.lang_flags, p.reason, p.reason_detail) for p in parts]
+    assert got == [("en", 0.9668, en_flags, None, None), fur_part]
