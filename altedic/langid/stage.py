@@ -146,6 +146,21 @@ def _names_variety(flags: Iterable[str], declared: str) -> bool:
     return any(f.startswith("regional:") and not codes.isdisjoint(f[len("regional:") :].split("+")) for f in flags)
 
 
+def _mix_holds(lang_mix: str, declared: str) -> bool:
+    """Whether a mixed document's ``lang_mix`` (``en:0.758,mt:0.242``: the languages of its
+    confident paragraphs, ``regional:<code>`` for a variety the model cannot name) holds
+    ``declared`` (or a member of it, where it is a macrolanguage)."""
+    members = MACROLANGUAGES.get(declared, frozenset())
+    for item in lang_mix.split(","):
+        code = item.rpartition(":")[0]
+        if code.startswith("regional:"):
+            if _names_variety((code,), declared):
+                return True
+        elif code and (base_lang(code) == declared or base_lang(code) in members):
+            return True
+    return False
+
+
 def _declared_label(declared: str, text: str) -> str:
     """The label a declaration gives ``text``: the declared code with the text's script where its
     language is written in several (:data:`MULTI_SCRIPT`: ``sr`` on Latin text is ``sr-Latn``, as
@@ -906,6 +921,16 @@ class LanguageStage:
                 # a member of the declared macrolanguage (Croatian declared sh, Nynorsk declared
                 # NO): no mismatch; the document keeps the member detected
                 doc.lang_flags = [*doc.lang_flags, "declared:macrolanguage"]
+            elif (
+                lang is not None
+                and "mixed" in doc.lang_flags
+                and _mix_holds(doc.metadata.get("lang_mix", ""), declared_base)
+            ):
+                # a mixed document (paragraphs.on_mixed: flag) whose main language is another,
+                # with confident paragraphs of the declared language: the declaration is not
+                # contradicted (it was langid.mismatch on the main language alone); the document
+                # keeps its main language, as every mixed document does
+                doc.lang_flags = [*doc.lang_flags, "declared:present"]
             elif "split" in doc.lang_flags and (lang is not None or not _names_variety(doc.lang_flags, declared_base)):
                 # a part split off a declared document: the declaration is the parent's, and the
                 # part's own evidence decides (a part whose spelling names a variety the model has

@@ -158,3 +158,40 @@ def test_a_split_part_in_a_regional_language_does_not_take_the_parents_declarati
     en_flags = ["split", "declared:confirmed"] if declared == "en" else ["split"]
     got = [(p.lang, p.lang_score, p.lang_flags, p.reason, p.reason_detail) for p in parts]
     assert got == [("en", 0.9668, en_flags, None, None), fur_part]
+
+
+# Written for this test: one Maltese paragraph, two English ones (English three quarters of the text)
+MT_PARA = (
+    "Il-Ministeru għall-Edukazzjoni qed jinforma lill-pubbliku li l-iskejjel kollha tal-Istat se jibqgħu magħluqa "
+    "għada minħabba t-temp ħażin."
+)
+
+
+@pytest.mark.parametrize(
+    ("declared", "expected"),
+    [
+        # the declared language is confidently present: no mismatch; the document keeps its main
+        # language, flagged declared:present (it was langid.mismatch, "declared mt, detected en")
+        ("MLT", ("en", 0.9704, 0.754, ["mixed", "declared:present"], None, None)),
+        ("en", ("en", 0.9704, 0.754, ["mixed", "declared:confirmed"], None, None)),
+        # a language found in no paragraph is still a mismatch
+        (
+            "de",
+            ("en", 0.9704, 0.754, ["mixed", "declared:mismatch"], "langid.mismatch", "declared de, detected en (0.97)"),
+        ),
+    ],
+)
+def test_a_mixed_document_holding_the_declared_language_is_no_mismatch(
+    declared: str, expected: tuple[object, ...]
+) -> None:
+    stage = LanguageStage({})  # paragraphs.on_mixed: flag
+    (d,) = _decided(stage, [(declared, "\n".join([MT_PARA, *EN_PARAS[:2]]))])
+    assert d.metadata["lang_mix"] == "en:0.754,mt:0.246"
+    assert (d.lang, d.lang_score, d.lang_share, d.lang_flags, d.reason, d.reason_detail) == expected
+
+
+def test_a_mixed_document_holding_the_declared_regional_variety_is_no_mismatch() -> None:
+    stage = LanguageStage({})
+    (d,) = _decided(stage, [("fur", "\n".join(EN_PARAS + FUR_PARAS))])
+    assert d.metadata["lang_mix"] == "en:0.662,regional:fur:0.338"
+    assert (d.lang, d.lang_flags, d.reason) == ("en", ["mixed", "declared:present"], None)
