@@ -8,7 +8,7 @@ routes a document to ``rejected/`` with a stable reason code:
 
 * ``langid.mismatch`` -- the source declares one language, the detector is confident of another
   (``declared.on_mismatch: reject``; ``relabel`` takes the detected language, ``keep`` the
-  declared one, both flagged ``declared:mismatch``);
+  declared one, both flagged ``declared:mismatch`` and counted per source as ``declared_mismatch``);
 * ``langid.low_confidence`` -- the score is below the language's ``min_confidence``
   (FineWeb-2's per-language thresholds, Penedo et al. 2025, sec. 3.2: a language with less
   training data has lower calibrated confidences);
