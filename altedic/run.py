@@ -359,10 +359,12 @@ def account(plan: Plan, shards: list[dict[str, Any]], counts: list[list[Any]]) -
 
     The identity checked for every source: ``read + derived == kept + rejected + errors``
     (``derived``: extra parts made by splitting mixed-language documents; 0 unless enabled).
+    ``declared_mismatch``: documents whose declared language the detector contradicted that were
+    relabelled or kept (``stages.langid.declared.on_mismatch``), outside the identity.
     """
 
     def empty() -> dict[str, Any]:
-        return {"read": 0, "derived": 0, "kept": 0, "rejected": {}, "errors": 0}
+        return {"read": 0, "derived": 0, "kept": 0, "rejected": {}, "errors": 0, "declared_mismatch": 0}
 
     per_source: dict[str, dict[str, Any]] = {s.name: empty() for s in plan.infos}
     languages: dict[str, dict[str, Any]] = {}
@@ -453,6 +455,8 @@ def build_manifest(
             "kept": acc.get("kept", 0),
             "rejected": acc.get("rejected", {}),
             "errors": acc.get("errors", 0),
+            # documents whose declared language the detector contradicted, relabelled or kept
+            "declared_mismatch": acc.get("declared_mismatch", 0),
         }
     return {
         "manifest_version": MANIFEST_VERSION,

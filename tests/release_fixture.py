@@ -295,6 +295,7 @@ def build_release(out: Path, name: str = "fixture", release_section: dict[str, A
             "kept": len(k),
             "rejected": dict(sorted(rej.items())),
             "errors": len(e),
+            "declared_mismatch": 0,
         }
     languages: dict[str, Any] = {}
     for d in kept:
@@ -370,6 +371,7 @@ def build_release(out: Path, name: str = "fixture", release_section: dict[str, A
                     "kept": s["kept"],
                     "rejected": s["rejected"],
                     "errors": s["errors"],
+                    "declared_mismatch": 0,
                     "ok": True,
                 }
                 for n, s in sources.items()

@@ -165,7 +165,12 @@ class FileProcessor:
                 if k:
                     yield COUNTS_TAG, (("derived", src), k)
         kept = []
+        mismatch: dict[str, int] = {}
         for d in out:
+            if d.reason != "langid.mismatch" and "declared:mismatch" in d.lang_flags:
+                # a declared language the detector contradicted, relabelled or kept: counted per
+                # source (a mislabelled source shows), wherever the document ends
+                mismatch[d.source] = mismatch.get(d.source, 0) + 1
             if d.rejected:
                 self._rejected += 1
                 self.rej.add(d, "")
@@ -173,6 +178,8 @@ class FileProcessor:
                     yield None, self.rej.flush()
             else:
                 kept.append(d)
+        for src, k in sorted(mismatch.items()):
+            yield COUNTS_TAG, (("declared_mismatch", src), k)
         for summary in spill_candidates(self.cand, self.maker, kept, self.nodes):
             yield None, summary
         for table in node_tables(self.nodes, final=False):

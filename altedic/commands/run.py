@@ -58,7 +58,13 @@ def print_summary(manifest: dict[str, Any], out: Any = sys.stdout) -> None:
     for name, s in sorted(manifest["sources"].items()):
         rej = sum(s["rejected"].values())
         derived = f" (+{s['derived']} split parts)" if s.get("derived") else ""
-        print(f"  {name:<30} {s['read']:>7}{derived} = {s['kept']:>7} + {rej:>6} + {s['errors']:>4}", file=out)
+        # documents whose declared language the detector contradicted, relabelled or kept
+        mismatch = (
+            f"   (declared language contradicted: {s['declared_mismatch']})" if s.get("declared_mismatch") else ""
+        )
+        print(
+            f"  {name:<30} {s['read']:>7}{derived} = {s['kept']:>7} + {rej:>6} + {s['errors']:>4}{mismatch}", file=out
+        )
     for r in manifest.get("refused_sources", []):
         print(f"  refused {r['name']}: {r['reason']} ({r['detail']})", file=out)
 

@@ -29,8 +29,12 @@ linguistic content", "uncoded", "reserved for local use"): altedic never guesses
 
 Decisions that are not obvious (each one documented where the table says it):
 
-* ``no``/``nor`` (Norwegian, the macrolanguage) -> ``nb``: the Norwegian Wikipedia and
-  therefore fastText's ``no`` label are Bokmål, and Nynorsk always carries its own code.
+* ``no``/``nor`` (Norwegian, the macrolanguage) stay ``no``: a source that declares Norwegian
+  says nothing of Bokmål or Nynorsk (:data:`MACROLANGUAGES`). fastText's ``no`` *label* is
+  Bokmål (the Norwegian Wikipedia is, and Nynorsk has its own label): that is the model's label
+  mapping (:data:`LID176_LABEL_FIXES`, and CLD2's and langdetect's in the policy), not a
+  declaration's. Before, ``no`` was read as ``nb`` here, for declarations too, and a Nynorsk
+  text declared ``NO`` became Bokmål, "confirmed".
 * ``sh`` (deprecated ISO 639-1 Serbo-Croatian) -> ``hbs`` (ISO 639-3 macrolanguage): a
   group label, used by the policy when it cannot decide between hr/bs/sr/cnr.
 * ``egl``/``rgn`` (Emilian, Romagnol: ISO 639-3 codes since ``eml`` was retired in 2009) ->
@@ -205,6 +209,7 @@ ne|nep||Deva|Nepali
 new|new||Deva|Newari
 nl|nld|dut|Latn|Dutch
 nn|nno||Latn|Norwegian Nynorsk
+no|nor||Latn|Norwegian
 oc|oci||Latn|Occitan
 olo|olo||Latn|Livvi
 or|ori||Orya|Odia
@@ -323,8 +328,6 @@ _ALIASES: dict[str, str] = {
     # declared Romagnol text is not a mismatch with the model's eml
     "egl": "eml",
     "rgn": "eml",
-    "no": "nb",  # Norwegian macrolanguage: see module docstring
-    "nor": "nb",
     # deprecated codes (ISO 639 change notices)
     "sh": "hbs",  # Serbo-Croatian, ISO 639-1 'sh' withdrawn in 2000
     "scc": "sr",  # ISO 639-2/B Serbian, withdrawn 2008
@@ -341,6 +344,23 @@ _ALIASES: dict[str, str] = {
     "dk": "da",
     "ua": "uk",
     "jp": "ja",
+}
+
+#: Macrolanguages (ISO 639-3 macrolanguage mappings) -> their members among this module's codes
+#: (the members folded into the macrolanguage's code, as ``lvs``/``ekk``/``zsm``, are not listed).
+#: A source that declares a macrolanguage is not contradicted by text of one of its members: the
+#: language stage keeps the member it detects (flag ``declared:macrolanguage``; docs/langid.md).
+MACROLANGUAGES: dict[str, frozenset[str]] = {
+    "hbs": frozenset({"hr", "bs", "sr", "cnr"}),  # Serbo-Croatian (also the deprecated sh)
+    "no": frozenset({"nb", "nn"}),  # Norwegian
+    "zh": frozenset({"yue", "wuu"}),  # Chinese (Mandarin, cmn, is folded into zh)
+    "ms": frozenset({"id", "min"}),  # Malay (Standard Malay, zsm, is folded into ms)
+    "lv": frozenset({"ltg"}),  # Latvian (Standard Latvian, lvs, is folded into lv)
+    "et": frozenset({"vro"}),  # Estonian (Standard Estonian, ekk, is folded into et)
+    "ku": frozenset({"ckb"}),  # Kurdish (Northern Kurdish, kmr, is folded into ku)
+    "az": frozenset({"azb"}),  # Azerbaijani (North Azerbaijani, azj, is folded into az)
+    "ne": frozenset({"dty"}),  # Nepali (npi is folded into ne)
+    "rom": frozenset({"rmn", "rmy"}),  # Romani
 }
 
 #: ISO 639-2 special codes: no language can be assigned. :func:`normalise_lang` returns None.
@@ -398,15 +418,15 @@ def _build() -> tuple[dict[str, _Lang], dict[str, str]]:
         if target not in langs:  # pragma: no cover - table consistency, checked by the tests
             raise AssertionError(f"alias {alias!r} -> unknown code {target!r}")
         lookup.setdefault(alias, target)
-    # An alias overrides the table only where the table's code is withdrawn (no/nor, sh).
-    for alias in ("no", "nor", "sh"):
+    # An alias overrides the table only where the table's code is withdrawn (sh).
+    for alias in ("sh",):
         lookup[alias] = _ALIASES[alias]
     return langs, lookup
 
 
 _LANGS, _LOOKUP = _build()
 _BY_NAME: dict[str, str] = {lang.name.lower(): code for code, lang in _LANGS.items()}
-_BY_NAME.update({"norwegian": "nb", "gaelic": "gd", "irish gaelic": "ga", "moldovan": "ro", "flemish": "nl"})
+_BY_NAME.update({"gaelic": "gd", "irish gaelic": "ga", "moldovan": "ro", "flemish": "nl"})
 
 #: Each language's name in that language (CLDR's display names in the language's own locale, with
 #: the "<name> language" forms that portals write): a national portal's export or a community's
@@ -430,8 +450,8 @@ ENDONYMS: dict[str, tuple[str, ...]] = {
     "fy": ("frysk",), "gd": ("gàidhlig",), "gl": ("galego",), "gv": ("gaelg",),
     "hsb": ("hornjoserbšćina",), "is": ("íslenska",), "kw": ("kernewek",), "lb": ("lëtzebuergesch",),
     "li": ("limburgs",), "lij": ("ligure",), "lld": ("ladin",), "mk": ("македонски", "македонски јазик"),
-    "nap": ("napulitano",), "nb": ("norsk", "norsk bokmål"), "nds": ("plattdüütsch", "plattdeutsch"),
-    "nn": ("nynorsk", "norsk nynorsk"), "oc": ("occitan",), "rm": ("rumantsch",), "sc": ("sardu",),
+    "nap": ("napulitano",), "nb": ("bokmål", "norsk bokmål"), "nds": ("plattdüütsch", "plattdeutsch"),
+    "nn": ("nynorsk", "norsk nynorsk"), "no": ("norsk",), "oc": ("occitan",), "rm": ("rumantsch",), "sc": ("sardu",),
     "scn": ("sicilianu",), "se": ("davvisámegiella",), "sq": ("shqip", "gjuha shqipe"),
     "sr": ("српски", "српски језик", "srpski", "srpski jezik"), "szl": ("ślōnski",),
     "be": ("беларуская",), "ru": ("русский", "русский язык"), "tr": ("türkçe",),

@@ -1105,7 +1105,8 @@ class GroupResolver:
 # Second opinion: CLD2
 # ---------------------------------------------------------------------------------------------
 
-_CLD2_FIXES = {"sr-ME": "cnr", "un": None, "xxx": None}
+# (CLD2's "no" is Bokmål, as lid.176's: a model's label, not a declaration of the macrolanguage)
+_CLD2_FIXES = {"sr-ME": "cnr", "no": "nb", "un": None, "xxx": None}
 
 
 class Cld2Opinion:
@@ -1185,7 +1186,8 @@ class LangdetectOpinion:
         factory.seed = 0
         self._factory = factory
         self._error = LangDetectException
-        self._codes = {raw: normalise_lang(raw) for raw in factory.get_lang_list()}
+        # (langdetect's "no" is Bokmål: a model's label, not the macrolanguage a source declares)
+        self._codes = {raw: "nb" if raw == "no" else normalise_lang(raw) for raw in factory.get_lang_list()}
         #: the languages langdetect can name (altedic codes, no script)
         self.languages: frozenset[str] = frozenset(base_lang(c) for c in self._codes.values() if c is not None)
 

@@ -8,7 +8,7 @@ routes a document to ``rejected/`` with a stable reason code:
 
 * ``langid.mismatch`` -- the source declares one language, the detector is confident of another
   (``declared.on_mismatch: reject``; ``relabel`` takes the detected language, ``keep`` the
-  declared one, both flagged ``declared:mismatch``);
+  declared one, both flagged ``declared:mismatch`` and counted per source as ``declared_mismatch``);
 * ``langid.low_confidence`` -- the score is below the language's ``min_confidence``
   (FineWeb-2's per-language thresholds, Penedo et al. 2025, sec. 3.2: a language with less
   training data has lower calibrated confidences);
@@ -31,7 +31,15 @@ from typing import Any
 
 from altedic.errors import ConfigError
 from altedic.filters import FiltersSource, known_languages, load_filters
-from altedic.langid.codes import EU_OFFICIAL, base_lang, language_name, normalise_lang, with_script
+from altedic.langid.codes import (
+    EU_OFFICIAL,
+    MACROLANGUAGES,
+    MULTI_SCRIPT,
+    base_lang,
+    language_name,
+    normalise_lang,
+    with_script,
+)
 from altedic.langid.model import LidModel
 from altedic.langid.policy import (
     GROUPS,
@@ -98,6 +106,18 @@ _PRED_K = 5
 # dominant_scripts counts (Latin, Cyrillic, Greek, Arabic, Hebrew, Armenian, Georgian), a letter
 # of another script (Han, Kana, Hangul, Devanagari, Thai...), so that the model's label stands
 _OTHER_LETTER = re.compile(r"[^\W\d_\x00-\u024f]")
+# A web address (scheme://..., www....) or an e-mail address: no evidence of a language (their
+# letters made a text of addresses alone English at 0.705), read as a space by identify
+_WEB = re.compile(r"(?:\b[a-z][a-z0-9+.-]*://|\bwww\.)\S*|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
+
+
+def _without_web(text: str) -> str:
+    """``text`` with its web and e-mail addresses (:data:`_WEB`) read as spaces; a text without
+    any (no ``://``, ``www.`` or ``@``: most text) as it is."""
+    if "://" in text or "@" in text or "www." in text or "WWW." in text:
+        return _WEB.sub(" ", text)
+    return text
+
 
 #: language -> itself and the members of every confusable group it is in (their probability is
 #: not "elsewhere" for the open-world check: Irish text with some Scottish Gaelic is still Irish)
@@ -119,6 +139,54 @@ def _score_of(ranked: Sequence[tuple[str | None, float]], langs: Container[str])
 
 def _minus_score(cs: tuple[str | None, float]) -> float:
     return -cs[1]
+
+
+def _names_variety(flags: Iterable[str], declared: str) -> bool:
+    """Whether a ``regional:`` flag of ``flags`` names ``declared`` (or a member of it, where it is
+    a macrolanguage) among its varieties (``regional:fur``, ``regional:lld+fur``)."""
+    codes = MACROLANGUAGES.get(declared, frozenset()) | {declared}
+    return any(f.startswith("regional:") and not codes.isdisjoint(f[len("regional:") :].split("+")) for f in flags)
+
+
+def _mix_holds(lang_mix: str, declared: str) -> bool:
+    """Whether a mixed document's ``lang_mix`` (``en:0.758,mt:0.242``: the languages of its
+    confident paragraphs, ``regional:<code>`` for a variety the model cannot name) holds
+    ``declared`` (or a member of it, where it is a macrolanguage)."""
+    members = MACROLANGUAGES.get(declared, frozenset())
+    for item in lang_mix.split(","):
+        code = item.rpartition(":")[0]
+        if code.startswith("regional:"):
+            if _names_variety((code,), declared):
+                return True
+        elif code and (base_lang(code) == declared or base_lang(code) in members):
+            return True
+    return False
+
+
+def _declared_label(declared: str, text: str) -> str:
+    """The label a declaration gives ``text``: the declared code with the text's script where its
+    language is written in several (:data:`MULTI_SCRIPT`: ``sr`` on Latin text is ``sr-Latn``, as
+    the stage labels Serbian it detects; ``sr-Latn`` on Cyrillic text is ``sr-Cyrl``), else the
+    declared code as it is (``el-Latn`` stays). A declared ``sr`` was stored as ``sr``, beside the
+    ``sr-Latn`` and ``sr-Cyrl`` of the same language detected."""
+    base = base_lang(declared)
+    if base not in MULTI_SCRIPT:
+        return declared
+    script = dominant_scripts([text])[0]
+    return f"{base}-{script}" if script else declared
+
+
+def _score_of_label(alternatives: dict[str, float], label: str) -> float:
+    """The score of ``label`` among a text's ``lang_alternatives``: its own entry, else the entry of
+    its language without script (lid.176's labels carry none: its ``sr`` is Serbian in either
+    script); a label without script takes the entries of its language in any script. 0.0 where
+    the language is not among the alternatives (not another language's score)."""
+    if label in alternatives:
+        return alternatives[label]
+    base = base_lang(label)
+    if base != label:
+        return alternatives.get(base, 0.0)
+    return round4(sum((v for c, v in alternatives.items() if base_lang(c) == base), 0.0))
 
 
 def _packaged_langid() -> dict[str, Any]:
@@ -153,9 +221,14 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
 def _unknown_detail(flags: list[str]) -> str:
     """Why no language was given, for ``langid.unknown``: the regional spelling evidence names a
     variety the model has no label for (``regional:fur``) or several tied ones, or the text is
-    atypical of the label the model gave; else nothing identified it. The detail said "no
-    language could be identified" for a Friulian or Northern Sami text whose spelling named it
-    alone, and the source's people could not tell what to do."""
+    atypical of the label the model gave, or has no letters; else nothing identified it. The
+    detail said "no language could be identified" for a Friulian or Northern Sami text whose
+    spelling named it alone, and the source's people could not tell what to do."""
+    if "no_letters" in flags:
+        return (
+            "the text has no letters (only digits, punctuation, symbols, web or e-mail addresses): "
+            "no language, whatever the source declares"
+        )
     for f in flags:
         if f.startswith("regional:"):
             codes = f.split(":", 1)[1].split("+")
@@ -250,7 +323,7 @@ class LanguageStage:
                 code = normalise_lang(str(raw))
                 if code is None:
                     raise ConfigError(f"{raw!r} is not a language code", key="stages.langid.languages")
-                codes.append(base_lang(code))
+                codes.append(code)  # with its script, if it names one (sr-Latn: not sr-Cyrl)
             self.languages = frozenset(codes)
         self.config = cfg
         self.filters_dir = filters_dir
@@ -323,7 +396,8 @@ class LanguageStage:
         own = self._own_filters
         value: Any = None
         files: list[str] = []
-        if own is None or lang in own:
+        if own is None or lang in own or base_lang(lang) in own:
+            # (a script variant, sr-Latn, merges its file over its language's: filters.load_filters)
             merged = load_filters(lang, self.filters_dir)
             value, files = (merged.get("langid") or {}).get("typical_confidence"), merged["_files"]
         if value is not None and (
@@ -376,6 +450,10 @@ class LanguageStage:
         probabilities as they are. The second opinion's fallback language (CLD2's English, see
         :class:`~altedic.langid.policy.Cld2Opinion`) counts only where fastText agrees."""
         self.setup()
+        # web and e-mail addresses are no evidence of a language: the model, the second opinion,
+        # the groups' and the regional evidence see the text without them, and a text of
+        # addresses alone has no letters (below)
+        texts = [_without_web(t) for t in texts]
         cfg = self.config
         max_chars = cfg["max_chars"]
         top_k = cfg["top_k"]
@@ -449,7 +527,8 @@ class LanguageStage:
             lang, score = ranked[0] if ranked else (None, 0.0)
             script = scripts[i]
             if lang is not None and script is None and _OTHER_LETTER.search(text, 0, SCRIPT_SAMPLE) is None:
-                # no letters at all (digits, punctuation, symbols): fastText's label is noise. A
+                # no letters at all (digits, punctuation, symbols, web addresses): fastText's
+                # label is noise, and the text is unknown even where a language is declared. A
                 # text in a script the stage does not name (Chinese, Japanese, Korean, Hindi...)
                 # keeps the model's label, so that such a text declared as an EU language is a
                 # confident mismatch, not a declaration trusted for want of a detected language
@@ -481,11 +560,13 @@ class LanguageStage:
                         score = _score_of(ranked, taken)
                         outsider_of = base_lang(lang)
                         lang, group = res.lang, None
-                    elif res.lang != lang:
+                    elif base_lang(res.lang) != base_lang(lang):
                         # the group's pick takes the group's combined score: the model was sure of
                         # the group, the evidence chose the member. (Not when the evidence agrees
                         # with the model's top member: measured, that raised the scores enough to
-                        # turn 35 -> 48 correctly declared sentences into langid.mismatch.)
+                        # turn 35 -> 48 correctly declared sentences into langid.mismatch.
+                        # Compared by language: the evidence names a member without script, bs,
+                        # the model's ranking as the model labels it, another model's bs-Latn.)
                         members = GROUPS[group].members
                         score = _score_of(ranked, members)
                         lang = res.lang
@@ -561,7 +642,8 @@ class LanguageStage:
                     flags.append("regional:" + (call.variety or "+".join(call.tied)))
                     lang, score, decided_by = None, 0.0, "regional"
                 if lang is not None and ow_check and len(text) >= ow_min and decided_by != "regional":
-                    t = typical[base] if base in typical else self.typical_confidence(base)
+                    scripted = with_script(base, script)  # sr-Latn.yaml's value over sr.yaml's
+                    t = typical[scripted] if scripted in typical else self.typical_confidence(scripted)
                     if t is not None:
                         # fastText's own probability of the label (of the group's members where
                         # a group decided): the second opinion does not make a text typical
@@ -650,6 +732,12 @@ class LanguageStage:
             by_doc.setdefault(i, []).append((s, e, r))
         extra: dict[int, list[Document]] = {}
         for i, pars in by_doc.items():
+            if all("no_letters" in r["flags"] for _, _, r in pars):
+                # no paragraph has letters (a table of figures): unknown, as a single text is
+                doc = docs[i]
+                doc.lang, doc.lang_score, doc.lang_share = None, 0.0, 0.0
+                doc.lang_alternatives, doc.lang_flags = {}, ["no_letters"]
+                continue
             parts = self._aggregate(docs[i], pars)
             if parts:
                 extra[i] = parts
@@ -665,7 +753,7 @@ class LanguageStage:
             return False
         if r["decided_by"] == "regional":
             return True  # named by its spelling (regional.yaml), whatever the model's probability
-        return bool(r["score"] >= self.thresholds(base_lang(r["lang"]))["min_confidence"])
+        return bool(r["score"] >= self.thresholds(r["lang"])["min_confidence"])
 
     def _aggregate(self, doc: Document, pars: list[tuple[int, int, dict[str, Any]]]) -> list[Document] | None:
         """Set the document's labels from its paragraphs; return its parts when it is split."""
@@ -877,14 +965,44 @@ class LanguageStage:
         if "mixed" in doc.lang_flags and self.config["paragraphs"]["on_mixed"] == "reject":
             doc.reject("langid.mixed", f"mixed-language document ({doc.metadata.get('lang_mix', '')})")
             return
+        if "no_letters" in doc.lang_flags:
+            # digits, punctuation, symbols or addresses only: no language, whatever is declared
+            doc.reject("langid.unknown", _unknown_detail(doc.lang_flags))
+            return
         if declared:
-            if lang is not None and base_lang(lang) == base_lang(declared):
+            declared_base = base_lang(declared)
+            detected_base = base_lang(lang) if lang is not None else None
+            if detected_base == declared_base:
                 doc.lang_flags = [*doc.lang_flags, "declared:confirmed"]
-            elif "split" in doc.lang_flags and lang is not None:
-                pass  # a part split off a declared document: the split explains the difference
+            elif detected_base in MACROLANGUAGES.get(declared_base, ()):
+                # a member of the declared macrolanguage (Croatian declared sh, Nynorsk declared
+                # NO): no mismatch; the document keeps the member detected
+                doc.lang_flags = [*doc.lang_flags, "declared:macrolanguage"]
+            elif (
+                lang is not None
+                and "mixed" in doc.lang_flags
+                and _mix_holds(doc.metadata.get("lang_mix", ""), declared_base)
+            ):
+                # a mixed document (paragraphs.on_mixed: flag) whose main language is another,
+                # with confident paragraphs of the declared language: the declaration is not
+                # contradicted (it was langid.mismatch on the main language alone); the document
+                # keeps its main language, as every mixed document does
+                doc.lang_flags = [*doc.lang_flags, "declared:present"]
+            elif "split" in doc.lang_flags and (lang is not None or not _names_variety(doc.lang_flags, declared_base)):
+                # a part split off a declared document: the declaration is the parent's, and the
+                # part's own evidence decides (a part whose spelling names a variety the model has
+                # no label for, Friulian in a document declared English, is unknown: it took the
+                # parent's language before, as a trusted declaration)
+                pass
             else:
-                t = self.thresholds(base_lang(declared))
-                if lang is not None and (doc.lang_score or 0.0) >= t["mismatch_confidence"]:
+                label = _declared_label(declared, doc.text)  # with the text's script (sr-Latn)
+                t = self.thresholds(label)
+                if (
+                    lang is not None
+                    and (doc.lang_score or 0.0) >= t["mismatch_confidence"]
+                    # a macrolanguage detected (lid.176's sh, a group label) holds the declared member
+                    and declared_base not in MACROLANGUAGES.get(detected_base or "", ())
+                ):
                     how = self.config["declared"]["on_mismatch"]
                     detail = f"declared {declared}, detected {lang} ({doc.lang_score:.2f})"
                     doc.lang_flags = [*doc.lang_flags, "declared:mismatch"]
@@ -893,18 +1011,18 @@ class LanguageStage:
                         doc.reject("langid.mismatch", detail)
                         return
                     if how == "keep":
-                        doc.lang = declared
-                        doc.lang_score = doc.lang_alternatives.get(declared, 0.0)
+                        doc.lang = label
+                        doc.lang_score = _score_of_label(doc.lang_alternatives, doc.lang)
                         self._check_wanted(doc)
                         return
                 else:
-                    # the detector is not confident of another language: the declaration stands
+                    # the detector is not confident of another language: the declaration stands,
+                    # with the model's score of the declared language (0.0 where it has none)
                     doc.lang_flags = [*doc.lang_flags, "declared:trusted"]
                     if lang is not None:
                         doc.metadata = {**doc.metadata, "lang_detected": lang}
-                    doc.lang = declared
-                    doc.lang_score = doc.lang_alternatives.get(declared, doc.lang_score or 0.0)
-                    lang = declared
+                    doc.lang = label
+                    doc.lang_score = _score_of_label(doc.lang_alternatives, doc.lang)
                     self._check_wanted(doc)
                     return
         lang = doc.lang
@@ -914,10 +1032,14 @@ class LanguageStage:
         base = base_lang(lang)
         flags = doc.lang_flags
         if not flags or (
-            "declared:trusted" not in flags and "declared:confirmed" not in flags and f"regional:{base}" not in flags
+            "declared:trusted" not in flags
+            and "declared:confirmed" not in flags
+            and "declared:macrolanguage" not in flags
+            and f"regional:{base}" not in flags
         ):
-            # (a label named by the regional spelling evidence is not held to the model's probability)
-            t = self._thresholds.get(base) or self.thresholds(base)
+            # (a label named by the regional spelling evidence is not held to the model's
+            # probability; a script variant's own file counts: sr-Latn.yaml over sr.yaml)
+            t = self._thresholds.get(lang) or self.thresholds(lang)
             score = doc.lang_score or 0.0
             if score < t["min_confidence"]:
                 # 2 decimals, or more where they read alike (0.398 < 0.400, not 0.40 < 0.40)
@@ -928,5 +1050,9 @@ class LanguageStage:
             self._check_wanted(doc)
 
     def _check_wanted(self, doc: Document) -> None:
-        if self.languages is not None and doc.lang is not None and base_lang(doc.lang) not in self.languages:
-            doc.reject("langid.not_wanted", f"{doc.lang} not in stages.langid.languages")
+        """``langid.not_wanted`` unless ``stages.langid.languages`` lists the label, or its language
+        without script (a listed ``sr`` wants both scripts, a listed ``sr-Latn`` only Latin)."""
+        wanted = self.languages
+        lang = doc.lang
+        if wanted is not None and lang is not None and lang not in wanted and base_lang(lang) not in wanted:
+            doc.reject("langid.not_wanted", f"{lang} not in stages.langid.languages")

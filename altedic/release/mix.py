@@ -279,7 +279,8 @@ def mix(
         close(writer, written)
 
     sources = {
-        name: {k: v for k, v in s.items() if k not in ("read", "rejected", "errors", "kept")}
+        # (the parent's counts of what was read and removed are not the mix's)
+        name: {k: v for k, v in s.items() if k not in ("read", "rejected", "errors", "kept", "declared_mismatch")}
         | {"kept": per_source.get(name, 0)}
         for name, s in parent.get("sources", {}).items()
         if per_source.get(name, 0) > 0

@@ -290,6 +290,16 @@ class PartialStats:
                 ]
                 self._count(("derived",), [derived])
 
+        if "lang_flags" in names:
+            # documents whose declared language the detector contradicted and that were relabelled
+            # or kept (declared.on_mismatch: relabel | keep; those rejected langid.mismatch are
+            # counted as that reason), wherever they ended
+            flags = table.column("lang_flags")
+            hit = pc.list_parent_indices(flags).filter(pc.equal(pc.list_flatten(flags), "declared:mismatch"))
+            if len(hit):
+                rows = [i for i in pc.unique(hit).to_pylist() if outcome[i] != "langid.mismatch"]
+                self._count(("mismatch",), [[source[i] for i in rows], [lang[i] for i in rows]])
+
         if "quality" in names:
             self._add_quality(table.column("quality"), lang, outcome)
         if "pii" in names:
@@ -396,6 +406,8 @@ class PartialStats:
         pii_docs: dict[str, dict[str, int]] = {}
         errors: dict[str, dict[str, int]] = {}
         derived: dict[str, int] = {}
+        mismatch_src: dict[str, int] = {}
+        mismatch_lang: dict[str, int] = {}
 
         for key, v in self.sums.items():
             family = key[0]
@@ -439,6 +451,10 @@ class PartialStats:
                 errors.setdefault(src, {})[kind] = v
             elif family == "derived":
                 derived[key[1]] = v
+            elif family == "mismatch":
+                _, src, lg = key
+                mismatch_src[src] = mismatch_src.get(src, 0) + v
+                mismatch_lang[lg] = mismatch_lang.get(lg, 0) + v
 
         totals: dict[str, Any] = {"kept": zero(), "rejected": zero()}
         languages: dict[str, dict[str, Any]] = {}
@@ -474,8 +490,13 @@ class PartialStats:
                 - entry["derived"]
             )
             entry["languages"] = sorted({lg for (lg, s, o) in cells if s == src and o == "kept"})
+            # documents whose declared language the detector contradicted, relabelled or kept
+            entry["declared_mismatch"] = mismatch_src.get(src, 0)
+        for lg, entry in languages.items():
+            entry["declared_mismatch"] = mismatch_lang.get(lg, 0)
         totals["errors"] = sum(sum(k.values()) for k in errors.values())
         totals["derived"] = sum(derived.values())
+        totals["declared_mismatch"] = sum(mismatch_src.values())
         totals["read"] = (
             totals["kept"]["documents"] + totals["rejected"]["documents"] + totals["errors"] - totals["derived"]
         )
@@ -646,8 +667,9 @@ def check_accounting(stats: dict[str, Any], manifest: dict[str, Any]) -> list[st
     """Differences between the statistics and the manifest's per-source and per-language counts.
 
     Returns an empty list when they agree. For every source in the manifest with a ``read``
-    count: read, derived (the extra parts of split documents), kept, errors and each rejection
-    reason must equal the statistics; for every
+    count: read, derived (the extra parts of split documents), the documents whose declared
+    language was contradicted and kept (where the manifest counts them), kept, errors and each
+    rejection reason must equal the statistics; for every
     language in the manifest: kept and each rejection reason. Mixed releases (no ``read``) check
     only ``kept``.
     """
@@ -661,6 +683,8 @@ def check_accounting(stats: dict[str, Any], manifest: dict[str, Any]) -> list[st
         if "read" in m:
             pairs.append(("read", m["read"], s["read"]))
             pairs.append(("derived", m.get("derived", 0), s.get("derived", 0)))
+            if "declared_mismatch" in m:  # (manifests written before it was counted have none)
+                pairs.append(("declared_mismatch", m["declared_mismatch"], s.get("declared_mismatch", 0)))
             pairs.append(("errors", m.get("errors", 0), s["errors_total"]))
             m_rej = m.get("rejected", {})
             for reason in sorted(set(m_rej) | set(s["rejected"])):

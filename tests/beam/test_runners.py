@@ -114,9 +114,10 @@ def test_default_runner_run_is_what_the_test_expects(default_run: tuple[Path, Pa
             "kept": 15,
             "rejected": {"dedup.exact": 1, "dedup.near": 1, "normalise.empty": 1},
             "errors": 1,
+            "declared_mismatch": 0,
             "ok": True,
         },
-        "other": {"read": 6, "derived": 0, "kept": 6, "rejected": {}, "errors": 0, "ok": True},
+        "other": {"read": 6, "derived": 0, "kept": 6, "rejected": {}, "errors": 0, "declared_mismatch": 0, "ok": True},
     }
     # several shards per group (shard_size_mb 0.002), so the shard planning is compared too. The
     # planned id ranges were el 1, 2, 4 of 5, ga 0, 1, 3 of 4, mt 0, 1, 3, 4 of 5 (a range with no

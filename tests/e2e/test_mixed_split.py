@@ -85,6 +85,7 @@ def test_a_run_that_splits_documents_finishes_and_counts_the_parts(tmp_path: Pat
         "kept": 5,
         "rejected": {},
         "errors": 0,
+        "declared_mismatch": 0,
         "ok": True,
     }
     assert (manifest["accounting"]["ok"], manifest["accounting"]["problems"]) == (True, [])

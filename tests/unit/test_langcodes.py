@@ -114,9 +114,11 @@ CELLAR = "http://publications.europa.eu/resource/authority/language/"
         ("aln", "sq"),
         ("rgn", "eml"),
         ("egl", "eml"),
-        # Norwegian macrolanguage and Serbo-Croatian group label
-        ("no", "nb"),
-        ("NOR", "nb"),
+        # Norwegian macrolanguage (a declaration says nothing of Bokmål or Nynorsk; lid.176's
+        # "no" label is Bokmål: the model's label map, LID176_LABEL_FIXES) and Serbo-Croatian
+        ("no", "no"),
+        ("NOR", "no"),
+        ("Norwegian", "no"),
         ("sh", "hbs"),
         ("hbs", "hbs"),
         ("scr", "hr"),
