@@ -481,6 +481,7 @@ def test_a_model_path_relative_to_the_recipe_or_a_uri_gives_the_same_release(
         "kept": 18,
         "rejected": {"quality.alpha_words": 1, "quality.too_few_words": 1},
         "errors": 1,
+        "declared_mismatch": 0,
         "ok": True,
     }
 
