@@ -851,7 +851,7 @@ class LanguageStage:
         """The regional orthography check on a whole document whose paragraphs were labelled
         ``main`` (mean probability ``score``): a paragraph alone may hold too few of a variety's
         words to name it (regional.yaml's ``min_hits``), the document holds enough. The same
-        check as :meth:`identify`'s, on the whole text.
+        check as :meth:`identify`'s, on the paragraphs it is about (see below).
 
         None where it names no variety, or names ``main`` (or ties with it). Else: the
         document's key (the variety's label where the model knows it or a paragraph already
@@ -868,7 +868,14 @@ class LanguageStage:
             return None
         base = base_lang(main)
         fam = regional.family(base, score, [base_lang(c) for c in alternatives], reg["unsure_below"])
-        call = regional.check(fam, text) if fam is not None else None
+        # the evidence is read in the paragraphs the check is about: those labelled ``main``,
+        # the unsure ones and those the model could not name; a paragraph confidently in another
+        # language is no evidence of a variety of ``main`` (Czech paragraphs' č, š, ž named Inari
+        # Sami in a Portuguese document, and the Czech paragraphs were then taken as Sami)
+        asked = [
+            text[s:e] for s, e, r in pars if r["lang"] is None or base_lang(r["lang"]) == base or not self._confident(r)
+        ]
+        call = regional.check(fam, "\n".join(asked)) if fam is not None and asked else None
         if call is None or not call.names or base == call.variety or base in call.tied:
             return None  # no variety named, or the evidence agrees with the label (or ties with it)
         codes = (call.variety,) if call.variety is not None else call.tied

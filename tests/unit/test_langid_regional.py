@@ -745,6 +745,39 @@ def test_the_documents_variety_leaves_confident_neighbour_paragraphs_without_its
     assert [p.rejected and p.reason for p in parts] == [False, "langid.unknown"]
 
 
+# Portuguese paragraphs and a Czech one (written for the test): the Czech words with č, š, ž are
+# Inari Sami evidence against Portuguese (regional.yaml, smn: words_against pt)
+PT_CS_DOCUMENT = [
+    "O governo apresentou ontem um novo plano para melhorar o transporte público nas grandes cidades do "
+    "país, com mais autocarros e comboios.",
+    "Segundo o ministro, as obras devem começar no próximo ano e terminar antes do fim da década, se o "
+    "orçamento for aprovado pelo parlamento.",
+    "Os autarcas receberam a notícia com satisfação, mas lembraram que muitas promessas anteriores nunca "
+    "foram cumpridas.",
+    "Příslušné úřady musí zajistit, že žádosti občanů budou vyřízeny bez zbytečného odkladu a že žadatelé "
+    "obdrží písemné rozhodnutí.",
+]
+
+
+def test_the_whole_document_check_reads_no_evidence_in_paragraphs_of_another_language(
+    stage: LanguageStage,
+) -> None:
+    # the whole-document check on a Portuguese document counted the Czech paragraph's č, š, ž as
+    # Inari Sami, named it, and took the Czech paragraph (cs is one of Inari Sami's neighbours):
+    # the Czech part was rejected as langid.unknown (regional:smn), the document flagged so
+    got = stage.identify(PT_CS_DOCUMENT)
+    assert [(g["lang"], g["flags"]) for g in got] == [("pt", []), ("pt", []), ("pt", []), ("cs", [])]
+    assert stage.regional.check("pt", PT_CS_DOCUMENT[3]).hits["smn"] == 8
+    text = "\n".join(PT_CS_DOCUMENT)
+    doc = Document(id=doc_id("t", "ptcs", text), text=text, source="t", uri="t.txt", declared_lang="pt")
+    doc = stage.annotate([doc])[0]
+    assert (doc.lang, doc.lang_flags, doc.lang_share) == ("pt", ["mixed"], 0.7539)
+    assert doc.metadata["lang_mix"] == "cs:0.246,pt:0.754"
+    parts = _parts(PT_CS_DOCUMENT)
+    assert [(p.lang, p.lang_flags, p.rejected) for p in parts] == [("pt", ["split"], False), ("cs", ["split"], False)]
+    assert parts[1].text == PT_CS_DOCUMENT[3]
+
+
 def test_regional_label_is_not_held_to_the_model_probability(stage: LanguageStage) -> None:
     # lid.176 gives this Sardinian paragraph sc at ~0.11, below min_confidence; the spelling agrees
     doc = stage.annotate([Document(id=doc_id("t", "2", SARDINIAN), text=SARDINIAN, source="t", uri="t.txt")])[0]
