@@ -860,7 +860,7 @@ class LanguageStage:
         labelled with the variety or one of its neighbours, except a paragraph confidently the
         neighbour's (:meth:`_confident`) without a word of the variety: that one stays the
         neighbour's (an Italian paragraph next to Friulian ones), so that the document is mixed.
-        Until the thirtieth session it took every paragraph labelled with a neighbour, and a
+        Until the thirty-first session it took every paragraph labelled with a neighbour, and a
         document half Italian, half Friulian was all Friulian (unknown)."""
         regional = self.regional
         reg = self.config["regional"]

@@ -1,7 +1,7 @@
 """Values of the recipe's ``release:`` section that ``altedic validate`` accepts reach the release
 documents: a run with them finishes (``_SUCCESS``) and the summary prints them.
 
-Until the thirtieth session an unquoted date there (``placed_on_market: 2027-01-15``, exactly
+Until the thirty-first session an unquoted date there (``placed_on_market: 2027-01-15``, exactly
 as summary.py's docstring example writes it) passed ``altedic validate`` and stopped ``altedic run``
 at its very end with ``TypeError: Object of type date is not JSON serializable``, leaving the
 staging folder and no ``_SUCCESS``: only ``sources[].retrieved`` was converted to text."""
