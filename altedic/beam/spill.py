@@ -17,8 +17,10 @@ Layout of a chunk: the ``rejected.v1`` columns (a superset of ``document.v1``) p
 ``_group`` (the output group: language of a candidate, "" for a rejected document), ``_point``
 (the document's position in the 48-bit id space, which decides its shard), ``_exact`` (exact
 dedup key) and ``_sig`` (MinHash signature bytes, or null). Rows are sorted by
-(``_group``, ``_point``, ``id``) and written in small row groups, so that a shard writer reads,
-from every chunk, only the row groups whose statistics overlap its (group, point range).
+(``_group``, ``_point``, ``id``) and written in small row groups (each group's rows in row groups
+of their own), so that a shard writer reads, from every chunk, only the row groups whose
+statistics overlap its (group, point range). The writers of a group are a few tasks, each a run
+of contiguous shards that reads each chunk once (:func:`writer_tasks`, :func:`read_shards`).
 
 Chunk names are random (uuid): a chunk is used only when the bundle that wrote it committed,
 because readers are told the chunk paths by the committed output (the chunk summaries), never by
@@ -32,9 +34,10 @@ import bisect
 import hashlib
 import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -135,9 +138,17 @@ class SpillWriter:
         assert self.path is not None
         rows = sorted(self._rows, key=lambda r: (r[GROUP], r[POINT], r["id"]))
         table = pa.Table.from_pylist(rows, schema=spill_schema())
-        with fsutil.create(self.path) as fh:
-            # zstd level 1: chunks are read back once or twice, write speed matters more.
-            pq.write_table(table, fh, compression="zstd", compression_level=1, row_group_size=ROW_GROUP_ROWS)
+        # zstd level 1: chunks are read back once or twice, write speed matters more.
+        with (
+            fsutil.create(self.path) as fh,
+            pq.ParquetWriter(fh, table.schema, compression="zstd", compression_level=1) as out,
+        ):
+            # Each group in row groups of its own: their point statistics are then the group's,
+            # and a writer of another group never decodes them.
+            start = 0
+            for _group, (count, _nbytes) in sorted(self._groups.items()):
+                out.write_table(table.slice(start, count), row_group_size=ROW_GROUP_ROWS)
+                start += count
         summary = {
             "path": self.path,
             "kind": self.kind,
@@ -160,47 +171,98 @@ def _overlaps(stats: Any, lo: Any, hi_inclusive: Any) -> bool:
     return bool(stats.min <= hi_inclusive and stats.max >= lo)
 
 
-def read_range(
-    paths: Iterable[str],
-    group: str,
-    lo: int,
-    hi: int,
-    columns: list[str] | None = None,
-    ids: set[str] | None = None,
-) -> pa.Table:
-    """Rows of ``group`` whose point is in [lo, hi) (and whose id is in ``ids``, if given) from
-    the chunks ``paths``; only row groups whose statistics overlap are read. Unsorted."""
-    want = None if columns is None else sorted(set(columns) | {GROUP, POINT, "id"})
-    parts: list[pa.Table] = []
+def _holds_one(stats: Any, points: list[int]) -> bool:
+    """Whether the [min, max] of a row group's ``_point`` statistics holds one of ``points`` (sorted)."""
+    if stats is None or not stats.has_min_max:
+        return True
+    k = bisect.bisect_left(points, stats.min)
+    return k < len(points) and points[k] <= stats.max
+
+
+def _row_groups(pf: pq.ParquetFile, group: str, lo: int, hi: int, points: list[int] | None) -> list[int]:
+    """Row groups of a chunk whose statistics may hold rows of ``group`` with a point in [lo, hi)
+    (and, given ``points``, one of those points)."""
+    # Statistics are per leaf column (nested columns have several): find ours by path.
+    leaves = [pf.metadata.schema.column(j).path for j in range(pf.metadata.num_columns)]
+    gi, pi = leaves.index(GROUP), leaves.index(POINT)
+    selected = []
+    for i in range(pf.metadata.num_row_groups):
+        rg = pf.metadata.row_group(i)
+        stats = rg.column(pi).statistics
+        if (
+            _overlaps(rg.column(gi).statistics, group, group)
+            and _overlaps(stats, lo, hi - 1)
+            and (points is None or _holds_one(stats, points))
+        ):
+            selected.append(i)
+    return selected
+
+
+#: A group's shard writers are split into tasks (runs of contiguous shards) so that the rows
+#: they decode stay within 1 + 1/REREAD_SHARE of the group's own rows: see :func:`writer_tasks`.
+REREAD_SHARE = 4
+
+
+def writer_tasks(n: int, rows: int, chunks: int) -> int:
+    """How many writer tasks write the ``n`` shards of a group of ``rows`` rows spilled to
+    ``chunks`` chunks: ``1 + rows // (4 * chunks * ROW_GROUP_ROWS)``, at most ``n``.
+
+    A task reads each of its chunks once and decodes each row group that overlaps its range once
+    (:func:`read_shards`); the row group of a chunk that straddles the boundary between two tasks
+    is decoded by both, so every extra task costs about one row group per chunk. This count keeps
+    that below a quarter of the group's rows (4 chunks of 20,000 rows: 5 tasks). A group spread
+    thin over many chunks (fewer rows per chunk than a row group) gets one task, which reads each
+    row group holding it once; one task per shard would decode all of them once per shard.
+    """
+    if n <= 1 or chunks <= 0:
+        return 1
+    return min(n, 1 + rows // (REREAD_SHARE * chunks * ROW_GROUP_ROWS))
+
+
+def task_shards(task: int, n: int, tasks: int) -> tuple[int, int]:
+    """[first, stop) of the shards that writer task ``task`` of ``tasks`` writes (of ``n``)."""
+    return task * n // tasks, (task + 1) * n // tasks
+
+
+def task_of(shard: int, n: int, tasks: int) -> int:
+    """The writer task (of ``tasks``) whose :func:`task_shards` hold ``shard`` (of ``n``)."""
+    return -(-(shard + 1) * tasks // n) - 1
+
+
+def read_shards(
+    paths: Iterable[str], group: str, first: int, stop: int, n: int, ids: set[str] | None = None
+) -> Iterator[tuple[int, pa.Table]]:
+    """The rows of ``group`` in shards [first, stop) of ``n`` (and whose id is in ``ids``, if
+    given), as (shard, rows) pieces, from the chunks ``paths``: each chunk is opened once and each
+    of its row groups that overlaps the shards' range (and, given ``ids``, may hold one of them)
+    is decoded once. Pieces come chunk by chunk in the order of ``paths``, in each chunk in its
+    row order, so a shard's pieces put together hold its rows in the order that reading the
+    chunks one after the other gives."""
+    lo, hi = shard_range(first, n)[0], shard_range(stop - 1, n)[1]
+    bounds = np.array([shard_range(s, n)[0] for s in range(first + 1, stop)], dtype=np.uint64)
+    points = None if ids is None else sorted({point(i) for i in ids})
+    wanted = None if ids is None else pa.array(sorted(ids), pa.string())
     for path in paths:
         pf = _open(path)
-        # Statistics are per leaf column (nested columns have several): find ours by path.
-        leaves = [pf.metadata.schema.column(j).path for j in range(pf.metadata.num_columns)]
-        gi, pi = leaves.index(GROUP), leaves.index(POINT)
-        selected = []
-        for i in range(pf.metadata.num_row_groups):
-            rg = pf.metadata.row_group(i)
-            if _overlaps(rg.column(gi).statistics, group, group) and _overlaps(rg.column(pi).statistics, lo, hi - 1):
-                selected.append(i)
-        if not selected:
-            continue
-        table = pf.read_row_groups(selected, columns=want)
-        mask = pc.and_(
-            pc.equal(table[GROUP], group),
-            pc.and_(
-                pc.greater_equal(table[POINT], pa.scalar(lo, pa.uint64())),
-                pc.less(table[POINT], pa.scalar(hi, pa.uint64())),
-            ),
-        )
-        if ids is not None:
-            mask = pc.and_(mask, pc.is_in(table["id"], value_set=pa.array(sorted(ids), pa.string())))
-        table = table.filter(mask)
-        if table.num_rows:
-            parts.append(table)
-    if not parts:
-        schema = spill_schema()
-        return schema.empty_table() if want is None else pa.schema([schema.field(n) for n in want]).empty_table()
-    return pa.concat_tables(parts)
+        for i in _row_groups(pf, group, lo, hi, points):
+            table = pf.read_row_group(i)
+            mask = pc.and_(
+                pc.equal(table[GROUP], group),
+                pc.and_(
+                    pc.greater_equal(table[POINT], pa.scalar(lo, pa.uint64())),
+                    pc.less(table[POINT], pa.scalar(hi, pa.uint64())),
+                ),
+            )
+            if wanted is not None:
+                mask = pc.and_(mask, pc.is_in(table["id"], value_set=wanted))
+            table = table.filter(mask)
+            if not table.num_rows:
+                continue
+            # A chunk is sorted by (group, point, id): the rows of each shard are contiguous.
+            cuts = [0, *np.searchsorted(table[POINT].to_numpy(), bounds).tolist(), table.num_rows]
+            for k in range(stop - first):
+                if cuts[k + 1] > cuts[k]:
+                    yield first + k, table.slice(cuts[k], cuts[k + 1] - cuts[k])
 
 
 def read_ids(path: str, ids: set[str], columns: list[str]) -> pa.Table:
@@ -245,9 +307,12 @@ __all__ = [
     "doc_bytes",
     "point",
     "read_ids",
-    "read_range",
+    "read_shards",
     "row_to_document",
     "shard_of",
     "shard_range",
     "spill_schema",
+    "task_of",
+    "task_shards",
+    "writer_tasks",
 ]

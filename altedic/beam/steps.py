@@ -1,7 +1,7 @@
 """The read step's and the document shard writers' work as plain objects, without Apache Beam.
 
 :class:`FileProcessor` (one input file -> documents read, annotated, decided and spilled) and
-:class:`DocShardWriter` (one data or rejected shard, read back from the spill chunks) produce
+:class:`DocShardWriter` (a run of data or rejected shards, read back from the spill chunks) produce
 ``(tag, value)`` pairs, tag None being the main output. The DoFns of
 :mod:`altedic.beam.transforms` wrap them (tags become Beam's tagged outputs, the ``metrics``
 pairs Beam counters), and the local worker processes of :mod:`altedic.beam.localworker` run
@@ -15,9 +15,10 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import IO, Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -34,7 +35,7 @@ from altedic.beam.nodes import (
     spill_candidates,
     write_signature_file,
 )
-from altedic.beam.spill import EXACT, SIG, SpillWriter, read_range, shard_range
+from altedic.beam.spill import EXACT, SIG, SpillWriter, point, read_shards, shard_of
 from altedic.readers import get_reader
 from altedic.readers.base import ReadContext, SourceInfo
 from altedic.readers.guard import clean_error, lone_surrogate_field, reader_failure, surrogate_error
@@ -303,19 +304,81 @@ def cand_paths(chunks: list[dict[str, Any]], group: str) -> list[str]:
     return sorted(c["path"] for c in chunks if c["kind"] == "cand" and group in c["groups"])
 
 
-#: A document shard task: (kind, group, shard, n) and the lists of dedup verdicts routed to it.
-ShardTask = tuple[tuple[str, str, int, int], Any]
+#: A document writer task: (kind, group, first, stop, n), the shards [first, stop) of the group's
+#: n, and the lists of dedup verdicts routed to them.
+ShardTask = tuple[tuple[str, str, int, int, int], Any]
+
+
+#: What a writer task holds in memory before it moves the rows read to a local file: the shard
+#: size, and at least this (small shards are not worth a round trip through the disk).
+PARTS_MEMORY_FLOOR = 64 << 20
+
+
+class _ShardParts:
+    """The rows of a writer task's shards as read (pieces, by shard, in the order they came):
+    held in memory up to ``budget`` bytes (Arrow's count), then moved to one local temporary
+    file (Arrow IPC stream segments) and read back shard by shard. So a task that writes many
+    shards holds about one shard's rows (or :data:`PARTS_MEMORY_FLOOR`), whatever its size;
+    ``budget`` None: memory only."""
+
+    def __init__(self, budget: int | None) -> None:
+        self.budget = budget
+        self.memory: dict[int, list[pa.Table]] = {}
+        self.held = 0
+        self.moved: dict[int, list[tuple[int, int]]] = {}
+        self.file: IO[bytes] | None = None
+
+    def add(self, shard: int, piece: pa.Table) -> None:
+        self.memory.setdefault(shard, []).append(piece)
+        self.held += piece.nbytes
+        if self.budget is not None and self.held > self.budget:
+            self._move()
+
+    def _move(self) -> None:
+        if self.file is None:
+            # Open across calls; closed by close() (the writer's finally), deleted on closing.
+            self.file = tempfile.TemporaryFile(prefix="altedic-shards-")  # noqa: SIM115
+        self.file.seek(0, io.SEEK_END)
+        options = pa.ipc.IpcWriteOptions(compression="lz4")
+        for shard, pieces in self.memory.items():
+            sink = pa.BufferOutputStream()
+            with pa.ipc.new_stream(sink, pieces[0].schema, options=options) as out:
+                out.write_table(pa.concat_tables(pieces).combine_chunks())
+            data = sink.getvalue()
+            self.moved.setdefault(shard, []).append((self.file.tell(), data.size))
+            self.file.write(data)
+        self.memory = {}
+        self.held = 0
+
+    def take(self, shard: int) -> list[pa.Table]:
+        """The pieces of ``shard``, in the order they were added (the moved ones came first)."""
+        pieces = []
+        for offset, size in self.moved.pop(shard, []):
+            assert self.file is not None
+            self.file.seek(offset)
+            pieces.append(pa.ipc.open_stream(self.file.read(size)).read_all())
+        return pieces + self.memory.pop(shard, [])
+
+    def close(self) -> None:
+        if self.file is not None:
+            self.file.close()
 
 
 class DocShardWriter:
-    """(kind, group, shard, n) + verdicts -> one data or rejected shard, read from the chunks.
+    """(kind, group, first, stop, n) + verdicts -> data or rejected shards [first, stop) of n,
+    read from the chunks.
 
-    Only the rows of this shard's (group, id range) are read (row-group statistics), so a
-    worker holds one shard. Data shards: the candidates minus those dedup rejected, with their
-    cluster sizes; rejected shards: the stage rejections plus the dedup rejections (read from
-    the candidate chunks). With dedup on, the kept documents' signatures are written next to
-    each data shard (``dedup/signatures-<lang>-SSSSS-of-NNNNN.parquet``). Main output of
-    :meth:`process_file`: the shard's sidecar (none for a shard left empty).
+    A group's shards are written by a few tasks, each a run of contiguous shards
+    (:func:`altedic.beam.spill.writer_tasks`): a task opens each chunk that holds its group
+    once, decodes each row group that overlaps its range of the id space once
+    (:func:`altedic.beam.spill.read_shards`; row-group statistics skip the rest), then writes
+    its shards one after the other, holding about one shard (:class:`_ShardParts`). Data
+    shards: the candidates minus those dedup rejected, with their cluster sizes; rejected
+    shards: the stage rejections plus the dedup rejections (read from the candidate chunks, only
+    the row groups that may hold them). With dedup on, the kept documents' signatures are
+    written next to each data shard (``dedup/signatures-<lang>-SSSSS-of-NNNNN.parquet``). Main
+    output of :meth:`process_file`: the shards' sidecars (none for a shard left empty). A shard
+    is the same whichever task writes it: its rows are those of its range, sorted by id.
     """
 
     def __init__(
@@ -339,57 +402,78 @@ class DocShardWriter:
         return []
 
     def write(self, element: ShardTask) -> Iterator[dict[str, Any]]:
-        """The shard of ``element``: its sidecar (none for a shard left empty)."""
+        """The shards of ``element``: their sidecars (none for a shard left empty)."""
         chunks = self.chunks
-        (kind, group, shard, n), values = element
+        (kind, group, first, stop, n), values = element
         verdicts = {v[0]: v for vs in values if vs is not None for v in vs}
-        lo, hi = shard_range(shard, n)
-        if kind == DATA:
-            paths = cand_paths(chunks, group)
-            if not paths:
-                # A data shard task exists only for a group some chunk summary holds (its size
-                # is summed from them), so the chunk list this writer was given is incomplete:
-                # fail rather than leave the shard out (a runner that mishandles side inputs).
-                raise RuntimeError(
-                    f"data shard {shard + 1} of {n} of {group!r}: none of the {len(chunks)} spill chunk "
-                    "summaries given to the shard writer holds this group (incomplete side input)"
-                )
-            table = read_range(paths, group, lo, hi)
-            gone = [i for i, v in verdicts.items() if v[3] is not None]
-            if gone:
-                table = table.filter(pc.invert(pc.is_in(table["id"], value_set=pa.array(gone, pa.string()))))
-            table = table.sort_by("id")
-            if self.dedup_target is not None:
-                sizes = [verdicts[i][6] if i in verdicts else 1 for i in table["id"].to_pylist()]
-                table = table.set_column(
-                    table.schema.get_field_index("cluster_size"), "cluster_size", pa.array(sizes, pa.int64())
-                )
-            lang: str | None = group
-        else:
-            paths = sorted(c["path"] for c in chunks if c["kind"] == "rej")
-            parts = [read_range(paths, "", lo, hi)]
-            by_group: dict[str, set[str]] = {}
-            for i, v in verdicts.items():
-                by_group.setdefault(v[1], set()).add(i)
-            for g, ids in sorted(by_group.items()):
-                cand = cand_paths(chunks, g)
-                t = read_range(cand, g, lo, hi, ids=ids)
-                order = t["id"].to_pylist()
-                for col, idx in (("reason", 3), ("reason_detail", 4), ("duplicate_of", 5)):
-                    t = t.set_column(
-                        t.schema.get_field_index(col), col, pa.array([verdicts[i][idx] for i in order], pa.string())
+        parts = _ShardParts(max(self.settings.shard_bytes, PARTS_MEMORY_FLOOR) if stop - first > 1 else None)
+        try:
+            if kind == DATA:
+                paths = cand_paths(chunks, group)
+                if not paths:
+                    # A data shard task exists only for a group some chunk summary holds (its
+                    # size is summed from them), so the chunk list this writer was given is
+                    # incomplete: fail rather than leave the shards out (a runner that
+                    # mishandles side inputs).
+                    raise RuntimeError(
+                        f"data shards {first + 1}-{stop} of {n} of {group!r}: none of the {len(chunks)} spill chunk "
+                        "summaries given to the shard writer holds this group (incomplete side input)"
                     )
-                parts.append(t)
-            table = pa.concat_tables(parts).sort_by("id")
-            lang = None
-        if table.num_rows == 0:
-            return
-        schema = arrow_schema(SCHEMAS[kind])
-        out = pa.Table.from_arrays([table[f.name] for f in schema], schema=schema)
-        if kind == DATA and self.dedup_target is not None:
+                for shard, piece in read_shards(paths, group, first, stop, n):
+                    parts.add(shard, piece)
+                gone: dict[int, list[str]] = {}
+                for i, v in verdicts.items():
+                    if v[3] is not None:
+                        gone.setdefault(shard_of(point(i), n), []).append(i)
+            else:
+                paths = sorted(c["path"] for c in chunks if c["kind"] == "rej")
+                for shard, piece in read_shards(paths, "", first, stop, n):
+                    parts.add(shard, piece)
+                by_group: dict[str, set[str]] = {}
+                for i, v in verdicts.items():
+                    by_group.setdefault(v[1], set()).add(i)
+                for g, ids in sorted(by_group.items()):
+                    for shard, piece in read_shards(cand_paths(chunks, g), g, first, stop, n, ids=ids):
+                        order = piece["id"].to_pylist()
+                        for col, idx in (("reason", 3), ("reason_detail", 4), ("duplicate_of", 5)):
+                            piece = piece.set_column(
+                                piece.schema.get_field_index(col),
+                                col,
+                                pa.array([verdicts[i][idx] for i in order], pa.string()),
+                            )
+                        parts.add(shard, piece)
+            for shard in range(first, stop):
+                pieces = parts.take(shard)
+                if not pieces:
+                    continue
+                table = pa.concat_tables(pieces)
+                if kind == DATA:
+                    if shard in gone:
+                        out = pc.invert(pc.is_in(table["id"], value_set=pa.array(gone[shard], pa.string())))
+                        table = table.filter(out)
+                    if table.num_rows:
+                        yield self._write_data(group, shard, n, table.sort_by("id"), verdicts)
+                else:
+                    yield self._write(REJECTED, None, shard, n, table.sort_by("id"))
+        finally:
+            parts.close()
+
+    def _write_data(
+        self, group: str, shard: int, n: int, table: pa.Table, verdicts: dict[str, tuple[Any, ...]]
+    ) -> dict[str, Any]:
+        if self.dedup_target is not None:
+            sizes = [verdicts[i][6] if i in verdicts else 1 for i in table["id"].to_pylist()]
+            table = table.set_column(
+                table.schema.get_field_index("cluster_size"), "cluster_size", pa.array(sizes, pa.int64())
+            )
             sig_lang = pc.coalesce(table["lang"], table["declared_lang"])
             sigs = pa.Table.from_arrays([table["id"], sig_lang, table[EXACT], table[SIG]], schema=SIGNATURE_SCHEMA)
             write_signature_file(
                 self.dedup_target, f"{SIGNATURE_FILE_PREFIX}-{group}-{shard:05d}-of-{n:05d}.parquet", sigs
             )
-        yield write_shard_table(self.settings, kind, lang, shard, n, out)
+        return self._write(DATA, group, shard, n, table)
+
+    def _write(self, kind: str, lang: str | None, shard: int, n: int, table: pa.Table) -> dict[str, Any]:
+        schema = arrow_schema(SCHEMAS[kind])
+        out = pa.Table.from_arrays([table[f.name] for f in schema], schema=schema)
+        return write_shard_table(self.settings, kind, lang, shard, n, out)

@@ -19,7 +19,7 @@ from apache_beam.metrics import Metrics
 
 from altedic import fsutil
 from altedic.beam.dedup import in_global_window
-from altedic.beam.spill import point, shard_of
+from altedic.beam.spill import point, shard_of, task_of, task_shards, writer_tasks
 from altedic.beam.steps import (
     COUNTS_TAG,
     DATA,
@@ -218,49 +218,80 @@ def _chunk_sizes(summary: dict[str, Any]) -> Iterator[tuple[tuple[str, str], int
         yield ((DATA, group) if summary["kind"] == "cand" else (REJECTED, "")), nbytes
 
 
-def _verdict_sizes(vs: list[tuple[Any, ...]]) -> Iterator[tuple[tuple[str, str], int]]:
-    moved = sum(v[2] for v in vs if v[3] is not None)  # rejected by dedup: bytes move from data to rejected
+#: What the writers of a group are planned from: (bytes, rows, chunks holding the group).
+Plan = tuple[int, int, int]
+
+
+def _chunk_plans(summary: dict[str, Any]) -> Iterator[tuple[tuple[str, str], Plan]]:
+    for group, (rows, nbytes) in summary["groups"].items():
+        yield ((DATA, group) if summary["kind"] == "cand" else (REJECTED, "")), (nbytes, rows, 1)
+
+
+def _verdict_plans(vs: list[tuple[Any, ...]]) -> Iterator[tuple[tuple[str, str], Plan]]:
+    moved = [v[2] for v in vs if v[3] is not None]  # rejected by dedup: bytes move from data to rejected
     if moved:
-        yield (REJECTED, ""), moved
+        yield (REJECTED, ""), (sum(moved), len(moved), 0)
 
 
-def _tasks(kv: tuple[tuple[str, str], int], shard_bytes: int) -> Iterator[tuple[tuple[str, str, int, int], Any]]:
-    (kind, group), nbytes = kv
+def _sum_plans(plans: Iterable[Plan]) -> Plan:
+    nbytes = rows = chunks = 0
+    for b, r, c in plans:
+        nbytes, rows, chunks = nbytes + b, rows + r, chunks + c
+    return nbytes, rows, chunks
+
+
+def _layout(plan: Plan, shard_bytes: int) -> tuple[int, int]:
+    """(shards, writer tasks) of a group: ``ceil(bytes / shard size)`` shards (the id ranges),
+    written by :func:`altedic.beam.spill.writer_tasks` tasks (runs of contiguous shards)."""
+    nbytes, rows, chunks = plan
     n = shard_count(nbytes, shard_bytes)
-    for s in range(n):
-        yield (kind, group, s, n), None
+    return n, writer_tasks(n, rows, chunks)
+
+
+def _tasks(kv: tuple[tuple[str, str], Plan], shard_bytes: int) -> Iterator[tuple[tuple[str, str, int, int, int], Any]]:
+    (kind, group), plan = kv
+    n, tasks = _layout(plan, shard_bytes)
+    for t in range(tasks):
+        yield (kind, group, *task_shards(t, n, tasks), n), None
 
 
 def _route_verdicts(
-    vs: list[tuple[Any, ...]], sizes: dict[tuple[str, str], int], shard_bytes: int
-) -> Iterator[tuple[tuple[str, str, int, int], list[Any]]]:
-    """A list of verdicts -> (shard, the list's verdicts for that shard) per shard concerned."""
-    by_shard: dict[tuple[str, str, int, int], list[Any]] = {}
-    n_rej = shard_count(sizes.get((REJECTED, ""), 0), shard_bytes)
+    vs: list[tuple[Any, ...]], plans: dict[tuple[str, str], Plan], shard_bytes: int
+) -> Iterator[tuple[tuple[str, str, int, int, int], list[Any]]]:
+    """A list of verdicts -> (writer task, the list's verdicts for its shards) per task concerned."""
+    by_task: dict[tuple[str, str, int, int, int], list[Any]] = {}
+    layouts = {}
+
+    def key(kind: str, group: str, p: int) -> tuple[str, str, int, int, int]:
+        if (kind, group) not in layouts:
+            layouts[(kind, group)] = _layout(plans[(kind, group)], shard_bytes)
+        n, tasks = layouts[(kind, group)]
+        return (kind, group, *task_shards(task_of(shard_of(p, n), n, tasks), n, tasks), n)
+
     for v in vs:
         p = point(v[0])
-        n = shard_count(sizes[(DATA, v[1])], shard_bytes)
-        by_shard.setdefault((DATA, v[1], shard_of(p, n), n), []).append(v)  # drops rejected ids / sets sizes
+        by_task.setdefault(key(DATA, v[1], p), []).append(v)  # drops rejected ids / sets sizes
         if v[3] is not None:
-            by_shard.setdefault((REJECTED, "", shard_of(p, n_rej), n_rej), []).append(v)
-    yield from by_shard.items()
+            by_task.setdefault(key(REJECTED, "", p), []).append(v)
+    yield from by_task.items()
 
 
-def _shard_cost(task: tuple[tuple[str, str, int, int], list[Any]], spilled: dict[tuple[str, str], int]) -> float:
-    """Bytes a shard task will write (estimate for ordering): its group's spilled bytes
-    (:func:`_chunk_sizes` summed) over its shard count, plus for a rejected shard the bytes dedup
-    moves there."""
-    (kind, group, _shard, n), values = task
+def _shard_cost(task: tuple[tuple[str, str, int, int, int], list[Any]], spilled: dict[tuple[str, str], int]) -> float:
+    """Bytes a writer task will write (estimate for ordering): its group's spilled bytes
+    (:func:`_chunk_sizes` summed) over its shard count, times its shards, plus for rejected
+    shards the bytes dedup moves there."""
+    (kind, group, first, stop, n), values = task
     moved = 0
     if kind != DATA:
         moved = sum(v[2] for vs in values if vs is not None for v in vs if v[3] is not None)
-    return spilled.get((kind, group), 0) / n + moved
+    return spilled.get((kind, group), 0) * (stop - first) / n + moved
 
 
 class _WriteDocShardFn(beam.DoFn):  # type: ignore[misc]
     """The document shard writers' DoFn: :class:`altedic.beam.steps.DocShardWriter` in Beam's
-    clothes. With ``local_processes`` > 1, a bundle's shards are written by that many local
-    worker processes (shards are independent), biggest first."""
+    clothes; an element is a writer task (a run of a group's shards). With ``local_processes``
+    > 1, a bundle's tasks are run by that many local worker processes (tasks are independent),
+    biggest first."""
 
     def __init__(self, settings: WriteSettings, dedup_target: str | None, local_processes: int = 1) -> None:
         self.settings = settings
@@ -274,7 +305,7 @@ class _WriteDocShardFn(beam.DoFn):  # type: ignore[misc]
         self.pending = []
 
     def process(
-        self, element: tuple[tuple[str, str, int, int], Iterable[Any]], chunks: list[dict[str, Any]]
+        self, element: tuple[tuple[str, str, int, int, int], Iterable[Any]], chunks: list[dict[str, Any]]
     ) -> Iterator[dict[str, Any]]:
         if self.local_processes > 1:
             # Written by the local processes in finish_bundle.
@@ -291,7 +322,7 @@ class _WriteDocShardFn(beam.DoFn):  # type: ignore[misc]
         from altedic.beam.localworker import run_files
 
         work = DocShardWriter(self.settings, self.dedup_target, self.chunks)
-        # Biggest shards first (longest processing time first: no big shard left for the end,
+        # Biggest tasks first (longest processing time first: no big task left for the end,
         # when the other processes would wait for it).
         spilled: dict[tuple[str, str], int] = {}
         for chunk in self.chunks:
@@ -312,7 +343,9 @@ class WriteDocumentShards(beam.PTransform):  # type: ignore[misc]
     ``ceil(group bytes / shard size)``; a document goes to the shard whose range of the id space
     holds it (:func:`altedic.beam.spill.shard_of`) and rows are sorted by id inside a shard. So
     the same inputs give the same shards on any runner and worker count, whatever chunks the
-    documents were spilled to, and no worker holds more than about one shard.
+    documents were spilled to. A group's shards are written by a few tasks, runs of contiguous
+    shards (:func:`altedic.beam.spill.writer_tasks`), each reading its chunks once; no worker
+    holds more than about one shard.
     """
 
     def __init__(self, settings: WriteSettings, dedup_target: str | None = None, local_processes: int = 1) -> None:
@@ -324,15 +357,15 @@ class WriteDocumentShards(beam.PTransform):  # type: ignore[misc]
     def expand(self, inputs: dict[str, Any]) -> Any:
         chunks, verdicts = inputs["chunks"], inputs["verdicts"]
         sb = self.settings.shard_bytes
-        sizes = (
+        plans = (
             (
-                chunks | "ChunkSizes" >> beam.FlatMap(_chunk_sizes),
-                verdicts | "VerdictSizes" >> beam.FlatMap(_verdict_sizes),
+                chunks | "ChunkSizes" >> beam.FlatMap(_chunk_plans),
+                verdicts | "VerdictSizes" >> beam.FlatMap(_verdict_plans),
             )
             | "AllSizes" >> beam.Flatten()
-            | "SumSizes" >> beam.CombinePerKey(sum)
+            | "SumSizes" >> beam.CombinePerKey(_sum_plans)
         )
-        tasks = sizes | "Tasks" >> beam.FlatMap(_tasks, sb)
+        tasks = plans | "Tasks" >> beam.FlatMap(_tasks, sb)
         # The shard writers' side input is the list of every chunk summary as one element, made
         # by a single-output step: not ``AsList(chunks)``. ``chunks`` is one output of the
         # multi-output read step, and Beam's BundleBasedDirectRunner (Beam 2.77,
@@ -343,7 +376,7 @@ class WriteDocumentShards(beam.PTransform):  # type: ignore[misc]
         # check failed) or saw the errors, counts and dedup nodes as chunks.
         chunk_list = chunks | "ChunkList" >> beam.combiners.ToList()
         routed = verdicts | "RouteVerdicts" >> beam.FlatMap(
-            _route_verdicts, sizes=beam.pvalue.AsDict(sizes), shard_bytes=sb
+            _route_verdicts, plans=beam.pvalue.AsDict(plans), shard_bytes=sb
         )
         return (
             (tasks, routed)

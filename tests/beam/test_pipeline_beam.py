@@ -260,7 +260,7 @@ chunks = [v for tag, v in outputs if tag is None] + work.flush()
 groups = sorted({g for c in chunks if c["kind"] == "cand" for g in c["groups"]})
 writer = DocShardWriter(settings, settings.staging + "/dedup", chunks)
 writer.setup()
-written = [v for g in groups for _tag, v in writer.process_file(((DATA, g, 0, 1), []))]
+written = [v for g in groups for _tag, v in writer.process_file(((DATA, g, 0, 1, 1), []))]
 print(sum(v["rows"] for v in written), len(groups))
 print(sorted(m for m in sys.modules if m == "apache_beam" or m.startswith("apache_beam.")))
 """

@@ -174,6 +174,6 @@ def test_a_shard_writer_without_the_chunks_of_its_group_fails(tmp_path: Path) ->
     """A data shard task exists only for a group some chunk holds: a writer given no such chunk
     (an incomplete side input) fails instead of leaving the shard out."""
     writer = DocShardWriter(WriteSettings(staging=str(tmp_path), shard_bytes=1 << 20), None, [])
-    with pytest.raises(RuntimeError, match=r"data shard 1 of 2 of 'mt': none of the 0 spill chunk summaries"):
-        list(writer.write((("data", "mt", 0, 2), [])))
+    with pytest.raises(RuntimeError, match=r"data shards 1-2 of 2 of 'mt': none of the 0 spill chunk summaries"):
+        list(writer.write((("data", "mt", 0, 2, 2), [])))
     assert list(tmp_path.iterdir()) == []

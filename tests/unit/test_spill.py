@@ -6,6 +6,7 @@ import itertools
 import random
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 from hypothesis import given
 from hypothesis import strategies as st
@@ -69,17 +70,20 @@ def test_chunks_are_sorted_and_range_reads_return_exactly_the_range(tmp_path: Pa
     paths = [s["path"] for s in summaries]
     for n in (1, 3, 8):
         for lang in ("mt", "sr-Latn"):
+            # One shard at a time, and all of them in one run: the same pieces.
+            one = [piece for shard in range(n) for piece in spill.read_shards(paths, lang, shard, shard + 1, n)]
+            run = list(spill.read_shards(paths, lang, 0, n, n))
             seen = []
-            for shard in range(n):
+            for shard, got in one:
                 lo, hi = spill.shard_range(shard, n)
-                got = spill.read_range(paths, lang, lo, hi)
                 assert all(lo <= p < hi for p in got["_point"].to_pylist())
                 seen.extend(got["id"].to_pylist())
             assert sorted(seen) == sorted(d.id for d in docs if d.lang == lang)
+            ids = {s: [i for shard, t in run if shard == s for i in t["id"].to_pylist()] for s in range(n)}
+            assert ids == {s: [i for shard, t in one if shard == s for i in t["id"].to_pylist()] for s in range(n)}
     # Selected ids only, and a round trip back to Documents.
     want = {docs[0].id, docs[1].id}
-    lo, hi = 0, spill.SPAN
-    got = spill.read_range(paths, docs[0].lang or "und", lo, hi, ids=want)
+    got = pa.concat_tables(t for _s, t in spill.read_shards(paths, docs[0].lang or "und", 0, 1, 1, ids=want))
     assert set(got["id"].to_pylist()) == {d.id for d in docs[:2] if d.lang == docs[0].lang}
     row = got.to_pylist()[0]
     for col in (spill.GROUP, spill.POINT, spill.EXACT, spill.SIG):
@@ -91,4 +95,4 @@ def test_chunks_are_sorted_and_range_reads_return_exactly_the_range(tmp_path: Pa
 def test_empty_writer_writes_nothing(tmp_path: Path) -> None:
     assert spill.SpillWriter(str(tmp_path), "rej").flush() is None
     assert list(tmp_path.iterdir()) == []
-    assert spill.read_range([], "mt", 0, spill.SPAN).num_rows == 0
+    assert list(spill.read_shards([], "mt", 0, 1, 1)) == []
