@@ -184,6 +184,12 @@ def _walk(el: Element, w: _Walk) -> None:
         return
     if name in SKIP:
         return
+    if name == "GR.NOTES":
+        # a table's notes: only its NOTEs (a heading of the group, TITLE, is no text of the act)
+        for child in el:
+            if local(child.tag) == "NOTE":
+                _walk(child, w)
+        return
     if name in ("QUOT.START", "QUOT.END"):
         w.lines.text(_quote_mark(el.get("CODE"), "‘" if name == "QUOT.START" else "’"))
         return

@@ -86,6 +86,18 @@ def test_formex_table_notes_are_notes() -> None:
     assert dropped.text == d.text and "notes" not in dropped.metadata and "notes_count" not in dropped.metadata
 
 
+def test_formex_table_notes_group_gives_its_notes_only(tmp_path: Path) -> None:
+    # a heading of the table's notes (GR.NOTES/TITLE) is not text of the act: walking GR.NOTES
+    # whole put it between the table's caption and its rows
+    src = (FIX / "formex" / "et_annex_table_notes.xml").read_text("utf-8")
+    titled = src.replace("<GR.NOTES>", "<GR.NOTES><TITLE><TI><P>Märkused</P></TI></TITLE>", 1)
+    assert titled != src
+    (tmp_path / "titled.xml").write_text(titled, "utf-8")
+    d = only_doc(read("formex", str(tmp_path / "titled.xml")))
+    assert d.text == "„I LISA\n\nJuustu tabel:\nKaup Päritolu\nJuust ZZ\nTabeli järel."
+    assert d.metadata["notes_count"] == "3"
+
+
 def test_formex_bad_option_is_config_error() -> None:
     with pytest.raises(ConfigError, match=r"options\.notes"):
         read("formex", "formex/mt_act.xml", notes="keep")
