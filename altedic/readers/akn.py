@@ -115,6 +115,18 @@ PLACEHOLDER = re.compile(
 #: touched, nor is a note that says more (``Siehe ABl. C.``).
 EMPTY_REFERENCE = re.compile(r"\(?[^\W\d_]{1,4}\.?\s+[A-Z]{1,2}(?:[\s.,]*[^\W\d_]{1,4}\.)?[\s.,]*\)?")
 
+#: The Official Journal's abbreviation in the EU languages (lower case, without its dot), the
+#: first word of an ``EMPTY_REFERENCE``: a short note of another word (``See OJ``, ``Cf. EU``) is
+#: a real one and stays.
+JOURNALS = frozenset(
+    {"oj", "abl", "jo", "gu", "do", "pb", "eut", "euvl", "εε", "ов", "ul", "sl", "hl", "ol", "ov", "elt", "ġu", "io"}
+)
+
+
+def _empty_reference(text: str) -> bool:
+    """Whether a note is only a reference left to fill in (``OJ L , , p. .``)."""
+    return EMPTY_REFERENCE.fullmatch(text) is not None and text.lstrip("(").split()[0].rstrip(".").lower() in JOURNALS
+
 
 class _Walker:
     def __init__(self, notes: list[str]) -> None:
@@ -129,7 +141,7 @@ class _Walker:
             sub = _Walker([])
             sub.children(el)
             text = PLACEHOLDER.sub("", " ".join(sub.lb.take())).strip()
-            if any(c.isalnum() for c in text) and not EMPTY_REFERENCE.fullmatch(text):
+            if any(c.isalnum() for c in text) and not _empty_reference(text):
                 marker = el.get("marker") or f"({len(self.notes) + 1})"
                 self.notes.append(f"{marker} {text}")
             return

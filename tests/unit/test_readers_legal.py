@@ -411,6 +411,27 @@ def test_akn_leos_empty_references_without_brackets_are_dropped() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("note", "dropped"),
+    [
+        ("OJ L , , p. .", True),
+        ("ABl. L , , S. .", True),
+        ("IO C , , lch. .", True),
+        ("(ΕΕ L , , σ. .)", True),
+        ("See OJ", False),
+        ("Cf. EU", False),
+        ("Vgl. EG.", False),
+        ("Id. AB", False),
+    ],
+)
+def test_akn_only_a_journal_abbreviation_makes_an_empty_reference(note: str, dropped: bool) -> None:
+    # the empty-reference pattern alone took any short word and capitals: a footnote "See OJ"
+    # or "Cf. EU" was dropped as a LEOS placeholder
+    from altedic.readers.akn import _empty_reference
+
+    assert _empty_reference(note) is dropped
+
+
 def test_akn_doc_title_in_the_preamble() -> None:
     # Légifrance puts <docTitle> in <preamble> (no <preface>): the title was None.
     d = only_doc(read("akn", "akn/fr_title_in_preamble.xml"))
