@@ -359,6 +359,8 @@ def build_summary(manifest: dict[str, Any], stats: dict[str, Any]) -> dict[str, 
     processing = {
         # The release whose processing this section describes: this one, or a mix's parent.
         "processing_of": processed.get("release", manifest.get("name")),
+        # a mix made before altedic mix recorded its parent's processing: the figures are its own
+        "mix_without_processing": (mix.get("parent") or {}).get("name") if mix and not processed else None,
         "tdm_reservations": {
             "code_of_practice_signatory": rel.get("code_of_practice_signatory"),
             "measures": rel.get("tdm_measures", DEFAULT_TDM_MEASURES),
@@ -559,6 +561,13 @@ def render_summary_md(summary: dict[str, Any]) -> str:
             [
                 f"This release is a mix (see 3.3): the figures of this section are those of the processing of the "
                 f"release `{p['processing_of']}`, whose kept documents it samples.",
+                "",
+            ]
+            if "mix" in p["other"] and not p.get("mix_without_processing")
+            else [
+                "This release is a mix (see 3.3) made by an earlier altedic, which did not record the processing "
+                f"of its parent `{p['mix_without_processing']}`: the figures of this section are the mix's own "
+                "(its documents; mixing rejects none). The parent's summary gives its processing.",
                 "",
             ]
             if "mix" in p["other"]

@@ -749,6 +749,28 @@ def test_a_mix_card_and_summary_say_it_is_a_mix_and_give_the_parents_processing(
     assert "Accounting of `fixture`: read 20 = kept 12" in (tmp_path / "again/README.md").read_text("utf-8")
 
 
+def test_the_summary_of_a_mix_without_its_parents_processing_says_the_figures_are_its_own(
+    tmp_path: Path, release: tuple[Path, dict[str, Any]]
+) -> None:
+    """A mix made by an earlier altedic has no ``mix.processing``: section 3 said its figures were
+    the processing of the release named like the mix itself, and then gave the mix's own."""
+    from altedic.release.summary import build_summary, render_summary_md
+
+    src, _ = release
+    out = tmp_path / "mixed"
+    manifest = mix(src, out, weights={"mt": 3}, seed=0)
+    del manifest["mix"]["processing"]
+    stats = json.loads((out / "stats.json").read_text("utf-8"))
+    summary = build_summary(manifest, stats)
+    assert summary["data_processing"]["mix_without_processing"] == "fixture"
+    md = render_summary_md(summary)
+    assert md.split("## 3. Data processing aspects\n\n")[1].split("\n\n")[0] == (
+        "This release is a mix (see 3.3) made by an earlier altedic, which did not record the processing of its "
+        "parent `fixture`: the figures of this section are the mix's own (its documents; mixing rejects none). "
+        "The parent's summary gives its processing."
+    )
+
+
 def _layout(path: Path) -> tuple[set[str], list[int]]:
     meta = pq.ParquetFile(path).metadata
     groups = [meta.row_group(i) for i in range(meta.num_row_groups)]
