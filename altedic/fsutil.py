@@ -239,6 +239,27 @@ def list_files(root: str) -> list[str]:
     return sorted(m.path[len(prefix) :] for m in result.metadata_list if TEMP_MARK not in m.path)
 
 
+def delete_temp_leftovers(root: str) -> int:
+    """Delete the files under ``root`` whose names carry :data:`TEMP_MARK`: what a writer killed
+    between writing and renaming left behind (:func:`list_files` never lists them, so nothing
+    else would). Returns how many were deleted."""
+    if is_local(root):
+        local = _local(root)
+        gone = 0
+        for dirpath, _dirs, files in os.walk(local):
+            for name in files:
+                if TEMP_MARK in name:
+                    os.remove(os.path.join(dirpath, name))
+                    gone += 1
+        return gone
+    if not exists(root):
+        return 0
+    stale = [p for p in _files_under(root) if TEMP_MARK in p.rsplit("/", 1)[-1]]
+    if stale:
+        filesystems().delete(stale)
+    return len(stale)
+
+
 def delete_tree(path: str) -> None:
     """Delete the file or folder ``path`` (every file under it); nothing to delete is no error."""
     if is_local(path):

@@ -556,6 +556,9 @@ def _prepare_output(out: str, overwrite: bool) -> None:
     # that nothing in between looks finished.
     fsutil.delete_tree(fsutil.join(out, "_SUCCESS"))
     fsutil.delete_tree(fsutil.join(out, STAGING))
+    # a crashed writer's temporary files (NAME.altedic-tmp-<hex>, random names that no later run
+    # overwrites and no listing shows): a published release must not carry them
+    fsutil.delete_temp_leftovers(out)
 
 
 _SHARD_NAME = re.compile(r"^(?P<head>.*?)(?P<shard>\d{5})-of-(?P<n>\d{5})\.parquet$")

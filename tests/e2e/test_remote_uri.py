@@ -117,6 +117,9 @@ def test_overwrite_in_a_bucket_leaves_no_stale_file(bucket: Path, demo_release: 
     out = bucket / "releases" / "demo"
     stale = ["data/xx/part-00000-of-00001.parquet", "rejected/xx/part-00000-of-00001.parquet"]
     stale += ["dedup/signatures-xx-00000-of-00001.parquet", "_staging/data/xx/part-00000-of-00001.parquet"]
+    # a writer killed between writing and renaming leaves NAME.altedic-tmp-<hex> (random names that
+    # no run overwrote and no listing showed: those at the top stayed in the published release)
+    stale += ["manifest.json.altedic-tmp-deadbeef", "README.md.altedic-tmp-00ff"]
     for rel in stale:
         (out / rel).parent.mkdir(parents=True, exist_ok=True)
         (out / rel).write_bytes(b"stale")
@@ -125,6 +128,23 @@ def test_overwrite_in_a_bucket_leaves_no_stale_file(bucket: Path, demo_release: 
     result = run(str(DEMO), out=uri, workers=1, overwrite=True)
     assert _files(out) == _files(demo_release)
     assert result.manifest["shards"] == json.loads((demo_release / "manifest.json").read_bytes())["shards"]
+
+
+def test_a_crashed_writers_temporary_files_are_deleted_by_the_next_run_on_local_disk(
+    tmp_path: Path, demo_release: Path
+) -> None:
+    """The same on local disk: ``--overwrite`` deletes the ``.altedic-tmp-`` files a killed writer
+    left at the top of the output (those under data/ went with the folder already)."""
+    import shutil
+
+    from altedic.run import run
+
+    out = tmp_path / "demo"
+    shutil.copytree(demo_release, out)
+    for rel in ("manifest.json.altedic-tmp-deadbeef", "_SUCCESS.altedic-tmp-01", "data/ga/x.parquet.altedic-tmp-02"):
+        (out / rel).write_bytes(b"partial")
+    run(str(DEMO), out=str(out), workers=1, overwrite=True)
+    assert _files(out) == _files(demo_release)
 
 
 def test_leftovers_of_a_crashed_run_in_a_bucket_do_not_feed_the_next_run(bucket: Path, demo_release: Path) -> None:
