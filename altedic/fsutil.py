@@ -17,6 +17,7 @@ import shutil
 import tempfile
 import threading
 import uuid
+from collections.abc import Callable
 from typing import IO, Any
 
 #: Environment variable through which a local worker process receives the run's Beam arguments
@@ -130,6 +131,19 @@ TEMP_MARK = ".altedic-tmp-"
 REPLACING_SCHEMES = frozenset({"gs", "s3"})
 
 
+def _replace_local(local: str, write: Callable[[IO[bytes]], object]) -> None:
+    """Write the local file ``local`` whole or not at all: ``write`` fills a temporary file of a
+    name of its own (:data:`TEMP_MARK`), renamed into place; removed if anything fails."""
+    tmp = f"{local}{TEMP_MARK}{uuid.uuid4().hex}"
+    try:
+        with open(tmp, "wb") as f:
+            write(f)
+        os.replace(tmp, local)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+
+
 def write_bytes(path: str, data: bytes) -> None:
     """Write ``data`` to ``path``, replacing any file there, so that no reader sees part of it
     and writing the same path again (a retried bundle) works on every file system.
@@ -140,18 +154,12 @@ def write_bytes(path: str, data: bytes) -> None:
     rename would not replace it (``os.replace`` locally). ``gs://`` and ``s3://`` objects are
     written directly: an object appears whole when its upload completes and replaces the
     previous one."""
-    tmp = f"{path}{TEMP_MARK}{uuid.uuid4().hex}"
     if is_local(path):
-        local, local_tmp = _local(path), _local(tmp)
+        local = _local(path)
         os.makedirs(os.path.dirname(local) or ".", exist_ok=True)
-        try:
-            with open(local_tmp, "wb") as f:
-                f.write(data)
-            os.replace(local_tmp, local)
-        finally:
-            if os.path.exists(local_tmp):
-                os.remove(local_tmp)
+        _replace_local(local, lambda f: f.write(data))
         return
+    tmp = f"{path}{TEMP_MARK}{uuid.uuid4().hex}"
     fs = filesystems()
     if fs.get_scheme(path) in REPLACING_SCHEMES:
         with create(path) as f:
@@ -211,51 +219,45 @@ def local_copy(path: str) -> str:
         os.makedirs(folder, exist_ok=True)
         name = path.rstrip("/").rsplit("/", 1)[-1]
         copy = os.path.join(folder, f"{hashlib.sha256(path.encode('utf-8')).hexdigest()[:16]}-{name}")
-        tmp = f"{copy}{TEMP_MARK}{uuid.uuid4().hex}"
-        try:
-            with open_read(path) as src, open(tmp, "wb") as dst:
-                shutil.copyfileobj(src, dst, 1 << 20)
-            os.replace(tmp, copy)
-        finally:
-            if os.path.exists(tmp):
-                os.remove(tmp)
+        with open_read(path) as src:
+            _replace_local(copy, lambda dst: shutil.copyfileobj(src, dst, 1 << 20))
         _copies[path] = copy
         return copy
+
+
+def _all_files(root: str) -> list[str]:
+    """Every file under the folder ``root`` (recursive), as full paths (URIs), temporary files
+    included; none when there is no such folder."""
+    if is_local(root):
+        return [os.path.join(d, name) for d, _dirs, names in os.walk(_local(root)) for name in names]
+    return _files_under(root)
+
+
+def _is_temp(path: str) -> bool:
+    """Whether ``path`` names a file still being written (:data:`TEMP_MARK` in its name)."""
+    return TEMP_MARK in path.replace(os.sep, "/").rsplit("/", 1)[-1]
 
 
 def list_files(root: str) -> list[str]:
     """Every file under ``root`` (recursive), as paths relative to ``root``, sorted; files still
     being written (:data:`TEMP_MARK`) are not listed."""
+    files = [p for p in _all_files(root) if not _is_temp(p)]
     if is_local(root):
         local = _local(root)
-        out = []
-        for dirpath, _dirs, files in os.walk(local):
-            for name in files:
-                if TEMP_MARK not in name:
-                    out.append(os.path.relpath(os.path.join(dirpath, name), local))
-        return sorted(out)
+        return sorted(os.path.relpath(p, local) for p in files)
     prefix = root.rstrip("/") + "/"
-    result = filesystems().match([prefix + "**"])[0]
-    return sorted(m.path[len(prefix) :] for m in result.metadata_list if TEMP_MARK not in m.path)
+    return sorted(p[len(prefix) :] for p in files)
 
 
 def delete_temp_leftovers(root: str) -> int:
     """Delete the files under ``root`` whose names carry :data:`TEMP_MARK`: what a writer killed
     between writing and renaming left behind (:func:`list_files` never lists them, so nothing
     else would). Returns how many were deleted."""
+    stale = [p for p in _all_files(root) if _is_temp(p)]
     if is_local(root):
-        local = _local(root)
-        gone = 0
-        for dirpath, _dirs, files in os.walk(local):
-            for name in files:
-                if TEMP_MARK in name:
-                    os.remove(os.path.join(dirpath, name))
-                    gone += 1
-        return gone
-    if not exists(root):
-        return 0
-    stale = [p for p in _files_under(root) if TEMP_MARK in p.rsplit("/", 1)[-1]]
-    if stale:
+        for p in stale:
+            os.remove(p)
+    elif stale:
         filesystems().delete(stale)
     return len(stale)
 
