@@ -905,9 +905,7 @@ class LanguageStage:
         label, else None (unsure)."""
         if taken is not None and start in taken[1]:
             return taken[0]
-        if r["lang"] is None:
-            return next((f for f in r["flags"] if f.startswith("regional:")), None)
-        return str(r["lang"]) if self._confident(r) else None
+        return self._counted_as(r)
 
     def _split(
         self,
